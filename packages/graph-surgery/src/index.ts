@@ -1,0 +1,1 @@
+export { ExitCode, InternalError, ToolkitError, UsageError } from './errors.js';
