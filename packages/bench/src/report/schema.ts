@@ -1,0 +1,97 @@
+/**
+ * The bench result format: what `bench --json` writes, `bench compare` reads, and eval reuses.
+ * Versioned: a reader refuses a `schemaVersion` it does not know. All times are milliseconds.
+ */
+export const BENCH_SCHEMA_VERSION = 1 as const;
+export const BENCH_REPORT_KIND = 'tamkit-bench' as const;
+
+/** Where a result came from. Two reports are comparable only when their environments match (see compare). */
+export interface Environment {
+  node: string;
+  onnxruntime?: string;
+  tensorrt?: string;
+  os: string;
+  cpu: { model: string; cores: number };
+  gpu?: { name: string; driver?: string; uuid?: string; computeCapability?: string };
+  hostname: string;
+  /** Intra-op threads used by CPU stacks, when set. */
+  threads?: number;
+}
+
+/** Statistics over latency samples. `cv` is the coefficient of variation (std / mean). */
+export interface LatencyStats {
+  samples: number;
+  minMs: number;
+  meanMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  stdMs: number;
+  cv: number;
+}
+
+/** Which execution provider ran how many nodes and how much kernel time (from ORT profiling). */
+export interface ProviderShare {
+  provider: string;
+  nodes: number;
+  kernelTimeMs: number;
+}
+
+export interface Placement {
+  requested: string;
+  providers: ProviderShare[];
+  /** Compute ops (MatMul, Conv, Softmax, ...) that ran on a provider other than the requested one. */
+  computeOpsElsewhere: { node: string; opType: string; provider: string }[];
+}
+
+/** One module on one stack. */
+export interface ModuleResult {
+  stack: string;
+  module: string;
+  modelPath: string;
+  modelSha256: string;
+  latency: LatencyStats;
+  /** Host<->device copy time, where the stack can separate it. */
+  copies?: { h2dMs?: LatencyStats; d2hMs?: LatencyStats };
+  placement?: Placement;
+  /** Stack options as run (threads, graph optimisation level, precision, ...). */
+  options: Record<string, unknown>;
+  /** Caveats the reader must see (e.g. "ort-trt runs TensorRT defaults: no FP16"). */
+  notes: string[];
+}
+
+/** The chained tracking loop over a frame sequence. */
+export interface PipelineResult {
+  /** module name -> stack name */
+  stacks: Record<string, string>;
+  variant: string;
+  frames: number;
+  /** stage name (preprocess, image_encoder, memory_attention, mask_decoder, memory_encoder, postprocess) -> stats */
+  perStage: Record<string, LatencyStats>;
+  perFrame: LatencyStats;
+  fps: number;
+  /** Sum of the isolated per-module medians measured in the same run, when measured. */
+  isolatedSumMs?: number;
+  /** Copy time saved by keeping tensors on the device between modules, when measured. */
+  copySavedMs?: number;
+  notes: string[];
+}
+
+/** A stack that could not run here, and why. */
+export interface UnavailableStack {
+  stack: string;
+  reason: string;
+  remedy: string;
+}
+
+export interface BenchReport {
+  kind: typeof BENCH_REPORT_KIND;
+  schemaVersion: typeof BENCH_SCHEMA_VERSION;
+  createdAt: string;
+  label?: string;
+  environment: Environment;
+  modules: ModuleResult[];
+  pipelines: PipelineResult[];
+  unavailable: UnavailableStack[];
+}
