@@ -9,7 +9,9 @@ const args = process.argv.slice(2);
 const pinned = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).packageManager;
 const onPath = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
 const usable = onPath.status === 0 && `pnpm@${onPath.stdout.trim()}` === pinned;
-const [cmd, cmdArgs] = usable ? ['pnpm', args] : ['npm', ['exec', '--yes', `--package=${pinned}`, '--', 'pnpm', ...args]];
+const [cmd, cmdArgs] = usable
+  ? ['pnpm', args]
+  : ['npm', ['exec', '--yes', `--package=${pinned}`, '--', 'pnpm', ...args]];
 // onnxruntime-node's postinstall fetches CUDA provider binaries from NuGet, which is unreachable here and not
 // needed by the CPU and WebGPU providers that ship inside the npm package; users with CUDA set it themselves.
 const env = { ONNXRUNTIME_NODE_INSTALL: 'skip', ...process.env };

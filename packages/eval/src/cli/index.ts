@@ -1,5 +1,5 @@
-import type { Argv } from 'yargs';
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
+import type { Argv } from 'yargs';
 
 /** Builds the `track-eval` command line; commands are registered by the modules under src/cli/. */
 export function buildCli(argv: readonly string[], _io: CliIo, _setExitCode: (code: number) => void): Argv {

@@ -24,7 +24,10 @@ export function createCli(scriptName: string, argv: readonly string[]): Argv {
  * Runs a CLI built with `createCli`: parses, lets the command handler do its work, maps errors to exit codes.
  * Handlers report a non-zero exit code (e.g. "regression detected") through `setExitCode`.
  */
-export async function runCli(build: (setExitCode: (code: number) => void) => Argv, io: CliIo = processIo): Promise<number> {
+export async function runCli(
+  build: (setExitCode: (code: number) => void) => Argv,
+  io: CliIo = processIo,
+): Promise<number> {
   let code = 0;
   return runMain(async () => {
     const cli = build((c) => {
