@@ -365,7 +365,7 @@ function encodeInto(w: protobuf.Writer, spec: MessageSpec, obj: Record<string, u
     }
   }
   const unknown = obj.$unknown as Uint8Array[] | undefined;
-  if (unknown) for (const raw of unknown) rawWrite(w, raw);
+  if (unknown) for (const raw of unknown) w.raw(raw);
 }
 
 function writeField(w: protobuf.Writer, f: FieldSpec, value: unknown): void {
@@ -377,18 +377,6 @@ function writeField(w: protobuf.Writer, f: FieldSpec, value: unknown): void {
   } else {
     writeScalar(w, f.kind, value);
   }
-}
-
-/** Appends bytes with no length prefix (protobufjs's Writer has no public call for that). */
-function rawWrite(w: protobuf.Writer, raw: Uint8Array): void {
-  const internal = w as unknown as { _push(fn: unknown, len: number, val: unknown): protobuf.Writer };
-  internal._push(
-    (val: Uint8Array, buf: Uint8Array, pos: number) => {
-      buf.set(val, pos);
-    },
-    raw.length,
-    raw,
-  );
 }
 
 /** Encodes an ONNX message object (as `decodeMessage` returns it, or built by hand). */

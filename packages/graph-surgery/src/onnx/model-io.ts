@@ -127,9 +127,11 @@ export interface WriteModelOptions {
   /**
    * Where tensor data goes. `preserve` (default): tensors loaded from external files go back to an external
    * file of the same name next to the output; the rest are embedded. An object: every tensor of at least
-   * `sizeThreshold` bytes (default 1024) goes to `location` (a file name next to the output). `embed`: all inline.
+   * `sizeThreshold` bytes (default 1024) goes to `location` (a file name next to the output); initializers
+   * only unless `includeAttributes` (ONNX Runtime cannot read external data of Constant/attribute tensors,
+   * which shape inference needs at load time). `embed`: all inline.
    */
-  externalData?: 'preserve' | 'embed' | { location: string; sizeThreshold?: number };
+  externalData?: 'preserve' | 'embed' | { location: string; sizeThreshold?: number; includeAttributes?: boolean };
 }
 
 interface Placement {
@@ -142,11 +144,17 @@ interface Placement {
 export async function writeModel(model: ModelProto, path: string, options: WriteModelOptions = {}): Promise<void> {
   const mode = options.externalData ?? 'preserve';
   const placements: Placement[] = [];
-  visitModelTensors(model, (tensor) => {
+  visitModelTensors(model, (tensor, where) => {
     if (!tensor.rawData) return;
     let location: string | undefined;
     if (mode === 'preserve') location = preservedLocation(tensor, path);
-    else if (mode !== 'embed' && tensor.rawData.byteLength >= (mode.sizeThreshold ?? 1024)) location = mode.location;
+    else if (
+      mode !== 'embed' &&
+      tensor.rawData.byteLength >= (mode.sizeThreshold ?? 1024) &&
+      (mode.includeAttributes || /\/(sparse_)?initializer/.test(where))
+    ) {
+      location = mode.location;
+    }
     if (location === undefined) return;
     placements.push({
       tensor,
