@@ -106,7 +106,7 @@ describe('external data', () => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(work, 'outside.data'), new Uint8Array(64));
       const model = matmulModel();
-      const w = model.graph.initializer[0]!;
+      const w = model.graph!.initializer[0]!;
       Object.assign(w, {
         rawData: undefined,
         dataLocation: 1,
@@ -130,7 +130,7 @@ describe('external data', () => {
     writeFileSync(join(work, 'secret.data'), new Uint8Array(64));
     symlinkSync(join(work, 'secret.data'), join(dir, 'link.data'));
     const model = matmulModel();
-    Object.assign(model.graph.initializer[0]!, {
+    Object.assign(model.graph!.initializer[0]!, {
       rawData: undefined,
       dataLocation: 1,
       externalData: [{ key: 'location', value: 'link.data' }],
@@ -147,7 +147,7 @@ describe('external data', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, 'w.data'), new Uint8Array(100));
     const model = matmulModel();
-    Object.assign(model.graph.initializer[0]!, {
+    Object.assign(model.graph!.initializer[0]!, {
       rawData: undefined,
       dataLocation: 1,
       externalData: [
@@ -187,7 +187,7 @@ describe('external data', () => {
     expect(statSync(join(dir, 'huge.data')).size).toBeGreaterThan(2 ** 31);
     const back = await readModel(join(dir, 'huge.onnx'), { loadExternalData: false });
     expect(back.graph!.initializer.map((t) => t.externalData.find((e) => e.key === 'offset')?.value)).toHaveLength(9);
-    expect(model.graph.initializer[0]!.rawData).toBe(block); // the caller's model is left as it was
+    expect(model.graph!.initializer[0]!.rawData).toBe(block); // the caller's model is left as it was
   }, 120_000);
 });
 

@@ -94,10 +94,10 @@ describe('float16 and bfloat16 conversion', () => {
 
   it('stores and reads FLOAT16 and BFLOAT16 tensors through raw_data', () => {
     const values = Float32Array.from([0, 1, -2, 65504, 1e-7, 70000]);
-    const half = readTensorValues(makeTensor('h', DataType.FLOAT16, [6], values));
+    const half = readTensorValues(makeTensor('h', DataType.FLOAT16, [6], values)) as Float32Array;
     expect(Array.from(half)).toEqual(Array.from(values, (v) => float16BitsToFloat32(float32ToFloat16Bits(v))));
     expect(half[5]).toBe(Infinity);
-    const bf = readTensorValues(makeTensor('b', DataType.BFLOAT16, [6], values));
+    const bf = readTensorValues(makeTensor('b', DataType.BFLOAT16, [6], values)) as Float32Array;
     expect(Array.from(bf)).toEqual(Array.from(values, (v) => bfloat16BitsToFloat32(float32ToBfloat16Bits(v))));
   });
 });

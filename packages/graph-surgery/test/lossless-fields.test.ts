@@ -90,7 +90,7 @@ describe('lossless round trip of fields onnx-proto does not know', () => {
     await writeModel(model, path);
     const back = await readModel(path);
     expect(semanticDiff(model, back)).toBeUndefined();
-    expect(back.graph.node[0]!.metadataProps).toEqual([{ key: 'source', value: 'model.py:12' }]);
+    expect(back.graph!.node[0]!.metadataProps).toEqual([{ key: 'source', value: 'model.py:12' }]);
     expect(Buffer.concat(back.$unknown!.map((u) => Buffer.from(u))).toString('hex')).toBe(
       Buffer.from(unknownField()).toString('hex'),
     );
@@ -102,7 +102,7 @@ describe('lossless round trip of fields onnx-proto does not know', () => {
 
   it('reads int64 values beyond 2^53 as bigint without rounding', async () => {
     const back = decodeModel(encodeModel(handBuiltModel()));
-    const big = back.graph.initializer.find((t) => t.name === 'big')!;
+    const big = back.graph!.initializer.find((t) => t.name === 'big')!;
     expect(big.int64Data).toEqual([9223372036854775807n, -9007199254740993n]);
     expect(Array.from(readTensorValues(big) as BigInt64Array)).toEqual([9223372036854775807n, -9007199254740993n]);
   });

@@ -60,7 +60,7 @@ describe.skipIf(!hasTestdata)('libonnx-testdata round trip', () => {
       inputs.forEach((file, k) => {
         const t = ortTensorFrom(decodeMessage<TensorProto>('TensorProto', readFileSync(join(dataDir, file))));
         if (!t) ok = false;
-        feeds[graphInputs[k].name!] = t;
+        feeds[graphInputs[k]!.name!] = t;
       });
       if (!ok) continue;
       let expected: Awaited<ReturnType<typeof runModel>>;
