@@ -111,6 +111,8 @@ export interface BuildDescription {
   path: TrtBuildPath;
   graphEdits: GraphEdit[];
   fp32Nodes: string[];
+  /** Plan patterns and auto families that matched nothing in this model. */
+  unmatched: string[];
   args: string[];
   /** The command line, shell-quoted for display; it runs inside the cache entry's directory. */
   command: string;
@@ -131,6 +133,7 @@ export async function describeBuild(modelPath: string, options: BuildSpecOptions
     path: spec.path,
     graphEdits: spec.graphEdits,
     fp32Nodes: spec.resolvedPlan.fp32Nodes,
+    unmatched: spec.resolvedPlan.unmatched,
     args,
     command: formatCommandLine(spec.trtexec, args),
   };

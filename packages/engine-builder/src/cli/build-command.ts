@@ -78,7 +78,9 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
         const d = await describeBuild(argv.model, common);
         if (argv.json) io.out(JSON.stringify(d, null, 2));
         else {
-          io.out(`# TensorRT ${d.trtVersion} (${d.path === 10 ? 'weakly typed: precision flags' : 'strongly typed: precision from graph types'})`);
+          const version = d.trtVersion.startsWith('assumed-') ? `${d.path}.x (from --trt-version)` : d.trtVersion;
+          io.out(`# TensorRT ${version}: ${d.path === 10 ? 'weakly typed, precision from flags' : 'strongly typed, precision from graph types'}`);
+          for (const u of d.unmatched) io.out(`# warning: plan entry ${u} matches no node of this model`);
           for (const e of d.graphEdits) io.out(`# graph edit: ${e.pass} ${JSON.stringify(e.options)}`);
           if (d.graphEdits.length > 0) io.out('# (the edited model is written as model.typed.onnx in the cache entry)');
           io.out('# runs in the cache entry directory');
@@ -97,6 +99,7 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           if (e.kind === 'building' && !argv.quiet) io.err(`[engine-builder] building ${e.key}: ${e.command}`);
         },
       });
+      for (const u of result.entry.manifest.resolvedPlan.unmatched ?? []) io.err(`[engine-builder] warning: plan entry ${u} matches no node of this model`);
       const findings = result.report?.findings ?? [];
       if (argv.json) {
         io.out(JSON.stringify({ enginePath: result.enginePath, key: result.entry.key, built: result.built, findings, pinnedNotFound: result.report?.pinnedNotFound ?? [] }, null, 2));

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { InternalError, ToolkitError } from '@tamkit/graph-surgery';
 import type { Precision } from '../precision.js';
 import type { GraphView } from './graph-view.js';
 import type { AutoPinKind, PrecisionPlan } from './plan.js';
@@ -13,6 +13,8 @@ export interface ResolvedPlan {
   /** Output types per node (explicit ones, plus FP32 for every pinned node), in graph order. */
   outputTypes: { node: string; types: Precision[] }[];
   keepIoTypes: boolean;
+  /** Patterns and auto families that matched no node (a plan shared by several modules may have some). */
+  unmatched: string[];
 }
 
 /** Finds the nodes of one auto-pin family; supplied by the graph-surgery glue. */
@@ -33,8 +35,9 @@ function unresolved(message: string, remedy: string): ToolkitError {
 }
 
 /**
- * Applies a plan to a graph. Every named node and every pattern must match something: a plan that silently pins
- * nothing is the failure this package exists to prevent.
+ * Applies a plan to a graph. Exact node names must exist; patterns and auto families may miss (one plan can serve
+ * several modules; misses are listed in `unmatched`), but a plan that asks for pins and pins nothing is refused:
+ * silently pinning nothing is the failure this package exists to prevent.
  */
 export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: AutoPinFinder): ResolvedPlan {
   const order = new Map<string, number>();
@@ -62,15 +65,11 @@ export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: Au
   }
   for (const n of pins.nodes ?? []) pin(n, 'node');
 
+  const unmatched: string[] = [];
   for (const pattern of pins.patterns ?? []) {
     const re = compileNodePattern(pattern);
     const hits = [...order.keys()].filter((n) => re.test(n));
-    if (hits.length === 0) {
-      throw unresolved(
-        `Precision plan pattern ${JSON.stringify(pattern)} matches no node of the model`,
-        'Globs match whole node names (`*` any run, `?` one character); write `re:<regex>` for a regular expression.',
-      );
-    }
+    if (hits.length === 0) unmatched.push(`pattern:${pattern}`);
     for (const n of hits) pin(n, `pattern:${pattern}`);
   }
 
@@ -81,16 +80,19 @@ export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: Au
       });
     }
     const found = autoPins(kind);
-    if (found.length === 0) {
-      throw unresolved(
-        `Auto pinning found no ${kind} nodes in the model`,
-        `Remove "${kind}" from pinFp32.auto, or pin nodes by name or pattern.`,
-      );
-    }
+    if (found.length === 0) unmatched.push(`auto:${kind}`);
     for (const n of found) {
-      if (!order.has(n)) throw unresolved(`Auto pinning returned node "${n}", which is not in the model`, 'This is a finder bug; pin by name instead.');
+      if (!order.has(n)) throw new InternalError(`auto-pin finder "${kind}" returned "${n}", which is not a node of the model`);
       pin(n, `auto:${kind}`);
     }
+  }
+
+  const requested = (pins.nodes?.length ?? 0) + (pins.patterns?.length ?? 0) + (pins.auto?.length ?? 0);
+  if (requested > 0 && Object.keys(reasons).length === 0) {
+    throw unresolved(
+      `Precision plan pins nothing in this model: ${unmatched.join(', ')} matched no node`,
+      'Globs match whole node names (`*` any run, `?` one character; write `re:<regex>` for a regular expression). A plan that silently pins nothing is refused on purpose.',
+    );
   }
 
   const fp32Nodes = Object.keys(reasons).sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
@@ -120,5 +122,6 @@ export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: Au
     reasons,
     outputTypes,
     keepIoTypes: plan.keepIoTypes ?? true,
+    unmatched,
   };
 }
