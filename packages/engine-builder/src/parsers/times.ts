@@ -52,7 +52,7 @@ export function parseExportTimes(text: string): IterationTiming[] {
 
 /**
  * Statistics of one series in trtexec's own conventions: median of an even count is the mean of the two middle
- * values; percentile p is the value at sorted index max(n - 1 - floor((1 - p/100) * n), 0).
+ * values; percentile p is the value at sorted index max(n - 1 - trunc((1 - p/100) * n), 0), computed in float32 as trtexec does.
  */
 export function timingStats(values: readonly number[], percentiles: readonly number[] = [90, 95, 99]): TimingStats {
   if (values.length === 0) throw parseError('timing series', 'no iterations to summarise');
@@ -68,7 +68,9 @@ export function timingStats(values: readonly number[], percentiles: readonly num
     percentiles: {},
   };
   for (const p of percentiles) {
-    const exclude = Math.floor((1 - p / 100) * n);
+    // trtexec computes this in single precision; doing it in doubles picks a different sample (p90 of 10 values).
+    const f = Math.fround;
+    const exclude = Math.trunc(f(f(1 - f(f(p) / 100)) * f(n)));
     result.percentiles[String(p)] = sorted[Math.max(n - 1 - exclude, 0)]!;
   }
   return result;
