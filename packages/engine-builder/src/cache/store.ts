@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '@tamkit/graph-surgery';
+import { hashFile } from './hash.js';
 import { type LockOptions, acquireLock } from './lock.js';
 import { ENGINE_FILE, type EngineManifest, MANIFEST_FILE, manifestProblems } from './manifest.js';
 
@@ -49,6 +50,25 @@ export async function lookupEntry(cacheDir: string, key: string): Promise<CacheE
   return { key, dir, enginePath: join(dir, ENGINE_FILE), manifest };
 }
 
+/**
+ * Whether an entry's engine is still the one its manifest describes (same size and SHA-256). Checked on every
+ * cache hit: an engine damaged on disk is rebuilt, never served.
+ */
+export async function entryIntact(entry: CacheEntry): Promise<boolean> {
+  const recorded = entry.manifest.files.engine;
+  try {
+    if ((await stat(entry.enginePath)).size !== recorded.bytes) return false;
+    return (await hashFile(entry.enginePath)) === recorded.sha256;
+  } catch {
+    return false;
+  }
+}
+
+async function lookupIntact(cacheDir: string, key: string): Promise<CacheEntry | undefined> {
+  const entry = await lookupEntry(cacheDir, key);
+  return entry && (await entryIntact(entry)) ? entry : undefined;
+}
+
 /** Options of `getOrBuildEntry`. */
 export interface GetOrBuildOptions extends LockOptions {}
 
@@ -57,6 +77,7 @@ export interface GetOrBuildOptions extends LockOptions {}
  * key's lock and is published by renaming the whole directory into place, so a reader never sees a half-written
  * entry; two processes building one key run the build once (the second waits, then reads the first's entry).
  * If the build throws, the staging directory is removed after `onFailure` has had a chance to keep its log.
+ * A hit whose engine no longer matches its manifest's checksum counts as a miss and is rebuilt in place.
  */
 export async function getOrBuildEntry(
   cacheDir: string,
@@ -64,20 +85,20 @@ export async function getOrBuildEntry(
   build: (stagingDir: string) => Promise<EngineManifest>,
   options: GetOrBuildOptions & { onFailure?: (stagingDir: string) => Promise<void> } = {},
 ): Promise<{ entry: CacheEntry; built: boolean }> {
-  const hit = await lookupEntry(cacheDir, key);
+  const hit = await lookupIntact(cacheDir, key);
   if (hit) return { entry: hit, built: false };
   const paths = cachePaths(cacheDir);
   await Promise.all([paths.engines, paths.staging, paths.locks].map((d) => mkdir(d, { recursive: true })));
   const release = await acquireLock(join(paths.locks, `${key}.lock`), options);
   try {
-    const raced = await lookupEntry(cacheDir, key);
+    const raced = await lookupIntact(cacheDir, key);
     if (raced) return { entry: raced, built: false };
     const staging = await mkdtemp(join(paths.staging, `${key}-`));
     try {
       const manifest = await build(staging);
       await writeFileAtomic(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       const dir = entryDir(cacheDir, key);
-      // Holding the lock and having missed the lookup, anything under the key is a corrupt leftover: replace it.
+      // Holding the lock and having missed the lookup, anything under the key is damaged or a leftover: replace it.
       await rm(dir, { recursive: true, force: true });
       await rename(staging, dir);
     } catch (error) {

@@ -6,7 +6,7 @@
 //
 // Controlled by environment variables:
 //   TRTEXEC_DOUBLE_MODE       ok (default) | fail | hang | no-engine
-//   TRTEXEC_DOUBLE_VERSION    10 (default) | 11: the version banner it prints
+//   TRTEXEC_DOUBLE_VERSION    10 (default) | 11 | an NV_TENSORRT_VERSION number such as 100400: its banner
 //   TRTEXEC_DOUBLE_ARGV_FILE  append the received argv (JSON, one line per call) to this file
 //   TRTEXEC_DOUBLE_DELAY_MS   sleep this long before finishing (concurrency tests)
 //   TRTEXEC_DOUBLE_LAYER_INFO copy this file to --exportLayerInfo
@@ -16,7 +16,8 @@ import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:
 
 const args = process.argv.slice(2);
 const env = process.env;
-const banner = env.TRTEXEC_DOUBLE_VERSION === '11' ? '[TensorRT v110400] [b8]' : '[TensorRT v100300] [b17]';
+const version = env.TRTEXEC_DOUBLE_VERSION ?? '10';
+const banner = version === '11' ? '[TensorRT v110400] [b8]' : version === '10' ? '[TensorRT v100300] [b17]' : `[TensorRT v${version}]`;
 const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 if (env.TRTEXEC_DOUBLE_ARGV_FILE) appendFileSync(env.TRTEXEC_DOUBLE_ARGV_FILE, `${JSON.stringify({ args, cwd: process.cwd() })}\n`);
 
