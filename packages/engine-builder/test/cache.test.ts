@@ -72,7 +72,7 @@ describe('cache keys', () => {
     expect(loaded.externalDataFiles).toEqual([join(dir, 'ext.weights')]);
     const before = await digestModel(path, loaded.externalDataFiles);
     const weights = await readFile(join(dir, 'ext.weights'));
-    weights[weights.length - 1] ^= 1;
+    weights[weights.length - 1] = weights[weights.length - 1]! ^ 1;
     await writeFile(join(dir, 'ext.weights'), weights);
     const after = await digestModel(path, loaded.externalDataFiles);
     expect(after.sha256).toBe(before.sha256);
@@ -174,7 +174,7 @@ describe('cache verify, ls and prune', () => {
     expect((await verifyCache(cache)).every((r) => r.ok)).toBe(true);
 
     const engine = await readFile(a.enginePath);
-    engine[3] ^= 0xff;
+    engine[3] = engine[3]! ^ 0xff;
     await writeFile(a.enginePath, engine);
     const manifestPath = join(b.entry.dir, 'manifest.json');
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as EngineManifest;
