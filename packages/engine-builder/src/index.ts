@@ -9,7 +9,7 @@ export { trtLayerName } from './plan/graph-view.js';
 export type { AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
 export { compileNodePattern, resolvePlan } from './plan/resolve.js';
 export type { GraphEdit, LoadedModel } from './graph-surgery-glue.js';
-export { applyGraphEdits, loadModel, planGraphEdits } from './graph-surgery-glue.js';
+export { applyGraphEdits, graphViewOf, hasGraphSurgeryPass, loadModel, planGraphEdits } from './graph-surgery-glue.js';
 
 // trtexec
 export type { TrtBuildPath, TrtVersion } from './trtexec/version.js';
