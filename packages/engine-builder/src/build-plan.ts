@@ -39,10 +39,16 @@ export interface BuildSpec {
   loaded?: LoadedModel;
   graph: GraphView;
   /** Builds the argument array for the given per-entry paths. */
-  args(paths: Pick<BuildArgsInput, 'onnxPath' | 'enginePath' | 'layerInfoPath' | 'timingCachePath'>, forKey?: boolean): string[];
+  args(
+    paths: Pick<BuildArgsInput, 'onnxPath' | 'enginePath' | 'layerInfoPath' | 'timingCachePath'>,
+    forKey?: boolean,
+  ): string[];
 }
 
-async function chooseVersion(options: BuildSpecOptions, mustRun: boolean): Promise<{ label: string; path: TrtBuildPath }> {
+async function chooseVersion(
+  options: BuildSpecOptions,
+  mustRun: boolean,
+): Promise<{ label: string; path: TrtBuildPath }> {
   let detected: TrtVersion | undefined;
   try {
     detected = await detectTrtVersion(options);
@@ -66,7 +72,9 @@ async function chooseVersion(options: BuildSpecOptions, mustRun: boolean): Promi
 function needsGraph(plan: PrecisionPlan): boolean {
   if (plan.defaultPrecision === 'fp32') return Object.keys(plan.outputTypes ?? {}).length > 0;
   const pins = plan.pinFp32 ?? {};
-  return Boolean(pins.nodes?.length || pins.patterns?.length || pins.auto?.length || Object.keys(plan.outputTypes ?? {}).length);
+  return Boolean(
+    pins.nodes?.length || pins.patterns?.length || pins.auto?.length || Object.keys(plan.outputTypes ?? {}).length,
+  );
 }
 
 /**
@@ -99,7 +107,11 @@ export async function planBuild(modelPath: string, options: BuildSpecOptions, mu
     graphEdits,
     graph,
     args: (paths, forKey = false) =>
-      buildTrtexecArgs({ ...base, ...paths, ...(forKey || options.device === undefined ? {} : { device: options.device }) }),
+      buildTrtexecArgs({
+        ...base,
+        ...paths,
+        ...(forKey || options.device === undefined ? {} : { device: options.device }),
+      }),
   };
   if (loaded) spec.loaded = loaded;
   return spec;
@@ -119,7 +131,10 @@ export interface BuildDescription {
 }
 
 /** Describes a build without running anything: the exact trtexec command line and the graph edits. */
-export async function describeBuild(modelPath: string, options: BuildSpecOptions & { cacheHint?: string }): Promise<BuildDescription> {
+export async function describeBuild(
+  modelPath: string,
+  options: BuildSpecOptions & { cacheHint?: string },
+): Promise<BuildDescription> {
   const spec = await planBuild(modelPath, options, false);
   const typed = spec.graphEdits.length > 0;
   const args = spec.args({

@@ -62,7 +62,9 @@ async function keepFailedLog(cacheDir: string, key: string, staging: string): Pr
  */
 export async function buildEngine(modelPath: string, options: BuildEngineOptions): Promise<BuildEngineResult> {
   const spec = await planBuild(modelPath, options, true);
-  const gpu = options.gpu ?? (await queryGpu({ device: options.device ?? 0, ...(options.nvidiaSmi ? { nvidiaSmi: options.nvidiaSmi } : {}) }));
+  const gpu =
+    options.gpu ??
+    (await queryGpu({ device: options.device ?? 0, ...(options.nvidiaSmi ? { nvidiaSmi: options.nvidiaSmi } : {}) }));
   const loaded = spec.loaded!;
   const model = await digestModel(modelPath, loaded.externalDataFiles);
   const paths = cachePaths(options.cacheDir);
@@ -84,7 +86,12 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
       ...(typedSha ? { typedModelSha256: typedSha } : {}),
       buildPath: spec.path,
       args: spec.args(
-        { onnxPath: KEY_PLACEHOLDERS.onnx, enginePath: KEY_PLACEHOLDERS.engine, layerInfoPath: KEY_PLACEHOLDERS.layerInfo, timingCachePath: KEY_PLACEHOLDERS.timingCache },
+        {
+          onnxPath: KEY_PLACEHOLDERS.onnx,
+          enginePath: KEY_PLACEHOLDERS.engine,
+          layerInfoPath: KEY_PLACEHOLDERS.layerInfo,
+          timingCachePath: KEY_PLACEHOLDERS.timingCache,
+        },
         true,
       ),
       graphEdits: spec.graphEdits,
@@ -121,7 +128,10 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
             remedy: 'Read the build log; a trtexec that ignores --saveEngine is not a real trtexec.',
           });
         }
-        const hasLayerInfo = await stat(join(staging, LAYER_INFO_FILE)).then(() => true, () => false);
+        const hasLayerInfo = await stat(join(staging, LAYER_INFO_FILE)).then(
+          () => true,
+          () => false,
+        );
         const manifest: EngineManifest = {
           schemaVersion: 1,
           key,
@@ -156,7 +166,11 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
         const message = error.message.includes('Full log: ')
           ? error.message.replace(/Full log: [^\n]*?\.(?=\n|$)/, `Full log: ${keptLog}.`)
           : `${error.message}\nBuild log: ${keptLog}`;
-        throw new ToolkitError(error.code, message, { ...(error.remedy ? { remedy: error.remedy } : {}), exitCode: error.exitCode, cause: error });
+        throw new ToolkitError(error.code, message, {
+          ...(error.remedy ? { remedy: error.remedy } : {}),
+          exitCode: error.exitCode,
+          cause: error,
+        });
       }
       throw error;
     });
@@ -164,7 +178,11 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
     const result: BuildEngineResult = { enginePath: entry.enginePath, entry, built };
     if (entry.manifest.files.layerInfo) {
       const info = parseLayerInfo(await readFile(join(entry.dir, entry.manifest.files.layerInfo), 'utf8'));
-      result.report = reportLayerPrecisions(info, spec.resolvedPlan.fp32Nodes, spec.graph.nodes.map((n) => n.name));
+      result.report = reportLayerPrecisions(
+        info,
+        spec.resolvedPlan.fp32Nodes,
+        spec.graph.nodes.map((n) => n.name),
+      );
     }
     return result;
   } finally {

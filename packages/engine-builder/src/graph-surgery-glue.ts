@@ -43,7 +43,8 @@ function pass<K extends keyof GraphSurgeryPasses>(name: K): GraphSurgeryPasses[K
   const fn = (graphSurgery as unknown as Partial<GraphSurgeryPasses>)[name];
   if (typeof fn !== 'function') {
     throw new ToolkitError('GRAPH_SURGERY_MISSING', `@tamkit/graph-surgery does not provide ${name}() in this build`, {
-      remedy: 'Update the workspace to a graph-surgery with its passes and pattern finders, or pin nodes by name/pattern and build on TensorRT 10.',
+      remedy:
+        'Update the workspace to a graph-surgery with its passes and pattern finders, or pin nodes by name/pattern and build on TensorRT 10.',
     });
   }
   return fn as GraphSurgeryPasses[K];
@@ -65,7 +66,12 @@ export function graphViewOf(model: ModelProto): GraphView {
   if (!g) return { nodes: [], inputs: [], outputs: [] };
   const initializers = new Set(g.initializer.map((t) => t.name));
   return {
-    nodes: g.node.map((n) => ({ name: n.name ?? '', opType: n.opType ?? '', inputs: [...n.input], outputs: [...n.output] })),
+    nodes: g.node.map((n) => ({
+      name: n.name ?? '',
+      opType: n.opType ?? '',
+      inputs: [...n.input],
+      outputs: [...n.output],
+    })),
     inputs: g.input.map((i) => i.name ?? '').filter((n) => !initializers.has(n)),
     outputs: g.output.map((o) => o.name ?? ''),
   };
@@ -113,9 +119,14 @@ export interface GraphEdit {
 export function planGraphEdits(plan: ResolvedPlan): GraphEdit[] {
   if (plan.defaultPrecision === 'fp32') return [];
   if (plan.defaultPrecision === 'bf16') {
-    throw new ToolkitError('TRT11_BF16_UNSUPPORTED', 'A BF16 plan cannot be built on TensorRT 11 yet: graph-surgery has no BF16 conversion pass', {
-      remedy: 'Use --trt-version 10 (weakly typed --bf16), or convert the model to BF16 offline and build it with --precision fp32.',
-    });
+    throw new ToolkitError(
+      'TRT11_BF16_UNSUPPORTED',
+      'A BF16 plan cannot be built on TensorRT 11 yet: graph-surgery has no BF16 conversion pass',
+      {
+        remedy:
+          'Use --trt-version 10 (weakly typed --bf16), or convert the model to BF16 offline and build it with --precision fp32.',
+      },
+    );
   }
   const edits: GraphEdit[] = [{ pass: 'convertToFloat16', options: { keepIoTypes: plan.keepIoTypes } }];
   // Output-type requests for FP32 join the islands: the typed graph cannot keep a node's math in FP16 while
@@ -125,9 +136,14 @@ export function planGraphEdits(plan: ResolvedPlan): GraphEdit[] {
     if (types.every((t) => t === 'fp32')) {
       if (!islands.includes(node)) islands.push(node);
     } else if (types.some((t) => t !== 'fp16')) {
-      throw new ToolkitError('TRT11_OUTPUT_TYPES', `Output types ${types.join('+')} of "${node}" cannot be expressed as a typed graph`, {
-        remedy: 'On TensorRT 11 a node is either in the FP16 graph or in an FP32 island; pin it to FP32 or drop the entry.',
-      });
+      throw new ToolkitError(
+        'TRT11_OUTPUT_TYPES',
+        `Output types ${types.join('+')} of "${node}" cannot be expressed as a typed graph`,
+        {
+          remedy:
+            'On TensorRT 11 a node is either in the FP16 graph or in an FP32 island; pin it to FP32 or drop the entry.',
+        },
+      );
     }
   }
   if (islands.length > 0) edits.push({ pass: 'insertFp32Islands', options: { nodes: islands } });
@@ -135,11 +151,16 @@ export function planGraphEdits(plan: ResolvedPlan): GraphEdit[] {
 }
 
 /** Performs graph edits on a loaded model and writes the typed model to `outPath` (atomically, data embedded). */
-export async function applyGraphEdits(loaded: LoadedModel, edits: readonly GraphEdit[], outPath: string): Promise<void> {
+export async function applyGraphEdits(
+  loaded: LoadedModel,
+  edits: readonly GraphEdit[],
+  outPath: string,
+): Promise<void> {
   if (!loaded.model) throw new InternalError('applyGraphEdits needs a model read by loadModel');
   let model = loaded.model;
   for (const edit of edits) {
-    if (edit.pass === 'convertToFloat16') model = pass('convertToFloat16')(model, edit.options as { keepIoTypes?: boolean }).model;
+    if (edit.pass === 'convertToFloat16')
+      model = pass('convertToFloat16')(model, edit.options as { keepIoTypes?: boolean }).model;
     else model = pass('insertFp32Islands')(model, edit.options as { nodes: string[] }).model;
   }
   await writeModel(model, outPath, { externalData: 'embed' });

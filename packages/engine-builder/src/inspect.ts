@@ -65,9 +65,12 @@ export async function inspectEngine(path: string, options: InspectOptions = {}):
     const work = await mkdtemp(join(tmpdir(), 'engine-builder-inspect-'));
     try {
       const out = join(work, 'layers.json');
-      await runTrtexec([`--loadEngine=${path}`, '--profilingVerbosity=detailed', `--exportLayerInfo=${out}`, '--skipInference'], {
-        ...options,
-      });
+      await runTrtexec(
+        [`--loadEngine=${path}`, '--profilingVerbosity=detailed', `--exportLayerInfo=${out}`, '--skipInference'],
+        {
+          ...options,
+        },
+      );
       info = parseLayerInfo(await readFile(out, 'utf8'));
       source = 'trtexec';
     } finally {

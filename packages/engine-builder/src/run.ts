@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EngineProfile, parseExportProfile } from './parsers/profile.js';
 import { type ExportedTensor, parseExportOutput } from './parsers/output.js';
+import { type EngineProfile, parseExportProfile } from './parsers/profile.js';
 import { type PerformanceSummary, parsePerformanceSummary } from './parsers/summary.js';
 import { type IterationTiming, parseExportTimes } from './parsers/times.js';
 import { type RunEngineOptions, runTrtexecArgs } from './trtexec/run-args.js';
@@ -10,7 +10,9 @@ import { formatCommandLine } from './trtexec/spec.js';
 import { resolveTrtexec, runTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';
 
 /** Options of `timeEngine`. */
-export interface TimeEngineOptions extends Omit<RunEngineOptions, 'exportTimesPath' | 'exportProfilePath' | 'exportOutputPath'>, TrtexecLocation {
+export interface TimeEngineOptions
+  extends Omit<RunEngineOptions, 'exportTimesPath' | 'exportProfilePath' | 'exportOutputPath'>,
+    TrtexecLocation {
   /** Also export and parse the per-layer profile (a separate profiling pass). Default false. */
   profile?: boolean;
   /** Also export and parse the output tensors. Default false. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildTrtexecArgs, formatCommandLine, type GraphView, parseShapeList, type ResolvedPlan, runTrtexecArgs } from '../src/index.js';
+import {
+  buildTrtexecArgs,
+  formatCommandLine,
+  type GraphView,
+  parseShapeList,
+  type ResolvedPlan,
+  runTrtexecArgs,
+} from '../src/index.js';
 
 const graph: GraphView = {
   inputs: ['x'],
@@ -45,14 +52,23 @@ describe('buildTrtexecArgs', () => {
     const args = buildTrtexecArgs({ ...base, plan: plan([], [{ node: '/a/Softmax', types: ['fp32', 'fp16'] }]) });
     expect(args).toContain('--layerOutputTypes=/a/Softmax:fp32+fp16');
     expect(args.some((a) => a.startsWith('--layerPrecisions'))).toBe(false);
-    expect(buildTrtexecArgs({ ...base, plan: plan([]) })).toEqual(['--onnx=m.onnx', '--saveEngine=e.plan', '--fp16', '--skipInference']);
+    expect(buildTrtexecArgs({ ...base, plan: plan([]) })).toEqual([
+      '--onnx=m.onnx',
+      '--saveEngine=e.plan',
+      '--fp16',
+      '--skipInference',
+    ]);
   });
 
   it('writes shape profiles, scalars included, and the device, verbose and extra flags in a fixed order', () => {
     const args = buildTrtexecArgs({
       ...base,
       plan: plan([]),
-      shapes: { min: { memory: [1024, 1, 64], num_obj_ptr_tokens: [] }, opt: { memory: [4096, 1, 64] }, max: { memory: [7232, 1, 64] } },
+      shapes: {
+        min: { memory: [1024, 1, 64], num_obj_ptr_tokens: [] },
+        opt: { memory: [4096, 1, 64] },
+        max: { memory: [7232, 1, 64] },
+      },
       timingCachePath: '/c/t.cache',
       layerInfoPath: 'layers.json',
       device: 1,
@@ -77,8 +93,12 @@ describe('buildTrtexecArgs', () => {
   });
 
   it('BAD INPUT - refuses precision flags on TensorRT 11 and extra flags engine-builder manages itself', () => {
-    expect(() => buildTrtexecArgs({ ...base, path: 11, plan: plan([]), extraArgs: ['--fp16'] })).toThrow(/TensorRT 11 removed --fp16/);
-    expect(() => buildTrtexecArgs({ ...base, plan: plan([]), extraArgs: ['--saveEngine=/tmp/x'] })).toThrow(/conflicts/);
+    expect(() => buildTrtexecArgs({ ...base, path: 11, plan: plan([]), extraArgs: ['--fp16'] })).toThrow(
+      /TensorRT 11 removed --fp16/,
+    );
+    expect(() => buildTrtexecArgs({ ...base, plan: plan([]), extraArgs: ['--saveEngine=/tmp/x'] })).toThrow(
+      /conflicts/,
+    );
   });
 });
 
@@ -121,13 +141,17 @@ describe('runTrtexecArgs', () => {
 
 describe('shape lists and command display', () => {
   it('parses the CLI shape syntax back into a record, quoted names included', () => {
-    expect(parseShapeList("memory:7232x1x64,'a:b':1x2,n:scalar", '--opt-shapes')).toEqual({ memory: [7232, 1, 64], 'a:b': [1, 2], n: [] });
+    expect(parseShapeList("memory:7232x1x64,'a:b':1x2,n:scalar", '--opt-shapes')).toEqual({
+      memory: [7232, 1, 64],
+      'a:b': [1, 2],
+      n: [],
+    });
     expect(() => parseShapeList('memory=7', '--opt-shapes')).toThrow(/cannot read "memory=7" as name:AxBxC/);
   });
 
   it('quotes arguments for display only where a shell would need it', () => {
-    expect(formatCommandLine('/opt/trt/bin/trtexec', ['--onnx=/m.onnx', "--layerPrecisions='a:b':fp32", '--x=a b'])).toBe(
-      `/opt/trt/bin/trtexec --onnx=/m.onnx '--layerPrecisions='\\''a:b'\\'':fp32' '--x=a b'`,
-    );
+    expect(
+      formatCommandLine('/opt/trt/bin/trtexec', ['--onnx=/m.onnx', "--layerPrecisions='a:b':fp32", '--x=a b']),
+    ).toBe(`/opt/trt/bin/trtexec --onnx=/m.onnx '--layerPrecisions='\\''a:b'\\'':fp32' '--x=a b'`);
   });
 });

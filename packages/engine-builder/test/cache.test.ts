@@ -1,11 +1,19 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataType, emptyGraph, makeModel, makeNode, makeTensor, makeValueInfo, writeModel } from '@tamkit/graph-surgery';
+import {
+  DataType,
+  emptyGraph,
+  makeModel,
+  makeNode,
+  makeTensor,
+  makeValueInfo,
+  writeModel,
+} from '@tamkit/graph-surgery';
 import { describe, expect, it } from 'vitest';
 import {
   acquireLock,
-  buildEngine,
   type BuildEngineOptions,
+  buildEngine,
   computeCacheKey,
   digestModel,
   type EngineManifest,
@@ -21,10 +29,26 @@ import { tempDir, writeChainModel, ZOO_OPS } from './helpers/models.js';
 
 // Builds here run the trtexec TEST DOUBLE (test/doubles/trtexec-double.mjs): its "engines" are placeholder bytes
 // that exercise the cache around a build; they are never benchmarked or reported.
-const GPU = { name: 'NVIDIA H100 80GB HBM3', computeCapability: '9.0', uuid: 'GPU-11111111-2222-3333-4444-555555555555', driverVersion: '550.54.15' };
+const GPU = {
+  name: 'NVIDIA H100 80GB HBM3',
+  computeCapability: '9.0',
+  uuid: 'GPU-11111111-2222-3333-4444-555555555555',
+  driverVersion: '550.54.15',
+};
 
-function options(cacheDir: string, env: Record<string, string> = {}, extra: Partial<BuildEngineOptions> = {}): BuildEngineOptions {
-  return { plan: planForPrecision('fp16'), cacheDir, gpu: GPU, trtexec: TRTEXEC_DOUBLE, env: { ...process.env, ...env }, ...extra };
+function options(
+  cacheDir: string,
+  env: Record<string, string> = {},
+  extra: Partial<BuildEngineOptions> = {},
+): BuildEngineOptions {
+  return {
+    plan: planForPrecision('fp16'),
+    cacheDir,
+    gpu: GPU,
+    trtexec: TRTEXEC_DOUBLE,
+    env: { ...process.env, ...env },
+    ...extra,
+  };
 }
 
 async function setup() {
@@ -50,7 +74,9 @@ describe('cache keys', () => {
     expect(await key(editedPath)).not.toBe(base);
 
     expect(await key(model, {}, { extraArgs: ['--memPoolSize=workspace:1024'] })).not.toBe(base);
-    expect(await key(model, {}, { extraArgs: ['--memPoolSize=workspace:2048'] })).not.toBe(await key(model, {}, { extraArgs: ['--memPoolSize=workspace:1024'] }));
+    expect(await key(model, {}, { extraArgs: ['--memPoolSize=workspace:2048'] })).not.toBe(
+      await key(model, {}, { extraArgs: ['--memPoolSize=workspace:1024'] }),
+    );
     expect(await key(model, {}, { plan: planForPrecision('bf16') })).not.toBe(base);
     expect(await key(model, { TRTEXEC_DOUBLE_VERSION: '100400' })).not.toBe(base);
     expect(await key(model, {}, { gpu: { ...GPU, uuid: 'GPU-ffffffff-2222-3333-4444-555555555555' } })).not.toBe(base);
@@ -77,7 +103,15 @@ describe('cache keys', () => {
     const after = await digestModel(path, loaded.externalDataFiles);
     expect(after.sha256).toBe(before.sha256);
     expect(after.externalData[0]!.sha256).not.toBe(before.externalData[0]!.sha256);
-    const material = (m: typeof before) => ({ keyVersion: 1 as const, model: m, buildPath: 10 as const, args: [], graphEdits: [], trtVersion: '10.3.0', gpu: GPU });
+    const material = (m: typeof before) => ({
+      keyVersion: 1 as const,
+      model: m,
+      buildPath: 10 as const,
+      args: [],
+      graphEdits: [],
+      trtVersion: '10.3.0',
+      gpu: GPU,
+    });
     expect(computeCacheKey(material(after))).not.toBe(computeCacheKey(material(before)));
   });
 });
@@ -87,13 +121,24 @@ describe('cache entries', () => {
     const { model, cache, dir } = await setup();
     const argv = join(dir, 'argv.jsonl');
     const lines: string[] = [];
-    const first = await buildEngine(model, options(cache, { TRTEXEC_DOUBLE_ARGV_FILE: argv, TRTEXEC_DOUBLE_LAYER_INFO: fixturePath('trtexec-10/layers-detailed.json') }, { onLine: (l) => lines.push(l) }));
+    const first = await buildEngine(
+      model,
+      options(
+        cache,
+        { TRTEXEC_DOUBLE_ARGV_FILE: argv, TRTEXEC_DOUBLE_LAYER_INFO: fixturePath('trtexec-10/layers-detailed.json') },
+        { onLine: (l) => lines.push(l) },
+      ),
+    );
     expect(first.built).toBe(true);
     expect(lines).toContain('[I] Engine built in 0.1 sec.');
     const second = await buildEngine(model, options(cache, { TRTEXEC_DOUBLE_ARGV_FILE: argv }));
     expect(second.built).toBe(false);
     expect(second.enginePath).toBe(first.enginePath);
-    const builds = (await readFile(argv, 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).filter((c) => !c.args.includes('--help'));
+    const builds = (await readFile(argv, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((c) => !c.args.includes('--help'));
     expect(builds).toHaveLength(1);
     expect(builds[0].args).toContain('--saveEngine=engine.plan');
     const m = first.entry.manifest;
@@ -108,10 +153,16 @@ describe('cache entries', () => {
     const { model, cache, dir } = await setup();
     const argv = join(dir, 'argv.jsonl');
     const env = { TRTEXEC_DOUBLE_ARGV_FILE: argv, TRTEXEC_DOUBLE_DELAY_MS: '300' };
-    const results = await Promise.all([0, 1, 2, 3].map(() => buildEngine(model, options(cache, env, { lock: { pollMs: 20 } }))));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map(() => buildEngine(model, options(cache, env, { lock: { pollMs: 20 } }))),
+    );
     expect(new Set(results.map((r) => r.enginePath)).size).toBe(1);
     expect(results.filter((r) => r.built)).toHaveLength(1);
-    const builds = (await readFile(argv, 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).filter((c) => !c.args.includes('--help'));
+    const builds = (await readFile(argv, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((c) => !c.args.includes('--help'));
     expect(builds).toHaveLength(1);
     expect((await listCache(cache)).map((e) => e.key)).toEqual([results[0]!.entry.key]);
   });
@@ -138,7 +189,9 @@ describe('cache entries', () => {
 
   it('BAD RUN - a trtexec that exits 0 without writing an engine is refused', async () => {
     const { model, cache } = await setup();
-    await expect(buildEngine(model, options(cache, { TRTEXEC_DOUBLE_MODE: 'no-engine' }))).rejects.toThrow(/wrote no engine file/);
+    await expect(buildEngine(model, options(cache, { TRTEXEC_DOUBLE_MODE: 'no-engine' }))).rejects.toThrow(
+      /wrote no engine file/,
+    );
     expect(await listCache(cache)).toEqual([]);
   });
 
@@ -156,7 +209,9 @@ describe('cache entries', () => {
   it('wait for a live lock holder, then time out with a clear error', async () => {
     const dir = await tempDir();
     const release = await acquireLock(join(dir, 'k.lock'));
-    await expect(acquireLock(join(dir, 'k.lock'), { pollMs: 10, waitTimeoutMs: 100 })).rejects.toThrow(/Timed out waiting for the cache lock/);
+    await expect(acquireLock(join(dir, 'k.lock'), { pollMs: 10, waitTimeoutMs: 100 })).rejects.toThrow(
+      /Timed out waiting for the cache lock/,
+    );
     await release();
   });
 });
@@ -185,7 +240,9 @@ describe('cache verify, ls and prune', () => {
     expect(results[a.entry.key]!.problems).toEqual(['engine SHA-256 differs from the manifest (corrupted)']);
     expect(results[b.entry.key]!.problems).toEqual(['key material does not hash to the entry key (manifest edited?)']);
     await rm(join(b.entry.dir, 'build.log'));
-    expect((await verifyCache(cache)).find((r) => r.key === b.entry.key)!.problems).toContain('build log build.log is missing');
+    expect((await verifyCache(cache)).find((r) => r.key === b.entry.key)!.problems).toContain(
+      'build log build.log is missing',
+    );
   });
 
   it('ls lists an entry with an unreadable manifest instead of hiding it, and prune --corrupt removes it', async () => {
@@ -222,7 +279,12 @@ describe('getOrBuildEntry', () => {
     const { entry, built } = await getOrBuildEntry(dir, 'k1', async (staging) => {
       await writeFile(join(staging, 'engine.plan'), 'e');
       await writeFile(join(staging, 'build.log'), 'log');
-      return { schemaVersion: 1, key: 'k1', files: { engine: { name: 'engine.plan', bytes: 1, sha256: 'x' }, log: 'build.log' }, keyMaterial: {} } as unknown as EngineManifest;
+      return {
+        schemaVersion: 1,
+        key: 'k1',
+        files: { engine: { name: 'engine.plan', bytes: 1, sha256: 'x' }, log: 'build.log' },
+        keyMaterial: {},
+      } as unknown as EngineManifest;
     });
     expect(built).toBe(true);
     await expect(stat(join(entry.dir, 'junk'))).rejects.toThrow();

@@ -22,7 +22,16 @@ describe('engine-builder CLI', () => {
   });
 
   it('build --print-command prints the TensorRT 10 command without running anything', async () => {
-    const r = await run(['build', models.image_encoder!, '--precision', 'fp16', '--print-command', '--trt-version', '10', ...NO_TRTEXEC]);
+    const r = await run([
+      'build',
+      models.image_encoder!,
+      '--precision',
+      'fp16',
+      '--print-command',
+      '--trt-version',
+      '10',
+      ...NO_TRTEXEC,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/# TensorRT 10.x \(from --trt-version\): weakly typed/);
     expect(r.out).toContain(`/nonexistent/trtexec --onnx=${models.image_encoder} --saveEngine=engine.plan --fp16 `);
@@ -30,7 +39,17 @@ describe('engine-builder CLI', () => {
 
   it('build --print-command --json on TensorRT 11 lists the graph edits of a mixed plan and warns about unmatched patterns', async () => {
     const plan = fixturePath('plans/efficienttam-mixed.json');
-    const r = await run(['build', models.memory_encoder!, '--plan', plan, '--print-command', '--trt-version', '11', '--json', ...NO_TRTEXEC]);
+    const r = await run([
+      'build',
+      models.memory_encoder!,
+      '--plan',
+      plan,
+      '--print-command',
+      '--trt-version',
+      '11',
+      '--json',
+      ...NO_TRTEXEC,
+    ]);
     expect(r.code).toBe(0);
     const d = JSON.parse(r.out);
     expect(d.graphEdits.map((e: { pass: string }) => e.pass)).toEqual(['convertToFloat16', 'insertFp32Islands']);
@@ -40,7 +59,18 @@ describe('engine-builder CLI', () => {
 
   it('BAD INPUT - contradicting --precision and --plan, or neither, is a usage error (exit 2)', async () => {
     const plan = fixturePath('plans/efficienttam-mixed.json');
-    const both = await run(['build', models.image_encoder!, '--precision', 'bf16', '--plan', plan, '--print-command', '--trt-version', '10', ...NO_TRTEXEC]);
+    const both = await run([
+      'build',
+      models.image_encoder!,
+      '--precision',
+      'bf16',
+      '--plan',
+      plan,
+      '--print-command',
+      '--trt-version',
+      '10',
+      ...NO_TRTEXEC,
+    ]);
     expect(both.code).toBe(2);
     expect(both.err).toMatch(/--precision bf16 contradicts .*fp16/);
     expect((await run(['build', models.image_encoder!, '--print-command', '--trt-version', '10'])).code).toBe(2);
@@ -51,7 +81,16 @@ describe('engine-builder CLI', () => {
     const dir = await tempDir();
     const bad = join(dir, 'plan.json');
     await writeFile(bad, '{"schemaVersion": 1,');
-    const r = await run(['build', models.image_encoder!, '--plan', bad, '--print-command', '--trt-version', '10', ...NO_TRTEXEC]);
+    const r = await run([
+      'build',
+      models.image_encoder!,
+      '--plan',
+      bad,
+      '--print-command',
+      '--trt-version',
+      '10',
+      ...NO_TRTEXEC,
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`error [PLAN_INVALID]: Precision plan ${bad}: is not valid JSON`);
   });
@@ -66,11 +105,33 @@ describe('engine-builder CLI', () => {
   it('build with the trtexec test double prints the cached engine path; cache ls and verify see it; a corrupted engine fails verify', async () => {
     // TEST DOUBLE: test/doubles/trtexec-double.mjs stands in for trtexec; its placeholder engine is never benchmarked.
     const cache = await tempDir();
-    const r = await run(['build', models.mask_decoder!, '--precision', 'fp16', '--cache', cache, '--trtexec', TRTEXEC_DOUBLE, '--quiet', ...GPU]);
+    const r = await run([
+      'build',
+      models.mask_decoder!,
+      '--precision',
+      'fp16',
+      '--cache',
+      cache,
+      '--trtexec',
+      TRTEXEC_DOUBLE,
+      '--quiet',
+      ...GPU,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/engines\/[0-9a-f]{40}\/engine.plan$/);
     expect(r.err).toMatch(/built: [0-9a-f]{40}/);
-    const again = await run(['build', models.mask_decoder!, '--precision', 'fp16', '--cache', cache, '--trtexec', TRTEXEC_DOUBLE, '--quiet', ...GPU]);
+    const again = await run([
+      'build',
+      models.mask_decoder!,
+      '--precision',
+      'fp16',
+      '--cache',
+      cache,
+      '--trtexec',
+      TRTEXEC_DOUBLE,
+      '--quiet',
+      ...GPU,
+    ]);
     expect(again.err).toMatch(/cache hit/);
 
     const ls = await run(['cache', 'ls', '--cache', cache, '--json']);
@@ -88,7 +149,10 @@ describe('engine-builder CLI', () => {
   it('inspect prints per-layer precisions and, with --strict, exits 1 on a fused FP16 kernel over pinned nodes', async () => {
     const dir = await tempDir();
     const plan = join(dir, 'plan.json');
-    await writeFile(plan, JSON.stringify({ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { patterns: ['*/attn/Softmax'] } }));
+    await writeFile(
+      plan,
+      JSON.stringify({ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { patterns: ['*/attn/Softmax'] } }),
+    );
     const r = await run(['inspect', fixturePath('trtexec-10/layers-detailed.json'), '--plan', plan, '--strict']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/_gemm_mha_v2_myl3_5\s+gemm_mha_v2\s+fp16/);

@@ -64,7 +64,9 @@ describe('golden trtexec command lines and graph edits for the zoo-like modules'
       { pass: 'convertToFloat16', options: { keepIoTypes: true } },
       { pass: 'insertFp32Islands', options: { nodes: ten.fp32Nodes } },
     ]);
-    expect(eleven.args.some((a) => /^--(fp16|bf16|precisionConstraints|layerPrecisions|layerOutputTypes)/.test(a))).toBe(false);
+    expect(
+      eleven.args.some((a) => /^--(fp16|bf16|precisionConstraints|layerPrecisions|layerOutputTypes)/.test(a)),
+    ).toBe(false);
     expect(eleven.args[0]).toBe('--onnx=model.typed.onnx');
   });
 });

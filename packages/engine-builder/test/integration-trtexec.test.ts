@@ -40,13 +40,24 @@ describe.skipIf(!trtexec)(`integration with a real trtexec (${trtexec ?? `skippe
 
     const version = await detectTrtVersion({ trtexec: trtexec! });
     const plan = validatePlan({ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { nodes: ['/block/Softmax'] } });
-    const built = await buildEngine(model, { plan, cacheDir: join(dir, 'cache'), trtexec: trtexec!, timeoutMs: 600_000 });
+    const built = await buildEngine(model, {
+      plan,
+      cacheDir: join(dir, 'cache'),
+      trtexec: trtexec!,
+      timeoutMs: 600_000,
+    });
     expect(built.built).toBe(true);
     expect(built.entry.manifest.keyMaterial.trtVersion).toBe(`${version.major}.${version.minor}.${version.patch}`);
     expect(built.report?.layers.length).toBeGreaterThan(0);
     const inspected = await inspectEngine(built.enginePath, { trtexec: trtexec! });
     expect(inspected.source).toBe('cache-entry');
-    const timing = await timeEngine(built.enginePath, { trtexec: trtexec!, iterations: 20, durationS: 0, warmUpMs: 0, timeoutMs: 300_000 });
+    const timing = await timeEngine(built.enginePath, {
+      trtexec: trtexec!,
+      iterations: 20,
+      durationS: 0,
+      warmUpMs: 0,
+      timeoutMs: 300_000,
+    });
     expect(timing.summary.gpuComputeTime.median).toBeGreaterThan(0);
     expect(timing.iterations.length).toBeGreaterThanOrEqual(20);
   });

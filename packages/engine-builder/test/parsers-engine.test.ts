@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { onnxNodesFromMetadata, parseBuildLog, parseLayerInfo, parseTrtVersion, reportLayerPrecisions, tensorTypeFromText } from '../src/index.js';
+import {
+  onnxNodesFromMetadata,
+  parseBuildLog,
+  parseLayerInfo,
+  parseTrtVersion,
+  reportLayerPrecisions,
+  tensorTypeFromText,
+} from '../src/index.js';
 import { fixture } from './helpers/fixtures.js';
 
 const B0 = '/image_encoder/trunk/blocks.0';
@@ -68,7 +75,9 @@ describe('parseLayerInfo', () => {
     expect(() => parseLayerInfo(text.slice(0, 500))).toThrow(/truncated/);
     expect(() => parseLayerInfo('{"Bindings": []}')).toThrow(/no "Layers" array/);
     expect(() => parseLayerInfo('{"Layers": [{"LayerType": "Reformat"}]}')).toThrow(/layer 0 has no "Name"/);
-    expect(() => parseLayerInfo('{"Layers": [{"Name": "x", "Inputs": [{"Dimensions": []}]}]}')).toThrow(/Inputs\[0\] has no "Name"/);
+    expect(() => parseLayerInfo('{"Layers": [{"Name": "x", "Inputs": [{"Dimensions": []}]}]}')).toThrow(
+      /Inputs\[0\] has no "Name"/,
+    );
   });
 });
 
@@ -93,7 +102,16 @@ describe('reportLayerPrecisions', () => {
 
   it('flags a Myelin ForeignNode region over pinned nodes once the model order expands its range', () => {
     const info = parseLayerInfo(fixture('trtexec-10/layers-detailed.json'));
-    const order = ['/x', `${B2}/attn/q_proj/MatMul`, `${B2}/attn/Mul`, `${B2}/attn/Mul_1`, `${B2}/attn/MatMul`, `${B2}/attn/Softmax`, `${B2}/attn/MatMul_1`, '/y'];
+    const order = [
+      '/x',
+      `${B2}/attn/q_proj/MatMul`,
+      `${B2}/attn/Mul`,
+      `${B2}/attn/Mul_1`,
+      `${B2}/attn/MatMul`,
+      `${B2}/attn/Softmax`,
+      `${B2}/attn/MatMul_1`,
+      '/y',
+    ];
     const withoutOrder = reportLayerPrecisions(info, pinned);
     expect(withoutOrder.findings.some((f) => f.layer.startsWith('{ForeignNode'))).toBe(false);
     expect(withoutOrder.pinnedNotFound).toContain(`${B2}/attn/Softmax`);
@@ -118,7 +136,10 @@ describe('reportLayerPrecisions', () => {
 
   it('reports nothing when no node is pinned, and an FP32 Myelin kernel over pinned nodes is fine', () => {
     expect(reportLayerPrecisions(parseLayerInfo(fixture('trtexec-10/layers-detailed.json')), []).findings).toEqual([]);
-    const report = reportLayerPrecisions(parseLayerInfo(fixture('trtexec-11/layers-detailed.json')), [`${B2}/attn/Softmax`, `${B0}/attn/Softmax`]);
+    const report = reportLayerPrecisions(parseLayerInfo(fixture('trtexec-11/layers-detailed.json')), [
+      `${B2}/attn/Softmax`,
+      `${B0}/attn/Softmax`,
+    ]);
     expect(report.findings.map((f) => f.layer)).toEqual(['_gemm_mha_v2_myl0_7']);
     expect(report.layers[2]!.precision).toBe('fp32');
   });
@@ -140,7 +161,10 @@ describe('parseBuildLog', () => {
       runnerType: 'CaskConvolution',
       tactic: '0x7b1c3a5e2d4f6a80',
       timeMs: 0.0201,
-      formats: ['Float(786432,262144,512,1) -> Float(196608,1024,32,1)', 'Half(786432,262144,512,1) -> Half(196608,1024,32,1)'],
+      formats: [
+        'Float(786432,262144,512,1) -> Float(196608,1024,32,1)',
+        'Half(786432,262144,512,1) -> Half(196608,1024,32,1)',
+      ],
     });
     expect(log.tacticChoices[1]!.runnerType).toBe('Myelin');
     expect(log.incomplete).toBe(false);
@@ -175,8 +199,16 @@ describe('parseTrtVersion', () => {
   });
 
   it('prefers the "TensorRT version:" line and decodes pre-10 banners', () => {
-    expect(parseTrtVersion('[TensorRT v100300]\n[I] TensorRT version: 10.3.1\n')).toMatchObject({ major: 10, minor: 3, patch: 1 });
-    expect(parseTrtVersion('&&&& RUNNING TensorRT.trtexec [TensorRT v8601]')).toMatchObject({ major: 8, minor: 6, patch: 1 });
+    expect(parseTrtVersion('[TensorRT v100300]\n[I] TensorRT version: 10.3.1\n')).toMatchObject({
+      major: 10,
+      minor: 3,
+      patch: 1,
+    });
+    expect(parseTrtVersion('&&&& RUNNING TensorRT.trtexec [TensorRT v8601]')).toMatchObject({
+      major: 8,
+      minor: 6,
+      patch: 1,
+    });
     expect(parseTrtVersion('usage: something else')).toBeUndefined();
   });
 });

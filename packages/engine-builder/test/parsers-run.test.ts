@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseExportOutput, parseExportProfile, parseExportTimes, parsePerformanceSummary, summarizeTimes, timingStats } from '../src/index.js';
+import {
+  parseExportOutput,
+  parseExportProfile,
+  parseExportTimes,
+  parsePerformanceSummary,
+  summarizeTimes,
+  timingStats,
+} from '../src/index.js';
 import { fixture } from './helpers/fixtures.js';
 
 describe('parsePerformanceSummary', () => {
@@ -31,14 +38,18 @@ describe('parsePerformanceSummary', () => {
   });
 
   it('reads nan and inf statistics as NaN and Infinity', () => {
-    const log = fixture('trtexec-10/run.log').replace('min = 0.0808105 ms', 'min = nan ms').replace('max = 0.12793 ms', 'max = inf ms');
+    const log = fixture('trtexec-10/run.log')
+      .replace('min = 0.0808105 ms', 'min = nan ms')
+      .replace('max = 0.12793 ms', 'max = inf ms');
     const s = parsePerformanceSummary(log);
     expect(s.d2hLatency.min).toBeNaN();
     expect(s.d2hLatency.max).toBe(Infinity);
   });
 
   it('BAD INPUT - a log without a summary (failed run or --skipInference) gives a clear error', () => {
-    expect(() => parsePerformanceSummary('&&&& FAILED TensorRT.trtexec\n')).toThrow(/no "=== Performance summary ===" block/);
+    expect(() => parsePerformanceSummary('&&&& FAILED TensorRT.trtexec\n')).toThrow(
+      /no "=== Performance summary ===" block/,
+    );
   });
 
   it('BAD INPUT - a log truncated inside the summary names the missing line', () => {
@@ -77,7 +88,9 @@ describe('parseExportTimes', () => {
   });
 
   it('BAD INPUT - an iteration without computeMs is named', () => {
-    expect(() => parseExportTimes('[{"startEnqMs": 1}]')).toThrow(/entry 0 has no numeric "startEnqMs"|entry 0 has no numeric "endEnqMs"/);
+    expect(() => parseExportTimes('[{"startEnqMs": 1}]')).toThrow(
+      /entry 0 has no numeric "startEnqMs"|entry 0 has no numeric "endEnqMs"/,
+    );
     expect(() => parseExportTimes('{}')).toThrow(/expected a JSON array/);
     expect(() => parseExportTimes('')).toThrow(/empty/);
   });
@@ -88,7 +101,13 @@ describe('parseExportProfile', () => {
     const p = parseExportProfile(fixture('trtexec-10/profile.json'));
     expect(p.count).toBe(1000);
     expect(p.layers.map((l) => l.name)[2]).toBe('_gemm_mha_v2_myl3_5');
-    expect(p.layers[2]).toEqual({ name: '_gemm_mha_v2_myl3_5', timeMs: 88.4, averageMs: 0.0884, medianMs: 0.0881, percentage: 51.9 });
+    expect(p.layers[2]).toEqual({
+      name: '_gemm_mha_v2_myl3_5',
+      timeMs: 88.4,
+      averageMs: 0.0884,
+      medianMs: 0.0881,
+      percentage: 51.9,
+    });
   });
 
   it('recovers layer names trtexec wrote without JSON escaping, and nan percentages', () => {
@@ -121,7 +140,9 @@ describe('parseExportOutput', () => {
   });
 
   it('BAD INPUT - malformed dimensions and truncated files are errors', () => {
-    expect(() => parseExportOutput('[{ "name": "x", "dimensions": "2xA", "values": [] }]')).toThrow(/not like 1x3x128x128/);
+    expect(() => parseExportOutput('[{ "name": "x", "dimensions": "2xA", "values": [] }]')).toThrow(
+      /not like 1x3x128x128/,
+    );
     expect(() => parseExportOutput(fixture('trtexec-10/output.json').slice(0, 60))).toThrow(/truncated/);
   });
 });

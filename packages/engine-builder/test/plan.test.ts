@@ -33,8 +33,14 @@ describe('validatePlan', () => {
     [{ schemaVersion: 2, defaultPrecision: 'fp16' }, /"schemaVersion" must be 1/],
     [{ schemaVersion: 1, defaultPrecision: 'int8' }, /"defaultPrecision" must be one of fp32, fp16, bf16/],
     [{ schemaVersion: 1, defaultPrecision: 'fp16', pinFP32: {} }, /unknown field\(s\) "pinFP32"/],
-    [{ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { auto: ['softmax'] } }, /accepts attention, normalization; got softmax/],
-    [{ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { patterns: ['re:(unclosed'] } }, /not a valid regular expression/],
+    [
+      { schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { auto: ['softmax'] } },
+      /accepts attention, normalization; got softmax/,
+    ],
+    [
+      { schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { patterns: ['re:(unclosed'] } },
+      /not a valid regular expression/,
+    ],
     [{ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { nodes: [''] } }, /non-empty strings/],
     [{ schemaVersion: 1, defaultPrecision: 'fp16', outputTypes: { '/a': ['fp64'] } }, /"outputTypes.\/a" must be/],
     [{ schemaVersion: 1, defaultPrecision: 'fp32', pinFp32: { nodes: ['/a'] } }, /already fp32/],
@@ -51,15 +57,28 @@ describe('validatePlan', () => {
 
 describe('resolvePlan', () => {
   it('pins exact names and glob matches in graph order, with the reason for each', () => {
-    const plan = validatePlan({ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { nodes: ['/enc/blocks.0/attn/MatMul'], patterns: ['*/Softmax'] } });
+    const plan = validatePlan({
+      schemaVersion: 1,
+      defaultPrecision: 'fp16',
+      pinFp32: { nodes: ['/enc/blocks.0/attn/MatMul'], patterns: ['*/Softmax'] },
+    });
     const r = resolvePlan(plan, graph);
-    expect(r.fp32Nodes).toEqual(['/enc/blocks.0/attn/MatMul', '/enc/blocks.0/attn/Softmax', '/enc/blocks.1/attn/Softmax']);
+    expect(r.fp32Nodes).toEqual([
+      '/enc/blocks.0/attn/MatMul',
+      '/enc/blocks.0/attn/Softmax',
+      '/enc/blocks.1/attn/Softmax',
+    ]);
     expect(r.reasons['/enc/blocks.1/attn/Softmax']).toEqual(['pattern:*/Softmax']);
     expect(r.outputTypes).toEqual(r.fp32Nodes.map((node) => ({ node, types: ['fp32'] })));
   });
 
   it('gives a pinned multi-output node one FP32 type per output, and explicit output types win', () => {
-    const plan = validatePlan({ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { nodes: ['/enc/split'] }, outputTypes: { '/enc/blocks.0/attn/MatMul_1': ['fp16'] } });
+    const plan = validatePlan({
+      schemaVersion: 1,
+      defaultPrecision: 'fp16',
+      pinFp32: { nodes: ['/enc/split'] },
+      outputTypes: { '/enc/blocks.0/attn/MatMul_1': ['fp16'] },
+    });
     const r = resolvePlan(plan, graph);
     expect(r.outputTypes).toEqual([
       { node: '/enc/blocks.0/attn/MatMul_1', types: ['fp16'] },
@@ -69,7 +88,9 @@ describe('resolvePlan', () => {
 
   it('takes auto pins from the finder it is given, and lists families and patterns that matched nothing', () => {
     const plan = planForPrecision('mixed');
-    const r = resolvePlan(plan, graph, (kind) => (kind === 'attention' ? ['/enc/blocks.1/attn/Softmax', '/enc/blocks.0/attn/MatMul'] : []));
+    const r = resolvePlan(plan, graph, (kind) =>
+      kind === 'attention' ? ['/enc/blocks.1/attn/Softmax', '/enc/blocks.0/attn/MatMul'] : [],
+    );
     expect(r.fp32Nodes).toEqual(['/enc/blocks.0/attn/MatMul', '/enc/blocks.1/attn/Softmax']);
     expect(r.unmatched).toEqual(['auto:normalization']);
   });
@@ -82,12 +103,22 @@ describe('resolvePlan', () => {
   });
 
   it('BAD INPUT - a node name not in the model is refused', () => {
-    const plan = validatePlan({ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { nodes: ['/enc/blocks.9/attn/Softmax'] } });
-    expect(() => resolvePlan(plan, graph)).toThrow(/names 1 node\(s\) not in the model: \/enc\/blocks.9\/attn\/Softmax/);
+    const plan = validatePlan({
+      schemaVersion: 1,
+      defaultPrecision: 'fp16',
+      pinFp32: { nodes: ['/enc/blocks.9/attn/Softmax'] },
+    });
+    expect(() => resolvePlan(plan, graph)).toThrow(
+      /names 1 node\(s\) not in the model: \/enc\/blocks.9\/attn\/Softmax/,
+    );
   });
 
   it('BAD INPUT - a plan whose pins all match nothing is refused rather than building an all-FP16 engine', () => {
-    const plan = validatePlan({ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { patterns: ['*/LayerNormalization'] } });
+    const plan = validatePlan({
+      schemaVersion: 1,
+      defaultPrecision: 'fp16',
+      pinFp32: { patterns: ['*/LayerNormalization'] },
+    });
     expect(() => resolvePlan(plan, graph)).toThrow(/pins nothing in this model: pattern:\*\/LayerNormalization/);
   });
 

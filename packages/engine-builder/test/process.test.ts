@@ -37,7 +37,10 @@ describe('process plumbing against the trtexec test double', () => {
   });
 
   it('BAD RUN - a non-zero exit becomes TRTEXEC_FAILED quoting the tail of the log', async () => {
-    const error = await runTrtexec(['--onnx=m.onnx'], { trtexec: TRTEXEC_DOUBLE, env: doubleEnv({ TRTEXEC_DOUBLE_MODE: 'fail' }) }).catch((e) => e);
+    const error = await runTrtexec(['--onnx=m.onnx'], {
+      trtexec: TRTEXEC_DOUBLE,
+      env: doubleEnv({ TRTEXEC_DOUBLE_MODE: 'fail' }),
+    }).catch((e) => e);
     expect(error.code).toBe('TRTEXEC_FAILED');
     expect(error.message).toMatch(/exited with code 3/);
     expect(error.message).toMatch(/While parsing node number 3 \[Softmax\]/);
@@ -46,7 +49,11 @@ describe('process plumbing against the trtexec test double', () => {
 
   it('BAD RUN - a run past its timeout is stopped and reported as TRTEXEC_TIMEOUT', async () => {
     const started = Date.now();
-    const error = await runTrtexec(['--onnx=m.onnx'], { trtexec: TRTEXEC_DOUBLE, timeoutMs: 300, env: doubleEnv({ TRTEXEC_DOUBLE_MODE: 'hang' }) }).catch((e) => e);
+    const error = await runTrtexec(['--onnx=m.onnx'], {
+      trtexec: TRTEXEC_DOUBLE,
+      timeoutMs: 300,
+      env: doubleEnv({ TRTEXEC_DOUBLE_MODE: 'hang' }),
+    }).catch((e) => e);
     expect(error.code).toBe('TRTEXEC_TIMEOUT');
     expect(error.message).toMatch(/within 300 ms/);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -67,8 +74,13 @@ describe('process plumbing against the trtexec test double', () => {
   });
 
   it('detects the TensorRT version from the double, through $TRTEXEC', async () => {
-    expect(await detectTrtVersion({ env: doubleEnv({ TRTEXEC: TRTEXEC_DOUBLE }) })).toMatchObject({ major: 10, minor: 3 });
-    expect(await detectTrtVersion({ env: doubleEnv({ TRTEXEC: TRTEXEC_DOUBLE, TRTEXEC_DOUBLE_VERSION: '11' }) })).toMatchObject({ major: 11 });
+    expect(await detectTrtVersion({ env: doubleEnv({ TRTEXEC: TRTEXEC_DOUBLE }) })).toMatchObject({
+      major: 10,
+      minor: 3,
+    });
+    expect(
+      await detectTrtVersion({ env: doubleEnv({ TRTEXEC: TRTEXEC_DOUBLE, TRTEXEC_DOUBLE_VERSION: '11' }) }),
+    ).toMatchObject({ major: 11 });
   });
 
   it('reads the GPU identity for a device index from the nvidia-smi double', async () => {
@@ -78,7 +90,9 @@ describe('process plumbing against the trtexec test double', () => {
       uuid: 'GPU-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
       driverVersion: '550.54.15',
     });
-    await expect(queryGpu({ nvidiaSmi: NVIDIA_SMI_DOUBLE, device: 5 })).rejects.toThrow(/GPU 5 does not exist \(nvidia-smi lists 2\)/);
+    await expect(queryGpu({ nvidiaSmi: NVIDIA_SMI_DOUBLE, device: 5 })).rejects.toThrow(
+      /GPU 5 does not exist \(nvidia-smi lists 2\)/,
+    );
     await expect(queryGpu({ nvidiaSmi: '/nonexistent/nvidia-smi' })).rejects.toThrow(/nvidia-smi .*was not found/);
   });
 });

@@ -11,7 +11,10 @@ export function hashFile(path: string): Promise<string> {
       .on('error', (error: NodeJS.ErrnoException) =>
         reject(
           new ToolkitError('FILE_UNREADABLE', `Cannot read ${path}: ${error.message}`, {
-            remedy: error.code === 'ENOENT' ? 'Check the path (and that external-data files sit next to the model).' : 'Check file permissions.',
+            remedy:
+              error.code === 'ENOENT'
+                ? 'Check the path (and that external-data files sit next to the model).'
+                : 'Check file permissions.',
             cause: error,
           }),
         ),
@@ -45,7 +48,9 @@ export interface ModelDigest {
 }
 
 export async function digestModel(modelPath: string, externalDataFiles: readonly string[] = []): Promise<ModelDigest> {
-  const externalData = await Promise.all(externalDataFiles.map(async (f) => ({ name: basename(f), sha256: await hashFile(f) })));
+  const externalData = await Promise.all(
+    externalDataFiles.map(async (f) => ({ name: basename(f), sha256: await hashFile(f) })),
+  );
   externalData.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { sha256: await hashFile(modelPath), externalData };
 }

@@ -76,7 +76,8 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     }
     if (options.waitTimeoutMs !== undefined && Date.now() - started > options.waitTimeoutMs) {
       throw new ToolkitError('CACHE_LOCK_TIMEOUT', `Timed out waiting for the cache lock ${path}`, {
-        remedy: 'Another build of the same engine is still running; wait for it, or remove the lock file if that build is gone.',
+        remedy:
+          'Another build of the same engine is still running; wait for it, or remove the lock file if that build is gone.',
       });
     }
     await new Promise((r) => setTimeout(r, pollMs));

@@ -68,12 +68,15 @@ export async function verifyCache(cacheDir: string): Promise<VerifyResult[]> {
     if (!m) problems.push(listing.error ?? 'manifest missing');
     else {
       if (m.key !== listing.key) problems.push(`manifest key ${m.key} differs from the directory name`);
-      if (computeCacheKey(m.keyMaterial) !== listing.key) problems.push('key material does not hash to the entry key (manifest edited?)');
+      if (computeCacheKey(m.keyMaterial) !== listing.key)
+        problems.push('key material does not hash to the entry key (manifest edited?)');
       const enginePath = join(listing.dir, m.files.engine.name);
       try {
         const size = (await stat(enginePath)).size;
-        if (size !== m.files.engine.bytes) problems.push(`engine is ${size} bytes, manifest says ${m.files.engine.bytes}`);
-        else if ((await hashFile(enginePath)) !== m.files.engine.sha256) problems.push('engine SHA-256 differs from the manifest (corrupted)');
+        if (size !== m.files.engine.bytes)
+          problems.push(`engine is ${size} bytes, manifest says ${m.files.engine.bytes}`);
+        else if ((await hashFile(enginePath)) !== m.files.engine.sha256)
+          problems.push('engine SHA-256 differs from the manifest (corrupted)');
       } catch {
         problems.push(`engine file ${m.files.engine.name} is missing`);
       }
@@ -108,16 +111,19 @@ export interface PruneOptions {
  * Removes cache entries by age, count or health, plus staging directories older than a day (left by killed
  * builds). Returns the removed entry keys. Locks are left alone: a live build may hold one.
  */
-export async function pruneCache(cacheDir: string, options: PruneOptions): Promise<{ removed: string[]; staging: string[] }> {
+export async function pruneCache(
+  cacheDir: string,
+  options: PruneOptions,
+): Promise<{ removed: string[]; staging: string[] }> {
   const now = (options.now ?? new Date()).getTime();
   const listings = await listCache(cacheDir);
   const doomed = new Set<string>();
-  if (options.all) listings.forEach((l) => doomed.add(l.key));
+  if (options.all) for (const l of listings) doomed.add(l.key);
   if (options.olderThanDays !== undefined) {
     for (const l of listings) if (now - l.modifiedAt.getTime() > options.olderThanDays * 86_400_000) doomed.add(l.key);
   }
   if (options.keepNewest !== undefined) {
-    listings.slice(0, Math.max(0, listings.length - options.keepNewest)).forEach((l) => doomed.add(l.key));
+    for (const l of listings.slice(0, Math.max(0, listings.length - options.keepNewest))) doomed.add(l.key);
   }
   if (options.corrupt) for (const r of await verifyCache(cacheDir)) if (!r.ok) doomed.add(r.key);
   const staging: string[] = [];

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { InternalError } from '@tamkit/graph-surgery';
 import { hashFile } from './hash.js';
-import { type LockOptions, acquireLock } from './lock.js';
+import { acquireLock, type LockOptions } from './lock.js';
 import { ENGINE_FILE, type EngineManifest, MANIFEST_FILE, manifestProblems } from './manifest.js';
 
 /** A published cache entry. */
@@ -118,7 +118,11 @@ export async function getOrBuildEntry(
  * The timing cache shared by every build for one TensorRT version on one GPU model. Timing results are only
  * valid for the GPU and TensorRT they were measured with, so the file name carries both.
  */
-export function timingCachePath(cacheDir: string, trtVersion: string, gpu: { name: string; computeCapability: string }): string {
+export function timingCachePath(
+  cacheDir: string,
+  trtVersion: string,
+  gpu: { name: string; computeCapability: string },
+): string {
   const gpuTag = `${gpu.name}-sm${gpu.computeCapability}`.replace(/[^A-Za-z0-9.-]+/g, '_');
   return join(cachePaths(cacheDir).timingCaches, `trt${trtVersion.replace(/[^A-Za-z0-9.-]+/g, '_')}-${gpuTag}.cache`);
 }

@@ -13,7 +13,10 @@ import { defaultCacheDir, withCacheOption, withJsonOption, withTrtexecOption } f
 import { renderFindings } from './render.js';
 
 /** Chooses the plan from --precision and --plan; they must not contradict each other. */
-export async function choosePlan(precision: PrecisionMode | undefined, planFile: string | undefined): Promise<PrecisionPlan> {
+export async function choosePlan(
+  precision: PrecisionMode | undefined,
+  planFile: string | undefined,
+): Promise<PrecisionPlan> {
   if (!planFile) {
     if (!precision) throw new UsageError('Give --precision or --plan.');
     return planForPrecision(precision);
@@ -21,11 +24,15 @@ export async function choosePlan(precision: PrecisionMode | undefined, planFile:
   const plan = await loadPlan(planFile);
   if (precision === undefined) return plan;
   if (precision === 'mixed') {
-    if (plan.defaultPrecision === 'fp32') throw new UsageError(`--precision mixed needs a plan with an fp16 or bf16 default; ${planFile} has fp32.`);
+    if (plan.defaultPrecision === 'fp32')
+      throw new UsageError(`--precision mixed needs a plan with an fp16 or bf16 default; ${planFile} has fp32.`);
     return plan;
   }
   if (precision !== plan.defaultPrecision) {
-    throw new UsageError(`--precision ${precision} contradicts ${planFile}, whose defaultPrecision is ${plan.defaultPrecision}.`, 'Drop --precision (the plan decides) or fix the plan.');
+    throw new UsageError(
+      `--precision ${precision} contradicts ${planFile}, whose defaultPrecision is ${plan.defaultPrecision}.`,
+      'Drop --precision (the plan decides) or fix the plan.',
+    );
   }
   return plan;
 }
@@ -45,23 +52,54 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
     (y) =>
       withJsonOption(withTrtexecOption(withCacheOption(y)))
         .positional('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
-        .option('precision', { choices: PRECISION_MODES, describe: 'fp32 | fp16 | bf16 | mixed (FP16 with attention and normalisation kept in FP32)' })
+        .option('precision', {
+          choices: PRECISION_MODES,
+          describe: 'fp32 | fp16 | bf16 | mixed (FP16 with attention and normalisation kept in FP32)',
+        })
         .option('plan', { type: 'string', describe: 'Precision plan JSON file (see README: "Precision plans")' })
-        .option('print-command', { type: 'boolean', default: false, describe: 'Print the trtexec command line and graph edits; run nothing' })
-        .option('trt-version', { choices: [10, 11] as const, describe: 'TensorRT major version, when no trtexec is there to ask' })
-        .option('gpu', { type: 'string', describe: 'GPU identity for the cache key, "name, compute_cap, uuid, driver" (default: from nvidia-smi)' })
+        .option('print-command', {
+          type: 'boolean',
+          default: false,
+          describe: 'Print the trtexec command line and graph edits; run nothing',
+        })
+        .option('trt-version', {
+          choices: [10, 11] as const,
+          describe: 'TensorRT major version, when no trtexec is there to ask',
+        })
+        .option('gpu', {
+          type: 'string',
+          describe: 'GPU identity for the cache key, "name, compute_cap, uuid, driver" (default: from nvidia-smi)',
+        })
         .option('device', { type: 'number', describe: 'GPU index (trtexec --device)' })
         .option('min-shapes', { type: 'string', describe: 'Dynamic input shapes, e.g. memory:1024x1x64' })
         .option('opt-shapes', { type: 'string', describe: 'Dynamic input shapes to optimise for' })
         .option('max-shapes', { type: 'string', describe: 'Largest dynamic input shapes' })
-        .option('verbose-build', { type: 'boolean', default: false, describe: 'Run trtexec --verbose (tactic choices in the log)' })
+        .option('verbose-build', {
+          type: 'boolean',
+          default: false,
+          describe: 'Run trtexec --verbose (tactic choices in the log)',
+        })
         .option('timeout', { type: 'number', describe: 'Stop trtexec after this many seconds' })
-        .option('extra-arg', { type: 'string', array: true, describe: 'Extra trtexec argument, e.g. --extra-arg=--memPoolSize=workspace:4096 (repeatable)' })
-        .option('strict', { type: 'boolean', default: false, describe: 'Exit 1 when the engine does not honour the FP32 pins' })
+        .option('extra-arg', {
+          type: 'string',
+          array: true,
+          describe: 'Extra trtexec argument, e.g. --extra-arg=--memPoolSize=workspace:4096 (repeatable)',
+        })
+        .option('strict', {
+          type: 'boolean',
+          default: false,
+          describe: 'Exit 1 when the engine does not honour the FP32 pins',
+        })
         .option('quiet', { type: 'boolean', default: false, describe: "Do not stream trtexec's output" })
         .example('$0 build image_encoder.onnx --precision fp16', 'FP16 engine, cached')
-        .example('$0 build memory_attention.onnx --precision mixed --print-command --trt-version 10', 'Show the trtexec command for mixed precision')
-        .example('$0 build mask_decoder.onnx --plan plans/mask_decoder.json --cache ./engines --json', 'Build from a plan file'),
+        .example(
+          '$0 build memory_attention.onnx --precision mixed --print-command --trt-version 10',
+          'Show the trtexec command for mixed precision',
+        )
+        .example(
+          '$0 build mask_decoder.onnx --plan plans/mask_decoder.json --cache ./engines --json',
+          'Build from a plan file',
+        ),
     async (argv) => {
       const plan = await choosePlan(argv.precision as PrecisionMode | undefined, argv.plan);
       const common = {
@@ -79,7 +117,9 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
         if (argv.json) io.out(JSON.stringify(d, null, 2));
         else {
           const version = d.trtVersion.startsWith('assumed-') ? `${d.path}.x (from --trt-version)` : d.trtVersion;
-          io.out(`# TensorRT ${version}: ${d.path === 10 ? 'weakly typed, precision from flags' : 'strongly typed, precision from graph types'}`);
+          io.out(
+            `# TensorRT ${version}: ${d.path === 10 ? 'weakly typed, precision from flags' : 'strongly typed, precision from graph types'}`,
+          );
           for (const u of d.unmatched) io.out(`# warning: plan entry ${u} matches no node of this model`);
           for (const e of d.graphEdits) io.out(`# graph edit: ${e.pass} ${JSON.stringify(e.options)}`);
           if (d.graphEdits.length > 0) io.out('# (the edited model is written as model.typed.onnx in the cache entry)');
@@ -99,10 +139,23 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           if (e.kind === 'building' && !argv.quiet) io.err(`[engine-builder] building ${e.key}: ${e.command}`);
         },
       });
-      for (const u of result.entry.manifest.resolvedPlan.unmatched ?? []) io.err(`[engine-builder] warning: plan entry ${u} matches no node of this model`);
+      for (const u of result.entry.manifest.resolvedPlan.unmatched ?? [])
+        io.err(`[engine-builder] warning: plan entry ${u} matches no node of this model`);
       const findings = result.report?.findings ?? [];
       if (argv.json) {
-        io.out(JSON.stringify({ enginePath: result.enginePath, key: result.entry.key, built: result.built, findings, pinnedNotFound: result.report?.pinnedNotFound ?? [] }, null, 2));
+        io.out(
+          JSON.stringify(
+            {
+              enginePath: result.enginePath,
+              key: result.entry.key,
+              built: result.built,
+              findings,
+              pinnedNotFound: result.report?.pinnedNotFound ?? [],
+            },
+            null,
+            2,
+          ),
+        );
       } else {
         io.out(result.enginePath);
         io.err(`[engine-builder] ${result.built ? 'built' : 'cache hit'}: ${result.entry.key}`);

@@ -12,22 +12,42 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
       .command(
         'ls',
         'List cached engines',
-        (c) => withJsonOption(withCacheOption(c)).example('$0 cache ls --cache ./engines', 'List the entries of ./engines'),
+        (c) =>
+          withJsonOption(withCacheOption(c)).example('$0 cache ls --cache ./engines', 'List the entries of ./engines'),
         async (argv) => {
           const entries = await listCache(argv.cache ?? defaultCacheDir());
           if (argv.json) {
-            io.out(JSON.stringify(entries.map((e) => ({ key: e.key, dir: e.dir, bytes: e.bytes, modifiedAt: e.modifiedAt, error: e.error, manifest: e.manifest })), null, 2));
+            io.out(
+              JSON.stringify(
+                entries.map((e) => ({
+                  key: e.key,
+                  dir: e.dir,
+                  bytes: e.bytes,
+                  modifiedAt: e.modifiedAt,
+                  error: e.error,
+                  manifest: e.manifest,
+                })),
+                null,
+                2,
+              ),
+            );
             return;
           }
           const rows = entries.map((e) => [
             e.key.slice(0, 12),
             e.manifest ? e.manifest.model.path : `(broken: ${e.error})`,
-            e.manifest ? `${e.manifest.plan.defaultPrecision}${e.manifest.resolvedPlan.fp32Nodes.length ? `+${e.manifest.resolvedPlan.fp32Nodes.length} fp32` : ''}` : '',
+            e.manifest
+              ? `${e.manifest.plan.defaultPrecision}${e.manifest.resolvedPlan.fp32Nodes.length ? `+${e.manifest.resolvedPlan.fp32Nodes.length} fp32` : ''}`
+              : '',
             e.manifest ? `${e.manifest.keyMaterial.trtVersion} ${e.manifest.keyMaterial.gpu.name}` : '',
             mib(e.bytes),
             e.modifiedAt.toISOString(),
           ]);
-          io.out(rows.length === 0 ? 'The cache is empty.' : textTable(['key', 'model', 'precision', 'tensorrt / gpu', 'size', 'modified'], rows));
+          io.out(
+            rows.length === 0
+              ? 'The cache is empty.'
+              : textTable(['key', 'model', 'precision', 'tensorrt / gpu', 'size', 'modified'], rows),
+          );
         },
       )
       .command(
@@ -38,7 +58,8 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           const results = await verifyCache(argv.cache ?? defaultCacheDir());
           if (argv.json) io.out(JSON.stringify(results, null, 2));
           else {
-            for (const r of results) io.out(`${r.ok ? 'ok     ' : 'BROKEN '} ${r.key}${r.ok ? '' : `: ${r.problems.join('; ')}`}`);
+            for (const r of results)
+              io.out(`${r.ok ? 'ok     ' : 'BROKEN '} ${r.key}${r.ok ? '' : `: ${r.problems.join('; ')}`}`);
             io.out(`${results.filter((r) => r.ok).length} of ${results.length} entries ok`);
           }
           if (results.some((r) => !r.ok)) setExitCode(ExitCode.Failure);
@@ -71,7 +92,9 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           else {
             const verb = argv.dryRun ? 'would remove' : 'removed';
             for (const key of result.removed) io.out(`${verb} ${key}`);
-            io.out(`${verb} ${result.removed.length} entr${result.removed.length === 1 ? 'y' : 'ies'} and ${result.staging.length} stale staging dir(s)`);
+            io.out(
+              `${verb} ${result.removed.length} entr${result.removed.length === 1 ? 'y' : 'ies'} and ${result.staging.length} stale staging dir(s)`,
+            );
           }
         },
       )

@@ -17,7 +17,10 @@ async function pinnedFromPlan(planFile: string, modelFile: string | undefined, r
   const plan = await loadPlan(planFile);
   if (modelFile) {
     const loaded = await loadModel(modelFile, plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []));
-    return { pinned: resolvePlan(plan, loaded.graph, loaded.autoPins).fp32Nodes, nodeOrder: loaded.graph.nodes.map((n) => n.name) };
+    return {
+      pinned: resolvePlan(plan, loaded.graph, loaded.autoPins).fp32Nodes,
+      nodeOrder: loaded.graph.nodes.map((n) => n.name),
+    };
   }
   if (plan.pinFp32?.auto?.length) {
     throw new ToolkitError('INSPECT_NEEDS_MODEL', 'The plan uses auto pinning, which needs the model to resolve', {
@@ -26,7 +29,9 @@ async function pinnedFromPlan(planFile: string, modelFile: string | undefined, r
   }
   const nodes = await reportedNodes();
   const patterns = (plan.pinFp32?.patterns ?? []).map(compileNodePattern);
-  const pinned = [...new Set([...(plan.pinFp32?.nodes ?? []), ...nodes.filter((n) => patterns.some((p) => p.test(n)))])];
+  const pinned = [
+    ...new Set([...(plan.pinFp32?.nodes ?? []), ...nodes.filter((n) => patterns.some((p) => p.test(n)))]),
+  ];
   return { pinned };
 }
 
@@ -36,12 +41,28 @@ export function registerInspectCommand(cli: Argv, io: CliIo, setExitCode: (code:
     'Show what TensorRT chose per layer (precision, tactic, ONNX nodes) and where FP32 pins were not honoured',
     (y) =>
       withJsonOption(withTrtexecOption(y))
-        .positional('engine', { type: 'string', demandOption: true, describe: 'Engine file, or a layer-information JSON (trtexec --exportLayerInfo)' })
-        .option('plan', { type: 'string', describe: 'Precision plan to check against (default: the plan recorded in the cache entry)' })
-        .option('model', { type: 'string', describe: 'The ONNX model (resolves plan patterns/auto and ForeignNode ranges)' })
+        .positional('engine', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Engine file, or a layer-information JSON (trtexec --exportLayerInfo)',
+        })
+        .option('plan', {
+          type: 'string',
+          describe: 'Precision plan to check against (default: the plan recorded in the cache entry)',
+        })
+        .option('model', {
+          type: 'string',
+          describe: 'The ONNX model (resolves plan patterns/auto and ForeignNode ranges)',
+        })
         .option('strict', { type: 'boolean', default: false, describe: 'Exit 1 when a pin is not honoured' })
-        .example('$0 inspect ~/.cache/tamkit/engines/<key>/engine.plan', 'Report an engine from the cache against its own plan')
-        .example('$0 inspect layers.json --plan mixed.json --model image_encoder.onnx --json', 'Check exported layer info against a plan'),
+        .example(
+          '$0 inspect ~/.cache/tamkit/engines/<key>/engine.plan',
+          'Report an engine from the cache against its own plan',
+        )
+        .example(
+          '$0 inspect layers.json --plan mixed.json --model image_encoder.onnx --json',
+          'Check exported layer info against a plan',
+        ),
     async (argv) => {
       let pinned: string[] | undefined;
       let nodeOrder: string[] | undefined;
@@ -64,7 +85,8 @@ export function registerInspectCommand(cli: Argv, io: CliIo, setExitCode: (code:
         ...(pinned ? { pinnedFp32: pinned } : {}),
         ...(nodeOrder ? { nodeOrder } : {}),
       });
-      if (argv.json) io.out(JSON.stringify({ source: result.source, verbosity: result.info.verbosity, ...result.report }, null, 2));
+      if (argv.json)
+        io.out(JSON.stringify({ source: result.source, verbosity: result.info.verbosity, ...result.report }, null, 2));
       else io.out(renderReport(result.report));
       if (argv.strict && result.report.findings.length > 0) setExitCode(ExitCode.Failure);
     },

@@ -18,7 +18,8 @@ export function renderReport(report: PrecisionReport): string {
   ]);
   const parts = [textTable(['layer', 'type', 'precision', 'tactic', 'nodes', 'notes'], rows)];
   if (report.findings.length > 0) parts.push('', renderFindings(report.findings));
-  if (report.pinnedNotFound.length > 0) parts.push('', `Pinned nodes no layer reports: ${report.pinnedNotFound.join(', ')}`);
+  if (report.pinnedNotFound.length > 0)
+    parts.push('', `Pinned nodes no layer reports: ${report.pinnedNotFound.join(', ')}`);
   for (const note of report.notes) parts.push('', note);
   return parts.join('\n');
 }

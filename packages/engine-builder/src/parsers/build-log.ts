@@ -90,7 +90,13 @@ export function parseBuildLog(log: string): BuildLogSummary {
     const layer = /^Layer\(([^)]*)\): (.*), Tactic: (\S+), (.*)$/.exec(line);
     if (layer && inLayerInfo) {
       const [ins = '', outs = ''] = layer[4]!.split(' -> ');
-      summary.engineLayers.push({ layerType: layer[1]!, name: layer[2]!, tactic: layer[3]!, inputs: tensors(ins), outputs: tensors(outs) });
+      summary.engineLayers.push({
+        layerType: layer[1]!,
+        name: layer[2]!,
+        tactic: layer[3]!,
+        inputs: tensors(ins),
+        outputs: tensors(outs),
+      });
     }
   }
   summary.incomplete = summary.tacticChoices.some((c) => c.tactic === undefined);

@@ -3,7 +3,8 @@ import { ToolkitError } from '@tamkit/graph-surgery';
 /** A parser's complaint about its input: what it expected, where. Never a crash. */
 export function parseError(what: string, message: string): ToolkitError {
   return new ToolkitError('PARSE_FAILED', `Cannot parse ${what}: ${message}`, {
-    remedy: 'Check that the file is complete (a run that crashed or was killed leaves a truncated file) and that it is the right kind of file.',
+    remedy:
+      'Check that the file is complete (a run that crashed or was killed leaves a truncated file) and that it is the right kind of file.',
   });
 }
 

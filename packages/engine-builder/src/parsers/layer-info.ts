@@ -1,7 +1,19 @@
 import { parseError, parseTrtJson } from './common.js';
 
 /** Element types as TensorRT reports them, normalised. */
-export type TensorType = 'fp32' | 'fp16' | 'bf16' | 'fp8' | 'fp4' | 'int4' | 'int8' | 'uint8' | 'int32' | 'int64' | 'bool' | 'unknown';
+export type TensorType =
+  | 'fp32'
+  | 'fp16'
+  | 'bf16'
+  | 'fp8'
+  | 'fp4'
+  | 'int4'
+  | 'int8'
+  | 'uint8'
+  | 'int32'
+  | 'int64'
+  | 'bool'
+  | 'unknown';
 
 export interface LayerTensor {
   name: string;
@@ -101,7 +113,12 @@ function tensor(value: unknown, what: string, where: string): LayerTensor {
   const r = value as Record<string, unknown>;
   if (typeof r.Name !== 'string') throw parseError(what, `${where} has no "Name"`);
   // 10.x folds type and format into "Format/Datatype"; 11.x splits them into "Format" and "DataType".
-  const formatText = typeof r['Format/Datatype'] === 'string' ? (r['Format/Datatype'] as string) : typeof r.Format === 'string' ? r.Format : undefined;
+  const formatText =
+    typeof r['Format/Datatype'] === 'string'
+      ? (r['Format/Datatype'] as string)
+      : typeof r.Format === 'string'
+        ? r.Format
+        : undefined;
   const typeText = typeof r.DataType === 'string' ? r.DataType : formatText;
   const t: LayerTensor = { name: r.Name, dataType: tensorTypeFromText(typeText) };
   const d = dims(r.Dimensions);
@@ -118,7 +135,8 @@ function layer(value: unknown, index: number, what: string): EngineLayer {
     if (recovered.range) l.foreignNodeRange = recovered.range;
     return l;
   }
-  if (typeof value !== 'object' || value === null) throw parseError(what, `layer ${index} is neither a name nor an object`);
+  if (typeof value !== 'object' || value === null)
+    throw parseError(what, `layer ${index} is neither a name nor an object`);
   const r = value as Record<string, unknown>;
   if (typeof r.Name !== 'string') throw parseError(what, `layer ${index} has no "Name"`);
   const list = (key: string) => {
@@ -151,7 +169,8 @@ function layer(value: unknown, index: number, what: string): EngineLayer {
 export function parseLayerInfo(text: string): EngineLayerInfo {
   const what = 'trtexec --exportLayerInfo file';
   const data = parseTrtJson(text, what);
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw parseError(what, 'expected a JSON object with "Layers"');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw parseError(what, 'expected a JSON object with "Layers"');
   const r = data as Record<string, unknown>;
   if (!Array.isArray(r.Layers)) throw parseError(what, 'no "Layers" array');
   const layers = r.Layers.map((l, i) => layer(l, i, what));

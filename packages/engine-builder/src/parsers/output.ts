@@ -28,7 +28,10 @@ export function parseExportOutput(text: string): ExportedTensor[] {
     }
     const expected = dims.reduce((a, b) => a * b, 1);
     if (r.values.length !== expected) {
-      throw parseError(what, `tensor "${r.name}" has ${r.values.length} values for dimensions ${r.dimensions} (${expected} expected)`);
+      throw parseError(
+        what,
+        `tensor "${r.name}" has ${r.values.length} values for dimensions ${r.dimensions} (${expected} expected)`,
+      );
     }
     return { name: r.name, dimensions: dims, values: r.values as number[] };
   });

@@ -49,7 +49,9 @@ function fusionOf(layer: EngineLayer): LayerPrecisionRow['fusion'] {
 }
 
 function precisionOf(layer: EngineLayer): TensorType | 'mixed' {
-  const types = [...new Set([...layer.inputs, ...layer.outputs].map((t) => t.dataType).filter((t) => FLOATS.includes(t)))];
+  const types = [
+    ...new Set([...layer.inputs, ...layer.outputs].map((t) => t.dataType).filter((t) => FLOATS.includes(t))),
+  ];
   if (types.length === 0) return 'unknown';
   return types.length === 1 ? types[0]! : 'mixed';
 }
@@ -88,7 +90,8 @@ export function reportLayerPrecisions(
     if (layer.tacticName ?? layer.tacticValue) row.tactic = layer.tacticName ?? layer.tacticValue;
     if (fusion) row.fusion = fusion;
     if (pinnedNodes.length > 0 && lowPrecision) {
-      const listed = pinnedNodes.slice(0, 3).join(', ') + (pinnedNodes.length > 3 ? `, +${pinnedNodes.length - 3} more` : '');
+      const listed =
+        pinnedNodes.slice(0, 3).join(', ') + (pinnedNodes.length > 3 ? `, +${pinnedNodes.length - 3} more` : '');
       if (fusion) {
         findings.push({
           layer: layer.name,
@@ -113,7 +116,9 @@ export function reportLayerPrecisions(
   });
   const notes: string[] = [];
   if (info.verbosity === 'names-only') {
-    notes.push('The layer information has names only: precisions and tactics are unknown. Rebuild with --profilingVerbosity=detailed.');
+    notes.push(
+      'The layer information has names only: precisions and tactics are unknown. Rebuild with --profilingVerbosity=detailed.',
+    );
   }
   return { layers, findings, pinnedNotFound: pinnedFp32.filter((n) => !seen.has(n)), notes };
 }

@@ -50,7 +50,8 @@ export function parseExportProfile(text: string): EngineProfile {
     if (!text.trimEnd().endsWith(']')) throw error;
     data = parseProfileLines(text, what);
   }
-  if (!Array.isArray(data) || data.length === 0) throw parseError(what, 'expected a JSON array starting with { "count": N }');
+  if (!Array.isArray(data) || data.length === 0)
+    throw parseError(what, 'expected a JSON array starting with { "count": N }');
   const head = data[0] as Record<string, unknown>;
   if (typeof head?.count !== 'number') throw parseError(what, 'the first entry has no numeric "count"');
   const layers = data.slice(1).map((entry, i) => {

@@ -70,7 +70,10 @@ export function parsePerformanceSummary(log: string): PerformanceSummary {
   const lines = log.split(/\r?\n/).map(stripPrefix);
   const start = lines.lastIndexOf('=== Performance summary ===');
   if (start < 0) {
-    throw parseError('trtexec performance summary', 'no "=== Performance summary ===" block (the run failed, or used --skipInference)');
+    throw parseError(
+      'trtexec performance summary',
+      'no "=== Performance summary ===" block (the run failed, or used --skipInference)',
+    );
   }
   const block = lines.slice(start + 1);
   const find = (label: string) => block.find((l) => l.startsWith(`${label}: `))?.slice(label.length + 2);
@@ -80,7 +83,8 @@ export function parsePerformanceSummary(log: string): PerformanceSummary {
   const stats = {} as Record<keyof typeof STAT_LINES, TimingStats>;
   for (const [key, label] of Object.entries(STAT_LINES) as [keyof typeof STAT_LINES, string][]) {
     const body = find(label);
-    if (body === undefined) throw parseError('trtexec performance summary', `no "${label}:" line (the log may be truncated)`);
+    if (body === undefined)
+      throw parseError('trtexec performance summary', `no "${label}:" line (the log may be truncated)`);
     stats[key] = parseStats(body, label);
   }
   const seconds = (label: string) => {
@@ -94,8 +98,14 @@ export function parsePerformanceSummary(log: string): PerformanceSummary {
   if (walltime !== undefined) summary.totalHostWalltimeS = walltime;
   if (gpuTotal !== undefined) summary.totalGpuComputeTimeS = gpuTotal;
   const prolog = lines.slice(0, start);
-  const warm = prolog.map((l) => /^Warmup completed (\d+) queries/.exec(l)).filter(Boolean).pop();
-  const timed = prolog.map((l) => /^Timing trace has (\d+) queries/.exec(l)).filter(Boolean).pop();
+  const warm = prolog
+    .map((l) => /^Warmup completed (\d+) queries/.exec(l))
+    .filter(Boolean)
+    .pop();
+  const timed = prolog
+    .map((l) => /^Timing trace has (\d+) queries/.exec(l))
+    .filter(Boolean)
+    .pop();
   if (warm) summary.warmupQueries = Number(warm[1]);
   if (timed) summary.timedQueries = Number(timed[1]);
   return summary;

@@ -80,7 +80,13 @@ export function timingStats(values: readonly number[], percentiles: readonly num
 export function summarizeTimes(
   trace: readonly IterationTiming[],
   percentiles?: readonly number[],
-): { latency: TimingStats; enqueueTime: TimingStats; h2dLatency: TimingStats; gpuComputeTime: TimingStats; d2hLatency: TimingStats } {
+): {
+  latency: TimingStats;
+  enqueueTime: TimingStats;
+  h2dLatency: TimingStats;
+  gpuComputeTime: TimingStats;
+  d2hLatency: TimingStats;
+} {
   return {
     latency: timingStats(
       trace.map((t) => t.latencyMs),

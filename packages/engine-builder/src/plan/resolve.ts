@@ -75,14 +75,20 @@ export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: Au
 
   for (const kind of pins.auto ?? []) {
     if (!autoPins) {
-      throw new ToolkitError('AUTO_PIN_UNAVAILABLE', `The plan asks for auto pinning of "${kind}" nodes, but no finder is available`, {
-        remedy: "Auto pinning needs graph-surgery's pattern finders; list the nodes with pinFp32.nodes or patterns instead.",
-      });
+      throw new ToolkitError(
+        'AUTO_PIN_UNAVAILABLE',
+        `The plan asks for auto pinning of "${kind}" nodes, but no finder is available`,
+        {
+          remedy:
+            "Auto pinning needs graph-surgery's pattern finders; list the nodes with pinFp32.nodes or patterns instead.",
+        },
+      );
     }
     const found = autoPins(kind);
     if (found.length === 0) unmatched.push(`auto:${kind}`);
     for (const n of found) {
-      if (!order.has(n)) throw new InternalError(`auto-pin finder "${kind}" returned "${n}", which is not a node of the model`);
+      if (!order.has(n))
+        throw new InternalError(`auto-pin finder "${kind}" returned "${n}", which is not a node of the model`);
       pin(n, `auto:${kind}`);
     }
   }
@@ -100,7 +106,10 @@ export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: Au
   for (const [node, types] of Object.entries(explicit)) {
     const count = outputCount.get(node);
     if (count === undefined) {
-      throw unresolved(`Precision plan sets output types of "${node}", which is not in the model`, 'Use exact ONNX node names in outputTypes.');
+      throw unresolved(
+        `Precision plan sets output types of "${node}", which is not in the model`,
+        'Use exact ONNX node names in outputTypes.',
+      );
     }
     if (types.length !== count) {
       throw unresolved(

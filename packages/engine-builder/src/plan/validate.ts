@@ -30,7 +30,8 @@ export function validatePlan(value: unknown, where = 'object'): PrecisionPlan {
   const raw = value as Record<string, unknown>;
   const unknownKeys = Object.keys(raw).filter((k) => !PLAN_KEYS.includes(k));
   if (unknownKeys.length > 0) throw invalid(where, `unknown field(s) ${unknownKeys.map((k) => `"${k}"`).join(', ')}`);
-  if (raw.schemaVersion !== 1) throw invalid(where, `"schemaVersion" must be 1, got ${JSON.stringify(raw.schemaVersion)}`);
+  if (raw.schemaVersion !== 1)
+    throw invalid(where, `"schemaVersion" must be 1, got ${JSON.stringify(raw.schemaVersion)}`);
   if (!isPrecision(raw.defaultPrecision)) {
     throw invalid(where, `"defaultPrecision" must be one of ${PRECISIONS.join(', ')}`);
   }
@@ -60,7 +61,8 @@ export function validatePlan(value: unknown, where = 'object'): PrecisionPlan {
     if (pin.auto !== undefined) {
       const auto = stringList(pin.auto, where, 'pinFp32.auto');
       const bad = auto.filter((a) => !(AUTO_PIN_KINDS as readonly string[]).includes(a));
-      if (bad.length > 0) throw invalid(where, `"pinFp32.auto" accepts ${AUTO_PIN_KINDS.join(', ')}; got ${bad.join(', ')}`);
+      if (bad.length > 0)
+        throw invalid(where, `"pinFp32.auto" accepts ${AUTO_PIN_KINDS.join(', ')}; got ${bad.join(', ')}`);
       plan.pinFp32.auto = auto as AutoPinKind[];
     }
   }

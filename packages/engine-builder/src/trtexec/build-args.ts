@@ -33,20 +33,34 @@ export interface BuildArgsInput {
 }
 
 /** Flags TensorRT 11 rejects: they set precision outside the graph's types. */
-const WEAK_TYPING_FLAGS = ['--fp16', '--bf16', '--int8', '--fp8', '--int4', '--best', '--precisionConstraints', '--layerPrecisions', '--layerOutputTypes'];
+const WEAK_TYPING_FLAGS = [
+  '--fp16',
+  '--bf16',
+  '--int8',
+  '--fp8',
+  '--int4',
+  '--best',
+  '--precisionConstraints',
+  '--layerPrecisions',
+  '--layerOutputTypes',
+];
 
 function checkExtraArgs(path: TrtBuildPath, extra: readonly string[]): void {
   const managed = ['--onnx', '--saveEngine', '--timingCacheFile', '--exportLayerInfo', '--skipInference'];
   for (const arg of extra) {
     const flag = arg.split('=')[0]!;
     if (managed.includes(flag)) {
-      throw new ToolkitError('EXTRA_ARG_CONFLICT', `Extra trtexec argument ${arg} conflicts with one engine-builder sets itself`, {
-        remedy: `Drop ${flag} from the extra arguments; use the matching engine-builder option instead.`,
-      });
+      throw new ToolkitError(
+        'EXTRA_ARG_CONFLICT',
+        `Extra trtexec argument ${arg} conflicts with one engine-builder sets itself`,
+        {
+          remedy: `Drop ${flag} from the extra arguments; use the matching engine-builder option instead.`,
+        },
+      );
     }
     if (path === 11 && WEAK_TYPING_FLAGS.includes(flag)) {
       throw new ToolkitError('TRT11_FLAG_REMOVED', `TensorRT 11 removed ${flag} (all networks are strongly typed)`, {
-        remedy: 'Express precision in the plan; on TensorRT 11 it becomes the graph\'s types.',
+        remedy: "Express precision in the plan; on TensorRT 11 it becomes the graph's types.",
       });
     }
   }
@@ -59,9 +73,13 @@ function weakTypingArgs(plan: ResolvedPlan, graph: GraphView): string[] {
   if (plan.defaultPrecision === 'fp32') {
     const widened = plan.outputTypes.find((o) => o.types.some((t) => t !== 'fp32'));
     if (widened) {
-      throw new ToolkitError('PLAN_UNSUPPORTED', `An FP32 plan cannot give "${widened.node}" ${widened.types.join('+')} outputs`, {
-        remedy: 'Set defaultPrecision to fp16 or bf16 and pin the rest to FP32 instead.',
-      });
+      throw new ToolkitError(
+        'PLAN_UNSUPPORTED',
+        `An FP32 plan cannot give "${widened.node}" ${widened.types.join('+')} outputs`,
+        {
+          remedy: 'Set defaultPrecision to fp16 or bf16 and pin the rest to FP32 instead.',
+        },
+      );
     }
     return args;
   }
@@ -74,10 +92,14 @@ function weakTypingArgs(plan: ResolvedPlan, graph: GraphView): string[] {
   };
   args.push('--precisionConstraints=obey');
   if (plan.fp32Nodes.length > 0) {
-    args.push(`--layerPrecisions=${plan.fp32Nodes.map((n) => `${specName(layer(n), '--layerPrecisions')}:fp32`).join(',')}`);
+    args.push(
+      `--layerPrecisions=${plan.fp32Nodes.map((n) => `${specName(layer(n), '--layerPrecisions')}:fp32`).join(',')}`,
+    );
   }
   if (plan.outputTypes.length > 0) {
-    const entries = plan.outputTypes.map((o) => `${specName(layer(o.node), '--layerOutputTypes')}:${o.types.join('+')}`);
+    const entries = plan.outputTypes.map(
+      (o) => `${specName(layer(o.node), '--layerOutputTypes')}:${o.types.join('+')}`,
+    );
     args.push(`--layerOutputTypes=${entries.join(',')}`);
   }
   return args;

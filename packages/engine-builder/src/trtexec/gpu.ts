@@ -20,15 +20,23 @@ const GPU_REMEDY =
 export function parseGpuRecord(line: string): GpuIdentity {
   const fields = line.split(',').map((f) => f.trim());
   if (fields.length !== 4 || fields.some((f) => f.length === 0)) {
-    throw new ToolkitError('GPU_RECORD_INVALID', `Expected "name, compute_cap, uuid, driver_version", got ${JSON.stringify(line)}`, {
-      remedy: GPU_REMEDY,
-    });
+    throw new ToolkitError(
+      'GPU_RECORD_INVALID',
+      `Expected "name, compute_cap, uuid, driver_version", got ${JSON.stringify(line)}`,
+      {
+        remedy: GPU_REMEDY,
+      },
+    );
   }
   const [name, computeCapability, uuid, driverVersion] = fields as [string, string, string, string];
   if (!/^\d+\.\d+$/.test(computeCapability)) {
-    throw new ToolkitError('GPU_RECORD_INVALID', `Compute capability ${JSON.stringify(computeCapability)} is not like "9.0"`, {
-      remedy: GPU_REMEDY,
-    });
+    throw new ToolkitError(
+      'GPU_RECORD_INVALID',
+      `Compute capability ${JSON.stringify(computeCapability)} is not like "9.0"`,
+      {
+        remedy: GPU_REMEDY,
+      },
+    );
   }
   return { name, computeCapability, uuid, driverVersion };
 }
@@ -42,7 +50,9 @@ export function parseNvidiaSmiGpus(text: string): GpuIdentity[] {
 }
 
 /** Asks nvidia-smi for the identity of GPU `device` (the index trtexec's --device uses). */
-export async function queryGpu(options: { device?: number; nvidiaSmi?: string; env?: NodeJS.ProcessEnv } = {}): Promise<GpuIdentity> {
+export async function queryGpu(
+  options: { device?: number; nvidiaSmi?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<GpuIdentity> {
   const device = options.device ?? 0;
   const result = await runProcess(options.nvidiaSmi ?? 'nvidia-smi', NVIDIA_SMI_ARGS, {
     timeoutMs: 30_000,
@@ -51,9 +61,13 @@ export async function queryGpu(options: { device?: number; nvidiaSmi?: string; e
     ...(options.env ? { env: options.env } : {}),
   });
   if (result.exitCode !== 0) {
-    throw new ToolkitError('GPU_QUERY_FAILED', `nvidia-smi exited with code ${result.exitCode}: ${result.output.trim()}`, {
-      remedy: GPU_REMEDY,
-    });
+    throw new ToolkitError(
+      'GPU_QUERY_FAILED',
+      `nvidia-smi exited with code ${result.exitCode}: ${result.output.trim()}`,
+      {
+        remedy: GPU_REMEDY,
+      },
+    );
   }
   const gpus = parseNvidiaSmiGpus(result.output);
   const gpu = gpus[device];

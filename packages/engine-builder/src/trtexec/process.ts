@@ -49,7 +49,12 @@ export function runProcess(
   const maxChars = options.maxOutputChars ?? 64 * 1024 * 1024;
   return new Promise((resolvePromise, reject) => {
     let log: WriteStream | undefined;
-    const child = spawn(file, [...args], { shell: false, env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, [...args], {
+      shell: false,
+      env: options.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (options.logPath) log = createWriteStream(options.logPath);
     let output = '';
     let timedOut = false;
@@ -81,7 +86,14 @@ export function runProcess(
       if (timer) clearTimeout(timer);
       log?.end();
       if (error.code === 'ENOENT' || error.code === 'EACCES') {
-        reject(missingExecutableError(file, options.what ?? file, options.remedy ?? `Install ${file} or fix its path.`, error));
+        reject(
+          missingExecutableError(
+            file,
+            options.what ?? file,
+            options.remedy ?? `Install ${file} or fix its path.`,
+            error,
+          ),
+        );
       } else {
         reject(error);
       }

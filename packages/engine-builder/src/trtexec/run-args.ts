@@ -51,15 +51,21 @@ export function runTrtexecArgs(enginePath: string, options: RunEngineOptions = {
   ] as const) {
     if (value === undefined) continue;
     if (!Number.isFinite(value) || value < 0) {
-      throw new ToolkitError('RUN_OPTION_INVALID', `${flag} must be a non-negative number, got ${value}`, { remedy: `Fix ${flag}.` });
+      throw new ToolkitError('RUN_OPTION_INVALID', `${flag} must be a non-negative number, got ${value}`, {
+        remedy: `Fix ${flag}.`,
+      });
     }
     args.push(`${flag}=${value}`);
   }
   if (options.percentiles && options.percentiles.length > 0) {
     if (options.percentiles.some((p) => !(p >= 0 && p <= 100))) {
-      throw new ToolkitError('RUN_OPTION_INVALID', `Percentiles must lie in [0, 100], got ${options.percentiles.join(',')}`, {
-        remedy: 'Use values such as 50,90,99.',
-      });
+      throw new ToolkitError(
+        'RUN_OPTION_INVALID',
+        `Percentiles must lie in [0, 100], got ${options.percentiles.join(',')}`,
+        {
+          remedy: 'Use values such as 50,90,99.',
+        },
+      );
     }
     args.push(`--percentile=${options.percentiles.join(',')}`);
   }

@@ -10,13 +10,18 @@ export function specName(name: string, flag: string): string {
   let problem: string | undefined;
   if (name.length === 0) problem = 'is empty';
   else if (name.includes(',')) problem = 'contains a comma, which trtexec uses to separate entries';
-  else if (name.includes("'")) problem = "contains a single quote, which trtexec strips as quoting";
+  else if (name.includes("'")) problem = 'contains a single quote, which trtexec strips as quoting';
   else if (/[\u0000-\u001f\u007f]/.test(name)) problem = 'contains a control character';
   else if (name === '*') problem = 'is "*", which trtexec reads as "every layer"';
   if (problem) {
-    throw new ToolkitError('LAYER_NAME_UNSUPPORTED', `Name ${JSON.stringify(name)} cannot be passed to trtexec ${flag}: it ${problem}`, {
-      remedy: 'Rename the node in the ONNX model (graph-surgery can rename nodes), or use the TensorRT 11 typed-graph path (--trt-version 11).',
-    });
+    throw new ToolkitError(
+      'LAYER_NAME_UNSUPPORTED',
+      `Name ${JSON.stringify(name)} cannot be passed to trtexec ${flag}: it ${problem}`,
+      {
+        remedy:
+          'Rename the node in the ONNX model (graph-surgery can rename nodes), or use the TensorRT 11 typed-graph path (--trt-version 11).',
+      },
+    );
   }
   return name.includes(':') ? `'${name}'` : name;
 }
@@ -26,9 +31,13 @@ export function shapeSpec(shapes: Record<string, readonly number[]>, flag: strin
   return Object.entries(shapes)
     .map(([name, dims]) => {
       if (dims.some((d) => !Number.isInteger(d) || d < 0)) {
-        throw new ToolkitError('SHAPE_INVALID', `Shape of "${name}" for ${flag} must be non-negative integers, got [${dims.join(', ')}]`, {
-          remedy: 'Give concrete dimensions, e.g. memory:7232x1x64.',
-        });
+        throw new ToolkitError(
+          'SHAPE_INVALID',
+          `Shape of "${name}" for ${flag} must be non-negative integers, got [${dims.join(', ')}]`,
+          {
+            remedy: 'Give concrete dimensions, e.g. memory:7232x1x64.',
+          },
+        );
       }
       return `${specName(name, flag)}:${dims.length === 0 ? 'scalar' : dims.join('x')}`;
     })

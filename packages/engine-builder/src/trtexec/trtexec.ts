@@ -32,14 +32,19 @@ export async function runTrtexec(args: readonly string[], options: RunTrtexecOpt
   const result = await runProcess(file, args, { ...options, what: 'trtexec', remedy: TRTEXEC_REMEDY });
   const logNote = options.logPath ? ` Full log: ${options.logPath}.` : '';
   if (result.timedOut) {
-    throw new ToolkitError('TRTEXEC_TIMEOUT', `trtexec did not finish within ${options.timeoutMs} ms and was stopped.${logNote}`, {
-      remedy: 'Raise the timeout (--timeout), or check the log for a build stuck in tactic timing.',
-    });
+    throw new ToolkitError(
+      'TRTEXEC_TIMEOUT',
+      `trtexec did not finish within ${options.timeoutMs} ms and was stopped.${logNote}`,
+      {
+        remedy: 'Raise the timeout (--timeout), or check the log for a build stuck in tactic timing.',
+      },
+    );
   }
   if (result.exitCode !== 0) {
     const status = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
     throw new ToolkitError('TRTEXEC_FAILED', `trtexec ${status}.${logNote}\n${tailLines(result.output)}`, {
-      remedy: 'Read the lines above (an unsupported flag or ONNX operator is the usual cause); rerun with --print-command to reproduce by hand.',
+      remedy:
+        'Read the lines above (an unsupported flag or ONNX operator is the usual cause); rerun with --print-command to reproduce by hand.',
     });
   }
   return result;

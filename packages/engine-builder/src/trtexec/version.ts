@@ -35,7 +35,12 @@ export function buildPathFor(version: TrtVersion | number): TrtBuildPath {
 export function parseTrtVersion(text: string): TrtVersion | undefined {
   const dotted = /TensorRT version:\s*(\d+)\.(\d+)\.(\d+)/.exec(text);
   if (dotted) {
-    return { major: Number(dotted[1]), minor: Number(dotted[2]), patch: Number(dotted[3]), raw: dotted[0].split(':')[1]!.trim() };
+    return {
+      major: Number(dotted[1]),
+      minor: Number(dotted[2]),
+      patch: Number(dotted[3]),
+      raw: dotted[0].split(':')[1]!.trim(),
+    };
   }
   const banner = /\[TensorRT v(\d{4,6})\]/.exec(text);
   if (banner) {

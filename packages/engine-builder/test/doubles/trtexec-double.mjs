@@ -17,9 +17,15 @@ import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:
 const args = process.argv.slice(2);
 const env = process.env;
 const version = env.TRTEXEC_DOUBLE_VERSION ?? '10';
-const banner = version === '11' ? '[TensorRT v110400] [b8]' : version === '10' ? '[TensorRT v100300] [b17]' : `[TensorRT v${version}]`;
+const banner =
+  version === '11'
+    ? '[TensorRT v110400] [b8]'
+    : version === '10'
+      ? '[TensorRT v100300] [b17]'
+      : `[TensorRT v${version}]`;
 const flag = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-if (env.TRTEXEC_DOUBLE_ARGV_FILE) appendFileSync(env.TRTEXEC_DOUBLE_ARGV_FILE, `${JSON.stringify({ args, cwd: process.cwd() })}\n`);
+if (env.TRTEXEC_DOUBLE_ARGV_FILE)
+  appendFileSync(env.TRTEXEC_DOUBLE_ARGV_FILE, `${JSON.stringify({ args, cwd: process.cwd() })}\n`);
 
 console.log(`&&&& RUNNING TensorRT.trtexec ${banner} # trtexec-double ${args.join(' ')}`);
 const mode = env.TRTEXEC_DOUBLE_MODE ?? 'ok';
@@ -37,7 +43,8 @@ else {
     if (engine) {
       console.log('[I] Start parsing network model.');
       console.log('[I] [TRT] Detected 1 inputs and 1 output network tensors.');
-      if (mode !== 'no-engine') writeFileSync(engine, `TRTEXEC-DOUBLE placeholder, not an engine: ${JSON.stringify(args)}\n`);
+      if (mode !== 'no-engine')
+        writeFileSync(engine, `TRTEXEC-DOUBLE placeholder, not an engine: ${JSON.stringify(args)}\n`);
       const layerInfo = flag('exportLayerInfo');
       if (layerInfo && env.TRTEXEC_DOUBLE_LAYER_INFO) copyFileSync(env.TRTEXEC_DOUBLE_LAYER_INFO, layerInfo);
       console.log('[I] Engine built in 0.1 sec.');

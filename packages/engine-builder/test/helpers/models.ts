@@ -6,7 +6,15 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataType, emptyGraph, makeModel, makeNode, makeValueInfo, type NodeProto, writeModel } from '@tamkit/graph-surgery';
+import {
+  DataType,
+  emptyGraph,
+  makeModel,
+  makeNode,
+  makeValueInfo,
+  type NodeProto,
+  writeModel,
+} from '@tamkit/graph-surgery';
 
 type Op = [name: string, opType: string];
 
@@ -84,7 +92,12 @@ function chain(ops: Op[], nameOf: (op: Op) => string | undefined): NodeProto[] {
 }
 
 /** Writes an .onnx file with the given (name, opType) nodes chained; returns its path. */
-export async function writeChainModel(dir: string, file: string, ops: Op[], nameOf: (op: Op) => string | undefined = (op) => op[0]): Promise<string> {
+export async function writeChainModel(
+  dir: string,
+  file: string,
+  ops: Op[],
+  nameOf: (op: Op) => string | undefined = (op) => op[0],
+): Promise<string> {
   const graph = emptyGraph(file);
   graph.node.push(...chain(ops, nameOf));
   graph.input.push(makeValueInfo('input', DataType.FLOAT, [1, 256, 32, 32]));
@@ -98,7 +111,8 @@ export async function writeChainModel(dir: string, file: string, ops: Op[], name
 export async function writeZooLikeModels(): Promise<Record<string, string>> {
   const dir = await mkdtemp(join(tmpdir(), 'engine-builder-zoo-'));
   const paths: Record<string, string> = {};
-  for (const [module, ops] of Object.entries(ZOO_OPS)) paths[module] = await writeChainModel(dir, `${module}.onnx`, ops);
+  for (const [module, ops] of Object.entries(ZOO_OPS))
+    paths[module] = await writeChainModel(dir, `${module}.onnx`, ops);
   return paths;
 }
 
