@@ -5,7 +5,7 @@ import { type BuildSpecOptions, planBuild } from './build-plan.js';
 import { digestModel, hashFile } from './cache/hash.js';
 import { type CacheKeyMaterial, computeCacheKey, KEY_PLACEHOLDERS } from './cache/key.js';
 import type { LockOptions } from './cache/lock.js';
-import { ENGINE_FILE, type EngineManifest, LAYER_INFO_FILE, LOG_FILE, TYPED_MODEL_FILE } from './cache/manifest.js';
+import { ENGINE_FILE, type EngineManifest, LAYER_INFO_FILE, LOG_FILE, TIMING_CACHE_FILE, TYPED_MODEL_FILE } from './cache/manifest.js';
 import { type CacheEntry, cachePaths, getOrBuildEntry, timingCachePath } from './cache/store.js';
 import { applyGraphEdits } from './graph-surgery-glue.js';
 import { parseLayerInfo } from './parsers/layer-info.js';
@@ -106,11 +106,14 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
       key,
       async (staging) => {
         if (typedDir) await rename(join(typedDir, TYPED_MODEL_FILE), join(staging, TYPED_MODEL_FILE));
+        // Each build times tactics against a private copy of the shared timing cache and publishes it back by
+        // rename: concurrent builds may lose each other's additions (last one wins) but never corrupt the file.
+        await copyFile(timingCache, join(staging, TIMING_CACHE_FILE)).catch(() => undefined);
         const args = spec.args({
           onnxPath: typedDir ? TYPED_MODEL_FILE : spec.modelPath,
           enginePath: ENGINE_FILE,
           layerInfoPath: LAYER_INFO_FILE,
-          timingCachePath: timingCache,
+          timingCachePath: TIMING_CACHE_FILE,
         });
         options.onEvent?.({ kind: 'building', key, command: [spec.trtexec, ...args].join(' ') });
         const started = Date.now();
@@ -128,6 +131,7 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
             remedy: 'Read the build log; a trtexec that ignores --saveEngine is not a real trtexec.',
           });
         }
+        await rename(join(staging, TIMING_CACHE_FILE), timingCache).catch(() => undefined);
         const hasLayerInfo = await stat(join(staging, LAYER_INFO_FILE)).then(
           () => true,
           () => false,

@@ -22,6 +22,7 @@ import {
   loadModel,
   planForPrecision,
   pruneCache,
+  timingCachePath,
   verifyCache,
 } from '../src/index.js';
 import { fixturePath, TRTEXEC_DOUBLE } from './helpers/fixtures.js';
@@ -165,6 +166,17 @@ describe('cache entries', () => {
       .filter((c) => !c.args.includes('--help'));
     expect(builds).toHaveLength(1);
     expect((await listCache(cache)).map((e) => e.key)).toEqual([results[0]!.entry.key]);
+  });
+
+  it('share one timing cache per TensorRT version and GPU model across builds, each build working on a private copy', async () => {
+    const { model, cache } = await setup();
+    const a = await buildEngine(model, options(cache));
+    expect(a.entry.manifest.args).toContain('--timingCacheFile=timing.cache');
+    const shared = timingCachePath(cache, '10.3.0', GPU);
+    expect((await readFile(shared, 'utf8')).trim().split('\n')).toHaveLength(1);
+    await buildEngine(model, options(cache, {}, { plan: planForPrecision('fp32') }));
+    expect((await readFile(shared, 'utf8')).trim().split('\n')).toHaveLength(2);
+    await expect(stat(join(a.entry.dir, 'timing.cache'))).rejects.toThrow();
   });
 
   it('rebuild an entry whose engine was damaged on disk instead of serving it', async () => {

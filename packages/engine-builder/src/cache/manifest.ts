@@ -8,6 +8,8 @@ export const MANIFEST_FILE = 'manifest.json';
 export const LOG_FILE = 'build.log';
 export const LAYER_INFO_FILE = 'layers.json';
 export const TYPED_MODEL_FILE = 'model.typed.onnx';
+/** The build's private copy of the shared timing cache; moved back to the shared file after a successful build. */
+export const TIMING_CACHE_FILE = 'timing.cache';
 
 /** manifest.json of a cache entry: what went in, what came out, how long it took. */
 export interface EngineManifest {

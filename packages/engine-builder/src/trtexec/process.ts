@@ -59,8 +59,7 @@ export function runProcess(
     let output = '';
     let timedOut = false;
     const partial = { stdout: '', stderr: '' };
-    const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
+    const onData = (stream: 'stdout' | 'stderr') => (text: string) => {
       log?.write(text);
       output += text;
       if (output.length > maxChars) output = output.slice(output.length - maxChars);
@@ -69,8 +68,9 @@ export function runProcess(
       partial[stream] = lines.pop() ?? '';
       for (const line of lines) options.onLine(line, stream);
     };
-    child.stdout.on('data', onData('stdout'));
-    child.stderr.on('data', onData('stderr'));
+    // Decoding per stream (not per chunk) keeps multi-byte characters split across chunks intact.
+    child.stdout.setEncoding('utf8').on('data', onData('stdout'));
+    child.stderr.setEncoding('utf8').on('data', onData('stderr'));
 
     let killTimer: NodeJS.Timeout | undefined;
     const timer =

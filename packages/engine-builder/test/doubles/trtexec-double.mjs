@@ -47,6 +47,9 @@ else {
         writeFileSync(engine, `TRTEXEC-DOUBLE placeholder, not an engine: ${JSON.stringify(args)}\n`);
       const layerInfo = flag('exportLayerInfo');
       if (layerInfo && env.TRTEXEC_DOUBLE_LAYER_INFO) copyFileSync(env.TRTEXEC_DOUBLE_LAYER_INFO, layerInfo);
+      // Like trtexec, read the timing cache if present and write it back with this build's entries added.
+      const timingCache = flag('timingCacheFile');
+      if (timingCache) appendFileSync(timingCache, `entry from build ${args.join(' ').length}\n`);
       console.log('[I] Engine built in 0.1 sec.');
     }
     if (flag('loadEngine')) {
