@@ -33,7 +33,7 @@ export {
   type TensorSignature,
 } from './inspect/inspect.js';
 // ONNX I/O
-export { decodeMessage, encodeMessage, messageSpec, WireFormatError } from './onnx/codec.js';
+export { decodeMessage, encodeMessage, encodeMessageChunks, messageSpec, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
 export { assertNotSameFile, tempPathFor, writeFileAtomic } from './onnx/files.js';
 export {

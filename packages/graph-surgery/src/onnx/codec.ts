@@ -8,6 +8,7 @@
  * optional-field presence is preserved.
  */
 import protobuf from 'protobufjs';
+import { encodeChunks } from './encoder.js';
 import { ONNX_SCHEMA } from './schema.js';
 import type { Int64 } from './types.js';
 
@@ -28,7 +29,7 @@ type ScalarKind =
   | 'string'
   | 'bytes';
 
-interface FieldSpec {
+export interface FieldSpec {
   id: number;
   name: string;
   kind: ScalarKind | 'enum' | 'message';
@@ -288,100 +289,15 @@ export function decodeMessage<T>(name: string, bytes: Uint8Array): T {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Encoding
+// Encoding: see encoder.ts
 
-function int64Bits(v: Int64): { low: number; high: number } {
-  const u = BigInt.asUintN(64, BigInt(v));
-  return { low: Number(u & 0xffffffffn), high: Number(u >> 32n) };
-}
-
-function writeScalar(w: protobuf.Writer, kind: FieldSpec['kind'], v: unknown): void {
-  switch (kind) {
-    case 'int64':
-    case 'uint64':
-      w.uint64(int64Bits(v as Int64) as unknown as number);
-      return;
-    case 'sint64': {
-      const x = BigInt(v as Int64);
-      w.uint64(int64Bits(BigInt.asUintN(64, (x << 1n) ^ (x >> 63n))) as unknown as number);
-      return;
-    }
-    case 'fixed64':
-    case 'sfixed64':
-      w.fixed64(int64Bits(v as Int64) as unknown as number);
-      return;
-    case 'int32':
-    case 'enum':
-      w.int32(v as number);
-      return;
-    case 'uint32':
-      w.uint32(v as number);
-      return;
-    case 'sint32':
-      w.sint32(v as number);
-      return;
-    case 'fixed32':
-      w.fixed32(v as number);
-      return;
-    case 'sfixed32':
-      w.sfixed32(v as number);
-      return;
-    case 'bool':
-      w.bool(v as boolean);
-      return;
-    case 'float':
-      w.float(v as number);
-      return;
-    case 'double':
-      w.double(v as number);
-      return;
-    case 'string':
-      w.string(v as string);
-      return;
-    case 'bytes':
-      w.bytes(v as Uint8Array);
-      return;
-    default:
-      throw new Error(`not a scalar: ${kind}`);
-  }
-}
-
-function encodeInto(w: protobuf.Writer, spec: MessageSpec, obj: Record<string, unknown>): void {
-  for (const f of spec.fields) {
-    const value = obj[f.name];
-    if (value === undefined || value === null) continue;
-    if (f.repeated) {
-      const list = value as unknown[];
-      if (list.length === 0) continue;
-      if (f.packed) {
-        w.uint32((f.id << 3) | 2).fork();
-        for (const item of list) writeScalar(w, f.kind, item);
-        w.ldelim();
-        continue;
-      }
-      for (const item of list) writeField(w, f, item);
-    } else {
-      writeField(w, f, value);
-    }
-  }
-  const unknown = obj.$unknown as Uint8Array[] | undefined;
-  if (unknown) for (const raw of unknown) w.raw(raw);
-}
-
-function writeField(w: protobuf.Writer, f: FieldSpec, value: unknown): void {
-  w.uint32((f.id << 3) | f.wire);
-  if (f.kind === 'message') {
-    w.fork();
-    encodeInto(w, f.message!, value as Record<string, unknown>);
-    w.ldelim();
-  } else {
-    writeScalar(w, f.kind, value);
-  }
-}
-
-/** Encodes an ONNX message object (as `decodeMessage` returns it, or built by hand). */
+/** Encodes an ONNX message object (as `decodeMessage` returns it, or built by hand) into one buffer. */
 export function encodeMessage(name: string, obj: object): Uint8Array {
-  const w = protobuf.Writer.create();
-  encodeInto(w, messageSpec(name), obj as Record<string, unknown>);
-  return w.finish();
+  const { chunks, size } = encodeChunks(messageSpec(name), obj);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/** Encodes an ONNX message as chunks that share the caller's large byte buffers (see encoder.ts). */
+export function encodeMessageChunks(name: string, obj: object): { chunks: Uint8Array[]; size: number } {
+  return encodeChunks(messageSpec(name), obj);
 }

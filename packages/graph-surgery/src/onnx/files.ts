@@ -2,7 +2,7 @@
  * File plumbing shared by every writer in the toolkit: outputs appear whole or not at all.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { ToolkitError } from '../errors.js';
 
@@ -12,8 +12,10 @@ export function tempPathFor(target: string): string {
 }
 
 /**
- * Writes chunks to `target` atomically: into a temp file in the same folder, fsynced, then renamed. On any
- * failure the temp file is removed and `target` is untouched.
+ * Writes chunks to `target` atomically: into a temp file in the same folder, then renamed, so readers see
+ * the old file or the whole new one, never a part. (No fsync: like onnx.save, durability across power loss
+ * is left to the file system; the rename still never exposes a partial file.) On any failure the temp file
+ * is removed and `target` is untouched.
  */
 export async function writeFileAtomic(
   target: string,
@@ -23,8 +25,8 @@ export async function writeFileAtomic(
   const handle = await open(temp, 'wx');
   try {
     const list = typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks;
-    for (const chunk of list) await handle.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    await handle.sync();
+    const buffers = [...list].map((c) => (typeof c === 'string' ? Buffer.from(c) : c));
+    for (const batch of writeBatches(buffers)) await writeAll(handle, batch);
     await handle.close();
     await rename(temp, target);
   } catch (error) {
@@ -41,4 +43,39 @@ export function assertNotSameFile(input: string, output: string): void {
       remedy: 'Write to another path; tamkit never modifies its input.',
     });
   }
+}
+
+async function writeAll(handle: FileHandle, buffers: Uint8Array[]): Promise<void> {
+  const pending = buffers.filter((b) => b.byteLength > 0);
+  while (pending.length) {
+    let { bytesWritten } = await handle.writev(pending);
+    if (bytesWritten <= 0) throw new Error(`write made no progress (${bytesWritten} bytes)`);
+    // A short write: drop what was written and go on with the rest.
+    while (pending.length && bytesWritten >= pending[0]!.byteLength) bytesWritten -= pending.shift()!.byteLength;
+    if (pending.length && bytesWritten > 0) pending[0] = pending[0]!.subarray(bytesWritten);
+  }
+}
+
+const MAX_BATCH_BYTES = 2 ** 30;
+
+/**
+ * Groups buffers for writev: at most 1024 per call (IOV_MAX) and at most 1 GiB per call, because Node
+ * reports bytesWritten as a 32-bit integer and a larger total comes back negative.
+ */
+function* writeBatches(buffers: Uint8Array[]): Generator<Uint8Array[]> {
+  let batch: Uint8Array[] = [];
+  let bytes = 0;
+  for (const buffer of buffers) {
+    for (let at = 0; at < buffer.byteLength; at += MAX_BATCH_BYTES) {
+      const piece = buffer.subarray(at, at + MAX_BATCH_BYTES);
+      if (batch.length === 1024 || bytes + piece.byteLength > MAX_BATCH_BYTES) {
+        yield batch;
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(piece);
+      bytes += piece.byteLength;
+    }
+  }
+  if (batch.length) yield batch;
 }

@@ -9,7 +9,7 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { ToolkitError } from '../errors.js';
-import { decodeMessage, encodeMessage, WireFormatError } from './codec.js';
+import { decodeMessage, encodeMessage, encodeMessageChunks, WireFormatError } from './codec.js';
 import { EXTERNAL, externalEntries, externalRef, resolveExternalPath } from './external-data.js';
 import { tempPathFor, writeFileAtomic } from './files.js';
 import type { ModelProto, TensorProto } from './types.js';
@@ -181,7 +181,7 @@ export async function writeModel(model: ModelProto, path: string, options: Write
     p.tensor.dataLocation = EXTERNAL;
     p.tensor.externalData = externalEntries(p.location, offset, data.byteLength);
   }
-  let bytes: Uint8Array;
+  let bytes: Uint8Array[];
   try {
     bytes = encodeSized(model);
   } finally {
@@ -217,7 +217,7 @@ function preservedLocation(tensor: TensorProto, outPath: string): string | undef
   return resolve(dirname(resolve(outPath)), renamed) === origin.file ? `${renamed}.copy` : renamed;
 }
 
-function encodeSized(model: ModelProto): Uint8Array {
+function encodeSized(model: ModelProto): Uint8Array[] {
   let size = 0;
   visitModelTensors(model, (t) => {
     size += t.rawData?.byteLength ?? 0;
@@ -231,7 +231,7 @@ function encodeSized(model: ModelProto): Uint8Array {
       },
     );
   }
-  return encodeModel(model);
+  return encodeMessageChunks('ModelProto', model).chunks;
 }
 
 export { tempPathFor };
