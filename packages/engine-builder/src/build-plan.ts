@@ -86,7 +86,10 @@ export async function planBuild(modelPath: string, options: BuildSpecOptions, mu
   const version = await chooseVersion(options, mustRun);
   const plan = options.plan;
   const autoKinds = plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []);
-  const loaded = mustRun || needsGraph(plan) ? await loadModel(modelPath, autoKinds) : undefined;
+  const loaded =
+    mustRun || needsGraph(plan)
+      ? await loadModel(modelPath, { autoPinKinds: autoKinds, withData: version.path === 11 })
+      : undefined;
   const graph: GraphView = loaded?.graph ?? { nodes: [], inputs: [], outputs: [] };
   const resolvedPlan = resolvePlan(plan, graph, loaded?.autoPins);
   const graphEdits = version.path === 11 ? planGraphEdits(resolvedPlan) : [];

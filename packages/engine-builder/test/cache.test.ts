@@ -97,6 +97,7 @@ describe('cache keys', () => {
     await writeModel(makeModel({ graph }), path, { externalData: { location: 'ext.weights', sizeThreshold: 0 } });
     const loaded = await loadModel(path);
     expect(loaded.externalDataFiles).toEqual([join(dir, 'ext.weights')]);
+    expect((await loadModel(path, { withData: false })).externalDataFiles).toEqual([join(dir, 'ext.weights')]);
     const before = await digestModel(path, loaded.externalDataFiles);
     const weights = await readFile(join(dir, 'ext.weights'));
     weights[weights.length - 1] = weights[weights.length - 1]! ^ 1;

@@ -16,7 +16,10 @@ import { renderReport } from './render.js';
 async function pinnedFromPlan(planFile: string, modelFile: string | undefined, reportedNodes: () => Promise<string[]>) {
   const plan = await loadPlan(planFile);
   if (modelFile) {
-    const loaded = await loadModel(modelFile, plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []));
+    const loaded = await loadModel(modelFile, {
+      autoPinKinds: plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []),
+      withData: false,
+    });
     return {
       pinned: resolvePlan(plan, loaded.graph, loaded.autoPins).fp32Nodes,
       nodeOrder: loaded.graph.nodes.map((n) => n.name),
@@ -78,7 +81,7 @@ export function registerInspectCommand(cli: Argv, io: CliIo, setExitCode: (code:
         pinned = resolved.pinned;
         nodeOrder = resolved.nodeOrder;
       } else if (argv.model) {
-        nodeOrder = (await loadModel(argv.model)).graph.nodes.map((n) => n.name);
+        nodeOrder = (await loadModel(argv.model, { withData: false })).graph.nodes.map((n) => n.name);
       }
       const result = await inspectEngine(argv.engine, {
         ...(argv.trtexec ? { trtexec: argv.trtexec } : {}),
