@@ -175,7 +175,10 @@ describe('where the lasot and pytracking conventions differ', () => {
     const lasot = aggregateScores([a, scoreSequence(bInput, 'lasot')], 'lasot');
     expect(lasot.auc).toBeCloseTo(20 / 21, 12);
     expect(lasot.dropped.success).toEqual(['seq-2']);
-    const py = aggregateScores([scoreSequence(input([G, G], [G, G]), 'pytracking'), scoreSequence(bInput, 'pytracking')], 'pytracking');
+    const py = aggregateScores(
+      [scoreSequence(input([G, G], [G, G]), 'pytracking'), scoreSequence(bInput, 'pytracking')],
+      'pytracking',
+    );
     // Mean of 20/21 and 0.
     expect(py.auc).toBeCloseTo(10 / 21, 12);
     expect(py.precisionAt20).toBe(0.5);

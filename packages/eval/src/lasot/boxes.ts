@@ -22,7 +22,9 @@ export function boxAt(series: BoxSeries, index: number): Box {
 /** Packs a list of boxes into a flat series. */
 export function toBoxSeries(boxes: readonly Box[]): BoxSeries {
   const series = new Float64Array(boxes.length * 4);
-  boxes.forEach((box, i) => series.set(box, i * 4));
+  boxes.forEach((box, i) => {
+    series.set(box, i * 4);
+  });
   return series;
 }
 

@@ -48,5 +48,8 @@ export function normalizedCentreError(
   gw: number,
   gh: number,
 ): number {
-  return Math.hypot((px + (pw - 1) / 2) / gw - (gx + (gw - 1) / 2) / gw, (py + (ph - 1) / 2) / gh - (gy + (gh - 1) / 2) / gh);
+  return Math.hypot(
+    (px + (pw - 1) / 2) / gw - (gx + (gw - 1) / 2) / gw,
+    (py + (ph - 1) / 2) / gh - (gy + (gh - 1) / 2) / gh,
+  );
 }

@@ -105,7 +105,12 @@ function repairPytracking(input: SequenceScoreInput, pred: BoxSeries, gt: BoxSer
   }
   for (let i = 0; i < frameCount(gt); i++) {
     if (hasNaN(gt, i)) {
-      fail('GROUND_TRUTH_NAN', input, `ground-truth frame ${i + 1} is NaN.`, 'Use --convention lasot for NaN ground truth.');
+      fail(
+        'GROUND_TRUTH_NAN',
+        input,
+        `ground-truth frame ${i + 1} is NaN.`,
+        'Use --convention lasot for NaN ground truth.',
+      );
     }
   }
   let repaired = 0;
@@ -134,7 +139,12 @@ function frameOutcomeLasot(p: BoxSeries, g: BoxSeries, o: number): FrameOutcome 
   const valid = g[o]! > 0 && g[o + 1]! > 0 && g[o + 2]! > 0 && g[o + 3]! > 0;
   if (!valid) return { iou: -1, centre: ALWAYS_SUCCEEDS, normalized: ALWAYS_SUCCEEDS, valid: false };
   const args = [p[o]!, p[o + 1]!, p[o + 2]!, p[o + 3]!, g[o]!, g[o + 1]!, g[o + 2]!, g[o + 3]!] as const;
-  return { iou: inclusiveIou(...args), centre: centreError(...args), normalized: normalizedCentreError(...args), valid };
+  return {
+    iou: inclusiveIou(...args),
+    centre: centreError(...args),
+    normalized: normalizedCentreError(...args),
+    valid,
+  };
 }
 
 function frameOutcomePytracking(p: BoxSeries, g: BoxSeries, o: number, visible: boolean): FrameOutcome {

@@ -3,11 +3,7 @@ import { ToolkitError } from '@tamkit/graph-surgery';
 import type { AggregateScore, AttributeScore } from '../metrics/aggregate.js';
 import type { Convention } from '../metrics/convention.js';
 import type { SequenceScore } from '../metrics/sequence-score.js';
-import {
-  NORMALIZED_PRECISION_THRESHOLDS,
-  OVERLAP_THRESHOLDS,
-  PRECISION_THRESHOLDS,
-} from '../metrics/thresholds.js';
+import { NORMALIZED_PRECISION_THRESHOLDS, OVERLAP_THRESHOLDS, PRECISION_THRESHOLDS } from '../metrics/thresholds.js';
 
 export const SCORE_REPORT_KIND = 'tamkit-lasot-score' as const;
 export const SCORE_REPORT_SCHEMA_VERSION = 1 as const;

@@ -80,9 +80,13 @@ export async function scoreResults(options: ScoreResultsOptions): Promise<LasotS
   const scored = scores.filter((s): s is SequenceScore => s !== undefined);
   const missing = dataset.sequences.filter((_, i) => scores[i] === undefined).map((s) => s.name);
   if (scored.length === 0) {
-    throw new ToolkitError('RESULTS_EMPTY', `None of the ${missing.length} sequences has a result in ${options.resultsDir}.`, {
-      remedy: 'Check --results: it should hold <sequence>.txt files.',
-    });
+    throw new ToolkitError(
+      'RESULTS_EMPTY',
+      `None of the ${missing.length} sequences has a result in ${options.resultsDir}.`,
+      {
+        remedy: 'Check --results: it should hold <sequence>.txt files.',
+      },
+    );
   }
   const matrix: AttributeMatrix = new Map([...attributesFromFlags(sequences), ...(options.attributes ?? [])]);
   return buildScoreReport({
