@@ -69,6 +69,7 @@ export {
   generateSyntheticDataset,
   type SynthOptions,
   type SynthSequenceSummary,
+  sequenceSeed,
   syntheticTruth,
 } from './synth/generate.js';
 export { drawScene, type FrameTruth, frameTruth, type PixelRect, type SceneParams } from './synth/scene.js';

@@ -79,5 +79,5 @@ export function renderMarkdownSummary(
   if (options.plots && options.plots.length > 0) {
     parts.push('## Plots', '', ...options.plots.map((p) => `![${p}](${p})`), '');
   }
-  return parts.join('\n');
+  return `${parts.join('\n').trimEnd()}\n`;
 }

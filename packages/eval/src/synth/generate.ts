@@ -49,6 +49,12 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
+/** The scene seed of sequence `n` (1-based) of a dataset generated with `seed`. */
+export function sequenceSeed(seed: number, n: number): number {
+  // Spread apart so consecutive sequences do not share a random stream.
+  return (seed * 1_000_003 + n * 7919) >>> 0;
+}
+
 /** The ground truth of a synthetic sequence without rendering it (what `generateSyntheticDataset` writes). */
 export function syntheticTruth(width: number, height: number, frames: number, seed: number): FrameTruth[] {
   const scene = drawScene(width, height, frames, seed);
@@ -79,8 +85,7 @@ export async function generateSyntheticDataset(options: SynthOptions): Promise<S
         remedy: 'Choose another output folder, or pass --overwrite to replace it.',
       });
     }
-    // Seeds of consecutive sequences are spread apart so they do not share a random stream.
-    const scene = drawScene(width, height, frames, (seed * 1_000_003 + n * 7919) >>> 0);
+    const scene = drawScene(width, height, frames, sequenceSeed(seed, n));
     const temp = join(classDir, `.${name}.tmp-${process.pid}`);
     await rm(temp, { recursive: true, force: true });
     await mkdir(join(temp, 'img'), { recursive: true });
