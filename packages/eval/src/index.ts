@@ -1,4 +1,5 @@
 // LaSOT dataset layout, box / flag / result files, split lists.
+
 export {
   type AttributeMatrix,
   attributesFromFlags,
@@ -51,6 +52,7 @@ export { type WriteReportOptions, writeLasotReport } from './report/write-report
 // Runs: shards, resume, merge, the tracker contract, scoring a results folder.
 export { type MergeShardsOptions, type MergeSummary, mergeShardOutputs } from './run/merge.js';
 export { hasCompleteResult } from './run/resume.js';
+export { type RunAndScoreOptions, type RunAndScoreResult, runAndScoreLasot } from './run/run-and-score.js';
 export {
   manifestName,
   RUN_MANIFEST_KIND,
@@ -63,7 +65,7 @@ export {
 } from './run/run-lasot.js';
 export { type ScoreResultsOptions, scoreResults } from './run/score-results.js';
 export { parseShard, type Shard, selectShard } from './run/shard.js';
-export type { SequenceTracker, TrackerFrame, TrackerMask, TrackerOutput } from './run/tracker.js';
+export type { SequenceTracker, TrackerFactory, TrackerFrame, TrackerMask, TrackerOutput } from './run/tracker.js';
 // Synthetic sequences.
 export {
   generateSyntheticDataset,

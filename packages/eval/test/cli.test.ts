@@ -1,9 +1,14 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode } from '@tamkit/graph-surgery';
+import { createCli, runCli } from '@tamkit/graph-surgery/cli-support';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
+import { registerLasotCommand } from '../src/cli/lasot-command.js';
+import { boxAt } from '../src/lasot/boxes.js';
+import { loadSequence, openLasotDataset } from '../src/lasot/dataset.js';
 import type { LasotScoreReport } from '../src/report/score-report.js';
+import type { TrackerFactory } from '../src/run/tracker.js';
 import { captureIo, tempDir } from './helpers.js';
 
 let gt: string;
@@ -81,6 +86,16 @@ describe('track-eval score', () => {
     expect(JSON.parse(skipped.stdout.join('')).missing).toEqual(['synth-2']);
   });
 
+  it('uses toolkit absent files from --absent instead of the occlusion and out-of-view flags', async () => {
+    // Marking every frame but the first absent leaves one success per sequence: AUC = (20/21) / 80.
+    const absent = await tempDir();
+    const rows = ['0', ...new Array(79).fill('1')].join('\n');
+    await writeFile(join(absent, 'synth-1.txt'), `${rows}\n`);
+    await writeFile(join(absent, 'synth-2.txt'), `${rows}\n`);
+    const report = await scoreJson(['--absent', absent]);
+    expect(report.auc).toBeCloseTo(20 / 21 / 80, 12);
+  });
+
   it('BAD CALL - rejects an unknown convention as a usage error', async () => {
     const io = captureIo();
     expect(await main(['score', '--gt', gt, '--results', results, '--convention', 'otb'], io)).toBe(ExitCode.Usage);
@@ -132,5 +147,31 @@ describe('track-eval report, merge and lasot', () => {
     const code = await main(['lasot', '--root', gt, '--models', gt, '--stack', 'ort-cpu'], io);
     expect(code).toBe(ExitCode.Unavailable);
     expect(io.stderr.join('')).toMatch(/needs bench tracking loop/);
+  });
+
+  it('lasot runs a wired tracker over the sequences, writes results and scores them', async () => {
+    // Test double for bench's tracking loop (not wired yet; it needs ONNX models): a tracker answering each
+    // frame with the ground truth, so the score must equal the perfect-tracker score above.
+    const sequences = await Promise.all((await openLasotDataset(gt)).sequences.map(loadSequence));
+    const factory: TrackerFactory = async ({ stack }) => {
+      expect(stack).toBe('oracle');
+      let current = sequences[0]!;
+      return {
+        init: async (frame, box) => {
+          current = sequences.find((s) => frame.path.startsWith(s.dir))!;
+          return { box };
+        },
+        track: async (frame) => ({ box: boxAt(current.groundTruth, frame.index) }),
+      };
+    };
+    const out = await tempDir();
+    const io = captureIo();
+    const argv = ['lasot', '--root', gt, '--models', gt, '--stack', 'oracle', '--out', out, '--json'];
+    const code = await runCli(() => registerLasotCommand(createCli('track-eval', argv), io, factory), io);
+    expect(code).toBe(0);
+    const report = JSON.parse(io.stdout.join('')) as LasotScoreReport;
+    const reference = await scoreJson([]);
+    expect(report.auc).toBe(reference.auc);
+    expect(await readFile(join(out, 'synth-1.txt'), 'utf8')).toBe(await readFile(join(results, 'synth-1.txt'), 'utf8'));
   });
 });

@@ -47,6 +47,11 @@ export function registerScoreCommand(cli: Argv, io: CliIo): Argv {
           type: 'string',
           describe: 'Sequence attribute table: header "sequence,<attr>,..." then 0/1 rows',
         })
+        .option('absent', {
+          type: 'string',
+          describe:
+            'Folder of <sequence>.txt absent flags (the official toolkit annos/absent); default: full_occlusion | out_of_view',
+        })
         .option('skip-missing', {
           type: 'boolean',
           default: false,
@@ -73,6 +78,7 @@ export function registerScoreCommand(cli: Argv, io: CliIo): Argv {
         splitName: args.split,
         convention: args.convention as Convention,
         attributes,
+        absentDir: args.absent,
         missingResults: args['skip-missing'] ? 'skip' : 'error',
         label: args.label,
         onProgress: progress ? (done, total) => progress(done, total) : undefined,

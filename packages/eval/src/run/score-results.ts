@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/graph-surgery';
 import { type AttributeMatrix, attributesFromFlags } from '../lasot/attributes.js';
 import { absentFlags, type LasotSequence, loadSequence, openLasotDataset } from '../lasot/dataset.js';
 import { readResultFile, resultPath } from '../lasot/results.js';
+import { parseFlagText } from '../lasot/text-format.js';
 import { aggregateScores, scoreByAttribute } from '../metrics/aggregate.js';
 import type { Convention } from '../metrics/convention.js';
 import { type SequenceScore, scoreSequence } from '../metrics/sequence-score.js';
@@ -24,12 +27,35 @@ export interface ScoreResultsOptions {
    * attributes are always derived from the per-frame files.
    */
   attributes?: AttributeMatrix;
+  /**
+   * Folder of per-sequence absent flags `<sequence>.txt` (the official toolkit's `annos/absent/`), used instead
+   * of the flags derived from `full_occlusion.txt` and `out_of_view.txt`. Default: derive them.
+   */
+  absentDir?: string;
   /** A sequence without a result file: `error` (default) or `skip` it and list it under `missing`. */
   missingResults?: 'error' | 'skip';
   /** Label of the tracker in reports. Default: the results folder. */
   label?: string;
   /** Called after each sequence is scored. */
   onProgress?: (done: number, total: number, sequence: string) => void;
+}
+
+async function readAbsentFile(dir: string, sequence: LasotSequence): Promise<Uint8Array> {
+  const path = join(dir, `${sequence.name}.txt`);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ToolkitError('ABSENT_NOT_FOUND', `No absent flags for ${sequence.name}: cannot read ${path}.`, {
+      remedy: 'Point --absent at the toolkit folder annos/absent, or leave it out to derive the flags.',
+      cause: error,
+    });
+  }
+  const flags = parseFlagText(text, { source: path });
+  if (flags.length !== sequence.frames) {
+    throw new ToolkitError('FLAG_LENGTH_MISMATCH', `${path} has ${flags.length} values for ${sequence.frames} frames.`);
+  }
+  return flags;
 }
 
 // Files are read a few at a time: enough to overlap disk latency without opening hundreds of files at once.
@@ -48,10 +74,8 @@ async function scoreOne(
       remedy: 'Run the tracker on that sequence, or pass --skip-missing to score the sequences that have results.',
     });
   }
-  return scoreSequence(
-    { name: sequence.name, predicted, groundTruth: sequence.groundTruth, absent: absentFlags(sequence) },
-    convention,
-  );
+  const absent = options.absentDir ? await readAbsentFile(options.absentDir, sequence) : absentFlags(sequence);
+  return scoreSequence({ name: sequence.name, predicted, groundTruth: sequence.groundTruth, absent }, convention);
 }
 
 /** Loads the ground truth and a results folder and scores every sequence: what `track-eval score` does. */

@@ -36,3 +36,6 @@ export interface SequenceTracker {
   /** Releases sessions and buffers; called once after the last sequence. */
   dispose?(): Promise<void>;
 }
+
+/** Builds the tracker of a stack from a models folder; bench's tracking loop provides one. */
+export type TrackerFactory = (options: { models: string; stack: string }) => Promise<SequenceTracker>;
