@@ -96,6 +96,12 @@ describe('track-eval score', () => {
     expect(report.auc).toBeCloseTo(20 / 21 / 80, 12);
   });
 
+  it('BAD CALL - says so when the results folder does not exist', async () => {
+    const io = captureIo();
+    expect(await main(['score', '--gt', gt, '--results', join(results, 'nope')], io)).toBe(ExitCode.Failure);
+    expect(io.stderr.join('')).toMatch(/RESULTS_NOT_FOUND.*nope does not exist/);
+  });
+
   it('BAD CALL - rejects an unknown convention as a usage error', async () => {
     const io = captureIo();
     expect(await main(['score', '--gt', gt, '--results', results, '--convention', 'otb'], io)).toBe(ExitCode.Usage);

@@ -96,7 +96,9 @@ export function renderCurvePlot(plot: CurvePlot): string {
     );
   });
   const lineHeight = 18;
-  const legendW = 220;
+  // About 7 px per character at 12 px; never wider than the plot.
+  const longest = Math.max(...ranked.map((series) => series.label.length + 8));
+  const legendW = Math.min(plotW - 16, 50 + longest * 7);
   const legendH = ranked.length * lineHeight + 10;
   const right = plot.legend.endsWith('right');
   const top = plot.legend.startsWith('top');

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/graph-surgery';
 import { type AttributeMatrix, attributesFromFlags } from '../lasot/attributes.js';
@@ -81,6 +81,12 @@ async function scoreOne(
 /** Loads the ground truth and a results folder and scores every sequence: what `track-eval score` does. */
 export async function scoreResults(options: ScoreResultsOptions): Promise<LasotScoreReport> {
   const convention = options.convention ?? 'lasot';
+  const resultsInfo = await stat(options.resultsDir).catch(() => undefined);
+  if (!resultsInfo?.isDirectory()) {
+    throw new ToolkitError('RESULTS_NOT_FOUND', `The results folder ${options.resultsDir} does not exist.`, {
+      remedy: "Pass the folder that holds the tracker's <sequence>.txt files.",
+    });
+  }
   const dataset = await openLasotDataset(options.groundTruthRoot, { split: options.split });
   if (dataset.sequences.length === 0) {
     throw new ToolkitError('DATASET_EMPTY', `No sequence found under ${options.groundTruthRoot}.`, {
