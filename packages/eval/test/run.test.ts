@@ -5,6 +5,7 @@ import { type Box, boxAt } from '../src/lasot/boxes.js';
 import { type LasotSequence, loadSequence, openLasotDataset } from '../src/lasot/dataset.js';
 import { readResultFile, resultPath } from '../src/lasot/results.js';
 import { mergeShardOutputs } from '../src/run/merge.js';
+import { runAndScoreLasot } from '../src/run/run-and-score.js';
 import { type RunProgress, runLasot } from '../src/run/run-lasot.js';
 import { parseShard, selectShard } from '../src/run/shard.js';
 import type { SequenceTracker, TrackerFrame } from '../src/run/tracker.js';
@@ -116,6 +117,27 @@ describe('runLasot', () => {
     await expect(run).rejects.toThrow(/stopped/);
     expect(await readResultFile(resultPath(out, 'cat-1'))).toBeDefined();
     expect(await readResultFile(resultPath(out, 'cat-2'))).toBeUndefined();
+  });
+});
+
+describe('runAndScoreLasot', () => {
+  it('scores a whole run and leaves a shard run unscored until merged', async () => {
+    const { ds, sequences } = await dataset(['cat-1', 'cat-2']);
+    const whole = await runAndScoreLasot(oracleTracker(sequences), {
+      root: ds.root,
+      outDir: await tempDir(),
+      label: 'o',
+    });
+    // The oracle is exact: AUC 20/21 per sequence.
+    expect(whole.score?.auc).toBeCloseTo(20 / 21, 12);
+    const shard = await runAndScoreLasot(oracleTracker(sequences), {
+      root: ds.root,
+      outDir: await tempDir(),
+      label: 'o',
+      shard: { index: 1, count: 2 },
+    });
+    expect(shard.score).toBeUndefined();
+    expect(shard.manifest.sequences.map((s) => s.name)).toEqual(['cat-1']);
   });
 });
 
