@@ -69,7 +69,12 @@ function alignLength(input: SequenceScoreInput, frames: number): BoxSeries {
 
 function hasNaN(series: BoxSeries, frame: number): boolean {
   const o = frame * 4;
-  return Number.isNaN(series[o]! + series[o + 1]! + series[o + 2]! + series[o + 3]!);
+  return (
+    Number.isNaN(series[o]!) ||
+    Number.isNaN(series[o + 1]!) ||
+    Number.isNaN(series[o + 2]!) ||
+    Number.isNaN(series[o + 3]!)
+  );
 }
 
 function copyPrevious(series: BoxSeries, frame: number): void {
