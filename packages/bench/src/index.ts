@@ -1,1 +1,1 @@
-export * from './report/schema.js';
+export * from './report/index.js';
