@@ -6,6 +6,9 @@ import { type ChartBar, renderBarChart } from './svg-chart.js';
 /** What the bars and whiskers show; printed under the axis of every chart. */
 export const CHART_AXIS_LABEL = 'latency, ms (bar: p50, whisker: min to p90)';
 
+/** The legend entry of pipeline frame bars in a report chart. */
+const CHAINED_SERIES = 'chained pipeline, per frame';
+
 function bar(series: string, stats: LatencyStats): ChartBar {
   return { series, value: stats.p50Ms, low: stats.minMs, high: stats.p90Ms };
 }
@@ -18,15 +21,10 @@ export function reportChart(report: BenchReport, title = report.label ?? 'bench'
     bars: report.modules.filter((m) => m.module === module).map((m) => bar(m.stack, m.latency)),
   }));
   for (const pipeline of report.pipelines) {
-    const label = pipelineLabel(pipeline);
-    groups.push({ label: `frame: ${pipeline.variant}`, bars: [bar(label, pipeline.perFrame)] });
+    groups.push({ label: `frame ${pipelineLabel(pipeline)}`, bars: [bar(CHAINED_SERIES, pipeline.perFrame)] });
   }
-  return renderBarChart({
-    title,
-    axisLabel: CHART_AXIS_LABEL,
-    groups,
-    series: [...stacks, ...report.pipelines.map(pipelineLabel)],
-  });
+  const series = report.pipelines.length > 0 ? [...stacks, CHAINED_SERIES] : stacks;
+  return renderBarChart({ title, axisLabel: CHART_AXIS_LABEL, groups, series });
 }
 
 /** SVG chart of a comparison: one group per compared row, a baseline and a current bar in each. */
@@ -35,6 +33,8 @@ export function comparisonChart(comparison: ReportComparison, title?: string): s
   const currentName = `current${comparison.current.label ? ` (${comparison.current.label})` : ''}`;
   const groups = comparison.rows.map((row) => ({
     label: row.verdict === 'regression' || row.verdict === 'improvement' ? `${row.key} [${row.verdict}]` : row.key,
+    ...(row.verdict === 'regression' ? { emphasis: 'bad' as const } : {}),
+    ...(row.verdict === 'improvement' ? { emphasis: 'good' as const } : {}),
     bars: [
       ...(row.baseline ? [bar(baselineName, row.baseline)] : []),
       ...(row.current ? [bar(currentName, row.current)] : []),

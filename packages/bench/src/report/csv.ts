@@ -24,23 +24,28 @@ export const CSV_COLUMNS = [
 
 type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number>;
 
+/** Rounds to 1 ns (6 decimals of a millisecond): finer digits are float noise, not measurement. */
+function ns(ms: number): number {
+  return Math.round(ms * 1e6) / 1e6;
+}
+
 function statsColumns(stats: LatencyStats) {
   return {
     samples: stats.samples,
-    min_ms: stats.minMs,
-    mean_ms: stats.meanMs,
-    p50_ms: stats.p50Ms,
-    p90_ms: stats.p90Ms,
-    p99_ms: stats.p99Ms,
-    max_ms: stats.maxMs,
-    std_ms: stats.stdMs,
-    cv: stats.cv,
+    min_ms: ns(stats.minMs),
+    mean_ms: ns(stats.meanMs),
+    p50_ms: ns(stats.p50Ms),
+    p90_ms: ns(stats.p90Ms),
+    p99_ms: ns(stats.p99Ms),
+    max_ms: ns(stats.maxMs),
+    std_ms: ns(stats.stdMs),
+    cv: ns(stats.cv),
   };
 }
 
 /**
  * The report as CSV (with a header line): one row per module result, one per pipeline stage and one per
- * pipeline's whole frame. Times are milliseconds, unrounded; notes are joined with "; ".
+ * pipeline's whole frame. Times are milliseconds rounded to 1 ns; notes are joined with "; ".
  */
 export function reportToCsv(report: BenchReport): string {
   const rows: CsvRow[] = report.modules.map((m) => ({
@@ -49,7 +54,7 @@ export function reportToCsv(report: BenchReport): string {
     module: m.module,
     pipeline: '',
     ...statsColumns(m.latency),
-    placement_share: placementShare(m) ?? '',
+    placement_share: placementShare(m)?.toFixed(4) ?? '',
     model_sha256: m.modelSha256 ?? '',
     notes: (m.notes ?? []).join('; '),
   }));

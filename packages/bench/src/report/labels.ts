@@ -38,14 +38,18 @@ function providerKey(name: string): string {
   return name.toLowerCase().replace(/executionprovider$/, '');
 }
 
-/** A stable, readable identity for a pipeline: its variant and the stack of each module. */
+/**
+ * A stable, readable identity for a pipeline: its variant and where its modules ran, e.g. "unbaked [ort-cpu]" or,
+ * for a mixed pipeline, the most used stack followed by the exceptions: "unbaked [ort-webgpu; mask_decoder=ort-cpu]".
+ * Ties go to the stack first in name order, so the label does not depend on key order.
+ */
 export function pipelineLabel(pipeline: PipelineResult): string {
-  const stacks = Object.entries(pipeline.stacks)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([module, stack]) => `${module}=${stack}`);
-  const distinct = new Set(Object.values(pipeline.stacks));
-  const stackText = distinct.size === 1 ? [...distinct][0]! : stacks.join(',');
-  return `${pipeline.variant} [${stackText}]`;
+  const entries = Object.entries(pipeline.stacks).sort(([a], [b]) => a.localeCompare(b));
+  const counts = new Map<string, number>();
+  for (const [, stack] of entries) counts.set(stack, (counts.get(stack) ?? 0) + 1);
+  const main = [...counts].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] ?? '';
+  const exceptions = entries.filter(([, stack]) => stack !== main).map(([module, stack]) => `${module}=${stack}`);
+  return `${pipeline.variant} [${[main, ...exceptions].join('; ')}]`.replace(' []', '');
 }
 
 /** Distinct values in first-seen order. */

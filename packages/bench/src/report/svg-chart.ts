@@ -12,6 +12,8 @@ export interface ChartBar {
 export interface ChartGroup {
   label: string;
   bars: ChartBar[];
+  /** Colours the label: "bad" red (a regression), "good" green (an improvement). */
+  emphasis?: 'bad' | 'good';
 }
 
 /** Options of `renderBarChart`. */
@@ -27,7 +29,8 @@ export interface BarChartSpec {
 }
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
-const LABEL_WIDTH = 190;
+/** Rough advance width of a character at the 11-12px font sizes used here; SVG has no text measuring. */
+const CHAR_WIDTH = 7;
 const PLOT_WIDTH = 560;
 const VALUE_MARGIN = 90;
 const BAR_HEIGHT = 14;
@@ -61,17 +64,33 @@ export function renderBarChart(spec: BarChartSpec): string {
   const colour = (name: string) => PALETTE[Math.max(0, series.indexOf(name)) % PALETTE.length]!;
   const max = Math.max(0, ...spec.groups.flatMap((g) => g.bars.map((b) => Math.max(b.value, b.high ?? 0))));
   const { top, step } = niceScale(max);
+  const LABEL_WIDTH = Math.max(100, 16 + CHAR_WIDTH * Math.max(0, ...spec.groups.map((g) => g.label.length)));
   const x = (value: number) => LABEL_WIDTH + (Math.max(0, value) / top) * PLOT_WIDTH;
 
+  // Legend entries flow left to right across the plot width, wrapping to a new line when full.
   const legendTop = 36;
-  const legendRows = Math.ceil(series.length / 4);
-  const plotTop = legendTop + legendRows * 18 + 10;
+  const legend: string[] = [];
+  let lx = LABEL_WIDTH;
+  let ly = legendTop;
+  for (const name of series) {
+    const entryWidth = 28 + CHAR_WIDTH * name.length;
+    if (lx > LABEL_WIDTH && lx + entryWidth > LABEL_WIDTH + PLOT_WIDTH) {
+      lx = LABEL_WIDTH;
+      ly += 18;
+    }
+    legend.push(
+      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${colour(name)}"/><text x="${lx + 16}" y="${ly + 10}" class="tick">${escapeXml(name)}</text>`,
+    );
+    lx += entryWidth;
+  }
+  const plotTop = ly + 28;
   const parts: string[] = [];
   let y = plotTop;
   for (const group of spec.groups) {
     const groupHeight = group.bars.length * (BAR_HEIGHT + BAR_GAP) - BAR_GAP;
+    const labelClass = group.emphasis ? `group ${group.emphasis}` : 'group';
     parts.push(
-      `<text x="${LABEL_WIDTH - 8}" y="${y + groupHeight / 2 + 4}" text-anchor="end" class="group">${escapeXml(group.label)}</text>`,
+      `<text x="${LABEL_WIDTH - 8}" y="${y + groupHeight / 2 + 4}" text-anchor="end" class="${labelClass}">${escapeXml(group.label)}</text>`,
     );
     for (const bar of group.bars) {
       const mid = y + BAR_HEIGHT / 2;
@@ -105,17 +124,11 @@ export function renderBarChart(spec: BarChartSpec): string {
     `<text x="${LABEL_WIDTH + PLOT_WIDTH / 2}" y="${plotBottom + 32}" text-anchor="middle" class="tick">${escapeXml(spec.axisLabel)}</text>`,
   );
 
-  const legend = series.map((name, i) => {
-    const lx = LABEL_WIDTH + (i % 4) * 150;
-    const ly = legendTop + Math.floor(i / 4) * 18;
-    return `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${colour(name)}"/><text x="${lx + 16}" y="${ly + 10}" class="tick">${escapeXml(name)}</text>`;
-  });
-
   const width = LABEL_WIDTH + PLOT_WIDTH + VALUE_MARGIN;
   const height = plotBottom + 44;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
-    '<style>.group{font-size:12px;fill:#222}.value,.tick{font-size:11px;fill:#444}.axis{stroke:#444;fill:none}.grid{stroke:#ddd}.whisker{stroke:#222;stroke-width:1.2;fill:none}</style>',
+    '<style>.group{font-size:12px;fill:#222}.value,.tick{font-size:11px;fill:#444}.axis{stroke:#444;fill:none}.grid{stroke:#ddd}.whisker{stroke:#222;stroke-width:1.2;fill:none}.bad{fill:#c0392b;font-weight:bold}.good{fill:#1e8449}</style>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" fill="#111">${escapeXml(spec.title)}</text>`,
     ...axis,
