@@ -1,2 +1,2 @@
-export * from './report/index.js';
 export * from './preprocess/index.js';
+export * from './report/index.js';

@@ -114,4 +114,3 @@ function axisTable(inSize: number, outSize: number, stride: number): [Int32Array
   }
   return [first, second, weight];
 }
-

@@ -66,7 +66,11 @@ export function checkTensor(out: Float32Array, size: number, name = 'out'): void
  * Normalises an 8-bit HWC image into a caller-owned float32 CHW tensor [1,3,H,W]: /255, minus mean, over std.
  * Allocation-free: writes `out` in place and returns it. `out` must hold 3 * width * height floats.
  */
-export function normalizeToChw(image: RawImage, out: Float32Array, affine: ChannelAffine = channelAffine()): Float32Array {
+export function normalizeToChw(
+  image: RawImage,
+  out: Float32Array,
+  affine: ChannelAffine = channelAffine(),
+): Float32Array {
   checkImage(image);
   if (image.width !== image.height) checkTensorRect(out, image.width, image.height);
   else checkTensor(out, image.width);

@@ -60,7 +60,8 @@ export class Preprocessor {
 
   constructor(options: PreprocessorOptions = {}) {
     this.size = options.size ?? MODEL_INPUT_SIZE;
-    if (!(Number.isInteger(this.size) && this.size > 0)) throw new RangeError(`size must be a positive integer, got ${this.size}`);
+    if (!(Number.isInteger(this.size) && this.size > 0))
+      throw new RangeError(`size must be a positive integer, got ${this.size}`);
     this.output = new Float32Array(3 * this.size * this.size);
     this.affine = channelAffine(options);
     this.kernel = options.kernel ?? 'cubic';
