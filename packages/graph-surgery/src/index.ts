@@ -70,3 +70,15 @@ export {
 } from './onnx/tensor-data.js';
 export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
+// Model zoo: builder API and the EfficientTAM-Ti module registry.
+export * from './zoo/builder/index.js';
+export {
+  type BuiltModule,
+  EFFICIENTTAM_MODULES,
+  type EfficientTamModule,
+  efficientTamTiBuilders,
+  type ModuleBuildFn,
+  type ModuleBuildOptions,
+  type PlantedOutlier,
+  type ZooSize,
+} from './zoo/efficienttam/index.js';
