@@ -4,10 +4,11 @@
  * (keys/values projected from the 64-dim memory, object-pointer tokens kept out of RoPE) and a ReLU FFN, then a
  * final LayerNorm. Sequence-first I/O ([tokens, 1, C]) as the reference export wrapper has it.
  */
+
+import { DataType } from '../../onnx/types.js';
 import { layerNorm, linear, relu } from '../builder/layers.js';
 import { ModuleBuilder } from '../builder/module-builder.js';
 import { dimOf, slice, transpose } from '../builder/shape-ops.js';
-import { DataType } from '../../onnx/types.js';
 import { applyRotary, computeAxialRopeTables, type RopeTableNames } from './rope.js';
 import { samAttention } from './sam-layers.js';
 import type { BuiltModule, ModuleBuildOptions, ZooSize } from './types.js';

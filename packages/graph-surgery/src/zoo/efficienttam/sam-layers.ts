@@ -3,7 +3,7 @@
  * projections around scaled-dot-product attention, with an optional rotary hook) and the `MLP` module, written as
  * PyTorch 2.x exports them (Linear on 3-d inputs -> MatMul + Add, on 2-d inputs -> Gemm).
  */
-import { gemm, linear, relu, scaledDotProductAttention } from '../builder/layers.js';
+import { gemm, linear, type ParamOptions, relu, scaledDotProductAttention } from '../builder/layers.js';
 import type { ModuleBuilder } from '../builder/module-builder.js';
 import { mergeHeads, splitHeads } from '../builder/shape-ops.js';
 
@@ -53,6 +53,11 @@ export interface SamMlpOptions {
   twoD?: boolean;
   /** Apply a sigmoid to the output (SAM's `sigmoid_output`, the IoU head). */
   sigmoidOutput?: boolean;
+  /**
+   * Weight init: `kaiming` keeps activations at unit scale through the layers, as in trained prediction heads whose
+   * outputs (mask logits, IoU, pointers) are O(1); default trunc-normal std 0.02 (a residual branch).
+   */
+  init?: 'kaiming' | 'trunc-normal';
   /** Bias init of the last layer (e.g. a trained object-score head's positive offset). */
   lastBias?: { init: 'constant'; value: number; jitter?: number };
 }
@@ -73,7 +78,9 @@ export function samMlp(
     const layers = widths.length - 1;
     for (let i = 0; i < layers; i++) {
       const last = i === layers - 1;
-      const layerOptions = last && options.lastBias ? { biasInit: options.lastBias } : {};
+      const layerOptions: ParamOptions = last && options.lastBias ? { biasInit: options.lastBias } : {};
+      if (options.init === 'kaiming')
+        layerOptions.weightInit = { init: 'kaiming', fanIn: widths[i]!, gain: last ? 1 : Math.SQRT2 };
       const layer = options.twoD ? gemm : linear;
       h = layer(b, h, `layers.${i}`, widths[i]!, widths[i + 1]!, layerOptions);
       if (!last) h = relu(b, h, 'act');
