@@ -74,11 +74,16 @@ export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.j
 export * from './zoo/builder/index.js';
 export {
   type BuiltModule,
+  buildImageEncoder,
+  buildMemoryEncoder,
   EFFICIENTTAM_MODULES,
   type EfficientTamModule,
   efficientTamTiBuilders,
   type ModuleBuildFn,
   type ModuleBuildOptions,
   type PlantedOutlier,
+  SHARED_DIMS,
+  type SharedDims,
+  sinePositionEncoding,
   type ZooSize,
 } from './zoo/efficienttam/index.js';

@@ -2,8 +2,19 @@
  * The EfficientTAM-Ti module registry: module name -> build function, in pipeline order. Every entry has the
  * shared `ModuleBuildFn` signature; `buildZoo` builds the modules listed here.
  */
+import { buildImageEncoder } from './image-encoder.js';
+import { buildMemoryEncoder } from './memory-encoder.js';
 import type { ModuleBuildFn } from './types.js';
 
+export { SHARED_DIMS, type SharedDims } from './config.js';
+export {
+  buildImageEncoder,
+  IMAGE_ENCODER_CONFIG,
+  type ImageEncoderConfig,
+  residualOutlierChannels,
+} from './image-encoder.js';
+export { buildMemoryEncoder } from './memory-encoder.js';
+export { sinePositionEncoding } from './position-encoding.js';
 export type { BuiltModule, ModuleBuildFn, ModuleBuildOptions, PlantedOutlier, ZooSize } from './types.js';
 
 /** The four ONNX modules of EfficientTAM-Ti at 512 px. */
@@ -11,4 +22,7 @@ export const EFFICIENTTAM_MODULES = ['image_encoder', 'memory_attention', 'mask_
 export type EfficientTamModule = (typeof EFFICIENTTAM_MODULES)[number];
 
 /** Build functions by module name. Entries land as the modules are written. */
-export const efficientTamTiBuilders: Partial<Record<EfficientTamModule, ModuleBuildFn>> = {};
+export const efficientTamTiBuilders: Partial<Record<EfficientTamModule, ModuleBuildFn>> = {
+  image_encoder: buildImageEncoder,
+  memory_encoder: buildMemoryEncoder,
+};
