@@ -72,18 +72,32 @@ export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
 // Model zoo: builder API and the EfficientTAM-Ti module registry.
 export * from './zoo/builder/index.js';
+// Zoo: memory_attention and mask_decoder.
 export {
   type BuiltModule,
   buildImageEncoder,
+  buildMaskDecoder,
+  buildMemoryAttention,
   buildMemoryEncoder,
+  computeAxialRopeTables,
   EFFICIENTTAM_MODULES,
   type EfficientTamModule,
   efficientTamTiBuilders,
+  MASK_DECODER_CONFIGS,
+  type MaskDecoderConfig,
+  MEMORY_ATTENTION_CONFIGS,
+  MEMORY_TOKENS_DIM,
+  type MemoryAttentionConfig,
   type ModuleBuildFn,
   type ModuleBuildOptions,
+  memoryTokenCount,
+  NO_OBJECT_SCORE,
+  NUM_POINTS_DIM,
   type PlantedOutlier,
+  type RopeTables,
   SHARED_DIMS,
   type SharedDims,
   sinePositionEncoding,
+  tokensPerObjectPointer,
   type ZooSize,
 } from './zoo/efficienttam/index.js';

@@ -10,6 +10,7 @@ import { DataType } from '../../onnx/types.js';
 import { convTranspose2d, gelu, layerNorm2d } from '../builder/layers.js';
 import { ModuleBuilder } from '../builder/module-builder.js';
 import { dimOf, dimsOf, reshape, shapeTensor, slice, transpose } from '../builder/shape-ops.js';
+import { SHARED_DIMS } from './config.js';
 import {
   addGaussianMatrix,
   densePositionalEncoding,
@@ -44,9 +45,9 @@ export interface MaskDecoderConfig {
 /** `full` is efficienttam_ti_512x512's; `tiny` keeps the topology (grid, masks, token counts) at small widths. */
 export const MASK_DECODER_CONFIGS: Record<ZooSize, MaskDecoderConfig> = {
   full: {
-    dim: 256,
-    grid: [32, 32],
-    imageSize: [512, 512],
+    dim: SHARED_DIMS.full.dModel,
+    grid: [SHARED_DIMS.full.featureSize, SHARED_DIMS.full.featureSize],
+    imageSize: [SHARED_DIMS.full.imageSize, SHARED_DIMS.full.imageSize],
     depth: 2,
     heads: 8,
     mlpDim: 2048,
@@ -56,9 +57,9 @@ export const MASK_DECODER_CONFIGS: Record<ZooSize, MaskDecoderConfig> = {
     eps2d: 1e-6,
   },
   tiny: {
-    dim: 32,
-    grid: [32, 32],
-    imageSize: [512, 512],
+    dim: SHARED_DIMS.tiny.dModel,
+    grid: [SHARED_DIMS.tiny.featureSize, SHARED_DIMS.tiny.featureSize],
+    imageSize: [SHARED_DIMS.tiny.imageSize, SHARED_DIMS.tiny.imageSize],
     depth: 2,
     heads: 4,
     mlpDim: 64,

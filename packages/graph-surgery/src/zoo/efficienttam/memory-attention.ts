@@ -9,6 +9,7 @@ import { DataType } from '../../onnx/types.js';
 import { layerNorm, linear, relu } from '../builder/layers.js';
 import { ModuleBuilder } from '../builder/module-builder.js';
 import { dimOf, slice, transpose } from '../builder/shape-ops.js';
+import { SHARED_DIMS } from './config.js';
 import { applyRotary, computeAxialRopeTables, type RopeTableNames } from './rope.js';
 import { samAttention } from './sam-layers.js';
 import type { BuiltModule, ModuleBuildOptions, ZooSize } from './types.js';
@@ -36,24 +37,24 @@ export interface MemoryAttentionConfig {
 /** `full` is efficienttam_ti_512x512's; `tiny` keeps the topology (RoPE grid, token counts) at small widths. */
 export const MEMORY_ATTENTION_CONFIGS: Record<ZooSize, MemoryAttentionConfig> = {
   full: {
-    dModel: 256,
-    memDim: 64,
+    dModel: SHARED_DIMS.full.dModel,
+    memDim: SHARED_DIMS.full.memDim,
     ffnDim: 2048,
     layers: 4,
     heads: 1,
-    grid: [32, 32],
+    grid: [SHARED_DIMS.full.featureSize, SHARED_DIMS.full.featureSize],
     ropeTheta: 10000,
     eps: 1e-5,
     maxMemoryFrames: 7,
     maxObjectPointers: 16,
   },
   tiny: {
-    dModel: 32,
-    memDim: 16,
+    dModel: SHARED_DIMS.tiny.dModel,
+    memDim: SHARED_DIMS.tiny.memDim,
     ffnDim: 64,
     layers: 2,
     heads: 1,
-    grid: [32, 32],
+    grid: [SHARED_DIMS.tiny.featureSize, SHARED_DIMS.tiny.featureSize],
     ropeTheta: 10000,
     eps: 1e-5,
     maxMemoryFrames: 7,

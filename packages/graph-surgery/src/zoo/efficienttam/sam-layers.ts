@@ -19,6 +19,14 @@ export interface SamAttentionDims {
 }
 
 /**
+ * Projection init of trained attention: std 1/sqrt(fan_in) keeps q.k/sqrt(d) logits near unit scale, so the
+ * softmax is peaked as in a trained model (trunc-normal 0.02 would make it uniform and the keys irrelevant).
+ */
+function projectionInit(fanIn: number): ParamOptions {
+  return { weightInit: { init: 'kaiming', fanIn, gain: 1 } };
+}
+
+/**
  * Rewrites q and k (both [B, heads, N, d]) after the head split and before attention: RoPEAttention's hook.
  * Returns the new q and k.
  */
@@ -38,12 +46,14 @@ export function samAttention(
   const kvIn = dims.kvInDim ?? dims.dim;
   const internal = dims.dim / (dims.downsampleRate ?? 1);
   return b.scope(name, () => {
-    const q = splitHeads(b, linear(b, inputs.q, 'q_proj', dims.dim, internal), dims.heads);
-    const k = splitHeads(b, linear(b, inputs.k, 'k_proj', kvIn, internal), dims.heads);
-    const v = splitHeads(b, linear(b, inputs.v, 'v_proj', kvIn, internal), dims.heads);
+    const project = (x: string, name: string, fanIn: number) =>
+      splitHeads(b, linear(b, x, name, fanIn, internal, projectionInit(fanIn)), dims.heads);
+    const q = project(inputs.q, 'q_proj', dims.dim);
+    const k = project(inputs.k, 'k_proj', kvIn);
+    const v = project(inputs.v, 'v_proj', kvIn);
     const rotated = hook ? hook(q, k) : { q, k };
     const { output } = scaledDotProductAttention(b, rotated.q, rotated.k, v);
-    return linear(b, mergeHeads(b, output), 'out_proj', internal, dims.dim);
+    return linear(b, mergeHeads(b, output), 'out_proj', internal, dims.dim, projectionInit(internal));
   });
 }
 
