@@ -81,16 +81,27 @@ interface LayerContext {
   memory: string;
   memoryPos: string;
   numObjPtrTokens: string;
+  /** Attention modules that have read the RoPE tables so far. */
+  ropeUses: number;
+}
+
+/**
+ * The RoPE tables for one attention module. torch deduplicates the identical buffers of the attention modules:
+ * the first reads the initializers, every later one through an Identity node (14 of them in the real export).
+ */
+function ropeTables(b: ModuleBuilder, ctx: LayerContext): RopeTableNames {
+  if (ctx.ropeUses++ === 0) return ctx.rope;
+  return { cos: b.op1('Identity', [ctx.rope.cos]), sin: b.op1('Identity', [ctx.rope.sin]) };
 }
 
 /** RoPEAttention for self attention: q and k both rotate with the grid's tables. */
 function selfAttention(b: ModuleBuilder, x: string, ctx: LayerContext): string {
   const { config } = ctx;
   const geometry = { tokens: config.grid[0] * config.grid[1], pairs: config.dModel / config.heads / 2 };
-  return samAttention(b, 'self_attn', { q: x, k: x, v: x }, { dim: config.dModel, heads: config.heads }, (q, k) => ({
-    q: applyRotary(b, q, ctx.rope, geometry),
-    k: applyRotary(b, k, ctx.rope, geometry),
-  }));
+  return samAttention(b, 'self_attn', { q: x, k: x, v: x }, { dim: config.dModel, heads: config.heads }, (q, k) => {
+    const tables = ropeTables(b, ctx);
+    return { q: applyRotary(b, q, tables, geometry), k: applyRotary(b, k, tables, geometry) };
+  });
 }
 
 /**
@@ -103,11 +114,12 @@ function crossAttention(b: ModuleBuilder, x: string, ctx: LayerContext): string 
   const keys = b.op1('Add', [ctx.memory, ctx.memoryPos]);
   const dims = { dim: config.dModel, kvInDim: config.memDim, heads: config.heads };
   return samAttention(b, 'cross_attn_image', { q: x, k: keys, v: ctx.memory }, dims, (q, k) => {
+    const tables = ropeTables(b, ctx);
     const ropeTokens = b.op1('Sub', [dimOf(b, k, 2), ctx.numObjPtrTokens]);
-    const rotated = applyRotary(b, slice(b, k, 2, 0, ropeTokens), ctx.rope, geometry, true);
+    const rotated = applyRotary(b, slice(b, k, 2, 0, ropeTokens), tables, geometry, true);
     const pointers = slice(b, k, 2, ropeTokens, Number.MAX_SAFE_INTEGER);
     return {
-      q: applyRotary(b, q, ctx.rope, geometry),
+      q: applyRotary(b, q, tables, geometry),
       k: b.op1('Concat', [rotated, pointers], { axis: 2 }),
     };
   });
@@ -152,6 +164,7 @@ export function buildMemoryAttention(options: ModuleBuildOptions): BuiltModule {
     memory: transpose(b, memory, [1, 0, 2]),
     memoryPos: transpose(b, memoryPos, [1, 0, 2]),
     numObjPtrTokens,
+    ropeUses: 0,
   };
   for (let i = 0; i < config.layers; i++) {
     output = b.scope(`layers.${i}`, () => memoryAttentionLayer(b, output, ctx));

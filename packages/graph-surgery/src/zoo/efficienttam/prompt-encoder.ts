@@ -36,6 +36,27 @@ export function addGaussianMatrix(b: ModuleBuilder, dims: PromptEncoderDims): st
 }
 
 /**
+ * forward_with_coords' `coords[:, :, 0] = coords[:, :, 0] / W` and the same for y by H. torch exports each slice
+ * assignment as index_put: the indexed axis is moved to the front, ScatterND writes row 0 (or 1), and it is
+ * moved back.
+ */
+function normaliseCoords(b: ModuleBuilder, points: string, dims: PromptEncoderDims): string {
+  const [height, width] = dims.imageSize;
+  let coords = points;
+  for (const [axis, size] of [
+    [0, width],
+    [1, height],
+  ] as const) {
+    const scaled = b.op1('Div', [b.op1('Gather', [coords, b.constant(axis)], { axis: 2 }), b.floatConstant(size)]);
+    const front = transpose(b, coords, [2, 0, 1]);
+    const index = b.constant({ dims: [1, 1], values: [axis] });
+    const written = b.op1('ScatterND', [front, index, b.op1('Unsqueeze', [scaled, b.constant([0])])]);
+    coords = transpose(b, written, [1, 2, 0]);
+  }
+  return coords;
+}
+
+/**
  * Sparse embeddings [B, P + 1, dim] of `point_coords` [B, P, 2] (pixels) and `point_labels` [B, P] (int32):
  * SAM appends one pad point (label -1) because the decoder is called without a separate box tensor.
  */
@@ -55,9 +76,7 @@ export function embedPoints(
   const padLabel = b.op1('Neg', [b.op1('ConstantOfShape', [labelShape], { value: fillValue(1) })]);
   const allLabels = b.op1('Concat', [b.op1('Cast', [labels], { to: DataType.FLOAT }), padLabel], { axis: 1 });
 
-  const [height, width] = dims.imageSize;
-  const normalised = b.op1('Div', [points, b.floatConstant([width, height])]);
-  let embedding = b.scope('pe_layer', () => fourierEncoding(b, normalised, gaussian));
+  let embedding = b.scope('pe_layer', () => fourierEncoding(b, normaliseCoords(b, points, dims), gaussian));
 
   const isLabel = (value: number) =>
     b.op1('Unsqueeze', [b.op1('Equal', [allLabels, b.floatConstant(value)]), b.constant([-1])]);
