@@ -26,12 +26,26 @@ export {
 export { cloneMessage } from './graph/clone.js';
 export { Graph, nodeReads, outerReferences, subgraphsOf } from './graph/graph.js';
 export {
+  estimateFlops,
+  type FlopsCategory,
+  type FlopsEstimate,
+  type FlopsOptions,
+  formatFlops,
+} from './inspect/flops.js';
+export {
   formatSummary,
+  type InspectOptions,
   inspectModel,
   type ModelSummary,
   signatureOf,
   type TensorSignature,
 } from './inspect/inspect.js';
+export {
+  inferShapes,
+  type ShapeInference,
+  type ShapeInferenceOptions,
+  type TensorFacts,
+} from './inspect/shape-inference.js';
 // ONNX I/O
 export { decodeMessage, encodeMessage, messageSpec, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
@@ -101,3 +115,14 @@ export {
   tokensPerObjectPointer,
   type ZooSize,
 } from './zoo/efficienttam/index.js';
+export {
+  type BuildZooOptions,
+  buildZoo,
+  writeZoo,
+  ZOO_GENERATOR_VERSION,
+  ZOO_MODELS,
+  type ZooBuild,
+  type ZooManifest,
+  type ZooManifestModule,
+  type ZooModel,
+} from './zoo/zoo.js';

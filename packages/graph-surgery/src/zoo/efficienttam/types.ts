@@ -1,4 +1,5 @@
 /** The shared contract of the EfficientTAM-Ti module builders: one build function per ONNX module. */
+import type { FlopsOptions } from '../../inspect/flops.js';
 import type { ModelProto } from '../../onnx/types.js';
 
 /** `full`: the published architecture at 512 px. `tiny`: same topology, small widths and depth (unit tests). */
@@ -30,6 +31,11 @@ export interface BuiltModule {
   model: ModelProto;
   /** Planted culprits (empty unless `outliers`). */
   plantedOutliers: PlantedOutlier[];
+  /**
+   * Symbolic dims and small input values at which the manifest's FLOPs are estimated, e.g.
+   * `{ dims: { num_mem_tokens: 7232 }, inputValues: { num_obj_ptr_tokens: [64] } }`. Unbound dims count as 1.
+   */
+  flopsAt?: FlopsOptions;
 }
 
 /** The shared signature of the module registry's entries. */
