@@ -17,27 +17,27 @@ async function session(module: EfficientTamModule): Promise<ort.InferenceSession
 
 /** [1, C, H, W] -> [H*W, 1, C]: `x.flatten(2).permute(2, 0, 1)`, as SAM 2 feeds memory attention. */
 function toTokens(t: ort.Tensor): ort.Tensor {
-  const [, c, h, w] = t.dims as number[];
+  const [, c = 0, h = 0, w = 0] = t.dims as number[];
   const src = t.data as Float32Array;
-  const n = h! * w!;
-  const out = new Float32Array(n * c!);
-  for (let ch = 0; ch < c!; ch++) for (let i = 0; i < n; i++) out[i * c! + ch] = src[ch * n + i]!;
-  return new ort.Tensor('float32', out, [n, 1, c!]);
+  const n = h * w;
+  const out = new Float32Array(n * c);
+  for (let ch = 0; ch < c; ch++) for (let i = 0; i < n; i++) out[i * c + ch] = src[ch * n + i]!;
+  return new ort.Tensor('float32', out, [n, 1, c]);
 }
 
 /** [H*W, 1, C] -> [1, C, H, W]. */
 function toMap(t: ort.Tensor, h: number, w: number): ort.Tensor {
-  const [n, , c] = t.dims as number[];
+  const [n = 0, , c = 0] = t.dims as number[];
   const src = t.data as Float32Array;
-  const out = new Float32Array(n! * c!);
-  for (let ch = 0; ch < c!; ch++) for (let i = 0; i < n!; i++) out[ch * n! + i] = src[i * c + ch]!;
-  return new ort.Tensor('float32', out, [1, c!, h, w]);
+  const out = new Float32Array(n * c);
+  for (let ch = 0; ch < c; ch++) for (let i = 0; i < n; i++) out[ch * n + i] = src[i * c + ch]!;
+  return new ort.Tensor('float32', out, [1, c, h, w]);
 }
 
 /** Nearest upsampling of the best 128x128 mask to 512x512, then sigmoid * 20 - 10 (the memory encoder's input). */
 function maskForMemory(masks: ort.Tensor, best: number): ort.Tensor {
-  const [, , h, w] = masks.dims as number[];
-  const src = (masks.data as Float32Array).subarray(best * h! * w!, (best + 1) * h! * w!);
+  const [, , h = 0, w = 0] = masks.dims as number[];
+  const src = (masks.data as Float32Array).subarray(best * h * w, (best + 1) * h * w);
   const out = new Float32Array(512 * 512);
   for (let y = 0; y < 512; y++) {
     for (let x = 0; x < 512; x++) {
