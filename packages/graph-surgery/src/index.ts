@@ -86,7 +86,6 @@ export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
 // Model zoo: builder API and the EfficientTAM-Ti module registry.
 export * from './zoo/builder/index.js';
-// Zoo: memory_attention and mask_decoder.
 export {
   type BuiltModule,
   buildImageEncoder,
@@ -97,6 +96,8 @@ export {
   EFFICIENTTAM_MODULES,
   type EfficientTamModule,
   efficientTamTiBuilders,
+  IMAGE_ENCODER_CONFIG,
+  type ImageEncoderConfig,
   MASK_DECODER_CONFIGS,
   type MaskDecoderConfig,
   MEMORY_ATTENTION_CONFIGS,
@@ -109,6 +110,7 @@ export {
   NUM_POINTS_DIM,
   type PlantedOutlier,
   type RopeTables,
+  residualOutlierChannels,
   SHARED_DIMS,
   type SharedDims,
   sinePositionEncoding,
