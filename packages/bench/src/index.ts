@@ -1,1 +1,2 @@
-export * from './report/schema.js';
+export * from './preprocess/index.js';
+export * from './report/index.js';

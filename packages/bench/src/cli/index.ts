@@ -1,9 +1,10 @@
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
+import { compareCommand } from './compare.js';
 
 /** Builds the `bench` command line; commands are registered by the modules under src/cli/. */
-export function buildCli(argv: readonly string[], _io: CliIo, _setExitCode: (code: number) => void): Argv {
-  return createCli('bench', argv);
+export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code: number) => void): Argv {
+  return createCli('bench', argv).command(compareCommand(io, setExitCode));
 }
 
 /** Entry point of the `bench` binary: returns the process exit code. */
