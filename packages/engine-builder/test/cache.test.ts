@@ -26,7 +26,7 @@ import {
   verifyCache,
 } from '../src/index.js';
 import { fixturePath, TRTEXEC_DOUBLE } from './helpers/fixtures.js';
-import { tempDir, writeChainModel, ZOO_OPS } from './helpers/models.js';
+import { SMALL_OPS, tempDir, writeChainModel } from './helpers/models.js';
 
 // Builds here run the trtexec TEST DOUBLE (test/doubles/trtexec-double.mjs): its "engines" are placeholder bytes
 // that exercise the cache around a build; they are never benchmarked or reported.
@@ -54,7 +54,7 @@ function options(
 
 async function setup() {
   const dir = await tempDir();
-  const model = await writeChainModel(dir, 'memory_encoder.onnx', ZOO_OPS.memory_encoder!);
+  const model = await writeChainModel(dir, 'memory_encoder.onnx', SMALL_OPS);
   return { dir, model, cache: join(dir, 'cache') };
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { fixturePath, TRTEXEC_DOUBLE } from './helpers/fixtures.js';
-import { tempDir, writeZooLikeModels } from './helpers/models.js';
+import { tempDir, writeZooModels } from './helpers/models.js';
 
 async function run(args: string[]) {
   const out: string[] = [];
@@ -18,7 +18,7 @@ const GPU = ['--gpu', 'NVIDIA H100 80GB HBM3, 9.0, GPU-11111111-2222-3333-4444-5
 describe('engine-builder CLI', () => {
   let models: Record<string, string>;
   beforeAll(async () => {
-    models = await writeZooLikeModels();
+    models = await writeZooModels();
   });
 
   it('build --print-command prints the TensorRT 10 command without running anything', async () => {
