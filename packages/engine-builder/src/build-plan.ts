@@ -134,17 +134,13 @@ export interface BuildDescription {
 }
 
 /** Describes a build without running anything: the exact trtexec command line and the graph edits. */
-export async function describeBuild(
-  modelPath: string,
-  options: BuildSpecOptions & { cacheHint?: string },
-): Promise<BuildDescription> {
+export async function describeBuild(modelPath: string, options: BuildSpecOptions): Promise<BuildDescription> {
   const spec = await planBuild(modelPath, options, false);
   const typed = spec.graphEdits.length > 0;
   const args = spec.args({
     onnxPath: typed ? 'model.typed.onnx' : spec.modelPath,
     enginePath: 'engine.plan',
     layerInfoPath: 'layers.json',
-    ...(options.cacheHint ? { timingCachePath: options.cacheHint } : {}),
   });
   return {
     trtVersion: spec.trtVersion,
