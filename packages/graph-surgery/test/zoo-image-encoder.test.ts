@@ -98,6 +98,38 @@ describe('image_encoder (full)', () => {
     expect(names).toContain('/image_encoder/neck/convs.0/ln_1/Pow');
   });
 
+  it('has the op histogram of the real export for compute and layout ops, and a similar share of Constants', () => {
+    // Counts from the reference's real export of EfficientTAM-Ti 512 (shared/reference/efficienttam-ti.md).
+    const exact = {
+      MatMul: 72,
+      Softmax: 12,
+      LayerNormalization: 24,
+      Erf: 12,
+      Split: 12,
+      Squeeze: 36,
+      Mod: 32,
+      Pad: 8,
+      Conv: 3,
+      Resize: 1,
+      Sqrt: 38,
+      Transpose: 64,
+      Reshape: 136,
+      Add: 109,
+      Slice: 44,
+      ReduceMean: 4,
+      Pow: 2,
+      Sin: 2,
+      Cos: 2,
+      Range: 2,
+      Tile: 2,
+    };
+    const h = summary.opHistogram;
+    const off = Object.entries(exact).filter(([op, n]) => Math.abs((h[op] ?? 0) - n) > (op === 'Slice' ? 1 : 0));
+    expect(off).toEqual([]);
+    expect(Math.abs(summary.nodes / 2716 - 1)).toBeLessThan(0.1);
+    expect(Math.abs(h.Constant! / 1103 - 1)).toBeLessThan(0.1);
+  });
+
   it('runs on a [1,3,512,512] image and outputs finite [1,256,32,32] features and pos-enc', async () => {
     const out = await runModel(built.model, { image: patternTensor([1, 3, 512, 512]) });
     for (const name of ['vision_features', 'vision_pos_enc']) {
