@@ -70,3 +70,15 @@ export {
 } from './onnx/tensor-data.js';
 export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
+// Passes: pure functions model -> { model, report }
+export { computeRegionInFloat32, type RegionCasts, removeCancellingCasts } from './passes/casts.js';
+export { inferElemTypes, outputTypesOf } from './passes/elem-types.js';
+export { type EmulateFloat16Options, type EmulateFloat16Report, emulateFloat16 } from './passes/emulate-fp16.js';
+export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
+export type { DtypeFix, OutOfRangeValues } from './passes/fp16-values.js';
+export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
+export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
+// Patterns
+export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';
+export { findNormalizations, type NormalizationMatch } from './patterns/normalization.js';
+export { isNodePattern, NODE_PATTERNS, type NodePattern, nodeNamesOfPattern, tensorsOfPattern } from './patterns/select.js';
