@@ -11,7 +11,9 @@ import { findNormalizations } from './normalization.js';
 /**
  * - `attention-scores`: scale Muls, scores MatMul, scale, mask Add and Softmax (the part that overflows in FP16);
  * - `attention`: the same plus the values MatMul;
- * - `layernorm`: LayerNormalization nodes and decomposed chains (with their affine part);
+ * - `layernorm`: LayerNormalization nodes and the statistics of decomposed chains (ReduceMean..Div: the squares
+ *   overflow FP16); the affine Mul/Add stays out (it cannot overflow more than any other layer, and ORT 1.30's
+ *   LayerNormFusion mis-types a Cast-fed chain whose affine part is FP32 and refuses the session);
  * - `softmax`: every Softmax node.
  */
 export const NODE_PATTERNS = ['attention-scores', 'attention', 'layernorm', 'softmax'] as const;
@@ -38,7 +40,7 @@ export function nodeNamesOfPattern(graph: GraphProto, pattern: string): string[]
       for (const m of findAttentionScores(graph)) names.push(...m.nodes);
       break;
     case 'layernorm':
-      for (const m of findNormalizations(graph)) names.push(...m.nodes);
+      for (const m of findNormalizations(graph)) names.push(...m.nodes.filter((n) => n !== m.scale && n !== m.bias));
       break;
     case 'softmax':
       for (const n of graph.node) if (n.opType === 'Softmax') names.push(n.name ?? '');
