@@ -70,6 +70,20 @@ export {
 } from './onnx/tensor-data.js';
 export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
+// Bakes
+export { type BakeModuleOptions, type BakeModuleReport, bakeModule } from './passes/bake/bake-module.js';
+export { appliedBakes } from './passes/bake/common.js';
+export { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './passes/bake/mask-box.js';
+export { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './passes/bake/mask-resize.js';
+export { bakeMemoryLayout, type MemoryLayoutOptions, type MemoryLayoutReport } from './passes/bake/memory-layout.js';
+export {
+  bakePreprocess,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type PreprocessOptions,
+  type PreprocessReport,
+} from './passes/bake/preprocess.js';
+export { assertModule, MODULES, type ModuleKind, type Recognition, recognizeModule } from './passes/bake/recognize.js';
 // Passes: pure functions model -> { model, report }
 export { computeRegionInFloat32, type RegionCasts, removeCancellingCasts } from './passes/casts.js';
 export { inferElemTypes, outputTypesOf } from './passes/elem-types.js';
@@ -81,4 +95,10 @@ export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/prob
 // Patterns
 export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';
 export { findNormalizations, type NormalizationMatch } from './patterns/normalization.js';
-export { isNodePattern, NODE_PATTERNS, type NodePattern, nodeNamesOfPattern, tensorsOfPattern } from './patterns/select.js';
+export {
+  isNodePattern,
+  NODE_PATTERNS,
+  type NodePattern,
+  nodeNamesOfPattern,
+  tensorsOfPattern,
+} from './patterns/select.js';

@@ -21,14 +21,16 @@ function dtypeModel(random = true) {
         times0(g.op('RandomUniformLike', [x], { dtype: DataType.FLOAT, seed: { float: 4 } })),
       ]
     : [];
-  const terms = [
-    ...randoms,
-    g.op('EyeLike', [x], { dtype: DataType.FLOAT }),
-    g.op('ConstantOfShape', [shape], {}),
-  ];
+  const terms = [...randoms, g.op('EyeLike', [x], { dtype: DataType.FLOAT }), g.op('ConstantOfShape', [shape], {})];
   const dims = g.op('Cast', [g.op('Shape', [x])], { to: DataType.FLOAT });
   g.graph.node.push(
-    makeNode({ opType: 'Constant', name: '/fix/half', inputs: [], outputs: ['half'], attributes: { value_float: 0.5 } }),
+    makeNode({
+      opType: 'Constant',
+      name: '/fix/half',
+      inputs: [],
+      outputs: ['half'],
+      attributes: { value_float: 0.5 },
+    }),
   );
   let sum = g.op('Mul', [x, 'half']);
   for (const t of terms) sum = g.op('Add', [sum, t]);
@@ -48,9 +50,9 @@ describe('convertToFloat16 dtype fixes', () => {
     expect(report.constantsConverted).toBe(1);
     const types = inferElemTypes(half.graph!);
     expect([...types.values()]).not.toContain(DataType.FLOAT);
-    const fill = half.graph!.node.find((n) => n.opType === 'ConstantOfShape')!;
-    expect(getAttribute(fill, 'value')!.t!.dataType).toBe(DataType.FLOAT16);
-    expect(readFloatValues(getAttribute(fill, 'value')!.t!)).toEqual(Float32Array.from([0]));
+    const fill = half.graph.node.find((n) => n.opType === 'ConstantOfShape')!;
+    expect(getAttribute(fill, 'value').t!.dataType).toBe(DataType.FLOAT16);
+    expect(readFloatValues(getAttribute(fill, 'value').t!)).toEqual(Float32Array.from([0]));
   });
 
   it('gives a model that runs in FP16 and matches FP32 (the ops ORT has FP16 kernels for)', async () => {

@@ -49,8 +49,8 @@ describe('findNormalizations', () => {
     const model = attentionModel({ form: 'scaled-mul', norm: 'decomposed' });
     const [m, ...rest] = findNormalizations(model.graph!);
     expect(rest).toHaveLength(0);
-    const ops = m!.nodes.map((n) => model.graph!.node.find((x) => x.name === n)!.opType);
+    const ops = m!.nodes.map((n) => model.graph.node.find((x) => x.name === n)!.opType);
     expect(ops).toEqual(['ReduceMean', 'Sub', 'Pow', 'ReduceMean', 'Add', 'Sqrt', 'Div', 'Mul', 'Add']);
-    expect(m!.output).toBe(model.graph!.node.find((n) => n.name === m!.bias)!.output[0]);
+    expect(m!.output).toBe(model.graph.node.find((n) => n.name === m.bias)!.output[0]);
   });
 });

@@ -3,14 +3,20 @@
  * removing Cast pairs that cancel.
  */
 import { makeNode } from '../graph/build.js';
-import { makeTensor, readFloatValues } from '../onnx/tensor-data.js';
 import type { Graph } from '../graph/graph.js';
-import { type GraphProto, type NodeProto, DataType } from '../onnx/types.js';
+import { makeTensor, readFloatValues } from '../onnx/tensor-data.js';
+import { DataType, type GraphProto, type NodeProto } from '../onnx/types.js';
 import { inferElemTypes, outputTypesOf } from './elem-types.js';
 
 /** A Cast node `input -> output` (to `to`), named after the tensor it converts. */
 export function castNode(graph: Graph, input: string, output: string, to: number, label: string): NodeProto {
-  return makeNode({ opType: 'Cast', name: graph.uniqueName(`${input}/${label}`), inputs: [input], outputs: [output], attributes: { to } });
+  return makeNode({
+    opType: 'Cast',
+    name: graph.uniqueName(`${input}/${label}`),
+    inputs: [input],
+    outputs: [output],
+    attributes: { to },
+  });
 }
 
 export interface RegionCasts {

@@ -90,7 +90,10 @@ function constantType(node: NodeProto): number | undefined {
  * Element type of every tensor in `graph` (top level): graph inputs and initializers as declared, node
  * outputs by the op's typing rule in topological order, falling back to declared value_info/outputs.
  */
-export function inferElemTypes(graph: GraphProto, nodesInOrder: readonly NodeProto[] = graph.node): Map<string, number> {
+export function inferElemTypes(
+  graph: GraphProto,
+  nodesInOrder: readonly NodeProto[] = graph.node,
+): Map<string, number> {
   const types = new Map<string, number>();
   const declared = new Map<string, number>();
   for (const v of [...graph.valueInfo, ...graph.output]) {

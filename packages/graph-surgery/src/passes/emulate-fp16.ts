@@ -92,7 +92,13 @@ export function emulateFloat16(
     const over = roundStored(values);
     if (over) report.outOfRange.push({ tensor: t.name ?? '', count: over, maxAbs: Infinity });
     report.initializersRounded++;
-    return { ...t, rawData: encodeValues(DataType.FLOAT, values), floatData: [], externalData: [], dataLocation: undefined };
+    return {
+      ...t,
+      rawData: encodeValues(DataType.FLOAT, values),
+      floatData: [],
+      externalData: [],
+      dataLocation: undefined,
+    };
   });
   const out: NodeProto[] = [];
   const round = (raw: string, rounded: string) => {

@@ -43,7 +43,9 @@ export function tensorToFloat16(
     externalData: [],
     dataLocation: undefined,
   };
-  return count ? { tensor: converted, outOfRange: { tensor: tensor.name ?? '', count, maxAbs } } : { tensor: converted };
+  return count
+    ? { tensor: converted, outOfRange: { tensor: tensor.name ?? '', count, maxAbs } }
+    : { tensor: converted };
 }
 
 /** A FLOAT value attribute of a Constant node, as a tensor (value_float / value_floats forms included). */

@@ -4,8 +4,8 @@
  * blocked nodes stay FLOAT behind Casts.
  */
 import { ToolkitError } from '../errors.js';
-import { cloneMessage } from '../graph/clone.js';
 import { getInt, setAttribute } from '../graph/attributes.js';
+import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
 import { castNode, computeRegionInFloat32, removeCancellingCasts, syncValueInfoTypes } from './casts.js';
@@ -104,7 +104,9 @@ export function convertToFloat16(
   const needsHalf = (tensor: string) => {
     const readers = graph.consumersOf(tensor);
     if (readers.length === 0 || graph.isGraphOutput(tensor)) return true;
-    return readers.some((r) => !blocked.has(r) && r.input.some((name, i) => name === tensor && !isFloatOnlyInput(r, i)));
+    return readers.some(
+      (r) => !blocked.has(r) && r.input.some((name, i) => name === tensor && !isFloatOnlyInput(r, i)),
+    );
   };
 
   proto.initializer = proto.initializer.map((t) => {

@@ -63,7 +63,14 @@ export function probeTensors(input: ModelProto, options: ProbeOptions): { model:
     // A graph input or initializer cannot also be an output name in every runtime; copy it through Identity.
     if (!graph.producerOf(tensor)) {
       output = graph.uniqueName(`${tensor}_probe`);
-      proto.node.push(makeNode({ opType: 'Identity', name: graph.uniqueName(`${tensor}/probe`), inputs: [tensor], outputs: [output] }));
+      proto.node.push(
+        makeNode({
+          opType: 'Identity',
+          name: graph.uniqueName(`${tensor}/probe`),
+          inputs: [tensor],
+          outputs: [output],
+        }),
+      );
       graph.invalidate();
     }
     // Element type only: declared shapes of intermediates are often exporter placeholders.

@@ -15,9 +15,13 @@ function defaultOpset(model: ModelProto): number {
 export function decomposeSoftmax(graph: Graph, softmax: NodeProto, model: ModelProto): void {
   const opset = defaultOpset(model);
   if (opset < 13) {
-    throw new ToolkitError('OPSET_TOO_OLD', `emulate-fp16 --fused-attention needs opset >= 13, the model has ${opset}`, {
-      remedy: 'Re-export the model at opset 13 or later.',
-    });
+    throw new ToolkitError(
+      'OPSET_TOO_OLD',
+      `emulate-fp16 --fused-attention needs opset >= 13, the model has ${opset}`,
+      {
+        remedy: 'Re-export the model at opset 13 or later.',
+      },
+    );
   }
   const x = softmax.input[0] ?? '';
   const y = softmax.output[0] ?? '';

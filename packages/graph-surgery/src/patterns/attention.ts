@@ -45,7 +45,9 @@ export function findAttentionScores(graphProto: GraphProto): AttentionMatch[] {
   for (const softmax of graphProto.node) {
     if (!isOp(softmax, 'Softmax')) continue;
     const probabilities = softmax.output[0] ?? '';
-    const valuesMatMul = graph.consumersOf(probabilities).find((c) => isOp(c, 'MatMul') && c.input[0] === probabilities);
+    const valuesMatMul = graph
+      .consumersOf(probabilities)
+      .find((c) => isOp(c, 'MatMul') && c.input[0] === probabilities);
     if (!valuesMatMul) continue;
     const logits = softmax.input[0] ?? '';
     let scores = logits;
@@ -61,7 +63,9 @@ export function findAttentionScores(graphProto: GraphProto): AttentionMatch[] {
     let producer = graph.producerOf(scores);
     let scale: NodeProto | undefined;
     if (isOp(producer, 'Mul', 'Div')) {
-      const matmulInput = producer.input.find((t, i) => isOp(graph.producerOf(t), 'MatMul') && (i === 0 || producer!.opType === 'Mul'));
+      const matmulInput = producer.input.find(
+        (t, i) => isOp(graph.producerOf(t), 'MatMul') && (i === 0 || producer!.opType === 'Mul'),
+      );
       if (!matmulInput) continue;
       scale = producer;
       producer = graph.producerOf(matmulInput);

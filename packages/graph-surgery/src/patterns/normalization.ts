@@ -71,7 +71,8 @@ function matchDecomposed(graph: Graph, mean: NodeProto): NormalizationMatch | un
   const chain = [mean, sub, pow, variance!, addEpsilon!, sqrt, div];
   let output = div.output[0] ?? '';
   const readers = graph.consumersOf(output);
-  const scale = readers.length === 1 && isOp(readers[0], 'Mul') && isParameter(graph, readers[0], output) ? readers[0] : undefined;
+  const scale =
+    readers.length === 1 && isOp(readers[0], 'Mul') && isParameter(graph, readers[0], output) ? readers[0] : undefined;
   let bias: NodeProto | undefined;
   if (scale) {
     chain.push(scale);

@@ -6,11 +6,11 @@ import {
   DataType,
   emptyGraph,
   type GraphProto,
+  type ModelProto,
   makeModel,
   makeNode,
   makeTensor,
   makeValueInfo,
-  type ModelProto,
   type NodeSpec,
 } from '../../src/index.js';
 import { seededValues } from './ort.js';

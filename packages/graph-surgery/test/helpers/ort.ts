@@ -2,7 +2,11 @@
 import * as ort from 'onnxruntime-node';
 import { encodeModel, float16BitsToFloat32, float32ToFloat16Bits, type ModelProto } from '../../src/index.js';
 
-export type Feed = { type: 'float32' | 'float16' | 'uint8' | 'int32' | 'int64'; dims: number[]; data: ArrayLike<number> };
+export type Feed = {
+  type: 'float32' | 'float16' | 'uint8' | 'int32' | 'int64';
+  dims: number[];
+  data: ArrayLike<number>;
+};
 
 export interface Output {
   dims: number[];
@@ -16,13 +20,21 @@ function toTensor(feed: Feed): ort.Tensor {
     case 'float32':
       return new ort.Tensor('float32', Float32Array.from(feed.data), feed.dims);
     case 'float16':
-      return new ort.Tensor('float16', Uint16Array.from(feed.data, (v) => float32ToFloat16Bits(v)), feed.dims);
+      return new ort.Tensor(
+        'float16',
+        Uint16Array.from(feed.data, (v) => float32ToFloat16Bits(v)),
+        feed.dims,
+      );
     case 'uint8':
       return new ort.Tensor('uint8', Uint8Array.from(feed.data), feed.dims);
     case 'int32':
       return new ort.Tensor('int32', Int32Array.from(feed.data), feed.dims);
     case 'int64':
-      return new ort.Tensor('int64', BigInt64Array.from(Array.from(feed.data), (v) => BigInt(v)), feed.dims);
+      return new ort.Tensor(
+        'int64',
+        BigInt64Array.from(Array.from(feed.data), (v) => BigInt(v)),
+        feed.dims,
+      );
   }
 }
 
@@ -69,6 +81,17 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     const y = b[i]!;
     if (x === y) continue;
     const d = Math.abs(x - y);
+    if (!(d <= worst)) worst = Number.isNaN(d) ? Infinity : d;
+  }
+  return worst;
+}
+
+/** Largest |a - b| / max(1, |b|): absolute below 1, relative above (float32 resolution grows with magnitude). */
+export function maxScaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!) / Math.max(1, Math.abs(b[i]!));
     if (!(d <= worst)) worst = Number.isNaN(d) ? Infinity : d;
   }
   return worst;
