@@ -11,6 +11,7 @@ import {
 } from '../src/index.js';
 import { checkMaskBox, checkMaskResize, checkMemoryLayout, checkPreprocess, feedsFor } from './helpers/bake-checks.js';
 import { miniImageEncoder, miniMaskDecoder, miniMemoryAttention, miniMemoryEncoder } from './helpers/modules.js';
+import { graphOf } from './helpers/ort.js';
 
 describe('bakes on miniature modules (outputs = original + the TypeScript operation)', () => {
   const decoder = miniMaskDecoder();
@@ -28,7 +29,7 @@ describe('bakes on miniature modules (outputs = original + the TypeScript operat
 
   it('mask-resize can replace the low-res output', () => {
     const { model } = bakeMaskResize(decoder, { replace: true });
-    expect(model.graph!.output.map((o) => o.name)).toEqual(['iou_predictions', 'low_res_masks_64x64']);
+    expect(graphOf(model).output.map((o) => o.name)).toEqual(['iou_predictions', 'low_res_masks_64x64']);
   });
 
   it('mask-box gives exact boxes scaled to the frame, and [0,0,0,0] for an empty mask', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { convertToFloat16, DataType, getAttribute, inferElemTypes, makeNode, readFloatValues } from '../src/index.js';
 import { GraphSketch } from './helpers/graphs.js';
-import { relativeL2, runModel, seededValues } from './helpers/ort.js';
+import { graphOf, relativeL2, runModel, seededValues } from './helpers/ort.js';
 
 /**
  * x [2,3] + every op that hard-codes FLOAT, each reduced to a deterministic contribution. `random: false` leaves
@@ -23,7 +23,7 @@ function dtypeModel(random = true) {
     : [];
   const terms = [...randoms, g.op('EyeLike', [x], { dtype: DataType.FLOAT }), g.op('ConstantOfShape', [shape], {})];
   const dims = g.op('Cast', [g.op('Shape', [x])], { to: DataType.FLOAT });
-  g.graph.node.push(
+  graphOf(g).node.push(
     makeNode({
       opType: 'Constant',
       name: '/fix/half',
@@ -35,7 +35,7 @@ function dtypeModel(random = true) {
   let sum = g.op('Mul', [x, 'half']);
   for (const t of terms) sum = g.op('Add', [sum, t]);
   const scaled = g.op('Mul', [sum, g.op('ReduceSum', [dims], { keepdims: 0 })]);
-  g.graph.node.push(makeNode({ opType: 'Identity', name: '/fix/out', inputs: [scaled], outputs: ['y'] }));
+  graphOf(g).node.push(makeNode({ opType: 'Identity', name: '/fix/out', inputs: [scaled], outputs: ['y'] }));
   g.output('y', DataType.FLOAT, [2, 3]);
   return g.model();
 }
@@ -50,9 +50,10 @@ describe('convertToFloat16 dtype fixes', () => {
     expect(report.constantsConverted).toBe(1);
     const types = inferElemTypes(half.graph!);
     expect([...types.values()]).not.toContain(DataType.FLOAT);
-    const fill = half.graph.node.find((n) => n.opType === 'ConstantOfShape')!;
-    expect(getAttribute(fill, 'value').t!.dataType).toBe(DataType.FLOAT16);
-    expect(readFloatValues(getAttribute(fill, 'value').t!)).toEqual(Float32Array.from([0]));
+    const fill = graphOf(half).node.find((n) => n.opType === 'ConstantOfShape')!;
+    const value = getAttribute(fill, 'value')?.t;
+    expect(value?.dataType).toBe(DataType.FLOAT16);
+    expect(value && readFloatValues(value)).toEqual(Float32Array.from([0]));
   });
 
   it('gives a model that runs in FP16 and matches FP32 (the ops ORT has FP16 kernels for)', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findAttentionScores, findNormalizations } from '../src/index.js';
 import { attentionModel } from './helpers/graphs.js';
+import { graphOf } from './helpers/ort.js';
 
 describe('findAttentionScores', () => {
   it('finds pre-scaled q and k as PyTorch 2.x exports scaled_dot_product_attention', () => {
@@ -8,7 +9,7 @@ describe('findAttentionScores', () => {
     const [m, ...rest] = findAttentionScores(model.graph!);
     expect(rest).toHaveLength(0);
     expect(m?.form).toBe('prescaled-qk');
-    const byName = new Map(model.graph!.node.map((n) => [n.name, n.opType]));
+    const byName = new Map(graphOf(model).node.map((n) => [n.name, n.opType]));
     expect(byName.get(m!.queryScale)).toBe('Mul');
     expect(byName.get(m!.keyScale)).toBe('Mul');
     expect(byName.get(m!.scoresMatMul)).toBe('MatMul');
@@ -21,7 +22,7 @@ describe('findAttentionScores', () => {
   it.each(['scaled-mul', 'scaled-div'] as const)('finds scaled scores (%s) with an additive mask', (form) => {
     const model = attentionModel({ form, mask: true });
     const [m] = findAttentionScores(model.graph!);
-    const byName = new Map(model.graph!.node.map((n) => [n.name, n.opType]));
+    const byName = new Map(graphOf(model).node.map((n) => [n.name, n.opType]));
     expect(m?.form).toBe('scaled-scores');
     expect(byName.get(m!.scale)).toBe(form === 'scaled-mul' ? 'Mul' : 'Div');
     expect(byName.get(m!.maskAdd)).toBe('Add');
@@ -49,8 +50,9 @@ describe('findNormalizations', () => {
     const model = attentionModel({ form: 'scaled-mul', norm: 'decomposed' });
     const [m, ...rest] = findNormalizations(model.graph!);
     expect(rest).toHaveLength(0);
-    const ops = m!.nodes.map((n) => model.graph.node.find((x) => x.name === n)!.opType);
+    const ops = m!.nodes.map((n) => graphOf(model).node.find((x) => x.name === n)!.opType);
     expect(ops).toEqual(['ReduceMean', 'Sub', 'Pow', 'ReduceMean', 'Add', 'Sqrt', 'Div', 'Mul', 'Add']);
-    expect(m!.output).toBe(model.graph.node.find((n) => n.name === m.bias)!.output[0]);
+    const bias = graphOf(model).node.find((n) => n.name === m?.bias);
+    expect(m?.output).toBe(bias?.output[0]);
   });
 });

@@ -10,7 +10,7 @@ import {
   type ModelProto,
 } from '../src/index.js';
 import { attentionModel } from './helpers/graphs.js';
-import { maxAbsDiff, relativeL2, runModel, seededValues } from './helpers/ort.js';
+import { graphOf, maxAbsDiff, relativeL2, runModel, seededValues } from './helpers/ort.js';
 
 const x = { type: 'float32' as const, dims: [1, 8, 16], data: seededValues(128, 42) };
 const xHalf = { ...x, type: 'float16' as const };
@@ -28,7 +28,7 @@ describe('convertToFloat16', () => {
     const reference = await y(model);
     const { model: half, report } = convertToFloat16(model);
     expect(report.initializersConverted).toBeGreaterThan(0);
-    expect(half.graph.input[0].type.tensorType!.elemType).toBe(DataType.FLOAT16);
+    expect(graphOf(half).input[0]?.type?.tensorType?.elemType).toBe(DataType.FLOAT16);
     // Metric: relative L2 error of the output against FP32, computed on the same FP16-representable input.
     const out = await y(half, true);
     expect(relativeL2(out, reference)).toBeLessThan(5e-3);
@@ -44,8 +44,8 @@ describe('convertToFloat16', () => {
   it('keeps FP32 I/O behind boundary Casts with keepIoTypes', async () => {
     const model = attentionModel({ form: 'scaled-mul' });
     const { model: half } = convertToFloat16(model, { keepIoTypes: true });
-    expect(half.graph.input[0].type.tensorType!.elemType).toBe(DataType.FLOAT);
-    expect(half.graph.output[0].type.tensorType!.elemType).toBe(DataType.FLOAT);
+    expect(graphOf(half).input[0]?.type?.tensorType?.elemType).toBe(DataType.FLOAT);
+    expect(graphOf(half).output[0]?.type?.tensorType?.elemType).toBe(DataType.FLOAT);
     expect(relativeL2(await y(half), await y(model))).toBeLessThan(5e-3);
   });
 
@@ -53,7 +53,7 @@ describe('convertToFloat16', () => {
     const model = attentionModel({ form: 'prescaled-qk', norm: 'decomposed' });
     const { model: half, report } = convertToFloat16(model, { blockOps: ['Softmax', 'Pow'] });
     const types = inferElemTypes(half.graph!);
-    for (const n of half.graph!.node.filter((n) => n.opType === 'Softmax' || n.opType === 'Pow')) {
+    for (const n of graphOf(half).node.filter((n) => n.opType === 'Softmax' || n.opType === 'Pow')) {
       expect(types.get(n.output[0]!)).toBe(DataType.FLOAT);
     }
     expect(report.castsInserted).toBeGreaterThan(0);
@@ -62,18 +62,19 @@ describe('convertToFloat16', () => {
 
   it('removes Cast pairs that cancel, so back-to-back blocked nodes share one FP32 region', () => {
     const model = attentionModel({ form: 'scaled-mul', mask: true });
-    const att = findAttentionScores(model.graph)[0]!;
+    const [att] = findAttentionScores(graphOf(model));
+    if (!att) throw new Error('no attention found');
     const { model: half } = convertToFloat16(model, { blockNodes: [att.maskAdd!, att.softmax] });
-    const casts = half.graph!.node.filter((n) => n.opType === 'Cast');
+    const casts = graphOf(half).node.filter((n) => n.opType === 'Cast');
     // In: the scores (the mask initializer, read only by the blocked Add, stays FP32); out: the probabilities.
     // No FP16 round trip between the Add and the Softmax.
     expect(casts).toHaveLength(2);
-    expect(half.graph.initializer.find((t) => t.name === 'mask')!.dataType).toBe(DataType.FLOAT);
+    expect(graphOf(half).initializer.find((t) => t.name === 'mask')!.dataType).toBe(DataType.FLOAT);
   });
 
   it('reports initializer values beyond the FP16 range and clamps them only when asked', async () => {
     const model = attentionModel({ form: 'scaled-mul' });
-    const wv = model.graph.initializer.find((t) => t.name === 'wv')!;
+    const wv = graphOf(model).initializer.find((t) => t.name === 'wv')!;
     const values = new Float32Array(
       wv.rawData!.buffer.slice(wv.rawData!.byteOffset, wv.rawData!.byteOffset + wv.rawData!.byteLength),
     );
@@ -129,7 +130,7 @@ describe('emulateFloat16 and FP32 islands on a model with outliers', () => {
     const { model: safe } = emulateFloat16(model);
     const { model: fused, report } = emulateFloat16(model, { fusedAttention: true });
     expect(report.fusedSoftmaxes).toBe(1);
-    expect(fused.graph!.node.some((n) => n.opType === 'Softmax')).toBe(false);
+    expect(graphOf(fused).node.some((n) => n.opType === 'Softmax')).toBe(false);
     const reference = await y(model);
     expect(relativeL2(await y(safe), reference)).toBeLessThan(1e-2);
     expect((await y(fused)).some((v) => !Number.isFinite(v))).toBe(true);
@@ -140,11 +141,11 @@ describe('emulateFloat16 and FP32 islands on a model with outliers', () => {
     const { model: half } = convertToFloat16(model);
     const { model: islands, report } = insertFp32Islands(half, { patterns: ['attention-scores', 'layernorm'] });
     const types = inferElemTypes(islands.graph!);
-    const softmax = islands.graph.node.find((n) => n.opType === 'Softmax')!;
-    const pow = islands.graph.node.find((n) => n.opType === 'Pow')!;
+    const softmax = graphOf(islands).node.find((n) => n.opType === 'Softmax')!;
+    const pow = graphOf(islands).node.find((n) => n.opType === 'Pow')!;
     expect(types.get(softmax.output[0]!)).toBe(DataType.FLOAT);
     expect(types.get(pow.output[0]!)).toBe(DataType.FLOAT);
-    expect(islands.graph.output[0].type.tensorType!.elemType).toBe(DataType.FLOAT16);
+    expect(graphOf(islands).output[0]?.type?.tensorType?.elemType).toBe(DataType.FLOAT16);
     expect(report.castsIn).toBeGreaterThan(0);
     expect(report.castsOut).toBeGreaterThan(0);
     // ORT's CPU provider runs it; values are close to FP32 there (the GPU check is in the closing note).

@@ -4,6 +4,7 @@
  * Tolerance 1e-5, absolute for values below 1 and relative above (float32 has 2^-23 relative resolution, so logits
  * of magnitude 100 differ by 1.5e-5 between two correct bilinear implementations); boxes are compared exactly.
  */
+
 import { expect } from 'vitest';
 import {
   bakeMaskBox,
@@ -15,7 +16,7 @@ import {
   IMAGENET_STD,
   type ModelProto,
 } from '../../src/index.js';
-import { type Feed, maxScaledDiff, runModel, seededValues } from './ort.js';
+import { type Feed, graphOf, maxScaledDiff, runModel, seededValues } from './ort.js';
 import {
   batchFirstToSequenceFirst,
   boxesFromLogits,
@@ -28,8 +29,8 @@ import {
 /** Inputs for every graph input, symbolic dims taken from `dims` (default 1). */
 export function feedsFor(model: ModelProto, dims: Record<string, number> = {}, seed = 7): Record<string, Feed> {
   const feeds: Record<string, Feed> = {};
-  model.graph!.input.forEach((v, k) => {
-    const t = v.type.tensorType!;
+  graphOf(model).input.forEach((v, k) => {
+    const t = v.type?.tensorType ?? {};
     const shape = (t.shape?.dim ?? []).map((d) =>
       d.dimValue !== undefined ? Number(d.dimValue) : (dims[d.dimParam ?? ''] ?? 1),
     );

@@ -2,8 +2,10 @@
  * Miniature modules with the I/O signatures of the EfficientTAM exports (names and ranks as one export wrapper
  * writes them), small enough to build and run in milliseconds. The zoo tests cover the real architecture.
  */
+
 import { DataType, type ModelProto } from '../../src/index.js';
 import { GraphSketch } from './graphs.js';
+import { graphOf } from './ort.js';
 
 /** image_embed [1,8,4,4], point_coords [1,P,2], point_labels int32 [1,P] -> low_res_masks [1,3,16,16], iou [1,3]. */
 export function miniMaskDecoder(): ModelProto {
@@ -27,7 +29,7 @@ export function miniMaskDecoder(): ModelProto {
     g.op('Mul', [prompt, g.constant('k', DataType.FLOAT, [], [0.01])]),
   ]);
   const iou = g.op('ReduceMean', [conv], { axes: [2, 3], keepdims: 0 });
-  g.graph.node.push(
+  graphOf(g).node.push(
     { ...nodeLike('Identity', [masks], ['low_res_masks']) },
     { ...nodeLike('Identity', [iou], ['iou_predictions']) },
   );
@@ -59,7 +61,7 @@ export function miniMemoryAttention(): ModelProto {
   const p = g.op('Softmax', [g.op('MatMul', [q, k])], { axis: -1 });
   const v = g.op('Transpose', [g.op('MatMul', [memory, g.weight('wv', [4, 8], 22)])], { perm: [1, 0, 2] });
   const attended = g.op('Transpose', [g.op('MatMul', [p, v])], { perm: [1, 0, 2] });
-  g.graph.node.push(nodeLike('Add', [attended, curr], ['pix_feat_with_mem']));
+  graphOf(g).node.push(nodeLike('Add', [attended, curr], ['pix_feat_with_mem']));
   g.output('pix_feat_with_mem', DataType.FLOAT, [16, 1, 8]);
   return g.model();
 }
@@ -69,7 +71,7 @@ export function miniImageEncoder(): ModelProto {
   const g = new GraphSketch('/image_encoder');
   const image = g.input('image', DataType.FLOAT, [1, 3, 16, 16]);
   const conv = g.op('Conv', [image, g.weight('patch', [4, 3, 4, 4], 31)], { strides: [4, 4] });
-  g.graph.node.push(nodeLike('Identity', [conv], ['vision_features']));
+  graphOf(g).node.push(nodeLike('Identity', [conv], ['vision_features']));
   g.output('vision_features', DataType.FLOAT, [1, 4, 4, 4]);
   return g.model();
 }
@@ -80,7 +82,7 @@ export function miniMemoryEncoder(): ModelProto {
   const feat = g.input('pix_feat', DataType.FLOAT, [1, 8, 4, 4]);
   const mask = g.input('mask_for_mem', DataType.FLOAT, [1, 1, 16, 16]);
   const down = g.op('AveragePool', [mask], { kernel_shape: [4, 4], strides: [4, 4] });
-  g.graph.node.push(nodeLike('Add', [feat, down], ['maskmem_features']));
+  graphOf(g).node.push(nodeLike('Add', [feat, down], ['maskmem_features']));
   g.output('maskmem_features', DataType.FLOAT, [1, 8, 4, 4]);
   return g.model();
 }

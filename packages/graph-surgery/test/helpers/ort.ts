@@ -1,6 +1,12 @@
 /** Runs models in onnxruntime-node (CPU provider) for numeric tests. */
 import * as ort from 'onnxruntime-node';
-import { encodeModel, float16BitsToFloat32, float32ToFloat16Bits, type ModelProto } from '../../src/index.js';
+import {
+  encodeModel,
+  float16BitsToFloat32,
+  float32ToFloat16Bits,
+  type GraphProto,
+  type ModelProto,
+} from '../../src/index.js';
 
 export type Feed = {
   type: 'float32' | 'float16' | 'uint8' | 'int32' | 'int64';
@@ -123,4 +129,10 @@ export function seededValues(count: number, seed: number, lo = -1, hi = 1): Floa
     out[i] = lo + (hi - lo) * u;
   }
   return out;
+}
+
+/** The model's graph (tests build complete models; a missing graph is a test bug). */
+export function graphOf(model: { graph?: GraphProto }): GraphProto {
+  if (!model.graph) throw new Error('model has no graph');
+  return model.graph;
 }
