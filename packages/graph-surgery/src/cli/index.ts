@@ -7,10 +7,13 @@ import { registerFp16 } from './fp16.js';
 import { registerFp32Islands } from './fp32-islands.js';
 import { registerInspect } from './inspect.js';
 import { registerProbe } from './probe.js';
+import { registerZoo } from './zoo.js';
 
 /** Builds the `graph-surgery` command line; each command lives in its own module under src/cli/. */
 export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code: number) => void): Argv {
-  let cli = createCli('graph-surgery', argv).usage('$0 <command> [options]\n\nLossless ONNX I/O and graph edits.');
+  let cli = createCli('graph-surgery', argv).usage(
+    '$0 <command> [options]\n\nLossless ONNX I/O, graph edits and a seeded model zoo.',
+  );
   cli = registerInspect(cli, io);
   cli = registerConvert(cli);
   cli = registerBake(cli, io);
@@ -18,6 +21,7 @@ export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code
   cli = registerFp32Islands(cli, io);
   cli = registerEmulateFp16(cli, io);
   cli = registerProbe(cli, io);
+  cli = registerZoo(cli, io);
   return cli;
 }
 
