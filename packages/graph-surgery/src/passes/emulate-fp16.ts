@@ -6,14 +6,14 @@
 import { ToolkitError } from '../errors.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
-import { float16BitsToFloat32, float32ToFloat16Bits } from '../onnx/float-bits.js';
-import { encodeValues, readFloatValues } from '../onnx/tensor-data.js';
+import { readFloatValues } from '../onnx/tensor-data.js';
 import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from '../patterns/attention.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
 import { castNode } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
 import type { OutOfRangeValues } from './fp16-values.js';
+import { roundThroughHalf } from './half-arrays.js';
 import { requireGraph } from './model-checks.js';
 import { decomposeSoftmax } from './softmax-unfused.js';
 
@@ -39,18 +39,6 @@ export interface EmulateFloat16Report {
   exceptedNodes: number;
   /** Attention Softmaxes replaced by the unfused, max-free form. */
   fusedSoftmaxes: number;
-}
-
-/** Rounds a FLOAT tensor's values through FP16 in place of the original (Inf beyond the range). */
-function roundStored(values: Float32Array): number {
-  let over = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    const r = float16BitsToFloat32(float32ToFloat16Bits(v));
-    if (!Number.isFinite(r) && Number.isFinite(v)) over++;
-    values[i] = r;
-  }
-  return over;
 }
 
 /** Emulates FP16 storage in an FP32 model (the input model is not changed). */
@@ -89,12 +77,12 @@ export function emulateFloat16(
   proto.initializer = proto.initializer.map((t) => {
     if (t.dataType !== DataType.FLOAT) return t;
     const values = readFloatValues(t);
-    const over = roundStored(values);
+    const over = roundThroughHalf(values);
     if (over) report.outOfRange.push({ tensor: t.name ?? '', count: over, maxAbs: Infinity });
     report.initializersRounded++;
     return {
       ...t,
-      rawData: encodeValues(DataType.FLOAT, values),
+      rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
       floatData: [],
       externalData: [],
       dataLocation: undefined,
