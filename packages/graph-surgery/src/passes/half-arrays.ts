@@ -56,8 +56,9 @@ export function roundThroughHalf(values: Float32Array): number {
   const table = halfTable();
   let overflowed = 0;
   for (let i = 0; i < values.length; i++) {
-    const r = table[bits[i]]!;
-    if (r !== values[i] && !Number.isFinite(r) && Number.isFinite(values[i]!)) overflowed++;
+    const r = table[bits[i] ?? 0] ?? 0;
+    const v = values[i] ?? 0;
+    if (r !== v && !Number.isFinite(r) && Number.isFinite(v)) overflowed++;
     values[i] = r;
   }
   return overflowed;
