@@ -12,7 +12,15 @@ import { graphOf } from './helpers/ort.js';
 let dir = '';
 const io = () => {
   const text = { out: '', err: '' };
-  return { text, io: { out: (t: string) => void (text.out += t), err: (t: string) => void (text.err += t) } };
+  const sink = {
+    out(t: string) {
+      text.out += t;
+    },
+    err(t: string) {
+      text.err += t;
+    },
+  };
+  return { text, io: sink };
 };
 async function cli(...argv: string[]) {
   const { text, io: sink } = io();
@@ -98,7 +106,9 @@ describe('graph-surgery pass commands', () => {
   it('each command explains itself with examples in --help', async () => {
     // yargs prints help through console.log.
     const printed: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.join(' ')));
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      printed.push(args.join(' '));
+    });
     try {
       for (const command of ['bake', 'fp16', 'fp32-islands', 'emulate-fp16', 'probe']) {
         printed.length = 0;
