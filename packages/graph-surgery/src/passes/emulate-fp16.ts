@@ -12,6 +12,7 @@ import { findAttentionScores } from '../patterns/attention.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
 import { castNode } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
+import { isFloatOnlyInput } from './fp16.js';
 import type { OutOfRangeValues } from './fp16-values.js';
 import { roundThroughHalf } from './half-arrays.js';
 import { requireGraph } from './model-checks.js';
@@ -74,8 +75,15 @@ export function emulateFloat16(
       remedy: 'Emulation works on the FP32 model; pass the original rather than an FP16 conversion.',
     });
   }
+  const readers = new Map<string, NodeProto[]>();
+  for (const n of order) for (const i of n.input) if (i) readers.set(i, [...(readers.get(i) ?? []), n]);
+  // Native FP16 keeps Resize/Upsample scales FLOAT: a tensor read only there is not rounded.
+  const scalesOnly = (tensor: string) => {
+    const users = readers.get(tensor) ?? [];
+    return users.length > 0 && users.every((u) => u.input.every((t, i) => t !== tensor || isFloatOnlyInput(u, i)));
+  };
   proto.initializer = proto.initializer.map((t) => {
-    if (t.dataType !== DataType.FLOAT) return t;
+    if (t.dataType !== DataType.FLOAT || scalesOnly(t.name ?? '')) return t;
     const values = readFloatValues(t);
     const over = roundThroughHalf(values);
     if (over) report.outOfRange.push({ tensor: t.name ?? '', count: over, maxAbs: Infinity });
@@ -102,14 +110,13 @@ export function emulateFloat16(
     graph.replaceAllUses(name, rounded, { keepOutputs: true });
     round(name, rounded);
   }
-  const readers = new Map<string, NodeProto[]>();
-  for (const n of order) for (const i of n.input) if (i) readers.set(i, [...(readers.get(i) ?? []), n]);
   for (const node of order) {
     out.push(node);
     const exempt = except.has(node);
     node.output.forEach((o, k) => {
       if (!o || types.get(o) !== DataType.FLOAT) return;
       const users = readers.get(o) ?? [];
+      if (scalesOnly(o) && !graph.isGraphOutput(o)) return;
       const leaves = graph.isGraphOutput(o) || users.some((u) => !except.has(u));
       if (!leaves || (users.length === 0 && !graph.isGraphOutput(o))) return;
       const raw = graph.uniqueName(`${o}_fp32`);

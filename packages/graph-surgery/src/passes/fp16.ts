@@ -57,7 +57,7 @@ const FLOAT_ONLY_OPS: ReadonlySet<string> = new Set(['Range', 'IsInf', 'NonMaxSu
 
 /** Inputs that the ONNX spec requires to be FLOAT whatever the data type (Resize/Upsample scales). */
 const FLOAT_ONLY_INPUTS: Record<string, number> = { Resize: 2, Upsample: 1 };
-const isFloatOnlyInput = (node: NodeProto, i: number) => FLOAT_ONLY_INPUTS[node.opType ?? ''] === i;
+export const isFloatOnlyInput = (node: NodeProto, i: number) => FLOAT_ONLY_INPUTS[node.opType ?? ''] === i;
 
 function countFloatStorage(model: ModelProto): { float: number; half: number } {
   const g = model.graph!;
