@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { convertToFloat16, DataType, inferElemTypes, insertFp32Islands, probeTensors } from '../src/index.js';
+import {
+  buildZoo,
+  convertToFloat16,
+  DataType,
+  inferElemTypes,
+  insertFp32Islands,
+  nodeNamesOfPattern,
+  probeTensors,
+} from '../src/index.js';
 import { checkPreprocess, feedsFor } from './helpers/bake-checks.js';
 import { graphOf, runModel } from './helpers/ort.js';
 import { ZOO_DIMS, zooModule, zooModules } from './helpers/zoo.js';
@@ -36,5 +44,26 @@ describe('probe on the tiny zoo', () => {
     const feeds = feedsFor(model, ZOO_DIMS);
     const [original, out] = await Promise.all([runModel(model, feeds), runModel(probed, feeds)]);
     for (const [name, value] of Object.entries(original)) expect(out[name]?.data).toEqual(value.data);
+  });
+});
+
+describe('island patterns and the zoo planted outliers', () => {
+  it('attention-scores covers the planted logits outlier and layernorm the planted sum of squares', () => {
+    const { modules, manifest } = buildZoo({
+      model: 'efficienttam-ti',
+      size: 'tiny',
+      outliers: true,
+      modules: ['image_encoder'],
+    });
+    const graph = graphOf(modules.image_encoder ?? {});
+    const planted = manifest.modules.flatMap((m) => m.plantedOutliers);
+    const attention = new Set(nodeNamesOfPattern(graph, 'attention-scores'));
+    const norms = new Set(nodeNamesOfPattern(graph, 'layernorm'));
+    const logits = planted.filter((p) => p.kind === 'attention-logits');
+    const squares = planted.filter((p) => p.kind === 'sum-of-squares');
+    expect(logits.length).toBeGreaterThan(0);
+    expect(squares.length).toBeGreaterThan(0);
+    for (const p of logits) expect(attention.has(p.node), p.node).toBe(true);
+    for (const p of squares) expect(norms.has(p.node), p.node).toBe(true);
   });
 });
