@@ -84,6 +84,38 @@ export {
 } from './onnx/tensor-data.js';
 export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
+// Bakes
+export { type BakeModuleOptions, type BakeModuleReport, bakeModule } from './passes/bake/bake-module.js';
+export { appliedBakes } from './passes/bake/common.js';
+export { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './passes/bake/mask-box.js';
+export { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './passes/bake/mask-resize.js';
+export { bakeMemoryLayout, type MemoryLayoutOptions, type MemoryLayoutReport } from './passes/bake/memory-layout.js';
+export {
+  bakePreprocess,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type PreprocessOptions,
+  type PreprocessReport,
+} from './passes/bake/preprocess.js';
+export { assertModule, MODULES, type ModuleKind, type Recognition, recognizeModule } from './passes/bake/recognize.js';
+// Passes: pure functions model -> { model, report }
+export { computeRegionInFloat32, type RegionCasts, removeCancellingCasts } from './passes/casts.js';
+export { inferElemTypes, outputTypesOf } from './passes/elem-types.js';
+export { type EmulateFloat16Options, type EmulateFloat16Report, emulateFloat16 } from './passes/emulate-fp16.js';
+export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
+export type { DtypeFix, OutOfRangeValues } from './passes/fp16-values.js';
+export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
+export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
+// Patterns
+export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';
+export { findNormalizations, type NormalizationMatch } from './patterns/normalization.js';
+export {
+  isNodePattern,
+  NODE_PATTERNS,
+  type NodePattern,
+  nodeNamesOfPattern,
+  tensorsOfPattern,
+} from './patterns/select.js';
 // Model zoo: builder API and the EfficientTAM-Ti module registry.
 export * from './zoo/builder/index.js';
 export {
