@@ -1,3 +1,4 @@
+import { UsageError } from '@tamkit/graph-surgery';
 import {
   BENCH_REPORT_KIND,
   BENCH_SCHEMA_VERSION,
@@ -6,9 +7,11 @@ import {
   type UnavailableStack,
 } from '../report/schema.js';
 import { StackUnavailableError } from '../stacks/errors.js';
+import { readModelSignature } from '../stacks/model-signature.js';
 import { assertPlacement, describePlacement } from '../stacks/ort/placement.js';
 import { getStack, type StackName, type StackOptionsMap } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
+import type { TensorInfo } from '../stacks/types.js';
 import { collectEnvironment } from './environment.js';
 import { findModels, moduleName } from './find-models.js';
 import { sha256File } from './hash.js';
@@ -58,6 +61,7 @@ function stackOptions(name: StackName, options: BenchRunOptions): StackOptionsMa
 export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
   if (options.stacks.length === 0) throw new RangeError('options.stacks: name at least one stack');
   const models = await findModels(options.models);
+  if (options.shapes !== undefined) await checkShapesNameInputs(models, options.shapes);
   const hashes = new Map<string, string>();
   for (const model of models) hashes.set(model, await sha256File(model));
 
@@ -114,10 +118,10 @@ export async function benchModule(
 ): Promise<ModuleResult> {
   await runner.activate(model);
   try {
-    const resolved = resolveInputShapes(runner.inputs, options.shapes);
+    const resolved = resolveInputShapes(runner.inputs, userShapesFor(runner.inputs, options.shapes ?? {}));
     const notes = [...runner.notes(), ...resolved.notes.map((n) => `input ${n}`)];
     if (resolved.module !== undefined) notes.push(`recognised as ${resolved.module} from its input shapes`);
-    const needsFeeds = !runner.capabilities.selfTimed;
+    const needsFeeds = runner.capabilities.inProcess;
     const feeds = needsFeeds ? await generateFeeds(runner.inputs, resolved, options.seed ?? 0) : {};
     const profileRuns = options.profileRuns ?? 3;
     const placement =
@@ -148,5 +152,36 @@ export async function benchModule(
     };
   } finally {
     await runner.deactivate();
+  }
+}
+
+/**
+ * `--shape` specs apply across a directory of modules: each one applies to the inputs of that name that have a
+ * dynamic dimension (a module where that name is fully static keeps its own shape).
+ */
+function userShapesFor(inputs: readonly TensorInfo[], shapes: Record<string, number[]>): Record<string, number[]> {
+  const applicable: Record<string, number[]> = {};
+  for (const input of inputs) {
+    const dims = shapes[input.name];
+    if (dims !== undefined && input.shape.some((d) => typeof d === 'string')) applicable[input.name] = dims;
+  }
+  return applicable;
+}
+
+/** Fails before any timing when a `--shape` names no dynamic input of any model (a typo would go unnoticed). */
+async function checkShapesNameInputs(models: readonly string[], shapes: Record<string, number[]>): Promise<void> {
+  const wanted = new Set(Object.keys(shapes));
+  if (wanted.size === 0) return;
+  const dynamicInputs = new Set<string>();
+  for (const model of models) {
+    const { inputs } = await readModelSignature(model);
+    for (const input of inputs) if (input.shape.some((d) => typeof d === 'string')) dynamicInputs.add(input.name);
+  }
+  const unused = [...wanted].filter((name) => !dynamicInputs.has(name));
+  if (unused.length > 0) {
+    throw new UsageError(
+      `--shape names ${unused.map((n) => `"${n}"`).join(', ')}, which is no dynamic input of the models`,
+      `Dynamic inputs: ${[...dynamicInputs].join(', ') || 'none'}.`,
+    );
   }
 }

@@ -43,6 +43,8 @@ export function runnerStateError(stack: string, message: string): ToolkitError {
 /** Turns whatever a native library threw into a message that names the stack and the model. */
 export function describeCause(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  // ORT messages start with the C++ source location; the last line carries the useful part.
-  return text.trim().split('\n').at(-1) ?? text;
+  // ORT messages start with the C++ source location and the failed check; the last line, after the check, is
+  // the part a user can act on ("Failed to get a WebGPU adapter: No supported adapters").
+  const lastLine = text.trim().split('\n').at(-1) ?? text;
+  return lastLine.replace(/^\S+\.(?:cc|cpp|h):\d+ .*? was false\. /, '');
 }

@@ -106,6 +106,7 @@ export abstract class BaseRunner implements Runner {
 
   async infer(feeds: Feeds, options: InferOptions = {}): Promise<Outputs> {
     this.#requireActive('infer()');
+    if (!this.capabilities.inProcess) throw this.#notSupported('infer() (it runs out of process; use measureSelf())');
     validateFeeds(this.stack, this.#inputs, feeds);
     const start = performance.now();
     const outputs = await this.#wrap(`run ${this.#modelPath}`, () => this.inferImpl(feeds, options));

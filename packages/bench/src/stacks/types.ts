@@ -25,6 +25,8 @@ export interface TensorInfo {
 
 /** What a runner can do beyond plain host-in, host-out inference. */
 export interface RunnerCapabilities {
+  /** `infer()` runs the model in this process and returns its outputs (false for trtexec-driven stacks). */
+  inProcess: boolean;
   /** `infer()` may return tensors that stay on the device (`location !== 'cpu'`); `toHost()` downloads them. */
   deviceOutputs: boolean;
   /** The runner can report which provider ran each node (ORT profiling). */

@@ -56,7 +56,7 @@ export class OrtRunner extends BaseRunner {
     this.stack = traits.stack;
     this.#traits = traits;
     this.#options = options;
-    this.capabilities = { deviceOutputs: traits.deviceOutputs, placement: true, selfTimed: false };
+    this.capabilities = { inProcess: true, deviceOutputs: traits.deviceOutputs, placement: true, selfTimed: false };
   }
 
   override describeOptions(): Record<string, unknown> {

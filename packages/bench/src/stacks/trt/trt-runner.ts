@@ -37,7 +37,12 @@ export function probeTrtStack(env: Record<string, string | undefined> = process.
  */
 export class TrtexecRunner extends BaseRunner {
   readonly stack: string;
-  readonly capabilities: RunnerCapabilities = { deviceOutputs: false, placement: false, selfTimed: true };
+  readonly capabilities: RunnerCapabilities = {
+    inProcess: false,
+    deviceOutputs: false,
+    placement: false,
+    selfTimed: true,
+  };
   readonly #precision: TrtPrecision;
   readonly #env: Record<string, string | undefined>;
   #trtexecPath = '';
