@@ -89,7 +89,9 @@ describe.each(STACK_NAMES)('Runner conformance: %s', (name) => {
         expect(outputs.scores!.dims).toEqual([3, 4]);
         const expected = referenceScores(a, b, 3, 8, 4);
         const got = Array.from(outputs.scores!.data as Float32Array);
-        got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+        got.forEach((v, i) => {
+          expect(v).toBeCloseTo(expected[i]!, 4);
+        });
         expect(runner.lastInferenceMs).toBeGreaterThan(0);
       } finally {
         await runner.deactivate();
@@ -132,7 +134,9 @@ describe.each(STACK_NAMES)('Runner conformance: %s', (name) => {
         expect(host.scores!.location).toBe('cpu');
         expect(runner.lastTransferMs).toBeGreaterThan(0);
         const expected = referenceScores(a, b, 2, 8, 4);
-        Array.from(host.scores!.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 3));
+        Array.from(host.scores!.data as Float32Array).forEach((v, i) => {
+          expect(v).toBeCloseTo(expected[i]!, 3);
+        });
       } finally {
         await runner.deactivate();
       }

@@ -35,7 +35,10 @@ export const budgetOptions = {
 } as const satisfies Record<string, Options>;
 
 export const outputOptions = {
-  json: { type: 'string', describe: 'Write the BenchReport JSON to FILE (`-` for stdout instead of the table)' },
+  json: {
+    type: 'string',
+    describe: 'Write the BenchReport JSON to FILE (`--json=-` prints it to stdout instead of the table)',
+  },
   csv: { type: 'string', describe: 'Write one CSV row per module result to FILE' },
   label: { type: 'string', describe: 'Label stored in the report (e.g. the CI runner name)' },
 } as const satisfies Record<string, Options>;

@@ -59,6 +59,14 @@ export class OrtRunner extends BaseRunner {
     this.capabilities = { inProcess: true, deviceOutputs: traits.deviceOutputs, placement: true, selfTimed: false };
   }
 
+  /**
+   * The live ONNX Runtime session while active (undefined otherwise), for measurements that must share it, like
+   * the harness-overhead benchmark's bare `session.run` loop. The runner owns it: do not release it.
+   */
+  get session(): InferenceSession | undefined {
+    return this.#session;
+  }
+
   override describeOptions(): Record<string, unknown> {
     return {
       executionProvider: this.#traits.provider.backend,
