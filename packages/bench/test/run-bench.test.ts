@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,18 @@ describe('runBench', () => {
     await expect(
       runBench({ stacks: ['ort-cpu'], models: models.dir, shapes: { b: [8, 4], typo: [1] } }),
     ).rejects.toThrow(/--shape names "b", "typo", which is no dynamic input/);
+  });
+
+  it('BAD CALL - a corrupt .onnx fails with a typed error naming the stack and the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tamkit-corrupt-'));
+    try {
+      await writeFile(join(dir, 'broken.onnx'), 'not a protobuf');
+      const error = await runBench({ stacks: ['ort-cpu'], models: dir }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'RUNNER_RUN_FAILED' });
+      expect(String((error as Error).message)).toMatch(/^ort-cpu: could not load .*broken\.onnx/);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 
   it('BAD CALL - a models path without .onnx files fails with a remedy', async () => {

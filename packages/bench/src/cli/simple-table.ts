@@ -37,9 +37,9 @@ export function formatRunTable(report: BenchReport): string {
   }
   const lines = report.modules.length > 0 ? [alignRows(rows)] : ['No stack ran.'];
   for (const u of report.unavailable) lines.push(`unavailable: ${u.stack}: ${u.reason}\n  Note: ${u.remedy}`);
-  const notes = new Set(
-    report.modules.flatMap((m) => m.notes.filter((n) => !n.startsWith('input ')).map((n) => `${m.stack}: ${n}`)),
-  );
+  // Stack caveats and placement notes; per-input shape choices stay in the JSON.
+  const shown = (n: string) => !n.startsWith('input ') && !n.startsWith('recognised as ');
+  const notes = new Set(report.modules.flatMap((m) => m.notes.filter(shown).map((n) => `${m.stack}: ${n}`)));
   for (const note of notes) lines.push(`note: ${note}`);
   return lines.join('\n');
 }
