@@ -1,9 +1,14 @@
 import type { Argv } from 'yargs';
 import { type CliIo, createCli, processIo, runCli } from '../cli-support/index.js';
+import { registerConvert } from './convert.js';
+import { registerInspect } from './inspect.js';
 
-/** Builds the `graph-surgery` command line; commands are registered by the modules under src/cli/. */
-export function buildCli(argv: readonly string[], _io: CliIo, _setExitCode: (code: number) => void): Argv {
-  return createCli('graph-surgery', argv);
+/** Builds the `graph-surgery` command line; each command lives in its own module under src/cli/. */
+export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code: number) => void): Argv {
+  let cli = createCli('graph-surgery', argv).usage('$0 <command> [options]\n\nLossless ONNX I/O and graph edits.');
+  cli = registerInspect(cli, io);
+  cli = registerConvert(cli);
+  return cli;
 }
 
 /** Entry point of the `graph-surgery` binary: returns the process exit code. */

@@ -1,0 +1,303 @@
+/**
+ * A lossless, schema-driven protobuf codec for ONNX messages, built on protobufjs.
+ *
+ * protobufjs reads the schema (schema.ts) and supplies the wire primitives (Reader/Writer); this module walks
+ * messages itself because protobufjs's generated decoders drop unknown fields, turn int64 into Long objects and
+ * copy `bytes`. Here: unknown fields are kept as raw wire bytes and written back verbatim, int64 becomes a
+ * number or (when not a safe integer) a bigint, `bytes` fields are zero-copy views of the input buffer, and
+ * optional-field presence is preserved.
+ */
+import protobuf from 'protobufjs';
+import { encodeChunks } from './encoder.js';
+import { ONNX_SCHEMA } from './schema.js';
+import type { Int64 } from './types.js';
+
+type ScalarKind =
+  | 'double'
+  | 'float'
+  | 'int32'
+  | 'uint32'
+  | 'sint32'
+  | 'fixed32'
+  | 'sfixed32'
+  | 'int64'
+  | 'uint64'
+  | 'sint64'
+  | 'fixed64'
+  | 'sfixed64'
+  | 'bool'
+  | 'string'
+  | 'bytes';
+
+export interface FieldSpec {
+  id: number;
+  name: string;
+  kind: ScalarKind | 'enum' | 'message';
+  repeated: boolean;
+  packed: boolean;
+  /** Wire type of one element (packed repeated fields also accept wire type 2). */
+  wire: number;
+  message?: MessageSpec;
+}
+
+export interface MessageSpec {
+  readonly name: string;
+  readonly fields: FieldSpec[];
+  readonly byId: Map<number, FieldSpec>;
+}
+
+/** Thrown for bytes that are not a valid encoding of the message; the caller adds the file name. */
+export class WireFormatError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+const WIRE_OF: Record<string, number> = {
+  double: 1,
+  fixed64: 1,
+  sfixed64: 1,
+  float: 5,
+  fixed32: 5,
+  sfixed32: 5,
+  string: 2,
+  bytes: 2,
+  message: 2,
+};
+const MAX_DEPTH = 64;
+
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function buildSpecs(): Map<string, MessageSpec> {
+  const root = protobuf.parse(ONNX_SCHEMA, { keepCase: true }).root;
+  root.resolveAll();
+  const specs = new Map<string, MessageSpec>();
+  const types: protobuf.Type[] = [];
+  const collect = (ns: protobuf.NamespaceBase) => {
+    for (const nested of ns.nestedArray) {
+      if (nested instanceof protobuf.Type) types.push(nested);
+      if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) collect(nested);
+    }
+  };
+  collect(root);
+  for (const type of types) specs.set(type.fullName, { name: type.name, fields: [], byId: new Map() });
+  for (const type of types) {
+    const spec = specs.get(type.fullName)!;
+    for (const field of type.fieldsArray) {
+      const resolved = field.resolvedType;
+      const kind: FieldSpec['kind'] =
+        resolved instanceof protobuf.Type
+          ? 'message'
+          : resolved instanceof protobuf.Enum
+            ? 'enum'
+            : (field.type as ScalarKind);
+      const f: FieldSpec = {
+        id: field.id,
+        name: camel(field.name),
+        kind,
+        repeated: field.repeated,
+        packed: field.repeated && field.packed && kind !== 'message' && kind !== 'string' && kind !== 'bytes',
+        wire: WIRE_OF[kind] ?? 0,
+      };
+      if (resolved instanceof protobuf.Type) f.message = specs.get(resolved.fullName)!;
+      spec.fields.push(f);
+      spec.byId.set(f.id, f);
+    }
+    // Field-number order, as protobuf's own serialisers write: canonical files then round-trip byte for byte.
+    spec.fields.sort((a, b) => a.id - b.id);
+  }
+  return specs;
+}
+
+const SPECS = buildSpecs();
+
+/** The spec of an ONNX message by name, e.g. `ModelProto` or `TensorProto`. */
+export function messageSpec(name: string): MessageSpec {
+  const spec = SPECS.get(`.onnx.${name}`);
+  if (!spec) throw new Error(`unknown ONNX message ${name}`);
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Decoding
+
+function readVarint64(r: protobuf.Reader): bigint | number {
+  const buf = r.buf;
+  let pos = r.pos;
+  let low = 0;
+  let shift = 0;
+  // Fast path: up to 7 bytes (49 bits) accumulate exactly in a double.
+  for (; shift < 49; shift += 7) {
+    if (pos >= r.len) throw new RangeError('varint runs past the end');
+    const b = buf[pos++]!;
+    low += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) {
+      r.pos = pos;
+      return low;
+    }
+  }
+  let big = BigInt(low);
+  for (; shift < 70; shift += 7) {
+    if (pos >= r.len) throw new RangeError('varint runs past the end');
+    const b = buf[pos++]!;
+    big |= BigInt(b & 0x7f) << BigInt(shift);
+    if (b < 0x80) {
+      r.pos = pos;
+      return BigInt.asUintN(64, big);
+    }
+  }
+  throw new RangeError('varint longer than 10 bytes');
+}
+
+function toInt64(raw: bigint | number, signed: boolean): Int64 {
+  if (typeof raw === 'number') return raw;
+  const v = signed ? BigInt.asIntN(64, raw) : raw;
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+function readFixed64(r: protobuf.Reader, signed: boolean): Int64 {
+  if (r.pos + 8 > r.len) throw new RangeError('fixed64 runs past the end');
+  const view = new DataView(r.buf.buffer, r.buf.byteOffset + r.pos, 8);
+  r.pos += 8;
+  const v = signed ? view.getBigInt64(0, true) : view.getBigUint64(0, true);
+  return toInt64(v, false);
+}
+
+function readScalar(r: protobuf.Reader, kind: FieldSpec['kind']): unknown {
+  switch (kind) {
+    case 'int64':
+      return toInt64(readVarint64(r), true);
+    case 'uint64':
+      return toInt64(readVarint64(r), false);
+    case 'sint64': {
+      const raw = BigInt(readVarint64(r));
+      return toInt64((raw >> 1n) ^ -(raw & 1n), false);
+    }
+    case 'fixed64':
+      return readFixed64(r, false);
+    case 'sfixed64':
+      return readFixed64(r, true);
+    case 'int32':
+    case 'enum':
+      return r.int32();
+    case 'uint32':
+      return r.uint32();
+    case 'sint32':
+      return r.sint32();
+    case 'fixed32':
+      return r.fixed32();
+    case 'sfixed32':
+      return r.sfixed32();
+    case 'bool':
+      return r.bool();
+    case 'float':
+      return r.float();
+    case 'double':
+      return r.double();
+    case 'string':
+      return r.string();
+    case 'bytes':
+      return readBytes(r);
+    default:
+      throw new Error(`not a scalar: ${kind}`);
+  }
+}
+
+/** A view into the input, never a copy: ONNX weights are most of a file. */
+function readBytes(r: protobuf.Reader): Uint8Array {
+  const len = r.uint32();
+  const end = r.pos + len;
+  if (end > r.len) throw new RangeError(`length ${len} runs past the end`);
+  const view = r.buf.subarray(r.pos, end);
+  r.pos = end;
+  return view;
+}
+
+function newMessage(spec: MessageSpec): Record<string, unknown> {
+  const obj: Record<string, unknown> = {};
+  for (const f of spec.fields) if (f.repeated) obj[f.name] = [];
+  return obj;
+}
+
+function decodeInto(r: protobuf.Reader, spec: MessageSpec, end: number, depth: number): Record<string, unknown> {
+  if (depth > MAX_DEPTH) throw new WireFormatError(`messages nested deeper than ${MAX_DEPTH} levels`, r.pos);
+  const obj = newMessage(spec);
+  while (r.pos < end) {
+    const start = r.pos;
+    const tag = r.uint32();
+    const id = tag >>> 3;
+    const wire = tag & 7;
+    if (id === 0) throw new WireFormatError('field number 0 is not valid', start);
+    const f = spec.byId.get(id);
+    const packedForm = f?.packed && wire === 2;
+    if (!f || (wire !== f.wire && !packedForm)) {
+      // Unknown field, or a known number with a wire type this schema does not expect: keep it verbatim.
+      r.skipType(wire);
+      if (r.pos > end) throw new RangeError('field runs past the end of its message');
+      let unknown = obj.$unknown as Uint8Array[] | undefined;
+      if (!unknown) {
+        unknown = [];
+        obj.$unknown = unknown;
+      }
+      unknown.push(r.buf.subarray(start, r.pos));
+      continue;
+    }
+    let value: unknown;
+    if (f.kind === 'message') {
+      const len = r.uint32();
+      const subEnd = r.pos + len;
+      if (subEnd > end) throw new RangeError(`message of length ${len} runs past the end`);
+      value = decodeInto(r, f.message!, subEnd, depth + 1);
+      r.pos = subEnd;
+    } else if (packedForm) {
+      const len = r.uint32();
+      const subEnd = r.pos + len;
+      if (subEnd > end) throw new RangeError(`packed field of length ${len} runs past the end`);
+      const list = obj[f.name] as unknown[];
+      while (r.pos < subEnd) list.push(readScalar(r, f.kind));
+      if (r.pos !== subEnd) throw new RangeError('packed field ends inside an element');
+      continue;
+    } else {
+      value = readScalar(r, f.kind);
+    }
+    if (r.pos > end) throw new RangeError('field runs past the end of its message');
+    if (f.repeated) (obj[f.name] as unknown[]).push(value);
+    else obj[f.name] = value;
+  }
+  if (r.pos !== end) throw new RangeError('last field runs past the end of its message');
+  return obj;
+}
+
+/**
+ * Decodes `bytes` as the ONNX message `name`. Throws `WireFormatError` (with the byte offset) for malformed
+ * input; never loops forever: every step consumes at least one byte or fails.
+ */
+export function decodeMessage<T>(name: string, bytes: Uint8Array): T {
+  const r = protobuf.Reader.create(bytes);
+  try {
+    return decodeInto(r, messageSpec(name), r.len, 0) as T;
+  } catch (error) {
+    if (error instanceof WireFormatError) throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new WireFormatError(why.replace(/^index out of range: .*/, 'data ends in the middle of a field'), r.pos);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Encoding: see encoder.ts
+
+/** Encodes an ONNX message object (as `decodeMessage` returns it, or built by hand) into one buffer. */
+export function encodeMessage(name: string, obj: object): Uint8Array {
+  const { chunks, size } = encodeChunks(messageSpec(name), obj);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/** Encodes an ONNX message as chunks that share the caller's large byte buffers (see encoder.ts). */
+export function encodeMessageChunks(name: string, obj: object): { chunks: Uint8Array[]; size: number } {
+  return encodeChunks(messageSpec(name), obj);
+}
