@@ -1,24 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '@tamkit/graph-surgery';
 import { stringify } from 'csv-stringify/sync';
 import type { BenchReport } from '../report/schema.js';
 import { requestedKernelShare } from '../stacks/ort/placement.js';
 
 // Interim writers for the run command: src/report/ (being written on another branch) owns the CSV format and
-// the atomic-write helper; at merge these calls switch to it and this file goes away.
+// its writers; at merge these calls switch to it and this file goes away.
 
-/** Writes a file through a temp file and a rename, so a reader never sees a partial file. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+/** Writes a report file atomically (temp file + rename), creating its directory. */
+export async function writeOutputFile(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, content);
 }
 
 /** One row per module result. */
