@@ -25,6 +25,11 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
             default: false,
             describe: 'Report stacks whose compute ops partly ran on another provider (shares kept in the result)',
           },
+          'device-outputs': {
+            type: 'boolean',
+            default: false,
+            describe: 'Keep outputs on the GPU where the stack can (ort-webgpu) and time their download apart (d2h)',
+          },
           'profile-runs': {
             type: 'number',
             default: 3,
@@ -60,6 +65,7 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         shapes: parseShapeSpecs(args.shape),
         seed: args.seed,
         allowPartial: args['allow-partial'],
+        deviceOutputs: args['device-outputs'],
         profileRuns: args['profile-runs'],
         ...(args.label === undefined ? {} : { label: args.label }),
         onProgress: (event) => {

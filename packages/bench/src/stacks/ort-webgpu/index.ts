@@ -24,6 +24,7 @@ const traits: OrtStackTraits = {
 export const ortWebGpuStack: StackDefinition<OrtWebGpuOptions> = {
   name: traits.stack,
   family: 'onnxruntime',
+  deviceOutputs: traits.deviceOutputs,
   description: 'ONNX Runtime WebGPU execution provider (Dawn; bundled with onnxruntime-node)',
   probe: () => probeOrtProvider(traits.provider),
   create: (options = {}) => new OrtRunner(traits, options),

@@ -124,6 +124,7 @@ export function defineTrtStack(name: string, precision: TrtPrecision): StackDefi
   return {
     name,
     family: 'tensorrt',
+    deviceOutputs: false,
     description: DESCRIPTIONS[precision],
     probe: async () => probeTrtStack(),
     create: (options = {}) => new TrtexecRunner(name, precision, options),
