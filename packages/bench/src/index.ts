@@ -79,7 +79,12 @@ export {
   type TrtTimingResult,
 } from './stacks/trt/engine-port.js';
 export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
-export { probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
+export {
+  DEFAULT_ENGINE_CACHE_DIR,
+  probeTrtStack,
+  TrtexecRunner,
+  type TrtStackOptions,
+} from './stacks/trt/trt-runner.js';
 export type {
   ElementType,
   Feeds,
