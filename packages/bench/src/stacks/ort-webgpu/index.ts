@@ -18,7 +18,7 @@ const traits: OrtStackTraits = {
   deviceOutputs: true,
   notes: [
     'ONNX Runtime keeps shape arithmetic (Shape, Gather, Unsqueeze, ...) on CPU by design; placement is judged by compute ops and kernel time.',
-    'WebGPU kernel times in ORT profiles are host-side (recording and submitting GPU work), not GPU execution time: read the kernel-time share as where the host spends its time.',
+    'WebGPU kernel times in ORT profiles measure mostly host-side work (recording and submitting GPU commands; the GPU runs asynchronously), so the kernel-time share is not a GPU-time share.',
   ],
 };
 
