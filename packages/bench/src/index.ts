@@ -28,7 +28,8 @@ export {
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats, percentile } from './measure/stats.js';
-export * from './report/schema.js';
+export * from './preprocess/index.js';
+export * from './report/index.js';
 // Stacks: the Runner contract, the registry, and the pieces a custom runner or the tracking loop reuses.
 export { type Availability, available, unavailable } from './stacks/availability.js';
 export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';

@@ -3,10 +3,9 @@ import type { CliIo } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
 import { runBench } from '../measure/run-bench.js';
 import { parseShapeSpecs } from '../measure/shapes.js';
+import { formatReportTables, reportToCsv, writeFileAtomic } from '../report/index.js';
 import type { StackName } from '../stacks/registry.js';
 import { budgetOptions, modelOptions, outputOptions, stackOptions } from './options.js';
-import { formatRunTable } from './simple-table.js';
-import { reportToCsv, writeOutputFile } from './write-outputs.js';
 
 /** `bench [run] --stack NAME... --models DIR|FILE`: the default command. */
 export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
@@ -74,10 +73,10 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         },
       });
       if (jsonToStdout) io.out(JSON.stringify(report, null, 2));
-      else io.out(formatRunTable(report));
+      else io.out(formatReportTables(report));
       if (args.json !== undefined && !jsonToStdout)
-        await writeOutputFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
-      if (args.csv !== undefined) await writeOutputFile(args.csv, reportToCsv(report));
+        await writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
+      if (args.csv !== undefined) await writeFileAtomic(args.csv, reportToCsv(report));
       // Nothing measured at all: say so with the "unavailable" exit code (the report still lists why).
       if (report.modules.length === 0) setExitCode(ExitCode.Unavailable);
     },
