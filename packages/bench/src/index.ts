@@ -69,6 +69,7 @@ export {
   validateFeeds,
 } from './stacks/runner.js';
 export type { StackDefinition } from './stacks/stack-definition.js';
+export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';
 export {
   getTrtEnginePort,
   setTrtEnginePort,
