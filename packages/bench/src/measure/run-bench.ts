@@ -130,7 +130,6 @@ export async function benchModule(
   try {
     const resolved = resolveInputShapes(runner.inputs, userShapesFor(runner.inputs, options.shapes ?? {}));
     const notes = [...runner.notes(), ...resolved.notes.map((n) => `input ${n}`)];
-    if (resolved.module !== undefined) notes.push(`recognised as ${resolved.module} from its input shapes`);
     const needsFeeds = runner.capabilities.inProcess;
     const feeds = needsFeeds ? await generateFeeds(runner.inputs, resolved, options.seed ?? 0) : {};
     const profileRuns = options.profileRuns ?? 3;
@@ -157,7 +156,13 @@ export async function benchModule(
       latency: measured.latency,
       ...(copies === undefined ? {} : { copies }),
       ...(placement === undefined ? {} : { placement }),
-      options: { ...runner.describeOptions(), seed: options.seed ?? 0, inputShapes: resolved.shapes },
+      options: {
+        ...runner.describeOptions(),
+        seed: options.seed ?? 0,
+        inputShapes: resolved.shapes,
+        // The module the input defaults were chosen for (recognised from input shapes), when recognised.
+        ...(resolved.module === undefined ? {} : { recognisedAs: resolved.module }),
+      },
       notes,
     };
   } finally {
