@@ -69,12 +69,15 @@ export {
   validateFeeds,
 } from './stacks/runner.js';
 export type { StackDefinition } from './stacks/stack-definition.js';
+export { type DescribeTrtOptions, describeTrtCommands } from './stacks/trt/describe-commands.js';
 export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';
 export {
   getTrtEnginePort,
   setTrtEnginePort,
   type TrtBuildRequest,
   type TrtBuildResult,
+  type TrtCommands,
+  type TrtDescribeRequest,
   type TrtEnginePort,
   type TrtPrecision,
   type TrtTimingRequest,

@@ -178,3 +178,19 @@ function checkUserShape(input: TensorInfo, dims: readonly number[]): void {
     );
   }
 }
+
+/**
+ * `--shape` specs apply across a directory of modules: each one applies to the inputs of that name that have a
+ * dynamic dimension (a module where that name is fully static keeps its own shape).
+ */
+export function applicableUserShapes(
+  inputs: readonly TensorInfo[],
+  shapes: Record<string, number[]>,
+): Record<string, number[]> {
+  const applicable: Record<string, number[]> = {};
+  for (const input of inputs) {
+    const dims = shapes[input.name];
+    if (dims !== undefined && input.shape.some((d) => typeof d === 'string')) applicable[input.name] = dims;
+  }
+  return applicable;
+}

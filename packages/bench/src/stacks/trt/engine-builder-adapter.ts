@@ -32,15 +32,35 @@ export function engineBuilderPort(options: EngineBuilderPortOptions = {}): TrtEn
         command: [manifest.trtexec, ...manifest.args],
       };
     },
+    async describeCommands(request) {
+      const engineBuilder = await import('@tamkit/engine-builder');
+      const shapes = Object.keys(request.shapes).length > 0 ? request.shapes : undefined;
+      const env = request.env === undefined ? {} : { env: request.env as NodeJS.ProcessEnv };
+      const trtexec = request.trtexecPath === undefined ? {} : { trtexec: request.trtexecPath };
+      const described = await engineBuilder.describeBuild(request.modelPath, {
+        plan: engineBuilder.planForPrecision(request.precision),
+        ...trtexec,
+        ...env,
+        ...(request.trtVersion === undefined ? {} : { trtVersion: request.trtVersion }),
+        ...(shapes === undefined ? {} : { shapes: { min: shapes, opt: shapes, max: shapes } }),
+      });
+      const runArgs = engineBuilder.runTrtexecArgs('engine.plan', {
+        ...(shapes === undefined ? {} : { shapes }),
+        ...timingCount(request),
+        exportTimesPath: 'times.json',
+      });
+      return {
+        build: described.command,
+        run: engineBuilder.formatCommandLine(engineBuilder.resolveTrtexec({ ...trtexec, ...env }), runArgs),
+        graphEdits: described.graphEdits,
+      };
+    },
     async timeEngine(request) {
       const engineBuilder = await import('@tamkit/engine-builder');
       const timing = await engineBuilder.timeEngine(request.enginePath, {
         trtexec: request.trtexecPath,
         ...(Object.keys(request.shapes).length > 0 ? { shapes: request.shapes } : {}),
-        // trtexec runs at least --iterations and at least --duration: zero duration makes the count exact.
-        ...(request.iterations === undefined
-          ? { durationS: Math.max(1, Math.ceil((request.timeMs ?? 3000) / 1000)) }
-          : { iterations: request.iterations, durationS: 0 }),
+        ...timingCount(request),
         ...(request.env === undefined ? {} : { env: request.env as NodeJS.ProcessEnv }),
       });
       return {
@@ -52,4 +72,11 @@ export function engineBuilderPort(options: EngineBuilderPortOptions = {}): TrtEn
       };
     },
   };
+}
+
+/** trtexec runs at least --iterations and at least --duration: a zero duration makes an iteration count exact. */
+function timingCount(request: { iterations?: number; timeMs?: number }): { iterations?: number; durationS: number } {
+  return request.iterations === undefined
+    ? { durationS: Math.max(1, Math.ceil((request.timeMs ?? 3000) / 1000)) }
+    : { iterations: request.iterations, durationS: 0 };
 }

@@ -53,11 +53,31 @@ export interface TrtTimingResult {
   command: string[];
 }
 
+/** What `describeCommands` needs: a build request without a cache, the timing budget and, without trtexec, a version. */
+export interface TrtDescribeRequest extends Omit<TrtBuildRequest, 'cacheDir' | 'trtexecPath'> {
+  /** trtexec to describe for; when absent, `trtVersion` decides the build path. */
+  trtexecPath?: string;
+  /** TensorRT major version to describe for when no trtexec is there to ask. */
+  trtVersion?: 10 | 11;
+  iterations?: number;
+  timeMs?: number;
+}
+
+/** The exact trtexec command lines (shell-quoted, for display) of a build and a timing run. */
+export interface TrtCommands {
+  build: string;
+  run: string;
+  /** Graph edits the build makes first (TensorRT 11 path), as engine-builder describes them. */
+  graphEdits: unknown[];
+}
+
 export interface TrtEnginePort {
   /** Builds (or fetches from engine-builder's cache) the engine for a model at a precision. */
   buildEngine(request: TrtBuildRequest): Promise<TrtBuildResult>;
   /** Runs the engine with trtexec and returns its per-inference times. */
   timeEngine(request: TrtTimingRequest): Promise<TrtTimingResult>;
+  /** The commands `buildEngine` and `timeEngine` would run, without running anything (`--print-command`). */
+  describeCommands?(request: TrtDescribeRequest): Promise<TrtCommands>;
 }
 
 let installed: TrtEnginePort | null | undefined;
