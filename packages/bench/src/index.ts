@@ -35,7 +35,7 @@ export { type Availability, available, unavailable } from './stacks/availability
 export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
 export { readModelSignature } from './stacks/model-signature.js';
 export { loadOrt, type OrtModule, ortVersion } from './stacks/ort/load-ort.js';
-export { OrtRunner, type OrtRunnerOptions, type OrtStackTraits } from './stacks/ort/ort-runner.js';
+export { OrtRunner, type OrtRunnerOptions, type OrtStackTraits, type OutputLocation } from './stacks/ort/ort-runner.js';
 export {
   assertPlacement,
   COMPUTE_OPS,
