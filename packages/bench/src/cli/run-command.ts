@@ -8,6 +8,7 @@ import { formatReportTables, reportToCsv, writeFileAtomic } from '../report/inde
 import type { StackName } from '../stacks/registry.js';
 import { type DescribedRun, describeRunCommands } from '../stacks/trt/describe-commands.js';
 import { budgetOptions, modelOptions, outputOptions, stackOptions } from './options.js';
+import { formatRecommendation } from './recommendation.js';
 
 /** `bench [run] --stack NAME... --models DIR|FILE`: the default command. */
 export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
@@ -98,7 +99,7 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         },
       });
       if (jsonToStdout) io.out(JSON.stringify(report, null, 2));
-      else io.out(formatReportTables(report));
+      else io.out(formatReportTables(report) + formatRecommendation(report, args['allow-partial']));
       if (args.json !== undefined && !jsonToStdout)
         await writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
       if (args.csv !== undefined) await writeFileAtomic(args.csv, reportToCsv(report));
