@@ -1,18 +1,17 @@
 /**
- * The one place engine-builder touches graph-surgery.
- *
- * ONNX I/O (`readModel`, `writeModel`, `externalOrigin`) is imported statically. The passes (`convertToFloat16`,
- * `insertFp32Islands`) and the pattern finders (`findAttentionScores`, `findNormalizations`) land on main later,
- * so they are looked up at run time and a missing one becomes a ToolkitError naming it, never a crash. Once
- * they have landed, `pass()` below can become plain static imports without changing anything outside this file.
+ * The one place engine-builder touches graph-surgery: ONNX I/O, the passes of the TensorRT 11 path
+ * (`convertToFloat16`, `insertFp32Islands`) and the pattern finders behind `auto` pins.
  */
 import { dirname, resolve } from 'node:path';
-import * as graphSurgery from '@tamkit/graph-surgery';
 import {
+  convertToFloat16,
   externalOrigin,
   externalRef,
+  findAttentionScores,
+  findNormalizations,
   type GraphProto,
   InternalError,
+  insertFp32Islands,
   type ModelProto,
   readModel,
   resolveExternalPath,
@@ -39,20 +38,15 @@ interface GraphSurgeryPasses {
   findNormalizations(graph: GraphProto): PatternMatch[];
 }
 
-/** Whether this build of graph-surgery provides a pass (lets tests and callers say why something is skipped). */
+const PASSES: GraphSurgeryPasses = { convertToFloat16, insertFp32Islands, findAttentionScores, findNormalizations };
+
+/** Whether graph-surgery provides a pass (kept for callers that report why something is skipped). */
 export function hasGraphSurgeryPass(name: keyof GraphSurgeryPasses): boolean {
-  return typeof (graphSurgery as unknown as Partial<GraphSurgeryPasses>)[name] === 'function';
+  return typeof PASSES[name] === 'function';
 }
 
 function pass<K extends keyof GraphSurgeryPasses>(name: K): GraphSurgeryPasses[K] {
-  const fn = (graphSurgery as unknown as Partial<GraphSurgeryPasses>)[name];
-  if (typeof fn !== 'function') {
-    throw new ToolkitError('GRAPH_SURGERY_MISSING', `@tamkit/graph-surgery does not provide ${name}() in this build`, {
-      remedy:
-        'Update the workspace to a graph-surgery with its passes and pattern finders, or pin nodes by name/pattern and build on TensorRT 10.',
-    });
-  }
-  return fn as GraphSurgeryPasses[K];
+  return PASSES[name];
 }
 
 /** A model loaded for planning: its graph view, external data files, and the auto-pin results. */
