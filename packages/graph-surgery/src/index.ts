@@ -26,12 +26,26 @@ export {
 export { cloneMessage } from './graph/clone.js';
 export { Graph, nodeReads, outerReferences, subgraphsOf } from './graph/graph.js';
 export {
+  estimateFlops,
+  type FlopsCategory,
+  type FlopsEstimate,
+  type FlopsOptions,
+  formatFlops,
+} from './inspect/flops.js';
+export {
   formatSummary,
+  type InspectOptions,
   inspectModel,
   type ModelSummary,
   signatureOf,
   type TensorSignature,
 } from './inspect/inspect.js';
+export {
+  inferShapes,
+  type ShapeInference,
+  type ShapeInferenceOptions,
+  type TensorFacts,
+} from './inspect/shape-inference.js';
 // ONNX I/O
 export { decodeMessage, encodeMessage, encodeMessageChunks, messageSpec, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
@@ -70,3 +84,77 @@ export {
 } from './onnx/tensor-data.js';
 export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
+// Bakes
+export { type BakeModuleOptions, type BakeModuleReport, bakeModule } from './passes/bake/bake-module.js';
+export { appliedBakes } from './passes/bake/common.js';
+export { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './passes/bake/mask-box.js';
+export { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './passes/bake/mask-resize.js';
+export { bakeMemoryLayout, type MemoryLayoutOptions, type MemoryLayoutReport } from './passes/bake/memory-layout.js';
+export {
+  bakePreprocess,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  type PreprocessOptions,
+  type PreprocessReport,
+} from './passes/bake/preprocess.js';
+export { assertModule, MODULES, type ModuleKind, type Recognition, recognizeModule } from './passes/bake/recognize.js';
+// Passes: pure functions model -> { model, report }
+export { computeRegionInFloat32, type RegionCasts, removeCancellingCasts } from './passes/casts.js';
+export { inferElemTypes, outputTypesOf } from './passes/elem-types.js';
+export { type EmulateFloat16Options, type EmulateFloat16Report, emulateFloat16 } from './passes/emulate-fp16.js';
+export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
+export type { DtypeFix, OutOfRangeValues } from './passes/fp16-values.js';
+export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
+export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
+// Patterns
+export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';
+export { findNormalizations, type NormalizationMatch } from './patterns/normalization.js';
+export {
+  isNodePattern,
+  NODE_PATTERNS,
+  type NodePattern,
+  nodeNamesOfPattern,
+  tensorsOfPattern,
+} from './patterns/select.js';
+// Model zoo: builder API and the EfficientTAM-Ti module registry.
+export * from './zoo/builder/index.js';
+// Zoo: memory_attention and mask_decoder.
+export {
+  type BuiltModule,
+  buildImageEncoder,
+  buildMaskDecoder,
+  buildMemoryAttention,
+  buildMemoryEncoder,
+  computeAxialRopeTables,
+  EFFICIENTTAM_MODULES,
+  type EfficientTamModule,
+  efficientTamTiBuilders,
+  MASK_DECODER_CONFIGS,
+  type MaskDecoderConfig,
+  MEMORY_ATTENTION_CONFIGS,
+  MEMORY_TOKENS_DIM,
+  type MemoryAttentionConfig,
+  type ModuleBuildFn,
+  type ModuleBuildOptions,
+  memoryTokenCount,
+  NO_OBJECT_SCORE,
+  NUM_POINTS_DIM,
+  type PlantedOutlier,
+  type RopeTables,
+  SHARED_DIMS,
+  type SharedDims,
+  sinePositionEncoding,
+  tokensPerObjectPointer,
+  type ZooSize,
+} from './zoo/efficienttam/index.js';
+export {
+  type BuildZooOptions,
+  buildZoo,
+  writeZoo,
+  ZOO_GENERATOR_VERSION,
+  ZOO_MODELS,
+  type ZooBuild,
+  type ZooManifest,
+  type ZooManifestModule,
+  type ZooModel,
+} from './zoo/zoo.js';

@@ -1,13 +1,27 @@
 import type { Argv } from 'yargs';
 import { type CliIo, createCli, processIo, runCli } from '../cli-support/index.js';
+import { registerBake } from './bake.js';
 import { registerConvert } from './convert.js';
+import { registerEmulateFp16 } from './emulate-fp16.js';
+import { registerFp16 } from './fp16.js';
+import { registerFp32Islands } from './fp32-islands.js';
 import { registerInspect } from './inspect.js';
+import { registerProbe } from './probe.js';
+import { registerZoo } from './zoo.js';
 
 /** Builds the `graph-surgery` command line; each command lives in its own module under src/cli/. */
 export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code: number) => void): Argv {
-  let cli = createCli('graph-surgery', argv).usage('$0 <command> [options]\n\nLossless ONNX I/O and graph edits.');
+  let cli = createCli('graph-surgery', argv).usage(
+    '$0 <command> [options]\n\nLossless ONNX I/O, graph edits and a seeded model zoo.',
+  );
   cli = registerInspect(cli, io);
   cli = registerConvert(cli);
+  cli = registerBake(cli, io);
+  cli = registerFp16(cli, io);
+  cli = registerFp32Islands(cli, io);
+  cli = registerEmulateFp16(cli, io);
+  cli = registerProbe(cli, io);
+  cli = registerZoo(cli, io);
   return cli;
 }
 

@@ -1,0 +1,46 @@
+import type { Argv } from 'yargs';
+import type { CliIo } from '../cli-support/index.js';
+import { emulateFloat16 } from '../passes/emulate-fp16.js';
+import { NODE_PATTERNS } from '../patterns/select.js';
+import { applyPass, listOption, passOptions } from './pass-io.js';
+
+export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
+  return cli.command(
+    'emulate-fp16 <model>',
+    'Keep the model FP32 but round every float tensor as FP16 storage would, so FP16 failures show on CPU',
+    (y) =>
+      passOptions(y)
+        .option('except', { type: 'array', string: true, describe: 'Node names or op types computing in FP32' })
+        .option('except-pattern', {
+          type: 'array',
+          string: true,
+          choices: NODE_PATTERNS,
+          describe: 'Patterns computing in FP32',
+        })
+        .option('fused-attention', {
+          type: 'boolean',
+          default: false,
+          describe: 'Model fused attention kernels: softmax without max subtraction, FP16 after exp()',
+        })
+        .example('$0 emulate-fp16 enc.onnx -o enc.emu.onnx', 'Every float tensor rounded to FP16')
+        .example(
+          '$0 emulate-fp16 enc.onnx -o out.onnx --except-pattern attention-scores layernorm',
+          'With FP32 islands',
+        ),
+    (args) =>
+      applyPass(
+        args,
+        io,
+        (m) =>
+          emulateFloat16(m, {
+            except: listOption(args.except),
+            exceptPatterns: listOption(args.exceptPattern),
+            fusedAttention: args.fusedAttention,
+          }),
+        (r) =>
+          `emulate-fp16: ${r.roundedTensors} tensors and ${r.initializersRounded} initializers rounded; ` +
+          `${r.exceptedNodes} nodes in FP32; ${r.fusedSoftmaxes} softmaxes unfused` +
+          (r.outOfRange.length ? `\nwarning: ${r.outOfRange.length} initializers overflow FP16` : ''),
+      ),
+  );
+}

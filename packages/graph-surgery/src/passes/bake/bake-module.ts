@@ -1,0 +1,110 @@
+/** Applies the bakes of one module, recognised from its I/O signature or named. */
+import { ToolkitError } from '../../errors.js';
+import type { ModelProto } from '../../onnx/types.js';
+import { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './mask-box.js';
+import { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './mask-resize.js';
+import { bakeMemoryLayout, type MemoryLayoutOptions, type MemoryLayoutReport } from './memory-layout.js';
+import { bakePreprocess, type PreprocessOptions, type PreprocessReport } from './preprocess.js';
+import { assertModule, type ModuleKind, recognizeModule } from './recognize.js';
+
+export interface BakeModuleOptions {
+  /** The module (default: recognised from the I/O signature; when given, the signature must fit it). */
+  module?: ModuleKind;
+  /** mask_decoder: upsample the mask logits in the graph (default true); `false` skips it. */
+  maskResize?: boolean | MaskResizeOptions;
+  /** mask_decoder: add the in-graph box output (default false). */
+  maskBox?: boolean | MaskBoxOptions;
+  /** memory_attention: take memory inputs as (B, T, C) (default true). */
+  memoryLayout?: boolean | MemoryLayoutOptions;
+  /** image_encoder: uint8 HWC frame in, normalisation in the graph (default true). */
+  preprocess?: boolean | PreprocessOptions;
+}
+
+export interface BakeModuleReport {
+  module: ModuleKind;
+  /** How the module was chosen. */
+  recognisedBy: string;
+  applied: string[];
+  maskResize?: MaskResizeReport;
+  maskBox?: MaskBoxReport;
+  memoryLayout?: MemoryLayoutReport;
+  preprocess?: PreprocessReport;
+}
+
+const options = <T extends object>(flag: boolean | T | undefined, byDefault: boolean): T | undefined => {
+  if (flag === undefined) return byDefault ? ({} as T) : undefined;
+  if (flag === false) return undefined;
+  return flag === true ? ({} as T) : flag;
+};
+
+/** Applies the module's bakes (the input model is not changed). */
+export function bakeModule(
+  model: ModelProto,
+  opts: BakeModuleOptions = {},
+): { model: ModelProto; report: BakeModuleReport } {
+  let module: ModuleKind;
+  let recognisedBy: string;
+  if (opts.module) {
+    assertModule(model, opts.module);
+    module = opts.module;
+    recognisedBy = 'named';
+  } else {
+    ({ module, reason: recognisedBy } = recognizeModule(model));
+  }
+  const report: BakeModuleReport = { module, recognisedBy, applied: [] };
+  let out = model;
+  switch (module) {
+    case 'mask_decoder': {
+      // The box reads the low-res logits, so it goes first: resizing may replace that output.
+      const box = options<MaskBoxOptions>(opts.maskBox, false);
+      if (box) {
+        const r = bakeMaskBox(out, box);
+        out = r.model;
+        report.maskBox = r.report;
+        report.applied.push('mask-box');
+      }
+      const resize = options<MaskResizeOptions>(opts.maskResize, true);
+      if (resize) {
+        const r = bakeMaskResize(out, { maskOutput: report.maskBox?.input, ...resize });
+        out = r.model;
+        report.maskResize = r.report;
+        report.applied.push('mask-resize');
+      }
+      break;
+    }
+    case 'memory_attention': {
+      const layout = options<MemoryLayoutOptions>(opts.memoryLayout, true);
+      if (layout) {
+        const r = bakeMemoryLayout(out, layout);
+        out = r.model;
+        report.memoryLayout = r.report;
+        report.applied.push('memory-layout');
+      }
+      break;
+    }
+    case 'image_encoder': {
+      const pre = options<PreprocessOptions>(opts.preprocess, true);
+      if (pre) {
+        const r = bakePreprocess(out, pre);
+        out = r.model;
+        report.preprocess = r.report;
+        report.applied.push('preprocess');
+      }
+      break;
+    }
+    case 'memory_encoder':
+      throw new ToolkitError(
+        'BAKE_NONE',
+        'bake: memory_encoder has no bakes (its mask input is computed by the caller)',
+        {
+          remedy: 'Bake image_encoder, memory_attention or mask_decoder.',
+        },
+      );
+  }
+  if (report.applied.length === 0) {
+    throw new ToolkitError('BAKE_NONE', `bake: every bake of ${module} was switched off`, {
+      remedy: 'Leave at least one of its bakes on.',
+    });
+  }
+  return { model: out, report };
+}

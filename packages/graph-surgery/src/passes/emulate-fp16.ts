@@ -1,0 +1,161 @@
+/**
+ * FP16 emulation: the graph stays FP32, but every float tensor is rounded as FP16 storage would round it (a
+ * Cast to FLOAT16 and back after each float-producing node; overflow becomes Inf). Stacks that compute FP16 in
+ * FP32 internally (ONNX Runtime's CPU provider) then show the failures native FP16 has on GPUs.
+ */
+import { ToolkitError } from '../errors.js';
+import { cloneMessage } from '../graph/clone.js';
+import { Graph } from '../graph/graph.js';
+import { float16BitsToFloat32, float32ToFloat16Bits } from '../onnx/float-bits.js';
+import { encodeValues, readFloatValues } from '../onnx/tensor-data.js';
+import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
+import { findAttentionScores } from '../patterns/attention.js';
+import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
+import { castNode } from './casts.js';
+import { inferElemTypes } from './elem-types.js';
+import type { OutOfRangeValues } from './fp16-values.js';
+import { requireGraph } from './model-checks.js';
+import { decomposeSoftmax } from './softmax-unfused.js';
+
+export interface EmulateFloat16Options {
+  /** Node names or op types that compute in FP32 (their results are rounded only where they leave this set). */
+  except?: readonly string[];
+  /** Patterns whose nodes compute in FP32, as `except` (attention-scores, attention, layernorm, softmax). */
+  exceptPatterns?: readonly string[];
+  /**
+   * Model fused-attention kernels that skip the softmax max-subtraction: attention Softmaxes become
+   * Exp -> ReduceSum -> Div with FP16 rounding after Exp, so logits above ~11.1 overflow (default false).
+   */
+  fusedAttention?: boolean;
+}
+
+export interface EmulateFloat16Report {
+  /** Tensors now rounded through FP16 (node outputs and graph inputs). */
+  roundedTensors: number;
+  initializersRounded: number;
+  /** Stored values beyond ±65504 that became ±Inf. */
+  outOfRange: OutOfRangeValues[];
+  /** Nodes computing in FP32. */
+  exceptedNodes: number;
+  /** Attention Softmaxes replaced by the unfused, max-free form. */
+  fusedSoftmaxes: number;
+}
+
+/** Rounds a FLOAT tensor's values through FP16 in place of the original (Inf beyond the range). */
+function roundStored(values: Float32Array): number {
+  let over = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const r = float16BitsToFloat32(float32ToFloat16Bits(v));
+    if (!Number.isFinite(r) && Number.isFinite(v)) over++;
+    values[i] = r;
+  }
+  return over;
+}
+
+/** Emulates FP16 storage in an FP32 model (the input model is not changed). */
+export function emulateFloat16(
+  input: ModelProto,
+  options: EmulateFloat16Options = {},
+): { model: ModelProto; report: EmulateFloat16Report } {
+  const model = cloneMessage(input);
+  const proto = requireGraph(model, 'emulate-fp16');
+  const graph = new Graph(proto);
+  nameUnnamedNodes(graph);
+  const except = exceptedNodes(graph, options);
+  const report: EmulateFloat16Report = {
+    roundedTensors: 0,
+    initializersRounded: 0,
+    outOfRange: [],
+    exceptedNodes: except.size,
+    fusedSoftmaxes: 0,
+  };
+  if (options.fusedAttention) {
+    for (const m of findAttentionScores(proto)) {
+      const softmax = graph.node(m.softmax);
+      if (softmax && !except.has(softmax)) {
+        decomposeSoftmax(graph, softmax, model);
+        report.fusedSoftmaxes++;
+      }
+    }
+  }
+  const order = graph.topologicalOrder();
+  const types = inferElemTypes(proto, order);
+  if (![...types.values()].includes(DataType.FLOAT)) {
+    throw new ToolkitError('EMULATE_NOT_FP32', 'emulate-fp16: the model has no FLOAT tensors to round', {
+      remedy: 'Emulation works on the FP32 model; pass the original rather than an FP16 conversion.',
+    });
+  }
+  proto.initializer = proto.initializer.map((t) => {
+    if (t.dataType !== DataType.FLOAT) return t;
+    const values = readFloatValues(t);
+    const over = roundStored(values);
+    if (over) report.outOfRange.push({ tensor: t.name ?? '', count: over, maxAbs: Infinity });
+    report.initializersRounded++;
+    return {
+      ...t,
+      rawData: encodeValues(DataType.FLOAT, values),
+      floatData: [],
+      externalData: [],
+      dataLocation: undefined,
+    };
+  });
+  const out: NodeProto[] = [];
+  const round = (raw: string, rounded: string) => {
+    const half = graph.uniqueName(`${rounded}_fp16`);
+    out.push(castNode(graph, raw, half, DataType.FLOAT16, 'emulate_fp16'));
+    out.push(castNode(graph, half, rounded, DataType.FLOAT, 'emulate_fp32'));
+    report.roundedTensors++;
+  };
+  for (const v of proto.input) {
+    const name = v.name ?? '';
+    if (v.type?.tensorType?.elemType !== DataType.FLOAT || graph.initializer(name)) continue;
+    const rounded = graph.uniqueName(`${name}_rounded`);
+    graph.replaceAllUses(name, rounded, { keepOutputs: true });
+    round(name, rounded);
+  }
+  const readers = new Map<string, NodeProto[]>();
+  for (const n of order) for (const i of n.input) if (i) readers.set(i, [...(readers.get(i) ?? []), n]);
+  for (const node of order) {
+    out.push(node);
+    const exempt = except.has(node);
+    node.output.forEach((o, k) => {
+      if (!o || types.get(o) !== DataType.FLOAT) return;
+      const users = readers.get(o) ?? [];
+      const leaves = graph.isGraphOutput(o) || users.some((u) => !except.has(u));
+      if (!leaves || (users.length === 0 && !graph.isGraphOutput(o))) return;
+      const raw = graph.uniqueName(`${o}_fp32`);
+      node.output[k] = raw;
+      // Inside an FP32 set, readers keep the unrounded value; everyone else reads the rounded one.
+      if (exempt) for (const u of users) if (except.has(u)) u.input = u.input.map((i) => (i === o ? raw : i));
+      round(raw, o);
+    });
+  }
+  proto.node = out;
+  graph.invalidate();
+  return { model, report };
+}
+
+function exceptedNodes(graph: Graph, options: EmulateFloat16Options): Set<NodeProto> {
+  const wanted = new Set(options.except ?? []);
+  for (const p of options.exceptPatterns ?? []) for (const n of nodeNamesOfPattern(graph.proto, p)) wanted.add(n);
+  const found = new Set<string>();
+  const nodes = new Set<NodeProto>();
+  for (const n of graph.nodes) {
+    for (const key of [n.name ?? '', n.opType ?? '']) {
+      if (wanted.has(key)) {
+        nodes.add(n);
+        found.add(key);
+      }
+    }
+  }
+  const missing = [...wanted].filter((w) => !found.has(w));
+  if (missing.length) {
+    throw new ToolkitError(
+      'NODE_NOT_FOUND',
+      `emulate-fp16 --except: ${missing.map((m) => `"${m}"`).join(', ')} names no node and no op type of this model`,
+      { remedy: 'Give node names as they appear in the model, or op types such as Softmax.' },
+    );
+  }
+  return nodes;
+}

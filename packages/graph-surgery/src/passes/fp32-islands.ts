@@ -1,0 +1,67 @@
+/**
+ * FP32 islands in an FP16 graph: chosen nodes compute in FLOAT, with Casts in and out. With TensorRT 11 (no
+ * --fp16, no --layerPrecisions) the graph's types are the only way to set per-layer precision.
+ */
+import { ToolkitError } from '../errors.js';
+import { cloneMessage } from '../graph/clone.js';
+import { Graph } from '../graph/graph.js';
+import { DataType, type ModelProto } from '../onnx/types.js';
+import { nameUnnamedNodes, nodeNamesOfPattern, nodesNamed } from '../patterns/select.js';
+import { computeRegionInFloat32, removeCancellingCasts } from './casts.js';
+import { inferElemTypes } from './elem-types.js';
+import { requireGraph, resolveNodeNames } from './model-checks.js';
+
+export interface Fp32IslandOptions {
+  /** Names of nodes to compute in FP32 (default none). */
+  nodes?: readonly string[];
+  /** Patterns whose nodes compute in FP32: attention-scores, attention, layernorm, softmax (default none). */
+  patterns?: readonly string[];
+}
+
+export interface Fp32IslandReport {
+  /** Names of the nodes now computing in FP32. */
+  nodes: string[];
+  castsIn: number;
+  castsOut: number;
+  castsRemoved: number;
+}
+
+/** Makes the chosen nodes of an FP16 model compute in FP32 (the input model is not changed). */
+export function insertFp32Islands(
+  input: ModelProto,
+  options: Fp32IslandOptions,
+): { model: ModelProto; report: Fp32IslandReport } {
+  const model = cloneMessage(input);
+  const proto = requireGraph(model, 'fp32-islands');
+  const graph = new Graph(proto);
+  nameUnnamedNodes(graph);
+  const types = inferElemTypes(proto, graph.topologicalOrder());
+  if (![...types.values()].includes(DataType.FLOAT16)) {
+    throw new ToolkitError('FP32_ISLANDS_NOT_FP16', 'fp32-islands: the model has no FLOAT16 tensors', {
+      remedy: 'Convert the model first (graph-surgery fp16), or use fp16 --block-nodes on the FP32 original.',
+    });
+  }
+  const names = [...(options.nodes ?? [])];
+  for (const p of options.patterns ?? []) {
+    const found = nodeNamesOfPattern(proto, p);
+    if (found.length === 0) {
+      throw new ToolkitError('PATTERN_NO_MATCH', `fp32-islands: pattern "${p}" matches no node of this model`, {
+        remedy: 'Check the pattern with `graph-surgery probe --pattern` or name the nodes with --nodes.',
+      });
+    }
+    names.push(...found);
+  }
+  if (names.length === 0) {
+    throw new ToolkitError('FP32_ISLANDS_EMPTY', 'fp32-islands: no nodes chosen', {
+      remedy: 'Name nodes with --nodes or choose a --pattern.',
+    });
+  }
+  resolveNodeNames(graph, names, 'fp32-islands');
+  const region = nodesNamed(graph, names);
+  const casts = computeRegionInFloat32(graph, region);
+  const castsRemoved = removeCancellingCasts(graph);
+  return {
+    model,
+    report: { nodes: [...new Set(names)], castsIn: casts.castsIn, castsOut: casts.castsOut, castsRemoved },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Probes: intermediate tensors exposed as extra graph outputs, to read their values or to stop an engine
+ * builder from fusing across them. Existing outputs are left exactly as they were.
+ */
+import { ToolkitError } from '../errors.js';
+import { makeNode, makeValueInfo } from '../graph/build.js';
+import { cloneMessage } from '../graph/clone.js';
+import { Graph } from '../graph/graph.js';
+import type { ModelProto } from '../onnx/types.js';
+import { tensorsOfPattern } from '../patterns/select.js';
+import { inferElemTypes } from './elem-types.js';
+import { definedTensors, requireGraph } from './model-checks.js';
+
+export interface ProbeOptions {
+  /** Tensor names to expose (default none). */
+  tensors?: readonly string[];
+  /** A pattern whose key tensors to expose: attention-scores, attention, layernorm, softmax. */
+  pattern?: string;
+}
+
+export interface ProbeReport {
+  /** Each probed tensor and the graph output that now carries it (the same name unless it is a graph input or initializer). */
+  probes: { tensor: string; output: string }[];
+  /** Requested tensors that were graph outputs already. */
+  alreadyOutputs: string[];
+}
+
+/** Adds graph outputs for the chosen tensors (the input model is not changed). */
+export function probeTensors(input: ModelProto, options: ProbeOptions): { model: ModelProto; report: ProbeReport } {
+  const model = cloneMessage(input);
+  const proto = requireGraph(model, 'probe');
+  const wanted = [...(options.tensors ?? [])];
+  if (options.pattern !== undefined) {
+    const found = tensorsOfPattern(proto, options.pattern);
+    if (found.length === 0) {
+      throw new ToolkitError('PATTERN_NO_MATCH', `probe: pattern "${options.pattern}" matches nothing in this model`, {
+        remedy: 'Name the tensors with --tensors instead.',
+      });
+    }
+    wanted.push(...found);
+  }
+  if (wanted.length === 0) {
+    throw new ToolkitError('PROBE_EMPTY', 'probe: no tensors chosen', {
+      remedy: 'Name tensors with --tensors or choose a --pattern.',
+    });
+  }
+  const defined = definedTensors(proto);
+  const missing = wanted.filter((t) => !defined.has(t));
+  if (missing.length) {
+    throw new ToolkitError('TENSOR_NOT_FOUND', `probe: no tensor named ${missing.map((m) => `"${m}"`).join(', ')}`, {
+      remedy: 'Use tensor names as they appear in the model (node outputs, inputs or initializers).',
+    });
+  }
+  const graph = new Graph(proto);
+  const types = inferElemTypes(proto, graph.topologicalOrder());
+  const report: ProbeReport = { probes: [], alreadyOutputs: [] };
+  for (const tensor of new Set(wanted)) {
+    if (graph.isGraphOutput(tensor)) {
+      report.alreadyOutputs.push(tensor);
+      continue;
+    }
+    let output = tensor;
+    // A graph input or initializer cannot also be an output name in every runtime; copy it through Identity.
+    if (!graph.producerOf(tensor)) {
+      output = graph.uniqueName(`${tensor}_probe`);
+      proto.node.push(
+        makeNode({
+          opType: 'Identity',
+          name: graph.uniqueName(`${tensor}/probe`),
+          inputs: [tensor],
+          outputs: [output],
+        }),
+      );
+      graph.invalidate();
+    }
+    // Element type only: declared shapes of intermediates are often exporter placeholders.
+    const elemType = types.get(tensor) ?? graph.valueInfo(tensor)?.type?.tensorType?.elemType;
+    if (!elemType) {
+      throw new ToolkitError('TENSOR_TYPE_UNKNOWN', `probe: cannot tell the element type of "${tensor}"`, {
+        remedy: 'Run shape inference on the model first (onnx.shape_inference) so value_info declares it.',
+      });
+    }
+    proto.output.push(makeValueInfo(output, elemType));
+    report.probes.push({ tensor, output });
+  }
+  return { model, report };
+}
