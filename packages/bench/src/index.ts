@@ -1,2 +1,98 @@
 export * from './preprocess/index.js';
 export * from './report/index.js';
+// Measurement: budgets, statistics, inputs, environment, the per-module run.
+export {
+  collectEnvironment,
+  type EnvironmentOptions,
+  type GpuInfo,
+  parseNvidiaSmiGpus,
+  probeNvidiaGpu,
+} from './measure/environment.js';
+export { findModels, moduleName } from './measure/find-models.js';
+export { sha256File } from './measure/hash.js';
+export { generateFeeds } from './measure/inputs.js';
+export { SeededRandom } from './measure/rng.js';
+export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
+export {
+  DEFAULT_TIME_MS,
+  DEFAULT_WARMUP_ITERATIONS,
+  type MeasureBudget,
+  type Measurement,
+  measureRunner,
+} from './measure/sample.js';
+export {
+  DEFAULT_PROMPT_POINTS,
+  FULL_MEMORY_BANK,
+  type ModuleKind,
+  parseShapeSpecs,
+  type ResolvedShapes,
+  recogniseModule,
+  resolveInputShapes,
+} from './measure/shapes.js';
+export { computeLatencyStats, percentile } from './measure/stats.js';
+// Stacks: the Runner contract, the registry, and the pieces a custom runner or the tracking loop reuses.
+export { type Availability, available, unavailable } from './stacks/availability.js';
+export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
+export { readModelSignature } from './stacks/model-signature.js';
+export { loadOrt, type OrtModule, ortVersion } from './stacks/ort/load-ort.js';
+export { OrtRunner, type OrtRunnerOptions, type OrtStackTraits } from './stacks/ort/ort-runner.js';
+export {
+  assertPlacement,
+  COMPUTE_OPS,
+  describePlacement,
+  requestedKernelShare,
+  summarisePlacement,
+} from './stacks/ort/placement.js';
+export { type OrtProviderSpec, probeOrtProvider } from './stacks/ort/probe.js';
+export { type OrtProfile, type ProfiledNodeEvent, parseOrtProfile } from './stacks/ort/profile-trace.js';
+export { encodeTinyModel, type TinyModel, type TinyNode, type TinyValue } from './stacks/ort/tiny-model.js';
+export type { OrtCpuOptions } from './stacks/ort-cpu/index.js';
+export type { OrtCudaOptions } from './stacks/ort-cuda/index.js';
+export { ORT_TRT_DEFAULTS_NOTE, type OrtTrtOptions } from './stacks/ort-trt/index.js';
+export type { OrtWebGpuOptions } from './stacks/ort-webgpu/index.js';
+export {
+  createRunner,
+  getStack,
+  isStackName,
+  listStacks,
+  STACK_NAMES,
+  STACKS,
+  type StackListing,
+  type StackName,
+  type StackOptionsMap,
+} from './stacks/registry.js';
+export {
+  BaseRunner,
+  type Runner,
+  type SelfTimedBudget,
+  type SelfTimedResult,
+  validateFeeds,
+} from './stacks/runner.js';
+export type { StackDefinition } from './stacks/stack-definition.js';
+export {
+  getTrtEnginePort,
+  setTrtEnginePort,
+  type TrtBuildRequest,
+  type TrtBuildResult,
+  type TrtEnginePort,
+  type TrtPrecision,
+  type TrtTimingRequest,
+  type TrtTimingResult,
+} from './stacks/trt/engine-port.js';
+export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
+export {
+  DEFAULT_ENGINE_CACHE_DIR,
+  probeTrtStack,
+  TrtexecRunner,
+  type TrtStackOptions,
+} from './stacks/trt/trt-runner.js';
+export type {
+  ElementType,
+  Feeds,
+  InferOptions,
+  Outputs,
+  RunnerCapabilities,
+  RunnerTensor,
+  StackFamily,
+  TensorInfo,
+} from './stacks/types.js';

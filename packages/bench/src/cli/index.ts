@@ -1,10 +1,16 @@
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
 import { compareCommand } from './compare.js';
+import { registerListCommand } from './list-command.js';
+import { registerRunCommand } from './run-command.js';
 
 /** Builds the `bench` command line; commands are registered by the modules under src/cli/. */
 export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code: number) => void): Argv {
-  return createCli('bench', argv).command(compareCommand(io, setExitCode));
+  let cli = createCli('bench', argv);
+  cli = registerListCommand(cli, io);
+  cli = registerRunCommand(cli, io, setExitCode);
+  cli = cli.command(compareCommand(io, setExitCode));
+  return cli;
 }
 
 /** Entry point of the `bench` binary: returns the process exit code. */

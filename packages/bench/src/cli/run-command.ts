@@ -1,0 +1,92 @@
+import { ExitCode, UsageError } from '@tamkit/graph-surgery';
+import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { Argv } from 'yargs';
+import { runBench } from '../measure/run-bench.js';
+import { parseShapeSpecs } from '../measure/shapes.js';
+import type { StackName } from '../stacks/registry.js';
+import { budgetOptions, modelOptions, outputOptions, stackOptions } from './options.js';
+import { formatRunTable } from './simple-table.js';
+import { reportToCsv, writeOutputFile } from './write-outputs.js';
+
+/** `bench [run] --stack NAME... --models DIR|FILE`: the default command. */
+export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
+  return cli.command(
+    ['run', '$0'],
+    'Benchmark every .onnx module on every named stack, side by side',
+    (y) =>
+      y
+        .options({
+          ...stackOptions,
+          ...modelOptions,
+          ...budgetOptions,
+          ...outputOptions,
+          'allow-partial': {
+            type: 'boolean',
+            default: false,
+            describe: 'Report stacks whose compute ops partly ran on another provider (shares kept in the result)',
+          },
+          'device-outputs': {
+            type: 'boolean',
+            default: false,
+            describe: 'Keep outputs on the GPU where the stack can (ort-webgpu) and time their download apart (d2h)',
+          },
+          'profile-runs': {
+            type: 'number',
+            default: 3,
+            describe: 'Runs of the separate profiled session that verifies placement (0 skips it)',
+          },
+        })
+        .example('$0 --stack ort-cpu --models zoo/', 'every module of zoo/ on the ONNX Runtime CPU provider')
+        .example(
+          '$0 --stack ort-cpu --stack ort-webgpu --models zoo/ --json reports/run.json --csv reports/run.csv',
+          'two stacks side by side, results as JSON and CSV',
+        )
+        .example(
+          '$0 --stack ort-cpu --models zoo/memory_attention.onnx --shape memory:4160x1x64 --shape memory_pos:4160x1x64 --iterations 50',
+          'memory attention with 4 memory frames, 50 timed runs',
+        ),
+    async (args) => {
+      checkCount('--iterations', args.iterations, 1);
+      checkCount('--warmup', args.warmup, 0);
+      checkCount('--threads', args.threads, 1);
+      checkCount('--profile-runs', args['profile-runs'], 0);
+      if (!(Number.isFinite(args['time-ms']) && args['time-ms'] > 0)) {
+        throw new UsageError(`--time-ms ${args['time-ms']}: expected a positive number of milliseconds`);
+      }
+      const jsonToStdout = args.json === '-';
+      const report = await runBench({
+        stacks: args.stack as StackName[],
+        models: args.models,
+        budget: {
+          warmupIterations: args.warmup,
+          ...(args.iterations === undefined ? { timeMs: args['time-ms'] } : { iterations: args.iterations }),
+        },
+        ...(args.threads === undefined ? {} : { threads: args.threads }),
+        shapes: parseShapeSpecs(args.shape),
+        seed: args.seed,
+        allowPartial: args['allow-partial'],
+        deviceOutputs: args['device-outputs'],
+        profileRuns: args['profile-runs'],
+        ...(args.label === undefined ? {} : { label: args.label }),
+        onProgress: (event) => {
+          if (event.kind === 'module-start') io.err(`running ${event.module} on ${event.stack}...`);
+          if (event.kind === 'unavailable') io.err(`skipping ${event.stack}: ${event.reason}`);
+        },
+      });
+      if (jsonToStdout) io.out(JSON.stringify(report, null, 2));
+      else io.out(formatRunTable(report));
+      if (args.json !== undefined && !jsonToStdout)
+        await writeOutputFile(args.json, `${JSON.stringify(report, null, 2)}\n`);
+      if (args.csv !== undefined) await writeOutputFile(args.csv, reportToCsv(report));
+      // Nothing measured at all: say so with the "unavailable" exit code (the report still lists why).
+      if (report.modules.length === 0) setExitCode(ExitCode.Unavailable);
+    },
+  );
+}
+
+/** Rejects a non-integer or too-small count with a usage error naming the flag. */
+function checkCount(flag: string, value: number | undefined, min: number): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+    throw new UsageError(`${flag} ${value}: expected an integer >= ${min}`);
+  }
+}

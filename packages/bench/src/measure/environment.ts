@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { cpus, hostname, release, type } from 'node:os';
+import type { Environment } from '../report/schema.js';
+import { ortVersion } from '../stacks/ort/load-ort.js';
+
+export interface GpuInfo {
+  name: string;
+  driver?: string;
+  uuid?: string;
+  computeCapability?: string;
+}
+
+/**
+ * Parses `nvidia-smi --query-gpu=name,driver_version,uuid,compute_cap --format=csv,noheader` output: one line per
+ * GPU; the first GPU is returned. Pure.
+ */
+export function parseNvidiaSmiGpus(text: string): GpuInfo[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [name = '', driver, uuid, cc] = line.split(',').map((f) => f.trim());
+      const known = (v: string | undefined) => v !== undefined && v !== '' && !v.startsWith('[');
+      return {
+        name,
+        ...(known(driver) ? { driver } : {}),
+        ...(known(uuid) ? { uuid } : {}),
+        ...(known(cc) ? { computeCapability: cc } : {}),
+      };
+    });
+}
+
+/** The first NVIDIA GPU, from nvidia-smi when it is installed; undefined otherwise. */
+export function probeNvidiaGpu(): GpuInfo | undefined {
+  const run = spawnSync('nvidia-smi', ['--query-gpu=name,driver_version,uuid,compute_cap', '--format=csv,noheader'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  if (run.error !== undefined || run.status !== 0) return undefined;
+  return parseNvidiaSmiGpus(run.stdout)[0];
+}
+
+export interface EnvironmentOptions {
+  /** Intra-op threads the CPU stacks were given. */
+  threads?: number;
+  /** TensorRT version, when a trt-* stack reported one. */
+  tensorrt?: string;
+}
+
+/** Where a result came from: versions, CPU, GPU, host, threads. */
+export async function collectEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
+  const cpuList = cpus();
+  const gpu = probeNvidiaGpu();
+  const onnxruntime = await ortVersion();
+  return {
+    node: process.version,
+    ...(onnxruntime === undefined ? {} : { onnxruntime }),
+    ...(options.tensorrt === undefined ? {} : { tensorrt: options.tensorrt }),
+    os: `${type()} ${release()} ${process.arch}`,
+    cpu: { model: cpuList[0]?.model.trim() ?? 'unknown', cores: cpuList.length },
+    ...(gpu === undefined ? {} : { gpu }),
+    hostname: hostname(),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  };
+}

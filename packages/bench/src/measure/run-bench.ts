@@ -1,0 +1,197 @@
+import { UsageError } from '@tamkit/graph-surgery';
+import {
+  BENCH_REPORT_KIND,
+  BENCH_SCHEMA_VERSION,
+  type BenchReport,
+  type ModuleResult,
+  type UnavailableStack,
+} from '../report/schema.js';
+import { StackUnavailableError } from '../stacks/errors.js';
+import { readModelSignature } from '../stacks/model-signature.js';
+import { assertPlacement, describePlacement } from '../stacks/ort/placement.js';
+import { getStack, type StackName, type StackOptionsMap } from '../stacks/registry.js';
+import type { Runner } from '../stacks/runner.js';
+import type { TensorInfo } from '../stacks/types.js';
+import { collectEnvironment } from './environment.js';
+import { findModels, moduleName } from './find-models.js';
+import { sha256File } from './hash.js';
+import { generateFeeds } from './inputs.js';
+import { type MeasureBudget, measureRunner } from './sample.js';
+import { resolveInputShapes } from './shapes.js';
+
+/** A progress event, for a CLI to print; the library itself prints nothing. */
+export type BenchProgress =
+  | { kind: 'unavailable'; stack: string; reason: string }
+  | { kind: 'module-start'; stack: string; module: string }
+  | { kind: 'module-done'; result: ModuleResult };
+
+/** Options of `runBench`. */
+export interface BenchRunOptions {
+  /** Stacks to run, side by side. */
+  stacks: readonly StackName[];
+  /** An .onnx file or a directory of .onnx modules. */
+  models: string;
+  /** Warm-up and timing budget (default: 10 warm-up runs, then 2 s per module). */
+  budget?: MeasureBudget;
+  /** Intra-op threads for the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
+  threads?: number;
+  /** Input shapes by input name (`--shape`); other dynamic dims get realistic defaults. */
+  shapes?: Record<string, number[]>;
+  /** Seed of the generated inputs. Default 0. */
+  seed?: number;
+  /** Report results even when compute ops ran on another provider than requested. Default false. */
+  allowPartial?: boolean;
+  /** Runs of the separate profiled session used to verify placement. Default 3; 0 skips verification. */
+  profileRuns?: number;
+  /**
+   * Keep outputs on the device for stacks that can (ort-webgpu): latency is then the inference alone and the
+   * download is reported apart as `copies.d2hMs`. Default false (latency includes ORT's own copy to host).
+   */
+  deviceOutputs?: boolean;
+  /** Free-form label stored in the report. */
+  label?: string;
+  onProgress?: (event: BenchProgress) => void;
+}
+
+function stackOptions(name: StackName, options: BenchRunOptions): StackOptionsMap[StackName] {
+  const stack = getStack(name);
+  if (stack.family !== 'onnxruntime') return {};
+  return {
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.deviceOutputs && stack.deviceOutputs ? { outputLocation: 'gpu-buffer' as const } : {}),
+  };
+}
+
+/**
+ * Runs every model on every stack and returns a BenchReport. A stack that cannot run here is listed under
+ * `unavailable` with its reason and remedy, never measured in another's place. Placement of ONNX Runtime stacks
+ * is verified in a separate profiled session before timing; compute ops on another provider fail the run
+ * unless `allowPartial`.
+ */
+export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
+  if (options.stacks.length === 0) throw new RangeError('options.stacks: name at least one stack');
+  const models = await findModels(options.models);
+  if (options.shapes !== undefined) await checkShapesNameInputs(models, options.shapes);
+  const hashes = new Map<string, string>();
+  for (const model of models) hashes.set(model, await sha256File(model));
+
+  const results: ModuleResult[] = [];
+  const unavailable: UnavailableStack[] = [];
+  let tensorrt: string | undefined;
+  for (const name of new Set(options.stacks)) {
+    const stack = getStack(name);
+    const availability = await stack.probe();
+    if (!availability.available) {
+      unavailable.push({ stack: name, reason: availability.reason, remedy: availability.remedy });
+      options.onProgress?.({ kind: 'unavailable', stack: name, reason: availability.reason });
+      continue;
+    }
+    try {
+      for (const model of models) {
+        options.onProgress?.({ kind: 'module-start', stack: name, module: moduleName(model) });
+        const runner = stack.create(stackOptions(name, options) as never);
+        const result = await benchModule(runner, model, hashes.get(model)!, options);
+        tensorrt ??= result.options.tensorrt as string | undefined;
+        results.push(result);
+        options.onProgress?.({ kind: 'module-done', result });
+      }
+    } catch (error) {
+      // A stack that probed fine can still turn out unavailable on activation: list it, keep the others.
+      if (!(error instanceof StackUnavailableError)) throw error;
+      for (let i = results.length - 1; i >= 0; i -= 1) if (results[i]!.stack === name) results.splice(i, 1);
+      unavailable.push({ stack: name, reason: error.reason, remedy: error.remedy ?? '' });
+      options.onProgress?.({ kind: 'unavailable', stack: name, reason: error.reason });
+    }
+  }
+
+  return {
+    kind: BENCH_REPORT_KIND,
+    schemaVersion: BENCH_SCHEMA_VERSION,
+    createdAt: new Date().toISOString(),
+    ...(options.label === undefined ? {} : { label: options.label }),
+    environment: await collectEnvironment({
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(tensorrt === undefined ? {} : { tensorrt }),
+    }),
+    modules: results,
+    pipelines: [],
+    unavailable,
+  };
+}
+
+/** Activates, verifies placement, measures and deactivates one runner on one model. */
+export async function benchModule(
+  runner: Runner,
+  model: string,
+  sha256: string,
+  options: BenchRunOptions,
+): Promise<ModuleResult> {
+  await runner.activate(model);
+  try {
+    const resolved = resolveInputShapes(runner.inputs, userShapesFor(runner.inputs, options.shapes ?? {}));
+    const notes = [...runner.notes(), ...resolved.notes.map((n) => `input ${n}`)];
+    if (resolved.module !== undefined) notes.push(`recognised as ${resolved.module} from its input shapes`);
+    const needsFeeds = runner.capabilities.inProcess;
+    const feeds = needsFeeds ? await generateFeeds(runner.inputs, resolved, options.seed ?? 0) : {};
+    const profileRuns = options.profileRuns ?? 3;
+    const placement =
+      runner.capabilities.placement && profileRuns > 0 ? await runner.profilePlacement(feeds, profileRuns) : undefined;
+    if (placement !== undefined) {
+      assertPlacement(placement, `${runner.stack} on ${model}`, { allowPartial: options.allowPartial ?? false });
+      if (placement.computeOpsElsewhere.length > 0) {
+        notes.push(
+          `partial placement allowed: ${placement.computeOpsElsewhere.length} compute op(s) elsewhere; ${describePlacement(placement)}`,
+        );
+      }
+    }
+    const measured = await measureRunner(runner, feeds, options.budget ?? {}, resolved.shapes);
+    const copies =
+      measured.h2d === undefined && measured.d2h === undefined
+        ? undefined
+        : { ...(measured.h2d ? { h2dMs: measured.h2d } : {}), ...(measured.d2h ? { d2hMs: measured.d2h } : {}) };
+    return {
+      stack: runner.stack,
+      module: moduleName(model),
+      modelPath: model,
+      modelSha256: sha256,
+      latency: measured.latency,
+      ...(copies === undefined ? {} : { copies }),
+      ...(placement === undefined ? {} : { placement }),
+      options: { ...runner.describeOptions(), seed: options.seed ?? 0, inputShapes: resolved.shapes },
+      notes,
+    };
+  } finally {
+    await runner.deactivate();
+  }
+}
+
+/**
+ * `--shape` specs apply across a directory of modules: each one applies to the inputs of that name that have a
+ * dynamic dimension (a module where that name is fully static keeps its own shape).
+ */
+function userShapesFor(inputs: readonly TensorInfo[], shapes: Record<string, number[]>): Record<string, number[]> {
+  const applicable: Record<string, number[]> = {};
+  for (const input of inputs) {
+    const dims = shapes[input.name];
+    if (dims !== undefined && input.shape.some((d) => typeof d === 'string')) applicable[input.name] = dims;
+  }
+  return applicable;
+}
+
+/** Fails before any timing when a `--shape` names no dynamic input of any model (a typo would go unnoticed). */
+async function checkShapesNameInputs(models: readonly string[], shapes: Record<string, number[]>): Promise<void> {
+  const wanted = new Set(Object.keys(shapes));
+  if (wanted.size === 0) return;
+  const dynamicInputs = new Set<string>();
+  for (const model of models) {
+    const { inputs } = await readModelSignature(model);
+    for (const input of inputs) if (input.shape.some((d) => typeof d === 'string')) dynamicInputs.add(input.name);
+  }
+  const unused = [...wanted].filter((name) => !dynamicInputs.has(name));
+  if (unused.length > 0) {
+    throw new UsageError(
+      `--shape names ${unused.map((n) => `"${n}"`).join(', ')}, which is no dynamic input of the models`,
+      `Dynamic inputs: ${[...dynamicInputs].join(', ') || 'none'}.`,
+    );
+  }
+}

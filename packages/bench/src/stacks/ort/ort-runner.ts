@@ -1,0 +1,168 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InferenceSession } from 'onnxruntime-node';
+import type { Placement } from '../../report/schema.js';
+import { StackUnavailableError } from '../errors.js';
+import { BaseRunner } from '../runner.js';
+import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
+import { loadOrt, type OrtModule } from './load-ort.js';
+import { summarisePlacement } from './placement.js';
+import { type OrtProviderSpec, probeOrtProvider } from './probe.js';
+import { parseOrtProfile } from './profile-trace.js';
+
+/** Options shared by the ONNX Runtime stacks. */
+export interface OrtRunnerOptions {
+  /** Intra-op threads of CPU kernels. Default: ONNX Runtime's choice (one per physical core). */
+  threads?: number;
+  /** Graph optimisation level. Default `all`. */
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /**
+   * Where outputs land: `cpu` (default) or `gpu-buffer`, which keeps them on the device so they can feed the next
+   * session of the same provider without a host round trip (WebGPU only; `toHost()` downloads them).
+   */
+  outputLocation?: 'cpu' | 'gpu-buffer';
+  /** GPU index for the CUDA and TensorRT providers. Default 0. */
+  deviceId?: number;
+}
+
+/** What distinguishes one ORT stack from another; the runner is otherwise the same. */
+export interface OrtStackTraits {
+  stack: string;
+  provider: OrtProviderSpec;
+  /** Whether `outputLocation: 'gpu-buffer'` is allowed. */
+  deviceOutputs: boolean;
+  /** Caveats reported with every result of this stack. */
+  notes: string[];
+}
+
+/** Runs a model through onnxruntime-node on one execution provider. */
+export class OrtRunner extends BaseRunner {
+  readonly stack: string;
+  readonly capabilities: RunnerCapabilities;
+  readonly #traits: OrtStackTraits;
+  readonly #options: OrtRunnerOptions;
+  #ort: OrtModule | undefined;
+  #session: InferenceSession | undefined;
+
+  constructor(traits: OrtStackTraits, options: OrtRunnerOptions = {}) {
+    super();
+    if (options.outputLocation === 'gpu-buffer' && !traits.deviceOutputs) {
+      throw new RangeError(`options.outputLocation: ${traits.stack} cannot keep outputs on a device; use 'cpu'`);
+    }
+    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
+      throw new RangeError(`options.threads must be a positive integer, got ${options.threads}`);
+    }
+    this.stack = traits.stack;
+    this.#traits = traits;
+    this.#options = options;
+    this.capabilities = { inProcess: true, deviceOutputs: traits.deviceOutputs, placement: true, selfTimed: false };
+  }
+
+  /**
+   * The live ONNX Runtime session while active (undefined otherwise), for measurements that must share it, like
+   * the harness-overhead benchmark's bare `session.run` loop. The runner owns it: do not release it.
+   */
+  get session(): InferenceSession | undefined {
+    return this.#session;
+  }
+
+  override describeOptions(): Record<string, unknown> {
+    return {
+      executionProvider: this.#traits.provider.backend,
+      graphOptimizationLevel: this.#options.graphOptimizationLevel ?? 'all',
+      ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
+      outputLocation: this.#options.outputLocation ?? 'cpu',
+      ...(this.#options.deviceId === undefined ? {} : { deviceId: this.#options.deviceId }),
+    };
+  }
+
+  override notes(): string[] {
+    return [...this.#traits.notes];
+  }
+
+  #sessionOptions(extra: InferenceSession.SessionOptions = {}): InferenceSession.SessionOptions {
+    const { backend } = this.#traits.provider;
+    const deviceId = this.#options.deviceId;
+    return {
+      executionProviders: [deviceId === undefined ? backend : ({ name: backend, deviceId } as { name: string })],
+      graphOptimizationLevel: this.#options.graphOptimizationLevel ?? 'all',
+      executionMode: 'sequential',
+      ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
+      logSeverityLevel: 3,
+      ...extra,
+    };
+  }
+
+  protected async activateImpl(modelPath: string): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
+    const availability = await probeOrtProvider(this.#traits.provider);
+    if (!availability.available) {
+      throw new StackUnavailableError(this.stack, availability.reason, availability.remedy);
+    }
+    this.#ort = await loadOrt();
+    const outputLocation = this.#options.outputLocation ?? 'cpu';
+    this.#session = await this.#ort.InferenceSession.create(
+      modelPath,
+      this.#sessionOptions(outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation }),
+    );
+    return { inputs: tensorInfos(this.#session.inputMetadata), outputs: tensorInfos(this.#session.outputMetadata) };
+  }
+
+  protected async inferImpl(feeds: Feeds, options: InferOptions): Promise<Outputs> {
+    const session = this.#session!;
+    return options.outputs === undefined ? session.run(feeds) : session.run(feeds, options.outputs);
+  }
+
+  protected override async toHostImpl(outputs: Outputs): Promise<Outputs> {
+    const ort = this.#ort!;
+    const host: Outputs = {};
+    for (const [name, tensor] of Object.entries(outputs)) {
+      if (tensor.location === 'cpu') {
+        host[name] = tensor;
+        continue;
+      }
+      // getData(true) downloads and releases the device buffer in one step.
+      const data = await tensor.getData(true);
+      host[name] = new ort.Tensor(tensor.type, data as Float32Array, tensor.dims);
+    }
+    return host;
+  }
+
+  /** A separate profiled session, so that profiling never perturbs the timed session. */
+  protected override async profilePlacementImpl(feeds: Feeds, runs: number): Promise<Placement> {
+    const ort = this.#ort!;
+    const dir = await mkdtemp(join(tmpdir(), 'tamkit-ort-profile-'));
+    try {
+      const session = await ort.InferenceSession.create(
+        this.modelPath,
+        this.#sessionOptions({ enableProfiling: true, profileFilePrefix: join(dir, 'profile') }),
+      );
+      try {
+        for (let i = 0; i < runs; i += 1) await session.run(feeds);
+        await session.endProfiling();
+      } finally {
+        await session.release();
+      }
+      const file = (await readdir(dir)).find((f) => f.startsWith('profile') && f.endsWith('.json'));
+      if (file === undefined) throw new Error(`ONNX Runtime wrote no profile under ${dir}`);
+      const profile = parseOrtProfile(await readFile(join(dir, file), 'utf8'), file);
+      return summarisePlacement(profile, this.#traits.provider.profileName);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  protected async deactivateImpl(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    await session?.release();
+  }
+}
+
+function tensorInfos(metadata: readonly InferenceSession.ValueMetadata[]): TensorInfo[] {
+  return metadata.flatMap((m) =>
+    m.isTensor
+      ? [{ name: m.name, type: m.type, shape: m.shape.map((d) => (typeof d === 'number' ? d : String(d))) }]
+      : [],
+  );
+}

@@ -1,0 +1,66 @@
+import { ToolkitError } from '@tamkit/graph-surgery';
+
+/** One node execution from an ORT profile. */
+export interface ProfiledNodeEvent {
+  /** Node name as in the graph ORT ran (after its optimisations), e.g. `/attn/MatMul`. */
+  node: string;
+  opType: string;
+  /** Provider name as ORT writes it, e.g. `CPUExecutionProvider`, `WebGpuExecutionProvider`. */
+  provider: string;
+  durationUs: number;
+}
+
+export interface OrtProfile {
+  nodeEvents: ProfiledNodeEvent[];
+  /** Number of `model_run` events: the runs the profile covers. */
+  runs: number;
+}
+
+const KERNEL_SUFFIX = '_kernel_time';
+
+interface TraceEvent {
+  cat?: unknown;
+  name?: unknown;
+  dur?: unknown;
+  args?: { op_name?: unknown; provider?: unknown };
+}
+
+/**
+ * Parses the Chrome-trace JSON that ONNX Runtime writes when `enableProfiling` is set: an array of events (or an
+ * object with `traceEvents`). Node executions are `cat: "Node"` events named `<node>_kernel_time` whose `args`
+ * carry `op_name` and `provider`; fence events and session events are ignored except `model_run`, which counts
+ * runs. Pure: text in, typed result out; malformed text throws a typed error.
+ */
+export function parseOrtProfile(text: string, source = 'ORT profile'): OrtProfile {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ToolkitError('ORT_PROFILE_MALFORMED', `${source} is not valid JSON: ${(error as Error).message}`, {
+      remedy: 'The profile may be truncated (the process ended before endProfiling()); rerun the profiling pass.',
+    });
+  }
+  const events = Array.isArray(parsed) ? parsed : (parsed as { traceEvents?: unknown })?.traceEvents;
+  if (!Array.isArray(events)) {
+    throw new ToolkitError('ORT_PROFILE_MALFORMED', `${source} holds no trace event array`, {
+      remedy: 'Pass the JSON file ONNX Runtime wrote for enableProfiling (a Chrome trace).',
+    });
+  }
+  const nodeEvents: ProfiledNodeEvent[] = [];
+  let runs = 0;
+  for (const raw of events as TraceEvent[]) {
+    if (raw === null || typeof raw !== 'object') continue;
+    if (raw.cat === 'Session' && raw.name === 'model_run') runs += 1;
+    if (raw.cat !== 'Node' || typeof raw.name !== 'string' || !raw.name.endsWith(KERNEL_SUFFIX)) continue;
+    const opType = raw.args?.op_name;
+    const provider = raw.args?.provider;
+    if (typeof opType !== 'string' || typeof provider !== 'string') continue;
+    nodeEvents.push({
+      node: raw.name.slice(0, -KERNEL_SUFFIX.length),
+      opType,
+      provider,
+      durationUs: typeof raw.dur === 'number' && Number.isFinite(raw.dur) ? raw.dur : 0,
+    });
+  }
+  return { nodeEvents, runs };
+}

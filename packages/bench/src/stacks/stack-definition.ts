@@ -1,0 +1,17 @@
+import type { Availability } from './availability.js';
+import type { Runner } from './runner.js';
+import type { StackFamily } from './types.js';
+
+/** What the registry knows about a stack: how to probe it and how to make a runner. Nothing loads until used. */
+export interface StackDefinition<Options> {
+  name: string;
+  family: StackFamily;
+  /** Whether its runners accept `outputLocation: 'gpu-buffer'` (outputs that stay on the device). */
+  deviceOutputs: boolean;
+  /** One line for `bench list`. */
+  description: string;
+  /** Whether the stack can run here; never throws. */
+  probe(): Promise<Availability>;
+  /** A new, inactive runner. Throws `RangeError` for invalid options; never loads native code. */
+  create(options?: Options): Runner;
+}
