@@ -28,6 +28,9 @@ export {
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats, percentile } from './measure/stats.js';
+// Preprocessing and reports (tables, JSON, CSV, compare).
+export * from './preprocess/index.js';
+export * from './report/index.js';
 export * from './report/schema.js';
 // Stacks: the Runner contract, the registry, and the pieces a custom runner or the tracking loop reuses.
 export { type Availability, available, unavailable } from './stacks/availability.js';

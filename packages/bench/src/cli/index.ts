@@ -1,5 +1,6 @@
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
+import { compareCommand } from './compare.js';
 import { registerListCommand } from './list-command.js';
 import { registerRunCommand } from './run-command.js';
 
@@ -8,6 +9,7 @@ export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code:
   let cli = createCli('bench', argv);
   cli = registerListCommand(cli, io);
   cli = registerRunCommand(cli, io, setExitCode);
+  cli = cli.command(compareCommand(io, setExitCode));
   return cli;
 }
 

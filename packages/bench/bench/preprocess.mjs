@@ -1,0 +1,115 @@
+// Preprocessing benchmark: 1280x720 frame -> normalised float32 [1,3,512,512], on one core.
+// Run from the repository root with `npm run bench:preprocess` (builds first). Writes reports/bench-preprocess.json
+// and prints a table. Goal from the bench issue: the in-memory path under 1 ms on one core.
+import os from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { Bench } from 'tinybench';
+import { formatMs, normalizeToChw, Preprocessor, renderTextTable, writeFileAtomic } from '../dist/index.js';
+
+const WIDTH = 1280;
+const HEIGHT = 720;
+const SIZE = 512;
+const GOAL_MS = 1;
+const outPath = join(process.argv[2] ?? 'reports', 'bench-preprocess.json');
+
+// One core: sharp (libvips) would otherwise spread a decode over every core.
+sharp.concurrency(1);
+
+/** A seeded frame with smooth structure and noise, like camera content (the timing does not depend on it). */
+function makeFrame() {
+  const data = new Uint8Array(WIDTH * HEIGHT * 3);
+  let state = 12345;
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      const noise = (state & 31) - 16;
+      const i = (y * WIDTH + x) * 3;
+      data[i] = Math.max(0, Math.min(255, Math.round((255 * x) / WIDTH) + noise));
+      data[i + 1] = Math.max(0, Math.min(255, Math.round(128 + 90 * Math.sin(x / 50) * Math.cos(y / 40)) + noise));
+      data[i + 2] = Math.max(0, Math.min(255, Math.round((255 * y) / HEIGHT) + noise));
+    }
+  }
+  return { data, width: WIDTH, height: HEIGHT, channels: 3 };
+}
+
+const frame = makeFrame();
+const jpeg = await sharp(frame.data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+const resized512 = { data: new Uint8Array(SIZE * SIZE * 3).fill(100), width: SIZE, height: SIZE, channels: 3 };
+const pre = new Preprocessor();
+const preLinear = new Preprocessor({ kernel: 'linear' });
+const tensor = new Float32Array(3 * SIZE * SIZE);
+// The floor of any scalar JS loop that writes the output: one multiply-add per value, nothing else.
+const floorSource = new Uint8Array(3 * SIZE * SIZE).fill(7);
+function scalarFloor() {
+  for (let i = 0; i < tensor.length; i++) tensor[i] = floorSource[i] * 0.0171 - 2.1;
+}
+
+const bench = new Bench({ time: 1500, warmupTime: 300, retainSamples: true });
+bench
+  .add('in-memory RGB 1280x720 -> tensor (bilinear + normalise, fused)', () => {
+    pre.fromRgb(frame, tensor);
+  })
+  .add('normalise only, RGB 512x512 -> tensor', () => {
+    normalizeToChw(resized512, tensor);
+  })
+  .add('floor: scalar loop writing 786432 floats', scalarFloor)
+  .add('JPEG 1280x720 -> tensor (sharp decode, cubic resize, normalise)', async () => {
+    await pre.fromImage(jpeg, tensor);
+  })
+  .add('JPEG 1280x720 -> tensor (sharp decode, linear resize, normalise)', async () => {
+    await preLinear.fromImage(jpeg, tensor);
+  });
+await bench.run();
+
+function percentile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+const results = bench.tasks.map((task) => {
+  const result = task.result;
+  if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state} ${result.error ?? ''}`);
+  const latency = result.latency;
+  const sorted = [...(latency.samples ?? [])].sort((a, b) => a - b);
+  return {
+    name: task.name,
+    samples: latency.samplesCount,
+    minMs: latency.min,
+    meanMs: latency.mean,
+    p50Ms: latency.p50,
+    p90Ms: sorted.length > 0 ? percentile(sorted, 0.9) : latency.p99,
+    p99Ms: latency.p99,
+    maxMs: latency.max,
+    stdMs: latency.sd,
+    cv: latency.sd / latency.mean,
+  };
+});
+const inMemory = results[0];
+const report = {
+  kind: 'tamkit-bench-preprocess',
+  schemaVersion: 1,
+  createdAt: new Date().toISOString(),
+  environment: {
+    node: process.version,
+    sharp: sharp.versions.sharp,
+    vips: sharp.versions.vips,
+    os: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpu: { model: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length },
+    hostname: os.hostname(),
+    threads: 1,
+  },
+  input: { width: WIDTH, height: HEIGHT, output: [1, 3, SIZE, SIZE] },
+  goalMs: GOAL_MS,
+  goalMet: inMemory.p50Ms < GOAL_MS,
+  results,
+};
+await writeFileAtomic(outPath, `${JSON.stringify(report, null, 2)}\n`);
+
+const rows = results.map((r) => [r.name, formatMs(r.p50Ms), formatMs(r.p90Ms), formatMs(r.minMs), `${(r.cv * 100).toFixed(1)}%`, String(r.samples)]);
+process.stdout.write(renderTextTable(['task (one core)', 'p50 ms', 'p90 ms', 'min ms', 'cv', 'samples'], rows));
+process.stdout.write(
+  `\nin-memory path p50 ${formatMs(inMemory.p50Ms)} ms: goal < ${GOAL_MS} ms ${report.goalMet ? 'met' : 'NOT met'} on ` +
+    `${report.environment.cpu.model}\nwrote ${outPath}\n`,
+);

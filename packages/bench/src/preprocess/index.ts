@@ -1,0 +1,12 @@
+export { BilinearPlan } from './bilinear.js';
+export {
+  type ChannelAffine,
+  channelAffine,
+  IMAGENET_MEAN,
+  IMAGENET_STD,
+  MODEL_INPUT_SIZE,
+  type NormalizeOptions,
+  normalizeToChw,
+  type RawImage,
+} from './normalize.js';
+export { type EncodedImage, Preprocessor, type PreprocessorOptions } from './preprocessor.js';

@@ -1,0 +1,113 @@
+import { ToolkitError } from '@tamkit/graph-surgery';
+import type { KernelEnum, Sharp } from 'sharp';
+import { BilinearPlan } from './bilinear.js';
+import {
+  type ChannelAffine,
+  channelAffine,
+  checkImage,
+  checkTensor,
+  MODEL_INPUT_SIZE,
+  type NormalizeOptions,
+  normalizeToChw,
+  type RawImage,
+} from './normalize.js';
+
+/** Options of `Preprocessor`. */
+export interface PreprocessorOptions extends NormalizeOptions {
+  /** Side of the square output. Default 512 (`MODEL_INPUT_SIZE`). */
+  size?: number;
+  /**
+   * Resampling kernel of the decode path (sharp). Default "cubic": Catmull-Rom with antialiasing, the closest
+   * sharp offers to PIL's default bicubic `Image.resize`, which SAM 2-style video loaders use (inferred from
+   * their sources). The in-memory path (`fromRgb`) is always plain bilinear.
+   */
+  kernel?: keyof KernelEnum;
+}
+
+/** An encoded image (JPEG, PNG, WebP, ...): a file path or the file's bytes. */
+export type EncodedImage = string | Uint8Array;
+
+type SharpFactory = (input: string | Uint8Array) => Sharp;
+let sharpFactory: Promise<SharpFactory> | undefined;
+
+/** Loads sharp on first use, so the in-memory path works where sharp's native binary is missing. */
+function loadSharp(): Promise<SharpFactory> {
+  sharpFactory ??= import('sharp').then(
+    (module) => module.default as unknown as SharpFactory,
+    (error: unknown) => {
+      sharpFactory = undefined;
+      throw new ToolkitError('SHARP_UNAVAILABLE', `Cannot load sharp to decode images: ${String(error)}`, {
+        remedy: 'Reinstall dependencies (node scripts/pnpm.mjs install) so sharp fetches its native binary.',
+        cause: error,
+      });
+    },
+  );
+  return sharpFactory;
+}
+
+/**
+ * Turns frames into the image_encoder input: resize straight to size x size (aspect not kept), RGB, /255,
+ * ImageNet mean/std, HWC -> CHW, float32 [1,3,size,size]. Owns its output tensor and resampling tables and
+ * reuses them frame after frame; pass your own `out` to fill a tensor you own instead.
+ */
+export class Preprocessor {
+  readonly size: number;
+  /** The tensor the methods fill when no `out` is passed: [1,3,size,size], reused for every frame. */
+  readonly output: Float32Array;
+  private readonly affine: ChannelAffine;
+  private readonly kernel: keyof KernelEnum;
+  private plan: BilinearPlan | undefined;
+
+  constructor(options: PreprocessorOptions = {}) {
+    this.size = options.size ?? MODEL_INPUT_SIZE;
+    if (!(Number.isInteger(this.size) && this.size > 0))
+      throw new RangeError(`size must be a positive integer, got ${this.size}`);
+    this.output = new Float32Array(3 * this.size * this.size);
+    this.affine = channelAffine(options);
+    this.kernel = options.kernel ?? 'cubic';
+  }
+
+  /**
+   * The in-memory path for raw 8-bit RGB(A) frames (e.g. from a video decoder): bilinear resize and normalisation
+   * fused in one pass. Allocation-free once a frame of this size has been seen (the resampling plan is kept for
+   * the last source size). Returns `out`.
+   */
+  fromRgb(frame: RawImage, out: Float32Array = this.output): Float32Array {
+    checkImage(frame, 'frame');
+    checkTensor(out, this.size);
+    if (!this.plan?.fits(frame)) this.plan = new BilinearPlan(frame, this.size, this.size);
+    this.plan.resizeToChw(frame.data, out, this.affine);
+    return out;
+  }
+
+  /**
+   * The decode path: decodes a JPEG/PNG/... with sharp, resizes with the configured kernel to size x size
+   * (aspect not kept; no EXIF rotation, as PIL-based loaders do not rotate either), drops alpha, converts to
+   * sRGB, then normalises in place into `out`. sharp allocates the decoded pixels; the normalisation does not.
+   */
+  async fromImage(input: EncodedImage, out: Float32Array = this.output): Promise<Float32Array> {
+    checkTensor(out, this.size);
+    const image = await this.decodeResized(input);
+    return normalizeToChw(image, out, this.affine);
+  }
+
+  /** Decodes and resizes to size x size 8-bit RGB with sharp (what `fromImage` normalises). */
+  async decodeResized(input: EncodedImage): Promise<RawImage> {
+    const sharp = await loadSharp();
+    try {
+      const { data, info } = await sharp(input)
+        .resize(this.size, this.size, { fit: 'fill', kernel: this.kernel })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return { data, width: info.width, height: info.height, channels: info.channels };
+    } catch (error) {
+      const where = typeof input === 'string' ? input : `a ${input.length}-byte buffer`;
+      throw new ToolkitError('IMAGE_DECODE_FAILED', `Cannot decode image ${where}: ${(error as Error).message}`, {
+        remedy: 'Pass a readable JPEG, PNG or WebP file; check the path and that the file is not truncated.',
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { ReportComparison } from './compare.js';
+import { pipelineLabel, unique } from './labels.js';
+import type { BenchReport, LatencyStats } from './schema.js';
+import { type ChartBar, renderBarChart } from './svg-chart.js';
+
+/** What the bars and whiskers show; printed under the axis of every chart. */
+export const CHART_AXIS_LABEL = 'latency, ms (bar: p50, whisker: min to p90)';
+
+/** The legend entry of pipeline frame bars in a report chart. */
+const CHAINED_SERIES = 'chained pipeline, per frame';
+
+function bar(series: string, stats: LatencyStats): ChartBar {
+  return { series, value: stats.p50Ms, low: stats.minMs, high: stats.p90Ms };
+}
+
+/** SVG chart of one report: a group per module (bars per stack), then one group per pipeline's frame time. */
+export function reportChart(report: BenchReport, title = report.label ?? 'bench'): string {
+  const stacks = unique(report.modules.map((m) => m.stack));
+  const groups = unique(report.modules.map((m) => m.module)).map((module) => ({
+    label: module,
+    bars: report.modules.filter((m) => m.module === module).map((m) => bar(m.stack, m.latency)),
+  }));
+  for (const pipeline of report.pipelines) {
+    groups.push({ label: `frame ${pipelineLabel(pipeline)}`, bars: [bar(CHAINED_SERIES, pipeline.perFrame)] });
+  }
+  const series = report.pipelines.length > 0 ? [...stacks, CHAINED_SERIES] : stacks;
+  return renderBarChart({ title, axisLabel: CHART_AXIS_LABEL, groups, series });
+}
+
+/** SVG chart of a comparison: one group per compared row, a baseline and a current bar in each. */
+export function comparisonChart(comparison: ReportComparison, title?: string): string {
+  const baselineName = `baseline${comparison.baseline.label ? ` (${comparison.baseline.label})` : ''}`;
+  const currentName = `current${comparison.current.label ? ` (${comparison.current.label})` : ''}`;
+  const groups = comparison.rows.map((row) => ({
+    label: row.verdict === 'regression' || row.verdict === 'improvement' ? `${row.key} [${row.verdict}]` : row.key,
+    ...(row.verdict === 'regression' ? { emphasis: 'bad' as const } : {}),
+    ...(row.verdict === 'improvement' ? { emphasis: 'good' as const } : {}),
+    bars: [
+      ...(row.baseline ? [bar(baselineName, row.baseline)] : []),
+      ...(row.current ? [bar(currentName, row.current)] : []),
+    ],
+  }));
+  return renderBarChart({
+    title: title ?? `${baselineName} vs ${currentName}`,
+    axisLabel: CHART_AXIS_LABEL,
+    groups,
+    series: [baselineName, currentName],
+  });
+}

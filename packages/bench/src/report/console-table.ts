@@ -1,0 +1,98 @@
+import type { ReportComparison } from './compare.js';
+import { formatMs, formatPercent, pipelineLabel, placementShare, unique } from './labels.js';
+import type { BenchReport } from './schema.js';
+import { renderTextTable } from './text-table.js';
+
+const MODULE_COLUMNS = ['p50 ms', 'p90 ms', 'cv', 'on-stack'] as const;
+
+/**
+ * Per-module latency with the stacks side by side: one row per module, and for each stack its p50, p90,
+ * coefficient of variation and placement share (kernel time on the requested provider; "-" when not reported).
+ * A module a stack did not run shows empty cells.
+ */
+export function formatModuleTable(report: BenchReport): string {
+  const stacks = unique(report.modules.map((m) => m.stack));
+  const modules = unique(report.modules.map((m) => m.module));
+  const header = ['module', ...stacks.flatMap(() => [...MODULE_COLUMNS])];
+  const rows = modules.map((module) => [
+    module,
+    ...stacks.flatMap((stack) => {
+      const result = report.modules.find((m) => m.stack === stack && m.module === module);
+      if (!result) return MODULE_COLUMNS.map(() => '');
+      const share = placementShare(result);
+      return [
+        formatMs(result.latency.p50Ms),
+        formatMs(result.latency.p90Ms),
+        formatPercent(result.latency.cv),
+        share === undefined ? '-' : formatPercent(share),
+      ];
+    }),
+  ]);
+  rows.push([
+    'sum of p50',
+    ...stacks.flatMap((stack) => {
+      const results = report.modules.filter((m) => m.stack === stack);
+      const complete = results.length === modules.length;
+      const sum = results.reduce((total, m) => total + m.latency.p50Ms, 0);
+      return [complete ? formatMs(sum) : `(${formatMs(sum)})`, '', '', ''];
+    }),
+  ]);
+  const groups = [{ title: '', span: 1 }, ...stacks.map((stack) => ({ title: stack, span: MODULE_COLUMNS.length }))];
+  return renderTextTable(header, rows, { groups });
+}
+
+/** One row per chained pipeline: per-frame p50/p90, FPS, the p50 of each stage, and overhead over isolated runs. */
+export function formatPipelineTable(report: BenchReport): string {
+  const stages = unique(report.pipelines.flatMap((p) => Object.keys(p.perStage)));
+  const header = [
+    'pipeline',
+    'frames',
+    'frame p50',
+    'frame p90',
+    'fps',
+    ...stages.map((s) => `${s} p50`),
+    'vs isolated',
+  ];
+  const rows = report.pipelines.map((p) => [
+    pipelineLabel(p),
+    String(p.frames),
+    formatMs(p.perFrame.p50Ms),
+    formatMs(p.perFrame.p90Ms),
+    p.fps.toFixed(1),
+    ...stages.map((stage) => {
+      const stats = p.perStage[stage];
+      return stats ? formatMs(stats.p50Ms) : '';
+    }),
+    p.isolatedSumMs ? formatPercent(p.perFrame.p50Ms / p.isolatedSumMs - 1, true) : '-',
+  ]);
+  return renderTextTable(header, rows);
+}
+
+/** The whole report as console text: module table, pipeline table, stacks that could not run, and notes. */
+export function formatReportTables(report: BenchReport): string {
+  const parts: string[] = [];
+  if (report.modules.length > 0) parts.push(formatModuleTable(report));
+  if (report.pipelines.length > 0) parts.push(formatPipelineTable(report));
+  for (const u of report.unavailable ?? []) parts.push(`${u.stack} unavailable: ${u.reason}\n  Note: ${u.remedy}\n`);
+  const notes = unique(report.modules.flatMap((m) => (m.notes ?? []).map((note) => `${m.stack}: ${note}`)));
+  if (notes.length > 0) parts.push(`${notes.map((n) => `note: ${n}`).join('\n')}\n`);
+  return parts.join('\n');
+}
+
+/** The comparison summary for a terminal: one row per compared pair, regressions marked with "!!". */
+export function formatComparisonTable(comparison: ReportComparison): string {
+  const rows = comparison.rows.map((r) => [
+    r.key,
+    r.baseline ? formatMs(r.baseline.p50Ms) : '-',
+    r.current ? formatMs(r.current.p50Ms) : '-',
+    r.deltaRatio === undefined ? '-' : formatPercent(r.deltaRatio, true),
+    r.limitMs === undefined || r.baseline === undefined ? '-' : `±${formatPercent(r.limitMs / r.baseline.p50Ms)}`,
+    r.verdict === 'regression' ? '!! regression' : r.verdict,
+  ]);
+  const { counts } = comparison;
+  const summary =
+    `${counts.regression} regression(s), ${counts.improvement} improvement(s), ${counts.unchanged} unchanged, ` +
+    `${counts.missing} missing, ${counts.added} new`;
+  const header = ['pair', 'base p50 ms', 'cur p50 ms', 'delta', 'limit', 'verdict'];
+  return `${renderTextTable(header, rows, { align: ['left', 'right', 'right', 'right', 'right', 'left'] })}${summary}\n`;
+}

@@ -1,0 +1,80 @@
+// Builders of BenchReport input data for the report tests. Statistics are derived from (p50, cv) so that a test
+// states only the numbers its verdict depends on.
+import type { BenchReport, Environment, LatencyStats, ModuleResult, PipelineResult } from '../src/index.js';
+
+export function stats(p50Ms: number, cv = 0.01, samples = 50): LatencyStats {
+  const stdMs = p50Ms * cv;
+  return {
+    samples,
+    minMs: p50Ms - stdMs,
+    meanMs: p50Ms,
+    p50Ms,
+    p90Ms: p50Ms + 1.3 * stdMs,
+    p99Ms: p50Ms + 2.3 * stdMs,
+    maxMs: p50Ms + 3 * stdMs,
+    stdMs,
+    cv,
+  };
+}
+
+export function environment(overrides: Partial<Environment> = {}): Environment {
+  return {
+    node: 'v20.19.0',
+    onnxruntime: '1.30.0',
+    os: 'linux 6.8 x64',
+    cpu: { model: 'AMD EPYC 9654', cores: 16 },
+    gpu: { name: 'NVIDIA H200', driver: '570.86' },
+    hostname: 'runner-1',
+    threads: 16,
+    ...overrides,
+  };
+}
+
+export function moduleResult(stack: string, module: string, p50Ms: number, cv = 0.01): ModuleResult {
+  return {
+    stack,
+    module,
+    modelPath: `models/${module}.onnx`,
+    modelSha256: `sha-${module}`,
+    latency: stats(p50Ms, cv),
+    options: {},
+    notes: [],
+  };
+}
+
+export function pipeline(
+  stacks: Record<string, string>,
+  frameP50Ms: number,
+  cv = 0.01,
+  variant = 'unbaked',
+): PipelineResult {
+  return {
+    stacks,
+    variant,
+    frames: 100,
+    perStage: Object.fromEntries(Object.keys(stacks).map((m) => [m, stats(frameP50Ms / 4, cv)])),
+    perFrame: stats(frameP50Ms, cv),
+    fps: 1000 / frameP50Ms,
+    notes: [],
+  };
+}
+
+export function report(parts: Partial<BenchReport> = {}): BenchReport {
+  return {
+    kind: 'tamkit-bench',
+    schemaVersion: 1,
+    createdAt: '2026-11-27T02:00:00.000Z',
+    environment: environment(),
+    modules: [],
+    pipelines: [],
+    unavailable: [],
+    ...parts,
+  };
+}
+
+export const MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'] as const;
+
+/** The four modules on one stack, with the given p50s in MODULES order. */
+export function stackResults(stack: string, p50s: readonly number[], cv = 0.01): ModuleResult[] {
+  return MODULES.map((module, i) => moduleResult(stack, module, p50s[i]!, cv));
+}
