@@ -26,12 +26,26 @@ export {
 export { cloneMessage } from './graph/clone.js';
 export { Graph, nodeReads, outerReferences, subgraphsOf } from './graph/graph.js';
 export {
+  estimateFlops,
+  type FlopsCategory,
+  type FlopsEstimate,
+  type FlopsOptions,
+  formatFlops,
+} from './inspect/flops.js';
+export {
   formatSummary,
+  type InspectOptions,
   inspectModel,
   type ModelSummary,
   signatureOf,
   type TensorSignature,
 } from './inspect/inspect.js';
+export {
+  inferShapes,
+  type ShapeInference,
+  type ShapeInferenceOptions,
+  type TensorFacts,
+} from './inspect/shape-inference.js';
 // ONNX I/O
 export { decodeMessage, encodeMessage, encodeMessageChunks, messageSpec, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
@@ -70,3 +84,34 @@ export {
 } from './onnx/tensor-data.js';
 export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
+// Model zoo: builder API and the EfficientTAM-Ti module registry.
+export * from './zoo/builder/index.js';
+export {
+  type BuiltModule,
+  buildImageEncoder,
+  buildMemoryEncoder,
+  EFFICIENTTAM_MODULES,
+  type EfficientTamModule,
+  efficientTamTiBuilders,
+  IMAGE_ENCODER_CONFIG,
+  type ImageEncoderConfig,
+  type ModuleBuildFn,
+  type ModuleBuildOptions,
+  type PlantedOutlier,
+  residualOutlierChannels,
+  SHARED_DIMS,
+  type SharedDims,
+  sinePositionEncoding,
+  type ZooSize,
+} from './zoo/efficienttam/index.js';
+export {
+  type BuildZooOptions,
+  buildZoo,
+  writeZoo,
+  ZOO_GENERATOR_VERSION,
+  ZOO_MODELS,
+  type ZooBuild,
+  type ZooManifest,
+  type ZooManifestModule,
+  type ZooModel,
+} from './zoo/zoo.js';

@@ -1,7 +1,32 @@
 import type { Argv } from 'yargs';
 import type { CliIo } from '../cli-support/index.js';
+import { UsageError } from '../errors.js';
 import { formatSummary, inspectModel } from '../inspect/inspect.js';
 import { readModel } from '../onnx/model-io.js';
+
+/** Parses NAME=V[,V...] options into single values and value lists; `maxValues` limits the list length. */
+function parseAssignments(
+  items: readonly string[],
+  flag: string,
+  maxValues = Number.POSITIVE_INFINITY,
+): [Record<string, number>, Record<string, number[]>] {
+  const single: Record<string, number> = {};
+  const lists: Record<string, number[]> = {};
+  for (const item of items) {
+    const eq = item.lastIndexOf('=');
+    const name = item.slice(0, eq);
+    const values = item
+      .slice(eq + 1)
+      .split(',')
+      .map(Number);
+    if (eq <= 0 || values.length > maxValues || values.some((v) => !Number.isInteger(v))) {
+      throw new UsageError(`${flag} ${item}: expected NAME=${maxValues === 1 ? 'INTEGER' : 'INTEGER[,INTEGER...]'}`);
+    }
+    single[name] = values[0]!;
+    lists[name] = values;
+  }
+  return [single, lists];
+}
 
 export function registerInspect(cli: Argv, io: CliIo): Argv {
   return cli.command(
@@ -11,12 +36,33 @@ export function registerInspect(cli: Argv, io: CliIo): Argv {
       y
         .positional('model', { type: 'string', demandOption: true, describe: 'Path to an .onnx file' })
         .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of text' })
+        .option('dim', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'Bind a symbolic input dim for the FLOP estimate: NAME=VALUE (repeatable; unbound dims count as 1)',
+        })
+        .option('value', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'Value of a small integer input for the FLOP estimate: NAME=V[,V...] (e.g. num_obj_ptr_tokens=64)',
+        })
         .example('$0 inspect image_encoder.onnx', 'Text summary')
-        .example('$0 inspect image_encoder.onnx --json | jq .opHistogram', 'Machine-readable summary'),
+        .example('$0 inspect image_encoder.onnx --json | jq .opHistogram', 'Machine-readable summary')
+        .example(
+          '$0 inspect memory_attention.onnx --dim num_mem_tokens=7232 --value num_obj_ptr_tokens=64',
+          'FLOPs at 7 memory frames and 16 object pointers',
+        ),
     async (args) => {
       // External weights are not needed to describe a model; don't read gigabytes to print a summary.
       const model = await readModel(args.model, { loadExternalData: false });
-      const summary = inspectModel(model);
+      const summary = inspectModel(model, {
+        flops: {
+          dims: parseAssignments(args.dim, '--dim', 1)[0],
+          inputValues: parseAssignments(args.value, '--value')[1],
+        },
+      });
       io.out(args.json ? JSON.stringify(summary, null, 2) : formatSummary(args.model, summary));
     },
   );

@@ -2,6 +2,7 @@
 import { dataTypeBits, dataTypeName, elementCount } from '../onnx/tensor-data.js';
 import type { ModelProto, TypeProto, ValueInfoProto } from '../onnx/types.js';
 import { visitGraphs, visitModelTensors } from '../onnx/walk.js';
+import { estimateFlops, type FlopsEstimate, type FlopsOptions, formatFlops } from './flops.js';
 
 export interface TensorSignature {
   name: string;
@@ -25,6 +26,14 @@ export interface ModelSummary {
   externalDataFiles: string[];
   functions: string[];
   metadata: Record<string, string>;
+  /** Estimated FLOPs of MatMul/Gemm/Conv/ConvTranspose, attention (activation x activation MatMul) apart. */
+  flops: FlopsEstimate;
+}
+
+/** Options of `inspectModel`. */
+export interface InspectOptions {
+  /** Symbolic dims and input values for the FLOP estimate (unbound symbolic dims count as 1). */
+  flops?: FlopsOptions;
 }
 
 function typeName(type: TypeProto | undefined): string {
@@ -46,7 +55,7 @@ export function signatureOf(v: ValueInfoProto): TensorSignature {
   };
 }
 
-export function inspectModel(model: ModelProto): ModelSummary {
+export function inspectModel(model: ModelProto, options: InspectOptions = {}): ModelSummary {
   const graph = model.graph!;
   const initNames = new Set(graph.initializer.map((t) => t.name));
   const histogram: Record<string, number> = {};
@@ -91,6 +100,7 @@ export function inspectModel(model: ModelProto): ModelSummary {
     externalDataFiles: [...external],
     functions: model.functions.map((f) => `${f.domain ?? ''}.${f.name ?? ''}`),
     metadata: Object.fromEntries(model.metadataProps.map((p) => [p.key ?? '', p.value ?? ''])),
+    flops: estimateFlops(model, options.flops),
   };
 }
 
@@ -115,6 +125,15 @@ export function formatSummary(path: string, s: ModelSummary): string {
         .map(([k, v]) => `; ${k} ${v.count.toLocaleString('en-US')}`)
         .join(''),
   ];
+  const f = s.flops;
+  const parts = Object.entries(f.byCategory)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${formatFlops(v)}`);
+  lines.push(`estimated FLOPs: ${formatFlops(f.total)}${parts.length ? ` (${parts.join(', ')})` : ''}`);
+  const assumed = Object.entries(f.assumedDims);
+  if (assumed.length) lines.push(`  assuming ${assumed.map(([k, v]) => `${k}=${v}`).join(', ')} (bind with --dim)`);
+  if (f.unresolved.length)
+    lines.push(`  ${f.unresolved.length} compute node(s) with unknown shapes not counted, e.g. ${f.unresolved[0]}`);
   if (s.externalDataFiles.length) lines.push(`external data: ${s.externalDataFiles.join(', ')}`);
   if (s.functions.length) lines.push(`functions: ${s.functions.join(', ')}`);
   return lines.join('\n');

@@ -1,0 +1,36 @@
+/** Builder API for zoo modules: write ONNX graphs the way PyTorch 2.x exports them at opset 17. */
+export {
+  type AttentionOptions,
+  type ConvOptions,
+  conv2d,
+  convTranspose2d,
+  gelu,
+  gemm,
+  layerNorm,
+  layerNorm2d,
+  linear,
+  type NormOptions,
+  type ParamOptions,
+  relu,
+  scaledDotProductAttention,
+} from './layers.js';
+export {
+  type Attributes,
+  type ConstantValue,
+  ModuleBuilder,
+  type ModuleBuilderOptions,
+  type WeightInit,
+} from './module-builder.js';
+export { deriveSeed, hashString, Rng } from './rng.js';
+export {
+  dimOf,
+  dimsOf,
+  mergeHeads,
+  reshape,
+  type SizePart,
+  shapeTensor,
+  sizeOp,
+  slice,
+  splitHeads,
+  transpose,
+} from './shape-ops.js';

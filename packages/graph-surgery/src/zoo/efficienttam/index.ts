@@ -1,0 +1,28 @@
+/**
+ * The EfficientTAM-Ti module registry: module name -> build function, in pipeline order. Every entry has the
+ * shared `ModuleBuildFn` signature; `buildZoo` builds the modules listed here.
+ */
+import { buildImageEncoder } from './image-encoder.js';
+import { buildMemoryEncoder } from './memory-encoder.js';
+import type { ModuleBuildFn } from './types.js';
+
+export { SHARED_DIMS, type SharedDims } from './config.js';
+export {
+  buildImageEncoder,
+  IMAGE_ENCODER_CONFIG,
+  type ImageEncoderConfig,
+  residualOutlierChannels,
+} from './image-encoder.js';
+export { buildMemoryEncoder } from './memory-encoder.js';
+export { sinePositionEncoding } from './position-encoding.js';
+export type { BuiltModule, ModuleBuildFn, ModuleBuildOptions, PlantedOutlier, ZooSize } from './types.js';
+
+/** The four ONNX modules of EfficientTAM-Ti at 512 px. */
+export const EFFICIENTTAM_MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'] as const;
+export type EfficientTamModule = (typeof EFFICIENTTAM_MODULES)[number];
+
+/** Build functions by module name. Entries land as the modules are written. */
+export const efficientTamTiBuilders: Partial<Record<EfficientTamModule, ModuleBuildFn>> = {
+  image_encoder: buildImageEncoder,
+  memory_encoder: buildMemoryEncoder,
+};
