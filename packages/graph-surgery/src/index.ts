@@ -118,7 +118,6 @@ export {
 } from './patterns/select.js';
 // Model zoo: builder API and the EfficientTAM-Ti module registry.
 export * from './zoo/builder/index.js';
-// Zoo: memory_attention and mask_decoder.
 export {
   type BuiltModule,
   buildImageEncoder,
@@ -129,6 +128,8 @@ export {
   EFFICIENTTAM_MODULES,
   type EfficientTamModule,
   efficientTamTiBuilders,
+  IMAGE_ENCODER_CONFIG,
+  type ImageEncoderConfig,
   MASK_DECODER_CONFIGS,
   type MaskDecoderConfig,
   MEMORY_ATTENTION_CONFIGS,
@@ -141,6 +142,7 @@ export {
   NUM_POINTS_DIM,
   type PlantedOutlier,
   type RopeTables,
+  residualOutlierChannels,
   SHARED_DIMS,
   type SharedDims,
   sinePositionEncoding,

@@ -59,8 +59,11 @@ export const IMAGE_ENCODER_CONFIG: Record<ZooSize, ImageEncoderConfig> = {
 const RESIDUAL_OUTLIERS = [2600, -3900, 3100];
 /** Block whose MLP writes the outlier channels (a windowed block early in the trunk, as in trained ViTs). */
 const RESIDUAL_OUTLIER_BLOCK = 1;
-/** Factor on one head's q and k weights in the first global block: logits well above the ~11 where e^x > 65504. */
-const ATTENTION_LOGIT_GAIN = 5;
+/**
+ * Target attention logit of the planted attention sink: well above ln(65504) ~ 11.1, where exp() without max
+ * subtraction overflows FP16, and far below where the logits themselves would overflow.
+ */
+const ATTENTION_SINK_LOGIT = 40;
 
 /** Channels carrying planted residual outliers (spread over the width, fixed so culprits are predictable). */
 export function residualOutlierChannels(embedDim: number): number[] {
@@ -79,15 +82,26 @@ function plantsFor(cfg: ImageEncoderConfig, index: number, outliers: boolean): B
     };
   }
   if (index === cfg.globalBlocks[0]) {
+    // Trained ViTs route attention through the outlier channels ("attention sinks"): head 0's q and k read
+    // them, so every query-key pair gets a large, nearly constant logit. After norm1 an outlier channel holds
+    // about |m| / rms(m) (the outliers dominate the per-token RMS); weights w on those rows give q.k / sqrt(d)
+    // ~ sqrt(d) * (w * sum)^2, solved here for ATTENTION_SINK_LOGIT.
+    const channels = residualOutlierChannels(cfg.embedDim);
+    const rms = Math.sqrt(RESIDUAL_OUTLIERS.reduce((s, m) => s + m * m, 0) / cfg.embedDim);
+    const normed = RESIDUAL_OUTLIERS.map((m) => m / rms);
     const headDim = cfg.embedDim / cfg.heads;
+    const sum = normed.reduce((s, v) => s + Math.abs(v), 0);
+    const w = Math.sqrt(ATTENTION_SINK_LOGIT / Math.sqrt(headDim)) / sum;
     const columns = 3 * cfg.embedDim;
-    // qkv weight is stored [in, 3*dim] with output columns ordered (q|k|v, head, headDim): scale head 0 of q and k.
-    plants.qkvWeight = (w) => {
-      for (let row = 0; row < cfg.embedDim; row++)
+    // qkv weight is stored [in, 3*dim]; output columns are ordered (q|k|v, head, headDim).
+    plants.qkvWeight = (weights) => {
+      channels.forEach((row, i) => {
+        const signed = Math.sign(normed[i]!) * w;
         for (let j = 0; j < headDim; j++) {
-          w[row * columns + j]! *= ATTENTION_LOGIT_GAIN;
-          w[row * columns + cfg.embedDim + j]! *= ATTENTION_LOGIT_GAIN;
+          weights[row * columns + j] = signed;
+          weights[row * columns + cfg.embedDim + j] = signed;
         }
+      });
     };
   }
   return plants;
@@ -148,7 +162,7 @@ export function buildImageEncoder(options: ModuleBuildOptions): BuiltModule {
             b,
             block.attentionScores,
             'attention-logits',
-            `head 0's q and k weights scaled by ${ATTENTION_LOGIT_GAIN}: logits far above 11.1, so exp() without max subtraction overflows FP16`,
+            `head 0's q and k read the residual outlier channels (an attention sink): logits near ${ATTENTION_SINK_LOGIT} for every query-key pair, harmless to a stabilised softmax but exp() without max subtraction overflows FP16 above 11.1`,
           ),
         );
       x = block.output;

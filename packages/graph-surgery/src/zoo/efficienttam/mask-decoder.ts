@@ -216,5 +216,6 @@ export function buildMaskDecoder(options: ModuleBuildOptions): BuiltModule {
   b.output('iou_predictions', decoded.iou, [1, multimaskOutputs]);
   b.output('obj_ptr', pointer, [1, dim]);
   b.output('object_score_logits', decoded.objectScore, [1, 1]);
-  return { model: b.build(), plantedOutliers: [] };
+  // FLOPs for a box prompt (two corner points), the tracker's first-frame call.
+  return { model: b.build(), plantedOutliers: [], flopsAt: { dims: { [NUM_POINTS_DIM]: 2 } } };
 }

@@ -171,5 +171,11 @@ export function buildMemoryAttention(options: ModuleBuildOptions): BuiltModule {
   }
   const normed = layerNorm(b, output, 'norm', config.dModel, { eps: config.eps });
   b.output('pix_feat_with_mem', transpose(b, normed, [1, 0, 2]), [tokens, 1, config.dModel]);
-  return { model: b.build(), plantedOutliers: [] };
+  // FLOPs at the largest memory bank: 7 frames and 16 pointers.
+  const pointerTokens = config.maxObjectPointers * tokensPerObjectPointer(config);
+  const flopsAt = {
+    dims: { [MEMORY_TOKENS_DIM]: memoryTokenCount(config, config.maxMemoryFrames, config.maxObjectPointers) },
+    inputValues: { num_obj_ptr_tokens: [pointerTokens] },
+  };
+  return { model: b.build(), plantedOutliers: [], flopsAt };
 }
