@@ -130,6 +130,7 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
   if (mode === 'emulate') {
     notes.push(
       `FP16 emulated by rounding every tensor through FP16 on ${options.stack}${options.fusedAttention === false ? '' : ', attention softmax modelled as a fused kernel without max subtraction'}; the GPU run on native FP16 is the check.`,
+      'Latencies of emulated variants include the rounding Casts: they rank nothing about FP16 speed; time plans on the target stack.',
     );
   }
   const modules: ModuleBisect[] = [];
