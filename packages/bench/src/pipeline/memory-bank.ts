@@ -189,7 +189,7 @@ export class MemoryBank {
   #recentFor(frameIndex: number): Slot[] {
     const span = this.options.numMaskmem - 1;
     const out: Slot[] = [];
-    for (let d = span; d >= 1; d -= 1) {
+    for (let d = Math.min(span, frameIndex); d >= 1; d -= 1) {
       const slot = this.#recent.find((s) => s.frameIndex === frameIndex - d);
       if (slot) out.push(slot);
     }
@@ -199,7 +199,7 @@ export class MemoryBank {
   /** Ring indices of stored pointers within maxObjPtrs-1 of `frameIndex`, newest first. */
   #ptrsFor(frameIndex: number): number[] {
     const out: number[] = [];
-    for (let d = 1; d < this.options.maxObjPtrs; d += 1) {
+    for (let d = 1; d < this.options.maxObjPtrs && d <= frameIndex; d += 1) {
       const ring = this.#ptrFrame.indexOf(frameIndex - d);
       if (ring >= 0 && frameIndex - d !== this.#cond?.frameIndex) out.push(ring);
     }
