@@ -36,7 +36,9 @@ function makeFrame() {
 }
 
 const frame = makeFrame();
-const jpeg = await sharp(frame.data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+const jpeg = await sharp(frame.data, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
+  .jpeg({ quality: 90 })
+  .toBuffer();
 const resized512 = { data: new Uint8Array(SIZE * SIZE * 3).fill(100), width: SIZE, height: SIZE, channels: 3 };
 const pre = new Preprocessor();
 const preLinear = new Preprocessor({ kernel: 'linear' });
@@ -107,7 +109,14 @@ const report = {
 };
 await writeFileAtomic(outPath, `${JSON.stringify(report, null, 2)}\n`);
 
-const rows = results.map((r) => [r.name, formatMs(r.p50Ms), formatMs(r.p90Ms), formatMs(r.minMs), `${(r.cv * 100).toFixed(1)}%`, String(r.samples)]);
+const rows = results.map((r) => [
+  r.name,
+  formatMs(r.p50Ms),
+  formatMs(r.p90Ms),
+  formatMs(r.minMs),
+  `${(r.cv * 100).toFixed(1)}%`,
+  String(r.samples),
+]);
 process.stdout.write(renderTextTable(['task (one core)', 'p50 ms', 'p90 ms', 'min ms', 'cv', 'samples'], rows));
 process.stdout.write(
   `\nin-memory path p50 ${formatMs(inMemory.p50Ms)} ms: goal < ${GOAL_MS} ms ${report.goalMet ? 'met' : 'NOT met'} on ` +

@@ -112,6 +112,27 @@ describe('MemoryBank', () => {
     expect(full.tokens).toBe(7 * HW + 16 * 3);
   });
 
+  it('keeps pos-enc plus the right tpos row when an unchanged pos-enc is reused as frames age', () => {
+    const b = bank();
+    const pos = frameMap(42);
+    const expectPos = (frameIndex: number) => {
+      for (const seg of b.assemble(frameIndex).segments.filter((s) => s.kind === 'frame')) {
+        for (let t = 0; t < HW; t += 1) {
+          for (let m = 0; m < MEM; m += 1) {
+            expect(b.memoryPos[(seg.tokenOffset + t) * MEM + m]).toBe(pos[m * HW + t]! + tpos[seg.tposRow! * MEM + m]!);
+          }
+        }
+      }
+    };
+    for (let f = 0; f < 10; f += 1) {
+      b.addFrame(f, frameMap(f), pos, new Float32Array(PTR), f === 0);
+      expectPos(f + 1);
+    }
+    b.clear();
+    b.addFrame(0, frameMap(0), pos, new Float32Array(PTR), true);
+    expectPos(1);
+  });
+
   it('forgets every frame on clear()', () => {
     const b = bank();
     addFrames(b, 4);
