@@ -317,12 +317,12 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
 
   return {
     notes,
-    init(frame, box) {
+    async init(frame, box) {
       buffers?.bank?.clear();
       selector?.reset();
       return step(frame, box);
     },
-    track(frame) {
+    async track(frame) {
       if (frameIndex < 0) {
         throw new ToolkitError('TRACKER_NOT_INITIALISED', 'track(frame) called before init(frame0, box)', {
           remedy: 'Call init() with the first frame and the object box first.',
