@@ -93,7 +93,9 @@ describe('tracking loop on the tiny zoo (ort-cpu)', () => {
     const runners = await openModules(await moduleFiles(dir), parseStackSpec('ort-cpu'), { threads: 1 });
     try {
       const tracker = createTracker({ modules: runners });
-      await expect(tracker.track(new SyntheticVideo({ width: 32, height: 32 }).frame(0))).rejects.toThrow(/before init/);
+      await expect(tracker.track(new SyntheticVideo({ width: 32, height: 32 }).frame(0))).rejects.toThrow(
+        /before init/,
+      );
     } finally {
       await closeModules(runners);
     }
@@ -116,12 +118,17 @@ describe('runPipeline on the tiny zoo', () => {
     expect(result.frames).toBe(3);
     expect(result.variant).toBe('unbaked');
     expect(result.perFrame.samples).toBe(3);
-    expect(Object.keys(result.perStage)).toEqual(expect.arrayContaining([...TRACKER_MODULES, 'preprocess', 'postprocess', 'memory']));
+    expect(Object.keys(result.perStage)).toEqual(
+      expect.arrayContaining([...TRACKER_MODULES, 'preprocess', 'postprocess', 'memory']),
+    );
     expect(result.perStage.memory_attention!.minMs).toBeGreaterThan(0);
     expect(result.fps).toBeCloseTo(1000 / result.perFrame.meanMs, 6);
     expect(modules.map((m) => m.module)).toEqual([...TRACKER_MODULES]);
     for (const m of modules) expect(m.modelSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(result.isolatedSumMs).toBeCloseTo(modules.reduce((s, m) => s + m.latency.p50Ms, 0), 9);
+    expect(result.isolatedSumMs).toBeCloseTo(
+      modules.reduce((s, m) => s + m.latency.p50Ms, 0),
+      9,
+    );
     expect(result.notes.join('\n')).toMatch(/x the sum of isolated module p50s/);
     expect(result.copySavedMs).toBeUndefined();
   });
@@ -157,9 +164,10 @@ describe('runPipeline on the tiny zoo', () => {
     const files = await moduleFiles(dir);
     const broken = join(withParams, 'broken.onnx');
     await writeFile(broken, 'not onnx');
-    const error = await openModules({ ...files, mask_decoder: broken }, parseStackSpec('ort-cpu')).catch((e: unknown) => e);
+    const error = await openModules({ ...files, mask_decoder: broken }, parseStackSpec('ort-cpu')).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ToolkitError);
     expect((error as ToolkitError).message).toMatch(/broken\.onnx/);
   });
 });
-

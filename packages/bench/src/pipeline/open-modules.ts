@@ -5,7 +5,7 @@ import { getStack, type StackName } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
-import type { StackAssignment } from './stack-spec.js';
+import type { ModuleStacks } from './stack-spec.js';
 
 /** Options of `openModules`. */
 export interface OpenModulesOptions {
@@ -13,6 +13,11 @@ export interface OpenModulesOptions {
   threads?: number;
   /** Keep outputs on the device on stacks that can (ort-webgpu `gpu-buffer`). Default false. */
   deviceOutputs?: boolean;
+  /**
+   * ONNX Runtime intra-op spinning. Default false here: the four sessions take turns, and a spinning pool left
+   * behind by one module slows the next module and the host stages (measured several-fold on a 2-core machine).
+   */
+  allowSpinning?: boolean;
 }
 
 /** The model file of each module in a models folder (`<module>.onnx`). */
@@ -41,7 +46,7 @@ export async function moduleFiles(dir: string): Promise<Record<TrackerModule, st
 /** Creates and activates one runner per module on its assigned stack. On failure, those already active are released. */
 export async function openModules(
   files: Record<TrackerModule, string>,
-  stacks: StackAssignment,
+  stacks: ModuleStacks,
   options: OpenModulesOptions = {},
 ): Promise<Record<TrackerModule, Runner>> {
   const opened: Partial<Record<TrackerModule, Runner>> = {};
@@ -63,6 +68,7 @@ function runnerOptions(name: StackName, family: string, options: OpenModulesOpti
   if (family !== 'onnxruntime') return {};
   return {
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    allowSpinning: options.allowSpinning ?? false,
     ...(options.deviceOutputs && name === 'ort-webgpu' ? { outputLocation: 'gpu-buffer' } : {}),
   };
 }

@@ -8,7 +8,7 @@ import type { Feeds } from '../stacks/types.js';
 import type { Box } from './mask-box.js';
 import { TRACKER_MODULES, type TrackerModule } from './module-runner.js';
 import { closeModules, moduleFiles, openModules, recordingRunner } from './open-modules.js';
-import type { StackAssignment } from './stack-spec.js';
+import type { ModuleStacks } from './stack-spec.js';
 import { PIPELINE_STAGES } from './stages.js';
 import { SyntheticVideo } from './synthetic-video.js';
 import { createTracker, type TrackerOptions } from './tracker.js';
@@ -27,7 +27,7 @@ export interface PipelineRunOptions {
   /** Folder holding image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx. */
   models: string;
   /** Stack per module. */
-  stacks: StackAssignment;
+  stacks: ModuleStacks;
   /** Timed frames (after the warm-up frames). Default 24. */
   frames?: number;
   /**
@@ -39,6 +39,8 @@ export interface PipelineRunOptions {
   isolatedIterations?: number;
   /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
   threads?: number;
+  /** ONNX Runtime intra-op spinning (see `OpenModulesOptions.allowSpinning`). Default false. */
+  allowSpinning?: boolean;
   /** Tracker options (Kalman selection, box mode). */
   tracker?: Omit<TrackerOptions, 'keepOnDevice'>;
   /** Also run with outputs kept on the device (stacks that can) and report the copy time saved. Default false. */
@@ -123,6 +125,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     options.video
       ? `frames: caller's ${video.width}x${video.height} source`
       : `frames: synthetic ${video.width}x${video.height} video, seed ${options.seed ?? 0}`,
+    `ONNX Runtime intra-op spinning ${options.allowSpinning ? 'on' : 'off'} (four sessions take turns on the same cores)`,
     `${warmup} warm-up frame(s) untimed (frame 0 with the box prompt among them when warmupFrames > 0), ${frames} timed`,
   );
   const result: PipelineResult = {
@@ -152,6 +155,7 @@ async function runPass(
   const runners = await openModules(files, options.stacks, {
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: keepOnDevice,
+    allowSpinning: options.allowSpinning ?? false,
   });
   try {
     const lastFeeds: Partial<Record<TrackerModule, Feeds>> = {};

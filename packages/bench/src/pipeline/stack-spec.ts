@@ -3,17 +3,17 @@ import { isStackName, STACK_NAMES, type StackName } from '../stacks/registry.js'
 import { isTrackerModule, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
 
 /** Which stack runs each module. */
-export type StackAssignment = Record<TrackerModule, StackName>;
+export type ModuleStacks = Record<TrackerModule, StackName>;
 
 /**
  * Parses `--stack` for the pipeline: a stack name for every module (`ort-cpu`), `module=stack` pairs
  * (`image_encoder=ort-webgpu,mask_decoder=ort-cpu`), or both (a bare name is the default for unnamed modules).
  * Several specs (a repeated flag) are joined. Modules left unassigned are an error naming them.
  */
-export function parseStackSpec(specs: string | readonly string[]): StackAssignment {
+export function parseStackSpec(specs: string | readonly string[]): ModuleStacks {
   const parts = (typeof specs === 'string' ? [specs] : specs).flatMap((s) => s.split(',')).map((s) => s.trim());
   let fallback: StackName | undefined;
-  const chosen: Partial<StackAssignment> = {};
+  const chosen: Partial<ModuleStacks> = {};
   const stackOf = (name: string, where: string): StackName => {
     if (!isStackName(name))
       throw new UsageError(`--stack ${where}: unknown stack "${name}"`, `Stacks: ${STACK_NAMES.join(', ')}.`);
@@ -45,11 +45,11 @@ export function parseStackSpec(specs: string | readonly string[]): StackAssignme
       'Name a default stack (e.g. --stack ort-cpu) or assign every module (module=stack, comma separated).',
     );
   }
-  return Object.fromEntries(TRACKER_MODULES.map((m) => [m, chosen[m] ?? fallback])) as StackAssignment;
+  return Object.fromEntries(TRACKER_MODULES.map((m) => [m, chosen[m] ?? fallback])) as ModuleStacks;
 }
 
 /** `image_encoder=ort-webgpu,...` (or the one name when every module runs on the same stack). */
-export function formatStackAssignment(assignment: StackAssignment): string {
+export function formatModuleStacks(assignment: ModuleStacks): string {
   const stacks = new Set(Object.values(assignment));
   if (stacks.size === 1) return [...stacks][0]!;
   return TRACKER_MODULES.map((m) => `${m}=${assignment[m]}`).join(',');
