@@ -28,6 +28,7 @@ export {
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats, percentile } from './measure/stats.js';
+export * from './pipeline/index.js';
 // Preprocessing and reports (tables, JSON, CSV, compare).
 export * from './preprocess/index.js';
 export * from './report/index.js';

@@ -42,6 +42,15 @@ interface Slot {
   frameIndex: number;
   features: Float32Array;
   pos: Float32Array;
+  /** Which pos-enc content `pos` holds (see #posVersion). */
+  posVersion: number;
+}
+
+/** Whether two arrays hold the same values (sequential: much cheaper than the transpose it can save). */
+export function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -65,6 +74,14 @@ export class MemoryBank {
   readonly #recent: Slot[];
   readonly #ptrs: Float32Array[];
   readonly #ptrFrame: Int32Array;
+  /**
+   * Memory pos-encs are usually the same map every frame (a sinusoidal encoding of a fixed-size grid). Each
+   * distinct content gets a version; a slot whose content did not change is not transposed again, and a memory
+   * segment whose (content, tpos row) did not change since the last assembly is not rewritten.
+   */
+  #posVersion = 0;
+  readonly #lastPos: Float32Array;
+  readonly #written: { version: number; row: number }[];
 
   constructor(options: MemoryBankOptions) {
     const { numMaskmem, maxObjPtrs, tokensPerFrame, memDim, ptrDim, tposEnc } = options;
@@ -83,7 +100,10 @@ export class MemoryBank {
       frameIndex: -1,
       features: new Float32Array(frameSize),
       pos: new Float32Array(frameSize),
+      posVersion: -1,
     });
+    this.#lastPos = new Float32Array(frameSize);
+    this.#written = Array.from({ length: numMaskmem }, () => ({ version: -1, row: -1 }));
     this.#recent = Array.from({ length: numMaskmem - 1 }, slot);
     this.#condPtr = new Float32Array(ptrDim);
     this.#ptrs = Array.from({ length: maxObjPtrs - 1 }, () => new Float32Array(ptrDim));
@@ -105,6 +125,7 @@ export class MemoryBank {
     this.#cond = undefined;
     this.#hasCondPtr = false;
     for (const s of this.#recent) s.frameIndex = -1;
+    for (const w of this.#written) w.version = -1;
     this.#ptrFrame.fill(-1);
   }
 
@@ -117,7 +138,7 @@ export class MemoryBank {
     if (objPtr.length !== ptrDim) throw new RangeError(`objPtr must hold ${ptrDim} values, got ${objPtr.length}`);
     if (conditioning) {
       const size = tokensPerFrame * memDim;
-      this.#cond ??= { frameIndex, features: new Float32Array(size), pos: new Float32Array(size) };
+      this.#cond ??= { frameIndex, features: new Float32Array(size), pos: new Float32Array(size), posVersion: -1 };
       this.#store(this.#cond, frameIndex, features, pos);
       this.#condPtr.set(objPtr);
       this.#hasCondPtr = true;
@@ -136,7 +157,14 @@ export class MemoryBank {
     const { memDim, tokensPerFrame } = this.options;
     slot.frameIndex = frameIndex;
     chwToTokens(features, memDim, tokensPerFrame, slot.features);
-    chwToTokens(pos, memDim, tokensPerFrame, slot.pos);
+    if (this.#posVersion === 0 || !sameValues(pos, this.#lastPos)) {
+      this.#lastPos.set(pos);
+      this.#posVersion += 1;
+    }
+    if (slot.posVersion !== this.#posVersion) {
+      chwToTokens(pos, memDim, tokensPerFrame, slot.pos);
+      slot.posVersion = this.#posVersion;
+    }
   }
 
   /** Writes the memory for `frameIndex` into `memory` / `memoryPos` and says what it wrote. */
@@ -148,12 +176,17 @@ export class MemoryBank {
       const row = numMaskmem - tPos - 1;
       const offset = token * memDim;
       this.memory.set(slot.features, offset);
-      const pos = this.memoryPos;
-      const src = slot.pos;
-      const rowBase = row * memDim;
-      for (let t = 0; t < tokensPerFrame; t += 1) {
-        const base = t * memDim;
-        for (let m = 0; m < memDim; m += 1) pos[offset + base + m] = src[base + m]! + tposEnc[rowBase + m]!;
+      const written = this.#written[segments.length]!;
+      if (written.version !== slot.posVersion || written.row !== row) {
+        const pos = this.memoryPos;
+        const src = slot.pos;
+        const rowBase = row * memDim;
+        for (let t = 0; t < tokensPerFrame; t += 1) {
+          const base = t * memDim;
+          for (let m = 0; m < memDim; m += 1) pos[offset + base + m] = src[base + m]! + tposEnc[rowBase + m]!;
+        }
+        written.version = slot.posVersion;
+        written.row = row;
       }
       segments.push({
         kind: 'frame',
@@ -167,6 +200,8 @@ export class MemoryBank {
     if (this.#cond) writeFrame(this.#cond, 0);
     for (const slot of this.#recentFor(frameIndex)) writeFrame(slot, numMaskmem - (frameIndex - slot.frameIndex));
     const spatial = token;
+    // Segments past the last frame now hold pointers (or nothing): their pos-enc must be rewritten when reused.
+    for (let k = segments.length; k < this.#written.length; k += 1) this.#written[k]!.version = -1;
     const writePtr = (ptr: Float32Array, from: number) => {
       const offset = token * memDim;
       this.memory.set(ptr, offset);
@@ -189,7 +224,7 @@ export class MemoryBank {
   #recentFor(frameIndex: number): Slot[] {
     const span = this.options.numMaskmem - 1;
     const out: Slot[] = [];
-    for (let d = span; d >= 1; d -= 1) {
+    for (let d = Math.min(span, frameIndex); d >= 1; d -= 1) {
       const slot = this.#recent.find((s) => s.frameIndex === frameIndex - d);
       if (slot) out.push(slot);
     }
@@ -199,7 +234,7 @@ export class MemoryBank {
   /** Ring indices of stored pointers within maxObjPtrs-1 of `frameIndex`, newest first. */
   #ptrsFor(frameIndex: number): number[] {
     const out: number[] = [];
-    for (let d = 1; d < this.options.maxObjPtrs; d += 1) {
+    for (let d = 1; d < this.options.maxObjPtrs && d <= frameIndex; d += 1) {
       const ring = this.#ptrFrame.indexOf(frameIndex - d);
       if (ring >= 0 && frameIndex - d !== this.#cond?.frameIndex) out.push(ring);
     }

@@ -9,7 +9,7 @@ import { declaredMemDim, promptCorners, rawBytes } from './frame-helpers.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 import { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
 import { chooseMaskIndex } from './mask-choice.js';
-import { MemoryBank } from './memory-bank.js';
+import { MemoryBank, sameValues } from './memory-bank.js';
 import { type ModuleIoNames, resolveModuleIo } from './module-io.js';
 import type { ModuleRunner, ModuleRunners, TrackerModule } from './module-runner.js';
 import { MotionSelector, type MotionSelectorOptions } from './motion-selector.js';
@@ -75,6 +75,8 @@ interface Buffers {
   maskW: number;
   tokens: Float32Array;
   tokensPos: Float32Array;
+  lastPos: Float32Array;
+  posValid: boolean;
   embed: Float32Array;
   maskForMem: Float32Array;
   maskLogits: Float32Array;
@@ -156,7 +158,12 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
       const bank = b.bank!;
       const assembled = await timed(timings, 'memory', () => {
         chwToTokens(encoded.features, b.dModel, b.hw, b.tokens);
-        chwToTokens(encoded.pos!, b.dModel, b.hw, b.tokensPos);
+        // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
+        if (!b.posValid || !sameValues(encoded.pos!, b.lastPos)) {
+          chwToTokens(encoded.pos!, b.dModel, b.hw, b.tokensPos);
+          b.lastPos.set(encoded.pos!);
+          b.posValid = true;
+        }
         return bank.assemble(index);
       });
       const ma = io.memory_attention.inputs;
@@ -254,6 +261,8 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
       maskW: 4 * w,
       tokens: new Float32Array(hw * dModel),
       tokensPos: new Float32Array(hw * dModel),
+      lastPos: new Float32Array(hw * dModel),
+      posValid: false,
       embed: new Float32Array(hw * dModel),
       maskForMem: new Float32Array(side * side),
       maskLogits: new Float32Array(16 * hw),
@@ -308,12 +317,12 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
 
   return {
     notes,
-    init(frame, box) {
+    async init(frame, box) {
       buffers?.bank?.clear();
       selector?.reset();
       return step(frame, box);
     },
-    track(frame) {
+    async track(frame) {
       if (frameIndex < 0) {
         throw new ToolkitError('TRACKER_NOT_INITIALISED', 'track(frame) called before init(frame0, box)', {
           remedy: 'Call init() with the first frame and the object box first.',
