@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { convertToFloat16, DataType, getAttribute, inferElemTypes, makeNode, readFloatValues } from '../src/index.js';
+import {
+  convertToFloat16,
+  DataType,
+  emulateFloat16,
+  getAttribute,
+  inferElemTypes,
+  makeNode,
+  readFloatValues,
+} from '../src/index.js';
 import { GraphSketch } from './helpers/graphs.js';
 import { graphOf, relativeL2, runModel, seededValues } from './helpers/ort-feeds.js';
 
@@ -65,5 +73,25 @@ describe('convertToFloat16 dtype fixes', () => {
     const out = (await runModel(half, { x: { type: 'float16', dims: [2, 3], data } })).y!;
     expect(out.type).toBe('float16');
     expect(relativeL2(out.data, reference)).toBeLessThan(2e-3);
+  });
+});
+
+describe('BAD CALL - precision passes on models they do not apply to', () => {
+  function integerModel() {
+    const g = new GraphSketch('/int');
+    const x = g.input('x', DataType.INT64, [3]);
+    g.graph.node.push(makeNode({ opType: 'Neg', name: '/int/Neg', inputs: [x], outputs: ['y'] }));
+    g.output('y', DataType.INT64, [3]);
+    return g.model();
+  }
+
+  it('fp16 refuses a model without float tensors', () => {
+    expect(() => convertToFloat16(integerModel())).toThrow(expect.objectContaining({ code: 'FP16_NOT_FLOAT' }));
+  });
+
+  it('emulate-fp16 refuses a model without FLOAT tensors (an FP16 conversion included)', () => {
+    expect(() => emulateFloat16(integerModel())).toThrow(expect.objectContaining({ code: 'EMULATE_NOT_FP32' }));
+    const { model: half } = convertToFloat16(dtypeModel(false));
+    expect(() => emulateFloat16(half)).toThrow(expect.objectContaining({ code: 'EMULATE_NOT_FP32' }));
   });
 });

@@ -8,8 +8,9 @@ import {
   inferElemTypes,
   insertFp32Islands,
   type ModelProto,
+  makeNode,
 } from '../src/index.js';
-import { attentionModel } from './helpers/graphs.js';
+import { attentionModel, GraphSketch } from './helpers/graphs.js';
 import { graphOf, maxAbsDiff, relativeL2, runModel, seededValues } from './helpers/ort-feeds.js';
 
 const x = { type: 'float32' as const, dims: [1, 8, 16], data: seededValues(128, 42) };
@@ -161,5 +162,27 @@ describe('emulateFloat16 and FP32 islands on a model with outliers', () => {
     expect(() => insertFp32Islands(half, { nodes: ['/nope'] })).toThrow(
       expect.objectContaining({ code: 'NODE_NOT_FOUND' }),
     );
+  });
+});
+
+describe('Resize scales stay FLOAT, as the ONNX spec requires', () => {
+  /** x [1,1,10,10] -> Resize by 1.3 (not an FP16 value: it rounds to 1.2998, which would give 12 rows, not 13). */
+  function resizeModel() {
+    const g = new GraphSketch('/resize');
+    const x = g.input('x', DataType.FLOAT, [1, 1, 10, 10]);
+    const scales = g.constant('scales', DataType.FLOAT, [4], [1, 1, 1.3, 1.3]);
+    g.graph.node.push(makeNode({ opType: 'Resize', name: '/resize/Resize', inputs: [x, '', scales], outputs: ['y'] }));
+    g.output('y', DataType.FLOAT, [1, 1, 13, 13]);
+    return g.model();
+  }
+  const feeds = { x: { type: 'float32' as const, dims: [1, 1, 10, 10], data: seededValues(100, 3) } };
+
+  it('in native FP16 and in emulation, so output sizes do not change', async () => {
+    const model = resizeModel();
+    const { model: half } = convertToFloat16(model);
+    expect(graphOf(half).initializer.find((t) => t.name === 'scales')?.dataType).toBe(DataType.FLOAT);
+    expect((await runModel(half, { x: { ...feeds.x, type: 'float16' } })).y?.dims).toEqual([1, 1, 13, 13]);
+    const { model: emulated } = emulateFloat16(model);
+    expect((await runModel(emulated, feeds)).y?.dims).toEqual([1, 1, 13, 13]);
   });
 });

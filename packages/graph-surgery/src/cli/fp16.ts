@@ -40,7 +40,8 @@ export function registerFp16(cli: Argv, io: CliIo): Argv {
           }),
         (r) =>
           `fp16: ${r.initializersConverted} initializers, ${r.constantsConverted} constants, ${r.castsRetargeted} Casts, ` +
-          `${r.dtypeFixes.length} dtype fixes; ${r.blockedNodes} nodes kept FP32 (${r.castsInserted} Casts added, ` +
+          `${r.dtypeFixes.length} dtype fixes; ${r.blockedNodes} nodes blocked and ${r.floatOnlyNodes.length} without an ` +
+          `FP16 form kept FP32 (${r.castsInserted} Casts added, ` +
           `${r.castsRemoved} removed)` +
           (r.outOfRange.length
             ? `\nwarning: ${r.outOfRange.length} tensors hold values beyond ±65504 (${r.clamped ? 'clamped' : 'now ±Inf; --clamp-initializers clamps'}): ` +

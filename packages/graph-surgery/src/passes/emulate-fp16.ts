@@ -6,14 +6,15 @@
 import { ToolkitError } from '../errors.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
-import { float16BitsToFloat32, float32ToFloat16Bits } from '../onnx/float-bits.js';
-import { encodeValues, readFloatValues } from '../onnx/tensor-data.js';
+import { readFloatValues } from '../onnx/tensor-data.js';
 import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from '../patterns/attention.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
 import { castNode } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
+import { isFloatOnlyInput } from './fp16.js';
 import type { OutOfRangeValues } from './fp16-values.js';
+import { roundThroughHalf } from './half-arrays.js';
 import { requireGraph } from './model-checks.js';
 import { decomposeSoftmax } from './softmax-unfused.js';
 
@@ -39,18 +40,6 @@ export interface EmulateFloat16Report {
   exceptedNodes: number;
   /** Attention Softmaxes replaced by the unfused, max-free form. */
   fusedSoftmaxes: number;
-}
-
-/** Rounds a FLOAT tensor's values through FP16 in place of the original (Inf beyond the range). */
-function roundStored(values: Float32Array): number {
-  let over = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    const r = float16BitsToFloat32(float32ToFloat16Bits(v));
-    if (!Number.isFinite(r) && Number.isFinite(v)) over++;
-    values[i] = r;
-  }
-  return over;
 }
 
 /** Emulates FP16 storage in an FP32 model (the input model is not changed). */
@@ -86,15 +75,22 @@ export function emulateFloat16(
       remedy: 'Emulation works on the FP32 model; pass the original rather than an FP16 conversion.',
     });
   }
+  const readers = new Map<string, NodeProto[]>();
+  for (const n of order) for (const i of n.input) if (i) readers.set(i, [...(readers.get(i) ?? []), n]);
+  // Native FP16 keeps Resize/Upsample scales FLOAT: a tensor read only there is not rounded.
+  const scalesOnly = (tensor: string) => {
+    const users = readers.get(tensor) ?? [];
+    return users.length > 0 && users.every((u) => u.input.every((t, i) => t !== tensor || isFloatOnlyInput(u, i)));
+  };
   proto.initializer = proto.initializer.map((t) => {
-    if (t.dataType !== DataType.FLOAT) return t;
+    if (t.dataType !== DataType.FLOAT || scalesOnly(t.name ?? '')) return t;
     const values = readFloatValues(t);
-    const over = roundStored(values);
+    const over = roundThroughHalf(values);
     if (over) report.outOfRange.push({ tensor: t.name ?? '', count: over, maxAbs: Infinity });
     report.initializersRounded++;
     return {
       ...t,
-      rawData: encodeValues(DataType.FLOAT, values),
+      rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
       floatData: [],
       externalData: [],
       dataLocation: undefined,
@@ -114,14 +110,13 @@ export function emulateFloat16(
     graph.replaceAllUses(name, rounded, { keepOutputs: true });
     round(name, rounded);
   }
-  const readers = new Map<string, NodeProto[]>();
-  for (const n of order) for (const i of n.input) if (i) readers.set(i, [...(readers.get(i) ?? []), n]);
   for (const node of order) {
     out.push(node);
     const exempt = except.has(node);
     node.output.forEach((o, k) => {
       if (!o || types.get(o) !== DataType.FLOAT) return;
       const users = readers.get(o) ?? [];
+      if (scalesOnly(o) && !graph.isGraphOutput(o)) return;
       const leaves = graph.isGraphOutput(o) || users.some((u) => !except.has(u));
       if (!leaves || (users.length === 0 && !graph.isGraphOutput(o))) return;
       const raw = graph.uniqueName(`${o}_fp32`);

@@ -5,8 +5,9 @@
 import { getAttribute, setAttribute } from '../graph/attributes.js';
 import { makeAttribute } from '../graph/build.js';
 import { FLOAT16_MAX } from '../onnx/float-bits.js';
-import { encodeValues, makeTensor, readFloatValues } from '../onnx/tensor-data.js';
+import { makeTensor, readFloatValues } from '../onnx/tensor-data.js';
 import { DataType, type NodeProto, type TensorProto } from '../onnx/types.js';
+import { toHalfBits } from './half-arrays.js';
 
 /** Values of one tensor that FP16 cannot hold. */
 export interface OutOfRangeValues {
@@ -36,7 +37,7 @@ export function tensorToFloat16(
   const converted: TensorProto = {
     ...tensor,
     dataType: DataType.FLOAT16,
-    rawData: encodeValues(DataType.FLOAT16, values),
+    rawData: new Uint8Array(toHalfBits(values).buffer),
     floatData: [],
     int32Data: [],
     doubleData: [],

@@ -40,6 +40,8 @@ export interface Float16Report {
   /** Stored tensors with values outside the FP16 range (clamped only when `clampInitializers`). */
   outOfRange: OutOfRangeValues[];
   clamped: boolean;
+  /** Nodes kept FLOAT because their op has no FLOAT16 form (Range, IsInf, NonMaxSuppression). */
+  floatOnlyNodes: string[];
   /** Graph inputs and outputs whose type became FLOAT16 (or got boundary Casts with `keepIoTypes`). */
   ioConverted: string[];
   blockedNodes: number;
@@ -47,9 +49,15 @@ export interface Float16Report {
   castsRemoved: number;
 }
 
+/**
+ * Ops with no FLOAT16 form in the ONNX spec (Range's T is float/double/int; IsInf before opset 20;
+ * NonMaxSuppression's boxes): they stay FLOAT with Casts around them, as blocked nodes do.
+ */
+const FLOAT_ONLY_OPS: ReadonlySet<string> = new Set(['Range', 'IsInf', 'NonMaxSuppression']);
+
 /** Inputs that the ONNX spec requires to be FLOAT whatever the data type (Resize/Upsample scales). */
 const FLOAT_ONLY_INPUTS: Record<string, number> = { Resize: 2, Upsample: 1 };
-const isFloatOnlyInput = (node: NodeProto, i: number) => FLOAT_ONLY_INPUTS[node.opType ?? ''] === i;
+export const isFloatOnlyInput = (node: NodeProto, i: number) => FLOAT_ONLY_INPUTS[node.opType ?? ''] === i;
 
 function countFloatStorage(model: ModelProto): { float: number; half: number } {
   const g = model.graph!;
@@ -87,6 +95,10 @@ export function convertToFloat16(
   const blocked = new Set<NodeProto>(resolveNodeNames(graph, options.blockNodes ?? [], 'fp16 --block-nodes'));
   const blockOps = new Set(options.blockOps ?? []);
   for (const n of proto.node) if (blockOps.has(n.opType ?? '')) blocked.add(n);
+  const floatOnly = proto.node.filter(
+    (n) => (n.domain ?? '') === '' && FLOAT_ONLY_OPS.has(n.opType ?? '') && !blocked.has(n),
+  );
+  for (const n of floatOnly) blocked.add(n);
   const clamp = options.clampInitializers ?? false;
   const report: Float16Report = {
     initializersConverted: 0,
@@ -95,8 +107,9 @@ export function convertToFloat16(
     dtypeFixes: [],
     outOfRange: [],
     clamped: clamp,
+    floatOnlyNodes: floatOnly.map((n) => n.name ?? n.opType ?? ''),
     ioConverted: [],
-    blockedNodes: blocked.size,
+    blockedNodes: blocked.size - floatOnly.length,
     castsInserted: 0,
     castsRemoved: 0,
   };

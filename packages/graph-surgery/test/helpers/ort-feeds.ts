@@ -58,7 +58,7 @@ function fromTensor(t: ort.Tensor): Output {
 export async function runModel(
   model: ModelProto,
   feeds: Record<string, Feed>,
-  options: { outputs?: string[]; optimization?: 'disabled' | 'basic' | 'all' } = {},
+  options: { outputs?: string[]; optimization?: 'disabled' | 'basic' | 'extended' | 'all' } = {},
 ): Promise<Record<string, Output>> {
   const session = await ort.InferenceSession.create(encodeModel(model), {
     executionProviders: ['cpu'],

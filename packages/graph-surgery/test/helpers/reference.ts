@@ -1,12 +1,16 @@
 /** The bakes' operations computed in TypeScript, to check the baked graphs against. */
 
-/** Bilinear resize of NCHW data with half-pixel centres and edge clamping (F.interpolate, align_corners=False). */
+/**
+ * Bilinear resize of NCHW data with half-pixel centres and edge clamping (F.interpolate, align_corners=False).
+ * The scale is a float32 (out/in) and source coordinates are float32, as ONNX Resize defines them.
+ */
 export function resizeBilinear(data: ArrayLike<number>, dims: number[], size: [number, number]): Float32Array {
   const [n, c, h, w] = dims as [number, number, number, number];
   const [oh, ow] = size;
   const out = new Float32Array(n * c * oh * ow);
   const axis = (o: number, inSize: number, outSize: number) => {
-    const x = Math.min(Math.max(((o + 0.5) * inSize) / outSize - 0.5, 0), inSize - 1);
+    const f = Math.fround;
+    const x = Math.min(Math.max(f(f((o + 0.5) / f(outSize / inSize)) - 0.5), 0), inSize - 1);
     const lo = Math.floor(x);
     return { lo, hi: Math.min(lo + 1, inSize - 1), t: x - lo };
   };
