@@ -2,8 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRunner, type Feeds, type Runner } from '@tamkit/bench';
-import { encodeModel, type ModelProto } from '@tamkit/graph-surgery';
+import { createRunner, type Feeds, loadOrt, type Runner, type TensorInfo } from '@tamkit/bench';
+import { encodeModel, float16BitsToFloat32, float32ToFloat16Bits, type ModelProto } from '@tamkit/graph-surgery';
 import type { HostTensor } from './compare-outputs.js';
 import { hostOutputs } from './host-tensors.js';
 
@@ -28,6 +28,25 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/**
+ * Feeds converted to the float type each input declares (FP32 feeds for an FP16-I/O model and back), so one set
+ * of inputs serves the FP32 and the FP16 files.
+ */
+export async function adaptFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): Promise<Feeds> {
+  const ort = await loadOrt();
+  const adapted: Feeds = { ...feeds };
+  for (const info of inputs) {
+    const feed = feeds[info.name];
+    if (!feed || feed.type === info.type) continue;
+    if (feed.type === 'float32' && info.type === 'float16') {
+      adapted[info.name] = new ort.Tensor('float16', Uint16Array.from(feed.data as Float32Array, float32ToFloat16Bits), feed.dims);
+    } else if (feed.type === 'float16' && info.type === 'float32') {
+      adapted[info.name] = new ort.Tensor('float32', Float32Array.from(feed.data as Uint16Array, float16BitsToFloat32), feed.dims);
+    }
+  }
+  return adapted;
+}
+
 /** Activates a runner of `stack` on a model path or proto (written to a temporary file), runs, releases. */
 export async function runModuleOnStack(
   stack: string,
@@ -44,6 +63,7 @@ export async function runModuleOnStack(
       await writeFile(path, encodeModel(model as ModelProto));
     }
     await runner.activate(path);
+    feeds = await adaptFeeds(feeds, runner.inputs);
     const raw = await runner.infer(feeds);
     const times = [runner.lastInferenceMs ?? Number.NaN];
     const outputs = await hostOutputs(runner, raw);

@@ -16,7 +16,7 @@ import {
   IMAGENET_STD,
   type ModelProto,
 } from '../../src/index.js';
-import { type Feed, graphOf, maxScaledDiff, runModel, seededValues } from './ort.js';
+import { type Feed, graphOf, maxScaledDiff, runModel, seededValues } from './ort-feeds.js';
 import {
   batchFirstToSequenceFirst,
   boxesFromLogits,
