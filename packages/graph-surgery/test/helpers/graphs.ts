@@ -13,7 +13,7 @@ import {
   makeValueInfo,
   type NodeSpec,
 } from '../../src/index.js';
-import { seededValues } from './ort.js';
+import { seededValues } from './ort-feeds.js';
 
 /** A small graph under construction: nodes get names `/block/<Op>_<n>` like an exporter's. */
 export class GraphSketch {

@@ -5,7 +5,7 @@
 
 import { DataType, type ModelProto } from '../../src/index.js';
 import { GraphSketch } from './graphs.js';
-import { graphOf } from './ort.js';
+import { graphOf } from './ort-feeds.js';
 
 /** image_embed [1,8,4,4], point_coords [1,P,2], point_labels int32 [1,P] -> low_res_masks [1,3,16,16], iou [1,3]. */
 export function miniMaskDecoder(): ModelProto {

@@ -1,6 +1,6 @@
 /** Zoo models and inputs for the acceptance tests, built once per test file. */
 import { buildZoo, type EfficientTamModule, type ModelProto, type ZooSize } from '../../src/index.js';
-import type { Feed } from './ort.js';
+import type { Feed } from './ort-feeds.js';
 
 /** Symbolic dims at test time: one spatial memory frame plus one object pointer (4 tokens). */
 export const ZOO_DIMS = { num_points: 2, num_mem_tokens: 1028, num_obj_ptr_tokens: 4 };
