@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadPlan } from '@tamkit/engine-builder';
 import { emulateFloat16, readModel, writeZoo, type ZooManifest } from '@tamkit/graph-surgery';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bisectModels, type BisectReport } from '../src/bisect/run-bisect.js';
+import { type BisectReport, bisectModels } from '../src/bisect/run-bisect.js';
 import { evaluationBudget } from '../src/bisect/search.js';
 import { main } from '../src/cli/index.js';
 import { compareOutputs, meetsTolerance } from '../src/fidelity/compare-outputs.js';
@@ -43,7 +43,8 @@ describe('bisect on the tiny zoo with --outliers (ort-cpu, FP16 emulation)', () 
 
   it('pins the planted attention-logit and sum-of-squares nodes, and nothing without a planted culprit', () => {
     const layers = report.modules[0]!.layers!;
-    for (const p of [...planted('attention-logits'), ...planted('sum-of-squares')]) expect(layers.fp32Nodes).toContain(p.node);
+    for (const p of [...planted('attention-logits'), ...planted('sum-of-squares')])
+      expect(layers.fp32Nodes).toContain(p.node);
     const plantedNodes = manifest.modules[0]!.plantedOutliers.map((p) => p.node);
     for (const c of layers.fp32) expect(c.nodes.some((n) => plantedNodes.includes(n))).toBe(true);
   });
@@ -85,7 +86,20 @@ describe('track-eval bisect', () => {
     const io = captureIo();
     const planDir = join(zoo, '..', 'plans');
     const code = await main(
-      ['bisect', '--models', zoo, '--stack', 'ort-cpu', '--module', 'memory_encoder', '--plan-dir', planDir, '--runs', '1', '--json'],
+      [
+        'bisect',
+        '--models',
+        zoo,
+        '--stack',
+        'ort-cpu',
+        '--module',
+        'memory_encoder',
+        '--plan-dir',
+        planDir,
+        '--runs',
+        '1',
+        '--json',
+      ],
       io,
     );
     expect(code).toBe(0);
@@ -110,5 +124,27 @@ describe('track-eval bisect', () => {
     const code = await main(['bisect', '--models', zoo, '--stack', 'ort-cpu', '--module', 'decoder'], io);
     expect(code).toBe(1);
     expect(io.stderr.join('\n')).toMatch(/image_encoder/);
+  });
+
+  it('BAD CALL - engine mode without trtexec stops with exit code 4 (unavailable) and a remedy', async () => {
+    const io = captureIo();
+    const code = await main(
+      [
+        'bisect',
+        '--models',
+        zoo,
+        '--stack',
+        'trt-fp16',
+        '--module',
+        'image_encoder',
+        '--trtexec',
+        join(zoo, 'no-trtexec'),
+        '--runs',
+        '1',
+      ],
+      io,
+    );
+    expect(code).toBe(4);
+    expect(io.stderr.join('\n')).toMatch(/trtexec/);
   });
 });

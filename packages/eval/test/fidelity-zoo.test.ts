@@ -1,10 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { emulateFloat16, encodeModel, writeZoo } from '@tamkit/graph-surgery';
+import { buildZoo, emulateFloat16, encodeModel, writeZoo } from '@tamkit/graph-surgery';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { compareStacks, type FidelityReport } from '../src/fidelity/compare-stacks.js';
-import { buildZoo } from '@tamkit/graph-surgery';
 import { generateSyntheticDataset } from '../src/synth/generate.js';
 import { captureIo, tempDir } from './helpers.js';
 
@@ -33,7 +32,12 @@ describe('compareStacks on the tiny zoo (ort-cpu)', () => {
       sequence: { frames: 3 },
       timedRuns: 0,
     });
-    expect(report.modules.map((m) => m.module)).toEqual(['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder']);
+    expect(report.modules.map((m) => m.module)).toEqual([
+      'image_encoder',
+      'memory_attention',
+      'mask_decoder',
+      'memory_encoder',
+    ]);
     for (const m of report.modules) {
       for (const o of m.outputs) {
         expect(o).toMatchObject({ maxAbsError: 0, relativeL2Error: 0, nonFiniteShare: 0 });
@@ -55,7 +59,11 @@ describe('compareStacks on the tiny zoo (ort-cpu)', () => {
       timedRuns: 0,
     });
     const worst = (module: string) =>
-      Math.max(...report.modules.find((m) => m.module === module)!.outputs.map((o) => (o.nonFiniteShare > 0 ? Infinity : o.relativeL2Error)));
+      Math.max(
+        ...report.modules
+          .find((m) => m.module === module)!
+          .outputs.map((o) => (o.nonFiniteShare > 0 ? Infinity : o.relativeL2Error)),
+      );
     expect(worst('image_encoder')).toBeGreaterThan(0.01);
     for (const m of ['memory_attention', 'mask_decoder', 'memory_encoder']) expect(worst(m)).toBeLessThan(0.01);
   });
@@ -69,8 +77,26 @@ describe('track-eval fidelity', () => {
     const io = captureIo();
     const out = join(root, 'fidelity.json');
     const code = await main(
-      ['fidelity', '--models', join(root, 'zoo'), '--stack', 'ort-cpu', '--reference', 'ort-cpu', '--module', 'mask_decoder',
-        '--sequence', join(root, 'synth', 'cup', 'cup-1'), '--frames', '3', '--runs', '0', '--json', '--out', out],
+      [
+        'fidelity',
+        '--models',
+        join(root, 'zoo'),
+        '--stack',
+        'ort-cpu',
+        '--reference',
+        'ort-cpu',
+        '--module',
+        'mask_decoder',
+        '--sequence',
+        join(root, 'synth', 'cup', 'cup-1'),
+        '--frames',
+        '3',
+        '--runs',
+        '0',
+        '--json',
+        '--out',
+        out,
+      ],
       io,
     );
     expect(code).toBe(0);

@@ -64,7 +64,8 @@ export interface FindCandidatesOptions {
  */
 export function findCandidates(model: ModelProto, options: FindCandidatesOptions = {}): Candidate[] {
   const proto = model.graph;
-  if (!proto) throw new ToolkitError('BISECT_NO_GRAPH', 'bisect: the model has no graph', { remedy: 'Pass an ONNX model file.' });
+  if (!proto)
+    throw new ToolkitError('BISECT_NO_GRAPH', 'bisect: the model has no graph', { remedy: 'Pass an ONNX model file.' });
   const graph = new Graph(proto);
   const order = graph.topologicalOrder();
   const position = new Map(order.map((n, i) => [n.name ?? '', i]));

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Feeds } from '@tamkit/bench';
 import { buildEngine, type PrecisionPlan, timeEngine } from '@tamkit/engine-builder';
-import { toHostTensor } from '../fidelity/host-tensors.js';
 import type { HostTensor } from '../fidelity/compare-outputs.js';
+import { toHostTensor } from '../fidelity/host-tensors.js';
 import type { CandidateEvaluator } from './layer-bisect.js';
 
 /** Options of `createEngineEvaluator`. */

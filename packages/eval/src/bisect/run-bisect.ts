@@ -19,7 +19,12 @@ import { buildModuleInputs } from '../fidelity/module-inputs.js';
 import { runModuleOnStack } from '../fidelity/run-module.js';
 import type { FindCandidatesOptions } from './candidates.js';
 import { createEngineEvaluator } from './engine-evaluator.js';
-import { type BisectEvaluation, bisectLayers, type CandidateEvaluator, type LayerBisectResult } from './layer-bisect.js';
+import {
+  type BisectEvaluation,
+  bisectLayers,
+  type CandidateEvaluator,
+  type LayerBisectResult,
+} from './layer-bisect.js';
 import { planFromBisection, writePlanFile } from './plan.js';
 import { createVariantBuilder, type Fp16Mode } from './variants.js';
 
@@ -113,14 +118,20 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
   const timedRuns = options.timedRuns ?? 10;
   const isTrt = getStack(options.stack).family === 'tensorrt';
   if (isTrt && mode !== 'engine') {
-    throw new UsageError(`--mode ${mode} needs an in-process stack; ${options.stack} runs engines through trtexec.`, 'Use --mode engine.');
+    throw new UsageError(
+      `--mode ${mode} needs an in-process stack; ${options.stack} runs engines through trtexec.`,
+      'Use --mode engine.',
+    );
   }
   const referenceStack = options.referenceStack ?? (isTrt ? 'ort-cpu' : options.stack);
   const all = await findModuleFiles(options.models);
   const selected = selectModules(all, options.modules, options.models);
   const count = Object.keys(selected).length;
   if (options.planOut && count !== 1) {
-    throw new UsageError(`--plan-out names one file but ${count} modules are bisected.`, 'Add --module NAME, or use --plan-dir DIR.');
+    throw new UsageError(
+      `--plan-out names one file but ${count} modules are bisected.`,
+      'Add --module NAME, or use --plan-dir DIR.',
+    );
   }
   options.onProgress?.({ phase: 'inputs' });
   // memory_attention's bank needs every module; the others only their predecessors' outputs.
@@ -138,7 +149,9 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
     const file = selected[kind];
     if (!file) continue;
     options.onProgress?.({ phase: 'module', module: kind });
-    modules.push(await bisectModule(kind, file, inputs.feeds[kind]!, { ...options, mode, tolerance, referenceStack, timedRuns }));
+    modules.push(
+      await bisectModule(kind, file, inputs.feeds[kind]!, { ...options, mode, tolerance, referenceStack, timedRuns }),
+    );
   }
   for (const m of modules) {
     const path = options.planOut ?? (options.planDir ? join(options.planDir, `${m.module}.plan.json`) : undefined);
@@ -160,7 +173,12 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
   };
 }
 
-type ResolvedOptions = BisectModelsOptions & { mode: BisectMode; tolerance: Tolerance; referenceStack: string; timedRuns: number };
+type ResolvedOptions = BisectModelsOptions & {
+  mode: BisectMode;
+  tolerance: Tolerance;
+  referenceStack: string;
+  timedRuns: number;
+};
 
 async function bisectModule(
   kind: ModuleKind,
@@ -188,7 +206,12 @@ async function bisectModule(
   const result: Omit<ModuleBisect, 'plan'> = {
     module: kind,
     file: basename(file),
-    fp16: { meetsTolerance: verdict.ok, worstRelativeL2: verdict.worstRelativeL2, fidelity, latencyMs: fp16Run.latencyMs },
+    fp16: {
+      meetsTolerance: verdict.ok,
+      worstRelativeL2: verdict.worstRelativeL2,
+      fidelity,
+      latencyMs: fp16Run.latencyMs,
+    },
     fp32LatencyMs: reference.latencyMs,
   };
   const tol = `relative L2 <= ${options.tolerance.relativeL2}`;
@@ -209,6 +232,11 @@ async function bisectModule(
   const detail = found
     ? `${layers.fp32.length} of ${layers.candidates} candidates kept FP32 to meet ${tol} on ${options.stack} (${options.mode}); worst ${layers.worstRelativeL2.toExponential(2)}; ${layers.evaluations} evaluations (budget ${layers.budget})`
     : `cannot meet ${tol} in FP16 on ${options.stack} (${options.mode}) even with every candidate in FP32: keep the module FP32`;
-  const plan = planFromBisection({ module: kind, outcome: found ? 'fp16' : 'fp32', fp32Nodes: layers.fp32Nodes, detail });
+  const plan = planFromBisection({
+    module: kind,
+    outcome: found ? 'fp16' : 'fp32',
+    fp32Nodes: layers.fp32Nodes,
+    detail,
+  });
   return { ...result, layers, plan };
 }

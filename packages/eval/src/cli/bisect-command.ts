@@ -25,7 +25,9 @@ export function formatBisectText(report: BisectReport): string {
       for (const c of l.fp32) lines.push(`      ${c.kind.padEnd(13)} ${c.label}`);
       lines.push(`    result: worst rel L2 ${fmt(l.worstRelativeL2)}, ${l.latencyMs.toFixed(2)} ms`);
     } else if (l) {
-      lines.push(`    even every candidate in FP32 misses the tolerance (${l.evaluations} evaluations): keep the module FP32`);
+      lines.push(
+        `    even every candidate in FP32 misses the tolerance (${l.evaluations} evaluations): keep the module FP32`,
+      );
     }
     if (m.planFile) lines.push(`    plan: ${m.planFile}`);
   }
@@ -41,7 +43,11 @@ export function registerBisectCommand(cli: Argv, io: CliIo): Argv {
     (y) =>
       y
         .option('models', { type: 'string', demandOption: true, describe: 'Folder of the FP32 ONNX modules' })
-        .option('stack', { type: 'string', demandOption: true, describe: 'bench stack to bisect on (e.g. ort-cpu, ort-webgpu)' })
+        .option('stack', {
+          type: 'string',
+          demandOption: true,
+          describe: 'bench stack to bisect on (e.g. ort-cpu, ort-webgpu)',
+        })
         .option('module', { type: 'string', array: true, describe: 'Only these modules (default: all found)' })
         .option('tolerance', {
           type: 'number',
@@ -57,9 +63,13 @@ export function registerBisectCommand(cli: Argv, io: CliIo): Argv {
         .option('fused-attention', {
           type: 'boolean',
           default: true,
-          describe: 'emulate: model fused attention kernels (softmax without max subtraction); --no-fused-attention for stable softmax',
+          describe:
+            'emulate: model fused attention kernels (softmax without max subtraction); --no-fused-attention for stable softmax',
         })
-        .option('reference-stack', { type: 'string', describe: 'Stack of the FP32 reference (default: --stack; ort-cpu for TensorRT)' })
+        .option('reference-stack', {
+          type: 'string',
+          describe: 'Stack of the FP32 reference (default: --stack; ort-cpu for TensorRT)',
+        })
         .option('seed', { type: 'number', default: 0, describe: 'Seed of the synthetic frames and inputs' })
         .option('runs', { type: 'number', default: 10, describe: 'Timed runs for each reported latency' })
         .option('plan-out', { type: 'string', describe: 'Write the precision plan here (one module)' })
@@ -68,12 +78,18 @@ export function registerBisectCommand(cli: Argv, io: CliIo): Argv {
         .option('trtexec', { type: 'string', describe: 'engine mode: path of trtexec' })
         .option('out', { type: 'string', describe: 'Also write the JSON report to this file' })
         .option('json', jsonOption)
-        .example('$0 bisect --models zoo/ --stack ort-cpu --plan-dir plans/', 'Every module, emulated FP16, plans per module')
+        .example(
+          '$0 bisect --models zoo/ --stack ort-cpu --plan-dir plans/',
+          'Every module, emulated FP16, plans per module',
+        )
         .example(
           '$0 bisect --models zoo/ --stack ort-webgpu --module image_encoder --plan-out ie.plan.json --json',
           'Native FP16 on WebGPU, one module',
         )
-        .example('engine-builder build zoo/image_encoder.onnx --plan ie.plan.json', 'Then build the engine from the plan'),
+        .example(
+          'engine-builder build zoo/image_encoder.onnx --plan ie.plan.json',
+          'Then build the engine from the plan',
+        ),
     async (args) => {
       const report = await bisectModels({
         models: args.models,

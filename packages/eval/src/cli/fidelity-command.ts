@@ -21,7 +21,9 @@ export function formatFidelityText(report: FidelityReport): string {
   }
   const s = report.sequence;
   if (s) {
-    lines.push(`  sequence ${s.source}: ${s.frames} frames, mean mask IoU ${s.meanMaskIou.toFixed(4)}, mean box IoU ${s.meanBoxIou.toFixed(4)}`);
+    lines.push(
+      `  sequence ${s.source}: ${s.frames} frames, mean mask IoU ${s.meanMaskIou.toFixed(4)}, mean box IoU ${s.meanBoxIou.toFixed(4)}`,
+    );
   }
   for (const n of report.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
@@ -35,12 +37,23 @@ export function registerFidelityCommand(cli: Argv, io: CliIo): Argv {
     (y) =>
       y
         .option('models', { type: 'string', demandOption: true, describe: 'Folder of the modules stack A runs' })
-        .option('stack', { type: 'string', demandOption: true, describe: 'Stack A (bench name, or module=stack,... spec)' })
+        .option('stack', {
+          type: 'string',
+          demandOption: true,
+          describe: 'Stack A (bench name, or module=stack,... spec)',
+        })
         .option('reference', { type: 'string', demandOption: true, describe: 'Reference stack B' })
         .option('reference-models', { type: 'string', describe: 'Folder of the modules B runs (default --models)' })
         .option('module', { type: 'string', array: true, describe: 'Only these modules in the per-module part' })
-        .option('sequence', { type: 'string', describe: 'LaSOT sequence folder to track (default: a synthetic sequence)' })
-        .option('frames', { type: 'number', default: 16, describe: 'Frames of the sequence to track (0: skip the sequence part)' })
+        .option('sequence', {
+          type: 'string',
+          describe: 'LaSOT sequence folder to track (default: a synthetic sequence)',
+        })
+        .option('frames', {
+          type: 'number',
+          default: 16,
+          describe: 'Frames of the sequence to track (0: skip the sequence part)',
+        })
         .option('seed', { type: 'number', default: 0, describe: 'Seed of the synthetic frames and inputs' })
         .option('runs', { type: 'number', default: 5, describe: 'Timed runs per module for latencies' })
         .option('out', { type: 'string', describe: 'Also write the JSON report to this file' })
@@ -50,11 +63,18 @@ export function registerFidelityCommand(cli: Argv, io: CliIo): Argv {
           '$0 fidelity --models zoo-fp16/ --reference-models zoo/ --stack ort-webgpu --reference ort-cpu --json',
           'FP16 files on WebGPU against the FP32 files on CPU',
         )
-        .example('$0 fidelity --models zoo/ --stack ort-cpu --reference ort-cpu --sequence synth/cup/cup-1 --frames 50', 'A LaSOT sequence'),
+        .example(
+          '$0 fidelity --models zoo/ --stack ort-cpu --reference ort-cpu --sequence synth/cup/cup-1 --frames 50',
+          'A LaSOT sequence',
+        ),
     async (args) => {
       const bar = args.json ? undefined : createProgressBar(io, 'sequence');
       const sequence =
-        args.frames <= 0 ? false : args.sequence ? { dir: args.sequence, frames: args.frames } : { frames: args.frames };
+        args.frames <= 0
+          ? false
+          : args.sequence
+            ? { dir: args.sequence, frames: args.frames }
+            : { frames: args.frames };
       const report = await compareStacks({
         models: args.models,
         stack: args.stack,

@@ -61,7 +61,10 @@ export function compareOutputs(
       );
     }
     const record: OutputFidelity = { output: name, dims: [...ref.dims] } as OutputFidelity;
-    for (const [metric, fn] of Object.entries(TENSOR_METRICS) as [TensorMetricName, (a: Float32Array, b: Float32Array) => number][]) {
+    for (const [metric, fn] of Object.entries(TENSOR_METRICS) as [
+      TensorMetricName,
+      (a: Float32Array, b: Float32Array) => number,
+    ][]) {
       record[metric] = fn(got.data, ref.data);
     }
     const isMask = options.maskOutputs ? options.maskOutputs.includes(name) : looksLikeMaskLogits(name, ref.dims);

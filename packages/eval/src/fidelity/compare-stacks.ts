@@ -34,7 +34,9 @@ export interface CompareStacksOptions {
   sequence?: { dir: string; frames?: number } | { frames: number } | false;
   /** Timed runs per module for latencies (default 5). */
   timedRuns?: number;
-  onProgress?: (event: { phase: 'inputs' } | { phase: 'module'; module: string } | { phase: 'sequence'; frame: number }) => void;
+  onProgress?: (
+    event: { phase: 'inputs' } | { phase: 'module'; module: string } | { phase: 'sequence'; frame: number },
+  ) => void;
 }
 
 /** One module's agreement. */
@@ -133,7 +135,8 @@ async function trackBoth(
   try {
     const b = await openTracker({ models: referenceModels, stacks: parseStackSpec(options.reference) });
     try {
-      const frames = 'dir' in sequence ? lasotFrames(sequence.dir, sequence.frames) : syntheticFrames(sequence.frames, seed);
+      const frames =
+        'dir' in sequence ? lasotFrames(sequence.dir, sequence.frames) : syntheticFrames(sequence.frames, seed);
       const source = 'dir' in sequence ? sequence.dir : `synthetic (${sequence.frames} frames, seed ${seed})`;
       const result = await compareTracking(a.tracker, b.tracker, frames, (frame) =>
         options.onProgress?.({ phase: 'sequence', frame }),

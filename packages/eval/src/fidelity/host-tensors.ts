@@ -18,7 +18,10 @@ export function toHostTensor(tensor: { type: string; dims: readonly number[]; da
 }
 
 /** Downloads a runner's outputs and widens them all to host float tensors. */
-export async function hostOutputs(runner: Pick<Runner, 'toHost'>, outputs: Outputs): Promise<Record<string, HostTensor>> {
+export async function hostOutputs(
+  runner: Pick<Runner, 'toHost'>,
+  outputs: Outputs,
+): Promise<Record<string, HostTensor>> {
   const host = await runner.toHost(outputs);
   const result: Record<string, HostTensor> = {};
   for (const [name, tensor] of Object.entries(host)) result[name] = toHostTensor(tensor);

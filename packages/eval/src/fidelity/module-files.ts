@@ -4,7 +4,12 @@ import { ToolkitError } from '@tamkit/graph-surgery';
 import type { ModuleFiles } from './module-inputs.js';
 
 /** The tracker's modules in pipeline order. */
-export const MODULE_KINDS: readonly ModuleKind[] = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'];
+export const MODULE_KINDS: readonly ModuleKind[] = [
+  'image_encoder',
+  'memory_attention',
+  'mask_decoder',
+  'memory_encoder',
+];
 
 /**
  * The module files of a folder: a file named after a module (`image_encoder.onnx`) is that module; any other
@@ -21,7 +26,8 @@ export async function findModuleFiles(dir: string): Promise<ModuleFiles> {
   }
   if (Object.keys(files).length === 0) {
     throw new ToolkitError('EVAL_NO_MODULES', `${dir} holds no tracker module (.onnx)`, {
-      remedy: 'Point --models at the folder of image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx.',
+      remedy:
+        'Point --models at the folder of image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx.',
     });
   }
   return files;

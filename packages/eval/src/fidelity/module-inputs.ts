@@ -17,8 +17,8 @@ import {
   resolveInputShapes,
   type TensorInfo,
 } from '@tamkit/bench';
-import { drawScene, frameTruth } from '../synth/scene.js';
 import { renderBackground, renderFrame } from '../synth/render.js';
+import { drawScene, frameTruth } from '../synth/scene.js';
 import type { HostTensor } from './compare-outputs.js';
 import { runModuleOnStack } from './run-module.js';
 
@@ -84,7 +84,8 @@ function imageTensor(rgb: Uint8Array, side: number): Float32Array {
     const sy = Math.min(511, Math.floor((y * 512) / side));
     for (let x = 0; x < side; x++) {
       const sx = Math.min(511, Math.floor((x * 512) / side));
-      for (let c = 0; c < 3; c++) out[c * side * side + y * side + x] = (rgb[(sy * 512 + sx) * 3 + c]! / 255 - mean[c]!) / std[c]!;
+      for (let c = 0; c < 3; c++)
+        out[c * side * side + y * side + x] = (rgb[(sy * 512 + sx) * 3 + c]! / 255 - mean[c]!) / std[c]!;
     }
   }
   return out;
@@ -113,7 +114,8 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
     feeds[kind] = await generateFeeds(signature.inputs, resolveInputShapes(signature.inputs), seed);
   }
   const run = (kind: ModuleKind, f: Feeds) => runModuleOnStack(options.stack, files[kind]!, f, options);
-  const tensor = (info: TensorInfo, data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
+  // FP32 feeds; runModuleOnStack converts them where a model declares FP16 inputs.
+  const floats = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
   const frames = renderFrames(MEMORY_FRAMES + 1, seed);
   const current = frames.at(-1)!;
 
@@ -124,9 +126,13 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
   const features: { feat: HostTensor; pos: HostTensor | undefined }[] = [];
   if (enc && image && image.type === 'float32') {
     // Later modules need every frame's features; the encoder alone needs only the current frame.
-    const needed = signatures.mask_decoder || signatures.memory_encoder || signatures.memory_attention ? frames : [current];
+    const needed =
+      signatures.mask_decoder || signatures.memory_encoder || signatures.memory_attention ? frames : [current];
     for (const frame of needed) {
-      const f = { ...feeds.image_encoder, [image.name]: tensor(image, imageTensor(frame.rgb, side), [1, 3, side, side]) };
+      const f = {
+        ...feeds.image_encoder,
+        [image.name]: floats(imageTensor(frame.rgb, side), [1, 3, side, side]),
+      };
       const outs = Object.values((await run('image_encoder', f)).outputs);
       features.push({ feat: outs[0]!, pos: outs[1] });
       if (frame === current) feeds.image_encoder = f;
@@ -137,7 +143,10 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
     notes.push('no image_encoder: features for the other modules are generated values');
   }
   const sameDims = (info: TensorInfo | undefined, t: HostTensor | undefined) =>
-    info !== undefined && t !== undefined && info.shape.length === t.dims.length && info.shape.every((d, i) => d === t.dims[i]);
+    info !== undefined &&
+    t !== undefined &&
+    info.shape.length === t.dims.length &&
+    info.shape.every((d, i) => d === t.dims[i]);
   const last = features.at(-1);
 
   // mask_decoder: the current frame's features, prompted with the object's box.
@@ -150,14 +159,22 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
     const ptrOut = dec.outputs.find((t) => t.shape.length === 2 && /ptr/i.test(t.name));
     const decoderFeeds = (i: number): Feeds => {
       const f: Feeds = { ...feeds.mask_decoder };
-      if (sameDims(embed, features[i]!.feat)) f[embed!.name] = tensor(embed!, features[i]!.feat.data, [...features[i]!.feat.dims]);
+      if (sameDims(embed, features[i]!.feat))
+        f[embed!.name] = floats(features[i]!.feat.data, [...features[i]!.feat.dims]);
       const b = frames[i]!.box;
-      if (coords) f[coords.name] = tensor(coords, Float32Array.from([b.x, b.y, b.x + b.w, b.y + b.h]), [1, 2, 2]);
-      if (labels) f[labels.name] = new ort.Tensor(labels.type, labels.type === 'int64' ? BigInt64Array.from([2n, 3n]) : Int32Array.from([2, 3]), [1, 2]);
+      if (coords) f[coords.name] = floats(Float32Array.from([b.x, b.y, b.x + b.w, b.y + b.h]), [1, 2, 2]);
+      if (labels)
+        f[labels.name] = new ort.Tensor(
+          labels.type,
+          labels.type === 'int64' ? BigInt64Array.from([2n, 3n]) : Int32Array.from([2, 3]),
+          [1, 2],
+        );
       return f;
     };
     feeds.mask_decoder = decoderFeeds(features.length - 1);
-    if (ptrOut) for (let i = 0; i < MEMORY_FRAMES; i++) pointers.push((await run('mask_decoder', decoderFeeds(i))).outputs[ptrOut.name]!.data);
+    if (ptrOut)
+      for (let i = 0; i < MEMORY_FRAMES; i++)
+        pointers.push((await run('mask_decoder', decoderFeeds(i))).outputs[ptrOut.name]!.data);
   }
 
   // memory_encoder: the current frame's features and a confident mask of the object.
@@ -169,8 +186,8 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
     const maskSide = typeof mask?.shape[2] === 'number' ? mask.shape[2] : 512;
     const encoderFeeds = (i: number): Feeds => {
       const f: Feeds = { ...feeds.memory_encoder };
-      if (sameDims(pix, features[i]!.feat)) f[pix!.name] = tensor(pix!, features[i]!.feat.data, [...features[i]!.feat.dims]);
-      if (mask) f[mask.name] = tensor(mask, boxMask(frames[i]!.box, maskSide), [1, 1, maskSide, maskSide]);
+      if (sameDims(pix, features[i]!.feat)) f[pix!.name] = floats(features[i]!.feat.data, [...features[i]!.feat.dims]);
+      if (mask) f[mask.name] = floats(boxMask(frames[i]!.box, maskSide), [1, 1, maskSide, maskSide]);
       return f;
     };
     feeds.memory_encoder = encoderFeeds(features.length - 1);
@@ -191,20 +208,29 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
     const f: Feeds = { ...feeds.memory_attention };
     const channels = last.feat.dims[1]!;
     const hw = last.feat.dims[2]! * last.feat.dims[3]!;
-    if (curr) f[curr.name] = tensor(curr, toTokens(last.feat), [hw, 1, channels]);
-    if (currPos && last.pos) f[currPos.name] = tensor(currPos, toTokens(last.pos), [hw, 1, channels]);
+    if (curr) f[curr.name] = floats(toTokens(last.feat), [hw, 1, channels]);
+    if (currPos && last.pos) f[currPos.name] = floats(toTokens(last.pos), [hw, 1, channels]);
     const memDim = memories[0]!.feat.dims[1]!;
     const spatial = memories.map((m) => toTokens(m.feat));
     const spatialPos = memories.map((m) => (m.pos ? toTokens(m.pos) : new Float32Array(m.feat.data.length)));
     // Pointers from the decoder, cycled to 16 (SAM 2's cap); each [C] becomes C / memDim tokens.
     const ptrs = pointers.length ? Array.from({ length: POINTERS }, (_, i) => pointers[i % pointers.length]!) : [];
-    const ptrTokens = ptrs.length * (ptrs[0]?.length ?? 0) / memDim;
+    const ptrTokens = (ptrs.length * (ptrs[0]?.length ?? 0)) / memDim;
     const tokens = MEMORY_FRAMES * hw + ptrTokens;
-    if (memory) f[memory.name] = tensor(memory, concat([...spatial, ...ptrs]), [tokens, 1, memDim]);
-    if (memoryPos) f[memoryPos.name] = tensor(memoryPos, concat([...spatialPos, new Float32Array(ptrTokens * memDim)]), [tokens, 1, memDim]);
-    if (count) f[count.name] = new ort.Tensor(count.type, count.type === 'int64' ? BigInt64Array.from([BigInt(ptrTokens)]) : Int32Array.from([ptrTokens]), []);
-    if (!pointers.length) notes.push('memory_attention: no decoder object pointer output found; the bank holds spatial memories only');
-    notes.push('memory_attention: memory positional encodings lack the temporal table (tpos), which lives outside the modules');
+    if (memory) f[memory.name] = floats(concat([...spatial, ...ptrs]), [tokens, 1, memDim]);
+    if (memoryPos)
+      f[memoryPos.name] = floats(concat([...spatialPos, new Float32Array(ptrTokens * memDim)]), [tokens, 1, memDim]);
+    if (count)
+      f[count.name] = new ort.Tensor(
+        count.type,
+        count.type === 'int64' ? BigInt64Array.from([BigInt(ptrTokens)]) : Int32Array.from([ptrTokens]),
+        [],
+      );
+    if (!pointers.length)
+      notes.push('memory_attention: no decoder object pointer output found; the bank holds spatial memories only');
+    notes.push(
+      'memory_attention: memory positional encodings lack the temporal table (tpos), which lives outside the modules',
+    );
     feeds.memory_attention = f;
   }
   return { feeds, notes };

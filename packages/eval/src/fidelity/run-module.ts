@@ -39,9 +39,17 @@ export async function adaptFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): P
     const feed = feeds[info.name];
     if (!feed || feed.type === info.type) continue;
     if (feed.type === 'float32' && info.type === 'float16') {
-      adapted[info.name] = new ort.Tensor('float16', Uint16Array.from(feed.data as Float32Array, float32ToFloat16Bits), feed.dims);
+      adapted[info.name] = new ort.Tensor(
+        'float16',
+        Uint16Array.from(feed.data as Float32Array, float32ToFloat16Bits),
+        feed.dims,
+      );
     } else if (feed.type === 'float16' && info.type === 'float32') {
-      adapted[info.name] = new ort.Tensor('float32', Float32Array.from(feed.data as Uint16Array, float16BitsToFloat32), feed.dims);
+      adapted[info.name] = new ort.Tensor(
+        'float32',
+        Float32Array.from(feed.data as Uint16Array, float16BitsToFloat32),
+        feed.dims,
+      );
     }
   }
   return adapted;

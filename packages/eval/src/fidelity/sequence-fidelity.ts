@@ -2,9 +2,10 @@
  * Along-a-sequence fidelity: the same frames through the tracking loop on stack A and on reference stack B, each
  * with its own memory bank, and per frame the agreement of their masks (IoU at logits > 0) and boxes.
  */
+
+import { basename } from 'node:path';
 import type { RawImage, Tracker } from '@tamkit/bench';
 import sharp from 'sharp';
-import { basename } from 'node:path';
 import { classOfSequence, framePath, loadSequence } from '../lasot/dataset.js';
 import { renderBackground, renderFrame } from '../synth/render.js';
 import { drawScene, frameTruth } from '../synth/scene.js';
@@ -55,7 +56,13 @@ export async function compareTracking(
     const logitsA = Float32Array.from(ra.maskLogits);
     const boxA = [...ra.box] as unknown as PixelBox;
     const rb = first ? await b.init(frame.image, box) : await b.track(frame.image);
-    perFrame.push({ frame: index, maskIou: mask(logitsA, rb.maskLogits), boxIou: boxIou(boxA, rb.box), boxA, boxB: [...rb.box] });
+    perFrame.push({
+      frame: index,
+      maskIou: mask(logitsA, rb.maskLogits),
+      boxIou: boxIou(boxA, rb.box),
+      boxA,
+      boxB: [...rb.box],
+    });
     index++;
     onFrame?.(index);
   }
@@ -70,7 +77,10 @@ export function* syntheticFrames(count: number, seed: number, width = 640, heigh
   const background = renderBackground(scene);
   for (let i = 0; i < count; i++) {
     const { object } = frameTruth(scene, i);
-    yield { image: { data: renderFrame(scene, background, frameTruth(scene, i)), width, height, channels: 3 }, box: [object.x, object.y, object.w, object.h] };
+    yield {
+      image: { data: renderFrame(scene, background, frameTruth(scene, i)), width, height, channels: 3 },
+      box: [object.x, object.y, object.w, object.h],
+    };
   }
 }
 
@@ -81,10 +91,18 @@ export async function* lasotFrames(sequenceDir: string, limit?: number): AsyncGe
   const first = sequence.groundTruth.subarray(0, 4);
   const count = Math.min(sequence.frames, limit ?? Number.POSITIVE_INFINITY);
   for (let i = 0; i < count; i++) {
-    const { data, info } = await sharp(framePath(sequence, i)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(framePath(sequence, i))
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     // LaSOT boxes are 1-based; the tracking loop works in 0-based pixels.
     yield {
-      image: { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 3 },
+      image: {
+        data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        width: info.width,
+        height: info.height,
+        channels: 3,
+      },
       box: [first[0]! - 1, first[1]! - 1, first[2]!, first[3]!],
     };
   }
