@@ -86,7 +86,10 @@ export async function planBuild(modelPath: string, options: BuildSpecOptions, mu
   const version = await chooseVersion(options, mustRun);
   const plan = options.plan;
   const autoKinds = plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []);
-  const loaded = mustRun || needsGraph(plan) ? await loadModel(modelPath, autoKinds) : undefined;
+  const loaded =
+    mustRun || needsGraph(plan)
+      ? await loadModel(modelPath, { autoPinKinds: autoKinds, withData: version.path === 11 })
+      : undefined;
   const graph: GraphView = loaded?.graph ?? { nodes: [], inputs: [], outputs: [] };
   const resolvedPlan = resolvePlan(plan, graph, loaded?.autoPins);
   const graphEdits = version.path === 11 ? planGraphEdits(resolvedPlan) : [];
@@ -131,17 +134,13 @@ export interface BuildDescription {
 }
 
 /** Describes a build without running anything: the exact trtexec command line and the graph edits. */
-export async function describeBuild(
-  modelPath: string,
-  options: BuildSpecOptions & { cacheHint?: string },
-): Promise<BuildDescription> {
+export async function describeBuild(modelPath: string, options: BuildSpecOptions): Promise<BuildDescription> {
   const spec = await planBuild(modelPath, options, false);
   const typed = spec.graphEdits.length > 0;
   const args = spec.args({
     onnxPath: typed ? 'model.typed.onnx' : spec.modelPath,
     enginePath: 'engine.plan',
     layerInfoPath: 'layers.json',
-    ...(options.cacheHint ? { timingCachePath: options.cacheHint } : {}),
   });
   return {
     trtVersion: spec.trtVersion,

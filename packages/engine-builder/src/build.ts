@@ -5,12 +5,20 @@ import { type BuildSpecOptions, planBuild } from './build-plan.js';
 import { digestModel, hashFile } from './cache/hash.js';
 import { type CacheKeyMaterial, computeCacheKey, KEY_PLACEHOLDERS } from './cache/key.js';
 import type { LockOptions } from './cache/lock.js';
-import { ENGINE_FILE, type EngineManifest, LAYER_INFO_FILE, LOG_FILE, TIMING_CACHE_FILE, TYPED_MODEL_FILE } from './cache/manifest.js';
+import {
+  ENGINE_FILE,
+  type EngineManifest,
+  LAYER_INFO_FILE,
+  LOG_FILE,
+  TIMING_CACHE_FILE,
+  TYPED_MODEL_FILE,
+} from './cache/manifest.js';
 import { type CacheEntry, cachePaths, getOrBuildEntry, timingCachePath } from './cache/store.js';
 import { applyGraphEdits } from './graph-surgery-glue.js';
 import { parseLayerInfo } from './parsers/layer-info.js';
 import { type PrecisionReport, reportLayerPrecisions } from './parsers/precision-report.js';
 import { type GpuIdentity, queryGpu } from './trtexec/gpu.js';
+import { formatCommandLine } from './trtexec/spec.js';
 import { runTrtexec } from './trtexec/trtexec.js';
 
 /** Options of `buildEngine`. */
@@ -115,7 +123,7 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
           layerInfoPath: LAYER_INFO_FILE,
           timingCachePath: TIMING_CACHE_FILE,
         });
-        options.onEvent?.({ kind: 'building', key, command: [spec.trtexec, ...args].join(' ') });
+        options.onEvent?.({ kind: 'building', key, command: formatCommandLine(spec.trtexec, args) });
         const started = Date.now();
         await runTrtexec(args, {
           ...(options.trtexec ? { trtexec: options.trtexec } : {}),

@@ -10,10 +10,12 @@ import { dirname, resolve } from 'node:path';
 import * as graphSurgery from '@tamkit/graph-surgery';
 import {
   externalOrigin,
+  externalRef,
   type GraphProto,
   InternalError,
   type ModelProto,
   readModel,
+  resolveExternalPath,
   ToolkitError,
   visitModelTensors,
   writeModel,
@@ -21,6 +23,9 @@ import {
 import type { GraphView } from './plan/graph-view.js';
 import type { AutoPinKind } from './plan/plan.js';
 import type { AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
+
+/** TensorProto.DataLocation EXTERNAL (onnx.proto). */
+const EXTERNAL = 1;
 
 interface PatternMatch {
   nodes: string[];
@@ -52,7 +57,7 @@ function pass<K extends keyof GraphSurgeryPasses>(name: K): GraphSurgeryPasses[K
 
 /** A model loaded for planning: its graph view, external data files, and the auto-pin results. */
 export interface LoadedModel {
-  /** The decoded model (external data loaded), for the graph edits of the TensorRT 11 path. */
+  /** The decoded model with its external data, for the graph edits of the TensorRT 11 path (when loaded with data). */
   model?: ModelProto;
   graph: GraphView;
   /** Absolute paths of the external-data files the model references, sorted, without duplicates. */
@@ -77,25 +82,36 @@ export function graphViewOf(model: ModelProto): GraphView {
   };
 }
 
-/**
- * Reads an ONNX model (with its external data) and extracts what plans and cache keys need. The auto-pin finders
- * for `autoPinKinds` run here, once, so that plan resolution stays a pure function.
- */
-export async function loadModel(path: string, autoPinKinds: readonly AutoPinKind[] = []): Promise<LoadedModel> {
-  const model = await readModel(path);
+/** Options of `loadModel`. */
+export interface LoadModelOptions {
+  /** Pattern families whose finders to run (once, here, so that plan resolution stays pure). */
+  autoPinKinds?: readonly AutoPinKind[];
+  /** Read external tensor data into memory (needed only for graph edits). Default true. */
+  withData?: boolean;
+}
+
+/** Reads an ONNX model and extracts what plans and cache keys need. */
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const withData = options.withData ?? true;
+  const model = await readModel(path, { loadExternalData: withData });
   const external = new Set<string>();
   const modelDir = dirname(resolve(path));
   visitModelTensors(model, (tensor) => {
-    const location = externalOrigin(tensor);
-    if (location) external.add(resolve(modelDir, location));
+    // Loaded tensors remember their file; unloaded ones still carry their external_data entries.
+    const location = withData
+      ? externalOrigin(tensor)
+      : tensor.dataLocation === EXTERNAL
+        ? externalRef(tensor, path).location
+        : undefined;
+    if (location) external.add(resolveExternalPath(modelDir, location, path));
   });
   const found = new Map<AutoPinKind, string[]>();
-  for (const kind of new Set(autoPinKinds)) {
+  for (const kind of new Set(options.autoPinKinds ?? [])) {
     const finder = pass(kind === 'attention' ? 'findAttentionScores' : 'findNormalizations');
     found.set(kind, [...new Set(finder(model.graph!).flatMap((m) => m.nodes))]);
   }
   return {
-    model,
+    ...(withData ? { model } : {}),
     graph: graphViewOf(model),
     externalDataFiles: [...external].sort(),
     autoPins: (kind) => {

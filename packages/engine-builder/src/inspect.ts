@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ToolkitError } from '@tamkit/graph-surgery';
 import { type EngineManifest, MANIFEST_FILE } from './cache/manifest.js';
+import { loadModel } from './graph-surgery-glue.js';
 import { type EngineLayerInfo, parseLayerInfo } from './parsers/layer-info.js';
 import { type PrecisionReport, reportLayerPrecisions } from './parsers/precision-report.js';
 import { runTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';
@@ -11,7 +12,10 @@ import { runTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';
 export interface InspectOptions extends TrtexecLocation {
   /** Nodes the plan pinned to FP32. Default: the resolved plan in the cache entry's manifest, if there is one. */
   pinnedFp32?: string[];
-  /** Model node names in graph order (expands ForeignNode ranges that lack metadata). */
+  /**
+   * Model node names in graph order (expands ForeignNode ranges that lack metadata). Default: read from the model
+   * a cache entry's manifest names, when that file is still there.
+   */
   nodeOrder?: string[];
   timeoutMs?: number;
 }
@@ -42,6 +46,15 @@ async function startsLikeJson(path: string): Promise<boolean> {
 async function siblingManifest(path: string): Promise<EngineManifest | undefined> {
   try {
     return JSON.parse(await readFile(join(dirname(path), MANIFEST_FILE), 'utf8')) as EngineManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The node order of the model a cache entry was built from, if that file is still there and readable. */
+async function nodeOrderOf(modelPath: string): Promise<string[] | undefined> {
+  try {
+    return (await loadModel(modelPath, { withData: false })).graph.nodes.map((n) => n.name);
   } catch {
     return undefined;
   }
@@ -78,7 +91,8 @@ export async function inspectEngine(path: string, options: InspectOptions = {}):
     }
   }
   const pinned = options.pinnedFp32 ?? manifest?.resolvedPlan?.fp32Nodes ?? [];
-  const result: InspectResult = { source, info, report: reportLayerPrecisions(info, pinned, options.nodeOrder) };
+  const nodeOrder = options.nodeOrder ?? (manifest ? await nodeOrderOf(manifest.model.path) : undefined);
+  const result: InspectResult = { source, info, report: reportLayerPrecisions(info, pinned, nodeOrder) };
   if (manifest) result.manifest = manifest;
   return result;
 }

@@ -26,7 +26,7 @@ import {
   verifyCache,
 } from '../src/index.js';
 import { fixturePath, TRTEXEC_DOUBLE } from './helpers/fixtures.js';
-import { tempDir, writeChainModel, ZOO_OPS } from './helpers/models.js';
+import { SMALL_OPS, tempDir, writeChainModel } from './helpers/models.js';
 
 // Builds here run the trtexec TEST DOUBLE (test/doubles/trtexec-double.mjs): its "engines" are placeholder bytes
 // that exercise the cache around a build; they are never benchmarked or reported.
@@ -54,7 +54,7 @@ function options(
 
 async function setup() {
   const dir = await tempDir();
-  const model = await writeChainModel(dir, 'memory_encoder.onnx', ZOO_OPS.memory_encoder!);
+  const model = await writeChainModel(dir, 'memory_encoder.onnx', SMALL_OPS);
   return { dir, model, cache: join(dir, 'cache') };
 }
 
@@ -97,6 +97,7 @@ describe('cache keys', () => {
     await writeModel(makeModel({ graph }), path, { externalData: { location: 'ext.weights', sizeThreshold: 0 } });
     const loaded = await loadModel(path);
     expect(loaded.externalDataFiles).toEqual([join(dir, 'ext.weights')]);
+    expect((await loadModel(path, { withData: false })).externalDataFiles).toEqual([join(dir, 'ext.weights')]);
     const before = await digestModel(path, loaded.externalDataFiles);
     const weights = await readFile(join(dir, 'ext.weights'));
     weights[weights.length - 1] = weights[weights.length - 1]! ^ 1;

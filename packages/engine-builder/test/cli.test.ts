@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { fixturePath, TRTEXEC_DOUBLE } from './helpers/fixtures.js';
-import { tempDir, writeZooLikeModels } from './helpers/models.js';
+import { tempDir, writeZooModels } from './helpers/models.js';
 
 async function run(args: string[]) {
   const out: string[] = [];
@@ -18,7 +18,7 @@ const GPU = ['--gpu', 'NVIDIA H100 80GB HBM3, 9.0, GPU-11111111-2222-3333-4444-5
 describe('engine-builder CLI', () => {
   let models: Record<string, string>;
   beforeAll(async () => {
-    models = await writeZooLikeModels();
+    models = await writeZooModels();
   });
 
   it('build --print-command prints the TensorRT 10 command without running anything', async () => {
@@ -144,6 +144,39 @@ describe('engine-builder CLI', () => {
     expect((await run(['cache', 'prune', '--cache', cache])).code).toBe(2);
     const prune = await run(['cache', 'prune', '--cache', cache, '--corrupt']);
     expect(prune.out).toMatch(/removed 1 entry/);
+  });
+
+  it("inspect of a cached engine reads the entry's layer information and checks a plan given by pattern", async () => {
+    // TEST DOUBLE: trtexec-double.mjs copies a fixture as the "exported" layer information; nothing is benchmarked.
+    const cache = await tempDir();
+    process.env.TRTEXEC_DOUBLE_LAYER_INFO = fixturePath('trtexec-10/layers-detailed.json');
+    try {
+      const built = await run([
+        'build',
+        models.image_encoder!,
+        '--precision',
+        'fp16',
+        '--cache',
+        cache,
+        '--trtexec',
+        TRTEXEC_DOUBLE,
+        '--quiet',
+        ...GPU,
+      ]);
+      const plan = join(cache, 'plan.json');
+      await writeFile(
+        plan,
+        JSON.stringify({ schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { patterns: ['*/norm/ReduceMean'] } }),
+      );
+      const r = await run(['inspect', built.out.trim(), '--plan', plan, '--json']);
+      const report = JSON.parse(r.out);
+      expect(report.source).toBe('cache-entry');
+      expect(report.findings.map((f: { layer: string; kind: string }) => [f.layer, f.kind])).toEqual([
+        ['/image_encoder/neck/convs.0/norm/ReduceMean', 'pinned-layer-low-precision'],
+      ]);
+    } finally {
+      delete process.env.TRTEXEC_DOUBLE_LAYER_INFO;
+    }
   });
 
   it('inspect prints per-layer precisions and, with --strict, exits 1 on a fused FP16 kernel over pinned nodes', async () => {

@@ -2,18 +2,18 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBuild, loadPlan, type PrecisionPlan, planForPrecision } from '../src/index.js';
-import { writeZooLikeModels } from './helpers/models.js';
+import { writeZooModels } from './helpers/models.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden', 'build-commands.json');
 const MIXED_PLAN = join(import.meta.dirname, 'fixtures', 'plans', 'efficienttam-mixed.json');
 // No trtexec is consulted: the TensorRT version comes from trtVersion, as with --trt-version on a machine without it.
 const NO_TRTEXEC = '/nonexistent/trtexec-for-golden-tests';
 
-describe('golden trtexec command lines and graph edits for the zoo-like modules', () => {
+describe('golden trtexec command lines and graph edits for the EfficientTAM-Ti zoo modules', () => {
   let models: Record<string, string>;
   let mixed: PrecisionPlan;
   beforeAll(async () => {
-    models = await writeZooLikeModels();
+    models = await writeZooModels('full');
     mixed = await loadPlan(MIXED_PLAN);
   });
 
@@ -45,14 +45,15 @@ describe('golden trtexec command lines and graph edits for the zoo-like modules'
   it('pins every attention score MatMul, Softmax and normalisation of the image encoder in the mixed TensorRT 10 command', async () => {
     const d = await describeBuild(models.image_encoder!, { plan: mixed, trtVersion: 10, trtexec: NO_TRTEXEC });
     const precisions = d.args.find((a) => a.startsWith('--layerPrecisions='))!;
-    for (const block of [0, 2]) {
+    for (let block = 0; block < 12; block++) {
       expect(precisions).toContain(`/image_encoder/trunk/blocks.${block}/attn/MatMul:fp32`);
       expect(precisions).toContain(`/image_encoder/trunk/blocks.${block}/attn/Softmax:fp32`);
       expect(precisions).toContain(`/image_encoder/trunk/blocks.${block}/norm1/LayerNormalization:fp32`);
       // The projections and the attention-times-value MatMul stay in FP16.
       expect(precisions).not.toContain(`blocks.${block}/attn/MatMul_1:`);
-      expect(precisions).not.toContain(`blocks.${block}/attn/q_proj/MatMul:`);
+      expect(precisions).not.toContain(`blocks.${block}/attn/qkv/MatMul:`);
     }
+    expect(precisions).not.toContain('blocks.12/');
     expect(d.args).toContain('--precisionConstraints=obey');
     expect(d.args).toContain('--fp16');
   });

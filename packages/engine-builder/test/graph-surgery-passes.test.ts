@@ -4,7 +4,7 @@ import { readModel } from '@tamkit/graph-surgery';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildEngine, describeBuild, hasGraphSurgeryPass, planForPrecision } from '../src/index.js';
 import { TRTEXEC_DOUBLE } from './helpers/fixtures.js';
-import { tempDir, writeZooLikeModels } from './helpers/models.js';
+import { tempDir, writeZooModels } from './helpers/models.js';
 
 // These tests need graph-surgery's pattern finders and FP16/FP32-island passes, which land on main after this
 // package. Until then they are skipped, and say so.
@@ -29,7 +29,7 @@ const GPU = {
 describe('graph-surgery passes behind --precision mixed and TensorRT 11', () => {
   let models: Record<string, string>;
   beforeAll(async () => {
-    models = await writeZooLikeModels();
+    models = await writeZooModels();
   });
 
   it.skipIf(!hasFinders)(

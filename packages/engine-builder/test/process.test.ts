@@ -71,6 +71,8 @@ describe('process plumbing against the trtexec test double', () => {
     expect(resolveTrtexec({ trtexec: '/x/trtexec', env: { TRTEXEC: '/y/trtexec' } })).toBe('/x/trtexec');
     expect(resolveTrtexec({ env: { TRTEXEC: '/y/trtexec' } })).toBe('/y/trtexec');
     expect(resolveTrtexec({ env: {} })).toBe('trtexec');
+    // Builds run trtexec inside the cache entry, so a relative path must not be resolved against that.
+    expect(resolveTrtexec({ trtexec: 'tools/trtexec', env: {} })).toBe(join(process.cwd(), 'tools/trtexec'));
   });
 
   it('detects the TensorRT version from the double, through $TRTEXEC', async () => {

@@ -3,36 +3,38 @@ import type { CliIo } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
 import { loadModel } from '../graph-surgery-glue.js';
 import { inspectEngine } from '../inspect.js';
-import { parseLayerInfo } from '../parsers/layer-info.js';
+import { reportLayerPrecisions } from '../parsers/precision-report.js';
 import { compileNodePattern, resolvePlan } from '../plan/resolve.js';
 import { loadPlan } from '../plan/validate.js';
 import { withJsonOption, withTrtexecOption } from './options.js';
 import { renderReport } from './render.js';
 
 /**
- * The pinned nodes of a plan for inspection. With the model, the plan is resolved properly; without it, exact
- * names are taken as given and patterns are matched against the ONNX nodes the engine reports.
+ * The FP32-pinned nodes of a plan, for inspection. With the model, the plan is resolved properly; without it,
+ * exact names are taken as given and patterns are matched against the ONNX nodes the engine reports.
  */
-async function pinnedFromPlan(planFile: string, modelFile: string | undefined, reportedNodes: () => Promise<string[]>) {
+async function pinnedFromPlan(
+  planFile: string,
+  modelFile: string | undefined,
+  reportedNodes: string[],
+): Promise<string[]> {
   const plan = await loadPlan(planFile);
   if (modelFile) {
-    const loaded = await loadModel(modelFile, plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []));
-    return {
-      pinned: resolvePlan(plan, loaded.graph, loaded.autoPins).fp32Nodes,
-      nodeOrder: loaded.graph.nodes.map((n) => n.name),
-    };
+    const loaded = await loadModel(modelFile, {
+      autoPinKinds: plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []),
+      withData: false,
+    });
+    return resolvePlan(plan, loaded.graph, loaded.autoPins).fp32Nodes;
   }
   if (plan.pinFp32?.auto?.length) {
     throw new ToolkitError('INSPECT_NEEDS_MODEL', 'The plan uses auto pinning, which needs the model to resolve', {
       remedy: 'Pass --model MODEL.onnx along with --plan.',
     });
   }
-  const nodes = await reportedNodes();
   const patterns = (plan.pinFp32?.patterns ?? []).map(compileNodePattern);
-  const pinned = [
-    ...new Set([...(plan.pinFp32?.nodes ?? []), ...nodes.filter((n) => patterns.some((p) => p.test(n)))]),
+  return [
+    ...new Set([...(plan.pinFp32?.nodes ?? []), ...reportedNodes.filter((n) => patterns.some((p) => p.test(n)))]),
   ];
-  return { pinned };
 }
 
 export function registerInspectCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
@@ -64,31 +66,27 @@ export function registerInspectCommand(cli: Argv, io: CliIo, setExitCode: (code:
           'Check exported layer info against a plan',
         ),
     async (argv) => {
-      let pinned: string[] | undefined;
-      let nodeOrder: string[] | undefined;
-      if (argv.plan) {
-        const resolved = await pinnedFromPlan(argv.plan, argv.model, async () => {
-          const { readFile } = await import('node:fs/promises');
-          try {
-            return parseLayerInfo(await readFile(argv.engine, 'utf8')).layers.flatMap((l) => l.onnxNodes);
-          } catch {
-            return [];
-          }
-        });
-        pinned = resolved.pinned;
-        nodeOrder = resolved.nodeOrder;
-      } else if (argv.model) {
-        nodeOrder = (await loadModel(argv.model)).graph.nodes.map((n) => n.name);
-      }
+      const nodeOrder = argv.model
+        ? (await loadModel(argv.model, { withData: false })).graph.nodes.map((n) => n.name)
+        : undefined;
       const result = await inspectEngine(argv.engine, {
         ...(argv.trtexec ? { trtexec: argv.trtexec } : {}),
-        ...(pinned ? { pinnedFp32: pinned } : {}),
         ...(nodeOrder ? { nodeOrder } : {}),
       });
+      let report = result.report;
+      if (argv.plan) {
+        // Patterns are matched against the nodes the engine reports when no model is given.
+        const pinned = await pinnedFromPlan(
+          argv.plan,
+          argv.model,
+          result.info.layers.flatMap((l) => l.onnxNodes),
+        );
+        report = reportLayerPrecisions(result.info, pinned, nodeOrder);
+      }
       if (argv.json)
-        io.out(JSON.stringify({ source: result.source, verbosity: result.info.verbosity, ...result.report }, null, 2));
-      else io.out(renderReport(result.report));
-      if (argv.strict && result.report.findings.length > 0) setExitCode(ExitCode.Failure);
+        io.out(JSON.stringify({ source: result.source, verbosity: result.info.verbosity, ...report }, null, 2));
+      else io.out(renderReport(report));
+      if (argv.strict && report.findings.length > 0) setExitCode(ExitCode.Failure);
     },
   );
 }

@@ -1,3 +1,4 @@
+import { resolve, sep } from 'node:path';
 import { ToolkitError } from '@tamkit/graph-surgery';
 import { type ProcessResult, type RunProcessOptions, runProcess, tailLines } from './process.js';
 import { parseTrtVersion, type TrtVersion } from './version.js';
@@ -13,10 +14,14 @@ export interface TrtexecLocation {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The trtexec to run: the explicit path, else $TRTEXEC, else `trtexec` looked up on PATH. */
+/**
+ * The trtexec to run: the explicit path, else $TRTEXEC, else `trtexec` looked up on PATH. A relative path is made
+ * absolute here, because builds run trtexec with the cache entry as working directory.
+ */
 export function resolveTrtexec(location: TrtexecLocation = {}): string {
   const env = location.env ?? process.env;
-  return location.trtexec ?? (env.TRTEXEC && env.TRTEXEC.length > 0 ? env.TRTEXEC : 'trtexec');
+  const file = location.trtexec ?? (env.TRTEXEC && env.TRTEXEC.length > 0 ? env.TRTEXEC : 'trtexec');
+  return file.includes(sep) || file.includes('/') ? resolve(file) : file;
 }
 
 /** Options of `runTrtexec`. */

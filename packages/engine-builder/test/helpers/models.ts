@@ -1,7 +1,6 @@
 /**
- * Small ONNX models whose node names and op types follow the real EfficientTAM-Ti export (see
- * /work/shared/reference/efficienttam-ti.md), written with graph-surgery. They are for naming and command-line
- * tests only: tensor shapes are nominal and the graphs are not meant to be run.
+ * Test models: graph-surgery's EfficientTAM-Ti zoo, and small hand-made chains (nominal shapes, not meant to be
+ * run) for plumbing tests.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,69 +13,21 @@ import {
   makeValueInfo,
   type NodeProto,
   writeModel,
+  writeZoo,
 } from '@tamkit/graph-surgery';
 
 type Op = [name: string, opType: string];
 
-/** PyTorch 2.x scaled-dot-product attention: pre-scaled q and k, scores MatMul, Softmax, MatMul with v. */
-function attention(prefix: string): Op[] {
-  return [
-    [`${prefix}/q_proj/MatMul`, 'MatMul'],
-    [`${prefix}/Mul`, 'Mul'],
-    [`${prefix}/Mul_1`, 'Mul'],
-    [`${prefix}/MatMul`, 'MatMul'],
-    [`${prefix}/Softmax`, 'Softmax'],
-    [`${prefix}/MatMul_1`, 'MatMul'],
-    [`${prefix}/out_proj/MatMul`, 'MatMul'],
-  ];
-}
-
-function decomposedLayerNorm(prefix: string): Op[] {
-  return [
-    [`${prefix}/ReduceMean`, 'ReduceMean'],
-    [`${prefix}/Sub`, 'Sub'],
-    [`${prefix}/Pow`, 'Pow'],
-    [`${prefix}/ReduceMean_1`, 'ReduceMean'],
-    [`${prefix}/Add`, 'Add'],
-    [`${prefix}/Sqrt`, 'Sqrt'],
-    [`${prefix}/Div`, 'Div'],
-  ];
-}
-
-export const ZOO_OPS: Record<string, Op[]> = {
-  image_encoder: [
-    ['/image_encoder/trunk/patch_embed/proj/Conv', 'Conv'],
-    ...[0, 2].flatMap((b): Op[] => [
-      [`/image_encoder/trunk/blocks.${b}/norm1/LayerNormalization`, 'LayerNormalization'],
-      ...attention(`/image_encoder/trunk/blocks.${b}/attn`),
-      [`/image_encoder/trunk/blocks.${b}/Add`, 'Add'],
-      [`/image_encoder/trunk/blocks.${b}/mlp/act/Erf`, 'Erf'],
-    ]),
-    ['/image_encoder/neck/convs.0/conv_1x1/Conv', 'Conv'],
-    ...decomposedLayerNorm('/image_encoder/neck/convs.0/norm'),
-  ],
-  memory_attention: [0, 1].flatMap((l): Op[] => [
-    [`/memory_attention/layers.${l}/norm1/LayerNormalization`, 'LayerNormalization'],
-    ...attention(`/memory_attention/layers.${l}/self_attn`),
-    [`/memory_attention/layers.${l}/norm2/LayerNormalization`, 'LayerNormalization'],
-    ...attention(`/memory_attention/layers.${l}/cross_attn_image`),
-    [`/memory_attention/layers.${l}/linear1/MatMul`, 'MatMul'],
-    [`/memory_attention/layers.${l}/Relu`, 'Relu'],
-  ]),
-  mask_decoder: [
-    ...attention('/sam_mask_decoder/transformer/layers.0/self_attn'),
-    ['/sam_mask_decoder/transformer/layers.0/norm1/LayerNormalization', 'LayerNormalization'],
-    ...attention('/sam_mask_decoder/transformer/layers.0/cross_attn_token_to_image'),
-    ...attention('/sam_mask_decoder/transformer/final_attn_token_to_image'),
-    ['/sam_mask_decoder/output_upscaling/ConvTranspose', 'ConvTranspose'],
-  ],
-  memory_encoder: [
-    ['/memory_encoder/mask_downsampler/encoder.0/Conv', 'Conv'],
-    ...decomposedLayerNorm('/memory_encoder/fuser/layers.0/norm'),
-    ['/memory_encoder/fuser/layers.0/act/Mul', 'Mul'],
-    ['/memory_encoder/out_proj/Conv', 'Conv'],
-  ],
-};
+/** A small chain in the style of the memory encoder's decomposed LayerNorm2d (for cache and CLI plumbing tests). */
+export const SMALL_OPS: Op[] = [
+  ['/memory_encoder/mask_downsampler/encoder/0/Conv', 'Conv'],
+  ['/memory_encoder/fuser/layers.0/norm/ReduceMean', 'ReduceMean'],
+  ['/memory_encoder/fuser/layers.0/norm/Sub', 'Sub'],
+  ['/memory_encoder/fuser/layers.0/norm/Pow', 'Pow'],
+  ['/memory_encoder/fuser/layers.0/norm/Sqrt', 'Sqrt'],
+  ['/memory_encoder/fuser/layers.0/act/Mul', 'Mul'],
+  ['/memory_encoder/out_proj/Conv', 'Conv'],
+];
 
 /** Node list for `ops`: a chain where each node reads the previous node's output (the first reads `input`). */
 function chain(ops: Op[], nameOf: (op: Op) => string | undefined): NodeProto[] {
@@ -107,13 +58,14 @@ export async function writeChainModel(
   return path;
 }
 
-/** Writes the four zoo-like modules into a fresh temporary folder; returns module name -> path. */
-export async function writeZooLikeModels(): Promise<Record<string, string>> {
-  const dir = await mkdtemp(join(tmpdir(), 'engine-builder-zoo-'));
-  const paths: Record<string, string> = {};
-  for (const [module, ops] of Object.entries(ZOO_OPS))
-    paths[module] = await writeChainModel(dir, `${module}.onnx`, ops);
-  return paths;
+/**
+ * Writes graph-surgery's EfficientTAM-Ti zoo (random weights, the real export's topology and node names) into a
+ * fresh temporary folder; returns module name -> path. `tiny` keeps the topology with small widths and depths.
+ */
+export async function writeZooModels(size: 'full' | 'tiny' = 'tiny'): Promise<Record<string, string>> {
+  const dir = await mkdtemp(join(tmpdir(), `engine-builder-zoo-${size}-`));
+  const manifest = await writeZoo(dir, { model: 'efficienttam-ti', size });
+  return Object.fromEntries(manifest.modules.map((m) => [m.name, join(dir, m.file)]));
 }
 
 export async function tempDir(prefix = 'engine-builder-test-'): Promise<string> {
