@@ -39,7 +39,10 @@ function feeds(model: ModelProto, half: boolean): Record<string, ort.Tensor> {
     const n = dims.reduce((a, b) => a * b, 1);
     const name = v.name ?? '';
     // Deterministic values in [-1, 1): the same on both sides (FP16 inputs get the FP16 rounding of them).
-    const values = Float32Array.from({ length: n }, () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 30 - 1);
+    const values = Float32Array.from({ length: n }, () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 1;
+      return seed / 2 ** 30 - 1;
+    });
     if (t?.elemType === DataType.FLOAT || t?.elemType === DataType.FLOAT16) {
       out[name] = half
         ? new ort.Tensor('float16', Uint16Array.from(values, float32ToFloat16Bits), dims)

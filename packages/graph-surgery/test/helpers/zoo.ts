@@ -29,3 +29,22 @@ export function halfFeeds(feeds: Record<string, Feed>): Record<string, Feed> {
     Object.entries(feeds).map(([k, v]) => [k, v.type === 'float32' ? { ...v, type: 'float16' } : v]),
   );
 }
+
+/**
+ * Full-size numeric runs of the image encoder and memory attention take seconds each in onnxruntime's CPU
+ * provider; they run when TAMKIT_SLOW_TESTS=1 (the acceptance run) and are skipped, with a printed reason,
+ * in the everyday suite that must stay under a minute on two cores.
+ */
+export const SLOW_TESTS = process.env.TAMKIT_SLOW_TESTS === '1';
+export const SLOW_MODULES: ReadonlySet<string> = new Set(['image_encoder', 'memory_attention']);
+
+/** True (and says why once per file) when a full-size run of `module` is skipped. */
+export function skipFullSize(size: ZooSize, module: string): boolean {
+  const skip = size === 'full' && SLOW_MODULES.has(module) && !SLOW_TESTS;
+  if (skip && !warned) {
+    warned = true;
+    console.warn('skipping full-size image_encoder/memory_attention ORT runs: set TAMKIT_SLOW_TESTS=1 to run them');
+  }
+  return skip;
+}
+let warned = false;
