@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadPlan } from '@tamkit/engine-builder';
+import { main as engineBuilder } from '@tamkit/engine-builder/cli';
 import { emulateFloat16, readModel, writeZoo, type ZooManifest } from '@tamkit/graph-surgery';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BisectReport, bisectModels } from '../src/bisect/run-bisect.js';
@@ -72,6 +73,15 @@ describe('bisect on the tiny zoo with --outliers (ort-cpu, FP16 emulation)', () 
     const without = await runModuleOnStack('ort-cpu', allFp16, feeds.image_encoder!);
     expect(meetsTolerance(compareOutputs(withPlan.outputs, reference.outputs), report.tolerance).ok).toBe(true);
     expect(meetsTolerance(compareOutputs(without.outputs, reference.outputs), report.tolerance).ok).toBe(false);
+  });
+
+  it('is a plan `engine-builder build --plan` turns into TensorRT 10 layer precisions for every pinned node', async () => {
+    const io = captureIo();
+    const file = join(dir, 'zoo', 'image_encoder.onnx');
+    const code = await engineBuilder(['build', file, '--plan', planPath, '--print-command', '--trt-version', '10'], io);
+    expect(code).toBe(0);
+    const command = io.stdout.join('\n');
+    for (const node of report.modules[0]!.layers!.fp32Nodes) expect(command).toContain(`${node}:fp32`);
   });
 });
 

@@ -144,6 +144,11 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
       'Latencies of emulated variants include the rounding Casts: they rank nothing about FP16 speed; time plans on the target stack.',
     );
   }
+  if (mode === 'native' && options.stack === 'ort-cpu') {
+    notes.push(
+      'ort-cpu computes most FP16 ops in FP32: native FP16 hides overflow here; use --mode emulate to predict GPU failures.',
+    );
+  }
   const modules: ModuleBisect[] = [];
   for (const kind of MODULE_KINDS) {
     const file = selected[kind];
