@@ -70,6 +70,9 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
   const filesA = await findModuleFiles(options.models);
   const filesB = await findModuleFiles(referenceModels);
   const selected = selectModules(filesA, options.modules, options.models);
+  // A stack name, or a per-module spec such as `image_encoder=ort-webgpu,ort-cpu` (bench's pipeline syntax).
+  const stacksA = parseStackSpec(options.stack);
+  const stacksB = parseStackSpec(options.reference);
   const notes: string[] = [];
   options.onProgress?.({ phase: 'inputs' });
   // Inputs come from B's chain: the reference's view of realistic features and memory.
@@ -77,7 +80,7 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
   const chain = selected.memory_attention
     ? filesB
     : Object.fromEntries(Object.entries(filesB).filter(([k]) => k === 'image_encoder' || k in selected));
-  const inputs = await buildModuleInputs(chain, { stack: options.reference, seed });
+  const inputs = await buildModuleInputs(chain, { stack: stacksB.image_encoder, seed });
   notes.push(...inputs.notes);
   const modules: ModuleFidelity[] = [];
   for (const kind of MODULE_KINDS) {
@@ -91,8 +94,8 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
     options.onProgress?.({ phase: 'module', module: kind });
     const feeds = inputs.feeds[kind as ModuleKind]!;
     const timedRuns = options.timedRuns ?? 5;
-    const ref = await runModuleOnStack(options.reference, b, feeds, { timedRuns });
-    const got = await runModuleOnStack(options.stack, a, feeds, { timedRuns });
+    const ref = await runModuleOnStack(stacksB[kind], b, feeds, { timedRuns });
+    const got = await runModuleOnStack(stacksA[kind], a, feeds, { timedRuns });
     modules.push({
       module: kind,
       file: basename(a),
