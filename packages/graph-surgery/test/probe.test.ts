@@ -20,6 +20,11 @@ describe('probeTensors', () => {
     graphOf(direct).output = report.probes.map((p) => makeValueInfo(p.tensor, DataType.FLOAT));
     const expected = await runModel(direct, feeds);
     for (const p of report.probes) expect(out[p.output]!.data).toEqual(expected[p.tensor]!.data);
+    // Declared with the right rank and symbolic dims (the ONNX checker requires a shape on graph outputs).
+    for (const p of report.probes) {
+      const declared = graphOf(probed).output.find((o) => o.name === p.output)?.type?.tensorType?.shape?.dim;
+      expect(declared?.map((d) => d.dimParam !== undefined)).toEqual([true, true, true]);
+    }
   });
 
   it('probes named tensors, graph inputs and initializers (copied through Identity)', async () => {

@@ -6,10 +6,39 @@ import { ToolkitError } from '../errors.js';
 import { makeNode, makeValueInfo } from '../graph/build.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
+import { inferShapes, type TensorFacts } from '../inspect/shape-inference.js';
 import type { ModelProto } from '../onnx/types.js';
 import { tensorsOfPattern } from '../patterns/select.js';
 import { inferElemTypes } from './elem-types.js';
 import { definedTensors, requireGraph } from './model-checks.js';
+
+/**
+ * Ops whose output rank is the largest rank of their inputs (LayerNormalization: of its data input; MatMul of
+ * rank >= 2 operands; Transpose, Concat, Slice keep their data rank).
+ */
+const ELEMENTWISE: ReadonlySet<string> = new Set([
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Sqrt',
+  'Erf',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Exp',
+  'Neg',
+  'Cast',
+  'Identity',
+  'Softmax',
+  'Where',
+  'LayerNormalization',
+  'MatMul',
+  'Transpose',
+  'Concat',
+  'Slice',
+]);
 
 export interface ProbeOptions {
   /** Tensor names to expose (default none). */
@@ -53,6 +82,24 @@ export function probeTensors(input: ModelProto, options: ProbeOptions): { model:
   }
   const graph = new Graph(proto);
   const types = inferElemTypes(proto, graph.topologicalOrder());
+  let facts: Map<string, TensorFacts> | undefined;
+  const rankOf = (tensor: string, depth = 0): number | undefined => {
+    facts ??= inferShapes(proto).facts;
+    const known = facts.get(tensor)?.shape?.length;
+    if (known !== undefined || depth > 64) return known;
+    // Where static inference lost track (dynamic shape arithmetic), elementwise ops keep the broadcast rank.
+    const producer = graph.producerOf(tensor);
+    if (producer && producer.output[0] === tensor && ELEMENTWISE.has(producer.opType ?? '')) {
+      const inputs = producer.input.filter(Boolean).map((i) => rankOf(i, depth + 1));
+      if (inputs.every((r) => r !== undefined)) return Math.max(...(inputs as number[]));
+    }
+    if (producer?.opType === 'Reshape') {
+      const target = facts.get(producer.input[1] ?? '')?.shape;
+      if (target?.length === 1) return target[0];
+    }
+    const declared = graph.valueInfo(tensor)?.type?.tensorType?.shape?.dim.length;
+    return declared;
+  };
   const report: ProbeReport = { probes: [], alreadyOutputs: [] };
   for (const tensor of new Set(wanted)) {
     if (graph.isGraphOutput(tensor)) {
@@ -80,7 +127,16 @@ export function probeTensors(input: ModelProto, options: ProbeOptions): { model:
         remedy: 'Run shape inference on the model first (onnx.shape_inference) so value_info declares it.',
       });
     }
-    proto.output.push(makeValueInfo(output, elemType));
+    // A shape of the right rank with symbolic dims: the ONNX checker wants a shape on graph outputs, and
+    // symbolic dims cannot contradict what the runtime computes.
+    const rank = rankOf(tensor);
+    proto.output.push(
+      makeValueInfo(
+        output,
+        elemType,
+        rank === undefined ? undefined : Array.from({ length: rank }, (_, i) => `${output}_dim_${i}`),
+      ),
+    );
     report.probes.push({ tensor, output });
   }
   return { model, report };
