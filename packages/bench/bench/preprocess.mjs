@@ -1,17 +1,15 @@
 // Preprocessing benchmark: 1280x720 frame -> normalised float32 [1,3,512,512], on one core.
-// Run from the repository root with `npm run bench:preprocess` (builds first). Writes reports/bench-preprocess.json
-// and prints a table. Goal from the bench issue: the in-memory path under 1 ms on one core.
-import os from 'node:os';
-import { join } from 'node:path';
+// Run from the repository root with `npm run bench:preprocess` (builds first). Writes reports/preprocess.json
+// (through the shared scripts/lib/report.mjs, which stamps the machine) and prints a table. Goal from the bench issue: the in-memory path under 1 ms on one core.
 import sharp from 'sharp';
 import { Bench } from 'tinybench';
-import { formatMs, normalizeToChw, Preprocessor, renderTextTable, writeFileAtomic } from '../dist/index.js';
+import { writeReport } from '../../../scripts/lib/report.mjs';
+import { formatMs, normalizeToChw, Preprocessor, renderTextTable } from '../dist/index.js';
 
 const WIDTH = 1280;
 const HEIGHT = 720;
 const SIZE = 512;
 const GOAL_MS = 1;
-const outPath = join(process.argv[2] ?? 'reports', 'bench-preprocess.json');
 
 // One core: sharp (libvips) would otherwise spread a decode over every core.
 sharp.concurrency(1);
@@ -41,6 +39,7 @@ const jpeg = await sharp(frame.data, { raw: { width: WIDTH, height: HEIGHT, chan
   .toBuffer();
 const resized512 = { data: new Uint8Array(SIZE * SIZE * 3).fill(100), width: SIZE, height: SIZE, channels: 3 };
 const pre = new Preprocessor();
+const preJs = new Preprocessor({ simd: false });
 const preLinear = new Preprocessor({ kernel: 'linear' });
 const tensor = new Float32Array(3 * SIZE * SIZE);
 // The floor of any scalar JS loop that writes the output: one multiply-add per value, nothing else.
@@ -51,8 +50,11 @@ function scalarFloor() {
 
 const bench = new Bench({ time: 1500, warmupTime: 300, retainSamples: true });
 bench
-  .add('in-memory RGB 1280x720 -> tensor (bilinear + normalise, fused)', () => {
+  .add('in-memory RGB 1280x720 -> tensor (WebAssembly SIMD kernels)', () => {
     pre.fromRgb(frame, tensor);
+  })
+  .add('in-memory RGB 1280x720 -> tensor (TypeScript kernels)', () => {
+    preJs.fromRgb(frame, tensor);
   })
   .add('normalise only, RGB 512x512 -> tensor', () => {
     normalizeToChw(resized512, tensor);
@@ -89,25 +91,16 @@ const results = bench.tasks.map((task) => {
   };
 });
 const inMemory = results[0];
-const report = {
-  kind: 'tamkit-bench-preprocess',
-  schemaVersion: 1,
-  createdAt: new Date().toISOString(),
-  environment: {
-    node: process.version,
-    sharp: sharp.versions.sharp,
-    vips: sharp.versions.vips,
-    os: `${os.platform()} ${os.release()} ${os.arch()}`,
-    cpu: { model: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length },
-    hostname: os.hostname(),
-    threads: 1,
-  },
+const goalMet = inMemory.p50Ms < GOAL_MS;
+const outPath = writeReport('preprocess', {
+  libraries: { sharp: sharp.versions.sharp, vips: sharp.versions.vips },
+  threads: 1,
   input: { width: WIDTH, height: HEIGHT, output: [1, 3, SIZE, SIZE] },
+  inMemoryKernel: pre.resizeKernel,
   goalMs: GOAL_MS,
-  goalMet: inMemory.p50Ms < GOAL_MS,
+  goalMet,
   results,
-};
-await writeFileAtomic(outPath, `${JSON.stringify(report, null, 2)}\n`);
+});
 
 const rows = results.map((r) => [
   r.name,
@@ -119,6 +112,6 @@ const rows = results.map((r) => [
 ]);
 process.stdout.write(renderTextTable(['task (one core)', 'p50 ms', 'p90 ms', 'min ms', 'cv', 'samples'], rows));
 process.stdout.write(
-  `\nin-memory path p50 ${formatMs(inMemory.p50Ms)} ms: goal < ${GOAL_MS} ms ${report.goalMet ? 'met' : 'NOT met'} on ` +
-    `${report.environment.cpu.model}\nwrote ${outPath}\n`,
+  `\nin-memory path (${pre.resizeKernel} kernels) p50 ${formatMs(inMemory.p50Ms)} ms: ` +
+    `goal < ${GOAL_MS} ms ${goalMet ? 'met' : 'NOT met'}\nwrote ${outPath}\n`,
 );

@@ -8,7 +8,7 @@ export {
 } from './measure/environment.js';
 export { findModels, moduleName } from './measure/find-models.js';
 export { sha256File } from './measure/hash.js';
-export { generateFeeds, toFloat16Bits } from './measure/inputs.js';
+export { generateFeeds } from './measure/inputs.js';
 export { SeededRandom } from './measure/rng.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
@@ -28,11 +28,10 @@ export {
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats, percentile } from './measure/stats.js';
+// The tracking loop and the pipeline benchmark.
 export * from './pipeline/index.js';
-// Preprocessing and reports (tables, JSON, CSV, compare).
 export * from './preprocess/index.js';
 export * from './report/index.js';
-export * from './report/schema.js';
 // Stacks: the Runner contract, the registry, and the pieces a custom runner or the tracking loop reuses.
 export { type Availability, available, unavailable } from './stacks/availability.js';
 export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
@@ -83,7 +82,12 @@ export {
   type TrtTimingResult,
 } from './stacks/trt/engine-port.js';
 export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
-export { probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
+export {
+  DEFAULT_ENGINE_CACHE_DIR,
+  probeTrtStack,
+  TrtexecRunner,
+  type TrtStackOptions,
+} from './stacks/trt/trt-runner.js';
 export type {
   ElementType,
   Feeds,

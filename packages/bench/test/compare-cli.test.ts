@@ -129,6 +129,15 @@ describe('bench compare', () => {
     expect(parsed.markdownPath).toBe(join(dir, 'compare.md'));
   });
 
+  it('takes --pair-stack before the positionals without swallowing them', async () => {
+    const fp32 = report({ modules: stackResults('trt-fp32', [1.4, 1.2, 0.5, 0.3]) });
+    const fp16 = report({ modules: stackResults('trt-fp16', [0.8, 0.7, 0.4, 0.2]) });
+    const [b, c] = [await save('fp32.json', fp32), await save('fp16.json', fp16)];
+    const result = await run(['compare', '--pair-stack', 'trt-fp32=trt-fp16', b, c, '--out', dir]);
+    expect(result.code).toBe(ExitCode.Ok);
+    expect(result.out).toMatch(/trt-fp16 \/ image_encoder .*improvement/);
+  });
+
   it('BAD CALL - refuses a report of an unknown schema version with exit 1', async () => {
     const future = { ...baseline, schemaVersion: 2 };
     const result = await run(['compare', await save('b.json', baseline), await save('f.json', future), '--out', dir]);

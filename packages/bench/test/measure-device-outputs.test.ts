@@ -32,7 +32,7 @@ class GpuRunnerDouble extends BaseRunner {
   }
   protected override async toHostImpl(): Promise<Outputs> {
     this.downloads += 1;
-    await sleep(3);
+    await sleep(20);
     return {
       y: { location: 'cpu', type: 'float32', dims: [1], data: new Float32Array(1) } as unknown as Outputs[string],
     };
@@ -49,8 +49,8 @@ describe('measureRunner with outputs that stay on the device', () => {
     expect(runner.downloads).toBe(8);
     expect(measured.latency.samples).toBe(6);
     expect(measured.d2h?.samples).toBe(6);
-    // The copy (>= 3 ms of sleep) is not inside the inference samples (>= 1 ms of sleep).
-    expect(measured.d2h!.minMs).toBeGreaterThanOrEqual(2.5);
+    // The copy (20 ms of sleep; timers may fire a little early under load) is not inside the inference samples.
+    expect(measured.d2h!.minMs).toBeGreaterThanOrEqual(10);
     expect(measured.latency.p50Ms).toBeLessThan(measured.d2h!.p50Ms);
   });
 

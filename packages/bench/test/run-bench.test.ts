@@ -68,6 +68,18 @@ describe('runBench', () => {
     expect(result!.notes.join('\n')).toContain('input a[0] (rows) = 1');
   });
 
+  it('asks only stacks that can keep outputs on the device to do so', async () => {
+    const report = await runBench({
+      stacks: ['ort-cpu'],
+      models: join(models.dir, 'relu.onnx'),
+      budget: { warmupIterations: 0, iterations: 3 },
+      deviceOutputs: true,
+      profileRuns: 0,
+    });
+    expect(report.modules[0]!.options.outputLocation).toBe('cpu');
+    expect(report.modules[0]!.copies).toBeUndefined();
+  });
+
   it('honours a time budget instead of an iteration count', async () => {
     const report = await runBench({
       stacks: ['ort-cpu'],

@@ -103,7 +103,7 @@ describe('trt-* stacks', () => {
       },
     };
     setTrtEnginePort(trtexecPortDouble);
-    const runner = createRunner('trt-mixed', { env: { PATH: dir } });
+    const runner = createRunner('trt-mixed', { env: { PATH: dir }, cacheDir: join(dir, 'engines') });
     expect(runner.capabilities).toEqual({ inProcess: false, deviceOutputs: false, placement: false, selfTimed: true });
     await runner.activate(join(models.dir, 'scores.onnx'));
     try {
@@ -112,7 +112,13 @@ describe('trt-* stacks', () => {
       const shapes = { a: [5, 8], b: [8, 4] };
       const measured = await measureRunner(runner, {}, { warmupIterations: 3, iterations: 4 }, shapes);
       expect(builds).toEqual([
-        { modelPath: join(models.dir, 'scores.onnx'), precision: 'mixed', trtexecPath: join(dir, 'trtexec'), shapes },
+        {
+          modelPath: join(models.dir, 'scores.onnx'),
+          precision: 'mixed',
+          trtexecPath: join(dir, 'trtexec'),
+          shapes,
+          cacheDir: join(dir, 'engines'),
+        },
       ]);
       expect(timings[0]).toMatchObject({
         enginePath: '/double/scores.engine',

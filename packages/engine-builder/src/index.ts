@@ -1,1 +1,63 @@
-export {};
+// Plans
+
+export type { BuildEngineOptions, BuildEngineResult, BuildEvent } from './build.js';
+export { buildEngine } from './build.js';
+// Workflows
+export type { BuildDescription, BuildSpec, BuildSpecOptions } from './build-plan.js';
+export { describeBuild, planBuild } from './build-plan.js';
+export type { ModelDigest } from './cache/hash.js';
+export { canonicalJson, digestModel, hashFile } from './cache/hash.js';
+// Cache
+export type { CacheKeyMaterial } from './cache/key.js';
+export { computeCacheKey, KEY_PLACEHOLDERS } from './cache/key.js';
+export type { LockOptions } from './cache/lock.js';
+export { acquireLock } from './cache/lock.js';
+export type { CacheListing, PruneOptions, VerifyResult } from './cache/maintenance.js';
+export { listCache, pruneCache, verifyCache } from './cache/maintenance.js';
+export type { EngineManifest } from './cache/manifest.js';
+export type { CacheEntry } from './cache/store.js';
+export { cachePaths, entryDir, getOrBuildEntry, lookupEntry, timingCachePath, writeFileAtomic } from './cache/store.js';
+export type { GraphEdit, LoadedModel, LoadModelOptions } from './graph-surgery-glue.js';
+export { applyGraphEdits, graphViewOf, hasGraphSurgeryPass, loadModel, planGraphEdits } from './graph-surgery-glue.js';
+export type { InspectOptions, InspectResult } from './inspect.js';
+export { inspectEngine } from './inspect.js';
+export type { BuildLogLayer, BuildLogSummary, TacticChoice } from './parsers/build-log.js';
+export { parseBuildLog } from './parsers/build-log.js';
+export type { EngineIoTensor, EngineLayer, EngineLayerInfo, LayerTensor, TensorType } from './parsers/layer-info.js';
+export { onnxNodesFromMetadata, parseLayerInfo, tensorTypeFromText } from './parsers/layer-info.js';
+export type { ExportedTensor } from './parsers/output.js';
+export { parseExportOutput } from './parsers/output.js';
+export type { LayerPrecisionRow, PrecisionFinding, PrecisionReport } from './parsers/precision-report.js';
+export { reportLayerPrecisions } from './parsers/precision-report.js';
+export type { EngineProfile, LayerProfile } from './parsers/profile.js';
+export { parseExportProfile } from './parsers/profile.js';
+// Parsers
+export type { PerformanceSummary, TimingStats } from './parsers/summary.js';
+export { parsePerformanceSummary } from './parsers/summary.js';
+export type { IterationTiming } from './parsers/times.js';
+export { parseExportTimes, summarizeTimes, timingStats } from './parsers/times.js';
+export type { GraphNodeView, GraphView } from './plan/graph-view.js';
+export { trtLayerName } from './plan/graph-view.js';
+export type { AutoPinKind, PrecisionPlan } from './plan/plan.js';
+export { planForPrecision } from './plan/plan.js';
+export type { AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
+export { compileNodePattern, resolvePlan } from './plan/resolve.js';
+export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
+export type { Precision, PrecisionMode } from './precision.js';
+export { PRECISION_MODES, PRECISIONS } from './precision.js';
+export type { EngineTiming, TimeEngineOptions } from './run.js';
+export { timeEngine } from './run.js';
+export type { BuildArgsInput, ShapeProfile } from './trtexec/build-args.js';
+export { buildTrtexecArgs } from './trtexec/build-args.js';
+export type { GpuIdentity } from './trtexec/gpu.js';
+export { parseGpuRecord, parseNvidiaSmiGpus, queryGpu } from './trtexec/gpu.js';
+export type { ProcessResult, RunProcessOptions } from './trtexec/process.js';
+export { runProcess } from './trtexec/process.js';
+export type { RunEngineOptions } from './trtexec/run-args.js';
+export { runTrtexecArgs } from './trtexec/run-args.js';
+export { formatCommandLine, parseShapeList, shellQuote } from './trtexec/spec.js';
+export type { RunTrtexecOptions, TrtexecLocation } from './trtexec/trtexec.js';
+export { detectTrtVersion, resolveTrtexec, runTrtexec, TRTEXEC_REMEDY } from './trtexec/trtexec.js';
+// trtexec
+export type { TrtBuildPath, TrtVersion } from './trtexec/version.js';
+export { buildPathFor, formatTrtVersion, parseTrtVersion } from './trtexec/version.js';

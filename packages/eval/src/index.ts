@@ -1,1 +1,77 @@
-export {};
+// LaSOT dataset layout, box / flag / result files, split lists.
+
+export {
+  type AttributeMatrix,
+  attributesFromFlags,
+  FULL_OCCLUSION,
+  OUT_OF_VIEW,
+  parseAttributeTable,
+} from './lasot/attributes.js';
+export { type Box, type BoxSeries, boxAt, frameCount, fromBoxSeries, toBoxSeries } from './lasot/boxes.js';
+export {
+  absentFlags,
+  classOfSequence,
+  framePath,
+  type LasotDataset,
+  type LasotSequence,
+  loadSequence,
+  type OpenDatasetOptions,
+  openLasotDataset,
+  type SequenceEntry,
+} from './lasot/dataset.js';
+export { readResultFile, resultPath, writeResultFile } from './lasot/results.js';
+export { OFFICIAL_TEST_SPLIT_URL, parseSplitText, readOfficialTestSplit, readSplitFile } from './lasot/split.js';
+export { formatBoxText, formatFlagText, parseBoxText, parseFlagText } from './lasot/text-format.js';
+// Metrics: pure functions.
+export { type AggregateScore, type AttributeScore, aggregateScores, scoreByAttribute } from './metrics/aggregate.js';
+export { CONVENTIONS, type Convention } from './metrics/convention.js';
+export { centreError, inclusiveIou, normalizedCentreError } from './metrics/iou.js';
+export { type SequenceScore, type SequenceScoreInput, scoreSequence } from './metrics/sequence-score.js';
+export {
+  NORMALIZED_PRECISION_REPORT_INDEX,
+  NORMALIZED_PRECISION_THRESHOLDS,
+  OVERLAP_THRESHOLDS,
+  PRECISION_REPORT_INDEX,
+  PRECISION_THRESHOLDS,
+} from './metrics/thresholds.js';
+// Reports.
+export { type MarkdownSummaryOptions, renderMarkdownSummary } from './report/markdown.js';
+export { renderStandardPlots } from './report/plots.js';
+export {
+  type AttributeDetail,
+  type BuildScoreReportInput,
+  buildScoreReport,
+  type LasotScoreReport,
+  readScoreReport,
+  SCORE_REPORT_KIND,
+  SCORE_REPORT_SCHEMA_VERSION,
+  type SequenceDetail,
+} from './report/score-report.js';
+export { type CurvePlot, type PlotSeries, renderCurvePlot } from './report/svg-plot.js';
+export { type WriteReportOptions, writeLasotReport } from './report/write-report.js';
+// Runs: shards, resume, merge, the tracker contract, scoring a results folder.
+export { type MergeShardsOptions, type MergeSummary, mergeShardOutputs } from './run/merge.js';
+export { hasCompleteResult } from './run/resume.js';
+export { type RunAndScoreOptions, type RunAndScoreResult, runAndScoreLasot } from './run/run-and-score.js';
+export {
+  manifestName,
+  RUN_MANIFEST_KIND,
+  RUN_MANIFEST_SCHEMA_VERSION,
+  type RunLasotOptions,
+  type RunManifest,
+  type RunProgress,
+  type RunSequenceRecord,
+  runLasot,
+} from './run/run-lasot.js';
+export { type ScoreResultsOptions, scoreResults } from './run/score-results.js';
+export { parseShard, type Shard, selectShard } from './run/shard.js';
+export type { SequenceTracker, TrackerFactory, TrackerFrame, TrackerMask, TrackerOutput } from './run/tracker.js';
+// Synthetic sequences.
+export {
+  generateSyntheticDataset,
+  type SynthOptions,
+  type SynthSequenceSummary,
+  sequenceSeed,
+  syntheticTruth,
+} from './synth/generate.js';
+export { drawScene, type FrameTruth, frameTruth, type PixelRect, type SceneParams } from './synth/scene.js';

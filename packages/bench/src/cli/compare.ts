@@ -66,12 +66,14 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         .option('pair-stack', {
           type: 'string',
           array: true,
+          nargs: 1,
           default: [],
           describe: 'Compare a baseline stack with a differently named current stack (BASELINE=CURRENT)',
         })
         .option('pair-variant', {
           type: 'string',
           array: true,
+          nargs: 1,
           default: [],
           describe: 'Compare a baseline pipeline variant with another current variant (BASELINE=CURRENT)',
         })

@@ -7,7 +7,7 @@ import { registerRunCommand } from './run-command.js';
 
 /** Builds the `bench` command line; commands are registered by the modules under src/cli/. */
 export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code: number) => void): Argv {
-  let cli = createCli('bench', argv);
+  let cli = createCli('bench', argv).command(compareCommand(io, setExitCode));
   cli = registerListCommand(cli, io);
   cli = registerRunCommand(cli, io, setExitCode);
   cli = cli.command(compareCommand(io, setExitCode));

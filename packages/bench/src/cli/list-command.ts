@@ -1,7 +1,7 @@
 import type { CliIo } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
 import { listStacks } from '../stacks/registry.js';
-import { formatStackList } from './simple-table.js';
+import { formatStackList } from './stack-list-table.js';
 
 /** `bench list`: the stacks bench knows and whether each can run on this machine. */
 export function registerListCommand(cli: Argv, io: CliIo): Argv {

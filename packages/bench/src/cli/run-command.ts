@@ -3,10 +3,9 @@ import type { CliIo } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
 import { runBench } from '../measure/run-bench.js';
 import { parseShapeSpecs } from '../measure/shapes.js';
+import { formatReportTables, reportToCsv, writeFileAtomic } from '../report/index.js';
 import type { StackName } from '../stacks/registry.js';
 import { budgetOptions, modelOptions, outputOptions, stackOptions } from './options.js';
-import { formatRunTable } from './simple-table.js';
-import { reportToCsv, writeFileAtomic } from './write-outputs.js';
 
 /** `bench [run] --stack NAME... --models DIR|FILE`: the default command. */
 export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
@@ -24,6 +23,11 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
             type: 'boolean',
             default: false,
             describe: 'Report stacks whose compute ops partly ran on another provider (shares kept in the result)',
+          },
+          'device-outputs': {
+            type: 'boolean',
+            default: false,
+            describe: 'Keep outputs on the GPU where the stack can (ort-webgpu) and time their download apart (d2h)',
           },
           'profile-runs': {
             type: 'number',
@@ -60,6 +64,7 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         shapes: parseShapeSpecs(args.shape),
         seed: args.seed,
         allowPartial: args['allow-partial'],
+        deviceOutputs: args['device-outputs'],
         profileRuns: args['profile-runs'],
         ...(args.label === undefined ? {} : { label: args.label }),
         onProgress: (event) => {
@@ -68,7 +73,7 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         },
       });
       if (jsonToStdout) io.out(JSON.stringify(report, null, 2));
-      else io.out(formatRunTable(report));
+      else io.out(formatReportTables(report));
       if (args.json !== undefined && !jsonToStdout)
         await writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
       if (args.csv !== undefined) await writeFileAtomic(args.csv, reportToCsv(report));

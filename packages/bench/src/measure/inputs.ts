@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { float32ToFloat16Bits, ToolkitError } from '@tamkit/graph-surgery';
 import { loadOrt } from '../stacks/ort/load-ort.js';
 import type { Feeds, TensorInfo } from '../stacks/types.js';
 import { SeededRandom } from './rng.js';
@@ -78,33 +78,6 @@ function fillValues(
   }
 }
 
-/** IEEE 754 half-precision bits of a float (round to nearest even, overflow to Inf). */
-export function toFloat16Bits(value: number): number {
-  const f32 = new Float32Array([value]);
-  const bits = new Uint32Array(f32.buffer)[0]!;
-  const sign = (bits >>> 16) & 0x8000;
-  const exp = (bits >>> 23) & 0xff;
-  let mant = bits & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let half = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && half & 1)) half += 1;
-    return sign | half;
-  }
-  let half = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half += 1;
-  e = half >>> 10;
-  return sign | (e >= 0x1f ? 0x7c00 : half);
-}
-
 /**
  * Generates one feed per input from its declared type and resolved shape with a seeded RNG: the same seed and
  * model give the same bytes everywhere. Values follow each input's role (normalised image, +-10 mask, box
@@ -135,7 +108,7 @@ function typedData(input: TensorInfo, values: number[]) {
     case 'float64':
       return Float64Array.from(values);
     case 'float16':
-      return Uint16Array.from(values, toFloat16Bits);
+      return Uint16Array.from(values, float32ToFloat16Bits);
     case 'int32':
       return Int32Array.from(values, Math.round);
     case 'int64':

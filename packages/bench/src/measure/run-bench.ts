@@ -43,13 +43,23 @@ export interface BenchRunOptions {
   allowPartial?: boolean;
   /** Runs of the separate profiled session used to verify placement. Default 3; 0 skips verification. */
   profileRuns?: number;
+  /**
+   * Keep outputs on the device for stacks that can (ort-webgpu): latency is then the inference alone and the
+   * download is reported apart as `copies.d2hMs`. Default false (latency includes ORT's own copy to host).
+   */
+  deviceOutputs?: boolean;
   /** Free-form label stored in the report. */
   label?: string;
   onProgress?: (event: BenchProgress) => void;
 }
 
 function stackOptions(name: StackName, options: BenchRunOptions): StackOptionsMap[StackName] {
-  return getStack(name).family === 'onnxruntime' && options.threads !== undefined ? { threads: options.threads } : {};
+  const stack = getStack(name);
+  if (stack.family !== 'onnxruntime') return {};
+  return {
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.deviceOutputs && stack.deviceOutputs ? { outputLocation: 'gpu-buffer' as const } : {}),
+  };
 }
 
 /**

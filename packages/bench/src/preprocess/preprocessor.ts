@@ -11,6 +11,7 @@ import {
   normalizeToChw,
   type RawImage,
 } from './normalize.js';
+import { SimdBilinearPlan, simdResizeSupported } from './wasm/bilinear-simd.js';
 
 /** Options of `Preprocessor`. */
 export interface PreprocessorOptions extends NormalizeOptions {
@@ -22,6 +23,18 @@ export interface PreprocessorOptions extends NormalizeOptions {
    * their sources). The in-memory path (`fromRgb`) is always plain bilinear.
    */
   kernel?: keyof KernelEnum;
+  /**
+   * Run the in-memory path on the WebAssembly SIMD kernels where this runtime supports them and the output
+   * width is a multiple of 4 (default true); false uses the plain TypeScript kernels. Both compute the same
+   * resampling; the SIMD one is about 3-4x faster and computes in float32 rather than float64.
+   */
+  simd?: boolean;
+}
+
+/** What the in-memory path needs from a resampling plan (both kernels provide it). */
+interface ResizePlan {
+  fits(image: RawImage): boolean;
+  resizeToChw(src: Uint8Array | Uint8ClampedArray, out: Float32Array, affine: ChannelAffine): void;
 }
 
 /** An encoded image (JPEG, PNG, WebP, ...): a file path or the file's bytes. */
@@ -56,7 +69,8 @@ export class Preprocessor {
   readonly output: Float32Array;
   private readonly affine: ChannelAffine;
   private readonly kernel: keyof KernelEnum;
-  private plan: BilinearPlan | undefined;
+  private readonly simd: boolean;
+  private plan: ResizePlan | undefined;
 
   constructor(options: PreprocessorOptions = {}) {
     this.size = options.size ?? MODEL_INPUT_SIZE;
@@ -65,17 +79,29 @@ export class Preprocessor {
     this.output = new Float32Array(3 * this.size * this.size);
     this.affine = channelAffine(options);
     this.kernel = options.kernel ?? 'cubic';
+    this.simd = options.simd ?? true;
+  }
+
+  /** Which kernels the in-memory path used for the last frame ("simd" or "js"; undefined before the first). */
+  get resizeKernel(): 'simd' | 'js' | undefined {
+    if (!this.plan) return undefined;
+    return this.plan instanceof SimdBilinearPlan ? 'simd' : 'js';
   }
 
   /**
    * The in-memory path for raw 8-bit RGB(A) frames (e.g. from a video decoder): bilinear resize and normalisation
-   * fused in one pass. Allocation-free once a frame of this size has been seen (the resampling plan is kept for
-   * the last source size). Returns `out`.
+   * in one go (see the `simd` option for the kernels). Allocation-free once a frame of this size has been seen
+   * (the resampling plan is kept for the last source size). Returns `out`.
    */
   fromRgb(frame: RawImage, out: Float32Array = this.output): Float32Array {
     checkImage(frame, 'frame');
     checkTensor(out, this.size);
-    if (!this.plan?.fits(frame)) this.plan = new BilinearPlan(frame, this.size, this.size);
+    if (!this.plan?.fits(frame)) {
+      this.plan =
+        this.simd && simdResizeSupported(frame, this.size)
+          ? new SimdBilinearPlan(frame, this.size, this.size)
+          : new BilinearPlan(frame, this.size, this.size);
+    }
     this.plan.resizeToChw(frame.data, out, this.affine);
     return out;
   }

@@ -6,6 +6,8 @@ import type { StackFamily } from './types.js';
 export interface StackDefinition<Options> {
   name: string;
   family: StackFamily;
+  /** Whether its runners accept `outputLocation: 'gpu-buffer'` (outputs that stay on the device). */
+  deviceOutputs: boolean;
   /** One line for `bench list`. */
   description: string;
   /** Whether the stack can run here; never throws. */

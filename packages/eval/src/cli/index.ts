@@ -1,9 +1,21 @@
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
+import { registerLasotCommand } from './lasot-command.js';
+import { registerMergeCommand } from './merge-command.js';
+import { registerReportCommand } from './report-command.js';
+import { registerScoreCommand } from './score-command.js';
+import { registerSynthCommand } from './synth-command.js';
 
 /** Builds the `track-eval` command line; commands are registered by the modules under src/cli/. */
-export function buildCli(argv: readonly string[], _io: CliIo, _setExitCode: (code: number) => void): Argv {
-  return createCli('track-eval', argv);
+export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code: number) => void): Argv {
+  let cli = createCli('track-eval', argv);
+  cli = registerScoreCommand(cli, io);
+  // bench's tracking loop plugs in here as the tracker factory once it exists; until then `lasot` is unavailable.
+  cli = registerLasotCommand(cli, io);
+  cli = registerMergeCommand(cli, io, setExitCode);
+  cli = registerReportCommand(cli, io);
+  cli = registerSynthCommand(cli, io);
+  return cli;
 }
 
 /** Entry point of the `track-eval` binary: returns the process exit code. */

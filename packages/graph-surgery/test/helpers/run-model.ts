@@ -57,3 +57,9 @@ export function relativeError(a: ort.Tensor, b: ort.Tensor): number {
   }
   return diff / scale;
 }
+
+/** Byte equality of two buffers (vitest's deep equality is far too slow for megabytes). */
+export function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  const view = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  return view(a).equals(view(b));
+}

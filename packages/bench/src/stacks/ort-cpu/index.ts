@@ -20,6 +20,7 @@ const traits: OrtStackTraits = {
 export const ortCpuStack: StackDefinition<OrtCpuOptions> = {
   name: traits.stack,
   family: 'onnxruntime',
+  deviceOutputs: traits.deviceOutputs,
   description: 'ONNX Runtime CPU execution provider (onnxruntime-node)',
   probe: () => probeOrtProvider(traits.provider),
   create: (options = {}) => new OrtRunner(traits, options),

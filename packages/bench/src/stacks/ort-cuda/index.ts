@@ -22,6 +22,7 @@ const traits: OrtStackTraits = {
 export const ortCudaStack: StackDefinition<OrtCudaOptions> = {
   name: traits.stack,
   family: 'onnxruntime',
+  deviceOutputs: traits.deviceOutputs,
   description: 'ONNX Runtime CUDA execution provider (not bundled with onnxruntime-node)',
   probe: () => probeOrtProvider(traits.provider),
   create: (options = {}) => new OrtRunner(traits, options),

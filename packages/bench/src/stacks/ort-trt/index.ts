@@ -26,6 +26,7 @@ const traits: OrtStackTraits = {
 export const ortTrtStack: StackDefinition<OrtTrtOptions> = {
   name: traits.stack,
   family: 'onnxruntime',
+  deviceOutputs: traits.deviceOutputs,
   description: 'ONNX Runtime TensorRT execution provider with TensorRT defaults (FP32)',
   probe: () => probeOrtProvider(traits.provider),
   create: (options = {}) => new OrtRunner(traits, options),

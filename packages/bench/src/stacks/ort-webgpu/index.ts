@@ -21,12 +21,14 @@ const traits: OrtStackTraits = {
   deviceOutputs: true,
   notes: [
     'ONNX Runtime keeps shape arithmetic (Shape, Gather, Unsqueeze, ...) on CPU by design; placement is judged by compute ops and kernel time.',
+    'WebGPU kernel times in ORT profiles measure mostly host-side work (recording and submitting GPU commands; the GPU runs asynchronously), so the kernel-time share is not a GPU-time share.',
   ],
 };
 
 export const ortWebGpuStack: StackDefinition<OrtWebGpuOptions> = {
   name: traits.stack,
   family: 'onnxruntime',
+  deviceOutputs: traits.deviceOutputs,
   description: 'ONNX Runtime WebGPU execution provider (Dawn; bundled with onnxruntime-node)',
   probe: () => probeOrtProvider(traits.provider),
   create: (options = {}) => new OrtRunner(traits, options),

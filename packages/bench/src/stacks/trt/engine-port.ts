@@ -16,6 +16,8 @@ export interface TrtBuildRequest {
   trtexecPath: string;
   /** Concrete shapes for every input (min = opt = max for dynamic dims). */
   shapes: Record<string, number[]>;
+  /** engine-builder's engine cache directory. */
+  cacheDir: string;
 }
 
 export interface TrtBuildResult {
@@ -30,6 +32,7 @@ export interface TrtTimingRequest {
   enginePath: string;
   trtexecPath: string;
   shapes: Record<string, number[]>;
+  /** Warm-up runs bench asked for; trtexec warms up by time (`--warmUp`, ms), so adapters may map or ignore it. */
   warmupIterations: number;
   /** Fixed iteration count; when absent `timeMs` applies. */
   iterations?: number;

@@ -12,7 +12,11 @@ import { locateTrtexec, TRTEXEC_REMEDY } from './locate-trtexec.js';
 export interface TrtStackOptions {
   /** Environment to look up `TRTEXEC` and `PATH` in. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** engine-builder's engine cache. Default `.cache/tamkit-engines` under the working directory. */
+  cacheDir?: string;
 }
+
+export const DEFAULT_ENGINE_CACHE_DIR = '.cache/tamkit-engines';
 
 const NOT_WIRED_REMEDY =
   'This build of bench has no engine-builder adapter wired (see src/stacks/trt/engine-port.ts, WIRING POINT); ' +
@@ -45,6 +49,7 @@ export class TrtexecRunner extends BaseRunner {
   };
   readonly #precision: TrtPrecision;
   readonly #env: Record<string, string | undefined>;
+  readonly #cacheDir: string;
   #trtexecPath = '';
   #engineCommand: string[] | undefined;
   #tensorrtVersion: string | undefined;
@@ -54,11 +59,13 @@ export class TrtexecRunner extends BaseRunner {
     this.stack = stack;
     this.#precision = precision;
     this.#env = options.env ?? process.env;
+    this.#cacheDir = options.cacheDir ?? DEFAULT_ENGINE_CACHE_DIR;
   }
 
   override describeOptions(): Record<string, unknown> {
     return {
       precision: this.#precision,
+      engineCache: this.#cacheDir,
       ...(this.#tensorrtVersion === undefined ? {} : { tensorrt: this.#tensorrtVersion }),
       ...(this.#engineCommand === undefined ? {} : { buildCommand: this.#engineCommand.join(' ') }),
     };
@@ -91,6 +98,7 @@ export class TrtexecRunner extends BaseRunner {
       precision: this.#precision,
       trtexecPath: this.#trtexecPath,
       shapes: budget.shapes,
+      cacheDir: this.#cacheDir,
     });
     this.#engineCommand = built.command;
     this.#tensorrtVersion = built.tensorrtVersion;
@@ -124,6 +132,7 @@ export function defineTrtStack(name: string, precision: TrtPrecision): StackDefi
   return {
     name,
     family: 'tensorrt',
+    deviceOutputs: false,
     description: DESCRIPTIONS[precision],
     probe: async () => probeTrtStack(),
     create: (options = {}) => new TrtexecRunner(name, precision, options),

@@ -77,7 +77,12 @@ function windowUnpartition(
   return slice(b, slice(b, full, 1, 0, h), 2, 0, w);
 }
 
-/** Multi-head self-attention over a [B, H, W, C] map (qkv in one Linear, unbind as Split + Squeeze, SDPA). */
+/**
+ * Multi-head self-attention over a [B, H, W, C] map, traced from EfficientTAM's ViT attention:
+ * qkv.reshape(B, H*W, 3, heads, -1).permute(2, 0, 3, 1, 4).reshape(3, B*heads, H*W, -1).unbind(0) (Split +
+ * Squeeze), each viewed back to [B, heads, H*W, -1] for SDPA, then view(B, heads, H, W, -1).permute(0, 2, 3, 1, 4)
+ * .reshape(B, H, W, -1) and the output projection.
+ */
 function attention(b: ModuleBuilder, x: string, cfg: VitBlockConfig, plants: BlockPlants) {
   return b.scope('attn', () => {
     const [batch, h, w] = dimsOf(b, x, [0, 1, 2]);
@@ -85,10 +90,14 @@ function attention(b: ModuleBuilder, x: string, cfg: VitBlockConfig, plants: Blo
     const qkv = linear(b, x, 'qkv', cfg.dim, 3 * cfg.dim, qkvOptions);
     const tokens = sizeOp(b, 'Mul', h!, w!);
     const split5d = transpose(b, reshape(b, qkv, [batch!, tokens, 3, cfg.heads, -1]), [2, 0, 3, 1, 4]);
-    const parts = b.op('Split', [split5d, b.constant([1, 1, 1])], { axis: 0 }, 3);
-    const [q, k, v] = parts.map((p) => b.op1('Squeeze', [p, b.constant([0])]));
+    const stacked = reshape(b, split5d, [3, sizeOp(b, 'Mul', batch!, cfg.heads), tokens, -1]);
+    const parts = b.op('Split', [stacked, b.constant([1, 1, 1])], { axis: 0 }, 3);
+    const [q, k, v] = parts.map((p) =>
+      reshape(b, b.op1('Squeeze', [p, b.constant([0])]), [batch!, cfg.heads, sizeOp(b, 'Mul', h!, w!), -1]),
+    );
     const att = scaledDotProductAttention(b, q!, k!, v!);
-    const merged = reshape(b, transpose(b, att.output, [0, 2, 1, 3]), [batch!, h!, w!, -1]);
+    const grid = reshape(b, att.output, [batch!, cfg.heads, h!, w!, -1]);
+    const merged = reshape(b, transpose(b, grid, [0, 2, 3, 1, 4]), [batch!, h!, w!, -1]);
     return { output: linear(b, merged, 'proj', cfg.dim, cfg.dim), scores: att.scores };
   });
 }

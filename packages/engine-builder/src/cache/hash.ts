@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { ToolkitError } from '@tamkit/graph-surgery';
+
+/** SHA-256 of a file, streamed (ONNX files with external data can be gigabytes). */
+export function hashFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          new ToolkitError('FILE_UNREADABLE', `Cannot read ${path}: ${error.message}`, {
+            remedy:
+              error.code === 'ENOENT'
+                ? 'Check the path (and that external-data files sit next to the model).'
+                : 'Check file permissions.',
+            cause: error,
+          }),
+        ),
+      )
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** JSON with object keys sorted at every level, so equal values always serialise to equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The model's identity for the cache: the bytes of the .onnx and of every external-data file. */
+export interface ModelDigest {
+  sha256: string;
+  /** External-data files by base name (the model refers to them relative to itself), sorted. */
+  externalData: { name: string; sha256: string }[];
+}
+
+export async function digestModel(modelPath: string, externalDataFiles: readonly string[] = []): Promise<ModelDigest> {
+  const externalData = await Promise.all(
+    externalDataFiles.map(async (f) => ({ name: basename(f), sha256: await hashFile(f) })),
+  );
+  externalData.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { sha256: await hashFile(modelPath), externalData };
+}

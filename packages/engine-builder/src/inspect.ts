@@ -1,0 +1,98 @@
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ToolkitError } from '@tamkit/graph-surgery';
+import { type EngineManifest, MANIFEST_FILE } from './cache/manifest.js';
+import { loadModel } from './graph-surgery-glue.js';
+import { type EngineLayerInfo, parseLayerInfo } from './parsers/layer-info.js';
+import { type PrecisionReport, reportLayerPrecisions } from './parsers/precision-report.js';
+import { runTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';
+
+/** Options of `inspectEngine`. */
+export interface InspectOptions extends TrtexecLocation {
+  /** Nodes the plan pinned to FP32. Default: the resolved plan in the cache entry's manifest, if there is one. */
+  pinnedFp32?: string[];
+  /**
+   * Model node names in graph order (expands ForeignNode ranges that lack metadata). Default: read from the model
+   * a cache entry's manifest names, when that file is still there.
+   */
+  nodeOrder?: string[];
+  timeoutMs?: number;
+}
+
+export interface InspectResult {
+  /** Where the layer information came from. */
+  source: 'layer-info-file' | 'cache-entry' | 'trtexec';
+  info: EngineLayerInfo;
+  report: PrecisionReport;
+  manifest?: EngineManifest;
+}
+
+async function startsLikeJson(path: string): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(path, 'r');
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8').trimStart().startsWith('{');
+  } catch (error) {
+    throw new ToolkitError('FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}`, {
+      remedy: 'Give an engine file or a layer-information JSON (trtexec --exportLayerInfo).',
+    });
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function siblingManifest(path: string): Promise<EngineManifest | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dirname(path), MANIFEST_FILE), 'utf8')) as EngineManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The node order of the model a cache entry was built from, if that file is still there and readable. */
+async function nodeOrderOf(modelPath: string): Promise<string[] | undefined> {
+  try {
+    return (await loadModel(modelPath, { withData: false })).graph.nodes.map((n) => n.name);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads what TensorRT chose for each layer of an engine: from a layer-information JSON, from the cache entry the
+ * engine sits in, or by asking trtexec to export it. Reports per-layer precisions and plan violations.
+ */
+export async function inspectEngine(path: string, options: InspectOptions = {}): Promise<InspectResult> {
+  const manifest = await siblingManifest(path);
+  let info: EngineLayerInfo;
+  let source: InspectResult['source'];
+  if (await startsLikeJson(path)) {
+    info = parseLayerInfo(await readFile(path, 'utf8'));
+    source = 'layer-info-file';
+  } else if (manifest?.files?.layerInfo) {
+    info = parseLayerInfo(await readFile(join(dirname(path), manifest.files.layerInfo), 'utf8'));
+    source = 'cache-entry';
+  } else {
+    const work = await mkdtemp(join(tmpdir(), 'engine-builder-inspect-'));
+    try {
+      const out = join(work, 'layers.json');
+      await runTrtexec(
+        [`--loadEngine=${path}`, '--profilingVerbosity=detailed', `--exportLayerInfo=${out}`, '--skipInference'],
+        {
+          ...options,
+        },
+      );
+      info = parseLayerInfo(await readFile(out, 'utf8'));
+      source = 'trtexec';
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  const pinned = options.pinnedFp32 ?? manifest?.resolvedPlan?.fp32Nodes ?? [];
+  const nodeOrder = options.nodeOrder ?? (manifest ? await nodeOrderOf(manifest.model.path) : undefined);
+  const result: InspectResult = { source, info, report: reportLayerPrecisions(info, pinned, nodeOrder) };
+  if (manifest) result.manifest = manifest;
+  return result;
+}

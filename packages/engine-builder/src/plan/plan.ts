@@ -1,0 +1,46 @@
+import type { Precision } from '../precision.js';
+
+/** The pattern families `auto` pinning can ask graph-surgery's finders for. */
+export type AutoPinKind = 'attention' | 'normalization';
+export const AUTO_PIN_KINDS: readonly AutoPinKind[] = ['attention', 'normalization'];
+
+/**
+ * A precision plan: what precision a module should run in, and which ONNX nodes must stay in FP32.
+ * One plan serves both TensorRT paths (10.x layer constraints, 11.x typed graph) and is what eval's bisection writes.
+ */
+export interface PrecisionPlan {
+  /** Plan format version; only 1 exists. */
+  schemaVersion: 1;
+  /** Precision of every node not pinned below. */
+  defaultPrecision: Precision;
+  /** Nodes to pin to FP32 (only meaningful when `defaultPrecision` is not fp32). */
+  pinFp32?: {
+    /** Exact ONNX node names. Each must exist in the model. */
+    nodes?: string[];
+    /**
+     * Node-name patterns: globs where `*` matches any run of characters and `?` one character
+     * (e.g. `/image_encoder/trunk/blocks.*\/attn/Softmax`), or regular expressions written `re:<source>`.
+     * Each pattern must match at least one node.
+     */
+    patterns?: string[];
+    /** Pattern families found by graph-surgery's finders: attention scores + softmax, normalisations. */
+    auto?: AutoPinKind[];
+  };
+  /**
+   * Per-node output types, keyed by exact ONNX node name, one type per node output
+   * (e.g. `{ "/x/MatMul": ["fp32"] }`). Pinned nodes get FP32 outputs without being listed here.
+   */
+  outputTypes?: Record<string, Precision[]>;
+  /** Keep the model's inputs and outputs in FP32 on the typed-graph path (TensorRT 11). Default true. */
+  keepIoTypes?: boolean;
+  /** Free text: where the plan came from (e.g. "eval bisect 2026-11-27"). Not used for building. */
+  note?: string;
+}
+
+/** The plan for `--precision fp32|fp16|bf16|mixed` when no plan file is given. */
+export function planForPrecision(mode: Precision | 'mixed'): PrecisionPlan {
+  if (mode === 'mixed') {
+    return { schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { auto: ['attention', 'normalization'] } };
+  }
+  return { schemaVersion: 1, defaultPrecision: mode };
+}

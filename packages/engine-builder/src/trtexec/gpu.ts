@@ -1,0 +1,80 @@
+import { ToolkitError } from '@tamkit/graph-surgery';
+import { runProcess } from './process.js';
+
+/** The GPU an engine is built for: engines are not portable across GPU models, drivers or TensorRT versions. */
+export interface GpuIdentity {
+  name: string;
+  /** e.g. "9.0". */
+  computeCapability: string;
+  /** e.g. "GPU-5a1c...". */
+  uuid: string;
+  driverVersion: string;
+}
+
+export const NVIDIA_SMI_ARGS = ['--query-gpu=name,compute_cap,uuid,driver_version', '--format=csv,noheader'];
+
+const GPU_REMEDY =
+  'Install the NVIDIA driver (nvidia-smi comes with it), or pass --gpu "name,compute_cap,uuid,driver_version" explicitly.';
+
+/** Parses one `name, compute_cap, uuid, driver_version` record (nvidia-smi CSV, or a --gpu override). */
+export function parseGpuRecord(line: string): GpuIdentity {
+  const fields = line.split(',').map((f) => f.trim());
+  if (fields.length !== 4 || fields.some((f) => f.length === 0)) {
+    throw new ToolkitError(
+      'GPU_RECORD_INVALID',
+      `Expected "name, compute_cap, uuid, driver_version", got ${JSON.stringify(line)}`,
+      {
+        remedy: GPU_REMEDY,
+      },
+    );
+  }
+  const [name, computeCapability, uuid, driverVersion] = fields as [string, string, string, string];
+  if (!/^\d+\.\d+$/.test(computeCapability)) {
+    throw new ToolkitError(
+      'GPU_RECORD_INVALID',
+      `Compute capability ${JSON.stringify(computeCapability)} is not like "9.0"`,
+      {
+        remedy: GPU_REMEDY,
+      },
+    );
+  }
+  return { name, computeCapability, uuid, driverVersion };
+}
+
+/** Parses `nvidia-smi --query-gpu=name,compute_cap,uuid,driver_version --format=csv,noheader` output. */
+export function parseNvidiaSmiGpus(text: string): GpuIdentity[] {
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l.trim().length > 0)
+    .map(parseGpuRecord);
+}
+
+/** Asks nvidia-smi for the identity of GPU `device` (the index trtexec's --device uses). */
+export async function queryGpu(
+  options: { device?: number; nvidiaSmi?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<GpuIdentity> {
+  const device = options.device ?? 0;
+  const result = await runProcess(options.nvidiaSmi ?? 'nvidia-smi', NVIDIA_SMI_ARGS, {
+    timeoutMs: 30_000,
+    what: 'nvidia-smi (needed to key the engine cache by GPU)',
+    remedy: GPU_REMEDY,
+    ...(options.env ? { env: options.env } : {}),
+  });
+  if (result.exitCode !== 0) {
+    throw new ToolkitError(
+      'GPU_QUERY_FAILED',
+      `nvidia-smi exited with code ${result.exitCode}: ${result.output.trim()}`,
+      {
+        remedy: GPU_REMEDY,
+      },
+    );
+  }
+  const gpus = parseNvidiaSmiGpus(result.output);
+  const gpu = gpus[device];
+  if (!gpu) {
+    throw new ToolkitError('GPU_NOT_FOUND', `GPU ${device} does not exist (nvidia-smi lists ${gpus.length})`, {
+      remedy: 'Choose an index nvidia-smi lists with --device.',
+    });
+  }
+  return gpu;
+}

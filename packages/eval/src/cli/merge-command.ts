@@ -1,0 +1,44 @@
+import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { Argv } from 'yargs';
+import { mergeShardOutputs } from '../run/merge.js';
+import { jsonOption, resolveSplit, splitOption } from './options.js';
+
+/** Registers `track-eval merge`. */
+export function registerMergeCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
+  return cli.command(
+    'merge <shards..>',
+    'Combine the result folders of shard runs (--shard i/n) into one',
+    (y) =>
+      y
+        .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'Shard output folders' })
+        .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Merged results folder' })
+        .option('split', {
+          ...splitOption,
+          describe: `${splitOption.describe} Sequences without a result are reported and the exit code is 1.`,
+        })
+        .option('json', jsonOption)
+        .example(
+          '$0 merge runs/shard-1 runs/shard-2 -o runs/all --split lasot-test',
+          'Merge two shards and check coverage',
+        ),
+    async (args) => {
+      const expected = await resolveSplit(args.split);
+      const summary = await mergeShardOutputs({ shardDirs: args.shards, outDir: args.out, expected });
+      if (summary.missing.length > 0) setExitCode(1);
+      if (args.json) {
+        io.out(
+          JSON.stringify(
+            { sequences: summary.sequences, missing: summary.missing, duplicates: summary.duplicates },
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      io.out(`merged ${summary.sequences.length} sequences into ${args.out}`);
+      if (summary.duplicates.length > 0) io.out(`identical in several shards: ${summary.duplicates.join(', ')}`);
+      if (summary.missing.length > 0)
+        io.err(`no result for ${summary.missing.length} sequence(s): ${summary.missing.join(', ')}`);
+    },
+  );
+}

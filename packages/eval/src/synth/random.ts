@@ -1,0 +1,19 @@
+/**
+ * A small seeded generator (mulberry32): the same seed gives the same sequences on every machine and Node
+ * version, which `Math.random` cannot promise.
+ */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A uniform number in [min, max). */
+export function uniform(random: () => number, min: number, max: number): number {
+  return min + (max - min) * random();
+}

@@ -1,0 +1,172 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type Box, boxAt } from '../src/lasot/boxes.js';
+import { type LasotSequence, loadSequence, openLasotDataset } from '../src/lasot/dataset.js';
+import { readResultFile, resultPath } from '../src/lasot/results.js';
+import { mergeShardOutputs } from '../src/run/merge.js';
+import { runAndScoreLasot } from '../src/run/run-and-score.js';
+import { type RunProgress, runLasot } from '../src/run/run-lasot.js';
+import { parseShard, selectShard } from '../src/run/shard.js';
+import type { SequenceTracker, TrackerFrame } from '../src/run/tracker.js';
+import { tempDir, writeSequence } from './helpers.js';
+
+/**
+ * Test double standing in for bench's tracking loop (not wired into eval yet, and it needs ONNX models): an
+ * "oracle" that answers each frame with the ground-truth box shifted by `shift` px, and records its calls.
+ */
+function oracleTracker(sequences: LasotSequence[], shift = 0): SequenceTracker & { calls: string[] } {
+  const byDir = new Map(sequences.map((s) => [s.dir, s]));
+  const calls: string[] = [];
+  const answer = (frame: TrackerFrame): Box => {
+    const seq = [...byDir.values()].find((s) => frame.path.startsWith(s.dir))!;
+    const [x, y, w, h] = boxAt(seq.groundTruth, frame.index);
+    return [x + shift, y, w, h];
+  };
+  return {
+    calls,
+    init: async (frame, box) => {
+      calls.push(`init ${frame.path.split('/').at(-3)} ${box.join(',')}`);
+      return { box };
+    },
+    track: async (frame) => {
+      calls.push(`track ${frame.index}`);
+      return { box: answer(frame) };
+    },
+  };
+}
+
+async function dataset(names: string[], frames = 3) {
+  const root = await tempDir();
+  for (const name of names) {
+    await writeSequence(
+      root,
+      name,
+      Array.from({ length: frames }, (_, i): Box => [10 + i, 10, 20, 20]),
+    );
+  }
+  const ds = await openLasotDataset(root);
+  return { ds, sequences: await Promise.all(ds.sequences.map(loadSequence)) };
+}
+
+describe('shards', () => {
+  it('puts every sequence in exactly one shard, whatever order the names come in', () => {
+    const names = Array.from({ length: 23 }, (_, i) => `c-${i}`);
+    const shards = [1, 2, 3, 4].map((index) => selectShard(names, { index, count: 4 }));
+    expect(shards.flat().sort()).toEqual([...names].sort());
+    expect(shards.map((s) => s.length)).toEqual([6, 6, 6, 5]);
+    expect(selectShard([...names].reverse(), { index: 2, count: 4 })).toEqual(shards[1]);
+  });
+
+  it('parses i/n and rejects shards outside 1..n', () => {
+    expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
+    expect(() => parseShard('0/4')).toThrow(/1 <= i <= n/);
+    expect(() => parseShard('5/4')).toThrow(/1 <= i <= n/);
+    expect(() => parseShard('two')).toThrow(/not i\/n/);
+  });
+});
+
+describe('runLasot', () => {
+  it('prompts with the first ground-truth box, writes one result line per frame and a manifest', async () => {
+    const { ds, sequences } = await dataset(['cat-1', 'cat-2']);
+    const out = await tempDir();
+    const tracker = oracleTracker(sequences, 2);
+    const progress: RunProgress[] = [];
+    const manifest = await runLasot(ds, tracker, { outDir: out, label: 'oracle' }, (p) => progress.push(p));
+    expect(tracker.calls.slice(0, 3)).toEqual(['init cat-1 10,10,20,20', 'track 1', 'track 2']);
+    // Frame 1 is the prompt box itself; later frames are the oracle's shifted boxes.
+    expect(await readFile(resultPath(out, 'cat-1'), 'utf8')).toBe('10,10,20,20\n13,10,20,20\n14,10,20,20\n');
+    expect(manifest.sequences.map((s) => [s.name, s.status])).toEqual([
+      ['cat-1', 'tracked'],
+      ['cat-2', 'tracked'],
+    ]);
+    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8')).label).toBe('oracle');
+    expect(progress.at(-1)).toMatchObject({ framesDone: 6, framesTotal: 6, sequence: 'cat-2' });
+  });
+
+  it('resumes: complete results are skipped, a short result file is redone', async () => {
+    const { ds, sequences } = await dataset(['cat-1', 'cat-2']);
+    const out = await tempDir();
+    await runLasot(ds, oracleTracker(sequences), { outDir: out });
+    await writeFile(resultPath(out, 'cat-2'), '10,10,20,20\n');
+    const second = oracleTracker(sequences);
+    const manifest = await runLasot(ds, second, { outDir: out });
+    expect(manifest.sequences.map((s) => s.status)).toEqual(['skipped', 'tracked']);
+    expect(second.calls.filter((c) => c.startsWith('init'))).toEqual(['init cat-2 10,10,20,20']);
+    expect((await readResultFile(resultPath(out, 'cat-2')))!.length).toBe(12);
+  });
+
+  it('runs only its shard and names the manifest after it', async () => {
+    const { ds, sequences } = await dataset(['cat-1', 'cat-2', 'cat-3']);
+    const out = await tempDir();
+    const manifest = await runLasot(ds, oracleTracker(sequences), { outDir: out, shard: { index: 2, count: 2 } });
+    expect(manifest.sequences.map((s) => s.name)).toEqual(['cat-2']);
+    expect(JSON.parse(await readFile(join(out, 'run-shard-2-of-2.json'), 'utf8')).shard).toEqual({
+      index: 2,
+      count: 2,
+    });
+  });
+
+  it('stops between frames when aborted and keeps the sequences already written', async () => {
+    const { ds, sequences } = await dataset(['cat-1', 'cat-2']);
+    const out = await tempDir();
+    const controller = new AbortController();
+    const run = runLasot(ds, oracleTracker(sequences), { outDir: out, signal: controller.signal }, (p) => {
+      if (p.sequence === 'cat-2') controller.abort();
+    });
+    await expect(run).rejects.toThrow(/stopped/);
+    expect(await readResultFile(resultPath(out, 'cat-1'))).toBeDefined();
+    expect(await readResultFile(resultPath(out, 'cat-2'))).toBeUndefined();
+  });
+});
+
+describe('runAndScoreLasot', () => {
+  it('scores a whole run and leaves a shard run unscored until merged', async () => {
+    const { ds, sequences } = await dataset(['cat-1', 'cat-2']);
+    const whole = await runAndScoreLasot(oracleTracker(sequences), {
+      root: ds.root,
+      outDir: await tempDir(),
+      label: 'o',
+    });
+    // The oracle is exact: AUC 20/21 per sequence.
+    expect(whole.score?.auc).toBeCloseTo(20 / 21, 12);
+    const shard = await runAndScoreLasot(oracleTracker(sequences), {
+      root: ds.root,
+      outDir: await tempDir(),
+      label: 'o',
+      shard: { index: 1, count: 2 },
+    });
+    expect(shard.score).toBeUndefined();
+    expect(shard.manifest.sequences.map((s) => s.name)).toEqual(['cat-1']);
+  });
+});
+
+describe('merge', () => {
+  it('combines shard folders and reports the sequences no shard produced', async () => {
+    const { ds, sequences } = await dataset(['cat-1', 'cat-2', 'cat-3']);
+    const shard1 = await tempDir();
+    const shard2 = await tempDir();
+    await runLasot(ds, oracleTracker(sequences), { outDir: shard1, shard: { index: 1, count: 2 } });
+    await runLasot(ds, oracleTracker(sequences), { outDir: shard2, shard: { index: 2, count: 2 } });
+    const out = await tempDir();
+    const summary = await mergeShardOutputs({
+      shardDirs: [shard1, shard2],
+      outDir: out,
+      expected: ['cat-1', 'cat-2', 'cat-3', 'cat-4'],
+    });
+    expect(summary.sequences).toEqual(['cat-1', 'cat-2', 'cat-3']);
+    expect(summary.missing).toEqual(['cat-4']);
+    expect(summary.manifest.sequences.every((s) => s.status === 'tracked')).toBe(true);
+    expect(await readFile(resultPath(out, 'cat-2'), 'utf8')).toBe(await readFile(resultPath(shard2, 'cat-2'), 'utf8'));
+  });
+
+  it('BAD CALL - refuses two shards with different results for one sequence, writing nothing', async () => {
+    const a = await tempDir();
+    const b = await tempDir();
+    await writeFile(resultPath(a, 'cat-1'), '1,1,2,2\n');
+    await writeFile(resultPath(b, 'cat-1'), '1,1,3,3\n');
+    const out = await tempDir();
+    await expect(mergeShardOutputs({ shardDirs: [a, b], outDir: out })).rejects.toThrow(/cat-1 differs/);
+    expect(await readResultFile(resultPath(out, 'cat-1'))).toBeUndefined();
+  });
+});
