@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, UsageError, writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/index.js';
+import { ImageFolderVideo } from '../src/pipeline/image-folder-video.js';
 import { formatModuleStacks, parseStackSpec } from '../src/pipeline/stack-spec.js';
+import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
 import { parseBenchReport } from '../src/report/read-report.js';
 
 let dir: string;
@@ -120,6 +122,62 @@ describe('bench pipeline', () => {
     const { code, err } = await bench('pipeline', '--models', join(dir, 'zoo'), '--stack', 'image_encoder=ort-cpu');
     expect(code).toBe(ExitCode.Usage);
     expect(err).toMatch(/no stack for memory_attention/);
+  });
+
+  it('tracks a folder of JPEG frames, prompted from its groundtruth.txt', async () => {
+    const sharp = (await import('sharp')).default;
+    const seq = join(dir, 'seq');
+    await mkdir(join(seq, 'img'), { recursive: true });
+    const video = new SyntheticVideo({ width: 80, height: 48, seed: 4 });
+    for (let i = 0; i < 3; i += 1) {
+      const f = video.frame(i);
+      await sharp(Buffer.from(f.data), { raw: { width: 80, height: 48, channels: 3 } })
+        .jpeg()
+        .toFile(join(seq, 'img', `0000000${i + 1}.jpg`));
+    }
+    await writeFile(join(seq, 'groundtruth.txt'), '11,6,20,10\n12,6,20,10\n');
+    const folder = await ImageFolderVideo.open(join(seq, 'img'));
+    expect([folder.width, folder.height, folder.length]).toEqual([80, 48, 3]);
+    expect(folder.box(0)).toEqual([10, 5, 20, 10]);
+    expect((await folder.frame(1)).data).toHaveLength(80 * 48 * 3);
+    const { code, out } = await bench(
+      'pipeline',
+      '--models',
+      join(dir, 'zoo'),
+      '--stack',
+      'ort-cpu',
+      '--images',
+      join(seq, 'img'),
+      '--frames',
+      '2',
+      '--warmup-frames',
+      '1',
+      '--isolated-iterations',
+      '0',
+      '--threads',
+      '1',
+    );
+    expect(code).toBe(ExitCode.Ok);
+    expect(out).toMatch(/frames: caller's 80x48 source/);
+  });
+
+  it('BAD CALL - an image folder without frames or a prompt fails with a remedy', async () => {
+    const empty = join(dir, 'empty');
+    await mkdir(empty, { recursive: true });
+    await expect(ImageFolderVideo.open(empty)).rejects.toThrow(/holds no \.jpg/);
+    const { code, err } = await bench(
+      'pipeline',
+      '--models',
+      join(dir, 'zoo'),
+      '--stack',
+      'ort-cpu',
+      '--images',
+      join(dir, 'seq', 'img'),
+      '--prompt',
+      '1,2,3',
+    );
+    expect(code).toBe(ExitCode.Usage);
+    expect(err).toMatch(/--prompt 1,2,3/);
   });
 
   it('shows examples in --help', async () => {

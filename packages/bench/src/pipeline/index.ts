@@ -1,5 +1,6 @@
 // The chained tracking loop: library API reused by eval, and the pipeline benchmark.
 export { axisTable, BilinearResizer, bilinearSample, tableSigmoid } from './bilinear.js';
+export { ImageFolderVideo } from './image-folder-video.js';
 export { boxIou, KalmanBoxFilter, type KalmanOptions, type Xyxy, xyahToXyxy, xyxyToXyah } from './kalman.js';
 export { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 export { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
