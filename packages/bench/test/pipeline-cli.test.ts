@@ -6,6 +6,7 @@ import { ExitCode, UsageError, writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { ImageFolderVideo } from '../src/pipeline/image-folder-video.js';
+import { createSequenceTracker } from '../src/pipeline/sequence-tracker.js';
 import { formatModuleStacks, parseStackSpec } from '../src/pipeline/stack-spec.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
 import { parseBenchReport } from '../src/report/read-report.js';
@@ -159,6 +160,22 @@ describe('bench pipeline', () => {
     );
     expect(code).toBe(ExitCode.Ok);
     expect(out).toMatch(/frames: caller's 80x48 source/);
+  });
+
+  it('follows JPEG files through the sequence-tracker adapter eval drives', async () => {
+    const tracker = await createSequenceTracker({ models: join(dir, 'zoo'), stack: 'ort-cpu', threads: 1 });
+    try {
+      const img = join(dir, 'seq', 'img');
+      const first = await tracker.init({ index: 0, path: join(img, '00000001.jpg') }, [10, 5, 20, 10]);
+      const next = await tracker.track({ index: 1, path: join(img, '00000002.jpg') });
+      for (const out of [first, next]) {
+        expect(out.box).toHaveLength(4);
+        expect(out.box[0] + out.box[2]).toBeLessThanOrEqual(80);
+        expect(Number.isFinite(out.score)).toBe(true);
+      }
+    } finally {
+      await tracker.dispose();
+    }
   });
 
   it('BAD CALL - an image folder without frames or a prompt fails with a remedy', async () => {
