@@ -145,7 +145,8 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     // 3. Condition the features: no-memory embedding on the conditioning frame, memory attention afterwards.
     if (prompt) {
       checkTrackerParams(trackerParams, b.dModel, trackerParams.maskmemTposEnc.length / trackerParams.numMaskmem);
-      if (trackerParams.source.startsWith('seeded')) notes.push(trackerParams.source);
+      if (trackerParams.source.startsWith('seeded') && !notes.includes(trackerParams.source))
+        notes.push(trackerParams.source);
       await timed(timings, 'memory', () => addPerChannel(encoded.features, trackerParams!.noMemEmbed, b.hw, b.embed));
     } else {
       const bank = b.bank!;
