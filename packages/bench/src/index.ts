@@ -28,8 +28,8 @@ export {
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats, percentile } from './measure/stats.js';
+// The tracking loop and the pipeline benchmark.
 export * from './pipeline/index.js';
-// Preprocessing and reports (tables, JSON, CSV, compare).
 export * from './preprocess/index.js';
 export * from './report/index.js';
 export * from './report/schema.js';

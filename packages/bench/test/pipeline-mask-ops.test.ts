@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../src/measure/rng.js';
-import { BilinearResizer } from '../src/pipeline/bilinear.js';
+import { BilinearResizer, tableSigmoid } from '../src/pipeline/bilinear.js';
 import { maskToBox, ResizedMaskBox, scaleLowResBox } from '../src/pipeline/mask-box.js';
 
 /** Straightforward bilinear resize, PyTorch align_corners=False, written from the formula without tables. */
@@ -56,6 +56,14 @@ describe('bilinear upsampling of mask logits', () => {
     }
   });
 
+  it('computes the table sigmoid within 3e-7 of Math.exp over and beyond its range', () => {
+    let worst = 0;
+    for (let v = -40; v <= 40; v += 0.0137) worst = Math.max(worst, Math.abs(tableSigmoid(v) - 1 / (1 + Math.exp(-v))));
+    expect(worst).toBeLessThan(3e-7);
+    expect(tableSigmoid(-1024)).toBe(0);
+    expect(tableSigmoid(Number.NaN)).toBe(0);
+  });
+
   it('fuses sigmoid * scale + bias for the memory encoder input', () => {
     const src = Float32Array.from({ length: 8 * 8 }, (_, i) => (i % 8) - 4);
     const plain = new Float32Array(32 * 32);
@@ -63,7 +71,8 @@ describe('bilinear upsampling of mask logits', () => {
     const resizer = new BilinearResizer(8, 8, 32, 32);
     resizer.resize(src, plain);
     resizer.toMaskForMem(src, fused, 20, -10);
-    for (let i = 0; i < plain.length; i += 1) expect(fused[i]).toBeCloseTo(20 / (1 + Math.exp(-plain[i]!)) - 10, 4);
+    for (let i = 0; i < plain.length; i += 1)
+      expect(Math.abs(fused[i]! - (20 / (1 + Math.exp(-plain[i]!)) - 10))).toBeLessThan(1e-5);
   });
 });
 

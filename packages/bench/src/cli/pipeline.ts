@@ -1,6 +1,8 @@
 import { ExitCode, UsageError } from '@tamkit/graph-surgery';
 import type { CliIo } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
+import { ImageFolderVideo } from '../pipeline/image-folder-video.js';
+import type { Box } from '../pipeline/mask-box.js';
 import { benchPipeline } from '../pipeline/pipeline-report.js';
 import { parseStackSpec } from '../pipeline/stack-spec.js';
 import { SyntheticVideo } from '../pipeline/synthetic-video.js';
@@ -51,6 +53,14 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
             describe: 'Run again keeping outputs on the GPU (ort-webgpu) and report the copy time saved',
           },
           variant: { type: 'string', default: 'default', describe: 'Label of the model variant (e.g. baked, unbaked)' },
+          images: {
+            type: 'string',
+            describe: 'Track the frames of this image folder (sorted JPEG/PNG/WebP) instead of a synthetic video',
+          },
+          prompt: {
+            type: 'string',
+            describe: 'First-frame box x,y,w,h in pixels for --images (default: first line of groundtruth.txt)',
+          },
           'frame-size': { type: 'string', default: '1280x720', describe: 'Synthetic video size WxH' },
           seed: { type: 'number', default: 0, describe: 'Seed of the synthetic video and default tracker parameters' },
           spinning: {
@@ -89,6 +99,9 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
       }
       const size = /^(\d+)x(\d+)$/.exec(args['frame-size']);
       if (!size) throw new UsageError(`--frame-size ${args['frame-size']}: expected WxH, e.g. 1280x720`);
+      const video = args.images
+        ? await ImageFolderVideo.open(args.images, args.prompt === undefined ? undefined : parseBox(args.prompt))
+        : new SyntheticVideo({ width: Number(size[1]), height: Number(size[2]), seed: args.seed });
       const report = await benchPipeline({
         ...(args.label === undefined ? {} : { label: args.label }),
         runs: [
@@ -103,7 +116,7 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
             allowSpinning: args.spinning,
             variant: args.variant,
             seed: args.seed,
-            video: new SyntheticVideo({ width: Number(size[1]), height: Number(size[2]), seed: args.seed }),
+            video,
             ...(args.threads === undefined ? {} : { threads: args.threads }),
             onProgress: (e) =>
               io.err(
@@ -126,4 +139,12 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
       if (report.pipelines.length === 0) setExitCode(ExitCode.Unavailable);
     },
   );
+}
+
+function parseBox(text: string): Box {
+  const v = text.split(',').map(Number);
+  if (v.length !== 4 || !v.every(Number.isFinite) || v[2]! <= 0 || v[3]! <= 0) {
+    throw new UsageError(`--prompt ${text}: expected x,y,w,h with a positive width and height`);
+  }
+  return [v[0]!, v[1]!, v[2]!, v[3]!];
 }

@@ -1,5 +1,6 @@
 // The chained tracking loop: library API reused by eval, and the pipeline benchmark.
 export { axisTable, BilinearResizer, bilinearSample, tableSigmoid } from './bilinear.js';
+export { ImageFolderVideo } from './image-folder-video.js';
 export { boxIou, KalmanBoxFilter, type KalmanOptions, type Xyxy, xyahToXyxy, xyxyToXyah } from './kalman.js';
 export { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 export { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
@@ -24,6 +25,13 @@ export { closeModules, moduleFiles, type OpenModulesOptions, openModules, record
 export { type OpenedTracker, type OpenTrackerOptions, openTracker } from './open-tracker.js';
 export { type BenchPipelineOptions, benchPipeline } from './pipeline-report.js';
 export { type FrameSource, type PipelineRun, type PipelineRunOptions, runPipeline } from './run-pipeline.js';
+export {
+  createSequenceTracker,
+  type SequenceFrame,
+  type SequenceOutput,
+  type SequenceTrackerAdapter,
+  type SequenceTrackerOptions,
+} from './sequence-tracker.js';
 export { formatModuleStacks, type ModuleStacks, parseStackSpec } from './stack-spec.js';
 export { emptyTimings, PIPELINE_STAGES, type PipelineStage, type StageTimings } from './stages.js';
 export { SyntheticVideo, type SyntheticVideoOptions } from './synthetic-video.js';

@@ -4,17 +4,16 @@ import type { RawImage } from '../preprocess/normalize.js';
 import { Preprocessor } from '../preprocess/preprocessor.js';
 import { loadOrt, type OrtModule } from '../stacks/ort/load-ort.js';
 import type { Feeds, Outputs, RunnerTensor } from '../stacks/types.js';
-import { BilinearResizer } from './bilinear.js';
 import { declaredMemDim, promptCorners, rawBytes } from './frame-helpers.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 import { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
-import { chooseMaskIndex } from './mask-choice.js';
-import { MemoryBank, sameValues } from './memory-bank.js';
+import { sameValues } from './memory-bank.js';
 import { type ModuleIoNames, resolveModuleIo } from './module-io.js';
 import type { ModuleRunner, ModuleRunners, TrackerModule } from './module-runner.js';
 import { MotionSelector, type MotionSelectorOptions } from './motion-selector.js';
 import { emptyTimings, type StageTimings } from './stages.js';
 import { hostFloats, inputType, intTensor, isBatchFirst, releaseDevice } from './tensors.js';
+import { allocateBuffers, createMemoryBank, type TrackerBuffers, takeMask } from './tracker-buffers.js';
 import { checkTrackerParams, defaultTrackerParams, type TrackerParams } from './tracker-params.js';
 
 /** Options of `createTracker`. */
@@ -66,24 +65,6 @@ export interface Tracker {
   readonly notes: readonly string[];
 }
 
-interface Buffers {
-  dModel: number;
-  hw: number;
-  embedDims: number[];
-  memDim: number;
-  maskH: number;
-  maskW: number;
-  tokens: Float32Array;
-  tokensPos: Float32Array;
-  lastPos: Float32Array;
-  posValid: boolean;
-  embed: Float32Array;
-  maskForMem: Float32Array;
-  maskLogits: Float32Array;
-  resizer: BilinearResizer | undefined;
-  bank: MemoryBank | undefined;
-}
-
 const timed = async <T>(timings: StageTimings, stage: keyof StageTimings, body: () => Promise<T> | T) => {
   const start = performance.now();
   const value = await body();
@@ -107,9 +88,15 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     modules.image_encoder.stack === modules.memory_encoder.stack &&
     modules.image_encoder.capabilities.deviceOutputs;
   const preprocessor = new Preprocessor();
+  // A second rank-4 float output of the decoder is the mask logits already upsampled in the graph (mask-resize bake).
+  const highResMasks = modules.mask_decoder.outputs.find(
+    (o) => o.shape.length === 4 && o.type === 'float32' && o.name !== io.mask_decoder.outputs.masks,
+  )?.name;
+  if (highResMasks !== undefined)
+    notes.push(`memory-encoder mask from the decoder's in-graph upsampled output "${highResMasks}"`);
   const boxes = new Map<string, ResizedMaskBox>();
   let ort: OrtModule | undefined;
-  let buffers: Buffers | undefined;
+  let buffers: TrackerBuffers | undefined;
   let trackerParams = params;
   let frameIndex = -1;
   let padPoint: { coords: RunnerTensor; labels: RunnerTensor } | undefined;
@@ -117,6 +104,12 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
   const run = async (module: TrackerModule, feeds: Feeds, host: readonly string[]): Promise<Outputs> => {
     const runner: ModuleRunner = modules[module];
     const outputs = await runner.infer(feeds);
+    // Device outputs nobody reads are released now (GPU buffers are not garbage-collected).
+    releaseDevice(
+      Object.keys(outputs)
+        .filter((n) => !host.includes(n))
+        .map((n) => outputs[n]),
+    );
     const onDevice = host.filter((n) => outputs[n]?.location !== 'cpu');
     if (onDevice.length === 0) return outputs;
     const subset = Object.fromEntries(onDevice.map((n) => [n, outputs[n]!]));
@@ -146,13 +139,14 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
       else releaseDevice([out[enc.pos]]);
       return { features, pos, device: keep ? out[enc.features] : undefined, dims: out[enc.features]!.dims };
     });
-    buffers ??= allocate(encoded.dims as number[]);
+    buffers ??= allocateBuffers(encoded.dims as number[], preprocessor.size);
     const b = buffers;
     trackerParams ??= defaultTrackerParams(b.dModel, declaredMemDim(modules, io), options.paramsSeed ?? 0);
     // 3. Condition the features: no-memory embedding on the conditioning frame, memory attention afterwards.
     if (prompt) {
       checkTrackerParams(trackerParams, b.dModel, trackerParams.maskmemTposEnc.length / trackerParams.numMaskmem);
-      if (trackerParams.source.startsWith('seeded')) notes.push(trackerParams.source);
+      if (trackerParams.source.startsWith('seeded') && !notes.includes(trackerParams.source))
+        notes.push(trackerParams.source);
       await timed(timings, 'memory', () => addPerChannel(encoded.features, trackerParams!.noMemEmbed, b.hw, b.embed));
     } else {
       const bank = b.bank!;
@@ -211,11 +205,18 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
           [md.inputs.pointCoords]: points.coords,
           [md.inputs.pointLabels]: points.labels,
         },
-        Object.values(md.outputs),
+        highResMasks === undefined ? Object.values(md.outputs) : [...Object.values(md.outputs), highResMasks],
       ),
     );
     // 5. Choose a mask, mask out an absent object, upsample for the memory encoder.
-    const chosen = await timed(timings, 'postprocess', () => chooseMask(decoded, b, prompt !== undefined));
+    const chosen = await timed(timings, 'postprocess', () =>
+      takeMask(decoded, { ...io.mask_decoder.outputs, highRes: highResMasks }, b, {
+        side: preprocessor.size,
+        params: trackerParams!,
+        selector,
+        conditioning: prompt !== undefined,
+      }),
+    );
     // 6. memory_encoder on the raw features and the chosen mask; 7. store the frame.
     const me = io.memory_encoder;
     const memory = await timed(timings, 'memory_encoder', () =>
@@ -231,7 +232,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     releaseDevice([encoded.device]);
     await timed(timings, 'memory', () => {
       const features = memory[me.outputs.features]!;
-      if (!b.bank) b.bank = createBank(b, features.dims as number[], trackerParams!);
+      if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], trackerParams!);
       const objPtr = decoded[md.outputs.objPtr]!.data as Float32Array;
       b.bank.addFrame(
         index,
@@ -248,64 +249,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     return { frameIndex: index, box, maskLogits: b.maskLogits, ...chosen, timings };
   }
 
-  function allocate(dims: readonly number[]): Buffers {
-    const [, dModel = 0, h = 0, w = 0] = dims;
-    const hw = h * w;
-    const side = preprocessor.size;
-    return {
-      dModel,
-      hw,
-      embedDims: [1, dModel, h, w],
-      memDim: 0,
-      maskH: 4 * h,
-      maskW: 4 * w,
-      tokens: new Float32Array(hw * dModel),
-      tokensPos: new Float32Array(hw * dModel),
-      lastPos: new Float32Array(hw * dModel),
-      posValid: false,
-      embed: new Float32Array(hw * dModel),
-      maskForMem: new Float32Array(side * side),
-      maskLogits: new Float32Array(16 * hw),
-      resizer: undefined,
-      bank: undefined,
-    };
-  }
-
-  function createBank(b: Buffers, dims: readonly number[], p: TrackerParams): MemoryBank {
-    b.memDim = dims[1] ?? 0;
-    checkTrackerParams(p, b.dModel, b.memDim);
-    return new MemoryBank({
-      numMaskmem: p.numMaskmem,
-      maxObjPtrs: p.maxObjPtrs,
-      tokensPerFrame: b.hw,
-      memDim: b.memDim,
-      ptrDim: b.dModel,
-      tposEnc: p.maskmemTposEnc,
-    });
-  }
-
-  function chooseMask(decoded: Outputs, b: Buffers, conditioning: boolean) {
-    const md = io.mask_decoder.outputs;
-    const masks = decoded[md.masks]!;
-    const [, count = 1, mh = 0, mw = 0] = masks.dims;
-    const plane = mh * mw;
-    const logits = masks.data as Float32Array;
-    const ious = decoded[md.iou]!.data as Float32Array;
-    const objectScore = (decoded[md.objectScore]!.data as Float32Array)[0]!;
-    const maskIndex = chooseMaskIndex({ logits, count, height: mh, width: mw, ious, selector, conditioning });
-    if (plane !== b.maskLogits.length) b.maskLogits = new Float32Array(plane);
-    b.maskH = mh;
-    b.maskW = mw;
-    b.maskLogits.set(logits.subarray(maskIndex * plane, (maskIndex + 1) * plane));
-    if (objectScore <= 0) b.maskLogits.fill(-1024);
-    const side = preprocessor.size;
-    b.resizer ??= new BilinearResizer(mh, mw, side, side);
-    const p = trackerParams!;
-    b.resizer.toMaskForMem(b.maskLogits, b.maskForMem, p.sigmoidScale, p.sigmoidBias);
-    return { maskIndex, iou: ious[maskIndex]!, objectScore };
-  }
-
-  function videoBox(b: Buffers, frame: RawImage): Box {
+  function videoBox(b: TrackerBuffers, frame: RawImage): Box {
     if (options.box === 'low-res') {
       return scaleLowResBox(maskToBox(b.maskLogits, b.maskH, b.maskW), b.maskH, b.maskW, frame.height, frame.width);
     }
