@@ -124,7 +124,7 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
   const image = enc?.inputs.find((t) => isFloat(t) && t.shape.length === 4 && t.shape[1] === 3);
   const side = typeof image?.shape[2] === 'number' ? image.shape[2] : 512;
   const features: { feat: HostTensor; pos: HostTensor | undefined }[] = [];
-  if (enc && image && image.type === 'float32') {
+  if (enc && image) {
     // Later modules need every frame's features; the encoder alone needs only the current frame.
     const needed =
       signatures.mask_decoder || signatures.memory_encoder || signatures.memory_attention ? frames : [current];
