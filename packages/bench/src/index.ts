@@ -28,8 +28,11 @@ export {
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats, percentile } from './measure/stats.js';
+// The tracking loop and the pipeline benchmark.
+export * from './pipeline/index.js';
 export * from './preprocess/index.js';
 export * from './report/index.js';
+export * from './report/schema.js';
 // Stacks: the Runner contract, the registry, and the pieces a custom runner or the tracking loop reuses.
 export { type Availability, available, unavailable } from './stacks/availability.js';
 export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
@@ -84,12 +87,7 @@ export {
   type TrtTimingResult,
 } from './stacks/trt/engine-port.js';
 export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
-export {
-  DEFAULT_ENGINE_CACHE_DIR,
-  probeTrtStack,
-  TrtexecRunner,
-  type TrtStackOptions,
-} from './stacks/trt/trt-runner.js';
+export { probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
 export type {
   ElementType,
   Feeds,

@@ -1,5 +1,99 @@
 // LaSOT dataset layout, box / flag / result files, split lists.
 
+// Precision bisection: the search, candidates, variants, module and layer levels, plans.
+export {
+  type Candidate,
+  type FindCandidatesOptions,
+  findCandidates,
+  PRECISION_RELEVANT_OPS,
+} from './bisect/candidates.js';
+export { candidatePlan, createEngineEvaluator, type EngineEvaluatorOptions } from './bisect/engine-evaluator.js';
+export {
+  type BisectEvaluation,
+  bisectLayers,
+  type CandidateEvaluator,
+  type LayerBisectOptions,
+  type LayerBisectResult,
+} from './bisect/layer-bisect.js';
+export { type PlanSource, planFromBisection, writePlanFile } from './bisect/plan.js';
+export {
+  BISECT_MODES,
+  BISECT_REPORT_KIND,
+  BISECT_REPORT_SCHEMA_VERSION,
+  type BisectMode,
+  type BisectModelsOptions,
+  type BisectProgress,
+  type BisectReport,
+  bisectModels,
+  defaultBisectMode,
+  type ModuleBisect,
+} from './bisect/run-bisect.js';
+export {
+  evaluationBudget,
+  findMinimalSet,
+  type MinimalSetOptions,
+  type MinimalSetResult,
+  type SetPredicate,
+} from './bisect/search.js';
+export {
+  createVariantBuilder,
+  FP16_MODES,
+  type Fp16Mode,
+  type VariantBuilder,
+  type VariantOptions,
+} from './bisect/variants.js';
+// Fidelity: metrics (comparator factories), per-module and along-a-sequence comparison of stacks.
+export {
+  type CompareOutputsOptions,
+  compareOutputs,
+  DEFAULT_TOLERANCE,
+  type HostTensor,
+  looksLikeMaskLogits,
+  meetsTolerance,
+  type OutputFidelity,
+  type Tolerance,
+} from './fidelity/compare-outputs.js';
+export {
+  type CompareStacksOptions,
+  compareStacks,
+  FIDELITY_REPORT_KIND,
+  FIDELITY_REPORT_SCHEMA_VERSION,
+  type FidelityReport,
+  type ModuleFidelity,
+} from './fidelity/compare-stacks.js';
+export { hostOutputs, toHostTensor } from './fidelity/host-tensors.js';
+export {
+  boxIou,
+  cosineSimilarity,
+  type MaskIouOptions,
+  type MaxRelativeErrorOptions,
+  maskIou,
+  maxAbsError,
+  maxRelativeError,
+  nonFiniteShare,
+  type PixelBox,
+  relativeL2Error,
+  TENSOR_METRICS,
+  type TensorComparator,
+  type TensorMetricName,
+} from './fidelity/metrics.js';
+export { findModuleFiles, MODULE_KINDS, selectModules } from './fidelity/module-files.js';
+export {
+  buildModuleInputs,
+  type ModuleFiles,
+  type ModuleInputs,
+  type ModuleInputsOptions,
+} from './fidelity/module-inputs.js';
+export { adaptFeeds, type ModuleRun, type RunModuleOptions, runModuleOnStack } from './fidelity/run-module.js';
+export {
+  type ComparableTracker,
+  compareTracking,
+  type FrameAgreement,
+  lasotFrames,
+  type SequenceFidelity,
+  type SequenceFrame,
+  syntheticFrames,
+} from './fidelity/sequence-fidelity.js';
 export {
   type AttributeMatrix,
   attributesFromFlags,

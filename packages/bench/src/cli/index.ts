@@ -2,6 +2,7 @@ import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/
 import type { Argv } from 'yargs';
 import { compareCommand } from './compare.js';
 import { registerListCommand } from './list-command.js';
+import { registerPipelineCommand } from './pipeline.js';
 import { registerRunCommand } from './run-command.js';
 
 /** Builds the `bench` command line; commands are registered by the modules under src/cli/. */
@@ -9,6 +10,8 @@ export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code:
   let cli = createCli('bench', argv).command(compareCommand(io, setExitCode));
   cli = registerListCommand(cli, io);
   cli = registerRunCommand(cli, io, setExitCode);
+  cli = cli.command(compareCommand(io, setExitCode));
+  cli = registerPipelineCommand(cli, io, setExitCode);
   return cli;
 }
 

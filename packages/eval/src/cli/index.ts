@@ -1,5 +1,7 @@
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
+import { registerBisectCommand } from './bisect-command.js';
+import { registerFidelityCommand } from './fidelity-command.js';
 import { registerLasotCommand } from './lasot-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import { registerReportCommand } from './report-command.js';
@@ -15,6 +17,8 @@ export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code:
   cli = registerMergeCommand(cli, io, setExitCode);
   cli = registerReportCommand(cli, io);
   cli = registerSynthCommand(cli, io);
+  cli = registerFidelityCommand(cli, io);
+  cli = registerBisectCommand(cli, io);
   return cli;
 }
 

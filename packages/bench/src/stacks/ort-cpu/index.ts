@@ -3,7 +3,7 @@ import { probeOrtProvider } from '../ort/probe.js';
 import type { StackDefinition } from '../stack-definition.js';
 
 /** Options of `ort-cpu`. */
-export type OrtCpuOptions = Pick<OrtRunnerOptions, 'threads' | 'graphOptimizationLevel'>;
+export type OrtCpuOptions = Pick<OrtRunnerOptions, 'threads' | 'graphOptimizationLevel' | 'allowSpinning'>;
 
 const traits: OrtStackTraits = {
   stack: 'ort-cpu',

@@ -3,7 +3,10 @@ import { probeOrtProvider } from '../ort/probe.js';
 import type { StackDefinition } from '../stack-definition.js';
 
 /** Options of `ort-webgpu`. `outputLocation: 'gpu-buffer'` keeps outputs on the GPU for chaining. */
-export type OrtWebGpuOptions = Pick<OrtRunnerOptions, 'threads' | 'graphOptimizationLevel' | 'outputLocation'>;
+export type OrtWebGpuOptions = Pick<
+  OrtRunnerOptions,
+  'threads' | 'graphOptimizationLevel' | 'allowSpinning' | 'outputLocation'
+>;
 
 const traits: OrtStackTraits = {
   stack: 'ort-webgpu',

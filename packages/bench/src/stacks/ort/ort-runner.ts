@@ -25,6 +25,12 @@ export interface OrtRunnerOptions {
   outputLocation?: OutputLocation | Record<string, OutputLocation>;
   /** GPU index for the CUDA and TensorRT providers. Default 0. */
   deviceId?: number;
+  /**
+   * Whether intra-op threads spin after a run while waiting for work (`session.intra_op.allow_spinning`).
+   * Default: ONNX Runtime's (on). Turn it off when several sessions take turns, as in the tracking loop: each
+   * session's spinning pool otherwise competes for the cores with the next session and with host code.
+   */
+  allowSpinning?: boolean;
 }
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
@@ -79,6 +85,7 @@ export class OrtRunner extends BaseRunner {
       ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
       outputLocation: this.#options.outputLocation ?? 'cpu',
       ...(this.#options.deviceId === undefined ? {} : { deviceId: this.#options.deviceId }),
+      ...(this.#options.allowSpinning === undefined ? {} : { allowSpinning: this.#options.allowSpinning }),
     };
   }
 
@@ -95,6 +102,9 @@ export class OrtRunner extends BaseRunner {
       executionMode: 'sequential',
       ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
       logSeverityLevel: 3,
+      ...(this.#options.allowSpinning === undefined
+        ? {}
+        : { extra: { session: { intra_op: { allow_spinning: this.#options.allowSpinning ? '1' : '0' } } } }),
       ...extra,
     };
   }

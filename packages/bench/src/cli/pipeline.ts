@@ -1,0 +1,150 @@
+import { ExitCode, UsageError } from '@tamkit/graph-surgery';
+import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { Argv } from 'yargs';
+import { ImageFolderVideo } from '../pipeline/image-folder-video.js';
+import type { Box } from '../pipeline/mask-box.js';
+import { benchPipeline } from '../pipeline/pipeline-report.js';
+import { parseStackSpec } from '../pipeline/stack-spec.js';
+import { SyntheticVideo } from '../pipeline/synthetic-video.js';
+import { writeFileAtomic } from '../report/atomic-write.js';
+import { formatPipelineTable } from '../report/console-table.js';
+import { reportToCsv } from '../report/csv.js';
+
+/** `bench pipeline --models DIR --stack SPEC`: the chained tracking loop, timed per stage and per frame. */
+export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
+  return cli.command(
+    'pipeline',
+    'Time the chained tracking loop (preprocess -> 4 modules -> memory bank -> box) against isolated module runs',
+    (y) =>
+      y
+        .options({
+          models: {
+            type: 'string',
+            demandOption: 'Point --models at a folder with the four <module>.onnx files.',
+            describe:
+              'Folder with image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx (and optionally tracker-params.json)',
+          },
+          stack: {
+            type: 'string',
+            array: true,
+            demandOption: 'Name a stack (e.g. --stack ort-cpu).',
+            describe: 'Stack for every module (ort-cpu), or module=stack pairs, comma separated',
+          },
+          frames: { type: 'number', default: 24, describe: 'Timed frames' },
+          'warmup-frames': {
+            type: 'number',
+            default: 8,
+            describe: 'Frames tracked before timing (the memory bank fills up)',
+          },
+          'isolated-iterations': {
+            type: 'number',
+            default: 20,
+            describe: "Timed runs per module on the last frame's inputs (0 skips the isolated measurement)",
+          },
+          kalman: { type: 'boolean', default: false, describe: 'SAMURAI motion-aware mask selection' },
+          box: {
+            choices: ['exact', 'low-res'] as const,
+            default: 'exact' as const,
+            describe: 'Box from the logits resized to the frame (exact) or the scaled 128x128 box',
+          },
+          'device-copies': {
+            type: 'boolean',
+            default: false,
+            describe: 'Run again keeping outputs on the GPU (ort-webgpu) and report the copy time saved',
+          },
+          variant: { type: 'string', default: 'default', describe: 'Label of the model variant (e.g. baked, unbaked)' },
+          images: {
+            type: 'string',
+            describe: 'Track the frames of this image folder (sorted JPEG/PNG/WebP) instead of a synthetic video',
+          },
+          prompt: {
+            type: 'string',
+            describe: 'First-frame box x,y,w,h in pixels for --images (default: first line of groundtruth.txt)',
+          },
+          'frame-size': { type: 'string', default: '1280x720', describe: 'Synthetic video size WxH' },
+          seed: { type: 'number', default: 0, describe: 'Seed of the synthetic video and default tracker parameters' },
+          spinning: {
+            type: 'boolean',
+            default: false,
+            describe:
+              'Let ONNX Runtime intra-op threads spin between runs (off: the modules take turns on the same cores)',
+          },
+          threads: { type: 'number', describe: 'Intra-op threads of the ONNX Runtime stacks (default: ORT chooses)' },
+          json: {
+            type: 'string',
+            describe: 'Write the BenchReport JSON to FILE (`--json=-` prints it instead of the table)',
+          },
+          csv: { type: 'string', describe: 'Write the CSV (one row per stage and per frame summary) to FILE' },
+          label: { type: 'string', describe: 'Label stored in the report (e.g. the CI runner name)' },
+        })
+        .example('$0 pipeline --models zoo/ --stack ort-cpu', 'the whole loop on the ONNX Runtime CPU provider')
+        .example(
+          '$0 pipeline --models zoo/ --stack ort-webgpu,mask_decoder=ort-cpu --device-copies --json reports/pipeline.json',
+          'a mixed pipeline, with and without host copies between WebGPU modules',
+        )
+        .example(
+          '$0 pipeline --models zoo-baked/ --stack ort-cpu --variant baked --kalman --frames 60',
+          'a baked zoo with SAMURAI selection',
+        ),
+    async (args) => {
+      for (const [flag, value, min] of [
+        ['--frames', args.frames, 1],
+        ['--warmup-frames', args['warmup-frames'], 0],
+        ['--isolated-iterations', args['isolated-iterations'], 0],
+        ['--threads', args.threads, 1],
+      ] as const) {
+        if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
+          throw new UsageError(`${flag} ${value}: expected an integer >= ${min}`);
+        }
+      }
+      const size = /^(\d+)x(\d+)$/.exec(args['frame-size']);
+      if (!size) throw new UsageError(`--frame-size ${args['frame-size']}: expected WxH, e.g. 1280x720`);
+      const video = args.images
+        ? await ImageFolderVideo.open(args.images, args.prompt === undefined ? undefined : parseBox(args.prompt))
+        : new SyntheticVideo({ width: Number(size[1]), height: Number(size[2]), seed: args.seed });
+      const report = await benchPipeline({
+        ...(args.label === undefined ? {} : { label: args.label }),
+        runs: [
+          {
+            models: args.models,
+            stacks: parseStackSpec(args.stack),
+            frames: args.frames,
+            warmupFrames: args['warmup-frames'],
+            isolatedIterations: args['isolated-iterations'],
+            tracker: { kalman: args.kalman, box: args.box },
+            compareDeviceCopies: args['device-copies'],
+            allowSpinning: args.spinning,
+            variant: args.variant,
+            seed: args.seed,
+            video,
+            ...(args.threads === undefined ? {} : { threads: args.threads }),
+            onProgress: (e) =>
+              io.err(
+                e.kind === 'pass'
+                  ? `tracking (${e.keepOnDevice ? 'outputs on device' : 'host copies'})...`
+                  : `isolated ${e.module}...`,
+              ),
+          },
+        ],
+      });
+      if (args.json === '-') io.out(JSON.stringify(report, null, 2));
+      else {
+        io.out(formatPipelineTable(report));
+        for (const p of report.pipelines) for (const note of p.notes) io.out(`note: ${note}`);
+        for (const u of report.unavailable) io.out(`${u.stack} unavailable: ${u.reason}\n  Note: ${u.remedy}`);
+      }
+      if (args.json !== undefined && args.json !== '-')
+        await writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
+      if (args.csv !== undefined) await writeFileAtomic(args.csv, reportToCsv(report));
+      if (report.pipelines.length === 0) setExitCode(ExitCode.Unavailable);
+    },
+  );
+}
+
+function parseBox(text: string): Box {
+  const v = text.split(',').map(Number);
+  if (v.length !== 4 || !v.every(Number.isFinite) || v[2]! <= 0 || v[3]! <= 0) {
+    throw new UsageError(`--prompt ${text}: expected x,y,w,h with a positive width and height`);
+  }
+  return [v[0]!, v[1]!, v[2]!, v[3]!];
+}

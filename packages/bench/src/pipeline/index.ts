@@ -1,0 +1,57 @@
+// The chained tracking loop: library API reused by eval, and the pipeline benchmark.
+export { axisTable, BilinearResizer, bilinearSample, tableSigmoid } from './bilinear.js';
+export { ImageFolderVideo } from './image-folder-video.js';
+export { boxIou, KalmanBoxFilter, type KalmanOptions, type Xyxy, xyahToXyxy, xyxyToXyah } from './kalman.js';
+export { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
+export { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
+export { chooseMaskIndex, type MaskCandidates } from './mask-choice.js';
+export {
+  type AssembledMemory,
+  MemoryBank,
+  type MemoryBankOptions,
+  type MemorySegment,
+  sameValues,
+} from './memory-bank.js';
+export { assignRoles, type ModuleIoNames, resolveModuleIo } from './module-io.js';
+export {
+  isTrackerModule,
+  type ModuleRunner,
+  type ModuleRunners,
+  TRACKER_MODULES,
+  type TrackerModule,
+} from './module-runner.js';
+export { type MotionChoice, MotionSelector, type MotionSelectorOptions } from './motion-selector.js';
+export { closeModules, moduleFiles, type OpenModulesOptions, openModules, recordingRunner } from './open-modules.js';
+export { type OpenedTracker, type OpenTrackerOptions, openTracker } from './open-tracker.js';
+export { type BenchPipelineOptions, benchPipeline } from './pipeline-report.js';
+export { type FrameSource, type PipelineRun, type PipelineRunOptions, runPipeline } from './run-pipeline.js';
+export {
+  createSequenceTracker,
+  type SequenceFrame,
+  type SequenceOutput,
+  type SequenceTrackerAdapter,
+  type SequenceTrackerOptions,
+} from './sequence-tracker.js';
+export { formatModuleStacks, type ModuleStacks, parseStackSpec } from './stack-spec.js';
+export { emptyTimings, PIPELINE_STAGES, type PipelineStage, type StageTimings } from './stages.js';
+export { SyntheticVideo, type SyntheticVideoOptions } from './synthetic-video.js';
+export {
+  type CreateTrackerOptions,
+  createTracker,
+  type Tracker,
+  type TrackerOptions,
+  type TrackResult,
+} from './tracker.js';
+export {
+  checkTrackerParams,
+  defaultTrackerParams,
+  formatTrackerParams,
+  type ParamTensor,
+  parseTrackerParams,
+  readTrackerParams,
+  TRACKER_PARAMS_FILE,
+  TRACKER_PARAMS_FORMAT,
+  TRACKER_PARAMS_VERSION,
+  type TrackerParams,
+  type TrackerParamsFile,
+} from './tracker-params.js';

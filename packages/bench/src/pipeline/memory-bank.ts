@@ -1,0 +1,243 @@
+import { chwToTokens } from './layout.js';
+
+/** Sizes of a memory bank. JSDoc defaults are those of EfficientTAM-Ti / SAM 2. */
+export interface MemoryBankOptions {
+  /** Spatial memories used per frame, conditioning frame included (num_maskmem, 7). */
+  numMaskmem: number;
+  /** Object pointers used per frame, conditioning frame's included (max_obj_ptrs_in_encoder, 16). */
+  maxObjPtrs: number;
+  /** Tokens per spatial memory: H*W of the feature map (1024 at 512 px). */
+  tokensPerFrame: number;
+  /** Memory width (mem_dim, 64). */
+  memDim: number;
+  /** Object pointer width (d_model, 256); each pointer becomes ptrDim / memDim tokens. */
+  ptrDim: number;
+  /** Temporal position encoding, [numMaskmem, memDim] row-major (maskmem_tpos_enc). */
+  tposEnc: Float32Array;
+}
+
+/** One memory-bank entry in assembly order, for inspection and tests. */
+export interface MemorySegment {
+  kind: 'frame' | 'pointer';
+  frameIndex: number;
+  /** First token of the segment in the assembled memory. */
+  tokenOffset: number;
+  tokens: number;
+  /** Row of maskmem_tpos_enc added to a frame's pos-enc (frames only). */
+  tposRow?: number;
+}
+
+/** What `assemble` wrote. */
+export interface AssembledMemory {
+  /** Tokens written into `memory` / `memoryPos` (spatial + pointer tokens). */
+  tokens: number;
+  /** Pointer tokens at the end (num_obj_ptr_tokens). */
+  objPtrTokens: number;
+  frames: number;
+  pointers: number;
+  segments: MemorySegment[];
+}
+
+interface Slot {
+  frameIndex: number;
+  features: Float32Array;
+  pos: Float32Array;
+  /** Which pos-enc content `pos` holds (see #posVersion). */
+  posVersion: number;
+}
+
+/** Whether two arrays hold the same values (sequential: much cheaper than the transpose it can save). */
+export function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The SAM 2 memory bank: the conditioning frame and the most recent frames (spatial memories, kept token-major)
+ * plus object pointers. Storage is allocated once; `assemble` writes the memory-attention inputs in place into
+ * `memory` and `memoryPos`, whose capacity is the largest bank ([numMaskmem*HW + maxObjPtrs*ptrTokens, 1, memDim]).
+ *
+ * Order (SAM 2 `_prepare_memory_conditioned_features`): conditioning frame (t_pos 0), then previous frames at
+ * distance 6..1 (oldest to newest, t_pos = numMaskmem - distance), each frame's pos-enc plus tpos row
+ * numMaskmem - t_pos - 1; then pointers: the conditioning frame's, then previous frames newest first, each split
+ * into ptrDim/memDim tokens with zero pos-enc.
+ */
+export class MemoryBank {
+  readonly options: MemoryBankOptions;
+  readonly memory: Float32Array;
+  readonly memoryPos: Float32Array;
+  readonly ptrTokens: number;
+  #cond: Slot | undefined;
+  #condPtr: Float32Array;
+  #hasCondPtr = false;
+  readonly #recent: Slot[];
+  readonly #ptrs: Float32Array[];
+  readonly #ptrFrame: Int32Array;
+  /**
+   * Memory pos-encs are usually the same map every frame (a sinusoidal encoding of a fixed-size grid). Each
+   * distinct content gets a version; a slot whose content did not change is not transposed again, and a memory
+   * segment whose (content, tpos row) did not change since the last assembly is not rewritten.
+   */
+  #posVersion = 0;
+  readonly #lastPos: Float32Array;
+  readonly #written: { version: number; row: number }[];
+
+  constructor(options: MemoryBankOptions) {
+    const { numMaskmem, maxObjPtrs, tokensPerFrame, memDim, ptrDim, tposEnc } = options;
+    if (numMaskmem < 1 || maxObjPtrs < 1) throw new RangeError('numMaskmem and maxObjPtrs must be at least 1');
+    if (ptrDim % memDim !== 0) throw new RangeError(`ptrDim ${ptrDim} must be a multiple of memDim ${memDim}`);
+    if (tposEnc.length !== numMaskmem * memDim) {
+      throw new RangeError(`tposEnc must hold ${numMaskmem}x${memDim} values, got ${tposEnc.length}`);
+    }
+    this.options = options;
+    this.ptrTokens = ptrDim / memDim;
+    const capacity = numMaskmem * tokensPerFrame + maxObjPtrs * this.ptrTokens;
+    this.memory = new Float32Array(capacity * memDim);
+    this.memoryPos = new Float32Array(capacity * memDim);
+    const frameSize = tokensPerFrame * memDim;
+    const slot = (): Slot => ({
+      frameIndex: -1,
+      features: new Float32Array(frameSize),
+      pos: new Float32Array(frameSize),
+      posVersion: -1,
+    });
+    this.#lastPos = new Float32Array(frameSize);
+    this.#written = Array.from({ length: numMaskmem }, () => ({ version: -1, row: -1 }));
+    this.#recent = Array.from({ length: numMaskmem - 1 }, slot);
+    this.#condPtr = new Float32Array(ptrDim);
+    this.#ptrs = Array.from({ length: maxObjPtrs - 1 }, () => new Float32Array(ptrDim));
+    this.#ptrFrame = new Int32Array(maxObjPtrs - 1).fill(-1);
+  }
+
+  /** Spatial memories the next `assemble(frameIndex)` uses (at most numMaskmem). */
+  framesFor(frameIndex: number): number {
+    return (this.#cond ? 1 : 0) + this.#recentFor(frameIndex).length;
+  }
+
+  /** Pointers the next `assemble(frameIndex)` uses (at most maxObjPtrs). */
+  pointersFor(frameIndex: number): number {
+    return (this.#hasCondPtr ? 1 : 0) + this.#ptrsFor(frameIndex).length;
+  }
+
+  /** Forgets every frame (a new sequence). Storage is kept. */
+  clear(): void {
+    this.#cond = undefined;
+    this.#hasCondPtr = false;
+    for (const s of this.#recent) s.frameIndex = -1;
+    for (const w of this.#written) w.version = -1;
+    this.#ptrFrame.fill(-1);
+  }
+
+  /**
+   * Stores a frame's memory-encoder outputs ([1,memDim,H,W], copied token-major) and its object pointer. The
+   * conditioning frame is kept for the whole sequence; other frames go to a ring of the numMaskmem-1 newest.
+   */
+  addFrame(frameIndex: number, features: Float32Array, pos: Float32Array, objPtr: Float32Array, conditioning: boolean) {
+    const { memDim, tokensPerFrame, ptrDim } = this.options;
+    if (objPtr.length !== ptrDim) throw new RangeError(`objPtr must hold ${ptrDim} values, got ${objPtr.length}`);
+    if (conditioning) {
+      const size = tokensPerFrame * memDim;
+      this.#cond ??= { frameIndex, features: new Float32Array(size), pos: new Float32Array(size), posVersion: -1 };
+      this.#store(this.#cond, frameIndex, features, pos);
+      this.#condPtr.set(objPtr);
+      this.#hasCondPtr = true;
+      return;
+    }
+    if (this.#ptrs.length > 0) {
+      const ring = frameIndex % this.#ptrs.length;
+      this.#ptrs[ring]!.set(objPtr);
+      this.#ptrFrame[ring] = frameIndex;
+    }
+    if (this.#recent.length > 0)
+      this.#store(this.#recent[frameIndex % this.#recent.length]!, frameIndex, features, pos);
+  }
+
+  #store(slot: Slot, frameIndex: number, features: Float32Array, pos: Float32Array): void {
+    const { memDim, tokensPerFrame } = this.options;
+    slot.frameIndex = frameIndex;
+    chwToTokens(features, memDim, tokensPerFrame, slot.features);
+    if (this.#posVersion === 0 || !sameValues(pos, this.#lastPos)) {
+      this.#lastPos.set(pos);
+      this.#posVersion += 1;
+    }
+    if (slot.posVersion !== this.#posVersion) {
+      chwToTokens(pos, memDim, tokensPerFrame, slot.pos);
+      slot.posVersion = this.#posVersion;
+    }
+  }
+
+  /** Writes the memory for `frameIndex` into `memory` / `memoryPos` and says what it wrote. */
+  assemble(frameIndex: number): AssembledMemory {
+    const { memDim, tokensPerFrame, numMaskmem, tposEnc, ptrDim } = this.options;
+    const segments: MemorySegment[] = [];
+    let token = 0;
+    const writeFrame = (slot: Slot, tPos: number) => {
+      const row = numMaskmem - tPos - 1;
+      const offset = token * memDim;
+      this.memory.set(slot.features, offset);
+      const written = this.#written[segments.length]!;
+      if (written.version !== slot.posVersion || written.row !== row) {
+        const pos = this.memoryPos;
+        const src = slot.pos;
+        const rowBase = row * memDim;
+        for (let t = 0; t < tokensPerFrame; t += 1) {
+          const base = t * memDim;
+          for (let m = 0; m < memDim; m += 1) pos[offset + base + m] = src[base + m]! + tposEnc[rowBase + m]!;
+        }
+        written.version = slot.posVersion;
+        written.row = row;
+      }
+      segments.push({
+        kind: 'frame',
+        frameIndex: slot.frameIndex,
+        tokenOffset: token,
+        tokens: tokensPerFrame,
+        tposRow: row,
+      });
+      token += tokensPerFrame;
+    };
+    if (this.#cond) writeFrame(this.#cond, 0);
+    for (const slot of this.#recentFor(frameIndex)) writeFrame(slot, numMaskmem - (frameIndex - slot.frameIndex));
+    const spatial = token;
+    // Segments past the last frame now hold pointers (or nothing): their pos-enc must be rewritten when reused.
+    for (let k = segments.length; k < this.#written.length; k += 1) this.#written[k]!.version = -1;
+    const writePtr = (ptr: Float32Array, from: number) => {
+      const offset = token * memDim;
+      this.memory.set(ptr, offset);
+      this.memoryPos.fill(0, offset, offset + ptrDim);
+      segments.push({ kind: 'pointer', frameIndex: from, tokenOffset: token, tokens: this.ptrTokens });
+      token += this.ptrTokens;
+    };
+    if (this.#hasCondPtr) writePtr(this.#condPtr, this.#cond?.frameIndex ?? 0);
+    for (const ring of this.#ptrsFor(frameIndex)) writePtr(this.#ptrs[ring]!, this.#ptrFrame[ring]!);
+    return {
+      tokens: token,
+      objPtrTokens: token - spatial,
+      frames: segments.filter((s) => s.kind === 'frame').length,
+      pointers: segments.filter((s) => s.kind === 'pointer').length,
+      segments,
+    };
+  }
+
+  /** Stored non-conditioning frames within numMaskmem-1 of `frameIndex`, oldest first. */
+  #recentFor(frameIndex: number): Slot[] {
+    const span = this.options.numMaskmem - 1;
+    const out: Slot[] = [];
+    for (let d = Math.min(span, frameIndex); d >= 1; d -= 1) {
+      const slot = this.#recent.find((s) => s.frameIndex === frameIndex - d);
+      if (slot) out.push(slot);
+    }
+    return out;
+  }
+
+  /** Ring indices of stored pointers within maxObjPtrs-1 of `frameIndex`, newest first. */
+  #ptrsFor(frameIndex: number): number[] {
+    const out: number[] = [];
+    for (let d = 1; d < this.options.maxObjPtrs && d <= frameIndex; d += 1) {
+      const ring = this.#ptrFrame.indexOf(frameIndex - d);
+      if (ring >= 0 && frameIndex - d !== this.#cond?.frameIndex) out.push(ring);
+    }
+    return out;
+  }
+}

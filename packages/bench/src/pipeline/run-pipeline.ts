@@ -1,0 +1,204 @@
+import { sha256File } from '../measure/hash.js';
+import { measureRunner } from '../measure/sample.js';
+import { computeLatencyStats } from '../measure/stats.js';
+import type { RawImage } from '../preprocess/normalize.js';
+import type { LatencyStats, ModuleResult, PipelineResult } from '../report/schema.js';
+import type { Runner } from '../stacks/runner.js';
+import type { Feeds } from '../stacks/types.js';
+import type { Box } from './mask-box.js';
+import { TRACKER_MODULES, type TrackerModule } from './module-runner.js';
+import { closeModules, moduleFiles, openModules, recordingRunner } from './open-modules.js';
+import type { ModuleStacks } from './stack-spec.js';
+import { PIPELINE_STAGES } from './stages.js';
+import { SyntheticVideo } from './synthetic-video.js';
+import { createTracker, type TrackerOptions } from './tracker.js';
+import { readTrackerParams } from './tracker-params.js';
+
+/** A frame source: frames by index plus the first frame's object box. */
+export interface FrameSource {
+  width: number;
+  height: number;
+  frame(index: number): RawImage | Promise<RawImage>;
+  box(index: number): Box;
+}
+
+/** Options of `runPipeline`. */
+export interface PipelineRunOptions {
+  /** Folder holding image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx. */
+  models: string;
+  /** Stack per module. */
+  stacks: ModuleStacks;
+  /** Timed frames (after the warm-up frames). Default 24. */
+  frames?: number;
+  /**
+   * Frames tracked before timing starts. Default 8: by then the bank holds its 7 spatial memories, so timed
+   * frames run memory attention at (nearly) full size, like the isolated measurement.
+   */
+  warmupFrames?: number;
+  /** Timed runs per module of the isolated measurement on the last frame's inputs. Default 20; 0 skips it. */
+  isolatedIterations?: number;
+  /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
+  threads?: number;
+  /** ONNX Runtime intra-op spinning (see `OpenModulesOptions.allowSpinning`). Default false. */
+  allowSpinning?: boolean;
+  /** Tracker options (Kalman selection, box mode). */
+  tracker?: Omit<TrackerOptions, 'keepOnDevice'>;
+  /** Also run with outputs kept on the device (stacks that can) and report the copy time saved. Default false. */
+  compareDeviceCopies?: boolean;
+  /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
+  variant?: string;
+  /** Frames to track. Default: a seeded synthetic 1280x720 video. */
+  video?: FrameSource;
+  /** Seed of the synthetic video and default tracker parameters. Default 0. */
+  seed?: number;
+  onProgress?: (event: { kind: 'pass'; keepOnDevice: boolean } | { kind: 'isolated'; module: TrackerModule }) => void;
+}
+
+/** What `runPipeline` measured. */
+export interface PipelineRun {
+  result: PipelineResult;
+  /** The isolated per-module measurements (same sessions, the last chained frame's inputs). */
+  modules: ModuleResult[];
+  /** Box per tracked frame (warm-up frames included), of the host-copy pass. */
+  boxes: Box[];
+}
+
+interface Pass {
+  perFrame: number[];
+  perStage: Record<string, number[]>;
+  boxes: Box[];
+  notes: readonly string[];
+  isolated: Partial<Record<TrackerModule, { runner: Runner; latency: LatencyStats }>>;
+}
+
+/**
+ * The chained tracking loop over a frame sequence, timed per stage and per frame, with the isolated median of
+ * each module measured on the same sessions and inputs, so the report shows chained vs sum-of-isolated.
+ */
+export async function runPipeline(options: PipelineRunOptions): Promise<PipelineRun> {
+  const frames = options.frames ?? 24;
+  const warmup = options.warmupFrames ?? 8;
+  if (!(Number.isInteger(frames) && frames > 0))
+    throw new RangeError(`options.frames must be a positive integer, got ${frames}`);
+  if (!(Number.isInteger(warmup) && warmup >= 0))
+    throw new RangeError(`options.warmupFrames must be >= 0, got ${warmup}`);
+  const files = await moduleFiles(options.models);
+  const params = await readTrackerParams(options.models);
+  const video = options.video ?? new SyntheticVideo({ seed: options.seed ?? 0 });
+  const host = await runPass(options, files, params, video, false);
+  const notes = [...host.notes];
+  let copySavedMs: number | undefined;
+  const deviceCapable = TRACKER_MODULES.some((m) => options.stacks[m] === 'ort-webgpu');
+  if (options.compareDeviceCopies && deviceCapable) {
+    const device = await runPass({ ...options, isolatedIterations: 0 }, files, params, video, true);
+    copySavedMs = median(host.perFrame) - median(device.perFrame);
+    notes.push(
+      `device pass (outputs kept on the GPU, image features fed to memory_encoder without a host round trip): p50 ${median(device.perFrame).toFixed(3)} ms/frame vs ${median(host.perFrame).toFixed(3)} ms with host copies`,
+    );
+  } else if (options.compareDeviceCopies) {
+    notes.push('copy time saved not measured: no module runs on a stack that keeps outputs on the device (ort-webgpu)');
+  }
+  const perFrame = computeLatencyStats(host.perFrame);
+  const modules: ModuleResult[] = [];
+  for (const m of TRACKER_MODULES) {
+    const isolated = host.isolated[m];
+    if (!isolated) continue;
+    modules.push({
+      stack: options.stacks[m],
+      module: m,
+      modelPath: files[m],
+      modelSha256: await sha256File(files[m]),
+      latency: isolated.latency,
+      options: { ...isolated.runner.describeOptions(), inputs: 'the last chained frame (full memory bank)' },
+      notes: [...isolated.runner.notes(), 'isolated run inside the pipeline benchmark'],
+    });
+  }
+  const isolatedSumMs =
+    modules.length === TRACKER_MODULES.length ? modules.reduce((s, r) => s + r.latency.p50Ms, 0) : undefined;
+  if (isolatedSumMs !== undefined) {
+    const ratio = perFrame.p50Ms / isolatedSumMs;
+    notes.push(
+      `chained p50 ${perFrame.p50Ms.toFixed(3)} ms/frame = ${ratio.toFixed(3)} x the sum of isolated module p50s (${isolatedSumMs.toFixed(3)} ms)`,
+    );
+  }
+  notes.push(
+    options.video
+      ? `frames: caller's ${video.width}x${video.height} source`
+      : `frames: synthetic ${video.width}x${video.height} video, seed ${options.seed ?? 0}`,
+    `ONNX Runtime intra-op spinning ${options.allowSpinning ? 'on' : 'off'} (four sessions take turns on the same cores)`,
+    `${warmup} warm-up frame(s) untimed (frame 0 with the box prompt among them when warmupFrames > 0), ${frames} timed`,
+  );
+  const result: PipelineResult = {
+    stacks: { ...options.stacks },
+    variant: options.variant ?? 'default',
+    frames,
+    perStage: Object.fromEntries(
+      Object.entries(host.perStage).map(([stage, samples]) => [stage, computeLatencyStats(samples)]),
+    ),
+    perFrame,
+    fps: 1000 / perFrame.meanMs,
+    ...(isolatedSumMs === undefined ? {} : { isolatedSumMs }),
+    ...(copySavedMs === undefined ? {} : { copySavedMs }),
+    notes,
+  };
+  return { result, modules, boxes: host.boxes };
+}
+
+async function runPass(
+  options: PipelineRunOptions,
+  files: Record<TrackerModule, string>,
+  params: Awaited<ReturnType<typeof readTrackerParams>>,
+  video: FrameSource,
+  keepOnDevice: boolean,
+): Promise<Pass> {
+  options.onProgress?.({ kind: 'pass', keepOnDevice });
+  const runners = await openModules(files, options.stacks, {
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    deviceOutputs: keepOnDevice,
+    allowSpinning: options.allowSpinning ?? false,
+  });
+  try {
+    const lastFeeds: Partial<Record<TrackerModule, Feeds>> = {};
+    const wrapped = Object.fromEntries(
+      TRACKER_MODULES.map((m) => [
+        m,
+        recordingRunner(runners[m], (feeds) => {
+          lastFeeds[m] = feeds;
+        }),
+      ]),
+    ) as Record<TrackerModule, ReturnType<typeof recordingRunner>>;
+    const tracker = createTracker({
+      modules: wrapped,
+      ...(params === undefined ? {} : { params }),
+      options: { ...options.tracker, keepOnDevice, paramsSeed: options.seed ?? 0 },
+    });
+    const frames = options.frames ?? 24;
+    const warmup = options.warmupFrames ?? 8;
+    const pass: Pass = { perFrame: [], perStage: {}, boxes: [], notes: [], isolated: {} };
+    for (const stage of PIPELINE_STAGES) pass.perStage[stage] = [];
+    for (let i = 0; i < warmup + frames; i += 1) {
+      const frame = await video.frame(i);
+      const out = i === 0 ? await tracker.init(frame, video.box(0)) : await tracker.track(frame);
+      pass.boxes.push(out.box);
+      if (i < warmup) continue;
+      pass.perFrame.push(out.timings.total);
+      for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
+    }
+    pass.notes = [...tracker.notes, ...new Set(TRACKER_MODULES.flatMap((m) => runners[m].notes()))];
+    const iterations = options.isolatedIterations ?? 20;
+    if (iterations > 0) {
+      for (const m of TRACKER_MODULES) {
+        options.onProgress?.({ kind: 'isolated', module: m });
+        const measured = await measureRunner(runners[m], lastFeeds[m]!, { warmupIterations: 3, iterations }, {});
+        pass.isolated[m] = { runner: runners[m], latency: measured.latency };
+      }
+    }
+    return pass;
+  } finally {
+    await closeModules(runners);
+  }
+}
+
+function median(samples: readonly number[]): number {
+  return computeLatencyStats(samples).p50Ms;
+}

@@ -1,0 +1,58 @@
+import type { RawImage } from '../preprocess/normalize.js';
+import type { Box } from './mask-box.js';
+import { type OpenTrackerOptions, openTracker } from './open-tracker.js';
+import { type ModuleStacks, parseStackSpec } from './stack-spec.js';
+import type { TrackResult } from './tracker.js';
+
+/** A frame as eval hands it over: its index in the sequence and its image file. */
+export interface SequenceFrame {
+  index: number;
+  path: string;
+}
+
+/** What the adapter reports per frame (eval's TrackerOutput shape). */
+export interface SequenceOutput {
+  box: Box;
+  /** The object-score logit of the frame. */
+  score: number;
+}
+
+/** Options of `createSequenceTracker`: `stack` is a `--stack` spec (`ort-cpu`, `ort-webgpu,mask_decoder=ort-cpu`). */
+export interface SequenceTrackerOptions extends Omit<OpenTrackerOptions, 'stacks'> {
+  stack: string | ModuleStacks;
+}
+
+/** The tracking loop behind eval's `SequenceTracker` contract: init / track on image files, dispose at the end. */
+export interface SequenceTrackerAdapter {
+  init(frame: SequenceFrame, box: Box): Promise<SequenceOutput>;
+  track(frame: SequenceFrame): Promise<SequenceOutput>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Opens the tracker of a models folder for eval's sequence runner (its `TrackerFactory`). Frames are decoded with
+ * sharp at their own size. Boxes pass through as given and come back in the tracking loop's convention
+ * ([xmin, ymin, xmax - xmin, ymax - ymin] in pixels), as SAMURAI's LaSOT runs do: no 1-based offset is applied.
+ */
+export async function createSequenceTracker(options: SequenceTrackerOptions): Promise<SequenceTrackerAdapter> {
+  const sharp = (await import('sharp')).default;
+  const decode = async (path: string): Promise<RawImage> => {
+    const { data, info } = await sharp(path)
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  };
+  const { stack, ...rest } = options;
+  const { tracker, close } = await openTracker({
+    ...rest,
+    stacks: typeof stack === 'string' ? parseStackSpec(stack) : stack,
+  });
+  const output = (r: TrackResult): SequenceOutput => ({ box: r.box, score: r.objectScore });
+  return {
+    init: async (frame, box) => output(await tracker.init(await decode(frame.path), box)),
+    track: async (frame) => output(await tracker.track(await decode(frame.path))),
+    dispose: close,
+  };
+}

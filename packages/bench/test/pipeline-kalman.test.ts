@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import { boxIou, KalmanBoxFilter, type Xyxy, xyahToXyxy, xyxyToXyah } from '../src/pipeline/kalman.js';
+import { MotionSelector } from '../src/pipeline/motion-selector.js';
+
+const moving = (t: number): Xyxy => [100 + 5 * t, 50 + 2 * t, 140 + 5 * t, 110 + 2 * t];
+
+describe('KalmanBoxFilter', () => {
+  it('converts between corners and (cx, cy, aspect, height)', () => {
+    expect(xyxyToXyah([10, 20, 50, 100])).toEqual([30, 60, 0.5, 80]);
+    expect(xyahToXyxy([30, 60, 0.5, 80])).toEqual([10, 20, 50, 100]);
+  });
+
+  it('learns a constant velocity and predicts the next box from it', () => {
+    const kf = new KalmanBoxFilter();
+    kf.initiate(moving(0));
+    for (let t = 1; t <= 20; t += 1) {
+      kf.predict();
+      kf.update(moving(t));
+    }
+    kf.predict();
+    const predicted = kf.box();
+    const truth = moving(21);
+    for (let i = 0; i < 4; i += 1) expect(Math.abs(predicted[i]! - truth[i]!)).toBeLessThan(0.5);
+    expect(Math.abs(kf.mean[4]! - 5)).toBeLessThan(0.2);
+    expect(Math.abs(kf.mean[5]! - 2)).toBeLessThan(0.2);
+  });
+
+  it('matches the textbook matrix equations (F P F^T + Q, K = P H^T S^-1) step by step', () => {
+    const kf = new KalmanBoxFilter();
+    const ref = new ReferenceKalman();
+    kf.initiate(moving(0));
+    ref.initiate(moving(0));
+    const jitter = [0, 3, -2, 4, 1, -3, 2, 0];
+    for (let t = 1; t < 8; t += 1) {
+      kf.predict();
+      ref.predict();
+      const z = moving(t).map((v, i) => v + (i % 2 === 0 ? jitter[t]! : -jitter[t]!)) as Xyxy;
+      kf.update(z);
+      ref.update(z);
+    }
+    for (let i = 0; i < 8; i += 1) expect(kf.mean[i]).toBeCloseTo(ref.mean[i]!, 8);
+    for (let i = 0; i < 64; i += 1) expect(kf.covariance[i]).toBeCloseTo(ref.cov[i]!, 6);
+  });
+
+  it('keeps a fresh track in place and widens its uncertainty when predicting', () => {
+    const kf = new KalmanBoxFilter();
+    kf.initiate(moving(0));
+    const before = kf.covariance[0]!;
+    kf.predict();
+    expect(kf.box()).toEqual(moving(0));
+    expect(kf.covariance[0]!).toBeGreaterThan(before);
+  });
+
+  it('computes area IoU of corner boxes', () => {
+    expect(boxIou([0, 0, 10, 10], [5, 0, 15, 10])).toBeCloseTo(50 / 150);
+    expect(boxIou([0, 0, 10, 10], [20, 20, 30, 30])).toBe(0);
+  });
+});
+
+describe('MotionSelector', () => {
+  /** A selector that has tracked `moving` for `frames` frames. */
+  function warmed(frames: number): MotionSelector {
+    const s = new MotionSelector();
+    for (let t = 0; t < frames; t += 1) s.select([moving(t)], [0.9]);
+    return s;
+  }
+
+  it('initiates on the best predicted IoU, then warms up on it while the gate passes', () => {
+    const s = new MotionSelector();
+    expect(s.select([moving(0), [0, 0, 5, 5]], [0.4, 0.8])).toMatchObject({ index: 1, phase: 'initiate' });
+    const t = new MotionSelector();
+    t.select([moving(0)], [0.9]);
+    const choice = t.select([[400, 400, 420, 420], moving(1)], [0.5, 0.7]);
+    expect(choice).toMatchObject({ index: 1, phase: 'warm-up', updated: true });
+    expect(t.stableFrames).toBe(2);
+  });
+
+  it('resets when the chosen box falls below the IoU gate, and re-initiates next frame', () => {
+    const s = warmed(5);
+    const far: Xyxy = [600, 600, 640, 660];
+    const choice = s.select([far], [0.95]);
+    expect(choice.updated).toBe(false);
+    expect(s.stableFrames).toBe(0);
+    expect(s.select([far], [0.95]).phase).toBe('initiate');
+  });
+
+  it('weights Kalman IoU 0.25 and predicted IoU 0.75 once 15 frames were stable', () => {
+    const s = warmed(15);
+    expect(s.stableFrames).toBe(15);
+    const far: Xyxy = [600, 600, 640, 660];
+    // near: 0.25 * ~1 + 0.75 * 0.8 = ~0.85 beats far: 0.75 * 0.99 = 0.7425.
+    const choice = s.select([far, moving(15)], [0.99, 0.8]);
+    expect(choice).toMatchObject({ index: 1, phase: 'weighted', updated: true });
+    // near: 0.25 * ~1 + 0.75 * 0.6 = ~0.70 loses to far: 0.7425.
+    const next = s.select([far, moving(16)], [0.99, 0.6]);
+    expect(next.index).toBe(0);
+  });
+
+  it('picks the best predicted IoU during warm-up even when another box fits the motion', () => {
+    const s = warmed(5);
+    const choice = s.select([moving(5), [600, 600, 640, 660]], [0.5, 0.9]);
+    expect(choice).toMatchObject({ index: 1, phase: 'warm-up', updated: false });
+  });
+
+  it('can gate on the predicted IoU instead of the box IoU', () => {
+    const s = new MotionSelector({ gateOn: 'predicted-iou' });
+    s.select([moving(0)], [0.9]);
+    expect(s.select([[600, 600, 640, 660]], [0.8]).updated).toBe(true);
+    expect(s.select([moving(2)], [0.2]).updated).toBe(false);
+  });
+});
+
+/** Dense-matrix Kalman filter written from the equations, as an independent reference (std weights 1/20, 1/160). */
+class ReferenceKalman {
+  mean: number[] = [];
+  cov: number[] = [];
+  readonly F = eye(8).map((v, i) => (Math.floor(i / 8) < 4 && i % 8 === Math.floor(i / 8) + 4 ? 1 : v));
+  readonly H = Array.from({ length: 32 }, (_, i) => (i % 8 === Math.floor(i / 8) ? 1 : 0));
+  initiate(box: Xyxy): void {
+    const m = xyxyToXyah(box);
+    const h = m[3];
+    this.mean = [...m, 0, 0, 0, 0];
+    const std = [h / 10, h / 10, 1e-2, h / 10, h / 16, h / 16, 1e-5, h / 16];
+    this.cov = diag(std.map((s) => s * s));
+  }
+  predict(): void {
+    const h = this.mean[3]!;
+    const q = diag([h / 20, h / 20, 1e-2, h / 20, h / 160, h / 160, 1e-5, h / 160].map((s) => s * s));
+    this.mean = mul(this.F, this.mean, 8, 8, 1);
+    this.cov = add(mul(mul(this.F, this.cov, 8, 8, 8), transpose(this.F, 8, 8), 8, 8, 8), q);
+  }
+  update(box: Xyxy): void {
+    const h = this.mean[3]!;
+    const r = diag([h / 20, h / 20, 1e-1, h / 20].map((s) => s * s));
+    const ht = transpose(this.H, 4, 8);
+    const s = add(mul(mul(this.H, this.cov, 4, 8, 8), ht, 4, 8, 4), r);
+    const k = mul(mul(this.cov, ht, 8, 8, 4), invert4(s), 8, 4, 4);
+    const z = xyxyToXyah(box);
+    const hx = mul(this.H, this.mean, 4, 8, 1);
+    const innovation = z.map((v, i) => v - hx[i]!);
+    this.mean = add(this.mean, mul(k, innovation, 8, 4, 1));
+    const ks = mul(k, s, 8, 4, 4);
+    this.cov = add(
+      this.cov,
+      mul(ks, transpose(k, 8, 4), 8, 4, 8).map((v) => -v),
+    );
+  }
+}
+
+function eye(n: number): number[] {
+  return Array.from({ length: n * n }, (_, i) => (i % n === Math.floor(i / n) ? 1 : 0));
+}
+function diag(values: number[]): number[] {
+  const n = values.length;
+  return Array.from({ length: n * n }, (_, i) => (i % n === Math.floor(i / n) ? values[i % n]! : 0));
+}
+function mul(a: number[], b: number[], n: number, k: number, m: number): number[] {
+  const out = new Array<number>(n * m).fill(0);
+  for (let i = 0; i < n; i += 1)
+    for (let j = 0; j < m; j += 1) for (let t = 0; t < k; t += 1) out[i * m + j]! += a[i * k + t]! * b[t * m + j]!;
+  return out;
+}
+function transpose(a: number[], n: number, m: number): number[] {
+  return Array.from({ length: n * m }, (_, i) => a[(i % n) * m + Math.floor(i / n)]!);
+}
+function add(a: number[], b: number[]): number[] {
+  return a.map((v, i) => v + b[i]!);
+}
+/** Gauss-Jordan inverse of a 4x4 matrix. */
+function invert4(a: number[]): number[] {
+  const m = a.slice();
+  const inv = eye(4);
+  for (let c = 0; c < 4; c += 1) {
+    let p = c;
+    for (let r = c + 1; r < 4; r += 1) if (Math.abs(m[r * 4 + c]!) > Math.abs(m[p * 4 + c]!)) p = r;
+    for (let j = 0; j < 4; j += 1) {
+      [m[c * 4 + j], m[p * 4 + j]] = [m[p * 4 + j]!, m[c * 4 + j]!];
+      [inv[c * 4 + j], inv[p * 4 + j]] = [inv[p * 4 + j]!, inv[c * 4 + j]!];
+    }
+    const d = m[c * 4 + c]!;
+    for (let j = 0; j < 4; j += 1) {
+      m[c * 4 + j]! /= d;
+      inv[c * 4 + j]! /= d;
+    }
+    for (let r = 0; r < 4; r += 1) {
+      if (r === c) continue;
+      const f = m[r * 4 + c]!;
+      for (let j = 0; j < 4; j += 1) {
+        m[r * 4 + j]! -= f * m[c * 4 + j]!;
+        inv[r * 4 + j]! -= f * inv[c * 4 + j]!;
+      }
+    }
+  }
+  return inv;
+}

@@ -1,0 +1,39 @@
+/**
+ * How a candidate ("these nodes stay FP32, the rest runs FP16") becomes something a stack can run:
+ * - `emulate`: the FP32 graph with FP16 storage emulated everywhere except the FP32 nodes (graph-surgery
+ *   `emulateFloat16`). For stacks that compute FP16 in FP32 (ONNX Runtime CPU), where native FP16 would hide the
+ *   failures GPUs have. `fusedAttention` also models fused attention kernels that skip the softmax max subtraction.
+ * - `native`: the graph converted to FP16 with FP32 islands around the FP32 nodes (`convertToFloat16`, then
+ *   `insertFp32Islands`); what ONNX Runtime GPU providers and TensorRT 11 (strongly typed) run.
+ * The TensorRT 10 path (layer precisions in a plan, no graph edit) lives in `trt-plan-evaluator.ts`.
+ */
+import { convertToFloat16, emulateFloat16, insertFp32Islands, type ModelProto } from '@tamkit/graph-surgery';
+
+/** The graph-level ways to make a candidate. */
+export const FP16_MODES = ['emulate', 'native'] as const;
+export type Fp16Mode = (typeof FP16_MODES)[number];
+
+/** Options of `createVariantBuilder`. */
+export interface VariantOptions {
+  mode: Fp16Mode;
+  /**
+   * `emulate` only: model fused attention kernels (softmax as Exp -> ReduceSum -> Div without the max
+   * subtraction, FP16 after Exp), as TensorRT's fused MHA computes. Default true: the failures to predict are
+   * the GPU engines'; set false for stacks whose softmax is stabilised.
+   */
+  fusedAttention?: boolean;
+}
+
+/** Builds the model where exactly `fp32Nodes` compute in FP32 and every other float op in FP16. */
+export type VariantBuilder = (fp32Nodes: readonly string[]) => ModelProto;
+
+/** A variant builder for an FP32 model (never modified). */
+export function createVariantBuilder(model: ModelProto, options: VariantOptions): VariantBuilder {
+  if (options.mode === 'emulate') {
+    const fusedAttention = options.fusedAttention ?? true;
+    return (fp32Nodes) => emulateFloat16(model, { except: fp32Nodes, fusedAttention }).model;
+  }
+  // Converted once; each candidate only adds its islands. I/O stay FP32 so the same feeds serve every variant.
+  const fp16 = convertToFloat16(model, { keepIoTypes: true }).model;
+  return (fp32Nodes) => (fp32Nodes.length === 0 ? fp16 : insertFp32Islands(fp16, { nodes: fp32Nodes }).model);
+}
