@@ -143,6 +143,7 @@ export {
 } from './report/score-report.js';
 export { type CurvePlot, type PlotSeries, renderCurvePlot } from './report/svg-plot.js';
 export { type WriteReportOptions, writeLasotReport } from './report/write-report.js';
+export { benchTrackerFactory } from './run/bench-tracker.js';
 // Runs: shards, resume, merge, the tracker contract, scoring a results folder.
 export { type MergeShardsOptions, type MergeSummary, mergeShardOutputs } from './run/merge.js';
 export { hasCompleteResult } from './run/resume.js';

@@ -148,16 +148,9 @@ describe('track-eval report, merge and lasot', () => {
     expect(await readFile(join(out, 'synth-1.txt'), 'utf8')).toBe(await readFile(join(results, 'synth-1.txt'), 'utf8'));
   });
 
-  it('lasot stops with an "unavailable" error until the bench tracking loop is wired in', async () => {
-    const io = captureIo();
-    const code = await main(['lasot', '--root', gt, '--models', gt, '--stack', 'ort-cpu'], io);
-    expect(code).toBe(ExitCode.Unavailable);
-    expect(io.stderr.join('')).toMatch(/needs bench tracking loop/);
-  });
-
   it('lasot runs a wired tracker over the sequences, writes results and scores them', async () => {
-    // Test double for bench's tracking loop (not wired yet; it needs ONNX models): a tracker answering each
-    // frame with the ground truth, so the score must equal the perfect-tracker score above.
+    // Test double for bench's tracking loop (the real one is exercised in lasot-bench-tracker.test.ts): a tracker
+    // answering each frame with the ground truth, so the score must equal the perfect-tracker score above.
     const sequences = await Promise.all((await openLasotDataset(gt)).sequences.map(loadSequence));
     const factory: TrackerFactory = async ({ stack }) => {
       expect(stack).toBe('oracle');

@@ -1,5 +1,6 @@
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
+import { benchTrackerFactory } from '../run/bench-tracker.js';
 import { registerBisectCommand } from './bisect-command.js';
 import { registerFidelityCommand } from './fidelity-command.js';
 import { registerLasotCommand } from './lasot-command.js';
@@ -13,7 +14,7 @@ export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code:
   let cli = createCli('track-eval', argv);
   cli = registerScoreCommand(cli, io);
   // bench's tracking loop plugs in here as the tracker factory once it exists; until then `lasot` is unavailable.
-  cli = registerLasotCommand(cli, io);
+  cli = registerLasotCommand(cli, io, benchTrackerFactory);
   cli = registerMergeCommand(cli, io, setExitCode);
   cli = registerReportCommand(cli, io);
   cli = registerSynthCommand(cli, io);

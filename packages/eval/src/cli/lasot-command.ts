@@ -12,8 +12,8 @@ import { createProgressBar } from './progress.js';
 import { formatScoreText } from './score-command.js';
 
 /**
- * Registers `track-eval lasot`. Without a tracker factory (bench's tracking loop is not wired in yet) the
- * command checks its arguments and stops with an "unavailable" error.
+ * Registers `track-eval lasot`. The tracker comes from a factory (bench's tracking loop in the CLI; tests pass
+ * their own); without one the command checks its arguments and stops with an "unavailable" error.
  */
 export function registerLasotCommand(cli: Argv, io: CliIo, createTracker?: TrackerFactory): Argv {
   return cli.command(
@@ -37,6 +37,8 @@ export function registerLasotCommand(cli: Argv, io: CliIo, createTracker?: Track
           describe: 'Skip sequences with complete results (--no-resume redoes them)',
         })
         .option('convention', conventionOption)
+        .option('kalman', { type: 'boolean', default: false, describe: 'SAMURAI motion-aware mask selection' })
+        .option('threads', { type: 'number', describe: 'Intra-op threads of ONNX Runtime stacks' })
         .option('json', jsonOption)
         .example('$0 lasot --root data/LaSOT --models models/ --stack ort-cpu --split lasot-test', 'Whole test split')
         .example('$0 lasot --root data/LaSOT --models models/ --stack ort-cpu --shard 1/4', 'First of four shards'),
@@ -55,7 +57,12 @@ export function registerLasotCommand(cli: Argv, io: CliIo, createTracker?: Track
       }
       const sequences = args.sequences ?? (await resolveSplit(args.split));
       const outDir = args.out ?? join('runs', args.stack);
-      const tracker = await createTracker({ models: args.models, stack: args.stack });
+      const tracker = await createTracker({
+        models: args.models,
+        stack: args.stack,
+        kalman: args.kalman,
+        ...(args.threads === undefined ? {} : { threads: args.threads }),
+      });
       const bar = args.json ? undefined : createProgressBar(io, args.stack);
       try {
         const { score } = await runAndScoreLasot(

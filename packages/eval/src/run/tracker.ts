@@ -38,4 +38,10 @@ export interface SequenceTracker {
 }
 
 /** Builds the tracker of a stack from a models folder; bench's tracking loop provides one. */
-export type TrackerFactory = (options: { models: string; stack: string }) => Promise<SequenceTracker>;
+export type TrackerFactory = (options: {
+  models: string;
+  stack: string;
+  /** SAMURAI motion-aware mask selection, where the tracker has it. */
+  kalman?: boolean;
+  threads?: number;
+}) => Promise<SequenceTracker>;
