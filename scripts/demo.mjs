@@ -1,0 +1,335 @@
+#!/usr/bin/env node
+// `npm run demo`: the main job end to end on built-in defaults, with the commands a user would type.
+// Models and runs go to demo-out/, reports to reports/demo/. DEMO_SIZE=tiny runs the same story on the tiny zoo
+// in a fraction of the time.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './lib/report.mjs';
+
+const size = process.env.DEMO_SIZE ?? 'full';
+const out = join(repoRoot, 'demo-out');
+const reports = join(repoRoot, 'reports', 'demo');
+const zoo = join(out, 'zoo');
+const baked = join(out, 'zoo-baked');
+const emulated = join(out, 'zoo-fp16-emulated');
+const native = join(out, 'zoo-fp16');
+const islands = join(out, 'zoo-fp16-islands-emulated');
+const synth = join(out, 'synth');
+const MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'];
+const bins = {
+  'graph-surgery': 'packages/graph-surgery/bin/graph-surgery.js',
+  'engine-builder': 'packages/engine-builder/bin/engine-builder.js',
+  bench: 'packages/bench/bin/bench.js',
+  'track-eval': 'packages/eval/bin/track-eval.js',
+};
+const rel = (p) => p.replace(`${repoRoot}/`, '');
+const started = Date.now();
+
+/** Prints and runs one CLI command; `allow` lists exit codes that are outcomes, not failures. */
+function run(bin, args, { allow = [0], quiet = false } = {}) {
+  console.log(
+    `\n$ ${bin} ${args
+      .map((a) => (/[\s,]/.test(a) ? `'${a}'` : a))
+      .map(rel)
+      .join(' ')}`,
+  );
+  const r = spawnSync(process.execPath, [join(repoRoot, bins[bin]), ...args], {
+    cwd: repoRoot,
+    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+  });
+  if (!allow.includes(r.status ?? 1)) {
+    console.error(`\ndemo: \`${bin} ${args[0]}\` exited with ${r.status}; stopping.`);
+    process.exit(r.status ?? 1);
+  }
+  return r.status;
+}
+
+function step(title) {
+  console.log(`\n${'='.repeat(100)}\n${title}\n${'='.repeat(100)}`);
+}
+
+const json = (p) => JSON.parse(readFileSync(p, 'utf8'));
+
+rmSync(out, { recursive: true, force: true });
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const light = size === 'tiny';
+
+step(`1. The model: a seeded EfficientTAM-Ti replica (${size}), with trained-ViT-like FP16 outliers planted`);
+run('graph-surgery', ['zoo', 'efficienttam-ti', '--size', size, '--seed', '1', '--outliers', '-o', zoo]);
+run('graph-surgery', ['inspect', join(zoo, 'image_encoder.onnx')]);
+
+step('2. Graph surgery: bake the Python glue into the graphs, make native FP16 and FP16-emulating files');
+mkdirSync(baked, { recursive: true });
+run('graph-surgery', ['bake', join(zoo, 'mask_decoder.onnx'), '-o', join(baked, 'mask_decoder.onnx'), '--box']);
+run('graph-surgery', ['bake', join(zoo, 'image_encoder.onnx'), '-o', join(baked, 'image_encoder.onnx')]);
+for (const m of ['memory_attention', 'memory_encoder']) {
+  run('graph-surgery', ['convert', join(zoo, `${m}.onnx`), '-o', join(baked, `${m}.onnx`)], { quiet: true });
+}
+mkdirSync(native, { recursive: true });
+mkdirSync(emulated, { recursive: true });
+mkdirSync(islands, { recursive: true });
+for (const m of MODULES) {
+  run('graph-surgery', ['fp16', join(zoo, `${m}.onnx`), '-o', join(native, `${m}.onnx`), '--keep-io-types'], {
+    quiet: true,
+  });
+  // ONNX Runtime's CPU provider computes FP16 in FP32 and hides overflow; emulation rounds like FP16 storage.
+  run(
+    'graph-surgery',
+    ['emulate-fp16', join(zoo, `${m}.onnx`), '-o', join(emulated, `${m}.onnx`), '--fused-attention'],
+    {
+      quiet: true,
+    },
+  );
+  // The fix: attention scores and normalisation computed in FP32 (the islands `fp32-islands` makes natively).
+  run(
+    'graph-surgery',
+    [
+      'emulate-fp16',
+      join(zoo, `${m}.onnx`),
+      '-o',
+      join(islands, `${m}.onnx`),
+      '--fused-attention',
+      '--except-pattern',
+      'attention-scores',
+      'layernorm',
+    ],
+    { quiet: true },
+  );
+}
+
+step('3. Benchmark: every module on ort-cpu; what this machine cannot run says why; baked vs unbaked');
+const iterations = light ? '20' : '6';
+run('bench', ['list']);
+run(
+  'bench',
+  [
+    '--stack',
+    'ort-cpu',
+    '--stack',
+    'ort-webgpu',
+    '--stack',
+    'ort-cuda',
+    '--stack',
+    'trt-fp16',
+    '--models',
+    zoo,
+    '--iterations',
+    iterations,
+    '--warmup',
+    '2',
+    '--json',
+    join(reports, 'bench-unbaked.json'),
+    '--csv',
+    join(reports, 'bench-unbaked.csv'),
+  ],
+  { allow: [0, 4] },
+);
+run('bench', [
+  '--stack',
+  'ort-cpu',
+  '--models',
+  baked,
+  '--iterations',
+  iterations,
+  '--warmup',
+  '2',
+  '--json',
+  join(reports, 'bench-baked.json'),
+]);
+const compareCode = run(
+  'bench',
+  [
+    'compare',
+    join(reports, 'bench-unbaked.json'),
+    join(reports, 'bench-baked.json'),
+    '--out',
+    reports,
+    '--name',
+    'baked-vs-unbaked',
+  ],
+  {
+    allow: [0, 3],
+  },
+);
+if (compareCode === 3) {
+  console.log(
+    '(exit 3 = regression beyond noise: expected here, the baked mask_decoder also upsamples to 512 and computes the box in-graph)',
+  );
+}
+run('bench', [
+  'pipeline',
+  '--models',
+  zoo,
+  '--stack',
+  'ort-cpu',
+  '--frames',
+  light ? '16' : '6',
+  '--warmup-frames',
+  light ? '8' : '3',
+  '--isolated-iterations',
+  light ? '10' : '3',
+  '--json',
+  join(reports, 'pipeline.json'),
+]);
+run('engine-builder', [
+  'build',
+  join(zoo, 'image_encoder.onnx'),
+  '--precision',
+  'fp16',
+  '--trt-version',
+  '10',
+  '--print-command',
+]);
+
+step('4. Precision: FP16 fidelity per module, then bisection to the nodes that must stay FP32');
+run('track-eval', [
+  'fidelity',
+  '--models',
+  emulated,
+  '--reference-models',
+  zoo,
+  '--stack',
+  'ort-cpu',
+  '--reference',
+  'ort-cpu',
+  '--frames',
+  light ? '12' : '4',
+  '--runs',
+  '2',
+  '--out',
+  join(reports, 'fidelity-fp16-emulated.json'),
+]);
+run('track-eval', [
+  'fidelity',
+  '--models',
+  islands,
+  '--reference-models',
+  zoo,
+  '--stack',
+  'ort-cpu',
+  '--reference',
+  'ort-cpu',
+  '--frames',
+  light ? '12' : '4',
+  '--runs',
+  '2',
+  '--out',
+  join(reports, 'fidelity-fp16-islands-emulated.json'),
+]);
+run('track-eval', [
+  'bisect',
+  '--models',
+  zoo,
+  '--stack',
+  'ort-cpu',
+  '--runs',
+  '2',
+  '--plan-dir',
+  join(reports, 'plans'),
+  '--out',
+  join(reports, 'bisect.json'),
+]);
+const planFile = join(reports, 'plans', 'image_encoder.plan.json');
+if (existsSync(planFile)) {
+  run('engine-builder', [
+    'build',
+    join(zoo, 'image_encoder.onnx'),
+    '--plan',
+    planFile,
+    '--trt-version',
+    '10',
+    '--print-command',
+  ]);
+  run('engine-builder', [
+    'build',
+    join(zoo, 'image_encoder.onnx'),
+    '--plan',
+    planFile,
+    '--trt-version',
+    '11',
+    '--print-command',
+  ]);
+}
+
+step('5. Tracking: synthetic LaSOT-format sequences, FP32 and FP16 runs, LaSOT-style scores and plots');
+run('track-eval', ['synth', '-o', synth, '--sequences', '2', '--frames', light ? '40' : '12', '--seed', '7']);
+for (const [label, models] of [
+  ['fp32', zoo],
+  ['fp16-emulated', emulated],
+]) {
+  run('track-eval', [
+    'lasot',
+    '--root',
+    synth,
+    '--models',
+    models,
+    '--stack',
+    'ort-cpu',
+    '--out',
+    join(out, 'runs', label),
+  ]);
+  run(
+    'track-eval',
+    [
+      'score',
+      '--gt',
+      synth,
+      '--results',
+      join(out, 'runs', label),
+      '--label',
+      label,
+      '--out',
+      join(reports, `score-${label}.json`),
+    ],
+    { quiet: true },
+  );
+}
+run('track-eval', [
+  'report',
+  '--score',
+  join(reports, 'score-fp32.json'),
+  '--score',
+  join(reports, 'score-fp16-emulated.json'),
+  '-o',
+  join(reports, 'lasot'),
+  '--title',
+  'synthetic LaSOT-format sequences',
+  '--note',
+  'Random zoo weights: masks do not follow the object, so scores against ground truth mean nothing here.',
+]);
+
+step('Summary');
+const bench = json(join(reports, 'bench-unbaked.json'));
+console.log('ort-cpu median latency per module (ms):');
+for (const r of bench.modules.filter((m) => m.stack === 'ort-cpu'))
+  console.log(`  ${r.module.padEnd(18)} ${r.latency.p50Ms.toFixed(1)}`);
+for (const u of bench.unavailable) console.log(`  ${u.stack}: unavailable here (${u.reason.split('\n')[0]})`);
+const pipeline = json(join(reports, 'pipeline.json')).pipelines[0];
+if (pipeline) {
+  console.log(
+    `chained tracking loop on ort-cpu: ${pipeline.perFrame.p50Ms.toFixed(1)} ms/frame (${pipeline.fps.toFixed(2)} FPS)` +
+      (pipeline.isolatedSumMs ? `, sum of isolated modules ${pipeline.isolatedSumMs.toFixed(1)} ms` : ''),
+  );
+}
+console.log('\nAgreement with the FP32 run along the synthetic sequence (mean mask IoU / mean box IoU):');
+for (const name of ['fp16-emulated', 'fp16-islands-emulated']) {
+  const seq = json(join(reports, `fidelity-${name}.json`)).sequence;
+  if (seq) console.log(`  ${name.padEnd(22)} ${seq.meanMaskIou.toFixed(3)} / ${seq.meanBoxIou.toFixed(3)}`);
+}
+for (const m of json(join(reports, 'bisect.json')).modules ?? []) {
+  if (m.layers?.status !== 'found') continue;
+  console.log(`bisection: ${m.module} must keep ${m.layers.fp32.length} of ${m.layers.candidates} candidates in FP32:`);
+  for (const c of m.layers.fp32) console.log(`  ${c.kind.padEnd(14)} ${c.label}`);
+  console.log(`  plan: ${rel(m.planFile)}`);
+}
+console.log(`LaSOT-style plots and summary: ${rel(join(reports, 'lasot'))}/`);
+console.log(
+  '\nThe zoo has random weights: its masks do not follow the object, so success/precision against ground truth',
+);
+console.log('say nothing about EfficientTAM. What is meaningful here is agreement between stacks and precisions.');
+console.log('Accuracy needs a trained export (bring your own ONNX files) and the real LaSOT.');
+console.log(
+  `\ndemo finished in ${((Date.now() - started) / 1000).toFixed(0)} s; models in ${rel(out)}/, reports in ${rel(reports)}/`,
+);
