@@ -63,12 +63,16 @@ function measure(cmd, args) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-const pythonAvailable = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
+// Debian's python3-onnx lives under /usr/bin/python3; PYTHON points elsewhere (e.g. the GPU machine's python3).
+const pythonBin = process.env.PYTHON ?? '/usr/bin/python3';
+const pythonAvailable = spawnSync(pythonBin, ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
 const results = { tamkit: [], python: [] };
 for (let i = 0; i < runs; i++) {
   results.tamkit.push(measure(process.execPath, ['--input-type=module', '-e', ours, model, join(work, 'ours.onnx')]));
-  if (pythonAvailable) results.python.push(measure('/usr/bin/python3', ['-c', python, model, join(work, 'py.onnx')]));
+  if (pythonAvailable) results.python.push(measure(pythonBin, ['-c', python, model, join(work, 'py.onnx')]));
 }
+const onnxVersion = () =>
+  spawnSync(pythonBin, ['-c', 'import onnx; print(onnx.__version__)'], { encoding: 'utf8' }).stdout.trim();
 const summary = (list) =>
   list.length
     ? {
@@ -85,7 +89,7 @@ const report = {
   modelBytes: size,
   runs,
   tamkit,
-  python: py ?? { unavailable: 'install Debian python3-onnx' },
+  python: py ? { ...py, interpreter: pythonBin, onnx: onnxVersion() } : { unavailable: 'install Debian python3-onnx' },
   goals: {
     atLeastAsFastAsPython: py ? tamkit.medianMs <= py.medianMs : null,
     peakUnder2_5xModel: tamkit.peakOverBaseMiB < 2.5 * modelMiB,
