@@ -38,8 +38,8 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
           },
           'isolated-iterations': {
             type: 'number',
-            default: 20,
-            describe: "Timed runs per module on the last frame's inputs (0 skips the isolated measurement)",
+            default: 1,
+            describe: "Isolated runs of each module after each timed frame, on that frame's inputs (0 skips them)",
           },
           kalman: { type: 'boolean', default: false, describe: 'SAMURAI motion-aware mask selection' },
           box: {
@@ -118,12 +118,7 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
             seed: args.seed,
             video,
             ...(args.threads === undefined ? {} : { threads: args.threads }),
-            onProgress: (e) =>
-              io.err(
-                e.kind === 'pass'
-                  ? `tracking (${e.keepOnDevice ? 'outputs on device' : 'host copies'})...`
-                  : `isolated ${e.module}...`,
-              ),
+            onProgress: (e) => io.err(`tracking (${e.keepOnDevice ? 'outputs kept on the device' : 'host copies'})...`),
           },
         ],
       });
