@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { sha256File } from '../measure/hash.js';
 import { computeLatencyStats } from '../measure/stats.js';
 import type { RawImage } from '../preprocess/normalize.js';
-import type { LatencyStats, ModuleResult, PipelineResult } from '../report/schema.js';
+import type { ModuleResult, PipelineResult } from '../report/schema.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
 import type { Box } from './mask-box.js';
