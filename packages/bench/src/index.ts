@@ -37,7 +37,7 @@ export { type Availability, available, unavailable } from './stacks/availability
 export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
 export { readModelSignature } from './stacks/model-signature.js';
 export { loadOrt, type OrtModule, ortVersion } from './stacks/ort/load-ort.js';
-export { OrtRunner, type OrtRunnerOptions, type OrtStackTraits } from './stacks/ort/ort-runner.js';
+export { OrtRunner, type OrtRunnerOptions, type OrtStackTraits, type OutputLocation } from './stacks/ort/ort-runner.js';
 export {
   assertPlacement,
   COMPUTE_OPS,
@@ -71,11 +71,15 @@ export {
   validateFeeds,
 } from './stacks/runner.js';
 export type { StackDefinition } from './stacks/stack-definition.js';
+export { type DescribeTrtOptions, describeTrtCommands } from './stacks/trt/describe-commands.js';
+export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';
 export {
   getTrtEnginePort,
   setTrtEnginePort,
   type TrtBuildRequest,
   type TrtBuildResult,
+  type TrtCommands,
+  type TrtDescribeRequest,
   type TrtEnginePort,
   type TrtPrecision,
   type TrtTimingRequest,

@@ -104,6 +104,31 @@ describe('bench (run, the default command)', () => {
     expect(err).toMatch(/BENCH_MODELS_NOT_FOUND.*\n.*Note: Point --models/);
   });
 
+  it('prints the trtexec commands a trt-* stack would run, with the same shapes, and runs nothing', async () => {
+    const { code, out } = await bench(
+      '--stack',
+      'trt-fp16',
+      '--stack',
+      'ort-cpu',
+      '--models',
+      models.dir,
+      '--shape',
+      'a:6x8',
+      '--iterations',
+      '7',
+      '--print-command',
+      '--trt-version',
+      '10',
+    );
+    expect(code).toBe(ExitCode.Ok);
+    const lines = out.split('\n');
+    const build = lines.find((l) => l.includes('--saveEngine='))!;
+    expect(build).toMatch(/^trtexec --onnx=\S+scores\.onnx .*--fp16/);
+    expect(build).toContain('--minShapes=a:6x8 --optShapes=a:6x8 --maxShapes=a:6x8');
+    expect(lines.find((l) => l.includes('--loadEngine='))).toContain('--shapes=a:6x8 --iterations=7 --duration=0');
+    expect(out).toContain('# ort-cpu scores: runs in this process');
+  });
+
   it('documents every option with examples in its help', async () => {
     const help = await buildCli([], { out() {}, err() {} }, () => {}).getHelp();
     expect(help).toContain('Examples:');

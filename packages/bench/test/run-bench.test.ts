@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_REPORT_KIND, BENCH_SCHEMA_VERSION, findModels, parseNvidiaSmiGpus, runBench } from '../src/index.js';
 import { ATTENTION_SCORES_MODEL, writeTinyModels } from './helpers/tiny-models.js';
@@ -133,5 +134,37 @@ describe('parseNvidiaSmiGpus', () => {
       },
       { name: 'NVIDIA H100 80GB HBM3', driver: '570.124.06', computeCapability: '9.0' },
     ]);
+  });
+});
+
+// graph-surgery's seeded EfficientTAM-Ti replica at its tiny size: real topology and spatial sizes (512 px,
+// 32x32 features, dynamic memory), narrow widths, so the four real modules run here in well under a second each.
+describe('runBench on the tiny EfficientTAM-Ti zoo', () => {
+  it('recognises the four modules, fills a full memory bank and runs them all on ort-cpu', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tamkit-zoo-'));
+    try {
+      await writeZoo(dir, { model: 'efficienttam-ti', size: 'tiny', seed: 0 });
+      const report = await runBench({
+        stacks: ['ort-cpu'],
+        models: dir,
+        budget: { warmupIterations: 1, iterations: 3 },
+        profileRuns: 1,
+      });
+      const byModule = Object.fromEntries(report.modules.map((m) => [m.module, m]));
+      expect(Object.keys(byModule).sort()).toEqual([
+        'image_encoder',
+        'mask_decoder',
+        'memory_attention',
+        'memory_encoder',
+      ]);
+      for (const [module, result] of Object.entries(byModule)) {
+        expect(result.options.recognisedAs).toBe(module);
+        expect(result.placement?.computeOpsElsewhere).toEqual([]);
+      }
+      const memoryShapes = Object.values(byModule.memory_attention!.options.inputShapes as Record<string, number[]>);
+      expect(memoryShapes.some((shape) => shape[0] === 7 * 1024 + 16 * 4)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -43,6 +43,17 @@ describe('recogniseModule', () => {
     expect(shapes.memory_1).toEqual([1, 7, 64, 32, 32]);
   });
 
+  it('recognises memory attention at any width (a narrower replica: features 32 wide, memory 16 wide)', () => {
+    const narrow = [
+      t('curr', [1024, 1, 32]),
+      t('memory', ['n', 1, 16]),
+      t('memory_pos', ['n', 1, 16]),
+      t('k', [], 'int64'),
+    ];
+    expect(recogniseModule(narrow)).toBe('memory_attention');
+    expect(resolveInputShapes(narrow).shapes.memory).toEqual([7232, 1, 16]);
+  });
+
   it('leaves unrelated models unrecognised', () => {
     expect(recogniseModule([t('a', ['rows', 8]), t('b', [8, 4])])).toBeUndefined();
   });

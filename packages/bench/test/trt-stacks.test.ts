@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createRunner,
+  engineBuilderPort,
   locateTrtexec,
   measureRunner,
   probeTrtStack,
@@ -67,17 +70,24 @@ describe('trt-* stacks', () => {
     });
   });
 
-  it('are unavailable, naming the wiring point, when trtexec is found but engine-builder is not wired', () => {
+  it('are available when trtexec is found, through the engine-builder adapter by default', () => {
+    expect(probeTrtStack({ PATH: dir })).toMatchObject({
+      available: true,
+      detail: `trtexec at ${join(dir, 'trtexec')}`,
+    });
+  });
+
+  it('are unavailable, saying why, when the engine port was unset', () => {
+    setTrtEnginePort(null);
     const availability = probeTrtStack({ PATH: dir });
     expect(availability).toMatchObject({
       available: false,
       reason: expect.stringContaining('engine-builder is not wired'),
     });
-    if (!availability.available) expect(availability.remedy).toContain('WIRING POINT');
   });
 
-  it('BAD CALL - activate on an unwired stack throws StackUnavailableError, never runs another stack', async () => {
-    const runner = createRunner('trt-fp16', { env: { PATH: dir } });
+  it('BAD CALL - activate without trtexec throws StackUnavailableError, never runs another stack', async () => {
+    const runner = createRunner('trt-fp16', { env: { PATH: '/nonexistent' } });
     await expect(runner.activate(join(models.dir, 'scores.onnx'))).rejects.toBeInstanceOf(StackUnavailableError);
   });
 
@@ -116,19 +126,70 @@ describe('trt-* stacks', () => {
           modelPath: join(models.dir, 'scores.onnx'),
           precision: 'mixed',
           trtexecPath: join(dir, 'trtexec'),
-          shapes,
+          // Only the dynamic input (a: ['rows', 8]) carries a shape; b is static.
+          shapes: { a: [5, 8] },
           cacheDir: join(dir, 'engines'),
+          env: { PATH: dir },
         },
       ]);
       expect(timings[0]).toMatchObject({
         enginePath: '/double/scores.engine',
         warmupIterations: 3,
         iterations: 4,
-        shapes,
+        shapes: { a: [5, 8] },
       });
       expect(measured.latency).toMatchObject({ samples: 4, minMs: 1, maxMs: 4, meanMs: 2.5 });
       expect(measured.h2d?.samples).toBe(4);
       expect(runner.describeOptions()).toMatchObject({ precision: 'mixed', tensorrt: '10.99-double' });
+    } finally {
+      await runner.deactivate();
+    }
+  });
+});
+
+// The engine-builder adapter end to end, with engine-builder's own test doubles for trtexec and nvidia-smi at the
+// process boundary (packages/engine-builder/test/doubles): they replay fixture text and compute nothing, so this
+// checks only which trtexec command lines the adapter asks for and that every exported iteration comes back.
+describe('engine-builder adapter (with the trtexec and nvidia-smi test doubles)', () => {
+  const engineBuilderTest = fileURLToPath(new URL('../../engine-builder/test/', import.meta.url));
+  const trtexecDouble = join(engineBuilderTest, 'doubles', 'trtexec-double.mjs');
+  const nvidiaSmiDouble = join(engineBuilderTest, 'doubles', 'nvidia-smi-double.mjs');
+  const fixture = (name: string) => join(engineBuilderTest, 'fixtures', 'trtexec-10', name);
+  const exportedIterations = () => (JSON.parse(readFileSync(fixture('times.json'), 'utf8')) as unknown[]).length;
+
+  it('builds at the stack precision with one profile at the benchmarked shapes, then times exactly N iterations', async () => {
+    const argvFile = join(dir, 'trtexec-argv.jsonl');
+    const env = {
+      ...process.env,
+      TRTEXEC: trtexecDouble,
+      TRTEXEC_DOUBLE_ARGV_FILE: argvFile,
+      TRTEXEC_DOUBLE_RUN_LOG: fixture('run.log'),
+      TRTEXEC_DOUBLE_TIMES: fixture('times.json'),
+    };
+    setTrtEnginePort(engineBuilderPort({ nvidiaSmi: nvidiaSmiDouble }));
+    const runner = createRunner('trt-fp16', { env, cacheDir: join(dir, 'engine-cache') });
+    await runner.activate(join(models.dir, 'scores.onnx'));
+    try {
+      const measured = await measureRunner(
+        runner,
+        {},
+        { warmupIterations: 2, iterations: 4 },
+        { a: [5, 8], b: [8, 4] },
+      );
+      const calls = readFileSync(argvFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { args: string[] }).args);
+      const build = calls.find((args) => args.some((a) => a.startsWith('--saveEngine=')))!;
+      const run = calls.find((args) => args.some((a) => a.startsWith('--loadEngine=')))!;
+      expect(build).toContain('--fp16');
+      // Only the dynamic input gets shapes: trtexec rejects shapes for static inputs.
+      expect(build).toEqual(expect.arrayContaining(['--minShapes=a:5x8', '--optShapes=a:5x8', '--maxShapes=a:5x8']));
+      expect(run).toEqual(expect.arrayContaining(['--shapes=a:5x8', '--iterations=4', '--duration=0']));
+      expect(measured.latency.samples).toBe(exportedIterations());
+      expect(measured.h2d?.samples).toBe(exportedIterations());
+      expect(measured.d2h?.samples).toBe(exportedIterations());
+      expect(runner.describeOptions()).toMatchObject({ precision: 'fp16', tensorrt: expect.stringMatching(/^10\./) });
     } finally {
       await runner.deactivate();
     }

@@ -1,11 +1,14 @@
 import { ExitCode, UsageError } from '@tamkit/graph-surgery';
 import type { CliIo } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
+import { findModels, moduleName } from '../measure/find-models.js';
 import { runBench } from '../measure/run-bench.js';
 import { parseShapeSpecs } from '../measure/shapes.js';
 import { formatReportTables, reportToCsv, writeFileAtomic } from '../report/index.js';
 import type { StackName } from '../stacks/registry.js';
+import { type DescribedRun, describeRunCommands } from '../stacks/trt/describe-commands.js';
 import { budgetOptions, modelOptions, outputOptions, stackOptions } from './options.js';
+import { formatRecommendation } from './recommendation.js';
 
 /** `bench [run] --stack NAME... --models DIR|FILE`: the default command. */
 export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
@@ -29,6 +32,16 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
             default: false,
             describe: 'Keep outputs on the GPU where the stack can (ort-webgpu) and time their download apart (d2h)',
           },
+          'print-command': {
+            type: 'boolean',
+            default: false,
+            describe: 'Print the trtexec command lines the trt-* stacks would run (build and timing), run nothing',
+          },
+          'trt-version': {
+            type: 'number',
+            choices: [10, 11],
+            describe: 'TensorRT major version for --print-command when no trtexec is found',
+          },
           'profile-runs': {
             type: 'number',
             default: 3,
@@ -41,6 +54,10 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
           'two stacks side by side, results as JSON and CSV',
         )
         .example(
+          '$0 --stack trt-mixed --models zoo/ --print-command --trt-version 10',
+          'the trtexec commands, run nothing',
+        )
+        .example(
           '$0 --stack ort-cpu --models zoo/memory_attention.onnx --shape memory:4160x1x64 --shape memory_pos:4160x1x64 --iterations 50',
           'memory attention with 4 memory frames, 50 timed runs',
         ),
@@ -51,6 +68,15 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
       checkCount('--profile-runs', args['profile-runs'], 0);
       if (!(Number.isFinite(args['time-ms']) && args['time-ms'] > 0)) {
         throw new UsageError(`--time-ms ${args['time-ms']}: expected a positive number of milliseconds`);
+      }
+      if (args['print-command']) {
+        const described = await describeRunCommands(args.stack, await findModels(args.models), {
+          shapes: parseShapeSpecs(args.shape),
+          ...(args.iterations === undefined ? { timeMs: args['time-ms'] } : { iterations: args.iterations }),
+          ...(args['trt-version'] === undefined ? {} : { trtVersion: args['trt-version'] as 10 | 11 }),
+        });
+        io.out(formatDescribedRuns(described));
+        return;
       }
       const jsonToStdout = args.json === '-';
       const report = await runBench({
@@ -73,7 +99,7 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         },
       });
       if (jsonToStdout) io.out(JSON.stringify(report, null, 2));
-      else io.out(formatReportTables(report));
+      else io.out(formatReportTables(report) + formatRecommendation(report, args['allow-partial']));
       if (args.json !== undefined && !jsonToStdout)
         await writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
       if (args.csv !== undefined) await writeFileAtomic(args.csv, reportToCsv(report));
@@ -88,4 +114,14 @@ function checkCount(flag: string, value: number | undefined, min: number): void 
   if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
     throw new UsageError(`${flag} ${value}: expected an integer >= ${min}`);
   }
+}
+
+function formatDescribedRuns(described: readonly DescribedRun[]): string {
+  return described
+    .map(({ stack, modelPath, commands }) =>
+      commands === null
+        ? `# ${stack} ${moduleName(modelPath)}: runs in this process (onnxruntime-node), no external command`
+        : `# ${stack} ${moduleName(modelPath)}\n# build (in the engine cache entry's directory)\n${commands.build}\n# time\n${commands.run}`,
+    )
+    .join('\n');
 }

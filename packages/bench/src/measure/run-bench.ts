@@ -11,13 +11,12 @@ import { readModelSignature } from '../stacks/model-signature.js';
 import { assertPlacement, describePlacement } from '../stacks/ort/placement.js';
 import { getStack, type StackName, type StackOptionsMap } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
-import type { TensorInfo } from '../stacks/types.js';
 import { collectEnvironment } from './environment.js';
 import { findModels, moduleName } from './find-models.js';
 import { sha256File } from './hash.js';
 import { generateFeeds } from './inputs.js';
 import { type MeasureBudget, measureRunner } from './sample.js';
-import { resolveInputShapes } from './shapes.js';
+import { applicableUserShapes, resolveInputShapes } from './shapes.js';
 
 /** A progress event, for a CLI to print; the library itself prints nothing. */
 export type BenchProgress =
@@ -128,9 +127,8 @@ export async function benchModule(
 ): Promise<ModuleResult> {
   await runner.activate(model);
   try {
-    const resolved = resolveInputShapes(runner.inputs, userShapesFor(runner.inputs, options.shapes ?? {}));
+    const resolved = resolveInputShapes(runner.inputs, applicableUserShapes(runner.inputs, options.shapes ?? {}));
     const notes = [...runner.notes(), ...resolved.notes.map((n) => `input ${n}`)];
-    if (resolved.module !== undefined) notes.push(`recognised as ${resolved.module} from its input shapes`);
     const needsFeeds = runner.capabilities.inProcess;
     const feeds = needsFeeds ? await generateFeeds(runner.inputs, resolved, options.seed ?? 0) : {};
     const profileRuns = options.profileRuns ?? 3;
@@ -157,25 +155,18 @@ export async function benchModule(
       latency: measured.latency,
       ...(copies === undefined ? {} : { copies }),
       ...(placement === undefined ? {} : { placement }),
-      options: { ...runner.describeOptions(), seed: options.seed ?? 0, inputShapes: resolved.shapes },
+      options: {
+        ...runner.describeOptions(),
+        seed: options.seed ?? 0,
+        inputShapes: resolved.shapes,
+        // The module the input defaults were chosen for (recognised from input shapes), when recognised.
+        ...(resolved.module === undefined ? {} : { recognisedAs: resolved.module }),
+      },
       notes,
     };
   } finally {
     await runner.deactivate();
   }
-}
-
-/**
- * `--shape` specs apply across a directory of modules: each one applies to the inputs of that name that have a
- * dynamic dimension (a module where that name is fully static keeps its own shape).
- */
-function userShapesFor(inputs: readonly TensorInfo[], shapes: Record<string, number[]>): Record<string, number[]> {
-  const applicable: Record<string, number[]> = {};
-  for (const input of inputs) {
-    const dims = shapes[input.name];
-    if (dims !== undefined && input.shape.some((d) => typeof d === 'string')) applicable[input.name] = dims;
-  }
-  return applicable;
 }
 
 /** Fails before any timing when a `--shape` names no dynamic input of any model (a typo would go unnoticed). */

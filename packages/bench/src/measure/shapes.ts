@@ -22,20 +22,39 @@ export interface ResolvedShapes {
 const isFloat = (t: TensorInfo) => t.type === 'float32' || t.type === 'float16' || t.type === 'float64';
 const isInt = (t: TensorInfo) => t.type === 'int32' || t.type === 'int64';
 const last = (t: TensorInfo) => t.shape.at(-1);
+const isSymbolic = (d: number | string | undefined) => typeof d === 'string';
+
+/** The current frame's features as a sequence, [tokens, 1, width] with every dim fixed (e.g. [1024, 1, 256]). */
+function frameSequence(inputs: readonly TensorInfo[]): TensorInfo | undefined {
+  return inputs.find(
+    (t) =>
+      isFloat(t) &&
+      t.shape.length === 3 &&
+      t.shape.every((d) => typeof d === 'number') &&
+      t.shape[1] === 1 &&
+      (t.shape[0] as number) > 1,
+  );
+}
+
+/** Memory inputs: rank 3 with a dynamic token axis ([N, 1, C] or [1, N, C]) or a 5-D spatial memory [1, F, C, H, W]. */
+function isMemoryLike(t: TensorInfo): boolean {
+  if (!isFloat(t)) return false;
+  if (t.shape.length === 3) return isSymbolic(t.shape[0]) || (t.shape[0] === 1 && isSymbolic(t.shape[1]));
+  return t.shape.length === 5 && isSymbolic(t.shape[1]);
+}
 
 /**
- * Recognises a module by the rank/shape pattern of its inputs (names only as a hint), never by one exporter's
- * names: memory_attention has sequence features of width 256 and memory of width 64 (or a 5-D spatial memory);
- * mask_decoder has point coordinates [.., .., 2] and integer labels; memory_encoder a 256-channel map and a
+ * Recognises a module by the rank/shape pattern of its inputs, never by one exporter's names or widths:
+ * mask_decoder has point coordinates [.., .., 2] and integer labels; memory_attention has the current frame as a
+ * fixed sequence [T, 1, C] and memory with a dynamic token (or frame) axis; memory_encoder a feature map and a
  * 1-channel mask; image_encoder one 3-channel image.
  */
 export function recogniseModule(inputs: readonly TensorInfo[]): ModuleKind | undefined {
   const floats = inputs.filter(isFloat);
-  const rank = (n: number) => floats.filter((t) => t.shape.length === n);
-  const memoryLike = rank(3).some((t) => last(t) === 64) || rank(5).some((t) => t.shape[2] === 64);
-  if (memoryLike && rank(3).some((t) => last(t) === 256)) return 'memory_attention';
-  if (rank(3).some((t) => last(t) === 2) && inputs.some((t) => isInt(t) && t.shape.length === 2)) return 'mask_decoder';
-  const maps = rank(4);
+  const maps = floats.filter((t) => t.shape.length === 4);
+  const coords = floats.some((t) => t.shape.length === 3 && last(t) === 2);
+  if (coords && inputs.some((t) => isInt(t) && t.shape.length === 2)) return 'mask_decoder';
+  if (frameSequence(inputs) !== undefined && floats.some(isMemoryLike)) return 'memory_attention';
   if (maps.length === 2 && maps.some((t) => t.shape[1] === 1) && maps.some((t) => t.shape[1] !== 1)) {
     return 'memory_encoder';
   }
@@ -81,11 +100,10 @@ export function resolveInputShapes(
   const notes: string[] = [];
   const byDimName = new Map<string, number>();
   const shapes: Record<string, number[]> = {};
-  // Tokens per memory frame = the length of the current-frame sequence ([1024, 1, 256] at 512 px).
-  const sequence = inputs.find(
-    (t) => isFloat(t) && t.shape.length === 3 && last(t) === 256 && typeof t.shape[0] === 'number',
-  );
-  const tokensPerFrame = typeof sequence?.shape[0] === 'number' && sequence.shape[0] > 1 ? sequence.shape[0] : 1024;
+  // Tokens per memory frame = the length of the current-frame sequence ([1024, 1, C] at 512 px).
+  const sequence = frameSequence(inputs);
+  const tokensPerFrame = (sequence?.shape[0] as number | undefined) ?? 1024;
+  const width = sequence === undefined ? undefined : last(sequence);
   const memoryTokens =
     FULL_MEMORY_BANK.frames * tokensPerFrame + FULL_MEMORY_BANK.pointers * FULL_MEMORY_BANK.tokensPerPointer;
   let pointerTokens: number | undefined;
@@ -105,7 +123,7 @@ export function resolveInputShapes(
       if (typeof dim === 'number') return dim;
       const known = byDimName.get(dim);
       if (known !== undefined) return known;
-      const [value, why] = defaultDim(module, input, axis, memoryTokens);
+      const [value, why] = defaultDim(module, input, axis, memoryTokens, width);
       byDimName.set(dim, value);
       notes.push(`${input.name}[${axis}] (${dim}) = ${value}: ${why}`);
       return value;
@@ -120,7 +138,8 @@ export function resolveInputShapes(
     }
   }
   if (module === 'memory_attention') {
-    const memory = inputs.find((t) => isFloat(t) && t.shape.length === 3 && last(t) === 64);
+    // Pointer tokens sit after whole frames in a sequence-first memory: tokens mod tokens-per-frame.
+    const memory = inputs.find((t) => isMemoryLike(t) && t.shape.length === 3 && last(t) !== width);
     const axis = memory?.shape[0] === 1 ? 1 : 0;
     const tokens = memory === undefined ? undefined : shapes[memory.name]?.[axis];
     pointerTokens = tokens === undefined ? undefined : tokens % tokensPerFrame;
@@ -133,16 +152,15 @@ function defaultDim(
   input: TensorInfo,
   axis: number,
   memoryTokens: number,
+  width: number | string | undefined,
 ): [number, string] {
   const rank = input.shape.length;
-  if (module === 'memory_attention' && isFloat(input)) {
-    if (rank === 3 && last(input) === 64 && axis <= 1) {
-      return [memoryTokens, 'full memory bank (7 frames x tokens per frame + 16 pointers x 4 tokens)'];
-    }
-    if (rank === 5 && axis === 1) return [FULL_MEMORY_BANK.frames, 'full memory bank: 7 frames'];
-    if (rank === 3 && last(input) === 256 && axis === 1 && input.shape[0] === 1) {
+  if (module === 'memory_attention' && isMemoryLike(input)) {
+    if (rank === 5) return [FULL_MEMORY_BANK.frames, 'full memory bank: 7 frames'];
+    // Batch-first [1, P, C] at the features' width holds object pointers (one token each).
+    if (input.shape[0] === 1 && last(input) === width)
       return [FULL_MEMORY_BANK.pointers, 'full memory bank: 16 object pointers'];
-    }
+    return [memoryTokens, 'full memory bank (7 frames x tokens per frame + 16 pointers x 4 tokens)'];
   }
   if (module === 'mask_decoder' && axis === 1 && (rank === 2 || (rank === 3 && last(input) === 2))) {
     return [DEFAULT_PROMPT_POINTS, 'box prompt: 2 points'];
@@ -159,4 +177,20 @@ function checkUserShape(input: TensorInfo, dims: readonly number[]): void {
       'Give one value per axis and keep the fixed dimensions.',
     );
   }
+}
+
+/**
+ * `--shape` specs apply across a directory of modules: each one applies to the inputs of that name that have a
+ * dynamic dimension (a module where that name is fully static keeps its own shape).
+ */
+export function applicableUserShapes(
+  inputs: readonly TensorInfo[],
+  shapes: Record<string, number[]>,
+): Record<string, number[]> {
+  const applicable: Record<string, number[]> = {};
+  for (const input of inputs) {
+    const dims = shapes[input.name];
+    if (dims !== undefined && input.shape.some((d) => typeof d === 'string')) applicable[input.name] = dims;
+  }
+  return applicable;
 }

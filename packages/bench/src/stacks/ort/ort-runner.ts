@@ -19,9 +19,10 @@ export interface OrtRunnerOptions {
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
   /**
    * Where outputs land: `cpu` (default) or `gpu-buffer`, which keeps them on the device so they can feed the next
-   * session of the same provider without a host round trip (WebGPU only; `toHost()` downloads them).
+   * session of the same provider without a host round trip (WebGPU only; `toHost()` downloads them). A map by
+   * output name places each output on its own (e.g. features stay on the GPU, a score comes to the host).
    */
-  outputLocation?: 'cpu' | 'gpu-buffer';
+  outputLocation?: OutputLocation | Record<string, OutputLocation>;
   /** GPU index for the CUDA and TensorRT providers. Default 0. */
   deviceId?: number;
   /**
@@ -31,6 +32,8 @@ export interface OrtRunnerOptions {
    */
   allowSpinning?: boolean;
 }
+
+export type OutputLocation = 'cpu' | 'gpu-buffer';
 
 /** What distinguishes one ORT stack from another; the runner is otherwise the same. */
 export interface OrtStackTraits {
@@ -53,7 +56,9 @@ export class OrtRunner extends BaseRunner {
 
   constructor(traits: OrtStackTraits, options: OrtRunnerOptions = {}) {
     super();
-    if (options.outputLocation === 'gpu-buffer' && !traits.deviceOutputs) {
+    const locations =
+      typeof options.outputLocation === 'object' ? Object.values(options.outputLocation) : [options.outputLocation];
+    if (locations.some((l) => l !== undefined && l !== 'cpu') && !traits.deviceOutputs) {
       throw new RangeError(`options.outputLocation: ${traits.stack} cannot keep outputs on a device; use 'cpu'`);
     }
     if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
@@ -111,6 +116,7 @@ export class OrtRunner extends BaseRunner {
     }
     this.#ort = await loadOrt();
     const outputLocation = this.#options.outputLocation ?? 'cpu';
+    // A per-output map leaves unnamed outputs on the CPU, ORT's default.
     this.#session = await this.#ort.InferenceSession.create(
       modelPath,
       this.#sessionOptions(outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation }),

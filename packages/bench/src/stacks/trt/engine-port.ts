@@ -1,10 +1,9 @@
+import { engineBuilderPort } from './engine-builder-adapter.js';
+
 /**
- * The part of @tamkit/engine-builder the trt-* stacks need, as a small local interface.
- *
- * WIRING POINT (for the merge): engine-builder is written in parallel on another branch. Once it lands, wire
- * its `build(plan, model, options)` and `timeEngine(enginePath, options)` here, in `defaultTrtEnginePort`
- * below (or call `setTrtEnginePort()` at start-up). Until then the port reports "not wired" and the trt-*
- * stacks are listed as unavailable with that reason; they never fall back to another stack's numbers.
+ * The part of @tamkit/engine-builder the trt-* stacks need, as a small local interface, so that the runners stay
+ * testable without TensorRT. The default adapter (`engine-builder-adapter.ts`) calls engine-builder's
+ * `buildEngine` and `timeEngine`; `setTrtEnginePort()` swaps it (tests install named doubles).
  */
 
 /** Precision of a TensorRT build: `mixed` keeps attention scores, softmax and normalisations in FP32. */
@@ -18,6 +17,8 @@ export interface TrtBuildRequest {
   shapes: Record<string, number[]>;
   /** engine-builder's engine cache directory. */
   cacheDir: string;
+  /** Environment trtexec runs with. Default `process.env`. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface TrtBuildResult {
@@ -37,6 +38,8 @@ export interface TrtTimingRequest {
   /** Fixed iteration count; when absent `timeMs` applies. */
   iterations?: number;
   timeMs?: number;
+  /** Environment trtexec runs with. Default `process.env`. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Per-inference samples parsed from `trtexec --loadEngine=... --exportTimes=...`. */
@@ -50,24 +53,45 @@ export interface TrtTimingResult {
   command: string[];
 }
 
+/** What `describeCommands` needs: a build request without a cache, the timing budget and, without trtexec, a version. */
+export interface TrtDescribeRequest extends Omit<TrtBuildRequest, 'cacheDir' | 'trtexecPath'> {
+  /** trtexec to describe for; when absent, `trtVersion` decides the build path. */
+  trtexecPath?: string;
+  /** TensorRT major version to describe for when no trtexec is there to ask. */
+  trtVersion?: 10 | 11;
+  iterations?: number;
+  timeMs?: number;
+}
+
+/** The exact trtexec command lines (shell-quoted, for display) of a build and a timing run. */
+export interface TrtCommands {
+  build: string;
+  run: string;
+  /** Graph edits the build makes first (TensorRT 11 path), as engine-builder describes them. */
+  graphEdits: unknown[];
+}
+
 export interface TrtEnginePort {
   /** Builds (or fetches from engine-builder's cache) the engine for a model at a precision. */
   buildEngine(request: TrtBuildRequest): Promise<TrtBuildResult>;
   /** Runs the engine with trtexec and returns its per-inference times. */
   timeEngine(request: TrtTimingRequest): Promise<TrtTimingResult>;
+  /** The commands `buildEngine` and `timeEngine` would run, without running anything (`--print-command`). */
+  describeCommands?(request: TrtDescribeRequest): Promise<TrtCommands>;
 }
 
-let wiredPort: TrtEnginePort | undefined;
+let installed: TrtEnginePort | null | undefined;
+const defaultPort = engineBuilderPort();
 
-/** Installs the engine-builder adapter (the merge wires it; tests may install a named test double). */
-export function setTrtEnginePort(port: TrtEnginePort | undefined): void {
-  wiredPort = port;
+/**
+ * Installs the adapter the trt-* stacks use: a port, `null` for none (the stacks then report that engine-builder
+ * is not wired), or `undefined` to go back to the engine-builder adapter.
+ */
+export function setTrtEnginePort(port: TrtEnginePort | null | undefined): void {
+  installed = port;
 }
 
-/** The installed adapter, or undefined while engine-builder is not wired. */
+/** The adapter in use, or undefined when none is installed. */
 export function getTrtEnginePort(): TrtEnginePort | undefined {
-  return wiredPort ?? defaultTrtEnginePort;
+  return installed === undefined ? defaultPort : (installed ?? undefined);
 }
-
-/** WIRING POINT: replace `undefined` with an adapter over @tamkit/engine-builder's build/timeEngine. */
-const defaultTrtEnginePort: TrtEnginePort | undefined = undefined;
