@@ -163,6 +163,22 @@ describe('runPipeline on the tiny zoo', () => {
     }
   });
 
+  it('opens the four sessions with ONNX Runtime intra-op spinning off unless asked', async () => {
+    const files = await moduleFiles(dir);
+    for (const allowSpinning of [undefined, true]) {
+      const runners = await openModules(files, parseStackSpec('ort-cpu'), {
+        threads: 1,
+        ...(allowSpinning === undefined ? {} : { allowSpinning }),
+      });
+      try {
+        for (const m of TRACKER_MODULES)
+          expect(runners[m].describeOptions().allowSpinning).toBe(allowSpinning ?? false);
+      } finally {
+        await closeModules(runners);
+      }
+    }
+  });
+
   it('BAD CALL - runners are released when one module fails to load', async () => {
     const files = await moduleFiles(dir);
     const broken = join(withParams, 'broken.onnx');
