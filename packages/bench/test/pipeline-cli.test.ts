@@ -119,6 +119,23 @@ describe('bench pipeline', () => {
     expect(() => readFileSync(json)).toThrow();
   });
 
+  it('BAD CALL - a --variant count that does not match the --models count is a usage error', async () => {
+    const zoo = join(dir, 'zoo');
+    const { code, err } = await bench(
+      'pipeline',
+      '--models',
+      zoo,
+      '--models',
+      zoo,
+      '--variant',
+      'a',
+      '--stack',
+      'ort-cpu',
+    );
+    expect(code).toBe(ExitCode.Usage);
+    expect(err).toMatch(/2 --models but 1 --variant/);
+  });
+
   it('BAD CALL - a module-less stack spec is a usage error naming the modules', async () => {
     const { code, err } = await bench('pipeline', '--models', join(dir, 'zoo'), '--stack', 'image_encoder=ort-cpu');
     expect(code).toBe(ExitCode.Usage);

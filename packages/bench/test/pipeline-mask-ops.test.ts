@@ -64,6 +64,20 @@ describe('bilinear upsampling of mask logits', () => {
     expect(tableSigmoid(Number.NaN)).toBe(0);
   });
 
+  it('fills saturated rows directly and still matches per-pixel sampling (absent object, strong background)', () => {
+    const logits = new Float32Array(32 * 32).fill(-1024);
+    const out = new Float32Array(128 * 128);
+    const resizer = new BilinearResizer(32, 32, 128, 128);
+    resizer.toMaskForMem(logits, out, 20, -10);
+    expect(out.every((v) => v === -10)).toBe(true);
+    for (let y = 10; y < 14; y += 1) for (let x = 5; x < 20; x += 1) logits[y * 32 + x] = x % 3 === 0 ? 30 : -2;
+    logits[13 * 32 + 25] = 16.5; // just past the table's range: the row is not skipped
+    resizer.toMaskForMem(logits, out, 20, -10);
+    const ref = referenceResize(logits, 32, 32, 128, 128);
+    for (let i = 0; i < out.length; i += 1)
+      expect(Math.abs(out[i]! - (20 * tableSigmoid(ref[i]!) - 10))).toBeLessThan(1e-5);
+  });
+
   it('fuses sigmoid * scale + bias for the memory encoder input', () => {
     const src = Float32Array.from({ length: 8 * 8 }, (_, i) => (i % 8) - 4);
     const plain = new Float32Array(32 * 32);

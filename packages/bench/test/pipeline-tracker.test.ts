@@ -58,6 +58,7 @@ describe('tracking loop on the tiny zoo (ort-cpu)', () => {
         expect(out.frameIndex).toBe(i);
         wellFormed(out.box, 160, 120);
         expect(out.maskLogits).toHaveLength(128 * 128);
+        expect(out.maskLogits).toBe(first.maskLogits); // one buffer reused frame after frame
         expect(out.iou).toBeGreaterThanOrEqual(0);
         expect(out.iou).toBeLessThanOrEqual(1);
         expect(out.timings.memory_attention).toBeGreaterThan(0);
@@ -103,7 +104,7 @@ describe('tracking loop on the tiny zoo (ort-cpu)', () => {
 });
 
 describe('runPipeline on the tiny zoo', () => {
-  it('reports per-stage and per-frame stats, FPS, and isolated module medians from the same sessions', async () => {
+  it('reports per-stage and per-frame stats, FPS, and isolated module medians interleaved on the same sessions', async () => {
     const { result, modules, boxes } = await runPipeline({
       models: dir,
       stacks: parseStackSpec('ort-cpu'),
@@ -125,6 +126,8 @@ describe('runPipeline on the tiny zoo', () => {
     expect(result.fps).toBeCloseTo(1000 / result.perFrame.meanMs, 6);
     expect(modules.map((m) => m.module)).toEqual([...TRACKER_MODULES]);
     for (const m of modules) expect(m.modelSha256).toMatch(/^[0-9a-f]{64}$/);
+    // Isolated runs are interleaved: isolatedIterations runs per timed frame.
+    for (const m of modules) expect(m.latency.samples).toBe(3 * 2);
     expect(result.isolatedSumMs).toBeCloseTo(
       modules.reduce((s, m) => s + m.latency.p50Ms, 0),
       9,
@@ -157,6 +160,22 @@ describe('runPipeline on the tiny zoo', () => {
       expect((error as ToolkitError).message).toMatch(/missing image_encoder\.onnx, memory_attention\.onnx/);
     } finally {
       await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('opens the four sessions with ONNX Runtime intra-op spinning off unless asked', async () => {
+    const files = await moduleFiles(dir);
+    for (const allowSpinning of [undefined, true]) {
+      const runners = await openModules(files, parseStackSpec('ort-cpu'), {
+        threads: 1,
+        ...(allowSpinning === undefined ? {} : { allowSpinning }),
+      });
+      try {
+        for (const m of TRACKER_MODULES)
+          expect(runners[m].describeOptions().allowSpinning).toBe(allowSpinning ?? false);
+      } finally {
+        await closeModules(runners);
+      }
     }
   });
 

@@ -1,3 +1,4 @@
+import { basename, resolve } from 'node:path';
 import { ExitCode, UsageError } from '@tamkit/graph-surgery';
 import type { CliIo } from '@tamkit/graph-surgery/cli-support';
 import type { Argv } from 'yargs';
@@ -20,9 +21,10 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
         .options({
           models: {
             type: 'string',
+            array: true,
             demandOption: 'Point --models at a folder with the four <module>.onnx files.',
             describe:
-              'Folder with image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx (and optionally tracker-params.json)',
+              'Folder with image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx (and optionally tracker-params.json); repeat to compare variants',
           },
           stack: {
             type: 'string',
@@ -38,8 +40,8 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
           },
           'isolated-iterations': {
             type: 'number',
-            default: 20,
-            describe: "Timed runs per module on the last frame's inputs (0 skips the isolated measurement)",
+            default: 1,
+            describe: "Isolated runs of each module after each timed frame, on that frame's inputs (0 skips them)",
           },
           kalman: { type: 'boolean', default: false, describe: 'SAMURAI motion-aware mask selection' },
           box: {
@@ -52,7 +54,11 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
             default: false,
             describe: 'Run again keeping outputs on the GPU (ort-webgpu) and report the copy time saved',
           },
-          variant: { type: 'string', default: 'default', describe: 'Label of the model variant (e.g. baked, unbaked)' },
+          variant: {
+            type: 'string',
+            array: true,
+            describe: 'Label of each --models variant, in the same order (default: the folder names)',
+          },
           images: {
             type: 'string',
             describe: 'Track the frames of this image folder (sorted JPEG/PNG/WebP) instead of a synthetic video',
@@ -83,8 +89,8 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
           'a mixed pipeline, with and without host copies between WebGPU modules',
         )
         .example(
-          '$0 pipeline --models zoo-baked/ --stack ort-cpu --variant baked --kalman --frames 60',
-          'a baked zoo with SAMURAI selection',
+          '$0 pipeline --models zoo/ --variant unbaked --models zoo-baked/ --variant baked --stack ort-cpu --kalman',
+          'unbaked against baked models, side by side, with SAMURAI selection',
         ),
     async (args) => {
       for (const [flag, value, min] of [
@@ -102,30 +108,32 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
       const video = args.images
         ? await ImageFolderVideo.open(args.images, args.prompt === undefined ? undefined : parseBox(args.prompt))
         : new SyntheticVideo({ width: Number(size[1]), height: Number(size[2]), seed: args.seed });
+      const variants = args.variant ?? args.models.map((m) => basename(resolve(m)));
+      if (variants.length !== args.models.length) {
+        throw new UsageError(
+          `${args.models.length} --models but ${variants.length} --variant`,
+          'Give one --variant per --models, in the same order, or none to use the folder names.',
+        );
+      }
+      const stacks = parseStackSpec(args.stack);
       const report = await benchPipeline({
         ...(args.label === undefined ? {} : { label: args.label }),
-        runs: [
-          {
-            models: args.models,
-            stacks: parseStackSpec(args.stack),
-            frames: args.frames,
-            warmupFrames: args['warmup-frames'],
-            isolatedIterations: args['isolated-iterations'],
-            tracker: { kalman: args.kalman, box: args.box },
-            compareDeviceCopies: args['device-copies'],
-            allowSpinning: args.spinning,
-            variant: args.variant,
-            seed: args.seed,
-            video,
-            ...(args.threads === undefined ? {} : { threads: args.threads }),
-            onProgress: (e) =>
-              io.err(
-                e.kind === 'pass'
-                  ? `tracking (${e.keepOnDevice ? 'outputs on device' : 'host copies'})...`
-                  : `isolated ${e.module}...`,
-              ),
-          },
-        ],
+        runs: args.models.map((models, i) => ({
+          models,
+          stacks,
+          frames: args.frames,
+          warmupFrames: args['warmup-frames'],
+          isolatedIterations: args['isolated-iterations'],
+          tracker: { kalman: args.kalman, box: args.box },
+          compareDeviceCopies: args['device-copies'],
+          allowSpinning: args.spinning,
+          variant: variants[i]!,
+          seed: args.seed,
+          video,
+          ...(args.threads === undefined ? {} : { threads: args.threads }),
+          onProgress: (e: { keepOnDevice: boolean }) =>
+            io.err(`${variants[i]}: tracking (${e.keepOnDevice ? 'outputs kept on the device' : 'host copies'})...`),
+        })),
       });
       if (args.json === '-') io.out(JSON.stringify(report, null, 2));
       else {

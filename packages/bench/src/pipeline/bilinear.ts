@@ -116,8 +116,21 @@ export class BilinearResizer {
       const r1 = rows.i1[y]! * inW;
       const wy0 = rows.w0[y]!;
       const wy1 = rows.w1[y]!;
-      for (let x = 0; x < inW; x += 1) row[x] = wy0 * src[r0 + x]! + wy1 * src[r1 + x]!;
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (let x = 0; x < inW; x += 1) {
+        const v = wy0 * src[r0 + x]! + wy1 * src[r1 + x]!;
+        row[x] = v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
       const base = y * outW;
+      // Every output of this row blends values of `row`, so a row entirely past the table's saturation (with a
+      // margin for rounding in the blend) gives the same constant as sampling would: fill it directly.
+      if (sigmoid && (hi <= -SIGMOID_RANGE - 1 || lo >= SIGMOID_RANGE + 1)) {
+        out.fill(scale * tableSigmoid(hi) + bias, base, base + outW);
+        continue;
+      }
       if (sigmoid) {
         for (let x = 0; x < outW; x += 1) {
           out[base + x] = scale * tableSigmoid(cw0[x]! * row[c0[x]!]! + cw1[x]! * row[c1[x]!]!) + bias;

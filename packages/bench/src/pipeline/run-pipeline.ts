@@ -1,8 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { sha256File } from '../measure/hash.js';
-import { measureRunner } from '../measure/sample.js';
 import { computeLatencyStats } from '../measure/stats.js';
 import type { RawImage } from '../preprocess/normalize.js';
-import type { LatencyStats, ModuleResult, PipelineResult } from '../report/schema.js';
+import type { ModuleResult, PipelineResult } from '../report/schema.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
 import type { Box } from './mask-box.js';
@@ -35,7 +35,11 @@ export interface PipelineRunOptions {
    * frames run memory attention at (nearly) full size, like the isolated measurement.
    */
   warmupFrames?: number;
-  /** Timed runs per module of the isolated measurement on the last frame's inputs. Default 20; 0 skips it. */
+  /**
+   * Isolated runs of each module after each timed frame, on that frame's own inputs and the same sessions.
+   * Interleaving them with the chained frames makes load drift on a shared machine hit both alike. Default 1;
+   * 0 skips the isolated measurement.
+   */
   isolatedIterations?: number;
   /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
   threads?: number;
@@ -51,13 +55,13 @@ export interface PipelineRunOptions {
   video?: FrameSource;
   /** Seed of the synthetic video and default tracker parameters. Default 0. */
   seed?: number;
-  onProgress?: (event: { kind: 'pass'; keepOnDevice: boolean } | { kind: 'isolated'; module: TrackerModule }) => void;
+  onProgress?: (event: { kind: 'pass'; keepOnDevice: boolean }) => void;
 }
 
 /** What `runPipeline` measured. */
 export interface PipelineRun {
   result: PipelineResult;
-  /** The isolated per-module measurements (same sessions, the last chained frame's inputs). */
+  /** The isolated per-module measurements (same sessions, each timed frame's inputs, interleaved). */
   modules: ModuleResult[];
   /** Box per tracked frame (warm-up frames included), of the host-copy pass. */
   boxes: Box[];
@@ -68,7 +72,7 @@ interface Pass {
   perStage: Record<string, number[]>;
   boxes: Box[];
   notes: readonly string[];
-  isolated: Partial<Record<TrackerModule, { runner: Runner; latency: LatencyStats }>>;
+  isolated: Partial<Record<TrackerModule, { runner: Runner; samples: number[] }>>;
 }
 
 /**
@@ -108,8 +112,11 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       module: m,
       modelPath: files[m],
       modelSha256: await sha256File(files[m]),
-      latency: isolated.latency,
-      options: { ...isolated.runner.describeOptions(), inputs: 'the last chained frame (full memory bank)' },
+      latency: computeLatencyStats(isolated.samples),
+      options: {
+        ...isolated.runner.describeOptions(),
+        inputs: "each timed frame's own inputs, run right after that frame",
+      },
       notes: [...isolated.runner.notes(), 'isolated run inside the pipeline benchmark'],
     });
   }
@@ -174,28 +181,44 @@ async function runPass(
     });
     const frames = options.frames ?? 24;
     const warmup = options.warmupFrames ?? 8;
+    const iterations = options.isolatedIterations ?? 1;
     const pass: Pass = { perFrame: [], perStage: {}, boxes: [], notes: [], isolated: {} };
     for (const stage of PIPELINE_STAGES) pass.perStage[stage] = [];
     for (let i = 0; i < warmup + frames; i += 1) {
+      for (const m of TRACKER_MODULES) delete lastFeeds[m];
       const frame = await video.frame(i);
       const out = i === 0 ? await tracker.init(frame, video.box(0)) : await tracker.track(frame);
       pass.boxes.push(out.box);
       if (i < warmup) continue;
       pass.perFrame.push(out.timings.total);
       for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
+      await timeIsolated(runners, lastFeeds, iterations, pass);
     }
     pass.notes = [...tracker.notes, ...new Set(TRACKER_MODULES.flatMap((m) => runners[m].notes()))];
-    const iterations = options.isolatedIterations ?? 20;
-    if (iterations > 0) {
-      for (const m of TRACKER_MODULES) {
-        options.onProgress?.({ kind: 'isolated', module: m });
-        const measured = await measureRunner(runners[m], lastFeeds[m]!, { warmupIterations: 3, iterations }, {});
-        pass.isolated[m] = { runner: runners[m], latency: measured.latency };
-      }
-    }
     return pass;
   } finally {
     await closeModules(runners);
+  }
+}
+
+/** Runs each module that ran in this frame alone on the frame's feeds; device outputs are downloaded and timed too. */
+async function timeIsolated(
+  runners: Record<TrackerModule, Runner>,
+  feeds: Partial<Record<TrackerModule, Feeds>>,
+  iterations: number,
+  pass: Pass,
+): Promise<void> {
+  if (iterations === 0) return;
+  for (const m of TRACKER_MODULES) {
+    const frameFeeds = feeds[m];
+    if (frameFeeds === undefined) continue;
+    pass.isolated[m] ??= { runner: runners[m], samples: [] };
+    const entry = pass.isolated[m];
+    for (let k = 0; k < iterations; k += 1) {
+      const start = performance.now();
+      await runners[m].toHost(await runners[m].infer(frameFeeds));
+      entry.samples.push(performance.now() - start);
+    }
   }
 }
 
