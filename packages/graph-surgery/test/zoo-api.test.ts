@@ -76,7 +76,12 @@ describe('writeZoo', () => {
     const dir = await tempDir();
     const manifest = await writeZoo(dir, { model: 'efficienttam-ti', size: 'tiny', seed: 9 });
     const files = (await readdir(dir)).sort();
-    expect(files).toEqual([...registered.map((m) => `${m}.onnx`), 'manifest.json'].sort());
+    expect(files).toEqual([...registered.map((m) => `${m}.onnx`), 'manifest.json', 'tracker-params.json'].sort());
+    const params = JSON.parse(await readFile(join(dir, 'tracker-params.json'), 'utf8'));
+    expect(params.format).toBe('tamkit-tracker-params');
+    expect(params.maskmem_tpos_enc.shape).toEqual([7, 1, 1, 16]);
+    expect(params.maskmem_tpos_enc.data).toHaveLength(7 * 16);
+    expect(params.no_mem_embed.shape).toEqual([1, 1, 32]);
     const onDisk = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ZooManifest;
     expect(onDisk).toEqual(manifest);
     for (const entry of manifest.modules) {

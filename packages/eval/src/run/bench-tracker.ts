@@ -1,48 +1,29 @@
 /**
- * The EfficientTAM tracking loop of bench, as a `SequenceTracker` for LaSOT runs. LaSOT boxes are 1-based
- * pixel coordinates; bench's loop works in 0-based pixels, so boxes are shifted on the way in and out.
+ * bench's EfficientTAM tracking loop as a `SequenceTracker` for LaSOT runs. LaSOT boxes are 1-based pixel
+ * coordinates (the MATLAB toolkit's); the tracking loop works in 0-based pixels, so boxes are shifted by one
+ * pixel on the way in and out (SAMURAI's own LaSOT runs skip this and are off by one pixel).
  */
-import { openTracker, parseStackSpec, type RawImage } from '@tamkit/bench';
-import sharp from 'sharp';
+import { createSequenceTracker } from '@tamkit/bench';
 import type { Box } from '../lasot/boxes.js';
-import type { SequenceTracker, TrackerFactory, TrackerFrame, TrackerOutput } from './tracker.js';
+import type { SequenceTracker, TrackerFactory, TrackerOutput } from './tracker.js';
 
-async function decode(path: string): Promise<RawImage> {
-  const { data, info } = await sharp(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-    width: info.width,
-    height: info.height,
-    channels: 3,
-  };
+function toLasot(out: { box: readonly number[]; score: number }): TrackerOutput {
+  const [x, y, w, h] = out.box as [number, number, number, number];
+  return { box: w > 0 && h > 0 ? [x + 1, y + 1, w, h] : [0, 0, 0, 0], score: out.score };
 }
 
-function toLasot(box: readonly number[]): Box {
-  const [x, y, w, h] = box as [number, number, number, number];
-  return w > 0 && h > 0 ? [x + 1, y + 1, w, h] : [0, 0, 0, 0];
-}
-
-/** A TrackerFactory that opens bench's tracking loop on the stack spec (`ort-cpu`, or `module=stack,...`). */
+/** A TrackerFactory that opens bench's tracking loop on a stack spec (`ort-cpu`, or `module=stack,...`). */
 export const benchTrackerFactory: TrackerFactory = async ({ models, stack, kalman, threads }) => {
-  const opened = await openTracker({
+  const inner = await createSequenceTracker({
     models,
-    stacks: parseStackSpec(stack),
+    stack,
     ...(threads === undefined ? {} : { threads }),
     tracker: { kalman: kalman ?? false },
   });
-  const output = (r: { box: readonly number[]; objectScore: number }): TrackerOutput => ({
-    box: toLasot(r.box),
-    score: r.objectScore,
-  });
   const tracker: SequenceTracker = {
-    async init(frame: TrackerFrame, box: Box) {
-      const [x, y, w, h] = box;
-      return output(await opened.tracker.init(await decode(frame.path), [x - 1, y - 1, w, h]));
-    },
-    async track(frame: TrackerFrame) {
-      return output(await opened.tracker.track(await decode(frame.path)));
-    },
-    dispose: () => opened.close(),
+    init: async (frame, box: Box) => toLasot(await inner.init(frame, [box[0] - 1, box[1] - 1, box[2], box[3]])),
+    track: async (frame) => toLasot(await inner.track(frame)),
+    dispose: () => inner.dispose(),
   };
   return tracker;
 };
