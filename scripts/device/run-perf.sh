@@ -3,7 +3,7 @@
 # tracking loop on each and mixed, and the CPU-side benchmarks on a quiet 16-core machine. Results land in $OUT.
 #   source .device/on-device.sh && bash scripts/device/run-perf.sh
 set -uo pipefail
-cd /tmp/rt/tamkit
+cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 out=${OUT:?set OUT}
 mkdir -p "$out/logs"
 bin() { node "packages/$1/bin/$2.js" "${@:3}"; }

@@ -4,7 +4,7 @@
 # bisection on native FP16 finds the culprits. Results land in $OUT.
 #   source .device/on-device.sh && bash scripts/device/run-precision.sh
 set -uo pipefail
-cd /tmp/rt/tamkit
+cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 out=${OUT:?set OUT}
 mkdir -p "$out/logs"
 bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
@@ -16,8 +16,12 @@ for size in full tiny; do
   mkdir -p /tmp/zoo-$size-fp16 /tmp/zoo-$size-islands
   for m in image_encoder memory_attention mask_decoder memory_encoder; do
     bin graph-surgery graph-surgery fp16 /tmp/zoo-$size/$m.onnx -o /tmp/zoo-$size-fp16/$m.onnx --keep-io-types > /dev/null
+    # A module with neither pattern (memory_encoder has no attention) keeps its plain FP16 file.
     bin graph-surgery graph-surgery fp32-islands /tmp/zoo-$size-fp16/$m.onnx -o /tmp/zoo-$size-islands/$m.onnx \
-      --pattern attention-scores layernorm > /dev/null
+      --pattern attention-scores layernorm > /dev/null 2>&1 ||
+      bin graph-surgery graph-surgery fp32-islands /tmp/zoo-$size-fp16/$m.onnx -o /tmp/zoo-$size-islands/$m.onnx \
+        --pattern layernorm > /dev/null 2>&1 ||
+      cp /tmp/zoo-$size-fp16/$m.onnx /tmp/zoo-$size-islands/$m.onnx
   done
 done
 cp /tmp/zoo-full/manifest.json "$out/manifest-outliers-full.json"
