@@ -50,6 +50,8 @@ export interface BisectModelsOptions {
   mode?: BisectMode;
   /** `emulate` only: model fused attention kernels (default true; see `VariantOptions`). */
   fusedAttention?: boolean;
+  /** `native` only: op types kept FP32 in every candidate (see `VariantOptions.blockOps`). */
+  blockOps?: readonly string[];
   /** Default `DEFAULT_TOLERANCE`. */
   tolerance?: Tolerance;
   /** Seed of the synthetic inputs (default 0). */
@@ -164,6 +166,9 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
     await writePlanFile(path, m.plan);
     m.planFile = path;
   }
+  if (mode === 'native' && options.blockOps?.length) {
+    notes.push(`kept FP32 in every candidate (not searched, not in the plan): ${options.blockOps.join(', ')} ops`);
+  }
   return {
     kind: BISECT_REPORT_KIND,
     schemaVersion: BISECT_REPORT_SCHEMA_VERSION,
@@ -202,7 +207,11 @@ async function bisectModule(
       trtexec: options.trtexec,
     });
   } else {
-    const build = createVariantBuilder(model, { mode: options.mode, fusedAttention: options.fusedAttention });
+    const build = createVariantBuilder(model, {
+      mode: options.mode,
+      fusedAttention: options.fusedAttention,
+      blockOps: options.blockOps ?? [],
+    });
     evaluate = (nodes, timedRuns) => runModuleOnStack(options.stack, build(nodes), feeds, { timedRuns });
   }
   const fp16Run = await evaluate([], options.timedRuns);

@@ -22,6 +22,11 @@ export interface VariantOptions {
    * the GPU engines'; set false for stacks whose softmax is stabilised.
    */
   fusedAttention?: boolean;
+  /**
+   * `native` only: op types kept in FP32 in every candidate, for kernels a stack lacks or gets wrong in FP16
+   * (onnxruntime-node 1.30's WebGPU provider fails on an FP16 cubic Resize). Not searched, not in the plan.
+   */
+  blockOps?: readonly string[];
 }
 
 /** Builds the model where exactly `fp32Nodes` compute in FP32 and every other float op in FP16. */
@@ -34,6 +39,6 @@ export function createVariantBuilder(model: ModelProto, options: VariantOptions)
     return (fp32Nodes) => emulateFloat16(model, { except: fp32Nodes, fusedAttention }).model;
   }
   // Converted once; each candidate only adds its islands. I/O stay FP32 so the same feeds serve every variant.
-  const fp16 = convertToFloat16(model, { keepIoTypes: true }).model;
+  const fp16 = convertToFloat16(model, { keepIoTypes: true, blockOps: [...(options.blockOps ?? [])] }).model;
   return (fp32Nodes) => (fp32Nodes.length === 0 ? fp16 : insertFp32Islands(fp16, { nodes: fp32Nodes }).model);
 }

@@ -66,6 +66,11 @@ export function registerBisectCommand(cli: Argv, io: CliIo): Argv {
           describe:
             'emulate: model fused attention kernels (softmax without max subtraction); --no-fused-attention for stable softmax',
         })
+        .option('block-ops', {
+          type: 'string',
+          array: true,
+          describe: 'native: op types kept FP32 in every candidate (kernels the stack lacks in FP16, e.g. Resize)',
+        })
         .option('reference-stack', {
           type: 'string',
           describe: 'Stack of the FP32 reference (default: --stack; ort-cpu for TensorRT)',
@@ -97,6 +102,7 @@ export function registerBisectCommand(cli: Argv, io: CliIo): Argv {
         modules: args.module,
         mode: args.mode as BisectMode | undefined,
         fusedAttention: args['fused-attention'],
+        ...(args['block-ops'] ? { blockOps: args['block-ops'] } : {}),
         tolerance: { relativeL2: args.tolerance, minCosine: args['min-cosine'] },
         referenceStack: args['reference-stack'],
         seed: args.seed,
