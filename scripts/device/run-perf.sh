@@ -4,7 +4,10 @@
 #   source .device/on-device.sh && bash scripts/device/run-perf.sh
 set -uo pipefail
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
-out=${OUT:?set OUT}
+final=${OUT:?set OUT}
+# The device tool returns a handful of files: collect everything in one folder and hand back one archive.
+out=/tmp/perf-results
+rm -rf "$out"
 mkdir -p "$out/logs"
 bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
 step() { echo "== $1"; }
@@ -32,7 +35,7 @@ for spec in ort-cpu ort-webgpu 'image_encoder=ort-webgpu,memory_attention=ort-we
 done
 
 step "harness overhead"
-node packages/bench/bench/harness-overhead.mjs --models /tmp/zoo --threads "$threads" > "$out/logs/harness-overhead.log" 2>&1
+node packages/bench/bench/harness-overhead.mjs --models /tmp/zoo --threads "$threads" --iterations 10 --rounds 10 > "$out/logs/harness-overhead.log" 2>&1
 step "preprocess"
 node packages/bench/bench/preprocess.mjs > "$out/logs/preprocess.log" 2>&1
 step "io round trip vs python onnx"
@@ -41,5 +44,10 @@ step "zoo generation"
 node --import tsx packages/graph-surgery/bench/zoo-generate.ts > "$out/logs/zoo-generate.log" 2>&1
 step "score speed"
 node packages/eval/bench/score-speed.mjs > "$out/logs/score-speed.log" 2>&1
+step "bisect memory_attention on native FP16 (ort-webgpu)"
+bin eval track-eval bisect --models /tmp/zoo --stack ort-webgpu --mode native --module memory_attention \
+  --block-ops Resize --reference-stack ort-cpu --runs 5 --out "$out/bisect-memory-attention-webgpu.json" \
+  > "$out/logs/bisect-memory-attention.log" 2>&1
 cp reports/*.json "$out/" 2>/dev/null
+tar -czf "$final/perf-results.tar.gz" -C "$(dirname "$out")" "$(basename "$out")"
 echo done

@@ -5,7 +5,10 @@
 #   source .device/on-device.sh && bash scripts/device/run-precision.sh
 set -uo pipefail
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
-out=${OUT:?set OUT}
+final=${OUT:?set OUT}
+# The device tool returns a handful of files: collect everything in one folder and hand back one archive.
+out=/tmp/precision-results
+rm -rf "$out"
 mkdir -p "$out/logs"
 bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
 step() { echo "== $1"; }
@@ -48,4 +51,5 @@ for size in tiny full; do
     --block-ops Resize --reference-stack ort-cpu --runs 5 --plan-out "$out/plan-$size-webgpu.json" --out "$out/bisect-$size-webgpu.json" \
     > "$out/logs/bisect-$size.log" 2>&1
 done
+tar -czf "$final/precision-results.tar.gz" -C "$(dirname "$out")" "$(basename "$out")"
 echo done
