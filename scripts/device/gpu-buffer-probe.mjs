@@ -29,13 +29,26 @@ if (process.env.PROBE_CHILD) {
       .map(([k, v]) => `${k}:${v.location}`)
       .join(' '),
   );
+  const mode = process.env.DL ?? 'getdata-release';
   for (const [k, v] of Object.entries(out)) {
-    if (v.location === 'gpu-buffer') {
-      const d = await v.getData(true);
+    if (v.location !== 'gpu-buffer') continue;
+    if (mode === 'identity') {
+      // Download through a WebGPU Identity session whose output lives on the CPU.
+      const gs = await import(join(process.cwd(), 'packages/graph-surgery/dist/index.js'));
+      const g = gs.emptyGraph('id');
+      g.input.push(gs.makeValueInfo('x', gs.DataType.FLOAT, v.dims));
+      g.output.push(gs.makeValueInfo('y', gs.DataType.FLOAT, v.dims));
+      g.node.push(gs.makeNode({ opType: 'Identity', inputs: ['x'], outputs: ['y'] }));
+      const id = await ort.InferenceSession.create(gs.encodeModel(gs.makeModel({ graph: g })), { executionProviders: ['webgpu'] });
+      const t0 = performance.now();
+      const r = await id.run({ x: v });
+      console.log('identity download', k, r.y.location, r.y.data.length, (performance.now() - t0).toFixed(2), 'ms');
+    } else {
+      const d = await v.getData(mode === 'getdata-release');
       console.log('downloaded', k, d.length);
     }
   }
-  console.log('ok');
+  console.log('ok', mode);
 } else {
   for (const outputs of [[], ...only.map((o) => [o])]) {
     const r = spawnSync(process.execPath, [process.argv[1], model, ...outputs], {
