@@ -75,12 +75,12 @@ function deviceStackDouble(real: Runner, ort: OrtModule, ledger: Ledger): Module
         Object.entries(out).map(([n, t]) => [n, new DeviceTensorDouble(t.type, t.dims, t.data, ledger) as never]),
       );
     },
-    async toHost(outputs: Outputs): Promise<Outputs> {
+    async toHost(outputs: Outputs, options?: { keepDevice?: boolean }): Promise<Outputs> {
       const host: Outputs = {};
       for (const [n, t] of Object.entries(outputs)) {
         host[n] =
           t instanceof DeviceTensorDouble
-            ? new ort.Tensor(t.type as 'float32', (await t.getData(true)) as Float32Array, t.dims)
+            ? new ort.Tensor(t.type as 'float32', (await t.getData(!options?.keepDevice)) as Float32Array, t.dims)
             : t;
       }
       return host;

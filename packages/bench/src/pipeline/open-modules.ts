@@ -96,8 +96,8 @@ export function recordingRunner(runner: Runner, onFeeds: (feeds: Feeds) => void)
       onFeeds(feeds);
       return runner.infer(feeds, options);
     },
-    toHost(outputs) {
-      return runner.toHost(outputs);
+    toHost(outputs, options) {
+      return runner.toHost(outputs, options);
     },
   };
 }

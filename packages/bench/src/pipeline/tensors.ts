@@ -2,10 +2,11 @@ import type { OrtModule } from '../stacks/ort/load-ort.js';
 import type { ElementType, RunnerTensor } from '../stacks/types.js';
 import type { ModuleRunner } from './module-runner.js';
 
-/** Host data of a tensor: a view for host tensors; a download (device buffer kept) for device tensors. */
-export async function hostFloats(tensor: RunnerTensor): Promise<Float32Array> {
+/** Host data of a tensor: a view for host tensors; a download by its runner (device buffer kept) otherwise. */
+export async function hostFloats(runner: Pick<ModuleRunner, 'toHost'>, tensor: RunnerTensor): Promise<Float32Array> {
   if (tensor.location === 'cpu') return tensor.data as Float32Array;
-  return (await tensor.getData(false)) as Float32Array;
+  const { t } = await runner.toHost({ t: tensor }, { keepDevice: true });
+  return t!.data as Float32Array;
 }
 
 /** Releases device-resident tensors (no-op for host tensors). */

@@ -133,8 +133,8 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     const enc = io.image_encoder.outputs;
     const encoded = await timed(timings, 'image_encoder', async () => {
       const out = await modules.image_encoder.infer({ [io.image_encoder.inputs.image]: image });
-      const features = await hostFloats(out[enc.features]!);
-      const pos = prompt ? undefined : await hostFloats(out[enc.pos]!);
+      const features = await hostFloats(modules.image_encoder, out[enc.features]!);
+      const pos = prompt ? undefined : await hostFloats(modules.image_encoder, out[enc.pos]!);
       if (!keep) releaseDevice([out[enc.features], out[enc.pos]]);
       else releaseDevice([out[enc.pos]]);
       return { features, pos, device: keep ? out[enc.features] : undefined, dims: out[enc.features]!.dims };

@@ -27,6 +27,12 @@ export interface SelfTimedResult {
  * outputs to the next. Runners whose `capabilities.deviceOutputs` is true may return tensors that stay on the
  * device; `toHost()` downloads them (and times the copy).
  */
+/** Options of `Runner.toHost`. */
+export interface ToHostOptions {
+  /** Keep the device buffers after the copy (default: release them). */
+  keepDevice?: boolean;
+}
+
 export interface Runner {
   /** The registry name of the stack, e.g. `ort-cpu`. */
   readonly stack: string;
@@ -42,8 +48,11 @@ export interface Runner {
   infer(feeds: Feeds, options?: InferOptions): Promise<Outputs>;
   /** Wall time of the last `infer()` call in milliseconds (validation excluded). */
   readonly lastInferenceMs: number | undefined;
-  /** Downloads device-resident outputs to host memory; host tensors pass through untouched. */
-  toHost(outputs: Outputs): Promise<Outputs>;
+  /**
+   * Downloads device-resident outputs to host memory; host tensors pass through untouched. Device buffers are
+   * released after the copy unless `keepDevice` (the tensor is still needed on the device).
+   */
+  toHost(outputs: Outputs, options?: ToHostOptions): Promise<Outputs>;
   /** Wall time of the last `toHost()` call that copied anything, in milliseconds. */
   readonly lastTransferMs: number | undefined;
   /** Runs the model `runs` times in a separate profiled session and reports which provider ran what. */
@@ -114,10 +123,10 @@ export abstract class BaseRunner implements Runner {
     return outputs;
   }
 
-  async toHost(outputs: Outputs): Promise<Outputs> {
+  async toHost(outputs: Outputs, options: ToHostOptions = {}): Promise<Outputs> {
     if (Object.values(outputs).every((t) => t.location === 'cpu')) return outputs;
     const start = performance.now();
-    const host = await this.#wrap('copy outputs to host', () => this.toHostImpl(outputs));
+    const host = await this.#wrap('copy outputs to host', () => this.toHostImpl(outputs, options));
     this.#lastTransferMs = performance.now() - start;
     return host;
   }
@@ -153,7 +162,7 @@ export abstract class BaseRunner implements Runner {
   protected abstract inferImpl(feeds: Feeds, options: InferOptions): Promise<Outputs>;
   protected abstract deactivateImpl(): Promise<void>;
 
-  protected toHostImpl(_outputs: Outputs): Promise<Outputs> {
+  protected toHostImpl(_outputs: Outputs, _options: ToHostOptions): Promise<Outputs> {
     throw this.#notSupported('device outputs');
   }
   protected profilePlacementImpl(_feeds: Feeds, _runs: number): Promise<Placement> {

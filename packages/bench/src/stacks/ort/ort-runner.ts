@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Placement } from '../../report/schema.js';
 import { StackUnavailableError } from '../errors.js';
-import { BaseRunner } from '../runner.js';
+import { BaseRunner, type ToHostOptions } from '../runner.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
+import { downloadDeviceTensor } from './device-download.js';
 import { loadOrt, type OrtModule } from './load-ort.js';
 import { summarisePlacement } from './placement.js';
 import { type OrtProviderSpec, probeOrtProvider } from './probe.js';
@@ -129,7 +130,7 @@ export class OrtRunner extends BaseRunner {
     return options.outputs === undefined ? session.run(feeds) : session.run(feeds, options.outputs);
   }
 
-  protected override async toHostImpl(outputs: Outputs): Promise<Outputs> {
+  protected override async toHostImpl(outputs: Outputs, options: ToHostOptions): Promise<Outputs> {
     const ort = this.#ort!;
     const host: Outputs = {};
     for (const [name, tensor] of Object.entries(outputs)) {
@@ -137,9 +138,9 @@ export class OrtRunner extends BaseRunner {
         host[name] = tensor;
         continue;
       }
-      // getData(true) downloads and releases the device buffer in one step.
-      const data = await tensor.getData(true);
-      host[name] = new ort.Tensor(tensor.type, data as Float32Array, tensor.dims);
+      // Not tensor.getData(): it aborts the process in onnxruntime-node 1.30 (see device-download.ts).
+      host[name] = await downloadDeviceTensor(ort, tensor);
+      if (!options.keepDevice) tensor.dispose();
     }
     return host;
   }
