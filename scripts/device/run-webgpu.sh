@@ -22,7 +22,15 @@ for spec in ort-webgpu 'image_encoder=ort-webgpu,memory_attention=ort-webgpu,mas
   bin bench bench pipeline --models /tmp/zoo --stack "$spec" --threads "$threads" --frames 24 --warmup-frames 8 \
     --isolated-iterations 20 --device-copies --label device --json "$out/pipeline-$name.json" > "$out/logs/pipeline-$name.log" 2>&1
 done
+step "baked zoo (mask resize + box in the graph, preprocessing in the graph) through the loop on ort-webgpu"
+mkdir -p /tmp/zoo-baked
+bin graph-surgery graph-surgery bake /tmp/zoo/mask_decoder.onnx -o /tmp/zoo-baked/mask_decoder.onnx --box > /dev/null
+bin graph-surgery graph-surgery bake /tmp/zoo/image_encoder.onnx -o /tmp/zoo-baked/image_encoder.onnx > /dev/null
+cp /tmp/zoo/memory_attention.onnx /tmp/zoo/memory_encoder.onnx /tmp/zoo/tracker-params.json /tmp/zoo-baked/
+bin bench bench pipeline --models /tmp/zoo --variant unbaked --models /tmp/zoo-baked --variant baked --stack ort-webgpu \
+  --threads "$threads" --frames 24 --warmup-frames 8 --isolated-iterations 20 --label device \
+  --json "$out/pipeline-webgpu-baked-vs-unbaked.json" > "$out/logs/pipeline-baked.log" 2>&1
 step "bench test suite with a WebGPU adapter"
-npx vitest run packages/bench > "$out/logs/vitest-bench.log" 2>&1
+node node_modules/vitest/vitest.mjs run packages/bench > "$out/logs/vitest-bench.log" 2>&1
 tar -czf "$final/webgpu-results.tar.gz" -C "$(dirname "$out")" "$(basename "$out")"
 echo done
