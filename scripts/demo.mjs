@@ -184,40 +184,17 @@ run('engine-builder', [
 ]);
 
 step('4. Precision: FP16 fidelity per module, then bisection to the nodes that must stay FP32');
-run('track-eval', [
-  'fidelity',
-  '--models',
-  emulated,
-  '--reference-models',
-  zoo,
-  '--stack',
-  'ort-cpu',
-  '--reference',
-  'ort-cpu',
-  '--frames',
-  light ? '12' : '4',
-  '--runs',
-  '2',
-  '--out',
-  join(reports, 'fidelity-fp16-emulated.json'),
-]);
-run('track-eval', [
-  'fidelity',
-  '--models',
-  islands,
-  '--reference-models',
-  zoo,
-  '--stack',
-  'ort-cpu',
-  '--reference',
-  'ort-cpu',
-  '--frames',
-  light ? '12' : '4',
-  '--runs',
-  '2',
-  '--out',
-  join(reports, 'fidelity-fp16-islands-emulated.json'),
-]);
+// FP16 (emulated, as the GPU would round) against FP32, then with attention and normalisation kept FP32.
+for (const [name, models] of [
+  ['fp16-emulated', emulated],
+  ['fp16-islands-emulated', islands],
+]) {
+  run('track-eval', [
+    'fidelity',
+    ...['--models', models, '--reference-models', zoo, '--stack', 'ort-cpu', '--reference', 'ort-cpu'],
+    ...['--frames', light ? '12' : '4', '--runs', '2', '--out', join(reports, `fidelity-${name}.json`)],
+  ]);
+}
 run('track-eval', [
   'bisect',
   '--models',

@@ -39,7 +39,9 @@ if (process.env.PROBE_CHILD) {
       g.input.push(gs.makeValueInfo('x', gs.DataType.FLOAT, v.dims));
       g.output.push(gs.makeValueInfo('y', gs.DataType.FLOAT, v.dims));
       g.node.push(gs.makeNode({ opType: 'Identity', inputs: ['x'], outputs: ['y'] }));
-      const id = await ort.InferenceSession.create(gs.encodeModel(gs.makeModel({ graph: g })), { executionProviders: ['webgpu'] });
+      const id = await ort.InferenceSession.create(gs.encodeModel(gs.makeModel({ graph: g })), {
+        executionProviders: ['webgpu'],
+      });
       const t0 = performance.now();
       const r = await id.run({ x: v });
       console.log('identity download', k, r.y.location, r.y.data.length, (performance.now() - t0).toFixed(2), 'ms');

@@ -8,7 +8,11 @@ const u32 = new Uint32Array(f32.buffer);
 /** float32 value -> float16 bit pattern. */
 export function float32ToFloat16Bits(value: number): number {
   f32[0] = value;
-  const x = u32[0]!;
+  return float32BitsToFloat16Bits(u32[0]!);
+}
+
+/** float32 bit pattern (as an unsigned 32-bit integer) -> float16 bit pattern; bulk converters read bits directly. */
+export function float32BitsToFloat16Bits(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
