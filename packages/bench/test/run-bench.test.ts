@@ -40,7 +40,7 @@ describe('runBench', () => {
     const unavailable = report.unavailable.map((u) => u.stack);
     expect(unavailable).toContain('ort-cuda');
     for (const u of report.unavailable) expect(u.remedy.length).toBeGreaterThan(10);
-    // No trtexec exists here, and engine-builder is not wired: trt-fp16 must be listed, not measured.
+    // No trtexec exists here: trt-fp16 must be listed as unavailable, not measured.
     expect(unavailable).toContain('trt-fp16');
     expect(report.modules[1]!.options.inputShapes).toEqual({ a: [3, 8], b: [8, 4] });
     expect(report.modules[0]!.options.inputShapes).toEqual({ a: [2, 4] });

@@ -12,7 +12,7 @@ import type { SequenceTracker, TrackerFrame } from '../src/run/tracker.js';
 import { tempDir, writeSequence } from './helpers.js';
 
 /**
- * Test double standing in for bench's tracking loop (not wired into eval yet, and it needs ONNX models): an
+ * Test double standing in for bench's tracking loop (exercised for real in lasot-bench-tracker.test.ts): an
  * "oracle" that answers each frame with the ground-truth box shifted by `shift` px, and records its calls.
  */
 function oracleTracker(sequences: LasotSequence[], shift = 0): SequenceTracker & { calls: string[] } {

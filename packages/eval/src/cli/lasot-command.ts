@@ -47,7 +47,7 @@ export function registerLasotCommand(cli: Argv, io: CliIo, createTracker?: Track
       if (!createTracker) {
         throw new ToolkitError(
           'TRACKING_LOOP_UNAVAILABLE',
-          'track-eval lasot needs bench tracking loop, which is not wired into eval yet.',
+          'track-eval lasot was registered without a tracker factory.',
           {
             remedy:
               'Run your tracker yourself, write <sequence>.txt files, then use `track-eval score`; or call runLasot() with a SequenceTracker.',
