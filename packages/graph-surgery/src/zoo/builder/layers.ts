@@ -157,26 +157,17 @@ export function conv2d(
   kernel: number,
   options: ConvOptions = {},
 ): string {
-  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
-  return b.scope(name, () => {
-    const fanIn = (inChannels / groups) * kernel * kernel;
-    const w = b.weight(
-      'weight',
-      [outChannels, inChannels / groups, kernel, kernel],
-      options.weightInit ?? { init: 'kaiming', fanIn, gain: 1 },
-      options.weightTransform,
-    );
-    const inputs = [x, w];
-    if (options.bias !== false)
-      inputs.push(b.weight('bias', [outChannels], options.biasInit ?? trainedBias, options.biasTransform));
-    return b.op1('Conv', inputs, {
-      dilations: [dilation, dilation],
-      group: groups,
-      kernel_shape: [kernel, kernel],
-      pads: [padding, padding, padding, padding],
-      strides: [stride, stride],
-    });
-  });
+  const fanIn = (inChannels / groups(options)) * kernel * kernel;
+  return convLike(
+    b,
+    'Conv',
+    x,
+    name,
+    [outChannels, inChannels / groups(options), kernel, kernel],
+    outChannels,
+    fanIn,
+    options,
+  );
 }
 
 /** nn.ConvTranspose2d: one ConvTranspose node, weight [in, out, k, k]. */
@@ -189,21 +180,47 @@ export function convTranspose2d(
   kernel: number,
   options: ConvOptions = {},
 ): string {
-  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = options;
+  const fanIn = inChannels * kernel * kernel;
+  return convLike(
+    b,
+    'ConvTranspose',
+    x,
+    name,
+    [inChannels, outChannels / groups(options), kernel, kernel],
+    outChannels,
+    fanIn,
+    options,
+  );
+}
+
+const groups = (options: ConvOptions) => options.groups ?? 1;
+
+/** The shared body of Conv and ConvTranspose: weight (kaiming by default), optional bias, one node. */
+function convLike(
+  b: ModuleBuilder,
+  opType: 'Conv' | 'ConvTranspose',
+  x: string,
+  name: string,
+  weightDims: number[],
+  outChannels: number,
+  fanIn: number,
+  options: ConvOptions,
+): string {
+  const { stride = 1, padding = 0, dilation = 1 } = options;
+  const kernel = weightDims[2]!;
   return b.scope(name, () => {
-    const fanIn = inChannels * kernel * kernel;
     const w = b.weight(
       'weight',
-      [inChannels, outChannels / groups, kernel, kernel],
+      weightDims,
       options.weightInit ?? { init: 'kaiming', fanIn, gain: 1 },
       options.weightTransform,
     );
     const inputs = [x, w];
     if (options.bias !== false)
       inputs.push(b.weight('bias', [outChannels], options.biasInit ?? trainedBias, options.biasTransform));
-    return b.op1('ConvTranspose', inputs, {
+    return b.op1(opType, inputs, {
       dilations: [dilation, dilation],
-      group: groups,
+      group: groups(options),
       kernel_shape: [kernel, kernel],
       pads: [padding, padding, padding, padding],
       strides: [stride, stride],
