@@ -232,10 +232,12 @@ if (existsSync(planFile)) {
 
 step('5. Tracking: synthetic LaSOT-format sequences, FP32 and FP16 runs, LaSOT-style scores and plots');
 run('track-eval', ['synth', '-o', synth, '--sequences', '2', '--frames', light ? '40' : '12', '--seed', '7']);
-for (const [label, models] of [
+const lasotRuns = [
   ['fp32', zoo],
   ['fp16-emulated', emulated],
-]) {
+  ['fp16-islands-emulated', islands],
+];
+for (const [label, models] of lasotRuns) {
   run('track-eval', [
     'lasot',
     '--root',
@@ -265,14 +267,11 @@ for (const [label, models] of [
 }
 run('track-eval', [
   'report',
-  '--score',
-  join(reports, 'score-fp32.json'),
-  '--score',
-  join(reports, 'score-fp16-emulated.json'),
+  ...lasotRuns.flatMap(([label]) => ['--score', join(reports, `score-${label}.json`)]),
   '-o',
   join(reports, 'lasot'),
   '--title',
-  'synthetic LaSOT-format sequences',
+  'synthetic sequences',
   '--note',
   'Random zoo weights: masks do not follow the object, so scores against ground truth mean nothing here.',
 ]);

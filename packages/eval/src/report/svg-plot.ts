@@ -55,7 +55,7 @@ export function renderCurvePlot(plot: CurvePlot): string {
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="Helvetica, Arial, sans-serif">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
-    `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold">${escapeXml(plot.title)}</text>`,
+    `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="${titleFontSize(plot.title)}" font-weight="bold">${escapeXml(plot.title)}</text>`,
   ];
   for (const t of ticks(xMin, xMax, 10)) {
     const x = sx(t).toFixed(1);
@@ -120,4 +120,9 @@ export function renderCurvePlot(plot: CurvePlot): string {
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/** Shrinks long titles to fit the plot width (bold sans-serif runs about 0.62 em per character). */
+function titleFontSize(title: string): number {
+  return Math.max(9, Math.min(16, Math.floor((WIDTH - 24) / (0.62 * title.length))));
 }
