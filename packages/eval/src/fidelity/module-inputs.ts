@@ -8,12 +8,14 @@
  * exporter's names. What cannot be derived (an input with no recognisable role, a baked image input) keeps
  * bench's seeded role-aware values, and `notes` says so.
  */
+import { dirname } from 'node:path';
 import {
   type Feeds,
   generateFeeds,
   loadOrt,
   type ModuleKind,
   readModelSignature,
+  readTrackerParams,
   resolveInputShapes,
   type TensorInfo,
 } from '@tamkit/bench';
@@ -213,6 +215,19 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
     const memDim = memories[0]!.feat.dims[1]!;
     const spatial = memories.map((m) => toTokens(m.feat));
     const spatialPos = memories.map((m) => (m.pos ? toTokens(m.pos) : new Float32Array(m.feat.data.length)));
+    // Temporal encodings (tracker-params.json next to the modules; SAM 2 order: the conditioning frame first with
+    // t_pos 0, then the recent frames oldest to newest with t_pos 6..1; frame with t_pos t gets row 7 - t - 1).
+    const params = await readTrackerParams(dirname(Object.values(files)[0]!));
+    const tpos = params?.maskmemTposEnc;
+    if (tpos && tpos.length === MEMORY_FRAMES * memDim) {
+      spatialPos.forEach((pos, i) => {
+        const row = tpos.subarray(
+          (i === 0 ? MEMORY_FRAMES - 1 : i - 1) * memDim,
+          (i === 0 ? MEMORY_FRAMES : i) * memDim,
+        );
+        for (let t = 0; t < pos.length; t += memDim) for (let c = 0; c < memDim; c++) pos[t + c]! += row[c]!;
+      });
+    }
     // Pointers from the decoder, cycled to 16 (SAM 2's cap); each [C] becomes C / memDim tokens.
     const ptrs = pointers.length ? Array.from({ length: POINTERS }, (_, i) => pointers[i % pointers.length]!) : [];
     const ptrTokens = (ptrs.length * (ptrs[0]?.length ?? 0)) / memDim;
@@ -228,9 +243,9 @@ export async function buildModuleInputs(files: ModuleFiles, options: ModuleInput
       );
     if (!pointers.length)
       notes.push('memory_attention: no decoder object pointer output found; the bank holds spatial memories only');
-    notes.push(
-      'memory_attention: memory positional encodings lack the temporal table (tpos), which lives outside the modules',
-    );
+    if (!tpos || tpos.length !== MEMORY_FRAMES * memDim) {
+      notes.push('memory_attention: no tracker-params.json with a temporal table (tpos): memory positions lack it');
+    }
     feeds.memory_attention = f;
   }
   return { feeds, notes };
