@@ -1,5 +1,14 @@
 /** External tensor data: conversion both ways, refusal of locations that escape the model folder, >2 GiB. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -161,34 +170,45 @@ describe('external data', () => {
     await expect(readModel(path)).rejects.toThrow(/truncated|wants bytes/);
   });
 
-  it('writes a model over 2 GiB with external data, and refuses to embed it', async () => {
-    const dir = join(work, 'huge');
-    mkdirSync(dir);
-    // Nine initializers share one 256 MiB buffer: 2.25 GiB of tensor data from 256 MiB of memory.
-    const block = new Uint8Array(256 * 2 ** 20);
-    const graph = emptyGraph('huge');
-    graph.input.push(makeValueInfo('x', DataType.FLOAT, [1]));
-    graph.output.push(makeValueInfo('x_out', DataType.FLOAT, [1]));
-    graph.node.push(makeNode({ opType: 'Identity', inputs: ['x'], outputs: ['x_out'] }));
-    for (let i = 0; i < 9; i++) {
-      graph.initializer.push({
-        ...emptyTensorFields(),
-        name: `w${i}`,
-        dataType: DataType.FLOAT,
-        dims: [64 * 2 ** 20],
-        rawData: block,
-      });
-    }
-    const model = makeModel({ graph });
-    const error = await writeModel(model, join(dir, 'embedded.onnx')).catch((e: unknown) => e);
-    expect((error as ToolkitError).code).toBe('ONNX_TOO_LARGE');
-    await writeModel(model, join(dir, 'huge.onnx'), { externalData: { location: 'huge.data' } });
-    expect(statSync(join(dir, 'huge.onnx')).size).toBeLessThan(4096);
-    expect(statSync(join(dir, 'huge.data')).size).toBeGreaterThan(2 ** 31);
-    const back = await readModel(join(dir, 'huge.onnx'), { loadExternalData: false });
-    expect(back.graph!.initializer.map((t) => t.externalData.find((e) => e.key === 'offset')?.value)).toHaveLength(9);
-    expect(model.graph!.initializer[0]!.rawData).toBe(block); // the caller's model is left as it was
-  }, 120_000);
+  // Needs about 2.3 GiB of free disk in the temp folder; skipped, saying so, where there is less.
+  const free = (() => {
+    const st = statfsSync(tmpdir());
+    return st.bavail * st.bsize;
+  })();
+  if (free < 5 * 2 ** 30)
+    console.warn(`SKIPPED >2 GiB external-data test: only ${(free / 2 ** 30).toFixed(1)} GiB free in ${tmpdir()}`);
+  it.skipIf(free < 5 * 2 ** 30)(
+    'writes a model over 2 GiB with external data, and refuses to embed it',
+    async () => {
+      const dir = join(work, 'huge');
+      mkdirSync(dir);
+      // Nine initializers share one 256 MiB buffer: 2.25 GiB of tensor data from 256 MiB of memory.
+      const block = new Uint8Array(256 * 2 ** 20);
+      const graph = emptyGraph('huge');
+      graph.input.push(makeValueInfo('x', DataType.FLOAT, [1]));
+      graph.output.push(makeValueInfo('x_out', DataType.FLOAT, [1]));
+      graph.node.push(makeNode({ opType: 'Identity', inputs: ['x'], outputs: ['x_out'] }));
+      for (let i = 0; i < 9; i++) {
+        graph.initializer.push({
+          ...emptyTensorFields(),
+          name: `w${i}`,
+          dataType: DataType.FLOAT,
+          dims: [64 * 2 ** 20],
+          rawData: block,
+        });
+      }
+      const model = makeModel({ graph });
+      const error = await writeModel(model, join(dir, 'embedded.onnx')).catch((e: unknown) => e);
+      expect((error as ToolkitError).code).toBe('ONNX_TOO_LARGE');
+      await writeModel(model, join(dir, 'huge.onnx'), { externalData: { location: 'huge.data' } });
+      expect(statSync(join(dir, 'huge.onnx')).size).toBeLessThan(4096);
+      expect(statSync(join(dir, 'huge.data')).size).toBeGreaterThan(2 ** 31);
+      const back = await readModel(join(dir, 'huge.onnx'), { loadExternalData: false });
+      expect(back.graph!.initializer.map((t) => t.externalData.find((e) => e.key === 'offset')?.value)).toHaveLength(9);
+      expect(model.graph!.initializer[0]!.rawData).toBe(block); // the caller's model is left as it was
+    },
+    120_000,
+  );
 });
 
 describe('writing is atomic', () => {
