@@ -129,6 +129,22 @@ describe('mask to box', () => {
     }
   });
 
+  it('finds the exact box of noisy, weak logits (an untrained decoder: about half positive)', () => {
+    const rng = new SeededRandom(23);
+    for (const [outH, outW] of [
+      [720, 1280],
+      [217, 333],
+    ] as const) {
+      const plan = new ResizedMaskBox(32, 32, outH, outW);
+      for (let trial = 0; trial < 6; trial += 1) {
+        const bias = -0.2 * trial; // from about half positive to a few scattered positives
+        const logits = Float32Array.from({ length: 32 * 32 }, () => rng.normal() * 0.6 + bias);
+        const expected = maskToBox(referenceResize(logits, 32, 32, outH, outW), outH, outW);
+        expect(plan.box(logits)).toEqual(expected);
+      }
+    }
+  });
+
   it('handles a lone positive logit at a corner, where the clamped taps meet', () => {
     const logits = new Float32Array(32 * 32).fill(-1);
     logits[31 * 32 + 31] = 0.2;

@@ -44,6 +44,12 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
             describe: "Isolated runs of each module after each timed frame, on that frame's inputs (0 skips them)",
           },
           kalman: { type: 'boolean', default: false, describe: 'SAMURAI motion-aware mask selection' },
+          'host-worker': {
+            type: 'boolean',
+            default: true,
+            describe:
+              'Preprocess the next frame and upsample masks in a worker thread, beside inference (--no-host-worker: in process)',
+          },
           box: {
             choices: ['exact', 'low-res'] as const,
             default: 'exact' as const,
@@ -124,7 +130,7 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
           frames: args.frames,
           warmupFrames: args['warmup-frames'],
           isolatedIterations: args['isolated-iterations'],
-          tracker: { kalman: args.kalman, box: args.box },
+          tracker: { kalman: args.kalman, box: args.box, hostWorker: args['host-worker'] },
           compareDeviceCopies: args['device-copies'],
           allowSpinning: args.spinning,
           variant: variants[i]!,

@@ -32,7 +32,7 @@ export function axisTable(inSize: number, outSize: number): AxisTable {
   return table;
 }
 
-/** One output sample; every caller uses this expression so thresholds agree bit for bit. */
+/** One output sample, horizontal blends first (PyTorch's order); `ResizedMaskBox` evaluates the same expression. */
 export function bilinearSample(
   src: ArrayLike<number>,
   inW: number,

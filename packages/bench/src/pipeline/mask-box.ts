@@ -37,19 +37,18 @@ export function scaleLowResBox(box: Box, inH: number, inW: number, outH: number,
 
 /**
  * The exact box of `bilinear_resize(logits, outH x outW) > 0` without building the resized mask. A bilinear
- * sample is a non-negative blend of four source values, so it can be positive only next to a positive source
- * value: rows and columns are pruned from the source, and each candidate output row is scanned from both ends
- * only over the columns next to its positive sources. Tables are kept per output size.
+ * sample is a non-negative blend of four logits, so it can be positive only where one of its taps is: output
+ * rows and columns whose taps hold no positive logit are skipped outright. The box's four sides are then found
+ * by scanning from the outside in (top and bottom rows, then left and right columns between them), each scan
+ * stopping at its first positive sample, so a frame-filling mask and a small blob both cost a few thousand
+ * samples. Samples use `bilinearSample`, so thresholds agree bit for bit with a full resize.
  */
 export class ResizedMaskBox {
   readonly rows: AxisTable;
   readonly cols: AxisTable;
-  /** Per source row: first and last column > 0 (-1 when none). */
-  readonly #first: Int32Array;
-  readonly #last: Int32Array;
-  /** Per source column i: first output x whose right tap >= i, last output x whose left tap <= i. */
-  readonly #xFrom: Int32Array;
-  readonly #xTo: Int32Array;
+  /** Per source row / column: whether it holds a logit > 0 (for the current mask). */
+  readonly #rowPositive: Uint8Array;
+  readonly #colPositive: Uint8Array;
 
   constructor(
     readonly inH: number,
@@ -59,74 +58,46 @@ export class ResizedMaskBox {
   ) {
     this.rows = axisTable(inH, outH);
     this.cols = axisTable(inW, outW);
-    this.#first = new Int32Array(inH);
-    this.#last = new Int32Array(inH);
-    this.#xFrom = new Int32Array(inW).fill(outW - 1);
-    this.#xTo = new Int32Array(inW).fill(0);
-    for (let i = 0; i < inW; i += 1) {
-      for (let x = 0; x < outW; x += 1) {
-        if (this.cols.i1[x]! >= i) {
-          this.#xFrom[i] = x;
-          break;
-        }
-      }
-      for (let x = outW - 1; x >= 0; x -= 1) {
-        if (this.cols.i0[x]! <= i) {
-          this.#xTo[i] = x;
-          break;
-        }
-      }
-    }
+    this.#rowPositive = new Uint8Array(inH);
+    this.#colPositive = new Uint8Array(inW);
   }
 
   /** Box of the resized mask > 0 as [xmin, ymin, xmax - xmin, ymax - ymin]; [0,0,0,0] when empty. */
   box(logits: ArrayLike<number>): Box {
-    const { inH, inW, outH, rows, cols } = this;
+    const { inH, inW, outH, outW, rows, cols } = this;
+    const rowPositive = this.#rowPositive.fill(0);
+    const colPositive = this.#colPositive.fill(0);
     for (let r = 0; r < inH; r += 1) {
-      let first = -1;
-      let last = -1;
       const base = r * inW;
       for (let c = 0; c < inW; c += 1) {
         if (logits[base + c]! > 0) {
-          if (first < 0) first = c;
-          last = c;
+          rowPositive[r] = 1;
+          colPositive[c] = 1;
         }
       }
-      this.#first[r] = first;
-      this.#last[r] = last;
     }
-    let xmin = Number.POSITIVE_INFINITY;
-    let xmax = -1;
-    let ymin = -1;
-    let ymax = -1;
-    for (let y = 0; y < outH; y += 1) {
-      const f0 = this.#first[rows.i0[y]!]!;
-      const f1 = this.#first[rows.i1[y]!]!;
-      if (f0 < 0 && f1 < 0) continue;
-      const a = f0 < 0 ? f1 : f1 < 0 ? f0 : Math.min(f0, f1);
-      const b = Math.max(this.#last[rows.i0[y]!]!, this.#last[rows.i1[y]!]!);
-      const lo = this.#xFrom[a]!;
-      const hi = this.#xTo[b]!;
-      let left = -1;
-      for (let x = lo; x <= hi; x += 1) {
-        if (bilinearSample(logits, inW, rows, cols, y, x) > 0) {
-          left = x;
-          break;
-        }
-      }
-      if (left < 0) continue;
-      let right = left;
-      for (let x = hi; x > left; x -= 1) {
-        if (bilinearSample(logits, inW, rows, cols, y, x) > 0) {
-          right = x;
-          break;
-        }
-      }
-      if (ymin < 0) ymin = y;
-      ymax = y;
-      if (left < xmin) xmin = left;
-      if (right > xmax) xmax = right;
-    }
-    return ymin < 0 ? [0, 0, 0, 0] : [xmin, ymin, xmax - xmin, ymax - ymin];
+    const rowMay = (y: number) => rowPositive[rows.i0[y]!] === 1 || rowPositive[rows.i1[y]!] === 1;
+    const colMay = (x: number) => colPositive[cols.i0[x]!] === 1 || colPositive[cols.i1[x]!] === 1;
+    const positive = (y: number, x: number) => bilinearSample(logits, inW, rows, cols, y, x) > 0;
+    const rowHas = (y: number) => {
+      if (!rowMay(y)) return false;
+      for (let x = 0; x < outW; x += 1) if (colMay(x) && positive(y, x)) return true;
+      return false;
+    };
+    let ymin = 0;
+    while (ymin < outH && !rowHas(ymin)) ymin += 1;
+    if (ymin === outH) return [0, 0, 0, 0];
+    let ymax = outH - 1;
+    while (ymax > ymin && !rowHas(ymax)) ymax -= 1;
+    const colHas = (x: number) => {
+      if (!colMay(x)) return false;
+      for (let y = ymin; y <= ymax; y += 1) if (rowMay(y) && positive(y, x)) return true;
+      return false;
+    };
+    let xmin = 0;
+    while (!colHas(xmin)) xmin += 1; // ends: row ymin holds a positive sample
+    let xmax = outW - 1;
+    while (xmax > xmin && !colHas(xmax)) xmax -= 1;
+    return [xmin, ymin, xmax - xmin, ymax - ymin];
   }
 }

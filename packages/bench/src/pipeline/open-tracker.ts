@@ -38,7 +38,13 @@ export async function openTracker(options: OpenTrackerOptions): Promise<OpenedTr
       ...(params === undefined ? {} : { params }),
       ...(options.tracker === undefined ? {} : { options: options.tracker }),
     });
-    return { tracker, close: () => closeModules(runners) };
+    return {
+      tracker,
+      close: async () => {
+        await tracker.dispose();
+        await closeModules(runners);
+      },
+    };
   } catch (error) {
     await closeModules(runners);
     throw error;

@@ -51,7 +51,11 @@ export interface PipelineRunOptions {
   compareDeviceCopies?: boolean;
   /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
   variant?: string;
-  /** Frames to track. Default: a seeded synthetic 1280x720 video. */
+  /**
+   * Frames to track. Default: a seeded synthetic 1280x720 video. The loop holds frame i while it asks for
+   * frame i + 1 (handed over early for preprocessing), so a source must keep a frame valid until the second
+   * `frame()` call after it.
+   */
   video?: FrameSource;
   /** Seed of the synthetic video and default tracker parameters. Default 0. */
   seed?: number;
@@ -184,15 +188,24 @@ async function runPass(
     const iterations = options.isolatedIterations ?? 1;
     const pass: Pass = { perFrame: [], perStage: {}, boxes: [], notes: [], isolated: {} };
     for (const stage of PIPELINE_STAGES) pass.perStage[stage] = [];
-    for (let i = 0; i < warmup + frames; i += 1) {
-      for (const m of TRACKER_MODULES) delete lastFeeds[m];
-      const frame = await video.frame(i);
-      const out = i === 0 ? await tracker.init(frame, video.box(0)) : await tracker.track(frame);
-      pass.boxes.push(out.box);
-      if (i < warmup) continue;
-      pass.perFrame.push(out.timings.total);
-      for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
-      await timeIsolated(runners, lastFeeds, iterations, pass);
+    const total = warmup + frames;
+    try {
+      // Each call gets the next frame too, so its preprocessing overlaps this frame's inference.
+      let frame = await video.frame(0);
+      for (let i = 0; i < total; i += 1) {
+        for (const m of TRACKER_MODULES) delete lastFeeds[m];
+        const next = i + 1 < total ? await video.frame(i + 1) : undefined;
+        const call = next === undefined ? {} : { next };
+        const out = i === 0 ? await tracker.init(frame, video.box(0), call) : await tracker.track(frame, call);
+        pass.boxes.push(out.box);
+        if (next !== undefined) frame = next;
+        if (i < warmup) continue;
+        pass.perFrame.push(out.timings.total);
+        for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
+        await timeIsolated(runners, lastFeeds, iterations, pass);
+      }
+    } finally {
+      await tracker.dispose();
     }
     pass.notes = [...tracker.notes, ...new Set(TRACKER_MODULES.flatMap((m) => runners[m].notes()))];
     return pass;

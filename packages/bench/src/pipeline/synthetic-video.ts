@@ -13,13 +13,15 @@ export interface SyntheticVideoOptions {
 
 /**
  * A deterministic video generated in process: a textured background and a bright rectangle moving at constant
- * velocity, bouncing off the borders. Frames are drawn into one reused buffer (valid until the next `frame()`).
+ * velocity, bouncing off the borders. Frames are drawn into two buffers in turn: a frame stays valid until the
+ * second `frame()` call after it, so a loop can hold the current and the next frame.
  */
 export class SyntheticVideo {
   readonly width: number;
   readonly height: number;
   readonly #background: Uint8Array;
-  readonly #frame: Uint8Array;
+  readonly #frames: [Uint8Array, Uint8Array];
+  #turn = 0;
   readonly #colour: [number, number, number];
   readonly #size: [number, number];
   readonly #start: [number, number];
@@ -34,7 +36,7 @@ export class SyntheticVideo {
     const rng = new SeededRandom(options.seed ?? 0);
     this.#background = new Uint8Array(this.width * this.height * 3);
     for (let i = 0; i < this.#background.length; i += 1) this.#background[i] = 40 + ((i * 7) % 50) + rng.int(0, 30);
-    this.#frame = new Uint8Array(this.#background.length);
+    this.#frames = [new Uint8Array(this.#background.length), new Uint8Array(this.#background.length)];
     this.#colour = [rng.int(180, 255), rng.int(0, 80), rng.int(100, 255)];
     this.#size = [Math.round(this.width * rng.uniform(0.1, 0.25)), Math.round(this.height * rng.uniform(0.1, 0.25))];
     this.#start = [rng.int(0, this.width - this.#size[0]), rng.int(0, this.height - this.#size[1])];
@@ -57,18 +59,20 @@ export class SyntheticVideo {
     ];
   }
 
-  /** Draws frame `index` into the shared buffer. */
+  /** Draws frame `index` into the buffer of its turn. */
   frame(index: number): RawImage {
-    this.#frame.set(this.#background);
+    const pixels = this.#frames[this.#turn]!;
+    this.#turn ^= 1;
+    pixels.set(this.#background);
     const [x, y, w, h] = this.box(index);
     for (let row = y; row < y + h; row += 1) {
       for (let col = x; col < x + w; col += 1) {
         const p = (row * this.width + col) * 3;
-        this.#frame[p] = this.#colour[0];
-        this.#frame[p + 1] = this.#colour[1] ^ (col & 16);
-        this.#frame[p + 2] = this.#colour[2];
+        pixels[p] = this.#colour[0];
+        pixels[p + 1] = this.#colour[1] ^ (col & 16);
+        pixels[p + 2] = this.#colour[2];
       }
     }
-    return { data: this.#frame, width: this.width, height: this.height, channels: 3 };
+    return { data: pixels, width: this.width, height: this.height, channels: 3 };
   }
 }

@@ -1,5 +1,5 @@
 import type { Outputs } from '../stacks/types.js';
-import { BilinearResizer, tableSigmoid } from './bilinear.js';
+import type { MaskSource } from './host-stages.js';
 import { chooseMaskIndex } from './mask-choice.js';
 import { MemoryBank } from './memory-bank.js';
 import type { MotionSelector } from './motion-selector.js';
@@ -18,14 +18,12 @@ export interface TrackerBuffers {
   lastPos: Float32Array;
   posValid: boolean;
   embed: Float32Array;
-  maskForMem: Float32Array;
   maskLogits: Float32Array;
-  resizer: BilinearResizer | undefined;
   bank: MemoryBank | undefined;
 }
 
-/** Buffers for image features of `dims` ([1, d_model, H, W]) and a square model input of `side` pixels. */
-export function allocateBuffers(dims: readonly number[], side: number): TrackerBuffers {
+/** Buffers for image features of `dims` ([1, d_model, H, W]). */
+export function allocateBuffers(dims: readonly number[]): TrackerBuffers {
   const [, dModel = 0, h = 0, w = 0] = dims;
   const hw = h * w;
   return {
@@ -40,9 +38,7 @@ export function allocateBuffers(dims: readonly number[], side: number): TrackerB
     lastPos: new Float32Array(hw * dModel),
     posValid: false,
     embed: new Float32Array(hw * dModel),
-    maskForMem: new Float32Array(side * side),
     maskLogits: new Float32Array(16 * hw),
-    resizer: undefined,
     bank: undefined,
   };
 }
@@ -61,18 +57,27 @@ export function createMemoryBank(b: TrackerBuffers, dims: readonly number[], p: 
   });
 }
 
+/** The chosen mask of a frame, and the logits its memory-encoder input is made from. */
+export interface ChosenMask {
+  maskIndex: number;
+  iou: number;
+  objectScore: number;
+  /** Logits to upsample for the memory encoder (side x side already when the decoder upsampled in the graph). */
+  forMemory: MaskSource;
+}
+
 /**
- * Chooses the mask (best IoU or SAMURAI's selection), keeps its low-res logits (-1024 where the object is
- * absent) and writes the memory encoder's input: sigmoid(logits at `side`) * scale + bias, upsampled here unless
- * the decoder already did it in the graph.
+ * Chooses the mask (best IoU or SAMURAI's selection) and keeps its low-res logits in `b.maskLogits` (-1024 where
+ * the object is absent). The memory encoder's input, sigmoid(logits at `side`) * scale + bias, is made later
+ * from `forMemory`: the decoder's in-graph upsampled plane when it has one, else the low-res logits.
  */
-export function takeMask(
+export function chooseMask(
   decoded: Outputs,
   names: { masks: string; iou: string; objectScore: string; highRes: string | undefined },
   b: TrackerBuffers,
-  options: { side: number; params: TrackerParams; selector: MotionSelector | undefined; conditioning: boolean },
-) {
-  const { side, params: p, selector, conditioning } = options;
+  options: { side: number; selector: MotionSelector | undefined; conditioning: boolean },
+): ChosenMask {
+  const { side, selector, conditioning } = options;
   const masks = decoded[names.masks]!;
   const [, count = 1, mh = 0, mw = 0] = masks.dims;
   const plane = mh * mw;
@@ -84,19 +89,18 @@ export function takeMask(
   b.maskH = mh;
   b.maskW = mw;
   b.maskLogits.set(logits.subarray(maskIndex * plane, (maskIndex + 1) * plane));
-  if (objectScore <= 0) b.maskLogits.fill(-1024);
+  const absent = objectScore <= 0;
+  if (absent) b.maskLogits.fill(-1024);
+  const low: MaskSource = { logits: b.maskLogits, height: mh, width: mw };
   const high = names.highRes === undefined ? undefined : decoded[names.highRes];
-  if (high && high.dims[2] === side && high.dims[3] === side) {
-    // The graph already upsampled (a mask-resize bake): only the sigmoid transform is left.
-    const data = high.data as Float32Array;
-    const offset = maskIndex * side * side;
-    for (let i = 0; i < side * side; i += 1) {
-      const v = objectScore <= 0 ? -1024 : data[offset + i]!;
-      b.maskForMem[i] = p.sigmoidScale * tableSigmoid(v) + p.sigmoidBias;
-    }
-  } else {
-    b.resizer ??= new BilinearResizer(mh, mw, side, side);
-    b.resizer.toMaskForMem(b.maskLogits, b.maskForMem, p.sigmoidScale, p.sigmoidBias);
-  }
-  return { maskIndex, iou: ious[maskIndex]!, objectScore };
+  // An absent object's map is the constant -1024 at any size: the low-res one serves (sigmoid saturates to 0).
+  const forMemory: MaskSource =
+    high && !absent && high.dims[2] === side && high.dims[3] === side
+      ? {
+          logits: (high.data as Float32Array).subarray(maskIndex * side * side, (maskIndex + 1) * side * side),
+          height: side,
+          width: side,
+        }
+      : low;
+  return { maskIndex, iou: ious[maskIndex]!, objectScore, forMemory };
 }

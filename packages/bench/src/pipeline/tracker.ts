@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { ToolkitError } from '@tamkit/graph-surgery';
 import type { RawImage } from '../preprocess/normalize.js';
-import { Preprocessor } from '../preprocess/preprocessor.js';
 import { loadOrt, type OrtModule } from '../stacks/ort/load-ort.js';
 import type { Feeds, Outputs, RunnerTensor } from '../stacks/types.js';
 import { declaredMemDim, promptCorners, rawBytes } from './frame-helpers.js';
+import { HostStages } from './host-stages.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 import { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
 import { sameValues } from './memory-bank.js';
@@ -13,7 +13,7 @@ import type { ModuleRunner, ModuleRunners, TrackerModule } from './module-runner
 import { MotionSelector, type MotionSelectorOptions } from './motion-selector.js';
 import { emptyTimings, type StageTimings } from './stages.js';
 import { hostFloats, inputType, intTensor, isBatchFirst, releaseDevice } from './tensors.js';
-import { allocateBuffers, createMemoryBank, type TrackerBuffers, takeMask } from './tracker-buffers.js';
+import { allocateBuffers, chooseMask, createMemoryBank, type TrackerBuffers } from './tracker-buffers.js';
 import { checkTrackerParams, defaultTrackerParams, type TrackerParams } from './tracker-params.js';
 
 /** Options of `createTracker`. */
@@ -32,6 +32,21 @@ export interface TrackerOptions {
   keepOnDevice?: boolean;
   /** Seed of the default tracker parameters when `params` is absent. Default 0. */
   paramsSeed?: number;
+  /**
+   * Run the host stages that can overlap inference in a worker thread: the next frame's preprocessing (see
+   * `TrackOptions.next`) and the memory encoder's mask upsampling, which then overlaps the next frame's
+   * image_encoder. Results are identical either way. Default true.
+   */
+  hostWorker?: boolean;
+}
+
+/** Per-call options of `init` and `track`. */
+export interface TrackOptions {
+  /**
+   * The frame the next `track()` call will get (the same object): its preprocessing starts now, beside this
+   * frame's inference, when the tracker has a host worker. Its pixels are copied now.
+   */
+  next?: RawImage;
 }
 
 /** What `createTracker` takes. Runners must be active. */
@@ -57,12 +72,29 @@ export interface TrackResult {
 
 /** The tracking loop of one object: `init` on the first frame with a box, then `track` frame after frame. */
 export interface Tracker {
-  init(frame: RawImage, box: Box): Promise<TrackResult>;
-  track(frame: RawImage): Promise<TrackResult>;
+  init(frame: RawImage, box: Box, options?: TrackOptions): Promise<TrackResult>;
+  track(frame: RawImage, options?: TrackOptions): Promise<TrackResult>;
   /** Spatial memories and object pointers the next frame's memory attention will use. */
   memorySize(): { frames: number; pointers: number };
   /** Caveats for the result (default parameters, approximations). */
   readonly notes: readonly string[];
+  /** Stops the host worker and releases held device tensors. The runners stay the caller's to close. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A tracked frame whose memory is not encoded yet. memory_encoder runs at the start of the next frame, after
+ * its image_encoder: nothing needs the memory earlier, and the mask upsampling it waits for overlaps that run.
+ */
+interface PendingMemory {
+  index: number;
+  conditioning: boolean;
+  /** image_encoder's features of the frame (host), or on the device when kept there. */
+  features: Float32Array;
+  device: RunnerTensor | undefined;
+  dims: readonly number[];
+  objPtr: Float32Array;
+  mask: Promise<Float32Array>;
 }
 
 const timed = async <T>(timings: StageTimings, stage: keyof StageTimings, body: () => Promise<T> | T) => {
@@ -87,7 +119,13 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     options.keepOnDevice === true &&
     modules.image_encoder.stack === modules.memory_encoder.stack &&
     modules.image_encoder.capabilities.deviceOutputs;
-  const preprocessor = new Preprocessor();
+  const host = new HostStages(options.hostWorker ?? true);
+  notes.push(
+    host.threaded
+      ? "memory_encoder of a frame runs after the next frame's image_encoder (its time is in that frame's row); the mask it takes is upsampled in a worker thread meanwhile, and the next frame's preprocessing too when handed over"
+      : "memory_encoder of a frame runs after the next frame's image_encoder (its time is in that frame's row); host stages in process",
+  );
+  const preprocessor = host.preprocessor;
   // A second rank-4 float output of the decoder is the mask logits already upsampled in the graph (mask-resize bake).
   const highResMasks = modules.mask_decoder.outputs.find(
     (o) => o.shape.length === 4 && o.type === 'float32' && o.name !== io.mask_decoder.outputs.masks,
@@ -100,6 +138,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
   let trackerParams = params;
   let frameIndex = -1;
   let padPoint: { coords: RunnerTensor; labels: RunnerTensor } | undefined;
+  let pending: PendingMemory | undefined;
 
   const run = async (module: TrackerModule, feeds: Feeds, host: readonly string[]): Promise<Outputs> => {
     const runner: ModuleRunner = modules[module];
@@ -117,77 +156,48 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
   };
   const f32 = (data: Float32Array, dims: readonly number[]) => new ort!.Tensor('float32', data, dims);
 
-  async function step(frame: RawImage, prompt: Box | undefined): Promise<TrackResult> {
+  async function step(frame: RawImage, prompt: Box | undefined, next: RawImage | undefined): Promise<TrackResult> {
     ort ??= await loadOrt();
     const rt = ort;
     const timings = emptyTimings();
     const start = performance.now();
     const index = prompt ? 0 : frameIndex + 1;
-    // 1. Preprocess (or hand the raw frame to a graph with preprocessing baked in).
-    const image = await timed(timings, 'preprocess', () =>
-      io.image_encoder.rawFrames
-        ? new rt.Tensor('uint8', rawBytes(frame), [frame.height, frame.width, 3])
-        : f32(preprocessor.fromRgb(frame), [1, 3, preprocessor.size, preprocessor.size]),
-    );
+    host.nextFrame();
+    // 1. Preprocess (or hand the raw frame to a graph with preprocessing baked in); start on the next frame.
+    const image = await timed(timings, 'preprocess', async () => {
+      const data = io.image_encoder.rawFrames ? undefined : await host.preprocess(frame);
+      if (next && data && host.threaded) host.prefetch(next);
+      return data
+        ? { tensor: f32(data, [1, 3, preprocessor.size, preprocessor.size]), data }
+        : { tensor: new rt.Tensor('uint8', rawBytes(frame), [frame.height, frame.width, 3]), data };
+    });
     // 2. image_encoder. Features stay on the device when memory_encoder can take them from there.
     const enc = io.image_encoder.outputs;
     const encoded = await timed(timings, 'image_encoder', async () => {
-      const out = await modules.image_encoder.infer({ [io.image_encoder.inputs.image]: image });
+      const out = await modules.image_encoder.infer({ [io.image_encoder.inputs.image]: image.tensor });
+      if (image.data) host.retire(image.data);
       const features = await hostFloats(modules.image_encoder, out[enc.features]!);
       const pos = prompt ? undefined : await hostFloats(modules.image_encoder, out[enc.pos]!);
       if (!keep) releaseDevice([out[enc.features], out[enc.pos]]);
       else releaseDevice([out[enc.pos]]);
       return { features, pos, device: keep ? out[enc.features] : undefined, dims: out[enc.features]!.dims };
     });
-    buffers ??= allocateBuffers(encoded.dims as number[], preprocessor.size);
+    buffers ??= allocateBuffers(encoded.dims as number[]);
     const b = buffers;
     trackerParams ??= defaultTrackerParams(b.dModel, declaredMemDim(modules, io), options.paramsSeed ?? 0);
-    // 3. Condition the features: no-memory embedding on the conditioning frame, memory attention afterwards.
+    // 3. The previous frame's memory, now that its mask is ready (see PendingMemory).
+    if (pending) await encodeMemory(pending, b, timings);
+    pending = undefined;
+    // 4. Condition the features: no-memory embedding on the conditioning frame, memory attention afterwards.
     if (prompt) {
       checkTrackerParams(trackerParams, b.dModel, trackerParams.maskmemTposEnc.length / trackerParams.numMaskmem);
       if (trackerParams.source.startsWith('seeded') && !notes.includes(trackerParams.source))
         notes.push(trackerParams.source);
       await timed(timings, 'memory', () => addPerChannel(encoded.features, trackerParams!.noMemEmbed, b.hw, b.embed));
     } else {
-      const bank = b.bank!;
-      const assembled = await timed(timings, 'memory', () => {
-        chwToTokens(encoded.features, b.dModel, b.hw, b.tokens);
-        // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
-        if (!b.posValid || !sameValues(encoded.pos!, b.lastPos)) {
-          chwToTokens(encoded.pos!, b.dModel, b.hw, b.tokensPos);
-          b.lastPos.set(encoded.pos!);
-          b.posValid = true;
-        }
-        return bank.assemble(index);
-      });
-      const ma = io.memory_attention.inputs;
-      const memLen = assembled.tokens * b.memDim;
-      const memDims = isBatchFirst(modules.memory_attention, ma.memory)
-        ? [1, assembled.tokens, b.memDim]
-        : [assembled.tokens, 1, b.memDim];
-      const out = await timed(timings, 'memory_attention', () =>
-        run(
-          'memory_attention',
-          {
-            [ma.curr]: f32(b.tokens, [b.hw, 1, b.dModel]),
-            [ma.currPos]: f32(b.tokensPos, [b.hw, 1, b.dModel]),
-            [ma.memory]: f32(bank.memory.subarray(0, memLen), memDims),
-            [ma.memoryPos]: f32(bank.memoryPos.subarray(0, memLen), memDims),
-            [ma.numObjPtrTokens]: intTensor(
-              rt,
-              inputType(modules.memory_attention, ma.numObjPtrTokens),
-              [assembled.objPtrTokens],
-              [],
-            ),
-          },
-          [io.memory_attention.outputs.features],
-        ),
-      );
-      await timed(timings, 'memory', () =>
-        tokensToChw(out[io.memory_attention.outputs.features]!.data as Float32Array, b.dModel, b.hw, b.embed),
-      );
+      await attendMemory(encoded.features, encoded.pos!, b, index, timings);
     }
-    // 4. mask_decoder: the box as two corner points (labels 2, 3) on frame 0, one pad point (label -1) after.
+    // 5. mask_decoder: the box as two corner points (labels 2, 3) on frame 0, one pad point (label -1) after.
     const md = io.mask_decoder;
     const labelType = inputType(modules.mask_decoder, md.inputs.pointLabels);
     padPoint ??= { coords: f32(new Float32Array(2), [1, 1, 2]), labels: intTensor(rt, labelType, [-1], [1, 1]) };
@@ -208,45 +218,117 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
         highResMasks === undefined ? Object.values(md.outputs) : [...Object.values(md.outputs), highResMasks],
       ),
     );
-    // 5. Choose a mask, mask out an absent object, upsample for the memory encoder.
-    const chosen = await timed(timings, 'postprocess', () =>
-      takeMask(decoded, { ...io.mask_decoder.outputs, highRes: highResMasks }, b, {
+    // 6. Choose a mask (an absent object's is blanked); its memory-encoder input is made beside the next frame.
+    const chosen = await timed(timings, 'postprocess', () => {
+      const c = chooseMask(decoded, { ...md.outputs, highRes: highResMasks }, b, {
         side: preprocessor.size,
-        params: trackerParams!,
         selector,
         conditioning: prompt !== undefined,
-      }),
-    );
-    // 6. memory_encoder on the raw features and the chosen mask; 7. store the frame.
+      });
+      pending = {
+        index,
+        conditioning: prompt !== undefined,
+        features: encoded.features,
+        device: encoded.device,
+        dims: encoded.dims,
+        objPtr: Float32Array.from(decoded[md.outputs.objPtr]!.data as Float32Array),
+        mask: host.maskForMem(c.forMemory, preprocessor.size, {
+          scale: trackerParams!.sigmoidScale,
+          bias: trackerParams!.sigmoidBias,
+        }),
+      };
+      return c;
+    });
+    // 7. The box in video pixels.
+    const box = await timed(timings, 'postprocess', () => videoBox(b, frame));
+    frameIndex = index;
+    timings.total = performance.now() - start;
+    const { maskIndex, iou, objectScore } = chosen;
+    return { frameIndex: index, box, maskLogits: b.maskLogits, maskIndex, iou, objectScore, timings };
+  }
+
+  /** memory_encoder on a pending frame's features and mask, then the frame goes into the bank. */
+  async function encodeMemory(p: PendingMemory, b: TrackerBuffers, timings: StageTimings): Promise<void> {
+    const mask = await timed(timings, 'postprocess', () => p.mask);
     const me = io.memory_encoder;
+    const side = preprocessor.size;
     const memory = await timed(timings, 'memory_encoder', () =>
       run(
         'memory_encoder',
         {
-          [me.inputs.pixFeat]: encoded.device ?? f32(encoded.features, encoded.dims),
-          [me.inputs.mask]: f32(b.maskForMem, [1, 1, preprocessor.size, preprocessor.size]),
+          [me.inputs.pixFeat]: p.device ?? f32(p.features, p.dims),
+          [me.inputs.mask]: f32(mask, [1, 1, side, side]),
         },
         [me.outputs.features, me.outputs.pos],
       ),
     );
-    releaseDevice([encoded.device]);
+    releaseDevice([p.device]);
+    host.retire(mask);
     await timed(timings, 'memory', () => {
       const features = memory[me.outputs.features]!;
       if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], trackerParams!);
-      const objPtr = decoded[md.outputs.objPtr]!.data as Float32Array;
       b.bank.addFrame(
-        index,
+        p.index,
         features.data as Float32Array,
         memory[me.outputs.pos]!.data as Float32Array,
-        objPtr,
-        prompt !== undefined,
+        p.objPtr,
+        p.conditioning,
       );
     });
-    // 8. The box in video pixels.
-    const box = await timed(timings, 'postprocess', () => videoBox(b, frame));
-    frameIndex = index;
-    timings.total = performance.now() - start;
-    return { frameIndex: index, box, maskLogits: b.maskLogits, ...chosen, timings };
+  }
+
+  /** Memory attention of the current features over the bank; writes the conditioned features into `b.embed`. */
+  async function attendMemory(
+    features: Float32Array,
+    pos: Float32Array,
+    b: TrackerBuffers,
+    index: number,
+    timings: StageTimings,
+  ): Promise<void> {
+    const bank = b.bank!;
+    const assembled = await timed(timings, 'memory', () => {
+      chwToTokens(features, b.dModel, b.hw, b.tokens);
+      // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
+      if (!b.posValid || !sameValues(pos, b.lastPos)) {
+        chwToTokens(pos, b.dModel, b.hw, b.tokensPos);
+        b.lastPos.set(pos);
+        b.posValid = true;
+      }
+      return bank.assemble(index);
+    });
+    const ma = io.memory_attention.inputs;
+    const memLen = assembled.tokens * b.memDim;
+    const memDims = isBatchFirst(modules.memory_attention, ma.memory)
+      ? [1, assembled.tokens, b.memDim]
+      : [assembled.tokens, 1, b.memDim];
+    const out = await timed(timings, 'memory_attention', () =>
+      run(
+        'memory_attention',
+        {
+          [ma.curr]: f32(b.tokens, [b.hw, 1, b.dModel]),
+          [ma.currPos]: f32(b.tokensPos, [b.hw, 1, b.dModel]),
+          [ma.memory]: f32(bank.memory.subarray(0, memLen), memDims),
+          [ma.memoryPos]: f32(bank.memoryPos.subarray(0, memLen), memDims),
+          [ma.numObjPtrTokens]: intTensor(
+            ort!,
+            inputType(modules.memory_attention, ma.numObjPtrTokens),
+            [assembled.objPtrTokens],
+            [],
+          ),
+        },
+        [io.memory_attention.outputs.features],
+      ),
+    );
+    await timed(timings, 'memory', () =>
+      tokensToChw(out[io.memory_attention.outputs.features]!.data as Float32Array, b.dModel, b.hw, b.embed),
+    );
+  }
+
+  /** Forgets the frame whose memory was not encoded (a new sequence, or the end). */
+  function dropPending(): void {
+    if (pending) releaseDevice([pending.device]);
+    pending?.mask.catch(() => undefined);
+    pending = undefined;
   }
 
   function videoBox(b: TrackerBuffers, frame: RawImage): Box {
@@ -260,24 +342,36 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
   }
 
   return {
-    notes,
-    async init(frame, box) {
+    get notes() {
+      return [...notes, ...host.notes];
+    },
+    async init(frame, box, trackOptions) {
+      dropPending();
       buffers?.bank?.clear();
       selector?.reset();
-      return step(frame, box);
+      return step(frame, box, trackOptions?.next);
     },
-    async track(frame) {
+    async track(frame, trackOptions) {
       if (frameIndex < 0) {
         throw new ToolkitError('TRACKER_NOT_INITIALISED', 'track(frame) called before init(frame0, box)', {
           remedy: 'Call init() with the first frame and the object box first.',
         });
       }
-      return step(frame, undefined);
+      return step(frame, undefined, trackOptions?.next);
     },
     memorySize() {
-      const bank = buffers?.bank;
       const next = frameIndex + 1;
-      return bank ? { frames: bank.framesFor(next), pointers: bank.pointersFor(next) } : { frames: 0, pointers: 0 };
+      const bank = buffers?.bank;
+      // A pending frame is in the next memory: it is at distance 1, and the slot it will take is out of range.
+      if (pending?.conditioning) return { frames: 1, pointers: 1 };
+      const extra = pending ? 1 : 0;
+      return bank
+        ? { frames: bank.framesFor(next) + extra, pointers: bank.pointersFor(next) + extra }
+        : { frames: extra, pointers: extra };
+    },
+    async dispose() {
+      dropPending();
+      await host.dispose();
     },
   };
 }
