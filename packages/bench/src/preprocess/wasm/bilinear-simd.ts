@@ -159,7 +159,7 @@ export class SimdBilinearPlan {
   }
 
   /** Whether this plan was built for images of this size and layout. */
-  fits(image: { width: number; height: number; channels: number }): boolean {
+  fits(image: Omit<RawImage, 'data'>): boolean {
     return image.width === this.srcWidth && image.height === this.srcHeight && image.channels === this.channels;
   }
 
