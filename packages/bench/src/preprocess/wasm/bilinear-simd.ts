@@ -13,6 +13,20 @@ interface Kernels {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   resampleRow(row: number, channels: number, xoff: number, xw: number, width: number, dst: number): void;
   blendRows(a: number, b: number, out: number, count: number, fy: number, plane: number, affine: number): void;
+  resize(
+    src: number,
+    rowBytes: number,
+    channels: number,
+    xoff: number,
+    xw: number,
+    width: number,
+    height: number,
+    ytab: number,
+    rowA: number,
+    rowB: number,
+    out: number,
+    affine: number,
+  ): void;
 }
 
 /** Fixed-point scale of the horizontal weights (Q14): each output pixel's two weights sum to this. */
@@ -50,6 +64,8 @@ interface Layout {
   xoff: number;
   /** Per group of four output columns, eight i16 Q14 weights (left, right of each column). */
   xw: number;
+  /** Per output row, 16 bytes: upper and lower source row (i32), the lower row's weight (f32), padding. */
+  ytab: number;
   /** f32 scale[0..2] (with the 1/16384 of the weights folded in), then f32 offset[0..2] at +16. */
   affine: number;
   /** Two planar rows of horizontally resampled values (R, G, B; dstWidth f32 each). */
@@ -66,13 +82,14 @@ function layoutFor(src: { width: number; height: number; channels: number }, dst
   const rowBytes = 3 * dstWidth * 4;
   const xoff = 0;
   const xw = align16(dstWidth * 4);
-  const affine = align16(xw + dstWidth * 4);
+  const ytab = align16(xw + dstWidth * 4);
+  const affine = ytab + 16 * dstHeight;
   const rowA = affine + 32;
   const rowB = align16(rowA + rowBytes);
   const out = align16(rowB + rowBytes);
   const srcStart = align16(out + rowBytes * dstHeight);
   const total = srcStart + align16(src.width * src.height * src.channels + 16);
-  return { xoff, xw, affine, rowA, rowB, out, src: srcStart, total } satisfies Layout;
+  return { xoff, xw, ytab, affine, rowA, rowB, out, src: srcStart, total } satisfies Layout;
 }
 
 /**
@@ -102,9 +119,6 @@ export class SimdBilinearPlan {
   private readonly kernels: Kernels;
   private readonly bytes: Uint8Array;
   private readonly affineView: Float32Array;
-  private readonly top: Int32Array;
-  private readonly bottom: Int32Array;
-  private readonly wy: Float64Array;
   private readonly layout: Layout;
 
   constructor(src: { width: number; height: number; channels: number }, dstWidth: number, dstHeight: number) {
@@ -145,16 +159,15 @@ export class SimdBilinearPlan {
       weights[2 * x] = WEIGHT_ONE - right;
       weights[2 * x + 1] = right;
     }
-    this.top = new Int32Array(dstHeight);
-    this.bottom = new Int32Array(dstHeight);
-    this.wy = new Float64Array(dstHeight);
+    const rows = new Int32Array(buffer, layout.ytab, 4 * dstHeight);
+    const rowWeights = new Float32Array(buffer, layout.ytab, 4 * dstHeight);
     const yRatio = src.height / dstHeight;
     for (let y = 0; y < dstHeight; y++) {
       const source = Math.min(Math.max((y + 0.5) * yRatio - 0.5, 0), src.height - 1);
       const upper = Math.floor(source);
-      this.top[y] = upper;
-      this.bottom[y] = Math.min(upper + 1, src.height - 1);
-      this.wy[y] = source - upper;
+      rows[4 * y] = upper;
+      rows[4 * y + 1] = Math.min(upper + 1, src.height - 1);
+      rowWeights[4 * y + 2] = source - upper;
     }
   }
 
@@ -177,7 +190,8 @@ export class SimdBilinearPlan {
    * as `out` to skip the copy out of the plan's memory, and `source` (filled) as `src` to skip the copy in.
    */
   resizeToChw(src: Uint8Array | Uint8ClampedArray, out: Float32Array, affine: ChannelAffine): void {
-    const { kernels, top, bottom, wy, dstWidth, dstHeight, channels, layout } = this;
+    const { dstWidth, dstHeight, channels } = this;
+    const layout = this.layout;
     if (out.length !== this.output.length) {
       throw new RangeError(
         `out must hold ${this.output.length} floats ([1,3,${dstHeight},${dstWidth}]), got ${out.length}`,
@@ -192,37 +206,20 @@ export class SimdBilinearPlan {
       params[4 + c] = affine.offset[c as 0 | 1 | 2];
     }
     if (!this.isSource(src)) this.bytes.set(src, layout.src);
-    const rowBytes = this.srcWidth * channels;
-    const planeBytes = dstWidth * dstHeight * 4;
-    let upper = layout.rowA;
-    let lower = layout.rowB;
-    let upperRow = -1;
-    let lowerRow = -1;
-    const resample = kernels.resampleRow;
-    const blend = kernels.blendRows;
-    for (let y = 0; y < dstHeight; y++) {
-      const t = top[y]!;
-      const b = bottom[y]!;
-      if (upperRow !== t) {
-        if (lowerRow === t) {
-          // Moving down by one source row: the buffered lower row becomes the upper one.
-          const swap = upper;
-          upper = lower;
-          lower = swap;
-          upperRow = t;
-          lowerRow = -1;
-        } else {
-          resample(layout.src + t * rowBytes, channels, layout.xoff, layout.xw, dstWidth, upper);
-          upperRow = t;
-        }
-      }
-      if (b !== t && lowerRow !== b) {
-        resample(layout.src + b * rowBytes, channels, layout.xoff, layout.xw, dstWidth, lower);
-        lowerRow = b;
-      }
-      const second = b === t ? upper : lower;
-      blend(upper, second, layout.out + y * dstWidth * 4, dstWidth, wy[y]!, planeBytes, layout.affine);
-    }
+    this.kernels.resize(
+      layout.src,
+      this.srcWidth * channels,
+      channels,
+      layout.xoff,
+      layout.xw,
+      dstWidth,
+      dstHeight,
+      layout.ytab,
+      layout.rowA,
+      layout.rowB,
+      layout.out,
+      layout.affine,
+    );
     if (out !== this.output) out.set(this.output);
   }
 }
