@@ -10,7 +10,8 @@
   ;; eight i16 weights (left, right of each pixel, Q14: they sum to 16384).
   ;; One 8-byte load per output pixel holds both source pixels; a swizzle and an unpack sort the bytes into
   ;; (left, right) pairs per channel, and one i32x4.dot_i16x8_s per channel gives four interpolated values,
-  ;; exact integers scaled by 16384 (the vertical pass folds the scale into the normalisation).
+  ;; exact integers scaled by 16384, below 2^24 so exact in f32 too (the vertical pass folds the scale into the
+  ;; normalisation).
   ;; Writes three planar rows (R, G, B) of $width f32 at $dst, $dst + 4 $width, $dst + 8 $width.
   ;; $width must be a multiple of 4 and $dst 16-byte aligned; needs 8 readable bytes past the last source pixel.
   (func $resampleRow (export "resampleRow")
