@@ -97,7 +97,7 @@ export class Preprocessor {
     return this.ownOutput;
   }
 
-  /** Which kernels the in-memory path used for the last frame ("simd" or "js"; undefined before the first). */
+  /** Which kernels serve the current frame size ("simd" or "js"; undefined before the first frame or frameBuffer). */
   get resizeKernel(): 'simd' | 'js' | undefined {
     if (!this.plan) return undefined;
     return this.plan instanceof SimdBilinearPlan ? 'simd' : 'js';
@@ -128,7 +128,7 @@ export class Preprocessor {
    * `fromRgb`. With the SIMD kernels `data` is a view of their WebAssembly memory, so `fromRgb` skips the copy
    * of the frame (2.7 MB for 1280x720 RGB); with the TypeScript kernels it is a plain array (they read frames
    * in place anyway). The same buffer is returned for the same size. Valid until a frame of another size is
-   * processed or asked for; `fromRgb` of any other frame of this size overwrites it.
+   * processed or asked for; with the SIMD kernels `fromRgb` of any other frame of this size overwrites it.
    */
   frameBuffer(width: number, height: number, channels = 3): RawImage {
     const size = { width, height, channels };
