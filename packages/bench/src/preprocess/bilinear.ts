@@ -33,7 +33,7 @@ export class BilinearPlan {
   }
 
   /** Whether this plan was built for images of this size and layout. */
-  fits(image: RawImage): boolean {
+  fits(image: Omit<RawImage, 'data'>): boolean {
     return image.width === this.srcWidth && image.height === this.srcHeight && image.channels === this.channels;
   }
 

@@ -10,4 +10,4 @@ export {
   type RawImage,
 } from './normalize.js';
 export { type EncodedImage, Preprocessor, type PreprocessorOptions } from './preprocessor.js';
-export { SimdBilinearPlan, simdResizeSupported } from './wasm/bilinear-simd.js';
+export { SIMD_MAX_LEVEL_ERROR, SimdBilinearPlan, simdResizeSupported } from './wasm/bilinear-simd.js';

@@ -46,14 +46,20 @@ export interface RawImage {
 
 /** Throws a RangeError naming the parameter when an image or output buffer does not have the expected size. */
 export function checkImage(image: RawImage, name = 'image'): void {
+  checkImageSize(image, name);
   const { width, height, channels, data } = image;
+  if (data.length !== width * height * channels) {
+    throw new RangeError(`${name}.data has ${data.length} bytes, expected ${width}x${height}x${channels}`);
+  }
+}
+
+/** Throws a RangeError naming the parameter unless width and height are positive integers and channels 3 or 4. */
+export function checkImageSize(image: Omit<RawImage, 'data'>, name = 'image'): void {
+  const { width, height, channels } = image;
   if (!(Number.isInteger(width) && width > 0 && Number.isInteger(height) && height > 0)) {
     throw new RangeError(`${name} must have a positive integer width and height, got ${width}x${height}`);
   }
   if (channels !== 3 && channels !== 4) throw new RangeError(`${name}.channels must be 3 or 4, got ${channels}`);
-  if (data.length !== width * height * channels) {
-    throw new RangeError(`${name}.data has ${data.length} bytes, expected ${width}x${height}x${channels}`);
-  }
 }
 
 export function checkTensor(out: Float32Array, size: number, name = 'out'): void {
