@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolkitError, writeZoo } from '@tamkit/graph-surgery';
+import { bakeModule, readModel, ToolkitError, writeModel, writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BilinearResizer } from '../src/pipeline/bilinear.js';
 import { HostStages } from '../src/pipeline/host-stages.js';
@@ -13,9 +13,16 @@ import { createTracker, type TrackResult } from '../src/pipeline/tracker.js';
 import { Preprocessor } from '../src/preprocess/preprocessor.js';
 
 let dir: string;
+let baked: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tamkit-host-worker-'));
   await writeZoo(dir, { model: 'efficienttam-ti', size: 'tiny', seed: 4 });
+  baked = join(dir, 'baked');
+  await writeZoo(baked, { model: 'efficienttam-ti', size: 'tiny', seed: 4 });
+  for (const m of ['image_encoder', 'mask_decoder', 'memory_attention'] as const) {
+    const file = join(baked, `${m}.onnx`);
+    await writeModel(bakeModule(await readModel(file), { module: m, preprocess: { resize: true } }).model, file);
+  }
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -111,6 +118,39 @@ describe('tracker host stages in a worker thread', () => {
       expect(threaded.notes.join('\n')).not.toMatch(/host worker unavailable/);
     } finally {
       await closeModules(runners);
+    }
+  });
+});
+
+describe('frames in shared memory', () => {
+  it('are read in place by the worker and copied for a graph with preprocessing baked in: same results as plain frames', async () => {
+    for (const models of [dir, baked]) {
+      const runners = await openModules(await moduleFiles(models), parseStackSpec('ort-cpu'), { threads: 1 });
+      try {
+        const run = async (shared: boolean) => {
+          const video = new SyntheticVideo({ width: 160, height: 96, seed: 2 });
+          const tracker = createTracker({ modules: runners, options: { box: 'low-res' } });
+          const frameOf = (i: number) => {
+            const f = video.frame(i);
+            expect(f.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+            return shared ? f : { ...f, data: Uint8Array.from(f.data) };
+          };
+          const boxes = [];
+          let frame = frameOf(0);
+          for (let i = 0; i < 5; i += 1) {
+            const next = frameOf(i + 1);
+            const r =
+              i === 0 ? await tracker.init(frame, video.box(0), { next }) : await tracker.track(frame, { next });
+            boxes.push({ box: r.box, iou: r.iou, logits: Float32Array.from(r.maskLogits) });
+            frame = next;
+          }
+          await tracker.dispose();
+          return boxes;
+        };
+        expect(await run(true)).toEqual(await run(false));
+      } finally {
+        await closeModules(runners);
+      }
     }
   });
 });

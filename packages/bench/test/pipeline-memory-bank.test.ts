@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chwToTokens, tokensToChw } from '../src/pipeline/layout.js';
-import { MemoryBank } from '../src/pipeline/memory-bank.js';
+import { MemoryBank, sameValues } from '../src/pipeline/memory-bank.js';
 
 const HW = 4;
 const MEM = 2;
@@ -36,6 +36,38 @@ describe('memory layout transposes', () => {
     const tokens = chwToTokens(src, 3, 5, new Float32Array(15));
     expect(tokens[1 * 3 + 2]).toBe(src[2 * 5 + 1]);
     expect(Array.from(tokensToChw(tokens, 3, 5, new Float32Array(15)))).toEqual(Array.from(src));
+  });
+
+  it('transposes real and odd sizes (eight-row blocks, tile edges and leftover rows) like a plain loop', () => {
+    for (const [c, hw] of [
+      [256, 1024],
+      [64, 1024],
+      [37, 53],
+      [9, 70],
+    ] as const) {
+      const src = Float32Array.from({ length: c * hw }, (_, i) => Math.sin(i) * 1000);
+      const plain = new Float32Array(c * hw);
+      for (let ch = 0; ch < c; ch += 1) for (let t = 0; t < hw; t += 1) plain[t * c + ch] = src[ch * hw + t]!;
+      const tokens = chwToTokens(src, c, hw, new Float32Array(c * hw));
+      expect(tokens).toEqual(plain);
+      expect(tokensToChw(tokens, c, hw, new Float32Array(c * hw))).toEqual(src);
+    }
+  });
+});
+
+describe('sameValues (skips work whose input did not change)', () => {
+  it('compares bits: equal arrays and views match, one changed value, -0 for 0 or another length do not', () => {
+    const a = Float32Array.from({ length: 1000 }, (_, i) => i / 7);
+    const b = Float32Array.from(a);
+    expect(sameValues(a, b)).toBe(true);
+    const wide = new Float32Array(1010);
+    wide.set(a, 5);
+    expect(sameValues(a, wide.subarray(5, 1005))).toBe(true);
+    b[999] = 1;
+    expect(sameValues(a, b)).toBe(false);
+    expect(sameValues(new Float32Array([0]), new Float32Array([-0]))).toBe(false);
+    expect(sameValues(new Float32Array([Number.NaN]), new Float32Array([Number.NaN]))).toBe(true);
+    expect(sameValues(a, a.subarray(1))).toBe(false);
   });
 });
 
@@ -138,5 +170,24 @@ describe('MemoryBank', () => {
     addFrames(b, 4);
     b.clear();
     expect([b.framesFor(4), b.pointersFor(4)]).toEqual([0, 0]);
+  });
+
+  it('writes every frame of each assembly, the conditioning frame whenever it was replaced, without clear() or after it', () => {
+    const b = bank();
+    addFrames(b, 10);
+    const tokenValue = (frame: number) => frame * 1000 + 1 * 10 + 2; // channel 1, token 2
+    const at = (segment: number) => b.memory[(segment * HW + 2) * MEM + 1];
+    b.assemble(10);
+    expect([at(0), at(6)]).toEqual([tokenValue(0), tokenValue(9)]);
+    b.addFrame(10, frameMap(10), frameMap(10), new Float32Array(PTR), false);
+    b.assemble(11);
+    expect([at(0), at(1), at(6)]).toEqual([tokenValue(0), tokenValue(5), tokenValue(10)]);
+    b.addFrame(0, frameMap(77), frameMap(77), new Float32Array(PTR), true); // a new conditioning frame
+    b.assemble(11);
+    expect(at(0)).toBe(tokenValue(77));
+    b.clear();
+    b.addFrame(0, frameMap(55), frameMap(55), new Float32Array(PTR), true);
+    b.assemble(1);
+    expect(at(0)).toBe(tokenValue(55));
   });
 });

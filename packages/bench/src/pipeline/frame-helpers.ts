@@ -5,8 +5,12 @@ import type { ModuleIoNames } from './module-io.js';
 import type { ModuleRunners } from './module-runner.js';
 import { TRACKER_PARAMS_FILE } from './tracker-params.js';
 
-/** The frame's bytes for a graph that takes uint8 HWC RGB (no copy for a Uint8Array). */
-export function rawBytes(frame: RawImage): Uint8Array {
+/**
+ * The frame's bytes for a graph that takes uint8 HWC RGB: no copy for a Uint8Array over ordinary memory; a
+ * frame in a SharedArrayBuffer is copied into `scratch` (grown as needed and returned), as onnxruntime-node
+ * refuses tensors over shared memory.
+ */
+export function rawBytes(frame: RawImage, scratch?: { bytes: Uint8Array }): Uint8Array {
   if (frame.channels !== 3) {
     throw new ToolkitError(
       'FRAME_CHANNELS',
@@ -17,6 +21,12 @@ export function rawBytes(frame: RawImage): Uint8Array {
     );
   }
   const d = frame.data;
+  if (d.buffer instanceof SharedArrayBuffer) {
+    const holder = scratch ?? { bytes: new Uint8Array(0) };
+    if (holder.bytes.length !== d.length) holder.bytes = new Uint8Array(d.length);
+    holder.bytes.set(d);
+    return holder.bytes;
+  }
   return d instanceof Uint8Array ? d : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
 

@@ -14,7 +14,8 @@ export interface SyntheticVideoOptions {
 /**
  * A deterministic video generated in process: a textured background and a bright rectangle moving at constant
  * velocity, bouncing off the borders. Frames are drawn into two buffers in turn: a frame stays valid until the
- * second `frame()` call after it, so a loop can hold the current and the next frame.
+ * second `frame()` call after it, so a loop can hold the current and the next frame. They live in shared
+ * memory (a worker thread can read them in place).
  */
 export class SyntheticVideo {
   readonly width: number;
@@ -36,7 +37,9 @@ export class SyntheticVideo {
     const rng = new SeededRandom(options.seed ?? 0);
     this.#background = new Uint8Array(this.width * this.height * 3);
     for (let i = 0; i < this.#background.length; i += 1) this.#background[i] = 40 + ((i * 7) % 50) + rng.int(0, 30);
-    this.#frames = [new Uint8Array(this.#background.length), new Uint8Array(this.#background.length)];
+    // Shared memory: the tracker's host worker reads a frame handed over early in place, without a copy.
+    const shared = () => new Uint8Array(new SharedArrayBuffer(this.#background.length));
+    this.#frames = [shared(), shared()];
     this.#colour = [rng.int(180, 255), rng.int(0, 80), rng.int(100, 255)];
     this.#size = [Math.round(this.width * rng.uniform(0.1, 0.25)), Math.round(this.height * rng.uniform(0.1, 0.25))];
     this.#start = [rng.int(0, this.width - this.#size[0]), rng.int(0, this.height - this.#size[1])];

@@ -139,6 +139,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
   let frameIndex = -1;
   let padPoint: { coords: RunnerTensor; labels: RunnerTensor } | undefined;
   let pending: PendingMemory | undefined;
+  const rawScratch = { bytes: new Uint8Array(0) };
 
   const run = async (module: TrackerModule, feeds: Feeds, host: readonly string[]): Promise<Outputs> => {
     const runner: ModuleRunner = modules[module];
@@ -169,7 +170,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
       if (next && data && host.threaded) host.prefetch(next);
       return data
         ? { tensor: f32(data, [1, 3, preprocessor.size, preprocessor.size]), data }
-        : { tensor: new rt.Tensor('uint8', rawBytes(frame), [frame.height, frame.width, 3]), data };
+        : { tensor: new rt.Tensor('uint8', rawBytes(frame, rawScratch), [frame.height, frame.width, 3]), data };
     });
     // 2. image_encoder. Features stay on the device when memory_encoder can take them from there.
     const enc = io.image_encoder.outputs;

@@ -44,10 +44,19 @@ export class HostWorker {
     this.#worker.on('exit', (code) => this.#fail(new Error(`the host worker exited with code ${code}`)));
   }
 
-  /** Preprocesses a frame (copied now, so the caller may reuse its buffer) into a pooled tensor. */
+  /**
+   * Preprocesses a frame into a pooled tensor. The pixels are copied now, so the caller may reuse its buffer,
+   * unless they are in a SharedArrayBuffer: then the worker reads them in place, and they must stay unchanged
+   * until the result arrives.
+   */
   preprocess(frame: RawImage, size: number): Promise<Float32Array> {
-    const pixels = this.#take(frame.data.byteLength);
-    new Uint8Array(pixels).set(frame.data);
+    const d = frame.data;
+    let pixels: ArrayBuffer | Uint8Array;
+    if (d.buffer instanceof SharedArrayBuffer) pixels = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+    else {
+      pixels = this.#take(d.byteLength);
+      new Uint8Array(pixels).set(d);
+    }
     const fields: JobFields<HostJob & { kind: 'preprocess' }> = {
       kind: 'preprocess',
       width: frame.width,
@@ -74,7 +83,10 @@ export class HostWorker {
 
   /** Returns a result's buffer to the pool once nothing reads it any more. */
   recycle(result: Float32Array): void {
-    const buffer = result.buffer as ArrayBuffer;
+    this.#pool(result.buffer as ArrayBuffer);
+  }
+
+  #pool(buffer: ArrayBuffer): void {
     if (buffer.byteLength === 0) return;
     const pool = this.#pools.get(buffer.byteLength) ?? [];
     pool.push(buffer);
@@ -100,9 +112,9 @@ export class HostWorker {
       this.#waiting.set(id, { resolve, reject });
       this.#worker.postMessage(job, transfers(job));
     }).then((reply) => {
-      this.recycle(new Float32Array(reply.input));
+      if (reply.input) this.#pool(reply.input);
       if (!reply.ok) {
-        this.recycle(new Float32Array(reply.out));
+        this.#pool(reply.out);
         throw new ToolkitError('HOST_WORKER_JOB_FAILED', `host worker: ${job.kind} failed: ${reply.message}`, {
           remedy:
             'Check the frame and mask sizes; run the tracker with hostWorker: false (--no-host-worker) to see the error in process.',

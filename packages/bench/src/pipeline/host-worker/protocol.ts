@@ -8,8 +8,8 @@
 export interface PreprocessJob {
   kind: 'preprocess';
   id: number;
-  /** The frame's pixels (a copy owned by the job). */
-  pixels: ArrayBuffer;
+  /** The frame's pixels: a copy owned by the job, or the caller's frame itself when it is in shared memory. */
+  pixels: ArrayBuffer | Uint8Array;
   width: number;
   height: number;
   channels: number;
@@ -37,14 +37,11 @@ export type HostJob = PreprocessJob | MaskForMemJob;
 
 /** The reply to a job: its buffers back, or the error message. */
 export type HostReply =
-  | { id: number; ok: true; input: ArrayBuffer; out: ArrayBuffer }
-  | { id: number; ok: false; message: string; input: ArrayBuffer; out: ArrayBuffer };
+  | { id: number; ok: true; input: ArrayBuffer | undefined; out: ArrayBuffer }
+  | { id: number; ok: false; message: string; input: ArrayBuffer | undefined; out: ArrayBuffer };
 
-/** The transfer list of a job or reply. */
+/** The transfer list of a job or reply (shared memory is not transferred: both threads see it). */
 export function transfers(message: HostJob | HostReply): ArrayBuffer[] {
-  return 'kind' in message && message.kind === 'preprocess'
-    ? [message.pixels, message.out]
-    : 'kind' in message
-      ? [message.logits, message.out]
-      : [message.input, message.out];
+  const input = 'kind' in message ? (message.kind === 'preprocess' ? message.pixels : message.logits) : message.input;
+  return input instanceof ArrayBuffer ? [input, message.out] : [message.out];
 }

@@ -14,7 +14,8 @@ function run(job: HostJob): void {
       pre = new Preprocessor({ size: job.size });
       preprocessors.set(job.size, pre);
     }
-    const frame = { data: new Uint8Array(job.pixels), width: job.width, height: job.height, channels: job.channels };
+    const data = job.pixels instanceof ArrayBuffer ? new Uint8Array(job.pixels) : job.pixels;
+    const frame = { data, width: job.width, height: job.height, channels: job.channels };
     const out = new Float32Array(job.out);
     const result = pre.fromRgb(frame, out);
     // A preprocessor may hand back a view of its own memory rather than filling `out`: copy it over then.
@@ -31,7 +32,7 @@ function run(job: HostJob): void {
 }
 
 parentPort?.on('message', (job: HostJob) => {
-  const input = job.kind === 'preprocess' ? job.pixels : job.logits;
+  const input = job.kind === 'preprocess' ? (job.pixels instanceof ArrayBuffer ? job.pixels : undefined) : job.logits;
   let reply: HostReply;
   try {
     run(job);
