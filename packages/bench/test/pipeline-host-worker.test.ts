@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BilinearResizer } from '../src/pipeline/bilinear.js';
 import { HostStages } from '../src/pipeline/host-stages.js';
 import { HostWorker } from '../src/pipeline/host-worker/host-worker.js';
+import { chwToTokens } from '../src/pipeline/layout.js';
 import { closeModules, moduleFiles, openModules } from '../src/pipeline/open-modules.js';
 import { parseStackSpec } from '../src/pipeline/stack-spec.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
@@ -35,7 +36,7 @@ function maskLogits(h: number, w: number): Float32Array {
 }
 
 describe('HostWorker (a worker thread for the host stages)', () => {
-  it('preprocesses and upsamples masks exactly as the in-process kernels do, reusing its buffers', async () => {
+  it('preprocesses, upsamples masks and transposes features exactly as the in-process kernels do, reusing its buffers', async () => {
     const worker = new HostWorker();
     try {
       const frame = new SyntheticVideo({ width: 320, height: 180, seed: 1 }).frame(3);
@@ -51,6 +52,8 @@ describe('HostWorker (a worker thread for the host stages)', () => {
       const inProcess = new Float32Array(512 * 512);
       new BilinearResizer(128, 128, 512, 512).toMaskForMem(logits, inProcess, 20, -10);
       expect(map).toEqual(inProcess);
+      const features = Float32Array.from({ length: 24 * 40 }, (_, i) => Math.cos(i));
+      expect(await worker.chwToTokens(features, 24, 40)).toEqual(chwToTokens(features, 24, 40, new Float32Array(960)));
     } finally {
       await worker.close();
     }

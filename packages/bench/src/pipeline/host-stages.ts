@@ -3,6 +3,7 @@ import type { RawImage } from '../preprocess/normalize.js';
 import { Preprocessor } from '../preprocess/preprocessor.js';
 import { BilinearResizer } from './bilinear.js';
 import { HostWorker } from './host-worker/host-worker.js';
+import { chwToTokens } from './layout.js';
 
 /** Low-res logits to turn into the memory encoder's mask input. */
 export interface MaskSource {
@@ -82,7 +83,21 @@ export class HostStages {
     return Promise.resolve(this.#maskInProcess(source, side, transform));
   }
 
-  /** Declares a result of `preprocess` or `maskForMem` consumed; its buffer is reused from the next frame on. */
+  /**
+   * Image features [1, channels, hw] as memory-attention tokens [hw, 1, channels]: threaded, copied now and
+   * transposed beside whatever the caller runs next; in process, transposed now into `inProcess`.
+   */
+  tokens(features: Float32Array, channels: number, hw: number, inProcess: Float32Array): Promise<Float32Array> {
+    const worker = this.#ensureWorker();
+    if (worker) {
+      return this.#orFallback(worker.chwToTokens(features, channels, hw)).then((t) =>
+        t ? this.#handOut(t) : chwToTokens(features, channels, hw, inProcess),
+      );
+    }
+    return Promise.resolve(chwToTokens(features, channels, hw, inProcess));
+  }
+
+  /** Declares a result of `preprocess`, `maskForMem` or `tokens` consumed; its buffer is reused from the next frame on. */
   retire(result: Float32Array): void {
     if (!this.#pooled.has(result)) return;
     this.#pooled.delete(result);

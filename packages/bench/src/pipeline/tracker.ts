@@ -186,7 +186,12 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     buffers ??= allocateBuffers(encoded.dims as number[]);
     const b = buffers;
     trackerParams ??= defaultTrackerParams(b.dModel, declaredMemDim(modules, io), options.paramsSeed ?? 0);
-    // 3. The previous frame's memory, now that its mask is ready (see PendingMemory).
+    // 3. The previous frame's memory, now that its mask is ready (see PendingMemory); meanwhile the host worker
+    //    turns this frame's features into memory-attention tokens.
+    const early =
+      !prompt && pending && host.threaded
+        ? await timed(timings, 'memory', () => ({ job: host.tokens(encoded.features, b.dModel, b.hw, b.tokens) }))
+        : undefined;
     if (pending) await encodeMemory(pending, b, timings);
     pending = undefined;
     // 4. Condition the features: no-memory embedding on the conditioning frame, memory attention afterwards.
@@ -196,7 +201,8 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
         notes.push(trackerParams.source);
       await timed(timings, 'memory', () => addPerChannel(encoded.features, trackerParams!.noMemEmbed, b.hw, b.embed));
     } else {
-      await attendMemory(encoded.features, encoded.pos!, b, index, timings);
+      const tokens = early?.job ?? host.tokens(encoded.features, b.dModel, b.hw, b.tokens);
+      await attendMemory(tokens, encoded.pos!, b, index, timings);
     }
     // 5. mask_decoder: the box as two corner points (labels 2, 3) on frame 0, one pad point (label -1) after.
     const md = io.mask_decoder;
@@ -280,15 +286,15 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
 
   /** Memory attention of the current features over the bank; writes the conditioned features into `b.embed`. */
   async function attendMemory(
-    features: Float32Array,
+    tokensJob: Promise<Float32Array>,
     pos: Float32Array,
     b: TrackerBuffers,
     index: number,
     timings: StageTimings,
   ): Promise<void> {
     const bank = b.bank!;
+    const tokens = await timed(timings, 'memory', () => tokensJob);
     const assembled = await timed(timings, 'memory', () => {
-      chwToTokens(features, b.dModel, b.hw, b.tokens);
       // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
       if (!b.posValid || !sameValues(pos, b.lastPos)) {
         chwToTokens(pos, b.dModel, b.hw, b.tokensPos);
@@ -306,7 +312,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
       run(
         'memory_attention',
         {
-          [ma.curr]: f32(b.tokens, [b.hw, 1, b.dModel]),
+          [ma.curr]: f32(tokens, [b.hw, 1, b.dModel]),
           [ma.currPos]: f32(b.tokensPos, [b.hw, 1, b.dModel]),
           [ma.memory]: f32(bank.memory.subarray(0, memLen), memDims),
           [ma.memoryPos]: f32(bank.memoryPos.subarray(0, memLen), memDims),
@@ -320,6 +326,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
         [io.memory_attention.outputs.features],
       ),
     );
+    host.retire(tokens);
     await timed(timings, 'memory', () =>
       tokensToChw(out[io.memory_attention.outputs.features]!.data as Float32Array, b.dModel, b.hw, b.embed),
     );

@@ -6,7 +6,7 @@ import type { RawImage } from '../../preprocess/normalize.js';
 import { type HostJob, type HostReply, transfers } from './protocol.js';
 
 /** What a job needs besides its buffers (the client adds `id`, input and `out`). */
-type JobFields<J> = Omit<J, 'id' | 'out' | 'pixels' | 'logits'>;
+type JobFields<J> = Omit<J, 'id' | 'out' | 'pixels' | 'logits' | 'source'>;
 
 /**
  * The built worker next to this module; under the TypeScript sources (tests, `--conditions=source` runs) the
@@ -79,6 +79,13 @@ export class HostWorker {
       (id, out) => ({ kind: 'mask-for-mem', id, logits: copy, ...shape, ...transform, out }),
       shape.side * shape.side * 4,
     );
+  }
+
+  /** Image features [1, channels, hw] (copied now) as memory-attention tokens [hw, 1, channels] in a pooled buffer. */
+  chwToTokens(features: Float32Array, channels: number, hw: number): Promise<Float32Array> {
+    const source = this.#take(channels * hw * 4);
+    new Float32Array(source).set(features.subarray(0, channels * hw));
+    return this.#submit((id, out) => ({ kind: 'tokens', id, source, channels, hw, out }), channels * hw * 4);
   }
 
   /** Returns a result's buffer to the pool once nothing reads it any more. */

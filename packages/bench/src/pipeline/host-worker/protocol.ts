@@ -33,7 +33,23 @@ export interface MaskForMemJob {
   out: ArrayBuffer;
 }
 
-export type HostJob = PreprocessJob | MaskForMemJob;
+/** [channels, hw] -> [hw, channels] (image features to memory-attention tokens), written into `out`. */
+export interface TokensJob {
+  kind: 'tokens';
+  id: number;
+  /** channels * hw float32 values (a copy owned by the job). */
+  source: ArrayBuffer;
+  channels: number;
+  hw: number;
+  out: ArrayBuffer;
+}
+
+export type HostJob = PreprocessJob | MaskForMemJob | TokensJob;
+
+/** The input buffer of a job. */
+export function jobInput(job: HostJob): ArrayBuffer | Uint8Array {
+  return job.kind === 'preprocess' ? job.pixels : job.kind === 'tokens' ? job.source : job.logits;
+}
 
 /** The reply to a job: its buffers back, or the error message. */
 export type HostReply =
@@ -42,6 +58,6 @@ export type HostReply =
 
 /** The transfer list of a job or reply (shared memory is not transferred: both threads see it). */
 export function transfers(message: HostJob | HostReply): ArrayBuffer[] {
-  const input = 'kind' in message ? (message.kind === 'preprocess' ? message.pixels : message.logits) : message.input;
+  const input = 'kind' in message ? jobInput(message) : message.input;
   return input instanceof ArrayBuffer ? [input, message.out] : [message.out];
 }

@@ -2,7 +2,8 @@
 import { parentPort } from 'node:worker_threads';
 import { Preprocessor } from '../../preprocess/preprocessor.js';
 import { BilinearResizer } from '../bilinear.js';
-import { type HostJob, type HostReply, transfers } from './protocol.js';
+import { chwToTokens } from '../layout.js';
+import { type HostJob, type HostReply, jobInput, transfers } from './protocol.js';
 
 const preprocessors = new Map<number, Preprocessor>();
 const resizers = new Map<string, BilinearResizer>();
@@ -22,6 +23,10 @@ function run(job: HostJob): void {
     if (result !== out) out.set(result);
     return;
   }
+  if (job.kind === 'tokens') {
+    chwToTokens(new Float32Array(job.source), job.channels, job.hw, new Float32Array(job.out));
+    return;
+  }
   const key = `${job.height}x${job.width}->${job.side}`;
   let resizer = resizers.get(key);
   if (!resizer) {
@@ -32,7 +37,8 @@ function run(job: HostJob): void {
 }
 
 parentPort?.on('message', (job: HostJob) => {
-  const input = job.kind === 'preprocess' ? (job.pixels instanceof ArrayBuffer ? job.pixels : undefined) : job.logits;
+  const given = jobInput(job);
+  const input = given instanceof ArrayBuffer ? given : undefined;
   let reply: HostReply;
   try {
     run(job);
