@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Pipeline overhead: the chained tracking loop's per-frame time against the sum of the isolated module times,
 // measured on the same sessions and inputs in the same run. Goal: chained within 10% of the isolated sum on
-// ort-cpu and ort-webgpu. Also runs the loop with ONNX Runtime's intra-op spinning on, to show what it costs.
+// ort-cpu and ort-webgpu. Variants: host stages in the tracker's worker thread (the default loop), host stages in
+// process (--no-in-process-run skips it), and ONNX Runtime's intra-op spinning on (--no-spinning-run skips it).
+// --rounds N runs every variant N times, round-robin (load drift hits all alike), and reports the median ratio.
 // Writes reports/pipeline-overhead.json (a BenchReport) and prints a table.
 //
 //   npm run bench:pipeline -- [--size tiny|full] [--models DIR] [--stack SPEC ...] [--frames N] [--threads T]
-//                             [--device-copies] [--no-spinning-run] [--out FILE]
+//                             [--rounds N] [--device-copies] [--no-in-process-run] [--no-spinning-run] [--out FILE]
 // Without --models it writes the EfficientTAM-Ti zoo (size from --size or TAMKIT_ZOO_SIZE, default tiny) to a
 // temp directory. SPEC is a stack for every module (ort-cpu) or module=stack pairs (ort-webgpu,mask_decoder=ort-cpu).
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -35,6 +37,8 @@ const { values } = parseArgs({
     'frame-size': { type: 'string', default: '1280x720' },
     'device-copies': { type: 'boolean', default: false },
     'no-spinning-run': { type: 'boolean', default: false },
+    'no-in-process-run': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
     out: {
       type: 'string',
       default: fileURLToPath(new URL('../../../reports/pipeline-overhead.json', import.meta.url)),
@@ -56,30 +60,35 @@ if (models === undefined) {
 }
 
 try {
+  const rounds = Number(values.rounds);
+  if (!(Number.isInteger(rounds) && rounds > 0))
+    throw new Error(`--rounds must be a positive integer, got ${values.rounds}`);
+  const zoo = values.models ? 'models' : `zoo-${values.size}`;
+  const variants = [{ name: 'host worker', hostWorker: true, allowSpinning: false }];
+  if (!values['no-in-process-run'])
+    variants.push({ name: 'host stages in process', hostWorker: false, allowSpinning: false });
+  if (!values['no-spinning-run'])
+    variants.push({ name: 'host worker, spinning on', hostWorker: true, allowSpinning: true });
   const runs = [];
-  for (const spec of values.stack) {
-    const base = {
-      models,
-      stacks: parseStackSpec(spec),
-      frames: Number(values.frames),
-      warmupFrames: Number(values['warmup-frames']),
-      isolatedIterations: Number(values['isolated-iterations']),
-      video: new SyntheticVideo({ width, height, seed: 0 }),
-      compareDeviceCopies: values['device-copies'],
-      ...(threads === undefined ? {} : { threads }),
-      onProgress: () => process.stderr.write(`${spec}: tracking...\n`),
-    };
-    runs.push({
-      ...base,
-      variant: `${values.models ? 'models' : `zoo-${values.size}`}, spinning off`,
-      allowSpinning: false,
-    });
-    if (!values['no-spinning-run']) {
-      runs.push({
-        ...base,
-        variant: `${values.models ? 'models' : `zoo-${values.size}`}, spinning on`,
-        allowSpinning: true,
-      });
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const spec of values.stack) {
+      for (const v of variants) {
+        const variant = `${zoo}, ${v.name}${rounds > 1 ? `, round ${round}` : ''}`;
+        runs.push({
+          models,
+          stacks: parseStackSpec(spec),
+          frames: Number(values.frames),
+          warmupFrames: Number(values['warmup-frames']),
+          isolatedIterations: Number(values['isolated-iterations']),
+          video: new SyntheticVideo({ width, height, seed: 0 }),
+          compareDeviceCopies: values['device-copies'],
+          ...(threads === undefined ? {} : { threads }),
+          allowSpinning: v.allowSpinning,
+          tracker: { hostWorker: v.hostWorker },
+          variant,
+          onProgress: () => process.stderr.write(`${spec}: ${variant}: tracking...\n`),
+        });
+      }
     }
   }
   const report = await benchPipeline({ runs, label: 'pipeline-overhead' });
@@ -117,6 +126,28 @@ try {
       rows,
     ),
   );
+  if (rounds > 1) {
+    // The verdict per stack and variant: the median ratio over the rounds.
+    const groups = new Map();
+    for (const p of report.pipelines) {
+      if (!p.isolatedSumMs) continue;
+      const key = `${formatModuleStacks(p.stacks)} | ${p.variant.replace(/, round \d+$/, '')}`;
+      groups.set(key, [...(groups.get(key) ?? []), p.perFrame.p50Ms / p.isolatedSumMs]);
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    process.stdout.write(
+      `\n${renderTextTable(
+        ['stacks | variant', 'rounds', 'ratios', 'median ratio', '<= 1.10'],
+        [...groups].map(([key, ratios]) => [
+          key,
+          String(ratios.length),
+          ratios.map((r) => r.toFixed(3)).join(' '),
+          `${median(ratios).toFixed(3)}x`,
+          median(ratios) <= 1.1 ? 'yes' : 'no',
+        ]),
+      )}`,
+    );
+  }
   for (const u of report.unavailable) process.stdout.write(`${u.stack} unavailable: ${u.reason}\n`);
   process.stdout.write(`\nwrote ${values.out}\n`);
 } finally {
