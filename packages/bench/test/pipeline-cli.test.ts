@@ -79,6 +79,7 @@ describe('bench pipeline', () => {
       '96x64',
       '--variant',
       'unbaked',
+      '--no-host-worker',
       '--json',
       json,
       '--csv',
@@ -87,6 +88,7 @@ describe('bench pipeline', () => {
     expect(code).toBe(ExitCode.Ok);
     expect(out).toMatch(/unbaked \[ort-cpu\]\s+2\s/);
     expect(out).toMatch(/note: chained p50/);
+    expect(out).toMatch(/host stages in process/);
     const report = parseBenchReport(JSON.parse(readFileSync(json, 'utf8')), json);
     expect(report.pipelines).toHaveLength(1);
     expect(report.pipelines[0]!.perFrame.samples).toBe(2);

@@ -46,9 +46,8 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
           kalman: { type: 'boolean', default: false, describe: 'SAMURAI motion-aware mask selection' },
           'host-worker': {
             type: 'boolean',
-            default: true,
             describe:
-              'Preprocess the next frame and upsample masks in a worker thread, beside inference (--no-host-worker: in process)',
+              'Host stages (next-frame preprocessing, mask upsample, feature tokens) in a worker thread beside inference; --no-host-worker runs them in process (default: on with more than 2 cores)',
           },
           box: {
             choices: ['exact', 'low-res'] as const,
@@ -130,7 +129,11 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
           frames: args.frames,
           warmupFrames: args['warmup-frames'],
           isolatedIterations: args['isolated-iterations'],
-          tracker: { kalman: args.kalman, box: args.box, hostWorker: args['host-worker'] },
+          tracker: {
+            kalman: args.kalman,
+            box: args.box,
+            ...(args['host-worker'] === undefined ? {} : { hostWorker: args['host-worker'] }),
+          },
           compareDeviceCopies: args['device-copies'],
           allowSpinning: args.spinning,
           variant: variants[i]!,
