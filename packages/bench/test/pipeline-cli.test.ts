@@ -185,8 +185,18 @@ describe('bench pipeline', () => {
     const tracker = await createSequenceTracker({ models: join(dir, 'zoo'), stack: 'ort-cpu', threads: 1 });
     try {
       const img = join(dir, 'seq', 'img');
-      const first = await tracker.init({ index: 0, path: join(img, '00000001.jpg') }, [10, 5, 20, 10]);
-      const next = await tracker.track({ index: 1, path: join(img, '00000002.jpg') });
+      const frame = (i: number) => ({ index: i, path: join(img, `0000000${i + 1}.jpg`) });
+      const first = await tracker.init(frame(0), [10, 5, 20, 10], frame(1));
+      const next = await tracker.track(frame(1), frame(2)); // frame 2's decode starts early
+      // Named early or not, a frame gives the same result (the decode ahead is only a head start).
+      const plain = await createSequenceTracker({ models: join(dir, 'zoo'), stack: 'ort-cpu', threads: 1 });
+      try {
+        await plain.init(frame(0), [10, 5, 20, 10]);
+        expect(await plain.track(frame(1))).toEqual(next);
+      } finally {
+        await plain.dispose();
+      }
+      await expect(tracker.track({ index: 2, path: join(img, 'missing.jpg') })).rejects.toThrow(/missing\.jpg/);
       for (const out of [first, next]) {
         expect(out.box).toHaveLength(4);
         expect(out.box[0] + out.box[2]).toBeLessThanOrEqual(80);

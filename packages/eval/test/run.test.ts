@@ -25,12 +25,12 @@ function oracleTracker(sequences: LasotSequence[], shift = 0): SequenceTracker &
   };
   return {
     calls,
-    init: async (frame, box) => {
-      calls.push(`init ${frame.path.split('/').at(-3)} ${box.join(',')}`);
+    init: async (frame, box, next) => {
+      calls.push(`init ${frame.path.split('/').at(-3)} ${box.join(',')} next ${next?.index}`);
       return { box };
     },
-    track: async (frame) => {
-      calls.push(`track ${frame.index}`);
+    track: async (frame, next) => {
+      calls.push(`track ${frame.index} next ${next?.index}`);
       return { box: answer(frame) };
     },
   };
@@ -73,7 +73,12 @@ describe('runLasot', () => {
     const tracker = oracleTracker(sequences, 2);
     const progress: RunProgress[] = [];
     const manifest = await runLasot(ds, tracker, { outDir: out, label: 'oracle' }, (p) => progress.push(p));
-    expect(tracker.calls.slice(0, 3)).toEqual(['init cat-1 10,10,20,20', 'track 1', 'track 2']);
+    // Each call names the frame that follows (so a tracker can read it early), none after the last.
+    expect(tracker.calls.slice(0, 3)).toEqual([
+      'init cat-1 10,10,20,20 next 1',
+      'track 1 next 2',
+      'track 2 next undefined',
+    ]);
     // Frame 1 is the prompt box itself; later frames are the oracle's shifted boxes.
     expect(await readFile(resultPath(out, 'cat-1'), 'utf8')).toBe('10,10,20,20\n13,10,20,20\n14,10,20,20\n');
     expect(manifest.sequences.map((s) => [s.name, s.status])).toEqual([
@@ -92,7 +97,7 @@ describe('runLasot', () => {
     const second = oracleTracker(sequences);
     const manifest = await runLasot(ds, second, { outDir: out });
     expect(manifest.sequences.map((s) => s.status)).toEqual(['skipped', 'tracked']);
-    expect(second.calls.filter((c) => c.startsWith('init'))).toEqual(['init cat-2 10,10,20,20']);
+    expect(second.calls.filter((c) => c.startsWith('init'))).toEqual(['init cat-2 10,10,20,20 next 1']);
     expect((await readResultFile(resultPath(out, 'cat-2')))!.length).toBe(12);
   });
 

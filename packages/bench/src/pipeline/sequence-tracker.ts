@@ -22,16 +22,20 @@ export interface SequenceTrackerOptions extends Omit<OpenTrackerOptions, 'stacks
   stack: string | ModuleStacks;
 }
 
-/** The tracking loop behind eval's `SequenceTracker` contract: init / track on image files, dispose at the end. */
+/**
+ * The tracking loop behind eval's `SequenceTracker` contract: init / track on image files, dispose at the end.
+ * `next` (optional) names the frame the following call will get: its decode starts now, beside this frame's
+ * inference.
+ */
 export interface SequenceTrackerAdapter {
-  init(frame: SequenceFrame, box: Box): Promise<SequenceOutput>;
-  track(frame: SequenceFrame): Promise<SequenceOutput>;
+  init(frame: SequenceFrame, box: Box, next?: SequenceFrame): Promise<SequenceOutput>;
+  track(frame: SequenceFrame, next?: SequenceFrame): Promise<SequenceOutput>;
   dispose(): Promise<void>;
 }
 
 /**
  * Opens the tracker of a models folder for eval's sequence runner (its `TrackerFactory`). Frames are decoded with
- * sharp at their own size. Boxes pass through as given and come back in the tracking loop's convention
+ * sharp at their own size, the next one (when named) while this one is tracked. Boxes pass through as given and come back in the tracking loop's convention
  * ([xmin, ymin, xmax - xmin, ymax - ymin] in pixels), as SAMURAI's LaSOT runs do: no 1-based offset is applied.
  */
 export async function createSequenceTracker(options: SequenceTrackerOptions): Promise<SequenceTrackerAdapter> {
@@ -50,9 +54,21 @@ export async function createSequenceTracker(options: SequenceTrackerOptions): Pr
     stacks: typeof stack === 'string' ? parseStackSpec(stack) : stack,
   });
   const output = (r: TrackResult): SequenceOutput => ({ box: r.box, score: r.objectScore });
+  // Decoding runs on sharp's threads, so a decode started before inference finishes beside it.
+  let ahead: { path: string; image: Promise<RawImage> } | undefined;
+  const take = (frame: SequenceFrame, next: SequenceFrame | undefined): Promise<RawImage> => {
+    const image = ahead?.path === frame.path ? ahead.image : decode(frame.path);
+    ahead = next ? { path: next.path, image: decode(next.path) } : undefined;
+    // A failed read surfaces when that frame is tracked, not as an unhandled rejection now.
+    ahead?.image.catch(() => undefined);
+    return image;
+  };
   return {
-    init: async (frame, box) => output(await tracker.init(await decode(frame.path), box)),
-    track: async (frame) => output(await tracker.track(await decode(frame.path))),
-    dispose: close,
+    init: async (frame, box, next) => output(await tracker.init(await take(frame, next), box)),
+    track: async (frame, next) => output(await tracker.track(await take(frame, next))),
+    dispose: async () => {
+      ahead = undefined;
+      await close();
+    },
   };
 }

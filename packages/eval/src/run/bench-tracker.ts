@@ -21,8 +21,9 @@ export const benchTrackerFactory: TrackerFactory = async ({ models, stack, kalma
     tracker: { kalman: kalman ?? false },
   });
   const tracker: SequenceTracker = {
-    init: async (frame, box: Box) => toLasot(await inner.init(frame, [box[0] - 1, box[1] - 1, box[2], box[3]])),
-    track: async (frame) => toLasot(await inner.track(frame)),
+    init: async (frame, box: Box, next) =>
+      toLasot(await inner.init(frame, [box[0] - 1, box[1] - 1, box[2], box[3]], next)),
+    track: async (frame, next) => toLasot(await inner.track(frame, next)),
     dispose: () => inner.dispose(),
   };
   return tracker;

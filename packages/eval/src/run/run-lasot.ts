@@ -87,12 +87,13 @@ async function trackSequence(
 ): Promise<Float64Array> {
   const boxes = new Float64Array(sequence.frames * 4);
   const initBox: Box = boxAt(sequence.groundTruth, 0);
-  const first = await tracker.init({ index: 0, path: framePath(sequence, 0) }, initBox);
+  const frame = (i: number) => (i < sequence.frames ? { index: i, path: framePath(sequence, i) } : undefined);
+  const first = await tracker.init(frame(0)!, initBox, frame(1));
   boxes.set(first?.box ?? initBox, 0);
   report(1);
   for (let i = 1; i < sequence.frames; i++) {
     checkAborted(options.signal);
-    const output = await tracker.track({ index: i, path: framePath(sequence, i) });
+    const output = await tracker.track(frame(i)!, frame(i + 1));
     boxes.set(output.box, i * 4);
     report(i + 1);
   }

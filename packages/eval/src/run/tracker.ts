@@ -31,8 +31,9 @@ export interface TrackerOutput {
  * bench's tracking loop implements this for the EfficientTAM pipeline.
  */
 export interface SequenceTracker {
-  init(frame: TrackerFrame, box: Box): Promise<TrackerOutput | undefined>;
-  track(frame: TrackerFrame): Promise<TrackerOutput>;
+  /** `next`: the frame the following call will get, so a tracker may start reading it early (optional). */
+  init(frame: TrackerFrame, box: Box, next?: TrackerFrame): Promise<TrackerOutput | undefined>;
+  track(frame: TrackerFrame, next?: TrackerFrame): Promise<TrackerOutput>;
   /** Releases sessions and buffers; called once after the last sequence. */
   dispose?(): Promise<void>;
 }
