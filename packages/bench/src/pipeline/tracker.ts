@@ -9,9 +9,10 @@ import { HostStages } from './host-stages.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 import { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
 import { sameValues } from './memory-bank.js';
+import { type MemoryScores, memorySelectionOf, type SamuraiOptions } from './memory-selection.js';
 import { type ModuleIoNames, resolveModuleIo } from './module-io.js';
 import type { ModuleRunner, ModuleRunners, TrackerModule } from './module-runner.js';
-import { MotionSelector, type MotionSelectorOptions } from './motion-selector.js';
+import { MotionSelector } from './motion-selector.js';
 import { emptyTimings, type StageTimings } from './stages.js';
 import { hostFloats, inputType, intTensor, isBatchFirst, releaseDevice } from './tensors.js';
 import { allocateBuffers, chooseMask, createMemoryBank, type TrackerBuffers } from './tracker-buffers.js';
@@ -19,8 +20,11 @@ import { checkTrackerParams, defaultTrackerParams, type TrackerParams } from './
 
 /** Options of `createTracker`. */
 export interface TrackerOptions {
-  /** SAMURAI motion-aware mask selection (true for SAMURAI's defaults). Default off: best predicted IoU. */
-  kalman?: boolean | MotionSelectorOptions;
+  /**
+   * SAMURAI: motion-aware mask selection and, unless `memorySelection: false`, its memory selection (true for
+   * SAMURAI's defaults). Default off: best predicted IoU, the numMaskmem-1 newest frames in memory (SAM 2).
+   */
+  kalman?: boolean | SamuraiOptions;
   /**
    * Output box: `exact` thresholds the logits bilinearly resized to the video size (computed without building
    * the resized mask); `low-res` takes the 128x128 box and scales its coordinates (cheaper). Default `exact`.
@@ -69,6 +73,10 @@ export interface TrackResult {
   maskIndex: number;
   iou: number;
   objectScore: number;
+  /** SAMURAI's Kalman score of the chosen mask, once its filter is stable (with `kalman`). */
+  kalmanScore?: number;
+  /** Frames whose spatial memories this frame attended to, conditioning frame first (empty on frame 0). */
+  memoryFrames: readonly number[];
   timings: StageTimings;
 }
 
@@ -97,6 +105,8 @@ interface PendingMemory {
   dims: readonly number[];
   objPtr: Float32Array;
   mask: Promise<Float32Array>;
+  /** What memory selection judges the frame by. */
+  scores: MemoryScores;
 }
 
 const timed = async <T>(timings: StageTimings, stage: keyof StageTimings, body: () => Promise<T> | T) => {
@@ -113,9 +123,12 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     'frame 0 takes the best-IoU mask of the multimask output (SAM 2 uses the single-mask token for a box prompt; the exported decoder only gives multimask outputs)',
   ];
   const selector = options.kalman ? new MotionSelector(options.kalman === true ? {} : options.kalman) : undefined;
+  const memorySelection = memorySelectionOf(options.kalman);
   if (selector)
     notes.push(
-      'SAMURAI Kalman selection on candidate boxes from the 128x128 logits (x4 to 512 space); memory selection not applied',
+      memorySelection
+        ? "SAMURAI Kalman selection on candidate boxes from the 128x128 logits (x4 to 512 space); SAMURAI's memory selection (previous frames kept by predicted IoU, object score and Kalman score)"
+        : 'SAMURAI Kalman selection on candidate boxes from the 128x128 logits (x4 to 512 space); memory selection off (the 6 newest frames, as SAM 2)',
     );
   const keep =
     options.keepOnDevice === true &&
@@ -197,6 +210,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     if (pending) await encodeMemory(pending, b, timings);
     pending = undefined;
     // 4. Condition the features: no-memory embedding on the conditioning frame, memory attention afterwards.
+    let memoryFrames: number[] = [];
     if (prompt) {
       checkTrackerParams(trackerParams, b.dModel, trackerParams.maskmemTposEnc.length / trackerParams.numMaskmem);
       if (trackerParams.source.startsWith('seeded') && !notes.includes(trackerParams.source))
@@ -204,7 +218,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
       await timed(timings, 'memory', () => addPerChannel(encoded.features, trackerParams!.noMemEmbed, b.hw, b.embed));
     } else {
       const tokens = early?.job ?? host.tokens(encoded.features, b.dModel, b.hw, b.tokens);
-      await attendMemory(tokens, encoded.pos!, b, index, timings);
+      memoryFrames = await attendMemory(tokens, encoded.pos!, b, index, timings);
     }
     // 5. mask_decoder: the box as two corner points (labels 2, 3) on frame 0, one pad point (label -1) after.
     const md = io.mask_decoder;
@@ -245,6 +259,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
           scale: trackerParams!.sigmoidScale,
           bias: trackerParams!.sigmoidBias,
         }),
+        scores: { iou: c.iou, objectScore: c.objectScore, kalmanScore: c.kalmanScore },
       };
       return c;
     });
@@ -252,8 +267,19 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     const box = await timed(timings, 'postprocess', () => videoBox(b, frame));
     frameIndex = index;
     timings.total = performance.now() - start;
-    const { maskIndex, iou, objectScore } = chosen;
-    return { frameIndex: index, box, maskLogits: b.maskLogits, maskIndex, iou, objectScore, timings };
+    const { maskIndex, iou, objectScore, kalmanScore } = chosen;
+    const result: TrackResult = {
+      frameIndex: index,
+      box,
+      maskLogits: b.maskLogits,
+      maskIndex,
+      iou,
+      objectScore,
+      memoryFrames,
+      timings,
+    };
+    if (kalmanScore !== undefined) result.kalmanScore = kalmanScore;
+    return result;
   }
 
   /** memory_encoder on a pending frame's features and mask, then the frame goes into the bank. */
@@ -275,25 +301,29 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     host.retire(mask);
     await timed(timings, 'memory', () => {
       const features = memory[me.outputs.features]!;
-      if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], trackerParams!);
+      if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], trackerParams!, memorySelection);
       b.bank.addFrame(
         p.index,
         features.data as Float32Array,
         memory[me.outputs.pos]!.data as Float32Array,
         p.objPtr,
         p.conditioning,
+        p.scores,
       );
     });
   }
 
-  /** Memory attention of the current features over the bank; writes the conditioned features into `b.embed`. */
+  /**
+   * Memory attention of the current features over the bank; writes the conditioned features into `b.embed` and
+   * returns the frames whose spatial memories it used.
+   */
   async function attendMemory(
     tokensJob: Promise<Float32Array>,
     pos: Float32Array,
     b: TrackerBuffers,
     index: number,
     timings: StageTimings,
-  ): Promise<void> {
+  ): Promise<number[]> {
     const bank = b.bank!;
     const tokens = await timed(timings, 'memory', () => tokensJob);
     const assembled = await timed(timings, 'memory', () => {
@@ -332,6 +362,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     await timed(timings, 'memory', () =>
       tokensToChw(out[io.memory_attention.outputs.features]!.data as Float32Array, b.dModel, b.hw, b.embed),
     );
+    return assembled.segments.filter((s) => s.kind === 'frame').map((s) => s.frameIndex);
   }
 
   /** Forgets the frame whose memory was not encoded (a new sequence, or the end). */
