@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMemoryCandidate, pickMemoryFrames, resolveMemorySelection } from '../src/pipeline/memory-selection.js';
-import type { ModuleRunners } from '../src/pipeline/module-runner.js';
 import { closeModules, moduleFiles, openModules } from '../src/pipeline/open-modules.js';
 import { parseStackSpec } from '../src/pipeline/stack-spec.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
@@ -12,7 +11,7 @@ import { createTracker, type TrackerOptions, type TrackResult } from '../src/pip
 
 // The tiny EfficientTAM-Ti zoo on ort-cpu: real modules, random weights (predicted IoUs near 0.67, object present).
 let dir: string;
-let runners: ModuleRunners;
+let runners: Awaited<ReturnType<typeof openModules>>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tamkit-memsel-'));
   await writeZoo(dir, { model: 'efficienttam-ti', size: 'tiny', seed: 7 });

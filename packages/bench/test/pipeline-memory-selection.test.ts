@@ -22,7 +22,15 @@ function frameMap(frame: number): Float32Array {
 }
 
 function selectingBank(selection: MemorySelectionOptions = {}, maxObjPtrs = 16): MemoryBank {
-  return new MemoryBank({ numMaskmem: 7, maxObjPtrs, tokensPerFrame: HW, memDim: MEM, ptrDim: PTR, tposEnc: tpos, selection });
+  return new MemoryBank({
+    numMaskmem: 7,
+    maxObjPtrs,
+    tokensPerFrame: HW,
+    memDim: MEM,
+    ptrDim: PTR,
+    tposEnc: tpos,
+    selection,
+  });
 }
 
 function add(b: MemoryBank, frame: number, scores: MemoryScores): void {
@@ -127,7 +135,9 @@ describe('MemoryBank with SAMURAI memory selection', () => {
     const seg = used[3]!;
     const at = seg.tokenOffset * MEM;
     expect(Array.from(b.memory.subarray(at, at + HW * MEM))).toEqual(Array.from(tokens));
-    expect(Array.from(b.memoryPos.subarray(at, at + HW * MEM))).toEqual(Array.from(tokens, (v, i) => v + tpos[2 * MEM + (i % MEM)]!));
+    expect(Array.from(b.memoryPos.subarray(at, at + HW * MEM))).toEqual(
+      Array.from(tokens, (v, i) => v + tpos[2 * MEM + (i % MEM)]!),
+    );
     expect(b.framesFor(10)).toBe(6);
   });
 
@@ -139,7 +149,11 @@ describe('MemoryBank with SAMURAI memory selection', () => {
 
   it('keeps an old candidate through a long run of failing frames (look-back is not limited to 15 frames)', () => {
     const b = selectingBank();
-    addScored(b, 40, Array.from({ length: 36 }, (_, i) => i + 4));
+    addScored(
+      b,
+      40,
+      Array.from({ length: 36 }, (_, i) => i + 4),
+    );
     const used = frames(b, 40);
     expect(used.map((s) => s.frameIndex)).toEqual([0, 2, 3, 39]);
     expect(used.map((s) => s.tposRow)).toEqual([6, 2, 1, 0]);
@@ -187,7 +201,14 @@ describe('MemoryBank with SAMURAI memory selection', () => {
   it('takes the same object pointers as SAM 2 (SAMURAI does not filter them)', () => {
     const selecting = selectingBank();
     addScored(selecting, 20, [5, 6, 7, 12]);
-    const plain = new MemoryBank({ numMaskmem: 7, maxObjPtrs: 16, tokensPerFrame: HW, memDim: MEM, ptrDim: PTR, tposEnc: tpos });
+    const plain = new MemoryBank({
+      numMaskmem: 7,
+      maxObjPtrs: 16,
+      tokensPerFrame: HW,
+      memDim: MEM,
+      ptrDim: PTR,
+      tposEnc: tpos,
+    });
     for (let f = 0; f < 20; f += 1) add(plain, f, PASS);
     const pointers = (b: MemoryBank) => b.assemble(20).segments.filter((s) => s.kind === 'pointer');
     expect(pointers(selecting).map((s) => s.frameIndex)).toEqual(pointers(plain).map((s) => s.frameIndex));
@@ -205,6 +226,8 @@ describe('MemoryBank with SAMURAI memory selection', () => {
   it('BAD CALL - a non-conditioning frame without scores is a RangeError', () => {
     const b = selectingBank();
     add(b, 0, PASS);
-    expect(() => b.addFrame(1, frameMap(1), frameMap(1), new Float32Array(PTR), false)).toThrow(/needs the frame's scores/);
+    expect(() => b.addFrame(1, frameMap(1), frameMap(1), new Float32Array(PTR), false)).toThrow(
+      /needs the frame's scores/,
+    );
   });
 });
