@@ -16,9 +16,9 @@
  * - Object pointers are not filtered: SAMURAI takes them from the previous 15 frames exactly as SAM 2 does.
  *
  * Where the reference notes (efficienttam-ti.md) say "up to 15" they mean this candidate cap, not a look-back
- * window of 15 frames. Because only the newest 6 entries are used and the cap (15) exceeds 6, the cap never changes
- * the result; the bank therefore keeps only the newest min(6, cap) candidates plus the newest frame, which gives
- * SAMURAI's exact selection (unbounded look-back) with numMaskmem slots.
+ * window of 15 frames. Only the newest 6 entries are used and the cap (15) exceeds 6, so the cap never changes the
+ * result; the bank therefore keeps numMaskmem slots (the newest candidates plus the newest frame), which gives
+ * SAMURAI's exact selection, unbounded look-back included.
  */
 
 import type { MotionSelectorOptions } from './motion-selector.js';
