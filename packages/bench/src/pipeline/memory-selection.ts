@@ -14,6 +14,10 @@
  *   the newest gets t_pos 6 (tpos row 0) even if it is many frames back; with fewer entries the positions start
  *   higher (3 entries: 4, 5, 6). A reserved t-1 without a memory keeps its position.
  * - Object pointers are not filtered: SAMURAI takes them from the previous 15 frames exactly as SAM 2 does.
+ * - Caveat: in the sam2_base.py read, `track_step` stores the Kalman IoU under `kf_ious` while the selection reads
+ *   `kf_score`; unless the video predictor (not read) copies it across, SAMURAI's released code never applies the
+ *   Kalman test. The paper and the reference notes do, and so does this default; `kalmanScoreThreshold:
+ *   -Infinity` gives the code as read.
  *
  * Where the reference notes (efficienttam-ti.md) say "up to 15" they mean this candidate cap, not a look-back
  * window of 15 frames. Only the newest 6 entries are used and the cap (15) exceeds 6, so the cap never changes the
