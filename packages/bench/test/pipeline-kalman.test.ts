@@ -96,6 +96,18 @@ describe('MotionSelector', () => {
     expect(next.index).toBe(0);
   });
 
+  it("reports the chosen box's Kalman IoU as its Kalman score in the weighted phase only (SAMURAI's kf_score)", () => {
+    const s = warmed(14);
+    const warmUp = s.select([moving(14)], [0.9]);
+    expect(warmUp.phase).toBe('warm-up');
+    expect(warmUp.kalmanScore).toBeUndefined();
+    const far: Xyxy = [600, 600, 640, 660];
+    const choice = s.select([far, moving(15)], [0.99, 0.8]);
+    expect(choice.phase).toBe('weighted');
+    expect(choice.kalmanScore).toBeCloseTo(boxIou(choice.predicted!, moving(15)), 12);
+    expect(choice.kalmanScore).toBeGreaterThan(0.5);
+  });
+
   it('picks the best predicted IoU during warm-up even when another box fits the motion', () => {
     const s = warmed(5);
     const choice = s.select([moving(5), [600, 600, 640, 660]], [0.5, 0.9]);

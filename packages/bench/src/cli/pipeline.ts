@@ -43,7 +43,7 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
             default: 1,
             describe: "Isolated runs of each module after each timed frame, on that frame's inputs (0 skips them)",
           },
-          kalman: { type: 'boolean', default: false, describe: 'SAMURAI motion-aware mask selection' },
+          kalman: { type: 'boolean', default: false, describe: 'SAMURAI: motion-aware mask and memory selection' },
           'host-worker': {
             type: 'boolean',
             describe:

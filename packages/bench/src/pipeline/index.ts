@@ -4,7 +4,7 @@ export { ImageFolderVideo } from './image-folder-video.js';
 export { boxIou, KalmanBoxFilter, type KalmanOptions, type Xyxy, xyahToXyxy, xyxyToXyah } from './kalman.js';
 export { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 export { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
-export { chooseMaskIndex, type MaskCandidates } from './mask-choice.js';
+export { chooseMaskCandidate, chooseMaskIndex, type MaskCandidates } from './mask-choice.js';
 export {
   type AssembledMemory,
   MemoryBank,
@@ -12,6 +12,18 @@ export {
   type MemorySegment,
   sameValues,
 } from './memory-bank.js';
+export {
+  isMemoryCandidate,
+  type MemoryScores,
+  type MemorySelectionOptions,
+  memorySelectionOf,
+  type PickedFrame,
+  pickMemoryFrames,
+  type ResolvedMemorySelection,
+  resolveMemorySelection,
+  type SamuraiOptions,
+  type StoredFrame,
+} from './memory-selection.js';
 export { assignRoles, type ModuleIoNames, resolveModuleIo } from './module-io.js';
 export {
   isTrackerModule,

@@ -1,5 +1,5 @@
 import { maskToBox } from './mask-box.js';
-import type { MotionSelector } from './motion-selector.js';
+import type { MotionChoice, MotionSelector } from './motion-selector.js';
 
 /** The decoder's candidate masks for one frame. */
 export interface MaskCandidates {
@@ -16,14 +16,20 @@ export interface MaskCandidates {
   conditioning: boolean;
 }
 
-/**
- * Index of the mask to keep: the best predicted IoU, or SAMURAI's choice when a selector is given. Candidate boxes
- * for the selector come from the low-res logits (> 0) scaled to the 512-pixel model space (4x for 128x128).
- */
+/** Index of the mask to keep: the best predicted IoU, or SAMURAI's choice when a selector is given. */
 export function chooseMaskIndex(c: MaskCandidates): number {
+  return chooseMaskCandidate(c).index;
+}
+
+/**
+ * The mask to keep and, with a selector, what its selection said (the Kalman score memory selection reads).
+ * Candidate boxes for the selector come from the low-res logits (> 0) scaled to the 512-pixel model space (4x for
+ * 128x128).
+ */
+export function chooseMaskCandidate(c: MaskCandidates): { index: number; motion?: MotionChoice } {
   let best = 0;
   for (let i = 1; i < c.count; i += 1) if (c.ious[i]! > c.ious[best]!) best = i;
-  if (!c.selector) return best;
+  if (!c.selector) return { index: best };
   const plane = c.height * c.width;
   const scale = 512 / c.width;
   const candidates = c.conditioning ? [best] : Array.from({ length: c.count }, (_, i) => i);
@@ -40,5 +46,5 @@ export function chooseMaskIndex(c: MaskCandidates): number {
     boxes,
     candidates.map((i) => c.ious[i]!),
   );
-  return candidates[choice.index]!;
+  return { index: candidates[choice.index]!, motion: choice };
 }

@@ -1,42 +1,14 @@
 import { chwToTokens } from './layout.js';
+import type { AssembledMemory, MemoryBankOptions, MemorySegment } from './memory-bank-types.js';
+import {
+  isMemoryCandidate,
+  type MemoryScores,
+  pickMemoryFrames,
+  type ResolvedMemorySelection,
+  resolveMemorySelection,
+} from './memory-selection.js';
 
-/** Sizes of a memory bank. JSDoc defaults are those of EfficientTAM-Ti / SAM 2. */
-export interface MemoryBankOptions {
-  /** Spatial memories used per frame, conditioning frame included (num_maskmem, 7). */
-  numMaskmem: number;
-  /** Object pointers used per frame, conditioning frame's included (max_obj_ptrs_in_encoder, 16). */
-  maxObjPtrs: number;
-  /** Tokens per spatial memory: H*W of the feature map (1024 at 512 px). */
-  tokensPerFrame: number;
-  /** Memory width (mem_dim, 64). */
-  memDim: number;
-  /** Object pointer width (d_model, 256); each pointer becomes ptrDim / memDim tokens. */
-  ptrDim: number;
-  /** Temporal position encoding, [numMaskmem, memDim] row-major (maskmem_tpos_enc). */
-  tposEnc: Float32Array;
-}
-
-/** One memory-bank entry in assembly order, for inspection and tests. */
-export interface MemorySegment {
-  kind: 'frame' | 'pointer';
-  frameIndex: number;
-  /** First token of the segment in the assembled memory. */
-  tokenOffset: number;
-  tokens: number;
-  /** Row of maskmem_tpos_enc added to a frame's pos-enc (frames only). */
-  tposRow?: number;
-}
-
-/** What `assemble` wrote. */
-export interface AssembledMemory {
-  /** Tokens written into `memory` / `memoryPos` (spatial + pointer tokens). */
-  tokens: number;
-  /** Pointer tokens at the end (num_obj_ptr_tokens). */
-  objPtrTokens: number;
-  frames: number;
-  pointers: number;
-  segments: MemorySegment[];
-}
+export type { AssembledMemory, MemoryBankOptions, MemorySegment } from './memory-bank-types.js';
 
 interface Slot {
   frameIndex: number;
@@ -46,6 +18,8 @@ interface Slot {
   posVersion: number;
   /** Bumped on every store: which features content `features` holds. */
   stamp: number;
+  /** Under memory selection: whether the frame passed SAMURAI's test. */
+  candidate: boolean;
 }
 
 /**
@@ -66,6 +40,9 @@ export function sameValues(a: Float32Array, b: Float32Array): boolean {
  * distance 6..1 (oldest to newest, t_pos = numMaskmem - distance), each frame's pos-enc plus tpos row
  * numMaskmem - t_pos - 1; then pointers: the conditioning frame's, then previous frames newest first, each split
  * into ptrDim/memDim tokens with zero pos-enc.
+ *
+ * With `selection`, the previous frames are SAMURAI's pick instead (memory-selection.ts), and the ring holds
+ * numMaskmem slots: the newest candidates plus the newest frame, which is always used.
  */
 export class MemoryBank {
   readonly options: MemoryBankOptions;
@@ -76,6 +53,7 @@ export class MemoryBank {
   #condPtr: Float32Array;
   #hasCondPtr = false;
   readonly #recent: Slot[];
+  readonly #selection: ResolvedMemorySelection | undefined;
   readonly #ptrs: Float32Array[];
   readonly #ptrFrame: Int32Array;
   /**
@@ -95,6 +73,7 @@ export class MemoryBank {
       throw new RangeError(`tposEnc must hold ${numMaskmem}x${memDim} values, got ${tposEnc.length}`);
     }
     this.options = options;
+    this.#selection = options.selection ? resolveMemorySelection(options.selection) : undefined;
     this.ptrTokens = ptrDim / memDim;
     const capacity = numMaskmem * tokensPerFrame + maxObjPtrs * this.ptrTokens;
     this.memory = new Float32Array(capacity * memDim);
@@ -106,6 +85,7 @@ export class MemoryBank {
       pos: new Float32Array(frameSize),
       posVersion: -1,
       stamp: 0,
+      candidate: false,
     });
     this.#lastPos = new Float32Array(frameSize);
     this.#written = Array.from({ length: numMaskmem }, () => ({
@@ -114,7 +94,9 @@ export class MemoryBank {
       features: undefined,
       stamp: -1,
     }));
-    this.#recent = Array.from({ length: numMaskmem - 1 }, slot);
+    // Selection keeps one more slot than it uses: the newest frame, used as t-1 even when it is no candidate.
+    const recent = this.#selection && numMaskmem > 1 ? numMaskmem : numMaskmem - 1;
+    this.#recent = Array.from({ length: recent }, slot);
     this.#condPtr = new Float32Array(ptrDim);
     this.#ptrs = Array.from({ length: maxObjPtrs - 1 }, () => new Float32Array(ptrDim));
     this.#ptrFrame = new Int32Array(maxObjPtrs - 1).fill(-1);
@@ -122,7 +104,8 @@ export class MemoryBank {
 
   /** Spatial memories the next `assemble(frameIndex)` uses (at most numMaskmem). */
   framesFor(frameIndex: number): number {
-    return (this.#cond ? 1 : 0) + this.#recentFor(frameIndex).length;
+    const recent = this.#selection ? this.#selectedFor(frameIndex) : this.#recentFor(frameIndex);
+    return (this.#cond ? 1 : 0) + recent.length;
   }
 
   /** Pointers the next `assemble(frameIndex)` uses (at most maxObjPtrs). */
@@ -144,9 +127,18 @@ export class MemoryBank {
 
   /**
    * Stores a frame's memory-encoder outputs ([1,memDim,H,W], copied token-major) and its object pointer. The
-   * conditioning frame is kept for the whole sequence; other frames go to a ring of the numMaskmem-1 newest.
+   * conditioning frame is kept for the whole sequence; other frames go to a ring of the numMaskmem-1 newest, or
+   * under selection to the slot of a frame no longer needed. `scores` are required under selection (except for
+   * the conditioning frame) and ignored otherwise.
    */
-  addFrame(frameIndex: number, features: Float32Array, pos: Float32Array, objPtr: Float32Array, conditioning: boolean) {
+  addFrame(
+    frameIndex: number,
+    features: Float32Array,
+    pos: Float32Array,
+    objPtr: Float32Array,
+    conditioning: boolean,
+    scores?: MemoryScores,
+  ) {
     const { memDim, tokensPerFrame, ptrDim } = this.options;
     if (objPtr.length !== ptrDim) throw new RangeError(`objPtr must hold ${ptrDim} values, got ${objPtr.length}`);
     if (conditioning) {
@@ -157,19 +149,43 @@ export class MemoryBank {
         pos: new Float32Array(size),
         posVersion: -1,
         stamp: 0,
+        candidate: false,
       };
       this.#store(this.#cond, frameIndex, features, pos);
       this.#condPtr.set(objPtr);
       this.#hasCondPtr = true;
       return;
     }
+    if (this.#selection && !scores) {
+      throw new RangeError(`addFrame(${frameIndex}): memory selection needs the frame's scores`);
+    }
     if (this.#ptrs.length > 0) {
       const ring = frameIndex % this.#ptrs.length;
       this.#ptrs[ring]!.set(objPtr);
       this.#ptrFrame[ring] = frameIndex;
     }
-    if (this.#recent.length > 0)
+    if (this.#recent.length === 0) return;
+    if (!this.#selection || !scores) {
       this.#store(this.#recent[frameIndex % this.#recent.length]!, frameIndex, features, pos);
+      return;
+    }
+    const slot = this.#freeSlot(frameIndex);
+    slot.candidate = isMemoryCandidate(frameIndex, scores, this.#selection);
+    this.#store(slot, frameIndex, features, pos);
+  }
+
+  /**
+   * Under selection, the slot a new frame takes: one already holding that frame, an empty one, one holding a
+   * non-candidate (only ever used as t-1, which it no longer is), else the oldest candidate (the newest
+   * numMaskmem-1 candidates stay, which is all SAMURAI can use).
+   */
+  #freeSlot(frameIndex: number): Slot {
+    const recent = this.#recent;
+    const same = recent.find((s) => s.frameIndex === frameIndex);
+    if (same) return same;
+    const free = recent.find((s) => s.frameIndex < 0 || !s.candidate);
+    if (free) return free;
+    return recent.reduce((oldest, s) => (s.frameIndex < oldest.frameIndex ? s : oldest));
   }
 
   #store(slot: Slot, frameIndex: number, features: Float32Array, pos: Float32Array): void {
@@ -223,7 +239,8 @@ export class MemoryBank {
       token += tokensPerFrame;
     };
     if (this.#cond) writeFrame(this.#cond, 0);
-    for (const slot of this.#recentFor(frameIndex)) writeFrame(slot, numMaskmem - (frameIndex - slot.frameIndex));
+    if (this.#selection) for (const { slot, tPos } of this.#selectedFor(frameIndex)) writeFrame(slot, tPos);
+    else for (const slot of this.#recentFor(frameIndex)) writeFrame(slot, numMaskmem - (frameIndex - slot.frameIndex));
     const spatial = token;
     // Segments past the last frame now hold pointers (or nothing): their pos-enc must be rewritten when reused.
     for (let k = segments.length; k < this.#written.length; k += 1) {
@@ -255,6 +272,18 @@ export class MemoryBank {
     for (let d = Math.min(span, frameIndex); d >= 1; d -= 1) {
       const slot = this.#recent.find((s) => s.frameIndex === frameIndex - d);
       if (slot) out.push(slot);
+    }
+    return out;
+  }
+
+  /** SAMURAI's pick of stored non-conditioning frames for `frameIndex`, oldest first, with their t_pos. */
+  #selectedFor(frameIndex: number): { slot: Slot; tPos: number }[] {
+    const stored = this.#recent.filter((s) => s.frameIndex >= 0);
+    const picked = pickMemoryFrames(stored, frameIndex, this.options.numMaskmem, this.options.maxObjPtrs - 1);
+    const out: { slot: Slot; tPos: number }[] = [];
+    for (const { frameIndex: f, tPos } of picked) {
+      const slot = stored.find((s) => s.frameIndex === f);
+      if (slot) out.push({ slot, tPos });
     }
     return out;
   }

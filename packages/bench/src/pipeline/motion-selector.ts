@@ -23,6 +23,11 @@ export interface MotionChoice {
   predicted?: Xyxy;
   /** Whether the filter took the chosen box as a measurement (false = reset). */
   updated: boolean;
+  /**
+   * IoU of the Kalman prediction with the chosen box, in the weighted phase only: SAMURAI computes its kf_score
+   * there and has none before the filter is stable (memory selection then skips that test).
+   */
+  kalmanScore?: number;
 }
 
 /**
@@ -71,7 +76,8 @@ export class MotionSelector {
     const phase = this.#stable < stableFrames ? 'warm-up' : 'weighted';
     const index =
       phase === 'warm-up' ? best : argmax(boxes.length, (i) => w * boxIou(predicted, boxes[i]!) + (1 - w) * ious[i]!);
-    const score = this.#options.gateOn === 'box-iou' ? boxIou(predicted, boxes[index]!) : ious[index]!;
+    const motion = boxIou(predicted, boxes[index]!);
+    const score = this.#options.gateOn === 'box-iou' ? motion : ious[index]!;
     const updated = score > this.#options.gate;
     if (updated) {
       this.filter.update(boxes[index]!);
@@ -79,7 +85,9 @@ export class MotionSelector {
     } else {
       this.#stable = 0;
     }
-    return { index, phase, predicted, updated };
+    return phase === 'weighted'
+      ? { index, phase, predicted, updated, kalmanScore: motion }
+      : { index, phase, predicted, updated };
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Outputs } from '../stacks/types.js';
 import type { MaskSource } from './host-stages.js';
-import { chooseMaskIndex } from './mask-choice.js';
+import { chooseMaskCandidate } from './mask-choice.js';
 import { MemoryBank } from './memory-bank.js';
+import type { MemorySelectionOptions } from './memory-selection.js';
 import type { MotionSelector } from './motion-selector.js';
 import { checkTrackerParams, type TrackerParams } from './tracker-params.js';
 
@@ -43,8 +44,16 @@ export function allocateBuffers(dims: readonly number[]): TrackerBuffers {
   };
 }
 
-/** The memory bank, once memory_encoder's output ([1, mem_dim, H, W]) tells the memory width. */
-export function createMemoryBank(b: TrackerBuffers, dims: readonly number[], p: TrackerParams): MemoryBank {
+/**
+ * The memory bank, once memory_encoder's output ([1, mem_dim, H, W]) tells the memory width; with `selection`,
+ * SAMURAI's memory selection.
+ */
+export function createMemoryBank(
+  b: TrackerBuffers,
+  dims: readonly number[],
+  p: TrackerParams,
+  selection?: MemorySelectionOptions,
+): MemoryBank {
   b.memDim = dims[1] ?? 0;
   checkTrackerParams(p, b.dModel, b.memDim);
   return new MemoryBank({
@@ -54,6 +63,7 @@ export function createMemoryBank(b: TrackerBuffers, dims: readonly number[], p: 
     memDim: b.memDim,
     ptrDim: b.dModel,
     tposEnc: p.maskmemTposEnc,
+    ...(selection ? { selection } : {}),
   });
 }
 
@@ -62,6 +72,8 @@ export interface ChosenMask {
   maskIndex: number;
   iou: number;
   objectScore: number;
+  /** SAMURAI's Kalman score of the chosen mask (weighted phase of the selector only). */
+  kalmanScore: number | undefined;
   /** Logits to upsample for the memory encoder (side x side already when the decoder upsampled in the graph). */
   forMemory: MaskSource;
 }
@@ -84,7 +96,8 @@ export function chooseMask(
   const logits = masks.data as Float32Array;
   const ious = decoded[names.iou]!.data as Float32Array;
   const objectScore = (decoded[names.objectScore]!.data as Float32Array)[0]!;
-  const maskIndex = chooseMaskIndex({ logits, count, height: mh, width: mw, ious, selector, conditioning });
+  const choice = chooseMaskCandidate({ logits, count, height: mh, width: mw, ious, selector, conditioning });
+  const maskIndex = choice.index;
   if (plane !== b.maskLogits.length) b.maskLogits = new Float32Array(plane);
   b.maskH = mh;
   b.maskW = mw;
@@ -102,5 +115,5 @@ export function chooseMask(
           width: side,
         }
       : low;
-  return { maskIndex, iou: ious[maskIndex]!, objectScore, forMemory };
+  return { maskIndex, iou: ious[maskIndex]!, objectScore, kalmanScore: choice.motion?.kalmanScore, forMemory };
 }

@@ -9,80 +9,17 @@ import { HostStages } from './host-stages.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 import { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
 import { sameValues } from './memory-bank.js';
+import { type MemoryScores, memorySelectionOf } from './memory-selection.js';
 import { type ModuleIoNames, resolveModuleIo } from './module-io.js';
-import type { ModuleRunner, ModuleRunners, TrackerModule } from './module-runner.js';
-import { MotionSelector, type MotionSelectorOptions } from './motion-selector.js';
+import type { ModuleRunner, TrackerModule } from './module-runner.js';
+import { MotionSelector } from './motion-selector.js';
 import { emptyTimings, type StageTimings } from './stages.js';
 import { hostFloats, inputType, intTensor, isBatchFirst, releaseDevice } from './tensors.js';
 import { allocateBuffers, chooseMask, createMemoryBank, type TrackerBuffers } from './tracker-buffers.js';
-import { checkTrackerParams, defaultTrackerParams, type TrackerParams } from './tracker-params.js';
+import { checkTrackerParams, defaultTrackerParams } from './tracker-params.js';
+import type { CreateTrackerOptions, Tracker, TrackResult } from './tracker-types.js';
 
-/** Options of `createTracker`. */
-export interface TrackerOptions {
-  /** SAMURAI motion-aware mask selection (true for SAMURAI's defaults). Default off: best predicted IoU. */
-  kalman?: boolean | MotionSelectorOptions;
-  /**
-   * Output box: `exact` thresholds the logits bilinearly resized to the video size (computed without building
-   * the resized mask); `low-res` takes the 128x128 box and scales its coordinates (cheaper). Default `exact`.
-   */
-  box?: 'exact' | 'low-res';
-  /**
-   * Feed image_encoder's features to memory_encoder as the device tensor they are, when both modules run on the
-   * same stack and that stack keeps outputs on the device. Default false.
-   */
-  keepOnDevice?: boolean;
-  /** Seed of the default tracker parameters when `params` is absent. Default 0. */
-  paramsSeed?: number;
-  /**
-   * Run the host stages that can overlap inference in a worker thread: the next frame's preprocessing (see
-   * `TrackOptions.next`) and the memory encoder's mask upsampling, which then overlaps the next frame's
-   * image_encoder. Results are identical either way. Default: on where the machine has more than 2 cores (on 2
-   * cores the worker competes with a CPU stack's own threads: the tiny zoo ran 12% slower per frame with it).
-   */
-  hostWorker?: boolean;
-}
-
-/** Per-call options of `init` and `track`. */
-export interface TrackOptions {
-  /**
-   * The frame the next `track()` call will get (the same object): its preprocessing starts now, beside this
-   * frame's inference, when the tracker has a host worker. Its pixels are copied now.
-   */
-  next?: RawImage;
-}
-
-/** What `createTracker` takes. Runners must be active. */
-export interface CreateTrackerOptions {
-  modules: ModuleRunners;
-  /** Learned tensors outside the ONNX modules; seeded defaults when absent (said in `notes`). */
-  params?: TrackerParams;
-  options?: TrackerOptions;
-}
-
-/** One tracked frame. */
-export interface TrackResult {
-  frameIndex: number;
-  /** [x, y, w, h] in video pixels, [0,0,0,0] when the object is absent. */
-  box: Box;
-  /** Chosen mask logits [maskH * maskW] (128x128). Reused: valid until the next call. */
-  maskLogits: Float32Array;
-  maskIndex: number;
-  iou: number;
-  objectScore: number;
-  timings: StageTimings;
-}
-
-/** The tracking loop of one object: `init` on the first frame with a box, then `track` frame after frame. */
-export interface Tracker {
-  init(frame: RawImage, box: Box, options?: TrackOptions): Promise<TrackResult>;
-  track(frame: RawImage, options?: TrackOptions): Promise<TrackResult>;
-  /** Spatial memories and object pointers the next frame's memory attention will use. */
-  memorySize(): { frames: number; pointers: number };
-  /** Caveats for the result (default parameters, approximations). */
-  readonly notes: readonly string[];
-  /** Stops the host worker and releases held device tensors. The runners stay the caller's to close. */
-  dispose(): Promise<void>;
-}
+export type { CreateTrackerOptions, Tracker, TrackerOptions, TrackOptions, TrackResult } from './tracker-types.js';
 
 /**
  * A tracked frame whose memory is not encoded yet. memory_encoder runs at the start of the next frame, after
@@ -97,6 +34,8 @@ interface PendingMemory {
   dims: readonly number[];
   objPtr: Float32Array;
   mask: Promise<Float32Array>;
+  /** What memory selection judges the frame by. */
+  scores: MemoryScores;
 }
 
 const timed = async <T>(timings: StageTimings, stage: keyof StageTimings, body: () => Promise<T> | T) => {
@@ -113,9 +52,12 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     'frame 0 takes the best-IoU mask of the multimask output (SAM 2 uses the single-mask token for a box prompt; the exported decoder only gives multimask outputs)',
   ];
   const selector = options.kalman ? new MotionSelector(options.kalman === true ? {} : options.kalman) : undefined;
+  const memorySelection = memorySelectionOf(options.kalman);
   if (selector)
     notes.push(
-      'SAMURAI Kalman selection on candidate boxes from the 128x128 logits (x4 to 512 space); memory selection not applied',
+      memorySelection
+        ? "SAMURAI Kalman selection on candidate boxes from the 128x128 logits (x4 to 512 space); SAMURAI's memory selection (previous frames kept by predicted IoU, object score and Kalman score)"
+        : 'SAMURAI Kalman selection on candidate boxes from the 128x128 logits (x4 to 512 space); memory selection off (the 6 newest frames, as SAM 2)',
     );
   const keep =
     options.keepOnDevice === true &&
@@ -197,6 +139,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     if (pending) await encodeMemory(pending, b, timings);
     pending = undefined;
     // 4. Condition the features: no-memory embedding on the conditioning frame, memory attention afterwards.
+    let memoryFrames: number[] = [];
     if (prompt) {
       checkTrackerParams(trackerParams, b.dModel, trackerParams.maskmemTposEnc.length / trackerParams.numMaskmem);
       if (trackerParams.source.startsWith('seeded') && !notes.includes(trackerParams.source))
@@ -204,7 +147,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
       await timed(timings, 'memory', () => addPerChannel(encoded.features, trackerParams!.noMemEmbed, b.hw, b.embed));
     } else {
       const tokens = early?.job ?? host.tokens(encoded.features, b.dModel, b.hw, b.tokens);
-      await attendMemory(tokens, encoded.pos!, b, index, timings);
+      memoryFrames = await attendMemory(tokens, encoded.pos!, b, index, timings);
     }
     // 5. mask_decoder: the box as two corner points (labels 2, 3) on frame 0, one pad point (label -1) after.
     const md = io.mask_decoder;
@@ -245,6 +188,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
           scale: trackerParams!.sigmoidScale,
           bias: trackerParams!.sigmoidBias,
         }),
+        scores: { iou: c.iou, objectScore: c.objectScore, kalmanScore: c.kalmanScore },
       };
       return c;
     });
@@ -252,8 +196,19 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     const box = await timed(timings, 'postprocess', () => videoBox(b, frame));
     frameIndex = index;
     timings.total = performance.now() - start;
-    const { maskIndex, iou, objectScore } = chosen;
-    return { frameIndex: index, box, maskLogits: b.maskLogits, maskIndex, iou, objectScore, timings };
+    const { maskIndex, iou, objectScore, kalmanScore } = chosen;
+    const result: TrackResult = {
+      frameIndex: index,
+      box,
+      maskLogits: b.maskLogits,
+      maskIndex,
+      iou,
+      objectScore,
+      memoryFrames,
+      timings,
+    };
+    if (kalmanScore !== undefined) result.kalmanScore = kalmanScore;
+    return result;
   }
 
   /** memory_encoder on a pending frame's features and mask, then the frame goes into the bank. */
@@ -275,25 +230,29 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     host.retire(mask);
     await timed(timings, 'memory', () => {
       const features = memory[me.outputs.features]!;
-      if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], trackerParams!);
+      if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], trackerParams!, memorySelection);
       b.bank.addFrame(
         p.index,
         features.data as Float32Array,
         memory[me.outputs.pos]!.data as Float32Array,
         p.objPtr,
         p.conditioning,
+        p.scores,
       );
     });
   }
 
-  /** Memory attention of the current features over the bank; writes the conditioned features into `b.embed`. */
+  /**
+   * Memory attention of the current features over the bank; writes the conditioned features into `b.embed` and
+   * returns the frames whose spatial memories it used.
+   */
   async function attendMemory(
     tokensJob: Promise<Float32Array>,
     pos: Float32Array,
     b: TrackerBuffers,
     index: number,
     timings: StageTimings,
-  ): Promise<void> {
+  ): Promise<number[]> {
     const bank = b.bank!;
     const tokens = await timed(timings, 'memory', () => tokensJob);
     const assembled = await timed(timings, 'memory', () => {
@@ -332,6 +291,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     await timed(timings, 'memory', () =>
       tokensToChw(out[io.memory_attention.outputs.features]!.data as Float32Array, b.dModel, b.hw, b.embed),
     );
+    return assembled.segments.filter((s) => s.kind === 'frame').map((s) => s.frameIndex);
   }
 
   /** Forgets the frame whose memory was not encoded (a new sequence, or the end). */

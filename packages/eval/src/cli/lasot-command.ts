@@ -37,7 +37,11 @@ export function registerLasotCommand(cli: Argv, io: CliIo, createTracker?: Track
           describe: 'Skip sequences with complete results (--no-resume redoes them)',
         })
         .option('convention', conventionOption)
-        .option('kalman', { type: 'boolean', default: false, describe: 'SAMURAI motion-aware mask selection' })
+        .option('kalman', {
+          type: 'boolean',
+          default: false,
+          describe: 'SAMURAI: motion-aware mask and memory selection',
+        })
         .option('threads', { type: 'number', describe: 'Intra-op threads of ONNX Runtime stacks' })
         .option('json', jsonOption)
         .example('$0 lasot --root data/LaSOT --models models/ --stack ort-cpu --split lasot-test', 'Whole test split')

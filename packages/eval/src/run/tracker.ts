@@ -42,7 +42,7 @@ export interface SequenceTracker {
 export type TrackerFactory = (options: {
   models: string;
   stack: string;
-  /** SAMURAI motion-aware mask selection, where the tracker has it. */
+  /** SAMURAI's motion-aware mask and memory selection, where the tracker has them. */
   kalman?: boolean;
   threads?: number;
 }) => Promise<SequenceTracker>;
