@@ -109,13 +109,13 @@ export function computeRegionInFloat32(
         if (replacement !== undefined) renameOuterReads(node, name, replacement);
       }
     }
-    if (inRegion) {
-      const types = outputTypesOf(node, (n) => after.get(n));
-      node.output.forEach((o, k) => {
-        const t = types[k];
-        if (o && t !== undefined) after.set(o, t);
-      });
-    }
+    // Outputs follow the inputs as they are now: FLOAT in the region, and after a Cast down outside it (a chain
+    // fed by a region result is 16-bit again, so a later region node must cast it up).
+    const types = outputTypesOf(node, (n) => after.get(n));
+    node.output.forEach((o, k) => {
+      const t = types[k];
+      if (o && t !== undefined) after.set(o, t);
+    });
     out.push(node);
   }
   proto.node = out;
