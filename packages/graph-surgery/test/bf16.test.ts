@@ -22,9 +22,9 @@ import {
 import { feedsFor } from './helpers/bake-checks.js';
 import { GraphSketch } from './helpers/graphs.js';
 import { graphOf } from './helpers/ort-feeds.js';
+import { bf16Violations, floatTypesIn, ortVerdict, typeMismatches } from './helpers/type-checks.js';
 import { ZOO_DIMS, zooModule } from './helpers/zoo.js';
 import { errors, ISLANDS } from './helpers/zoo-suites.js';
-import { bf16Violations, floatTypesIn, ortVerdict, typeMismatches } from './helpers/type-checks.js';
 
 describe('convertToBfloat16 on the tiny zoo', () => {
   for (const module of EFFICIENTTAM_MODULES) {

@@ -48,7 +48,9 @@ export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
         (r) =>
           `emulate-fp16 (${args.format}): ${r.roundedTensors} tensors and ${r.initializersRounded} initializers rounded; ` +
           `${r.exceptedNodes} nodes in FP32; ${r.fusedSoftmaxes} softmaxes unfused` +
-          (r.outOfRange.length ? `\nwarning: ${r.outOfRange.length} initializers overflow ${args.format.toUpperCase()}` : ''),
+          (r.outOfRange.length
+            ? `\nwarning: ${r.outOfRange.length} initializers overflow ${args.format.toUpperCase()}`
+            : ''),
       ),
   );
 }

@@ -25,7 +25,11 @@ export function lowPrecisionArgs(args: {
   blockOps?: (string | number)[];
   blockNodes?: (string | number)[];
 }): LowPrecisionOptions {
-  return { keepIoTypes: args.keepIoTypes, blockOps: listOption(args.blockOps), blockNodes: listOption(args.blockNodes) };
+  return {
+    keepIoTypes: args.keepIoTypes,
+    blockOps: listOption(args.blockOps),
+    blockNodes: listOption(args.blockNodes),
+  };
 }
 
 /** One-line summary of a conversion report. */

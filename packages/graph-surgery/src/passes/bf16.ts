@@ -5,7 +5,7 @@
  * stay FLOAT behind Casts. BF16 has FP32's exponent range, so nothing overflows; values round to nearest even.
  */
 import { DataType, type ModelProto } from '../onnx/types.js';
-import { lacksBfloat16, isNonBfloat16Input } from './bf16-ops.js';
+import { isNonBfloat16Input, lacksBfloat16 } from './bf16-ops.js';
 import { isFloatOnlyInput } from './fp16.js';
 import { tensorToBfloat16 } from './fp16-values.js';
 import { convertFloatPrecision, type LowPrecisionOptions, type LowPrecisionReport } from './low-precision.js';

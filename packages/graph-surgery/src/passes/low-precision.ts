@@ -9,13 +9,7 @@ import { getInt, setAttribute } from '../graph/attributes.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph, namesIn, subgraphsOf } from '../graph/graph.js';
 import { DataType, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from '../onnx/types.js';
-import {
-  castNode,
-  computeRegionInFloat32,
-  LOW_LABEL,
-  removeCancellingCasts,
-  syncValueInfoTypes,
-} from './casts.js';
+import { castNode, computeRegionInFloat32, LOW_LABEL, removeCancellingCasts, syncValueInfoTypes } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
 import { constantFloatTensor, type DtypeFix, fixFloat32Attribute, setConstantValue } from './fp16-values.js';
 import type { LowFloatType } from './half-arrays.js';
@@ -147,72 +141,69 @@ export function convertFloatPrecision(
     subgraphsConverted: 0,
   };
   const notes: unknown[] = [];
-  const retype = new Retyper(target, blocked, report, notes);
-  retype.graph(proto, true);
+  retypeGraph(proto, true, { target, blocked, report, notes });
   convertGraphIo(new Graph(proto), options.keepIoTypes ?? false, report, target.type);
   placeFloatRegions(model, proto, undefined, { target, blocked, report });
   checkSubgraphTypes(proto);
   return { model, report, notes };
 }
 
-/** Stored values, Casts, attributes and subgraph I/O of one graph and its (non-blocked) subgraphs. */
-class Retyper {
-  constructor(
-    private readonly target: LowPrecisionTarget,
-    private readonly blocked: ReadonlySet<NodeProto>,
-    private readonly report: LowPrecisionReport,
-    private readonly notes: unknown[],
-  ) {}
+interface RetypeContext {
+  target: LowPrecisionTarget;
+  blocked: ReadonlySet<NodeProto>;
+  report: LowPrecisionReport;
+  notes: unknown[];
+}
 
-  graph(proto: GraphProto, top: boolean): void {
-    const graph = new Graph(proto);
-    const { target, blocked, report } = this;
-    // A stored value stays FLOAT when only blocked nodes or pinned (float-only) inputs read it.
-    const needsLow = (tensor: string) => {
-      const readers = graph.consumersOf(tensor);
-      if (readers.length === 0 || graph.isGraphOutput(tensor)) return true;
-      return readers.some(
-        (r) =>
-          !blocked.has(r) &&
-          (!r.input.includes(tensor) || r.input.some((name, i) => name === tensor && !target.pinnedInput(r, i))),
-      );
-    };
-    const convert = (tensor: TensorProto) => {
-      const converted = target.convertTensor(tensor);
-      if (converted.note !== undefined) this.notes.push(converted.note);
-      return converted.tensor;
-    };
-    proto.initializer = proto.initializer.map((t) => {
-      if (t.dataType !== DataType.FLOAT || !needsLow(t.name ?? '')) return t;
-      report.initializersConverted++;
-      return convert(t);
-    });
-    for (const node of proto.node) {
-      if (blocked.has(node)) continue;
-      if (node.opType === 'Constant') {
-        const value = constantFloatTensor(node);
-        if (!value || !needsLow(node.output[0] ?? '')) continue;
-        const converted = convert({ ...value, name: value.name || node.output[0] });
-        setConstantValue(node, { ...converted, name: value.name });
-        report.constantsConverted++;
-      } else if (node.opType === 'Cast' && Number(getInt(node, 'to', 0)) === DataType.FLOAT) {
-        setAttribute(node, 'to', target.type);
-        report.castsRetargeted++;
-      } else {
-        const fix = fixFloat32Attribute(node, target.type);
-        if (fix) report.dtypeFixes.push(fix);
-      }
-      for (const sub of subgraphsOf(node)) {
-        this.graph(sub, false);
-        report.subgraphsConverted++;
-      }
+/** Stored values, Casts, attributes and subgraph I/O of one graph and its (non-blocked) subgraphs. */
+function retypeGraph(proto: GraphProto, top: boolean, ctx: RetypeContext): void {
+  const graph = new Graph(proto);
+  const { target, blocked, report } = ctx;
+  // A stored value stays FLOAT when only blocked nodes or pinned (float-only) inputs read it.
+  const needsLow = (tensor: string) => {
+    const readers = graph.consumersOf(tensor);
+    if (readers.length === 0 || graph.isGraphOutput(tensor)) return true;
+    return readers.some(
+      (r) =>
+        !blocked.has(r) &&
+        (!r.input.includes(tensor) || r.input.some((name, i) => name === tensor && !target.pinnedInput(r, i))),
+    );
+  };
+  const convert = (tensor: TensorProto) => {
+    const converted = target.convertTensor(tensor);
+    if (converted.note !== undefined) ctx.notes.push(converted.note);
+    return converted.tensor;
+  };
+  proto.initializer = proto.initializer.map((t) => {
+    if (t.dataType !== DataType.FLOAT || !needsLow(t.name ?? '')) return t;
+    report.initializersConverted++;
+    return convert(t);
+  });
+  for (const node of proto.node) {
+    if (blocked.has(node)) continue;
+    if (node.opType === 'Constant') {
+      const value = constantFloatTensor(node);
+      if (!value || !needsLow(node.output[0] ?? '')) continue;
+      const converted = convert({ ...value, name: value.name || node.output[0] });
+      setConstantValue(node, { ...converted, name: value.name });
+      report.constantsConverted++;
+    } else if (node.opType === 'Cast' && Number(getInt(node, 'to', 0)) === DataType.FLOAT) {
+      setAttribute(node, 'to', target.type);
+      report.castsRetargeted++;
+    } else {
+      const fix = fixFloat32Attribute(node, target.type);
+      if (fix) report.dtypeFixes.push(fix);
     }
-    if (top) return;
-    // Body inputs and outputs follow the values carried in and out, which are converted in the outer graph.
-    for (const v of [...proto.input, ...proto.output]) {
-      const t = v.type?.tensorType;
-      if (t?.elemType === DataType.FLOAT) t.elemType = target.type;
+    for (const sub of subgraphsOf(node)) {
+      retypeGraph(sub, false, ctx);
+      report.subgraphsConverted++;
     }
+  }
+  if (top) return;
+  // Body inputs and outputs follow the values carried in and out, which are converted in the outer graph.
+  for (const v of [...proto.input, ...proto.output]) {
+    const t = v.type?.tensorType;
+    if (t?.elemType === DataType.FLOAT) t.elemType = target.type;
   }
 }
 

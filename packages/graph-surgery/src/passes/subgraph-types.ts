@@ -43,7 +43,12 @@ function requiredAgreements(
     const other = getAttribute(node, 'else_branch')?.g;
     then?.output.forEach((o, k) => {
       const e = other?.output[k];
-      pairs.push([`then_branch output "${o.name}"`, declaredType(o), `else_branch output "${e?.name}"`, declaredType(e)]);
+      pairs.push([
+        `then_branch output "${o.name}"`,
+        declaredType(o),
+        `else_branch output "${e?.name}"`,
+        declaredType(e),
+      ]);
     });
     return pairs;
   }
@@ -87,7 +92,8 @@ export function checkSubgraphTypes(graph: GraphProto, outerTypes?: ReadonlyMap<s
       );
     };
     for (const [a, ta, b, tb] of requiredAgreements(node, typeOf)) {
-      if (ta !== undefined && tb !== undefined && ta !== tb) fail(`${a} is ${typeName(ta)} but ${b} is ${typeName(tb)}`);
+      if (ta !== undefined && tb !== undefined && ta !== tb)
+        fail(`${a} is ${typeName(ta)} but ${b} is ${typeName(tb)}`);
     }
     for (const sub of subs) {
       const inner = inferElemTypes(sub, new Graph(sub).topologicalOrder(), types);

@@ -2,7 +2,15 @@
  * A small FP32 model with an If and a Loop, built with the graph builder helpers: branches and the loop body
  * hold their own initializers, Constants and a Cast to FLOAT, and read tensors of the outer graph.
  */
-import { DataType, emptyGraph, type GraphProto, type ModelProto, makeNode, makeTensor, makeValueInfo } from '../../src/index.js';
+import {
+  DataType,
+  emptyGraph,
+  type GraphProto,
+  type ModelProto,
+  makeNode,
+  makeTensor,
+  makeValueInfo,
+} from '../../src/index.js';
 import { GraphSketch } from './graphs.js';
 import type { Feed } from './ort-feeds.js';
 import { seededValues } from './ort-feeds.js';
