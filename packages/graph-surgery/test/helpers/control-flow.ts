@@ -105,3 +105,39 @@ export function controlFlowFeeds(flag: boolean, type: 'float32' | 'float16' = 'f
     n: { type: 'int64', dims: [], data: [4] },
   };
 }
+
+/**
+ * x [4,3] scanned row by row: state s [3] = tanh(s * decay + row) with a body initializer, a scan output per row
+ * (state * 2), and the outer weight `gain` read from inside the body.
+ */
+export function scanModel(): ModelProto {
+  const s = new GraphSketch('/scan');
+  s.input('rows', DataType.FLOAT, [4, 3]);
+  s.weight('gain', [3], 31);
+  s.constant('s0', DataType.FLOAT, [3], [0, 0, 0]);
+  const body = emptyGraph('scan_body');
+  body.input.push(makeValueInfo('state', DataType.FLOAT, [3]));
+  body.input.push(makeValueInfo('row', DataType.FLOAT, [3]));
+  body.initializer.push(makeTensor('scan_decay', DataType.FLOAT, [], [0.75]));
+  const node = (opType: string, inputs: string[], output: string) =>
+    body.node.push(makeNode({ opType, name: `/scan/body/${output}`, inputs, outputs: [output] }));
+  node('Mul', ['state', 'scan_decay'], 'kept');
+  node('Mul', ['row', 'gain'], 'driven');
+  node('Add', ['kept', 'driven'], 'pre');
+  node('Tanh', ['pre'], 'state_next');
+  node('Add', ['state_next', 'state_next'], 'doubled');
+  body.output.push(makeValueInfo('state_next', DataType.FLOAT, [3]));
+  body.output.push(makeValueInfo('doubled', DataType.FLOAT, [3]));
+  s.graph.node.push(
+    makeNode({
+      opType: 'Scan',
+      name: '/scan/Scan',
+      inputs: ['s0', 'rows'],
+      outputs: ['final', 'per_row'],
+      attributes: { body, num_scan_inputs: 1 },
+    }),
+  );
+  s.output('final', DataType.FLOAT, [3]);
+  s.output('per_row', DataType.FLOAT, [4, 3]);
+  return s.model(17);
+}
