@@ -121,6 +121,52 @@ describe('convertToBfloat16 on small graphs', () => {
   });
 });
 
+describe('convertToBfloat16 follows the opset of each type constraint', () => {
+  function fillModel(opset: number) {
+    const g = new GraphSketch('/fill');
+    const x = g.input('x', DataType.FLOAT, [2, 3]);
+    const shape = g.constant('shape', DataType.INT64, [2], [2n, 3n]);
+    g.constant('ratio', DataType.FLOAT, [], [0.25]);
+    const fill = g.op('ConstantOfShape', [shape], {});
+    const kept = g.op('Dropout', [x, 'ratio']);
+    g.graph.node.push({
+      ...g.graph.node.at(-1)!,
+      name: '/fill/out',
+      opType: 'Add',
+      input: [kept, fill],
+      output: ['y'],
+    });
+    g.output('y', DataType.FLOAT, [2, 3]);
+    return g.model(opset);
+  }
+
+  it('keeps ConstantOfShape FLOAT behind a Cast on opset 17 and gives it a BF16 value on opset 20', async () => {
+    const old = convertToBfloat16(fillModel(17));
+    expect(old.report.floatOnlyNodes).toEqual(['/fill/ConstantOfShape_0']);
+    expect(old.report.dtypeFixes).toEqual([]);
+    const current = convertToBfloat16(fillModel(20));
+    expect(current.report.floatOnlyNodes).toEqual([]);
+    expect(current.report.dtypeFixes.map((f) => f.opType)).toEqual(['ConstantOfShape']);
+    for (const [model, opset] of [
+      [old.model, 17],
+      [current.model, 20],
+    ] as const) {
+      expect(typeMismatches(model)).toEqual([]);
+      expect(bf16Violations(model, opset)).toEqual([]);
+      expect(await ortVerdict(model)).toMatch(/^(ok|no-kernel)$/);
+    }
+  });
+
+  it("keeps Dropout's ratio FLOAT (its type constraint has no bfloat16) while Dropout computes in BF16", () => {
+    const { model } = convertToBfloat16(fillModel(17));
+    const ratio = graphOf(model).initializer.find((t) => t.name === 'ratio');
+    expect(ratio?.dataType).toBe(DataType.FLOAT);
+    const types = inferElemTypes(graphOf(model));
+    const dropout = graphOf(model).node.find((n) => n.opType === 'Dropout')!;
+    expect(types.get(dropout.input[0]!)).toBe(DataType.BFLOAT16);
+  });
+});
+
 describe('BAD CALL - convertToBfloat16 on models it does not apply to', () => {
   it('refuses a model that is already BF16, and an FP16 model, with BF16_ALREADY', () => {
     const { model: bf16 } = convertToBfloat16(smallModel([1, 2]));

@@ -122,8 +122,11 @@ export const BF16_SINCE: Readonly<Record<string, number>> = {
   ),
 };
 
-/** Inputs that cannot be BFLOAT16 at any opset the table covers: Resize's roi (T2 is float16/float/double). */
-const NO_BF16_INPUT: Readonly<Record<string, number>> = { Resize: 1 };
+/**
+ * Inputs that cannot be BFLOAT16 even where the op computes in BF16: Resize's roi and Dropout's ratio (their
+ * type constraints are float16/float/double only).
+ */
+const NO_BF16_INPUT: Readonly<Record<string, number>> = { Resize: 1, Dropout: 1 };
 
 /** True when the op of `opType` has no BF16 form at `opset`. */
 export const lacksBfloat16 = (opType: string, opset: number): boolean => !(opset >= (BF16_SINCE[opType] ?? Infinity));
