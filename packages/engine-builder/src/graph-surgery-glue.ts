@@ -1,9 +1,10 @@
 /**
  * The one place engine-builder touches graph-surgery: ONNX I/O, the passes of the TensorRT 11 path
- * (`convertToFloat16`, `insertFp32Islands`) and the pattern finders behind `auto` pins.
+ * (`convertToFloat16`, `convertToBfloat16`, `insertFp32Islands`) and the pattern finders behind `auto` pins.
  */
 import { dirname, resolve } from 'node:path';
 import {
+  convertToBfloat16,
   convertToFloat16,
   externalOrigin,
   externalRef,
@@ -33,12 +34,19 @@ interface PatternMatch {
 /** The graph-surgery passes engine-builder uses, with the signatures announced for them. */
 interface GraphSurgeryPasses {
   convertToFloat16(model: ModelProto, options: { keepIoTypes?: boolean }): { model: ModelProto };
+  convertToBfloat16(model: ModelProto, options: { keepIoTypes?: boolean }): { model: ModelProto };
   insertFp32Islands(model: ModelProto, options: { nodes: string[] }): { model: ModelProto };
   findAttentionScores(graph: GraphProto): PatternMatch[];
   findNormalizations(graph: GraphProto): PatternMatch[];
 }
 
-const PASSES: GraphSurgeryPasses = { convertToFloat16, insertFp32Islands, findAttentionScores, findNormalizations };
+const PASSES: GraphSurgeryPasses = {
+  convertToFloat16,
+  convertToBfloat16,
+  insertFp32Islands,
+  findAttentionScores,
+  findNormalizations,
+};
 
 /** Whether graph-surgery provides a pass (kept for callers that report why something is skipped). */
 export function hasGraphSurgeryPass(name: keyof GraphSurgeryPasses): boolean {
@@ -118,40 +126,33 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
 
 /** One graph edit of the TensorRT 11 path, as `--print-command` shows it. */
 export interface GraphEdit {
-  pass: 'convertToFloat16' | 'insertFp32Islands';
+  pass: 'convertToFloat16' | 'convertToBfloat16' | 'insertFp32Islands';
   options: Record<string, unknown>;
 }
 
 /**
  * The graph edits that express a resolved plan as a typed graph (TensorRT 11 has no precision flags: the graph's
- * types are the precision). Pure: it only describes; `applyGraphEdits` performs them.
+ * types are the precision): an FP16 or BF16 conversion, then FP32 islands for the pinned nodes. Pure: it only
+ * describes; `applyGraphEdits` performs them.
  */
 export function planGraphEdits(plan: ResolvedPlan): GraphEdit[] {
   if (plan.defaultPrecision === 'fp32') return [];
-  if (plan.defaultPrecision === 'bf16') {
-    throw new ToolkitError(
-      'TRT11_BF16_UNSUPPORTED',
-      'A BF16 plan cannot be built on TensorRT 11 yet: graph-surgery has no BF16 conversion pass',
-      {
-        remedy:
-          'Use --trt-version 10 (weakly typed --bf16), or convert the model to BF16 offline and build it with --precision fp32.',
-      },
-    );
-  }
-  const edits: GraphEdit[] = [{ pass: 'convertToFloat16', options: { keepIoTypes: plan.keepIoTypes } }];
-  // Output-type requests for FP32 join the islands: the typed graph cannot keep a node's math in FP16 while
+  const low = plan.defaultPrecision;
+  const edits: GraphEdit[] = [
+    { pass: low === 'bf16' ? 'convertToBfloat16' : 'convertToFloat16', options: { keepIoTypes: plan.keepIoTypes } },
+  ];
+  // Output-type requests for FP32 join the islands: the typed graph cannot keep a node's math in FP16/BF16 while
   // widening only its outputs without a cast pass, so the conservative reading (whole node in FP32) is used.
   const islands = [...plan.fp32Nodes];
   for (const { node, types } of plan.outputTypes) {
     if (types.every((t) => t === 'fp32')) {
       if (!islands.includes(node)) islands.push(node);
-    } else if (types.some((t) => t !== 'fp16')) {
+    } else if (types.some((t) => t !== low)) {
       throw new ToolkitError(
         'TRT11_OUTPUT_TYPES',
         `Output types ${types.join('+')} of "${node}" cannot be expressed as a typed graph`,
         {
-          remedy:
-            'On TensorRT 11 a node is either in the FP16 graph or in an FP32 island; pin it to FP32 or drop the entry.',
+          remedy: `On TensorRT 11 a node is either in the ${low.toUpperCase()} graph or in an FP32 island; pin it to FP32 or drop the entry.`,
         },
       );
     }
@@ -169,9 +170,9 @@ export async function applyGraphEdits(
   if (!loaded.model) throw new InternalError('applyGraphEdits needs a model read by loadModel');
   let model = loaded.model;
   for (const edit of edits) {
-    if (edit.pass === 'convertToFloat16')
-      model = pass('convertToFloat16')(model, edit.options as { keepIoTypes?: boolean }).model;
-    else model = pass('insertFp32Islands')(model, edit.options as { nodes: string[] }).model;
+    if (edit.pass === 'insertFp32Islands')
+      model = pass('insertFp32Islands')(model, edit.options as { nodes: string[] }).model;
+    else model = pass(edit.pass)(model, edit.options as { keepIoTypes?: boolean }).model;
   }
   await writeModel(model, outPath, { externalData: 'embed' });
 }

@@ -57,6 +57,23 @@ describe('engine-builder CLI', () => {
     expect(d.args.some((a: string) => a.startsWith('--fp16'))).toBe(false);
   });
 
+  it('build --print-command on TensorRT 11 shows a BF16 plan as the convertToBfloat16 graph edit, with no --bf16 flag', async () => {
+    const r = await run([
+      'build',
+      models.memory_encoder!,
+      '--precision',
+      'bf16',
+      '--print-command',
+      '--trt-version',
+      '11',
+      ...NO_TRTEXEC,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('# graph edit: convertToBfloat16 {"keepIoTypes":true}');
+    expect(r.out).toContain('/nonexistent/trtexec --onnx=model.typed.onnx ');
+    expect(r.out).not.toMatch(/--bf16|--fp16/);
+  });
+
   it('BAD INPUT - contradicting --precision and --plan, or neither, is a usage error (exit 2)', async () => {
     const plan = fixturePath('plans/efficienttam-mixed.json');
     const both = await run([

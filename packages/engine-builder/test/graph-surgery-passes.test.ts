@@ -1,8 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readModel } from '@tamkit/graph-surgery';
+import { DataType, inferElemTypes, readModel } from '@tamkit/graph-surgery';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildEngine, describeBuild, hasGraphSurgeryPass, planForPrecision } from '../src/index.js';
+import {
+  buildEngine,
+  describeBuild,
+  hasGraphSurgeryPass,
+  planForPrecision,
+  planGraphEdits,
+  resolvePlan,
+} from '../src/index.js';
 import { TRTEXEC_DOUBLE } from './helpers/fixtures.js';
 import { tempDir, writeZooModels } from './helpers/models.js';
 
@@ -74,4 +81,44 @@ describe('graph-surgery passes behind --precision mixed and TensorRT 11', () => 
       expect(model.graph!.node.some((n) => n.opType === 'Cast')).toBe(true);
     },
   );
+
+  it.skipIf(!hasPasses)(
+    'a TensorRT 11 BF16 build with a pinned Softmax feeds trtexec a BF16 graph with that Softmax in FP32 (trtexec test double)',
+    async () => {
+      // TEST DOUBLE: trtexec-double.mjs stands in for trtexec; only the typed ONNX it is handed is checked here.
+      const cache = await tempDir();
+      const softmaxName = '/image_encoder/trunk/blocks.0/attn/Softmax';
+      const plan = { schemaVersion: 1 as const, defaultPrecision: 'bf16' as const, pinFp32: { nodes: [softmaxName] } };
+      const r = await buildEngine(models.image_encoder!, {
+        plan,
+        cacheDir: cache,
+        gpu: GPU,
+        trtexec: TRTEXEC_DOUBLE,
+        env: { ...process.env, TRTEXEC_DOUBLE_VERSION: '11' },
+      });
+      expect(r.entry.manifest.args.some((a) => /^--(bf16|fp16)/.test(a))).toBe(false);
+      const model = await readModel(join(r.entry.dir, 'model.typed.onnx'));
+      const graph = model.graph!;
+      const types = inferElemTypes(graph);
+      const floats = new Set([...types.values()].filter((t) => t === DataType.FLOAT16 || t === DataType.BFLOAT16));
+      expect(floats).toEqual(new Set([DataType.BFLOAT16]));
+      const softmax = graph.node.find((n) => n.name === softmaxName)!;
+      expect(types.get(softmax.input[0]!)).toBe(DataType.FLOAT);
+      const other = graph.node.find((n) => n.name === '/image_encoder/trunk/blocks.1/attn/Softmax')!;
+      expect(types.get(other.input[0]!)).toBe(DataType.BFLOAT16);
+      // keepIoTypes (the plan default): FP32 in and out.
+      for (const v of [...graph.input, ...graph.output]) expect(v.type?.tensorType?.elemType).toBe(DataType.FLOAT);
+    },
+  );
+
+  it('refuses a BF16 plan on TensorRT 11 that asks for FP16 outputs of a node (a typed graph cannot say it)', () => {
+    expect(() =>
+      planGraphEdits(
+        resolvePlan(
+          { schemaVersion: 1, defaultPrecision: 'bf16', outputTypes: { '/n': ['fp16'] } },
+          { nodes: [{ name: '/n', opType: 'Relu', inputs: ['x'], outputs: ['y'] }], inputs: ['x'], outputs: ['y'] },
+        ),
+      ),
+    ).toThrow(expect.objectContaining({ code: 'TRT11_OUTPUT_TYPES', message: expect.stringContaining('fp16') }));
+  });
 });

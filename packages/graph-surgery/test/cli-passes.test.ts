@@ -44,6 +44,20 @@ describe('graph-surgery pass commands', () => {
     expect(graphOf(model).input[0]?.type?.tensorType?.elemType).toBe(DataType.FLOAT16);
   });
 
+  it('bf16 writes a BF16 model with FP32 I/O kept on request and prints its report as JSON', async () => {
+    const r = await cli('bf16', join(dir, 'attn.onnx'), '-o', join(dir, 'attn-bf16.onnx'), '--keep-io-types', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report.initializersConverted).toBeGreaterThan(0);
+    expect(report.floatOnlyNodes).toEqual([]);
+    const model = await readModel(join(dir, 'attn-bf16.onnx'));
+    expect(graphOf(model).input[0]?.type?.tensorType?.elemType).toBe(DataType.FLOAT);
+    expect(graphOf(model).initializer.some((t) => t.dataType === DataType.BFLOAT16)).toBe(true);
+    const emu = await cli('emulate-fp16', join(dir, 'attn.onnx'), '-o', join(dir, 'emu-bf16.onnx'), '--format', 'bf16');
+    expect(emu.code).toBe(0);
+    expect(emu.out).toMatch(/emulate-fp16 \(bf16\)/);
+  });
+
   it('fp32-islands, emulate-fp16 and probe chain on files', async () => {
     await cli('fp16', join(dir, 'attn.onnx'), '-o', join(dir, 'a16.onnx'));
     const islands = await cli(
@@ -87,6 +101,8 @@ describe('graph-surgery pass commands', () => {
       { argv: ['bake', join(dir, 'encoder.onnx'), '--module', 'mask_decoder'], code: 1, err: /MODULE_MISMATCH/ },
       { argv: ['probe', join(dir, 'encoder.onnx'), '--tensors', 'nope'], code: 1, err: /TENSOR_NOT_FOUND.*"nope"/ },
       { argv: ['fp16', join(dir, 'attn16.onnx')], code: 1, err: /FP16_ALREADY/ },
+      { argv: ['bf16', join(dir, 'attn16.onnx')], code: 1, err: /BF16_ALREADY/ },
+      { argv: ['bf16', join(dir, 'attn.onnx'), '--block-nodes', '/nope'], code: 1, err: /NODE_NOT_FOUND.*"\/nope"/ },
       { argv: ['fp32-islands', join(dir, 'encoder.onnx')], code: 2, err: /--nodes or --pattern/ },
       { argv: ['bake', join(dir, 'decoder.onnx'), '--size', 'big'], code: 2, err: /HEIGHTxWIDTH/ },
     ];
@@ -110,7 +126,7 @@ describe('graph-surgery pass commands', () => {
       printed.push(args.join(' '));
     });
     try {
-      for (const command of ['bake', 'fp16', 'fp32-islands', 'emulate-fp16', 'probe']) {
+      for (const command of ['bake', 'fp16', 'bf16', 'fp32-islands', 'emulate-fp16', 'probe']) {
         printed.length = 0;
         const r = await cli(command, '--help');
         expect(r.code, command).toBe(0);

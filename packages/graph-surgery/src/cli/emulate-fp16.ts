@@ -22,7 +22,14 @@ export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
           default: false,
           describe: 'Model fused attention kernels: softmax without max subtraction, FP16 after exp()',
         })
+        .option('format', {
+          type: 'string',
+          choices: ['fp16', 'bf16'] as const,
+          default: 'fp16' as const,
+          describe: 'Storage format to emulate (bf16: FP32 range, 8-bit precision)',
+        })
         .example('$0 emulate-fp16 enc.onnx -o enc.emu.onnx', 'Every float tensor rounded to FP16')
+        .example('$0 emulate-fp16 enc.onnx -o enc.bf16emu.onnx --format bf16', 'Every float tensor rounded to BF16')
         .example(
           '$0 emulate-fp16 enc.onnx -o out.onnx --except-pattern attention-scores layernorm',
           'With FP32 islands',
@@ -36,11 +43,14 @@ export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
             except: listOption(args.except),
             exceptPatterns: listOption(args.exceptPattern),
             fusedAttention: args.fusedAttention,
+            format: args.format,
           }),
         (r) =>
-          `emulate-fp16: ${r.roundedTensors} tensors and ${r.initializersRounded} initializers rounded; ` +
+          `emulate-fp16 (${args.format}): ${r.roundedTensors} tensors and ${r.initializersRounded} initializers rounded; ` +
           `${r.exceptedNodes} nodes in FP32; ${r.fusedSoftmaxes} softmaxes unfused` +
-          (r.outOfRange.length ? `\nwarning: ${r.outOfRange.length} initializers overflow FP16` : ''),
+          (r.outOfRange.length
+            ? `\nwarning: ${r.outOfRange.length} initializers overflow ${args.format.toUpperCase()}`
+            : ''),
       ),
   );
 }

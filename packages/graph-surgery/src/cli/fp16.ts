@@ -1,25 +1,15 @@
 import type { Argv } from 'yargs';
 import type { CliIo } from '../cli-support/index.js';
 import { convertToFloat16 } from '../passes/fp16.js';
-import { applyPass, listOption, passOptions } from './pass-io.js';
+import { applyPass, passOptions } from './pass-io.js';
+import { lowPrecisionArgs, lowPrecisionOptions, lowPrecisionSummary } from './precision-options.js';
 
 export function registerFp16(cli: Argv, io: CliIo): Argv {
   return cli.command(
     'fp16 <model>',
-    'Convert an FP32 model to native FP16 (initializers, constants, Casts, dtype attributes, value_info, I/O)',
+    'Convert an FP32 model to native FP16 (initializers, constants, Casts, dtype attributes, value_info, I/O, If/Loop/Scan bodies)',
     (y) =>
-      passOptions(y)
-        .option('keep-io-types', {
-          type: 'boolean',
-          default: false,
-          describe: 'Keep FP32 inputs/outputs (Casts at the boundary)',
-        })
-        .option('block-ops', { type: 'array', string: true, describe: 'Op types that stay FP32 (Casts around them)' })
-        .option('block-nodes', {
-          type: 'array',
-          string: true,
-          describe: 'Node names that stay FP32 (Casts around them)',
-        })
+      lowPrecisionOptions(passOptions(y), 'FP16')
         .option('clamp-initializers', {
           type: 'boolean',
           default: false,
@@ -31,18 +21,9 @@ export function registerFp16(cli: Argv, io: CliIo): Argv {
       applyPass(
         args,
         io,
-        (m) =>
-          convertToFloat16(m, {
-            keepIoTypes: args.keepIoTypes,
-            blockOps: listOption(args.blockOps),
-            blockNodes: listOption(args.blockNodes),
-            clampInitializers: args.clampInitializers,
-          }),
+        (m) => convertToFloat16(m, { ...lowPrecisionArgs(args), clampInitializers: args.clampInitializers }),
         (r) =>
-          `fp16: ${r.initializersConverted} initializers, ${r.constantsConverted} constants, ${r.castsRetargeted} Casts, ` +
-          `${r.dtypeFixes.length} dtype fixes; ${r.blockedNodes} nodes blocked and ${r.floatOnlyNodes.length} without an ` +
-          `FP16 form kept FP32 (${r.castsInserted} Casts added, ` +
-          `${r.castsRemoved} removed)` +
+          lowPrecisionSummary('fp16', r) +
           (r.outOfRange.length
             ? `\nwarning: ${r.outOfRange.length} tensors hold values beyond ±65504 (${r.clamped ? 'clamped' : 'now ±Inf; --clamp-initializers clamps'}): ` +
               r.outOfRange.map((o) => `${o.tensor} (${o.count})`).join(', ')

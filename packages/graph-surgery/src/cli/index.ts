@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { type CliIo, createCli, processIo, runCli } from '../cli-support/index.js';
 import { registerBake } from './bake.js';
+import { registerBf16 } from './bf16.js';
 import { registerConvert } from './convert.js';
 import { registerEmulateFp16 } from './emulate-fp16.js';
 import { registerFp16 } from './fp16.js';
@@ -18,6 +19,7 @@ export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code
   cli = registerConvert(cli);
   cli = registerBake(cli, io);
   cli = registerFp16(cli, io);
+  cli = registerBf16(cli, io);
   cli = registerFp32Islands(cli, io);
   cli = registerEmulateFp16(cli, io);
   cli = registerProbe(cli, io);

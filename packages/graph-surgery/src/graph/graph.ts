@@ -50,7 +50,14 @@ export class Graph {
   private counter = 0;
   private dirty = true;
 
-  constructor(readonly proto: GraphProto) {}
+  /**
+   * `reservedNames`: names `uniqueName` must not return though this graph does not use them (for a subgraph,
+   * the names of its enclosing graphs, so that a new name never shadows an outer one).
+   */
+  constructor(
+    readonly proto: GraphProto,
+    private readonly reservedNames: Iterable<string> = [],
+  ) {}
 
   get nodes(): NodeProto[] {
     return this.proto.node;
@@ -69,8 +76,11 @@ export class Graph {
     const g = this.proto;
     for (const v of [...g.input, ...g.output, ...g.valueInfo]) if (v.name) this.names.add(v.name);
     for (const t of g.initializer) if (t.name) this.names.add(t.name);
+    for (const name of this.reservedNames) this.names.add(name);
     for (const n of g.node) {
       if (n.name) this.names.add(n.name);
+      // Names inside subgraphs are taken too: a new name here must not be shadowed by a body's own.
+      for (const sub of subgraphsOf(n)) for (const name of namesIn(sub)) this.names.add(name);
       for (const o of n.output) {
         if (!o) continue;
         this.producers.set(o, n);
@@ -219,15 +229,12 @@ export class Graph {
   /** Makes every reader of `from` (nodes, subgraphs, graph outputs unless `keepOutputs`) read `to` instead. */
   replaceAllUses(from: string, to: string, options: { except?: NodeProto[]; keepOutputs?: boolean } = {}): void {
     const except = new Set(options.except ?? []);
-    const rename = (g: GraphProto, top: boolean) => {
-      for (const n of g.node) {
-        if (top && except.has(n)) continue;
-        n.input = n.input.map((i) => (i === from ? to : i));
-        for (const sub of subgraphsOf(n)) if (!defines(sub, from)) rename(sub, false);
-      }
-      if (top && !options.keepOutputs) for (const o of g.output) if (o.name === from) o.name = to;
-    };
-    rename(this.proto, true);
+    for (const n of this.proto.node) {
+      if (except.has(n)) continue;
+      n.input = n.input.map((i) => (i === from ? to : i));
+      renameOuterReads(n, from, to);
+    }
+    if (!options.keepOutputs) for (const o of this.proto.output) if (o.name === from) o.name = to;
     this.dirty = true;
   }
 
@@ -263,6 +270,35 @@ export class Graph {
     this.dirty = true;
     return { nodes: before.nodes - g.node.length, initializers: before.initializers - g.initializer.length };
   }
+}
+
+/**
+ * Makes the subgraphs of `node` (nested ones included) read `to` wherever they read the enclosing-scope tensor
+ * `from`: node inputs and subgraph outputs that pass it through. A subgraph that defines `from` itself is left
+ * alone.
+ */
+export function renameOuterReads(node: NodeProto, from: string, to: string): void {
+  for (const sub of subgraphsOf(node)) {
+    if (defines(sub, from)) continue;
+    for (const n of sub.node) {
+      n.input = n.input.map((i) => (i === from ? to : i));
+      renameOuterReads(n, from, to);
+    }
+    for (const o of sub.output) if (o.name === from) o.name = to;
+  }
+}
+
+/** Every tensor and node name a graph and its nested subgraphs use. */
+export function namesIn(graph: GraphProto): Set<string> {
+  const names = new Set<string>();
+  for (const v of [...graph.input, ...graph.output, ...graph.valueInfo]) if (v.name) names.add(v.name);
+  for (const t of graph.initializer) if (t.name) names.add(t.name);
+  for (const n of graph.node) {
+    if (n.name) names.add(n.name);
+    for (const name of [...n.input, ...n.output]) if (name) names.add(name);
+    for (const sub of subgraphsOf(n)) for (const name of namesIn(sub)) names.add(name);
+  }
+  return names;
 }
 
 function defines(graph: GraphProto, name: string): boolean {

@@ -55,7 +55,11 @@ export function float16BitsToFloat32(bits: number): number {
 /** float32 value -> bfloat16 bit pattern (round to nearest even; NaN stays NaN). */
 export function float32ToBfloat16Bits(value: number): number {
   f32[0] = value;
-  const x = u32[0]!;
+  return float32BitsToBfloat16Bits(u32[0]!);
+}
+
+/** float32 bit pattern -> bfloat16 bit pattern; bulk converters read bits directly. */
+export function float32BitsToBfloat16Bits(x: number): number {
   if ((x & 0x7f800000) === 0x7f800000 && (x & 0x7fffff) !== 0) return ((x >>> 16) | 0x40) & 0xffff;
   const lsb = (x >>> 16) & 1;
   return ((x + 0x7fff + lsb) >>> 16) & 0xffff;

@@ -62,9 +62,20 @@ export function outputTypesOf(node: NodeProto, typeOf: (name: string) => number 
     return node.output.map((_, k) => (k === 0 ? typeOf(node.input[0] ?? '') : stash));
   }
   if (op in TYPE_FROM_INPUT) return all(typeOf(node.input[TYPE_FROM_INPUT[op]!] ?? ''));
-  if (op === 'If' || op === 'Loop' || op === 'Scan') return all(undefined);
+  if (op === 'If' || op === 'Loop' || op === 'Scan') return controlFlowOutputTypes(node);
   if (op === 'MaxPool' || op === 'Dropout') return node.output.map((_, k) => (k === 0 ? fromFirst : undefined));
   return all(fromFirst);
+}
+
+/**
+ * If/Loop/Scan outputs take the types their body declares: If's from then_branch, Loop's from the body outputs
+ * after `cond`, Scan's from the body outputs in order (states, then scan outputs).
+ */
+function controlFlowOutputTypes(node: NodeProto): (number | undefined)[] {
+  const op = node.opType;
+  const body = getAttribute(node, op === 'If' ? 'then_branch' : 'body')?.g;
+  const skip = op === 'Loop' ? 1 : 0;
+  return node.output.map((_, k) => body?.output[k + skip]?.type?.tensorType?.elemType || undefined);
 }
 
 function constantType(node: NodeProto): number | undefined {
@@ -88,13 +99,16 @@ function constantType(node: NodeProto): number | undefined {
 
 /**
  * Element type of every tensor in `graph` (top level): graph inputs and initializers as declared, node
- * outputs by the op's typing rule in topological order, falling back to declared value_info/outputs.
+ * outputs by the op's typing rule in topological order, falling back to declared value_info/outputs. For a
+ * subgraph, `outerTypes` gives the types of what it reads from enclosing scopes (they are in the result too).
  */
 export function inferElemTypes(
   graph: GraphProto,
   nodesInOrder: readonly NodeProto[] = graph.node,
+  outerTypes?: ReadonlyMap<string, number>,
 ): Map<string, number> {
-  const types = new Map<string, number>();
+  // A subgraph reads tensors of its enclosing scopes: they start known, and local names override them.
+  const types = new Map<string, number>(outerTypes ?? []);
   const declared = new Map<string, number>();
   for (const v of [...graph.valueInfo, ...graph.output]) {
     const t = v.type?.tensorType?.elemType;

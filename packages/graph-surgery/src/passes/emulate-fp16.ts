@@ -1,6 +1,7 @@
 /**
  * FP16 emulation: the graph stays FP32, but every float tensor is rounded as FP16 storage would round it (a
- * Cast to FLOAT16 and back after each float-producing node; overflow becomes Inf). Stacks that compute FP16 in
+ * Cast to FLOAT16 and back after each float-producing node; overflow becomes Inf). `format: 'bf16'` emulates
+ * BF16 storage the same way. Stacks that compute FP16 in
  * FP32 internally (ONNX Runtime's CPU provider) then show the failures native FP16 has on GPUs.
  */
 import { ToolkitError } from '../errors.js';
@@ -14,7 +15,7 @@ import { castNode } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
 import { isFloatOnlyInput } from './fp16.js';
 import type { OutOfRangeValues } from './fp16-values.js';
-import { roundThroughHalf } from './half-arrays.js';
+import { roundThroughLow } from './half-arrays.js';
 import { requireGraph } from './model-checks.js';
 import { decomposeSoftmax } from './softmax-unfused.js';
 
@@ -28,13 +29,18 @@ export interface EmulateFloat16Options {
    * Exp -> ReduceSum -> Div with FP16 rounding after Exp, so logits above ~11.1 overflow (default false).
    */
   fusedAttention?: boolean;
+  /**
+   * The storage format to emulate (default 'fp16'). 'bf16' rounds to bfloat16 instead: FP32's range, 8 bits of
+   * precision; a stand-in for a native BF16 graph on stacks with no BF16 kernels (ONNX Runtime's CPU provider).
+   */
+  format?: 'fp16' | 'bf16';
 }
 
 export interface EmulateFloat16Report {
   /** Tensors now rounded through FP16 (node outputs and graph inputs). */
   roundedTensors: number;
   initializersRounded: number;
-  /** Stored values beyond ±65504 that became ±Inf. */
+  /** Stored values beyond the format's range (±65504 for FP16) that became ±Inf. */
   outOfRange: OutOfRangeValues[];
   /** Nodes computing in FP32. */
   exceptedNodes: number;
@@ -52,6 +58,8 @@ export function emulateFloat16(
   const graph = new Graph(proto);
   nameUnnamedNodes(graph);
   const except = exceptedNodes(graph, options);
+  const format = options.format ?? 'fp16';
+  const low = format === 'bf16' ? DataType.BFLOAT16 : DataType.FLOAT16;
   const report: EmulateFloat16Report = {
     roundedTensors: 0,
     initializersRounded: 0,
@@ -85,7 +93,7 @@ export function emulateFloat16(
   proto.initializer = proto.initializer.map((t) => {
     if (t.dataType !== DataType.FLOAT || scalesOnly(t.name ?? '')) return t;
     const values = readFloatValues(t);
-    const over = roundThroughHalf(values);
+    const over = roundThroughLow(values, low);
     if (over) report.outOfRange.push({ tensor: t.name ?? '', count: over, maxAbs: Infinity });
     report.initializersRounded++;
     return {
@@ -98,8 +106,8 @@ export function emulateFloat16(
   });
   const out: NodeProto[] = [];
   const round = (raw: string, rounded: string) => {
-    const half = graph.uniqueName(`${rounded}_fp16`);
-    out.push(castNode(graph, raw, half, DataType.FLOAT16, 'emulate_fp16'));
+    const half = graph.uniqueName(`${rounded}_${format}`);
+    out.push(castNode(graph, raw, half, low, `emulate_${format}`));
     out.push(castNode(graph, half, rounded, DataType.FLOAT, 'emulate_fp32'));
     report.roundedTensors++;
   };

@@ -1,13 +1,13 @@
 /**
- * FP16 conversion of stored values (initializers, Constant nodes) and of op attributes that hard-code FLOAT
- * (the "FP16 dtype fixes").
+ * FP16/BF16 conversion of stored values (initializers, Constant nodes) and of op attributes that hard-code FLOAT
+ * (the "dtype fixes").
  */
 import { getAttribute, setAttribute } from '../graph/attributes.js';
 import { makeAttribute } from '../graph/build.js';
 import { FLOAT16_MAX } from '../onnx/float-bits.js';
 import { makeTensor, readFloatValues } from '../onnx/tensor-data.js';
 import { DataType, type NodeProto, type TensorProto } from '../onnx/types.js';
-import { toHalfBits } from './half-arrays.js';
+import { type LowFloatType, toLowBits } from './half-arrays.js';
 
 /** Values of one tensor that FP16 cannot hold. */
 export interface OutOfRangeValues {
@@ -34,19 +34,29 @@ export function tensorToFloat16(
       if (clamp) values[i] = Math.sign(v) * FLOAT16_MAX;
     }
   }
-  const converted: TensorProto = {
+  const converted = storeAs(tensor, values, DataType.FLOAT16);
+  return count
+    ? { tensor: converted, outOfRange: { tensor: tensor.name ?? '', count, maxAbs } }
+    : { tensor: converted };
+}
+
+/** The same tensor stored as BFLOAT16 (round to nearest even; BF16 has FP32's range, so nothing overflows). */
+export function tensorToBfloat16(tensor: TensorProto): TensorProto {
+  return storeAs(tensor, readFloatValues(tensor), DataType.BFLOAT16);
+}
+
+/** `tensor` with `values` stored inline as raw 16-bit floats of `type`. */
+function storeAs(tensor: TensorProto, values: Float32Array, type: LowFloatType): TensorProto {
+  return {
     ...tensor,
-    dataType: DataType.FLOAT16,
-    rawData: new Uint8Array(toHalfBits(values).buffer),
+    dataType: type,
+    rawData: new Uint8Array(toLowBits(values, type).buffer),
     floatData: [],
     int32Data: [],
     doubleData: [],
     externalData: [],
     dataLocation: undefined,
   };
-  return count
-    ? { tensor: converted, outOfRange: { tensor: tensor.name ?? '', count, maxAbs } }
-    : { tensor: converted };
 }
 
 /** A FLOAT value attribute of a Constant node, as a tensor (value_float / value_floats forms included). */
@@ -79,16 +89,16 @@ const DTYPE_OPTIONAL = new Set(['RandomNormalLike', 'RandomUniformLike', 'EyeLik
 
 /**
  * Rewrites attributes that hard-code FLOAT output (dtype of Random*, EyeLike, Bernoulli; ConstantOfShape's
- * value, FLOAT 0 when absent) to FLOAT16. Returns the fix made, if any.
+ * value, FLOAT 0 when absent) to `to` (FLOAT16 by default). Returns the fix made, if any.
  */
-export function fixFloat32Attribute(node: NodeProto): DtypeFix | undefined {
+export function fixFloat32Attribute(node: NodeProto, to: LowFloatType = DataType.FLOAT16): DtypeFix | undefined {
   const op = node.opType ?? '';
   const fix = (attribute: string): DtypeFix => ({ node: node.name ?? '', opType: op, attribute });
   if (DTYPE_DEFAULT_FLOAT.has(op) || DTYPE_OPTIONAL.has(op)) {
     const dtype = getAttribute(node, 'dtype');
     const current = dtype ? Number(dtype.i ?? 0) : DTYPE_DEFAULT_FLOAT.has(op) ? DataType.FLOAT : undefined;
     if (current !== DataType.FLOAT) return undefined;
-    setAttribute(node, 'dtype', DataType.FLOAT16);
+    setAttribute(node, 'dtype', to);
     return fix('dtype');
   }
   if (op === 'ConstantOfShape') {
@@ -96,7 +106,7 @@ export function fixFloat32Attribute(node: NodeProto): DtypeFix | undefined {
     if (value && value.dataType !== DataType.FLOAT) return undefined;
     const v = value ? (readFloatValues(value)[0] ?? 0) : 0;
     const i = node.attribute.findIndex((a) => a.name === 'value');
-    const attr = makeAttribute('value', makeTensor(value?.name ?? '', DataType.FLOAT16, [1], [v]));
+    const attr = makeAttribute('value', makeTensor(value?.name ?? '', to, [1], [v]));
     if (i >= 0) node.attribute[i] = attr;
     else node.attribute.push(attr);
     return fix('value');

@@ -1,6 +1,8 @@
 /**
- * FP32 islands in an FP16 graph: chosen nodes compute in FLOAT, with Casts in and out. With TensorRT 11 (no
- * --fp16, no --layerPrecisions) the graph's types are the only way to set per-layer precision.
+ * FP32 islands in an FP16 or BF16 graph: chosen nodes compute in FLOAT, with Casts in and out (back to the
+ * graph's own 16-bit type). With TensorRT 11 (no --fp16/--bf16, no --layerPrecisions) the graph's types are the
+ * only way to set per-layer precision. Nodes are those of the main graph; what If/Loop/Scan bodies read from an
+ * island is cast for them.
  */
 import { ToolkitError } from '../errors.js';
 import { cloneMessage } from '../graph/clone.js';
@@ -26,7 +28,7 @@ export interface Fp32IslandReport {
   castsRemoved: number;
 }
 
-/** Makes the chosen nodes of an FP16 model compute in FP32 (the input model is not changed). */
+/** Makes the chosen nodes of an FP16 or BF16 model compute in FP32 (the input model is not changed). */
 export function insertFp32Islands(
   input: ModelProto,
   options: Fp32IslandOptions,
@@ -36,9 +38,11 @@ export function insertFp32Islands(
   const graph = new Graph(proto);
   nameUnnamedNodes(graph);
   const types = inferElemTypes(proto, graph.topologicalOrder());
-  if (![...types.values()].includes(DataType.FLOAT16)) {
-    throw new ToolkitError('FP32_ISLANDS_NOT_FP16', 'fp32-islands: the model has no FLOAT16 tensors', {
-      remedy: 'Convert the model first (graph-surgery fp16), or use fp16 --block-nodes on the FP32 original.',
+  const present = new Set(types.values());
+  if (!present.has(DataType.FLOAT16) && !present.has(DataType.BFLOAT16)) {
+    throw new ToolkitError('FP32_ISLANDS_NOT_FP16', 'fp32-islands: the model has no FLOAT16 or BFLOAT16 tensors', {
+      remedy:
+        'Convert the model first (graph-surgery fp16 or bf16), or use --block-nodes of those commands on the FP32 original.',
     });
   }
   const names = [...(options.nodes ?? [])];

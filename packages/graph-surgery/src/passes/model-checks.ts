@@ -13,7 +13,7 @@ export function requireGraph(model: ModelProto, pass: string): GraphProto {
 }
 
 /** The nodes with these names; every name must exist (the error lists the missing ones and a few real names). */
-export function resolveNodeNames(graph: Graph, names: readonly string[], what: string): NodeProto[] {
+export function resolveNodeNames(graph: Pick<Graph, 'nodes'>, names: readonly string[], what: string): NodeProto[] {
   const byName = new Map(graph.nodes.map((n) => [n.name ?? '', n]));
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length) {

@@ -9,7 +9,7 @@ import {
 } from '../../src/index.js';
 
 export type Feed = {
-  type: 'float32' | 'float16' | 'uint8' | 'int32' | 'int64';
+  type: 'float32' | 'float16' | 'uint8' | 'bool' | 'int32' | 'int64';
   dims: number[];
   data: ArrayLike<number>;
 };
@@ -33,6 +33,8 @@ function toTensor(feed: Feed): ort.Tensor {
       );
     case 'uint8':
       return new ort.Tensor('uint8', Uint8Array.from(feed.data), feed.dims);
+    case 'bool':
+      return new ort.Tensor('bool', Uint8Array.from(feed.data), feed.dims);
     case 'int32':
       return new ort.Tensor('int32', Int32Array.from(feed.data), feed.dims);
     case 'int64':
