@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { boxIou, KalmanBoxFilter, type Xyxy, xyahToXyxy, xyxyToXyah } from '../src/pipeline/kalman.js';
-import { MotionSelector } from '../src/pipeline/motion-selector.js';
+import { ResizedMaskBox } from '../src/pipeline/mask-box.js';
+import { MotionSelector, type MotionSelectorOptions } from '../src/pipeline/motion-selector.js';
+import { allocateBuffers, chooseMask } from '../src/pipeline/tracker-buffers.js';
+import type { Outputs } from '../src/stacks/types.js';
 
 const moving = (t: number): Xyxy => [100 + 5 * t, 50 + 2 * t, 140 + 5 * t, 110 + 2 * t];
 
@@ -59,8 +62,8 @@ describe('KalmanBoxFilter', () => {
 
 describe('MotionSelector', () => {
   /** A selector that has tracked `moving` for `frames` frames. */
-  function warmed(frames: number): MotionSelector {
-    const s = new MotionSelector();
+  function warmed(frames: number, options: MotionSelectorOptions = {}): MotionSelector {
+    const s = new MotionSelector(options);
     for (let t = 0; t < frames; t += 1) s.select([moving(t)], [0.9]);
     return s;
   }
@@ -75,13 +78,24 @@ describe('MotionSelector', () => {
     expect(t.stableFrames).toBe(2);
   });
 
-  it('resets when the chosen box falls below the IoU gate, and re-initiates next frame', () => {
+  it('resets when the chosen mask falls below the IoU gate, and re-initiates next frame', () => {
     const s = warmed(5);
-    const far: Xyxy = [600, 600, 640, 660];
-    const choice = s.select([far], [0.95]);
+    const choice = s.select([moving(5)], [0.2]); // SAMURAI's source gates on the predicted IoU
     expect(choice.updated).toBe(false);
     expect(s.stableFrames).toBe(0);
-    expect(s.select([far], [0.95]).phase).toBe('initiate');
+    expect(s.select([moving(6)], [0.95]).phase).toBe('initiate');
+    // Gating on the box IoU instead (our reference notes' reading): a jump away from the prediction resets.
+    const byBox = warmed(5, { gateOn: 'box-iou' });
+    const far: Xyxy = [600, 600, 640, 660];
+    expect(byBox.select([far], [0.95]).updated).toBe(false);
+    expect(byBox.stableFrames).toBe(0);
+  });
+
+  it('passes a score equal to the gate once stable but not while warming up (SAMURAI: > to update, < to reset)', () => {
+    const warming = warmed(5);
+    expect(warming.select([moving(5)], [0.3]).updated).toBe(false);
+    const stable = warmed(15);
+    expect(stable.select([moving(15)], [0.3])).toMatchObject({ phase: 'weighted', updated: true });
   });
 
   it('weights Kalman IoU 0.25 and predicted IoU 0.75 once 15 frames were stable', () => {
@@ -111,14 +125,19 @@ describe('MotionSelector', () => {
   it('picks the best predicted IoU during warm-up even when another box fits the motion', () => {
     const s = warmed(5);
     const choice = s.select([moving(5), [600, 600, 640, 660]], [0.5, 0.9]);
-    expect(choice).toMatchObject({ index: 1, phase: 'warm-up', updated: false });
+    expect(choice).toMatchObject({ index: 1, phase: 'warm-up', updated: true }); // 0.9 passes the IoU gate
+    const byBox = warmed(5, { gateOn: 'box-iou' });
+    expect(byBox.select([moving(5), [600, 600, 640, 660]], [0.5, 0.9])).toMatchObject({ index: 1, updated: false });
   });
 
-  it('can gate on the predicted IoU instead of the box IoU', () => {
-    const s = new MotionSelector({ gateOn: 'predicted-iou' });
+  it("gates on the decoder's predicted IoU by default, on the box IoU when asked", () => {
+    const s = new MotionSelector();
     s.select([moving(0)], [0.9]);
     expect(s.select([[600, 600, 640, 660]], [0.8]).updated).toBe(true);
     expect(s.select([moving(2)], [0.2]).updated).toBe(false);
+    const byBox = new MotionSelector({ gateOn: 'box-iou' });
+    byBox.select([moving(0)], [0.9]);
+    expect(byBox.select([[600, 600, 640, 660]], [0.8]).updated).toBe(false);
   });
 });
 
@@ -205,3 +224,54 @@ function invert4(a: number[]): number[] {
   }
   return inv;
 }
+
+describe("SAMURAI's mask choice in the tracking loop", () => {
+  /** Decoder outputs with three 128x128 candidates; candidate 1 holds a blob and has the best predicted IoU. */
+  function decoded(objectScore: number): Outputs {
+    const plane = 128 * 128;
+    const logits = new Float32Array(3 * plane).fill(-4);
+    for (let y = 40; y < 70; y += 1) for (let x = 20; x < 61; x += 1) logits[plane + y * 128 + x] = 3;
+    const t = (data: Float32Array, dims: number[]) => ({ data, dims, type: 'float32', location: 'cpu' });
+    return {
+      masks: t(logits, [1, 3, 128, 128]),
+      iou: t(Float32Array.of(0.2, 0.9, 0.4), [1, 3]),
+      score: t(Float32Array.of(objectScore), [1, 1]),
+    } as unknown as Outputs;
+  }
+  const names = { masks: 'masks', iou: 'iou', objectScore: 'score', highRes: undefined };
+  const choose = (objectScore: number, selector: MotionSelector | undefined, minObjectScore: number) => {
+    const b = allocateBuffers([1, 8, 32, 32]);
+    const chosen = chooseMask(decoded(objectScore), names, b, {
+      side: 512,
+      selector,
+      conditioning: true,
+      minObjectScore,
+    });
+    return { chosen, b };
+  };
+
+  it('starts the Kalman track from the exact box of the best mask upsampled to 512 pixels (inclusive corners)', () => {
+    const selector = new MotionSelector();
+    const { chosen } = choose(5, selector, -1);
+    expect(chosen.maskIndex).toBe(1);
+    const d = decoded(5);
+    const [x, y, w, h] = new ResizedMaskBox(128, 128, 512, 512).box(
+      (d.masks!.data as Float32Array).subarray(128 * 128, 2 * 128 * 128),
+    );
+    const started = selector.filter.box();
+    for (const [i, v] of [x, y, x + w, y + h].entries()) expect(started[i]).toBeCloseTo(v, 9);
+    expect(w).toBeGreaterThan(4 * 40); // not the low-res box times 4: the bilinear fringe counts
+  });
+
+  it("counts the object present above SAMURAI's -1 with kalman and above SAM 2's 0 without", () => {
+    expect(choose(-0.5, new MotionSelector(), -1).b.maskLogits.some((v) => v > 0)).toBe(true);
+    expect(choose(-0.5, undefined, 0).b.maskLogits.every((v) => v === -1024)).toBe(true);
+  });
+
+  it("blanks an absent object's candidates before SAMURAI's choice, so the track starts from an empty box", () => {
+    const selector = new MotionSelector();
+    const { b } = choose(-2, selector, -1);
+    expect(b.maskLogits.every((v) => v === -1024)).toBe(true);
+    expect(selector.filter.box()).toEqual([0, 0, 0, 0]);
+  });
+});

@@ -17,6 +17,7 @@ export {
   type MemoryScores,
   type MemorySelectionOptions,
   memorySelectionOf,
+  minObjectScoreOf,
   type PickedFrame,
   pickMemoryFrames,
   type ResolvedMemorySelection,

@@ -1,5 +1,8 @@
-import { maskToBox } from './mask-box.js';
+import { ResizedMaskBox } from './mask-box.js';
 import type { MotionChoice, MotionSelector } from './motion-selector.js';
+
+/** Side of the model input the candidate boxes are measured in (SAMURAI uses the image-size masks). */
+const MODEL_SIDE = 512;
 
 /** The decoder's candidate masks for one frame. */
 export interface MaskCandidates {
@@ -21,26 +24,25 @@ export function chooseMaskIndex(c: MaskCandidates): number {
   return chooseMaskCandidate(c).index;
 }
 
+const boxPlans = new Map<string, ResizedMaskBox>();
+
 /**
  * The mask to keep and, with a selector, what its selection said (the Kalman score memory selection reads).
- * Candidate boxes for the selector come from the low-res logits (> 0) scaled to the 512-pixel model space (4x for
- * 128x128).
+ * Candidate boxes for the selector are SAMURAI's: the extent of each candidate's logits upsampled (bilinear) to
+ * the 512-pixel model input, > 0, as inclusive pixel corners [x_min, y_min, x_max, y_max]; [0,0,0,0] when empty.
  */
 export function chooseMaskCandidate(c: MaskCandidates): { index: number; motion?: MotionChoice } {
   let best = 0;
   for (let i = 1; i < c.count; i += 1) if (c.ious[i]! > c.ious[best]!) best = i;
   if (!c.selector) return { index: best };
   const plane = c.height * c.width;
-  const scale = 512 / c.width;
+  const key = `${c.height}x${c.width}`;
+  const plan = boxPlans.get(key) ?? new ResizedMaskBox(c.height, c.width, MODEL_SIDE, MODEL_SIDE);
+  boxPlans.set(key, plan);
   const candidates = c.conditioning ? [best] : Array.from({ length: c.count }, (_, i) => i);
-  const boxes = candidates.map((i) => {
-    const b = maskToBox(c.logits.subarray(i * plane, (i + 1) * plane), c.height, c.width);
-    return [b[0] * scale, b[1] * scale, (b[0] + b[2]) * scale, (b[1] + b[3]) * scale] as [
-      number,
-      number,
-      number,
-      number,
-    ];
+  const boxes = candidates.map((i): [number, number, number, number] => {
+    const [x, y, w, h] = plan.box(c.logits.subarray(i * plane, (i + 1) * plane));
+    return [x, y, x + w, y + h];
   });
   const choice = c.selector.select(
     boxes,

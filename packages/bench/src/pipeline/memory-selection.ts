@@ -122,6 +122,17 @@ export interface SamuraiOptions extends MotionSelectorOptions {
    * selection.
    */
   memorySelection?: boolean | MemorySelectionOptions;
+  /**
+   * Object-score logit above which the object counts as present; below it every candidate mask is blanked before
+   * the choice (SAMURAI's `min_obj_score_logits`). Default -1, SAMURAI's; without `kalman` the tracker uses SAM 2's 0.
+   */
+  minObjectScore?: number;
+}
+
+/** The object-presence threshold a `kalman` tracker option implies (SAM 2's 0 without SAMURAI). */
+export function minObjectScoreOf(kalman: boolean | SamuraiOptions | undefined): number {
+  if (!kalman) return 0;
+  return kalman === true ? -1 : (kalman.minObjectScore ?? -1);
 }
 
 /** The memory-selection options a `kalman` tracker option asks for, or undefined when it asks for none. */

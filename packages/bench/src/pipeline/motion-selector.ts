@@ -7,8 +7,9 @@ export interface MotionSelectorOptions extends KalmanOptions {
   /** The filter is updated while the chosen candidate passes this gate, else reset. Default 0.3. */
   gate?: number;
   /**
-   * What the gate compares: `box-iou` (IoU of the chosen box with the Kalman prediction, as the reference notes
-   * state) or `predicted-iou` (the decoder's IoU score of the chosen mask). Default `box-iou`.
+   * What the gate compares: `predicted-iou` (the decoder's IoU score of the chosen mask: what SAMURAI's released
+   * sam2_base.py tests, `ious[best] > stable_ious_threshold`) or `box-iou` (IoU of the chosen box with the Kalman
+   * prediction, as our reference notes put it). Default `predicted-iou`.
    */
   gateOn?: 'box-iou' | 'predicted-iou';
   /** Weight of the Kalman IoU in the stable phase: w * kalmanIoU + (1 - w) * predictedIoU. Default 0.25. */
@@ -45,7 +46,7 @@ export class MotionSelector {
     this.#options = {
       stableFrames: options.stableFrames ?? 15,
       gate: options.gate ?? 0.3,
-      gateOn: options.gateOn ?? 'box-iou',
+      gateOn: options.gateOn ?? 'predicted-iou',
       kalmanWeight: options.kalmanWeight ?? 0.25,
     };
   }
@@ -78,7 +79,8 @@ export class MotionSelector {
       phase === 'warm-up' ? best : argmax(boxes.length, (i) => w * boxIou(predicted, boxes[i]!) + (1 - w) * ious[i]!);
     const motion = boxIou(predicted, boxes[index]!);
     const score = this.#options.gateOn === 'box-iou' ? motion : ious[index]!;
-    const updated = score > this.#options.gate;
+    // SAMURAI updates on `score > gate` while warming up and resets on `score < gate` once stable.
+    const updated = phase === 'warm-up' ? score > this.#options.gate : !(score < this.#options.gate);
     if (updated) {
       this.filter.update(boxes[index]!);
       this.#stable += 1;

@@ -80,29 +80,39 @@ export interface ChosenMask {
 
 /**
  * Chooses the mask (best IoU or SAMURAI's selection) and keeps its low-res logits in `b.maskLogits` (-1024 where
- * the object is absent). The memory encoder's input, sigmoid(logits at `side`) * scale + bias, is made later
+ * the object is absent: object-score logit not above `minObjectScore`, 0 in SAM 2, -1 in SAMURAI). The memory encoder's input, sigmoid(logits at `side`) * scale + bias, is made later
  * from `forMemory`: the decoder's in-graph upsampled plane when it has one, else the low-res logits.
  */
 export function chooseMask(
   decoded: Outputs,
   names: { masks: string; iou: string; objectScore: string; highRes: string | undefined },
   b: TrackerBuffers,
-  options: { side: number; selector: MotionSelector | undefined; conditioning: boolean },
+  options: { side: number; selector: MotionSelector | undefined; conditioning: boolean; minObjectScore: number },
 ): ChosenMask {
-  const { side, selector, conditioning } = options;
+  const { side, selector, conditioning, minObjectScore } = options;
   const masks = decoded[names.masks]!;
   const [, count = 1, mh = 0, mw = 0] = masks.dims;
   const plane = mh * mw;
   const logits = masks.data as Float32Array;
   const ious = decoded[names.iou]!.data as Float32Array;
   const objectScore = (decoded[names.objectScore]!.data as Float32Array)[0]!;
-  const choice = chooseMaskCandidate({ logits, count, height: mh, width: mw, ious, selector, conditioning });
+  const absent = !(objectScore > minObjectScore);
+  // SAMURAI blanks the candidates of an absent object before choosing (their boxes are then empty).
+  const candidates = absent && selector ? new Float32Array(logits.length).fill(-1024) : logits;
+  const choice = chooseMaskCandidate({
+    logits: candidates,
+    count,
+    height: mh,
+    width: mw,
+    ious,
+    selector,
+    conditioning,
+  });
   const maskIndex = choice.index;
   if (plane !== b.maskLogits.length) b.maskLogits = new Float32Array(plane);
   b.maskH = mh;
   b.maskW = mw;
   b.maskLogits.set(logits.subarray(maskIndex * plane, (maskIndex + 1) * plane));
-  const absent = objectScore <= 0;
   if (absent) b.maskLogits.fill(-1024);
   const low: MaskSource = { logits: b.maskLogits, height: mh, width: mw };
   const high = names.highRes === undefined ? undefined : decoded[names.highRes];

@@ -9,7 +9,7 @@ import { HostStages } from './host-stages.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 import { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
 import { sameValues } from './memory-bank.js';
-import { type MemoryScores, memorySelectionOf } from './memory-selection.js';
+import { type MemoryScores, memorySelectionOf, minObjectScoreOf } from './memory-selection.js';
 import { type ModuleIoNames, resolveModuleIo } from './module-io.js';
 import type { ModuleRunner, TrackerModule } from './module-runner.js';
 import { MotionSelector } from './motion-selector.js';
@@ -53,6 +53,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
   ];
   const selector = options.kalman ? new MotionSelector(options.kalman === true ? {} : options.kalman) : undefined;
   const memorySelection = memorySelectionOf(options.kalman);
+  const minObjectScore = minObjectScoreOf(options.kalman);
   if (selector)
     notes.push(
       memorySelection
@@ -176,6 +177,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
         side: preprocessor.size,
         selector,
         conditioning: prompt !== undefined,
+        minObjectScore,
       });
       pending = {
         index,
