@@ -39,6 +39,16 @@ describe('graph-surgery passes behind --precision mixed and TensorRT 11', () => 
     models = await writeZooModels();
   });
 
+  /** Builds the image encoder with `plan` on TensorRT 11 through the trtexec test double, in a fresh cache. */
+  const buildOnTrt11Double = async (plan: Parameters<typeof buildEngine>[1]['plan']) =>
+    buildEngine(models.image_encoder!, {
+      plan,
+      cacheDir: await tempDir(),
+      gpu: GPU,
+      trtexec: TRTEXEC_DOUBLE,
+      env: { ...process.env, TRTEXEC_DOUBLE_VERSION: '11' },
+    });
+
   it.skipIf(!hasFinders)(
     'mixed (auto) pins the attention scores and softmax of every image-encoder block',
     async () => {
@@ -59,18 +69,10 @@ describe('graph-surgery passes behind --precision mixed and TensorRT 11', () => 
     'a TensorRT 11 mixed build feeds trtexec a typed model kept next to the engine (trtexec test double)',
     async () => {
       // TEST DOUBLE: trtexec-double.mjs stands in for trtexec; only the typed ONNX it is handed is checked here.
-      const cache = await tempDir();
-      const plan = {
+      const r = await buildOnTrt11Double({
         schemaVersion: 1 as const,
         defaultPrecision: 'fp16' as const,
         pinFp32: { patterns: ['*/attn/Softmax'] },
-      };
-      const r = await buildEngine(models.image_encoder!, {
-        plan,
-        cacheDir: cache,
-        gpu: GPU,
-        trtexec: TRTEXEC_DOUBLE,
-        env: { ...process.env, TRTEXEC_DOUBLE_VERSION: '11' },
       });
       const typed = join(r.entry.dir, 'model.typed.onnx');
       expect((await stat(typed)).size).toBeGreaterThan(0);
@@ -86,15 +88,11 @@ describe('graph-surgery passes behind --precision mixed and TensorRT 11', () => 
     'a TensorRT 11 BF16 build with a pinned Softmax feeds trtexec a BF16 graph with that Softmax in FP32 (trtexec test double)',
     async () => {
       // TEST DOUBLE: trtexec-double.mjs stands in for trtexec; only the typed ONNX it is handed is checked here.
-      const cache = await tempDir();
       const softmaxName = '/image_encoder/trunk/blocks.0/attn/Softmax';
-      const plan = { schemaVersion: 1 as const, defaultPrecision: 'bf16' as const, pinFp32: { nodes: [softmaxName] } };
-      const r = await buildEngine(models.image_encoder!, {
-        plan,
-        cacheDir: cache,
-        gpu: GPU,
-        trtexec: TRTEXEC_DOUBLE,
-        env: { ...process.env, TRTEXEC_DOUBLE_VERSION: '11' },
+      const r = await buildOnTrt11Double({
+        schemaVersion: 1 as const,
+        defaultPrecision: 'bf16' as const,
+        pinFp32: { nodes: [softmaxName] },
       });
       expect(r.entry.manifest.args.some((a) => /^--(bf16|fp16)/.test(a))).toBe(false);
       const model = await readModel(join(r.entry.dir, 'model.typed.onnx'));
