@@ -1,26 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ToolkitError } from '@tamkit/graph-surgery';
+import { decodeImage } from '../preprocess/decode.js';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { Box } from './mask-box.js';
 import type { FrameSource } from './run-pipeline.js';
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;
-
-type Decode = (path: string) => Promise<RawImage>;
-
-/** Decodes an image file to 8-bit RGB at its own size with sharp (loaded on first use). */
-async function sharpDecoder(): Promise<Decode> {
-  const sharp = (await import('sharp')).default;
-  return async (path) => {
-    const { data, info } = await sharp(path)
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, channels: info.channels };
-  };
-}
 
 /**
  * Frames from a folder of images (sorted by name), decoded one at a time when asked for, so decoding stays
@@ -33,7 +19,6 @@ export class ImageFolderVideo implements FrameSource {
     readonly width: number,
     readonly height: number,
     readonly firstBox: Box,
-    private readonly decode: Decode,
     private readonly first: RawImage,
   ) {}
 
@@ -52,15 +37,14 @@ export class ImageFolderVideo implements FrameSource {
       });
     }
     const files = names.map((n) => join(dir, n));
-    const decode = await sharpDecoder();
-    const first = await decode(files[0]!);
+    const first = await decodeImage(files[0]!);
     const prompt = box ?? (await groundTruthBox(dir));
     if (!prompt) {
       throw new ToolkitError('PIPELINE_NO_PROMPT', `no first-frame box for ${dir}`, {
         remedy: 'Pass --prompt x,y,w,h, or put a groundtruth.txt (x,y,w,h per line) in the folder or its parent.',
       });
     }
-    return new ImageFolderVideo(files, first.width, first.height, prompt, decode, first);
+    return new ImageFolderVideo(files, first.width, first.height, prompt, first);
   }
 
   get length(): number {
@@ -70,7 +54,7 @@ export class ImageFolderVideo implements FrameSource {
   /** Frame `index` (wraps around past the last file, so a short folder can feed a longer run). */
   async frame(index: number): Promise<RawImage> {
     const i = index % this.files.length;
-    return i === 0 ? this.first : this.decode(this.files[i]!);
+    return i === 0 ? this.first : decodeImage(this.files[i]!);
   }
 
   box(_index: number): Box {

@@ -101,3 +101,16 @@ export class ResizedMaskBox {
     return [xmin, ymin, xmax - xmin, ymax - ymin];
   }
 }
+
+const plans = new Map<string, ResizedMaskBox>();
+
+/** The `ResizedMaskBox` for one size pair, built once per process (its tables depend on the sizes only). */
+export function resizedMaskBox(inH: number, inW: number, outH: number, outW: number): ResizedMaskBox {
+  const key = `${inH}x${inW}->${outH}x${outW}`;
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = new ResizedMaskBox(inH, inW, outH, outW);
+    plans.set(key, plan);
+  }
+  return plan;
+}

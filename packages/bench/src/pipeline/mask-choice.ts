@@ -1,4 +1,4 @@
-import { ResizedMaskBox } from './mask-box.js';
+import { resizedMaskBox } from './mask-box.js';
 import type { MotionChoice, MotionSelector } from './motion-selector.js';
 
 /** Side of the model input the candidate boxes are measured in (SAMURAI uses the image-size masks). */
@@ -24,8 +24,6 @@ export function chooseMaskIndex(c: MaskCandidates): number {
   return chooseMaskCandidate(c).index;
 }
 
-const boxPlans = new Map<string, ResizedMaskBox>();
-
 /**
  * The mask to keep and, with a selector, what its selection said (the Kalman score memory selection reads).
  * Candidate boxes for the selector are SAMURAI's: the extent of each candidate's logits upsampled (bilinear) to
@@ -36,9 +34,7 @@ export function chooseMaskCandidate(c: MaskCandidates): { index: number; motion?
   for (let i = 1; i < c.count; i += 1) if (c.ious[i]! > c.ious[best]!) best = i;
   if (!c.selector) return { index: best };
   const plane = c.height * c.width;
-  const key = `${c.height}x${c.width}`;
-  const plan = boxPlans.get(key) ?? new ResizedMaskBox(c.height, c.width, MODEL_SIDE, MODEL_SIDE);
-  boxPlans.set(key, plan);
+  const plan = resizedMaskBox(c.height, c.width, MODEL_SIDE, MODEL_SIDE);
   const candidates = c.conditioning ? [best] : Array.from({ length: c.count }, (_, i) => i);
   const boxes = candidates.map((i): [number, number, number, number] => {
     const [x, y, w, h] = plan.box(c.logits.subarray(i * plane, (i + 1) * plane));

@@ -1,3 +1,4 @@
+import { decodeImage } from '../preprocess/decode.js';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { Box } from './mask-box.js';
 import { type OpenTrackerOptions, openTracker } from './open-tracker.js';
@@ -35,19 +36,11 @@ export interface SequenceTrackerAdapter {
 
 /**
  * Opens the tracker of a models folder for eval's sequence runner (its `TrackerFactory`). Frames are decoded with
- * sharp at their own size, the next one (when named) while this one is tracked. Boxes pass through as given and come back in the tracking loop's convention
- * ([xmin, ymin, xmax - xmin, ymax - ymin] in pixels), as SAMURAI's LaSOT runs do: no 1-based offset is applied.
+ * sharp at their own size, the next one (when named) while this one is tracked. Boxes pass through as given and
+ * come back in the tracking loop's convention ([xmin, ymin, xmax - xmin, ymax - ymin] in pixels), as SAMURAI's
+ * LaSOT runs do: no 1-based offset is applied.
  */
 export async function createSequenceTracker(options: SequenceTrackerOptions): Promise<SequenceTrackerAdapter> {
-  const sharp = (await import('sharp')).default;
-  const decode = async (path: string): Promise<RawImage> => {
-    const { data, info } = await sharp(path)
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data, width: info.width, height: info.height, channels: info.channels };
-  };
   const { stack, ...rest } = options;
   const { tracker, close } = await openTracker({
     ...rest,
@@ -57,8 +50,8 @@ export async function createSequenceTracker(options: SequenceTrackerOptions): Pr
   // Decoding runs on sharp's threads, so a decode started before inference finishes beside it.
   let ahead: { path: string; image: Promise<RawImage> } | undefined;
   const take = (frame: SequenceFrame, next: SequenceFrame | undefined): Promise<RawImage> => {
-    const image = ahead?.path === frame.path ? ahead.image : decode(frame.path);
-    ahead = next ? { path: next.path, image: decode(next.path) } : undefined;
+    const image = ahead?.path === frame.path ? ahead.image : decodeImage(frame.path);
+    ahead = next ? { path: next.path, image: decodeImage(next.path) } : undefined;
     // A failed read surfaces when that frame is tracked, not as an unhandled rejection now.
     ahead?.image.catch(() => undefined);
     return image;

@@ -7,7 +7,7 @@ import type { Feeds, Outputs, RunnerTensor } from '../stacks/types.js';
 import { declaredMemDim, promptCorners, rawBytes } from './frame-helpers.js';
 import { HostStages } from './host-stages.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
-import { type Box, maskToBox, ResizedMaskBox, scaleLowResBox } from './mask-box.js';
+import { type Box, maskToBox, resizedMaskBox, scaleLowResBox } from './mask-box.js';
 import { sameValues } from './memory-bank.js';
 import { type MemoryScores, memorySelectionOf, minObjectScoreOf } from './memory-selection.js';
 import { type ModuleIoNames, resolveModuleIo } from './module-io.js';
@@ -57,8 +57,8 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
   if (selector)
     notes.push(
       memorySelection
-        ? "SAMURAI Kalman selection on candidate boxes from the 128x128 logits (x4 to 512 space); SAMURAI's memory selection (previous frames kept by predicted IoU, object score and Kalman score)"
-        : 'SAMURAI Kalman selection on candidate boxes from the 128x128 logits (x4 to 512 space); memory selection off (the 6 newest frames, as SAM 2)',
+        ? "SAMURAI Kalman selection on candidate boxes from the masks upsampled to 512; SAMURAI's memory selection (previous frames kept by predicted IoU, object score and Kalman score)"
+        : 'SAMURAI Kalman selection on candidate boxes from the masks upsampled to 512; memory selection off (the 6 newest frames, as SAM 2)',
     );
   const keep =
     options.keepOnDevice === true &&
@@ -77,7 +77,6 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
   )?.name;
   if (highResMasks !== undefined)
     notes.push(`memory-encoder mask from the decoder's in-graph upsampled output "${highResMasks}"`);
-  const boxes = new Map<string, ResizedMaskBox>();
   let ort: OrtModule | undefined;
   let buffers: TrackerBuffers | undefined;
   let trackerParams = params;
@@ -307,9 +306,7 @@ export function createTracker({ modules, params, options = {} }: CreateTrackerOp
     if (options.box === 'low-res') {
       return scaleLowResBox(maskToBox(b.maskLogits, b.maskH, b.maskW), b.maskH, b.maskW, frame.height, frame.width);
     }
-    const key = `${b.maskH}x${b.maskW}->${frame.height}x${frame.width}`;
-    const plan = boxes.get(key) ?? new ResizedMaskBox(b.maskH, b.maskW, frame.height, frame.width);
-    boxes.set(key, plan);
+    const plan = resizedMaskBox(b.maskH, b.maskW, frame.height, frame.width);
     return plan.box(b.maskLogits);
   }
 

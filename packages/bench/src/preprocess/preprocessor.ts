@@ -1,6 +1,6 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
-import type { KernelEnum, Sharp } from 'sharp';
+import type { KernelEnum } from 'sharp';
 import { BilinearPlan } from './bilinear.js';
+import { decodeImage, type EncodedImage } from './decode.js';
 import {
   type ChannelAffine,
   channelAffine,
@@ -39,26 +39,7 @@ interface ResizePlan {
   resizeToChw(src: Uint8Array | Uint8ClampedArray, out: Float32Array, affine: ChannelAffine): void;
 }
 
-/** An encoded image (JPEG, PNG, WebP, ...): a file path or the file's bytes. */
-export type EncodedImage = string | Uint8Array;
-
-type SharpFactory = (input: string | Uint8Array) => Sharp;
-let sharpFactory: Promise<SharpFactory> | undefined;
-
-/** Loads sharp on first use, so the in-memory path works where sharp's native binary is missing. */
-function loadSharp(): Promise<SharpFactory> {
-  sharpFactory ??= import('sharp').then(
-    (module) => module.default as unknown as SharpFactory,
-    (error: unknown) => {
-      sharpFactory = undefined;
-      throw new ToolkitError('SHARP_UNAVAILABLE', `Cannot load sharp to decode images: ${String(error)}`, {
-        remedy: 'Reinstall dependencies (node scripts/pnpm.mjs install) so sharp fetches its native binary.',
-        cause: error,
-      });
-    },
-  );
-  return sharpFactory;
-}
+export type { EncodedImage } from './decode.js';
 
 /**
  * Turns frames into the image_encoder input: resize straight to size x size (aspect not kept), RGB, /255,
@@ -165,22 +146,7 @@ export class Preprocessor {
   }
 
   /** Decodes and resizes to size x size 8-bit RGB with sharp (what `fromImage` normalises). */
-  async decodeResized(input: EncodedImage): Promise<RawImage> {
-    const sharp = await loadSharp();
-    try {
-      const { data, info } = await sharp(input)
-        .resize(this.size, this.size, { fit: 'fill', kernel: this.kernel })
-        .removeAlpha()
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      return { data, width: info.width, height: info.height, channels: info.channels };
-    } catch (error) {
-      const where = typeof input === 'string' ? input : `a ${input.length}-byte buffer`;
-      throw new ToolkitError('IMAGE_DECODE_FAILED', `Cannot decode image ${where}: ${(error as Error).message}`, {
-        remedy: 'Pass a readable JPEG, PNG or WebP file; check the path and that the file is not truncated.',
-        cause: error,
-      });
-    }
+  decodeResized(input: EncodedImage): Promise<RawImage> {
+    return decodeImage(input, { size: this.size, kernel: this.kernel });
   }
 }
