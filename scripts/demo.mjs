@@ -210,24 +210,17 @@ run('track-eval', [
 ]);
 const planFile = join(reports, 'plans', 'image_encoder.plan.json');
 if (existsSync(planFile)) {
-  run('engine-builder', [
-    'build',
-    join(zoo, 'image_encoder.onnx'),
-    '--plan',
-    planFile,
-    '--trt-version',
-    '10',
-    '--print-command',
-  ]);
-  run('engine-builder', [
-    'build',
-    join(zoo, 'image_encoder.onnx'),
-    '--plan',
-    planFile,
-    '--trt-version',
-    '11',
-    '--print-command',
-  ]);
+  for (const version of ['10', '11']) {
+    run('engine-builder', [
+      'build',
+      join(zoo, 'image_encoder.onnx'),
+      '--plan',
+      planFile,
+      '--trt-version',
+      version,
+      '--print-command',
+    ]);
+  }
 }
 
 step('5. Tracking: synthetic LaSOT-format sequences, FP32 and FP16 runs, LaSOT-style scores and plots');
