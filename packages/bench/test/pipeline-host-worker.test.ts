@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bakeModule, readModel, ToolkitError, writeModel, writeZoo } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
+import { bakeModule, readModel, writeModel, writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BilinearResizer } from '../src/pipeline/bilinear.js';
 import { HostStages } from '../src/pipeline/host-stages.js';

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
 import { resolveModuleIo } from '../src/pipeline/module-io.js';
 import type { ModuleRunner, ModuleRunners } from '../src/pipeline/module-runner.js';

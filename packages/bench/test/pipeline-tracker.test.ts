@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolkitError, writeZoo } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
+import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Box } from '../src/pipeline/mask-box.js';
 import { TRACKER_MODULES } from '../src/pipeline/module-runner.js';

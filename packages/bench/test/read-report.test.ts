@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseBenchReport, readBenchReport, writeFileAtomic } from '../src/index.js';
 import { moduleResult, report } from './report-fixtures.js';

@@ -1,4 +1,7 @@
-// Errors and exit codes shared by every tamkit package.
+// Deprecated re-exports of the errors and exit codes, which live in @tamkit/common now (see ./errors.ts).
+
+// Re-exported for code written against the old location; they live in @tamkit/common.
+export { assertNotSameFile, tempPathFor, writeFileAtomic } from '@tamkit/common';
 export { ExitCode, InternalError, ToolkitError, UsageError } from './errors.js';
 export {
   getAttribute,
@@ -49,7 +52,6 @@ export {
 // ONNX I/O
 export { decodeMessage, encodeMessage, encodeMessageChunks, messageSpec, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
-export { assertNotSameFile, tempPathFor, writeFileAtomic } from './onnx/files.js';
 export {
   bfloat16BitsToFloat32,
   FLOAT16_MAX,

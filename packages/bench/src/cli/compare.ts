@@ -1,5 +1,5 @@
-import { ExitCode, UsageError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_NOISE_K } from '../report/compare.js';
 import { compareReportFiles } from '../report/compare-files.js';

@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
-import { ExitCode, UsageError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { ImageFolderVideo } from '../pipeline/image-folder-video.js';
 import type { Box } from '../pipeline/mask-box.js';

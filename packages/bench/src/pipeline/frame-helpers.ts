@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { Box } from './mask-box.js';
 import type { ModuleIoNames } from './module-io.js';

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { RawImage } from '../preprocess/normalize.js';
 import { Preprocessor } from '../preprocess/preprocessor.js';
 import { BilinearResizer } from './bilinear.js';

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { ElementType, TensorInfo } from '../stacks/types.js';
 import type { ModuleRunners, TrackerModule } from './module-runner.js';
 

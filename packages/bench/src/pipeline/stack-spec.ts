@@ -1,4 +1,4 @@
-import { UsageError } from '@tamkit/graph-surgery';
+import { UsageError } from '@tamkit/common';
 import { isStackName, STACK_NAMES, type StackName } from '../stacks/registry.js';
 import { isTrackerModule, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
 

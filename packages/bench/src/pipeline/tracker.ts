@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { RawImage } from '../preprocess/normalize.js';
 import { loadOrt, type OrtModule } from '../stacks/ort/load-ort.js';
 import type { Feeds, Outputs, RunnerTensor } from '../stacks/types.js';

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InternalError } from '@tamkit/graph-surgery';
+import { InternalError } from '@tamkit/common';
 import { hashFile } from './hash.js';
 import { acquireLock, type LockOptions } from './lock.js';
 import { ENGINE_FILE, type EngineManifest, MANIFEST_FILE, manifestProblems } from './manifest.js';

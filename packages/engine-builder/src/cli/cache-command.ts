@@ -1,5 +1,5 @@
-import { ExitCode, UsageError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { listCache, pruneCache, verifyCache } from '../cache/maintenance.js';
 import { defaultCacheDir, textTable, withCacheOption, withJsonOption } from './options.js';

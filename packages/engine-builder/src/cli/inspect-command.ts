@@ -1,5 +1,5 @@
-import { ExitCode, ToolkitError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, ToolkitError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { loadModel } from '../graph-surgery-glue.js';
 import { inspectEngine } from '../inspect.js';

@@ -1,4 +1,4 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { BISECT_MODES, type BisectMode, type BisectReport, bisectModels } from '../bisect/run-bisect.js';
 import { DEFAULT_TOLERANCE } from '../fidelity/compare-outputs.js';

@@ -1,4 +1,4 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { compareStacks, type FidelityReport } from '../fidelity/compare-stacks.js';
 import { writeFileAtomic } from '../util/atomic-write.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { ExitCode, ToolkitError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, ToolkitError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { Convention } from '../metrics/convention.js';
 import { runAndScoreLasot } from '../run/run-and-score.js';

@@ -1,4 +1,4 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { readScoreReport } from '../report/score-report.js';
 import { writeLasotReport } from '../report/write-report.js';

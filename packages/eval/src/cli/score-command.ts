@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { parseAttributeTable } from '../lasot/attributes.js';
 import type { Convention } from '../metrics/convention.js';

@@ -1,4 +1,4 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { generateSyntheticDataset } from '../synth/generate.js';
 import { jsonOption } from './options.js';

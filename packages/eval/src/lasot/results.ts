@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { BoxSeries } from './boxes.js';
 import { formatBoxText, parseBoxText } from './text-format.js';

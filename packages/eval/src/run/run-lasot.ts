@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type Box, boxAt } from '../lasot/boxes.js';
 import { framePath, type LasotDataset, type LasotSequence, loadSequence } from '../lasot/dataset.js';
 import { resultPath, writeResultFile } from '../lasot/results.js';

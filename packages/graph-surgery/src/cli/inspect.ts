@@ -1,6 +1,6 @@
+import { UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
-import { UsageError } from '../errors.js';
 import { formatSummary, inspectModel } from '../inspect/inspect.js';
 import { readModel } from '../onnx/model-io.js';
 

@@ -1,8 +1,8 @@
 /** The option group and the read -> pass -> write flow every graph-edit command shares. */
+
+import { assertNotSameFile, UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
-import { UsageError } from '../errors.js';
-import { assertNotSameFile } from '../onnx/files.js';
 import { readModel, writeModel } from '../onnx/model-io.js';
 import type { ModelProto } from '../onnx/types.js';
 

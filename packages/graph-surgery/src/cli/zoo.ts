@@ -1,5 +1,5 @@
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
 import { formatFlops } from '../inspect/flops.js';
 import type { ZooSize } from '../zoo/efficienttam/index.js';
 import { writeZoo, ZOO_MODELS, type ZooModel } from '../zoo/zoo.js';

@@ -4,7 +4,7 @@
  * BF16 storage the same way. Stacks that compute FP16 in
  * FP32 internally (ONNX Runtime's CPU provider) then show the failures native FP16 has on GPUs.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { readFloatValues } from '../onnx/tensor-data.js';

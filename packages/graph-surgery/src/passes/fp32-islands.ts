@@ -4,7 +4,7 @@
  * only way to set per-layer precision. Nodes are those of the main graph; what If/Loop/Scan bodies read from an
  * island is cast for them.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { DataType, type ModelProto } from '../onnx/types.js';

@@ -4,7 +4,7 @@
  * type, in the main graph and in If/Loop/Scan bodies alike; blocked nodes and nodes whose op has no form in the
  * target type stay FLOAT behind Casts. What differs per type is a `LowPrecisionTarget`.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { getInt, setAttribute } from '../graph/attributes.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph, namesIn, subgraphsOf } from '../graph/graph.js';

@@ -1,5 +1,5 @@
 /** Checks shared by passes: a model has a graph, named nodes exist, named tensors exist. */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import type { Graph } from '../graph/graph.js';
 import type { GraphProto, ModelProto, NodeProto } from '../onnx/types.js';
 

@@ -2,7 +2,7 @@
  * Probes: intermediate tensors exposed as extra graph outputs, to read their values or to stop an engine
  * builder from fusing across them. Existing outputs are left exactly as they were.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { makeNode, makeValueInfo } from '../graph/build.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';

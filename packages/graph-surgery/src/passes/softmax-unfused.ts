@@ -1,5 +1,5 @@
 /** Softmax as a fused attention kernel computes it: exp(x) / sum(exp(x)), without subtracting the max first. */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { getIntNumber } from '../graph/attributes.js';
 import { makeNode } from '../graph/build.js';
 import type { Graph } from '../graph/graph.js';

@@ -2,7 +2,7 @@
  * Element types across If/Loop/Scan bodies: inference over a whole model (each body seeing the types of the
  * scopes around it), and the check that what a body declares matches what flows in and out of its node.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { getAttribute } from '../graph/attributes.js';
 import { Graph, subgraphsOf } from '../graph/graph.js';
 import { DataType, type GraphProto, type ModelProto, type NodeProto } from '../onnx/types.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '@tamkit/graph-surgery';
+import { UsageError } from '@tamkit/common';
 import { applicableUserShapes, resolveInputShapes } from '../../measure/shapes.js';
 import { readModelSignature } from '../model-signature.js';
 import { getTrtEnginePort, type TrtCommands, type TrtPrecision } from './engine-port.js';

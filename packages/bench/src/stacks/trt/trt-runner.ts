@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type Availability, available, unavailable } from '../availability.js';
 import { RunnerErrorCode, StackUnavailableError } from '../errors.js';
 import { readModelSignature } from '../model-signature.js';

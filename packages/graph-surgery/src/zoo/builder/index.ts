@@ -1,4 +1,6 @@
 /** Builder API for zoo modules: write ONNX graphs the way PyTorch 2.x exports them at opset 17. */
+
+export { deriveSeed, hashString, Rng } from '@tamkit/common';
 export {
   type AttentionOptions,
   type ConvOptions,
@@ -21,7 +23,6 @@ export {
   type ModuleBuilderOptions,
   type WeightInit,
 } from './module-builder.js';
-export { deriveSeed, hashString, Rng } from './rng.js';
 export {
   dimOf,
   dimsOf,

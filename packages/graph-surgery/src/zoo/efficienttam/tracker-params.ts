@@ -4,7 +4,7 @@
  * as `tracker-params.json` in the format bench's tracking loop reads (`tamkit-tracker-params` version 1,
  * row-major arrays). Seeded like the weights, with trained-network-like scale (std 0.02).
  */
-import { deriveSeed, Rng } from '../builder/rng.js';
+import { deriveSeed, Rng } from '@tamkit/common';
 import { SHARED_DIMS } from './config.js';
 import type { ZooSize } from './types.js';
 
