@@ -9,7 +9,6 @@ export {
 export { findModels, moduleName } from './measure/find-models.js';
 export { sha256File } from './measure/hash.js';
 export { generateFeeds } from './measure/inputs.js';
-export { SeededRandom } from './measure/rng.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
   DEFAULT_TIME_MS,
@@ -27,7 +26,7 @@ export {
   recogniseModule,
   resolveInputShapes,
 } from './measure/shapes.js';
-export { computeLatencyStats, percentile } from './measure/stats.js';
+export { computeLatencyStats } from './measure/stats.js';
 // The tracking loop and the pipeline benchmark.
 export * from './pipeline/index.js';
 export * from './preprocess/index.js';

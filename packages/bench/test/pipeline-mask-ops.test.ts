@@ -1,5 +1,5 @@
+import { SeededRandom } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../src/measure/rng.js';
 import { BilinearResizer, tableSigmoid } from '../src/pipeline/bilinear.js';
 import { maskToBox, ResizedMaskBox, scaleLowResBox } from '../src/pipeline/mask-box.js';
 

@@ -2,7 +2,7 @@
  * File plumbing shared by every writer in the toolkit: outputs appear whole or not at all.
  */
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { ToolkitError } from './errors.js';
 
@@ -12,28 +12,46 @@ export function tempPathFor(target: string): string {
 }
 
 /**
- * Writes chunks to `target` atomically: into a temp file in the same folder, then renamed, so readers see
- * the old file or the whole new one, never a part. (No fsync: like onnx.save, durability across power loss
- * is left to the file system; the rename still never exposes a partial file.) On any failure the temp file
- * is removed and `target` is untouched.
+ * Writes `data` (a string, bytes, or byte chunks written in order without concatenating them, so a multi-GiB
+ * model is never copied) to `target` atomically: into a temp file in the same folder, then renamed, so readers
+ * see the old file or the whole new one, never a part. Missing parent folders are created. (No fsync: like
+ * onnx.save, durability across power loss is left to the file system; the rename still never exposes a partial
+ * file.) On any failure the temp file is removed, `target` is untouched, and a `ToolkitError` `WRITE_FAILED`
+ * says which file and why.
  */
-export async function writeFileAtomic(
-  target: string,
-  chunks: Iterable<Uint8Array> | Uint8Array | string,
-): Promise<void> {
+export async function writeFileAtomic(target: string, data: Iterable<Uint8Array> | Uint8Array | string): Promise<void> {
   const temp = tempPathFor(target);
-  const handle = await open(temp, 'wx');
+  let handle: FileHandle | undefined;
   try {
-    const list = typeof chunks === 'string' || chunks instanceof Uint8Array ? [chunks] : chunks;
+    await mkdir(dirname(target), { recursive: true });
+    handle = await open(temp, 'wx');
+    const list = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
     const buffers = [...list].map((c) => (typeof c === 'string' ? Buffer.from(c) : c));
     for (const batch of writeBatches(buffers)) await writeAll(handle, batch);
     await handle.close();
+    handle = undefined;
     await rename(temp, target);
   } catch (error) {
-    await handle.close().catch(() => undefined);
+    await handle?.close().catch(() => undefined);
     await rm(temp, { force: true });
-    throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ToolkitError('WRITE_FAILED', `could not write ${target}: ${reason}`, {
+      remedy: 'Check that the output folder is writable and the disk is not full.',
+      cause: error,
+    });
   }
+}
+
+/** Writes several files atomically, one after the other; returns the paths written, in order. */
+export async function writeFilesAtomic(
+  files: readonly { path: string; data: string | Uint8Array }[],
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const file of files) {
+    await writeFileAtomic(file.path, file.data);
+    written.push(file.path);
+  }
+  return written;
 }
 
 /** Refuses an output path that is the input itself: the input is never modified. */

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { median } from '@tamkit/common';
 import { sha256File } from '../measure/hash.js';
 import { computeLatencyStats } from '../measure/stats.js';
 import type { RawImage } from '../preprocess/normalize.js';
@@ -233,8 +234,4 @@ async function timeIsolated(
       entry.samples.push(performance.now() - start);
     }
   }
-}
-
-function median(samples: readonly number[]): number {
-  return computeLatencyStats(samples).p50Ms;
 }

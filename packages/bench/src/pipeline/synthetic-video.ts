@@ -1,4 +1,4 @@
-import { SeededRandom } from '../measure/rng.js';
+import { SeededRandom } from '@tamkit/common';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { Box } from './mask-box.js';
 

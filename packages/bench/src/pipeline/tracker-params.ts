@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/common';
-import { SeededRandom } from '../measure/rng.js';
+import { SeededRandom, ToolkitError } from '@tamkit/common';
 
 /** File name of the tracker parameters in a models folder. */
 export const TRACKER_PARAMS_FILE = 'tracker-params.json';
