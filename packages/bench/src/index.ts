@@ -73,18 +73,17 @@ export {
 export type { StackDefinition } from './stacks/stack-definition.js';
 export { type DescribeTrtOptions, describeTrtCommands } from './stacks/trt/describe-commands.js';
 export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';
-export {
-  getTrtEnginePort,
-  setTrtEnginePort,
-  type TrtBuildRequest,
-  type TrtBuildResult,
-  type TrtCommands,
-  type TrtDescribeRequest,
-  type TrtEnginePort,
-  type TrtPrecision,
-  type TrtTimingRequest,
-  type TrtTimingResult,
+export type {
+  TrtBuildRequest,
+  TrtBuildResult,
+  TrtCommands,
+  TrtDescribeRequest,
+  TrtEnginePort,
+  TrtPrecision,
+  TrtTimingRequest,
+  TrtTimingResult,
 } from './stacks/trt/engine-port.js';
+export { getTrtEnginePort, setTrtEnginePort } from './stacks/trt/installed-port.js';
 export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
 export { probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
 export type {

@@ -50,7 +50,7 @@ export {
   type TensorFacts,
 } from './inspect/shape-inference.js';
 // ONNX I/O
-export { decodeMessage, encodeMessage, encodeMessageChunks, messageSpec, WireFormatError } from './onnx/codec.js';
+export { decodeMessage, encodeMessage, encodeMessageChunks, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
 export {
   bfloat16BitsToFloat32,
@@ -59,6 +59,7 @@ export {
   float32ToBfloat16Bits,
   float32ToFloat16Bits,
 } from './onnx/float-bits.js';
+export { messageSpec } from './onnx/message-specs.js';
 export {
   decodeModel,
   encodeModel,
