@@ -9,9 +9,9 @@ import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { DataType, type ModelProto } from '../onnx/types.js';
 import { nameUnnamedNodes, nodeNamesOfPattern, nodesNamed } from '../patterns/select.js';
-import { computeRegionInFloat32, removeCancellingCasts } from './casts.js';
-import { inferElemTypes } from './elem-types.js';
-import { requireGraph, resolveNodeNames } from './model-checks.js';
+import { computeRegionInFloat32, removeCancellingCasts } from './support/casts.js';
+import { inferElemTypes } from './support/elem-types.js';
+import { requireGraph, resolveNodeNames } from './support/model-checks.js';
 
 export interface Fp32IslandOptions {
   /** Names of nodes to compute in FP32 (default none). */

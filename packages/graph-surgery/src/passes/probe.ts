@@ -9,8 +9,8 @@ import { Graph } from '../graph/graph.js';
 import { inferShapes, type TensorFacts } from '../inspect/shape-inference.js';
 import type { ModelProto } from '../onnx/types.js';
 import { tensorsOfPattern } from '../patterns/select.js';
-import { inferElemTypes } from './elem-types.js';
-import { definedTensors, requireGraph } from './model-checks.js';
+import { inferElemTypes } from './support/elem-types.js';
+import { definedTensors, requireGraph } from './support/model-checks.js';
 
 /**
  * Ops whose output rank is the largest rank of their inputs (LayerNormalization: of its data input; MatMul of

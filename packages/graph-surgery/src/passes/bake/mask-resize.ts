@@ -7,7 +7,7 @@ import { makeValueInfo } from '../../graph/build.js';
 import { cloneMessage } from '../../graph/clone.js';
 import { Graph } from '../../graph/graph.js';
 import { DataType, type ModelProto } from '../../onnx/types.js';
-import { requireGraph } from '../model-checks.js';
+import { requireGraph } from '../support/model-checks.js';
 import { NodeWriter, recordBake, refuseTwice, requireOpset } from './common.js';
 import { findMaskLogits, lowResSize } from './mask-logits.js';
 

@@ -7,7 +7,7 @@ import { makeNode, makeValueInfo } from '../../graph/build.js';
 import { cloneMessage } from '../../graph/clone.js';
 import { Graph } from '../../graph/graph.js';
 import type { ModelProto } from '../../onnx/types.js';
-import { requireGraph } from '../model-checks.js';
+import { requireGraph } from '../support/model-checks.js';
 import { isFloat, recordBake, refuseTwice, signatureOfValue } from './common.js';
 
 export interface MemoryLayoutOptions {

@@ -7,7 +7,7 @@ import { makeValueInfo } from '../../graph/build.js';
 import { cloneMessage } from '../../graph/clone.js';
 import { Graph } from '../../graph/graph.js';
 import { DataType, type ModelProto } from '../../onnx/types.js';
-import { requireGraph } from '../model-checks.js';
+import { requireGraph } from '../support/model-checks.js';
 import { isFloat, NodeWriter, recordBake, refuseTwice, requireOpset, signatureOfValue } from './common.js';
 
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;

@@ -9,8 +9,8 @@ import {
   float16BitsToFloat32,
   float32BitsToBfloat16Bits,
   float32BitsToFloat16Bits,
-} from '../onnx/float-bits.js';
-import { DataType } from '../onnx/types.js';
+} from '../../onnx/float-bits.js';
+import { DataType } from '../../onnx/types.js';
 
 /** The 16-bit float element types the precision passes produce. */
 export type LowFloatType = typeof DataType.FLOAT16 | typeof DataType.BFLOAT16;

@@ -3,9 +3,9 @@
  * scopes around it), and the check that what a body declares matches what flows in and out of its node.
  */
 import { ToolkitError } from '@tamkit/common';
-import { getAttribute } from '../graph/attributes.js';
-import { Graph, subgraphsOf } from '../graph/graph.js';
-import { DataType, type GraphProto, type ModelProto, type NodeProto } from '../onnx/types.js';
+import { getAttribute } from '../../graph/attributes.js';
+import { Graph, subgraphsOf } from '../../graph/graph.js';
+import { DataType, type GraphProto, type ModelProto, type NodeProto } from '../../onnx/types.js';
 import { inferElemTypes } from './elem-types.js';
 
 /** The version of the default ONNX domain the model imports (0 when it imports none). */

@@ -1,10 +1,10 @@
 /** Softmax as a fused attention kernel computes it: exp(x) / sum(exp(x)), without subtracting the max first. */
 import { ToolkitError } from '@tamkit/common';
-import { getIntNumber } from '../graph/attributes.js';
-import { makeNode } from '../graph/build.js';
-import type { Graph } from '../graph/graph.js';
-import { makeTensor } from '../onnx/tensor-data.js';
-import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
+import { getIntNumber } from '../../graph/attributes.js';
+import { makeNode } from '../../graph/build.js';
+import type { Graph } from '../../graph/graph.js';
+import { makeTensor } from '../../onnx/tensor-data.js';
+import { DataType, type ModelProto, type NodeProto } from '../../onnx/types.js';
 
 function defaultOpset(model: ModelProto): number {
   const entry = model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');

@@ -1,7 +1,7 @@
 /** Checks shared by passes: a model has a graph, named nodes exist, named tensors exist. */
 import { ToolkitError } from '@tamkit/common';
-import type { Graph } from '../graph/graph.js';
-import type { GraphProto, ModelProto, NodeProto } from '../onnx/types.js';
+import type { Graph } from '../../graph/graph.js';
+import type { GraphProto, ModelProto, NodeProto } from '../../onnx/types.js';
 
 export function requireGraph(model: ModelProto, pass: string): GraphProto {
   if (!model.graph) {

@@ -2,11 +2,11 @@
  * FP16/BF16 conversion of stored values (initializers, Constant nodes) and of op attributes that hard-code FLOAT
  * (the "dtype fixes").
  */
-import { getAttribute, setAttribute } from '../graph/attributes.js';
-import { makeAttribute } from '../graph/build.js';
-import { FLOAT16_MAX } from '../onnx/float-bits.js';
-import { makeTensor, readFloatValues } from '../onnx/tensor-data.js';
-import { DataType, type NodeProto, type TensorProto } from '../onnx/types.js';
+import { getAttribute, setAttribute } from '../../graph/attributes.js';
+import { makeAttribute } from '../../graph/build.js';
+import { FLOAT16_MAX } from '../../onnx/float-bits.js';
+import { makeTensor, readFloatValues } from '../../onnx/tensor-data.js';
+import { DataType, type NodeProto, type TensorProto } from '../../onnx/types.js';
 import { type LowFloatType, toLowBits } from './half-arrays.js';
 
 /** Values of one tensor that FP16 cannot hold. */

@@ -3,9 +3,9 @@
  * float (FP16 conversion, FP32 islands, emulation, probes). Shapes are not inferred; declared value_info is
  * used only where an op's output type cannot be derived from its inputs and attributes.
  */
-import { getAttribute, getInt } from '../graph/attributes.js';
-import type { GraphProto, NodeProto } from '../onnx/types.js';
-import { DataType } from '../onnx/types.js';
+import { getAttribute, getInt } from '../../graph/attributes.js';
+import type { GraphProto, NodeProto } from '../../onnx/types.js';
+import { DataType } from '../../onnx/types.js';
 
 /** Ops whose outputs are always BOOL. */
 const BOOL_OPS = new Set([

@@ -2,10 +2,10 @@
  * Cast plumbing shared by the precision passes: running a set of nodes in FLOAT inside an FP16 or BF16 graph,
  * and removing Cast pairs that cancel.
  */
-import { makeNode } from '../graph/build.js';
-import { type Graph, outerReferences, renameOuterReads, subgraphsOf } from '../graph/graph.js';
-import { makeTensor, readFloatValues } from '../onnx/tensor-data.js';
-import { DataType, type GraphProto, type NodeProto } from '../onnx/types.js';
+import { makeNode } from '../../graph/build.js';
+import { type Graph, outerReferences, renameOuterReads, subgraphsOf } from '../../graph/graph.js';
+import { makeTensor, readFloatValues } from '../../onnx/tensor-data.js';
+import { DataType, type GraphProto, type NodeProto } from '../../onnx/types.js';
 import { inferElemTypes, outputTypesOf } from './elem-types.js';
 import type { LowFloatType } from './half-arrays.js';
 

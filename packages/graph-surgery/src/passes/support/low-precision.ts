@@ -5,10 +5,10 @@
  * target type stay FLOAT behind Casts. What differs per type is a `LowPrecisionTarget`.
  */
 import { ToolkitError } from '@tamkit/common';
-import { getInt, setAttribute } from '../graph/attributes.js';
-import { cloneMessage } from '../graph/clone.js';
-import { Graph, namesIn, subgraphsOf } from '../graph/graph.js';
-import { DataType, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from '../onnx/types.js';
+import { getInt, setAttribute } from '../../graph/attributes.js';
+import { cloneMessage } from '../../graph/clone.js';
+import { Graph, namesIn, subgraphsOf } from '../../graph/graph.js';
+import { DataType, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from '../../onnx/types.js';
 import { castNode, computeRegionInFloat32, LOW_LABEL, removeCancellingCasts, syncValueInfoTypes } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
 import { constantFloatTensor, type DtypeFix, fixFloat32Attribute, setConstantValue } from './fp16-values.js';
