@@ -96,3 +96,4 @@ export type {
   StackFamily,
   TensorInfo,
 } from './stacks/types.js';
+export * from './tracker/index.js';

@@ -3,12 +3,12 @@ import { ExitCode, UsageError, writeFileAtomic } from '@tamkit/common';
 import { type CliIo, modelsOption, stackOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { ImageFolderVideo } from '../pipeline/image-folder-video.js';
-import type { Box } from '../pipeline/mask-box.js';
 import { benchPipeline } from '../pipeline/pipeline-report.js';
-import { parseStackSpec } from '../pipeline/stack-spec.js';
 import { SyntheticVideo } from '../pipeline/synthetic-video.js';
 import { formatPipelineTable } from '../report/console-table.js';
 import { reportToCsv } from '../report/csv.js';
+import type { Box } from '../tracker/mask-box.js';
+import { parseStackSpec } from '../tracker/stack-spec.js';
 
 /** `bench pipeline --models DIR --stack SPEC`: the chained tracking loop, timed per stage and per frame. */
 export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {

@@ -1,7 +1,7 @@
 import { SeededRandom } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
-import { BilinearResizer, tableSigmoid } from '../src/pipeline/bilinear.js';
-import { maskToBox, ResizedMaskBox, scaleLowResBox } from '../src/pipeline/mask-box.js';
+import { BilinearResizer, tableSigmoid } from '../src/tracker/bilinear.js';
+import { maskToBox, ResizedMaskBox, scaleLowResBox } from '../src/tracker/mask-box.js';
 
 /** Straightforward bilinear resize, PyTorch align_corners=False, written from the formula without tables. */
 function referenceResize(src: ArrayLike<number>, inH: number, inW: number, outH: number, outW: number): Float64Array {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { boxIou, KalmanBoxFilter, type Xyxy, xyahToXyxy, xyxyToXyah } from '../src/pipeline/kalman.js';
-import { ResizedMaskBox } from '../src/pipeline/mask-box.js';
-import { MotionSelector, type MotionSelectorOptions } from '../src/pipeline/motion-selector.js';
-import { allocateBuffers, chooseMask } from '../src/pipeline/tracker-buffers.js';
 import type { Outputs } from '../src/stacks/types.js';
+import { boxIou, KalmanBoxFilter, type Xyxy, xyahToXyxy, xyxyToXyah } from '../src/tracker/kalman.js';
+import { ResizedMaskBox } from '../src/tracker/mask-box.js';
+import { MotionSelector, type MotionSelectorOptions } from '../src/tracker/motion-selector.js';
+import { allocateBuffers, chooseMask } from '../src/tracker/tracker-buffers.js';
 
 const moving = (t: number): Xyxy => [100 + 5 * t, 50 + 2 * t, 140 + 5 * t, 110 + 2 * t];
 

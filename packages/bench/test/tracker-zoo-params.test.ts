@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeZoo } from '@tamkit/graph-surgery';
 import { describe, expect, it } from 'vitest';
-import { readTrackerParams } from '../src/pipeline/tracker-params.js';
+import { readTrackerParams } from '../src/tracker/tracker-params.js';
 
 describe('tracker parameters from the zoo', () => {
   it('reads the tiny zoo tracker-params.json with the widths of its modules', async () => {

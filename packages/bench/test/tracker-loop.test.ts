@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
 import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Box } from '../src/pipeline/mask-box.js';
-import { TRACKER_MODULES } from '../src/pipeline/module-runner.js';
-import { closeModules, moduleFiles, openModules } from '../src/pipeline/open-modules.js';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
-import { parseStackSpec } from '../src/pipeline/stack-spec.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
-import { createTracker } from '../src/pipeline/tracker.js';
-import { defaultTrackerParams, formatTrackerParams, TRACKER_PARAMS_FILE } from '../src/pipeline/tracker-params.js';
+import type { Box } from '../src/tracker/mask-box.js';
+import { TRACKER_MODULES } from '../src/tracker/module-runner.js';
+import { closeModules, moduleFiles, openModules } from '../src/tracker/open-modules.js';
+import { parseStackSpec } from '../src/tracker/stack-spec.js';
+import { createTracker } from '../src/tracker/tracker.js';
+import { defaultTrackerParams, formatTrackerParams, TRACKER_PARAMS_FILE } from '../src/tracker/tracker-params.js';
 
 // The tiny EfficientTAM-Ti zoo: the real four-module topology and I/O at small widths (d_model 32, mem_dim 16).
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chwToTokens } from '../src/pipeline/layout.js';
-import { MemoryBank } from '../src/pipeline/memory-bank.js';
+import { chwToTokens } from '../src/tracker/layout.js';
+import { MemoryBank } from '../src/tracker/memory-bank.js';
 import {
   isMemoryCandidate,
   type MemoryScores,
@@ -8,7 +8,7 @@ import {
   memorySelectionOf,
   pickMemoryFrames,
   resolveMemorySelection,
-} from '../src/pipeline/memory-selection.js';
+} from '../src/tracker/memory-selection.js';
 
 const HW = 4;
 const MEM = 2;

@@ -1,8 +1,8 @@
 import { ToolkitError } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
-import { resolveModuleIo } from '../src/pipeline/module-io.js';
-import type { ModuleRunner, ModuleRunners } from '../src/pipeline/module-runner.js';
 import type { TensorInfo } from '../src/stacks/types.js';
+import { resolveModuleIo } from '../src/tracker/module-io.js';
+import type { ModuleRunner, ModuleRunners } from '../src/tracker/module-runner.js';
 
 /** Only the declared I/O matters to name resolution: a runner double that declares tensors and runs nothing. */
 function declared(inputs: TensorInfo[], outputs: TensorInfo[]): ModuleRunner {

@@ -10,7 +10,7 @@ import {
   parseTrackerParams,
   readTrackerParams,
   TRACKER_PARAMS_FILE,
-} from '../src/pipeline/tracker-params.js';
+} from '../src/tracker/tracker-params.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isMemoryCandidate, pickMemoryFrames, resolveMemorySelection } from '../src/pipeline/memory-selection.js';
-import { closeModules, moduleFiles, openModules } from '../src/pipeline/open-modules.js';
-import { parseStackSpec } from '../src/pipeline/stack-spec.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
-import { createTracker, type TrackerOptions, type TrackResult } from '../src/pipeline/tracker.js';
+import { isMemoryCandidate, pickMemoryFrames, resolveMemorySelection } from '../src/tracker/memory-selection.js';
+import { closeModules, moduleFiles, openModules } from '../src/tracker/open-modules.js';
+import { parseStackSpec } from '../src/tracker/stack-spec.js';
+import { createTracker, type TrackerOptions, type TrackResult } from '../src/tracker/tracker.js';
 
 // The tiny EfficientTAM-Ti zoo on ort-cpu: real modules, random weights (predicted IoUs near 0.67, object present).
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chwToTokens, tokensToChw } from '../src/pipeline/layout.js';
-import { MemoryBank, sameValues } from '../src/pipeline/memory-bank.js';
+import { chwToTokens, tokensToChw } from '../src/tracker/layout.js';
+import { MemoryBank, sameValues } from '../src/tracker/memory-bank.js';
 
 const HW = 4;
 const MEM = 2;
