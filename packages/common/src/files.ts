@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { ToolkitError } from './errors.js';
+import { removeStaleTemps, writeError } from './output-location.js';
 
 /** A sibling temp path: same directory, so the final rename is atomic on one file system. */
 export function tempPathFor(target: string): string {
@@ -17,7 +18,8 @@ export function tempPathFor(target: string): string {
  * see the old file or the whole new one, never a part. Missing parent folders are created. (No fsync: like
  * onnx.save, durability across power loss is left to the file system; the rename still never exposes a partial
  * file.) On any failure the temp file is removed, `target` is untouched, and a `ToolkitError` `WRITE_FAILED`
- * says which file and why.
+ * says which file, why, and how to fix it. Temps of `target` left by a killed earlier writer are removed after
+ * the rename.
  */
 export async function writeFileAtomic(target: string, data: Iterable<Uint8Array> | Uint8Array | string): Promise<void> {
   const temp = tempPathFor(target);
@@ -33,13 +35,11 @@ export async function writeFileAtomic(target: string, data: Iterable<Uint8Array>
     await rename(temp, target);
   } catch (error) {
     await handle?.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ToolkitError('WRITE_FAILED', `could not write ${target}: ${reason}`, {
-      remedy: 'Check that the output folder is writable and the disk is not full.',
-      cause: error,
-    });
+    // The temp may not exist, or its folder may not be a folder: cleaning up must not hide the real error.
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw writeError(target, error);
   }
+  await removeStaleTemps(dirname(target), basename(target));
 }
 
 /** Writes several files atomically, one after the other; returns the paths written, in order. */

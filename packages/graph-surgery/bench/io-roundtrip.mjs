@@ -7,35 +7,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, printTable, repoRoot, writeReport } from '../../../scripts/lib/report.mjs';
+import { writeBigModel } from './big-model.mjs';
 
 const runs = Number(process.env.RUNS ?? 5);
 const dist = join(repoRoot, 'packages/graph-surgery/dist/index.js');
 const work = mkdtempSync(join(tmpdir(), 'tamkit-io-bench-'));
 const model = join(work, 'big.onnx');
 
-// A transformer-like stack: 7 blocks of six 512-wide linear layers (~84 MB float32) plus the small Constant
-// and shape nodes exporters emit, so both the weight path and the many-small-messages path are exercised.
-const generate = `
-import { DataType, emptyGraph, makeModel, makeNode, makeTensor, makeValueInfo, writeModel } from ${JSON.stringify(dist)};
-let s = 1;
-const rand = (n) => Float32Array.from({ length: n }, () => { s = (s * 1664525 + 1013904223) >>> 0; return (s / 2 ** 32 - 0.5) * 0.04; });
-const g = emptyGraph('big');
-g.input.push(makeValueInfo('x', DataType.FLOAT, [1, 512]));
-let x = 'x';
-for (let b = 0; b < 7; b++) {
-  for (const [i, [n, m]] of [[512, 512], [512, 512], [512, 512], [512, 512], [512, 2048], [2048, 512]].entries()) {
-    const w = 'block' + b + '.linear' + i + '.weight';
-    g.initializer.push(makeTensor(w, DataType.FLOAT, [n, m], rand(n * m)));
-    g.node.push(makeNode({ opType: 'MatMul', inputs: [x, w], outputs: [w + '_out'], name: '/block' + b + '/linear' + i + '/MatMul' }));
-    x = w + '_out';
-    for (let k = 0; k < 40; k++) g.node.push(makeNode({ opType: 'Constant', inputs: [], outputs: ['/c' + b + '_' + i + '_' + k], name: '/c' + b + '_' + i + '_' + k, attributes: { value: makeTensor('', DataType.INT64, [1], [k]) } }));
-  }
-}
-g.output.push(makeValueInfo(x, DataType.FLOAT, [1, 512]));
-await writeModel(makeModel({ graph: g }), process.argv[1], { externalData: 'embed' });
-`;
-const gen = spawnSync(process.execPath, ['--input-type=module', '-e', generate, model], { encoding: 'utf8' });
-if (gen.status !== 0) throw new Error(`generating the model failed:\n${gen.stderr}`);
+writeBigModel(model);
 const size = statSync(model).size;
 
 const ours = `

@@ -65,13 +65,13 @@ describe('graph-surgery pass commands', () => {
       join(dir, 'a16.onnx'),
       '-o',
       join(dir, 'mixed.onnx'),
-      '--pattern',
+      '--fp32-patterns',
       'attention-scores',
       'layernorm',
     );
     expect(islands.code).toBe(0);
     expect(islands.out).toMatch(/nodes in FP32/);
-    const emu = await cli('emulate-fp16', join(dir, 'attn.onnx'), '-o', join(dir, 'emu.onnx'), '--except', 'Softmax');
+    const emu = await cli('emulate-fp16', join(dir, 'attn.onnx'), '-o', join(dir, 'emu.onnx'), '--fp32-ops', 'Softmax');
     expect(emu.code).toBe(0);
     const probe = await cli('probe', join(dir, 'attn.onnx'), '-o', join(dir, 'probed.onnx'), '--pattern', 'softmax');
     expect(probe.code).toBe(0);
@@ -85,8 +85,8 @@ describe('graph-surgery pass commands', () => {
       '-o',
       join(dir, 'decoder.baked.onnx'),
       '--box',
-      '--size',
-      '32x48',
+      '--mask-size',
+      '48x32',
     );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/mask_decoder .*mask-box, mask-resize/);
@@ -102,9 +102,13 @@ describe('graph-surgery pass commands', () => {
       { argv: ['probe', join(dir, 'encoder.onnx'), '--tensors', 'nope'], code: 1, err: /TENSOR_NOT_FOUND.*"nope"/ },
       { argv: ['fp16', join(dir, 'attn16.onnx')], code: 1, err: /FP16_ALREADY/ },
       { argv: ['bf16', join(dir, 'attn16.onnx')], code: 1, err: /BF16_ALREADY/ },
-      { argv: ['bf16', join(dir, 'attn.onnx'), '--block-nodes', '/nope'], code: 1, err: /NODE_NOT_FOUND.*"\/nope"/ },
-      { argv: ['fp32-islands', join(dir, 'encoder.onnx')], code: 2, err: /--nodes or --pattern/ },
-      { argv: ['bake', join(dir, 'decoder.onnx'), '--size', 'big'], code: 2, err: /HEIGHTxWIDTH/ },
+      { argv: ['bf16', join(dir, 'attn.onnx'), '--fp32-nodes', '/nope'], code: 1, err: /NODE_NOT_FOUND.*"\/nope"/ },
+      {
+        argv: ['fp32-islands', join(dir, 'encoder.onnx')],
+        code: 2,
+        err: /--fp32-nodes, --fp32-ops or --fp32-patterns/,
+      },
+      { argv: ['bake', join(dir, 'decoder.onnx'), '--mask-size', 'big'], code: 2, err: /WIDTHxHEIGHT/ },
     ];
     for (const [i, c] of cases.entries()) {
       const out = join(dir, `bad${i}.onnx`);

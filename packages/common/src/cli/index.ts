@@ -1,3 +1,7 @@
-export { createCli, runCli } from './create-cli.js';
+export { type CliIo, type CommandIo, commandIo, processIo } from './command-io.js';
+export { type CreateCliOptions, createCli, packageVersion, runCli } from './create-cli.js';
+export { type DeprecatedFlag, swapSize, withDeprecatedFlags } from './deprecated.js';
+export { checkNumber, describeRange, type NumberRange, numberOption, SEED_RANGE } from './numbers.js';
 export { jsonOption, modelsOption, outOption, quietOption, stackOption, verboseOption } from './options.js';
-export { type CliIo, processIo, runMain } from './run-main.js';
+export { createProgress, formatDuration, type Progress } from './progress.js';
+export { runMain } from './run-main.js';

@@ -5,7 +5,7 @@
  */
 import type { Options } from 'yargs';
 
-/** `--json`: machine-readable JSON on stdout instead of text. */
+/** `--json`: machine-readable JSON on stdout instead of text (a switch in every tamkit command). */
 export function jsonOption(describe = 'Print JSON instead of text') {
   return { json: { type: 'boolean', default: false, describe } } as const satisfies Record<string, Options>;
 }
@@ -15,7 +15,10 @@ export function outOption<const E extends Options = object>(describe: string, ex
   return { out: { alias: 'o', type: 'string', describe, ...(extra as E) } } as const satisfies Record<string, Options>;
 }
 
-/** `-q/--quiet`: print only the result (no progress, no streamed tool output). */
+/**
+ * `-q/--quiet`: print only the result (no progress, no streamed tool output).
+ * @deprecated `createCli` declares `-q/--quiet` for every command; a command no longer adds it.
+ */
 export function quietOption(describe = 'Print only the result, no progress') {
   return { quiet: { alias: 'q', type: 'boolean', default: false, describe } } as const satisfies Record<
     string,
@@ -23,7 +26,10 @@ export function quietOption(describe = 'Print only the result, no progress') {
   >;
 }
 
-/** `-v/--verbose`: print more detail about what the command does. */
+/**
+ * `-v/--verbose`: print more detail about what the command does.
+ * @deprecated `createCli` declares `-v/--verbose` for every command; a command no longer adds it.
+ */
 export function verboseOption(describe = 'Print more detail about what the command does') {
   return { verbose: { alias: 'v', type: 'boolean', default: false, describe } } as const satisfies Record<
     string,

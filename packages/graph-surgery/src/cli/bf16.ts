@@ -1,18 +1,18 @@
-import type { CliIo } from '@tamkit/common/cli';
+import type { CommandIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { convertToBfloat16 } from '../passes/bf16.js';
-import { applyPass, passOptions } from './pass-io.js';
-import { lowPrecisionArgs, lowPrecisionOptions, lowPrecisionSummary } from './precision-options.js';
+import { nativeConversionOptions } from './fp16.js';
+import { applyPass } from './pass-io.js';
+import { lowPrecisionArgs, lowPrecisionSummary } from './precision-options.js';
 
-export function registerBf16(cli: Argv, io: CliIo): Argv {
+export function registerBf16(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'bf16 <model>',
     'Convert an FP32 model to native BF16 (for TensorRT 11, where the graph types are the precision); ops with no BF16 form at the model opset stay FP32 behind Casts',
     (y) =>
-      lowPrecisionOptions(passOptions(y), 'BF16')
+      nativeConversionOptions(y, io, 'BF16')
         .example('$0 bf16 encoder.onnx -o encoder.bf16.onnx', 'Native BF16, BF16 I/O')
         .example(
-          '$0 bf16 encoder.onnx -o out.onnx --keep-io-types --block-nodes /blocks.0/attn/Softmax',
+          '$0 bf16 encoder.onnx -o out.onnx --keep-io-types --fp32-nodes /blocks.0/attn/Softmax',
           'FP32 I/O, one Softmax in FP32',
         )
         .example('$0 bf16 encoder.onnx -o out.onnx --json', 'Print the report (floatOnlyNodes: ops kept FP32) as JSON'),
@@ -20,7 +20,10 @@ export function registerBf16(cli: Argv, io: CliIo): Argv {
       applyPass(
         args,
         io,
-        (m) => convertToBfloat16(m, lowPrecisionArgs(args)),
+        async (m) => {
+          const { convertToBfloat16 } = await import('../passes/bf16.js');
+          return convertToBfloat16(m, await lowPrecisionArgs(m, args));
+        },
         (r) => lowPrecisionSummary('bf16', r),
       ),
   );

@@ -1,36 +1,51 @@
-import { assertNotSameFile, UsageError } from '@tamkit/common';
+import { dirname, join } from 'node:path';
+import { assertNotSameFile, checkOutputLocation, UsageError } from '@tamkit/common';
+import { type CommandIo, numberOption, outOption, withDeprecatedFlags } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { readModel, type WriteModelOptions, writeModel } from '../onnx/model-io.js';
+import type { WriteModelOptions } from '../onnx/model-io.js';
+import { OUTPUT_DEPRECATION } from './pass-io.js';
 
-export function registerConvert(cli: Argv): Argv {
+export function registerConvert(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'convert <input>',
     'Copy a model losslessly, moving tensor data between the .onnx file and an external data file',
     (y) =>
-      y
-        .positional('input', { type: 'string', demandOption: true, describe: 'Input .onnx file' })
-        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Output .onnx file' })
-        .option('external-data', {
-          type: 'string',
-          describe: 'Store tensors in this external file (a name next to the output)',
-        })
-        .option('size-threshold', {
-          type: 'number',
-          default: 1024,
-          describe: 'With --external-data: tensors of at least this many bytes go external',
-        })
-        .option('embed', { type: 'boolean', default: false, describe: 'Embed all external data in the .onnx file' })
-        .example('$0 convert model.onnx -o copy.onnx', 'Lossless copy (external data stays external)')
-        .example('$0 convert big.onnx -o out.onnx --external-data out.data', 'Move weights to out.data')
-        .example('$0 convert split.onnx -o whole.onnx --embed', 'Embed external data (models under 2 GiB)'),
+      withDeprecatedFlags(
+        y
+          .positional('input', { type: 'string', demandOption: true, describe: 'Input .onnx file' })
+          .options(outOption('Output .onnx file', { demandOption: true }))
+          .option('external-data', {
+            type: 'string',
+            describe: 'Store tensors in this external file (a name next to the output)',
+          })
+          .options(
+            numberOption(
+              'size-threshold',
+              'With --external-data: tensors of at least this many bytes go external',
+              { integer: true, min: 0 },
+              { default: 1024 },
+            ),
+          )
+          .option('embed', { type: 'boolean', default: false, describe: 'Embed all external data in the .onnx file' })
+          .example('$0 convert model.onnx -o copy.onnx', 'Lossless copy (external data stays external)')
+          .example('$0 convert big.onnx -o out.onnx --external-data out.data', 'Move weights to out.data')
+          .example('$0 convert split.onnx -o whole.onnx --embed', 'Embed external data (models under 2 GiB)'),
+        io,
+        [OUTPUT_DEPRECATION],
+        { out: ['o'] },
+      ),
     async (args) => {
       if (args.embed && args.externalData) throw new UsageError('--embed and --external-data contradict each other');
-      assertNotSameFile(args.input, args.output);
+      assertNotSameFile(args.input, args.out);
+      await checkOutputLocation(args.out, { flag: '-o' });
+      const { readModel, writeModel } = await import('../onnx/model-io.js');
       const model = await readModel(args.input);
       let mode: WriteModelOptions['externalData'] = 'preserve';
       if (args.embed) mode = 'embed';
       else if (args.externalData) mode = { location: args.externalData, sizeThreshold: args.sizeThreshold };
-      await writeModel(model, args.output, { externalData: mode });
+      await writeModel(model, args.out, { externalData: mode });
+      io.wrote(args.out);
+      if (args.externalData) io.wrote(join(dirname(args.out), args.externalData), 'its tensors to');
     },
   );
 }

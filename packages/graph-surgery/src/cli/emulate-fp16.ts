@@ -1,22 +1,18 @@
-import type { CliIo } from '@tamkit/common/cli';
+import type { CommandIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { emulateFloat16 } from '../passes/emulate-fp16.js';
-import { NODE_PATTERNS } from '../patterns/select.js';
 import { applyPass, listOption, passOptions } from './pass-io.js';
+import { fp32Options, oldList } from './precision-options.js';
 
-export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
+export function registerEmulateFp16(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'emulate-fp16 <model>',
     'Keep the model FP32 but round every float tensor as FP16 storage would, so FP16 failures show on CPU',
     (y) =>
-      passOptions(y)
-        .option('except', { type: 'array', string: true, describe: 'Node names or op types computing in FP32' })
-        .option('except-pattern', {
-          type: 'array',
-          string: true,
-          choices: NODE_PATTERNS,
-          describe: 'Patterns computing in FP32',
-        })
+      fp32Options(passOptions(y, io), io, 'compute in FP32 (not rounded)', [
+        // --except took node names and op types alike; so does the pass, whichever flag names them.
+        oldList('except', 'fp32-nodes'),
+        oldList('except-pattern', 'fp32-patterns'),
+      ])
         .option('fused-attention', {
           type: 'boolean',
           default: false,
@@ -31,20 +27,22 @@ export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
         .example('$0 emulate-fp16 enc.onnx -o enc.emu.onnx', 'Every float tensor rounded to FP16')
         .example('$0 emulate-fp16 enc.onnx -o enc.bf16emu.onnx --format bf16', 'Every float tensor rounded to BF16')
         .example(
-          '$0 emulate-fp16 enc.onnx -o out.onnx --except-pattern attention-scores layernorm',
+          '$0 emulate-fp16 enc.onnx -o out.onnx --fp32-patterns attention-scores layernorm',
           'With FP32 islands',
         ),
     (args) =>
       applyPass(
         args,
         io,
-        (m) =>
-          emulateFloat16(m, {
-            except: listOption(args.except),
-            exceptPatterns: listOption(args.exceptPattern),
+        async (m) => {
+          const { emulateFloat16 } = await import('../passes/emulate-fp16.js');
+          return emulateFloat16(m, {
+            except: [...(listOption(args.fp32Nodes) ?? []), ...(listOption(args.fp32Ops) ?? [])],
+            exceptPatterns: listOption(args.fp32Patterns),
             fusedAttention: args.fusedAttention,
             format: args.format,
-          }),
+          });
+        },
         (r) =>
           `emulate-fp16 (${args.format}): ${r.roundedTensors} tensors and ${r.initializersRounded} initializers rounded; ` +
           `${r.exceptedNodes} nodes in FP32; ${r.fusedSoftmaxes} softmaxes unfused` +

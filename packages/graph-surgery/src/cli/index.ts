@@ -1,4 +1,12 @@
-import { type CliIo, createCli, processIo, runCli } from '@tamkit/common/cli';
+import {
+  type CliIo,
+  type CommandIo,
+  commandIo,
+  createCli,
+  packageVersion,
+  processIo,
+  runCli,
+} from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { registerBake } from './bake.js';
 import { registerBf16 } from './bf16.js';
@@ -10,24 +18,29 @@ import { registerInspect } from './inspect.js';
 import { registerProbe } from './probe.js';
 import { registerZoo } from './zoo.js';
 
-/** Builds the `graph-surgery` command line; each command lives in its own module under src/cli/. */
-export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code: number) => void): Argv {
-  let cli = createCli('graph-surgery', argv).usage(
-    '$0 <command> [options]\n\nLossless ONNX I/O, graph edits and a seeded model zoo.',
-  );
-  cli = registerInspect(cli, io);
-  cli = registerConvert(cli);
-  cli = registerBake(cli, io);
-  cli = registerFp16(cli, io);
-  cli = registerBf16(cli, io);
-  cli = registerFp32Islands(cli, io);
-  cli = registerEmulateFp16(cli, io);
-  cli = registerProbe(cli, io);
-  cli = registerZoo(cli, io);
+/**
+ * Builds the `graph-surgery` command line; each command lives in its own module under src/cli/. Command modules
+ * import library code inside their handlers, so `--help` and `--version` load only the parser.
+ */
+export function buildCli(argv: readonly string[], io: CliIo | CommandIo, _setExitCode: (code: number) => void): Argv {
+  const cio = commandIo(io);
+  let cli = createCli('graph-surgery', argv, {
+    io: cio,
+    version: packageVersion(new URL('../../package.json', import.meta.url)),
+  }).usage('$0 <command> [options]\n\nLossless ONNX I/O, graph edits and a seeded model zoo.');
+  cli = registerInspect(cli, cio);
+  cli = registerConvert(cli, cio);
+  cli = registerBake(cli, cio);
+  cli = registerFp16(cli, cio);
+  cli = registerBf16(cli, cio);
+  cli = registerFp32Islands(cli, cio);
+  cli = registerEmulateFp16(cli, cio);
+  cli = registerProbe(cli, cio);
+  cli = registerZoo(cli, cio);
   return cli;
 }
 
 /** Entry point of the `graph-surgery` binary: returns the process exit code. */
 export function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  return runCli((setExitCode) => buildCli(argv, io, setExitCode), io);
+  return runCli((setExitCode, cio) => buildCli(argv, cio, setExitCode), io);
 }

@@ -1,26 +1,30 @@
 import { UsageError } from '@tamkit/common';
-import { type CliIo, jsonOption } from '@tamkit/common/cli';
+import { type CommandIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { formatSummary, inspectModel } from '../inspect/inspect.js';
-import { readModel } from '../onnx/model-io.js';
 
-/** Parses NAME=V[,V...] options into single values and value lists; `maxValues` limits the list length. */
+/**
+ * Parses NAME=V[,V...] options into single values and value lists of whole numbers >= `min`; `maxValues`
+ * limits the list length.
+ */
 function parseAssignments(
   items: readonly string[],
   flag: string,
+  min: number,
   maxValues = Number.POSITIVE_INFINITY,
 ): [Record<string, number>, Record<string, number[]>] {
   const single: Record<string, number> = {};
   const lists: Record<string, number[]> = {};
+  const shape = maxValues === 1 ? 'INTEGER' : 'INTEGER[,INTEGER...]';
   for (const item of items) {
     const eq = item.lastIndexOf('=');
     const name = item.slice(0, eq);
-    const values = item
-      .slice(eq + 1)
-      .split(',')
-      .map(Number);
-    if (eq <= 0 || values.length > maxValues || values.some((v) => !Number.isInteger(v))) {
-      throw new UsageError(`${flag} ${item}: expected NAME=${maxValues === 1 ? 'INTEGER' : 'INTEGER[,INTEGER...]'}`);
+    const texts = item.slice(eq + 1).split(',');
+    const values = texts.map((t) => (/^\s*-?\d+\s*$/.test(t) ? Number(t) : Number.NaN));
+    if (eq <= 0 || values.length > maxValues || values.some((v) => !Number.isInteger(v) || v < min)) {
+      throw new UsageError(
+        `${flag} ${item}: expected NAME=${shape} with whole numbers >= ${min}`,
+        `Write e.g. ${flag} ${eq > 0 ? name : 'num_points'}=${Math.max(min, 1)}.`,
+      );
     }
     single[name] = values[0]!;
     lists[name] = values;
@@ -28,7 +32,7 @@ function parseAssignments(
   return [single, lists];
 }
 
-export function registerInspect(cli: Argv, io: CliIo): Argv {
+export function registerInspect(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'inspect <model>',
     'Summarise a model: IR/opsets, inputs/outputs, op histogram, parameters by dtype, external data',
@@ -40,7 +44,8 @@ export function registerInspect(cli: Argv, io: CliIo): Argv {
           type: 'string',
           array: true,
           default: [] as string[],
-          describe: 'Bind a symbolic input dim for the FLOP estimate: NAME=VALUE (repeatable; unbound dims count as 1)',
+          describe:
+            'Bind a symbolic input dim for the FLOP estimate: NAME=VALUE, VALUE >= 1 (repeatable; unbound dims count as 1)',
         })
         .option('value', {
           type: 'string',
@@ -55,14 +60,15 @@ export function registerInspect(cli: Argv, io: CliIo): Argv {
           'FLOPs at 7 memory frames and 16 object pointers',
         ),
     async (args) => {
+      const dims = parseAssignments(args.dim, '--dim', 1, 1)[0];
+      const inputValues = parseAssignments(args.value, '--value', 0)[1];
+      const [{ readModel }, { formatSummary, inspectModel }] = await Promise.all([
+        import('../onnx/model-io.js'),
+        import('../inspect/inspect.js'),
+      ]);
       // External weights are not needed to describe a model; don't read gigabytes to print a summary.
       const model = await readModel(args.model, { loadExternalData: false });
-      const summary = inspectModel(model, {
-        flops: {
-          dims: parseAssignments(args.dim, '--dim', 1)[0],
-          inputValues: parseAssignments(args.value, '--value')[1],
-        },
-      });
+      const summary = inspectModel(model, { flops: { dims, inputValues } });
       io.out(args.json ? JSON.stringify(summary, null, 2) : formatSummary(args.model, summary));
     },
   );

@@ -1,34 +1,80 @@
-/** The option group and report line the native 16-bit conversion commands (fp16, bf16) share. */
+/**
+ * "Keep these nodes FP32", one flag set for every precision command (fp16, bf16, emulate-fp16, fp32-islands):
+ * `--fp32-ops` (op types), `--fp32-nodes` (node names), `--fp32-patterns` (named patterns). The old spellings
+ * (`--block-ops`, `--block-nodes`, `--except`, `--except-pattern`, `--nodes`, `--pattern`) work for one more
+ * release.
+ */
+import type { CommandIo, DeprecatedFlag } from '@tamkit/common/cli';
+import { withDeprecatedFlags } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
+import type { ModelProto } from '../onnx/types.js';
 import type { LowPrecisionOptions, LowPrecisionReport } from '../passes/support/low-precision.js';
+import { NODE_PATTERNS } from '../patterns/pattern-names.js';
 import { listOption } from './pass-io.js';
 
-/** --keep-io-types, --block-ops, --block-nodes. */
-export function lowPrecisionOptions<T>(y: Argv<T>, label: string) {
-  return y
-    .option('keep-io-types', {
-      type: 'boolean',
-      default: false,
-      describe: 'Keep FP32 inputs/outputs (Casts at the boundary)',
-    })
-    .option('block-ops', { type: 'array', string: true, describe: 'Op types that stay FP32 (Casts around them)' })
-    .option('block-nodes', {
-      type: 'array',
-      string: true,
-      describe: `Node names (If/Loop/Scan body nodes too) that stay FP32 instead of ${label}`,
-    });
+/** The parsed keep-FP32 flags. */
+export interface Fp32Args {
+  fp32Ops?: (string | number)[];
+  fp32Nodes?: (string | number)[];
+  fp32Patterns?: string[];
 }
 
-/** The library options from parsed --keep-io-types/--block-ops/--block-nodes. */
-export function lowPrecisionArgs(args: {
-  keepIoTypes: boolean;
-  blockOps?: (string | number)[];
-  blockNodes?: (string | number)[];
-}): LowPrecisionOptions {
+/** --fp32-ops, --fp32-nodes, --fp32-patterns; `old` lists the command's former spellings. */
+export function fp32Options<T>(y: Argv<T>, io: CommandIo, what: string, old: readonly DeprecatedFlag[] = []) {
+  const cli = y
+    .option('fp32-ops', {
+      type: 'array',
+      string: true,
+      describe: `Op types whose nodes ${what} (repeatable or comma separated, e.g. Softmax,Resize)`,
+    })
+    .option('fp32-nodes', {
+      type: 'array',
+      string: true,
+      describe: `Node names (If/Loop/Scan body nodes too) that ${what}`,
+    })
+    .option('fp32-patterns', {
+      type: 'array',
+      string: true,
+      choices: NODE_PATTERNS,
+      describe: `Named patterns whose nodes ${what}`,
+    });
+  return withDeprecatedFlags(cli, io, old);
+}
+
+/** The old flag of an array option, for `fp32Options`' deprecations. */
+export const oldList = (flag: string, replacement: string): DeprecatedFlag => ({
+  flag,
+  replacement,
+  option: { type: 'array', string: true },
+});
+
+/** Node names from --fp32-nodes, --fp32-ops and --fp32-patterns, resolved against the model's main graph. */
+export async function fp32NodeNames(model: ModelProto, args: Fp32Args): Promise<string[]> {
+  const names = new Set(listOption(args.fp32Nodes) ?? []);
+  const ops = new Set(listOption(args.fp32Ops) ?? []);
+  const graph = model.graph;
+  if (graph && ops.size > 0) for (const n of graph.node) if (n.name && ops.has(n.opType ?? '')) names.add(n.name);
+  const patterns = listOption(args.fp32Patterns) ?? [];
+  if (graph && patterns.length > 0) {
+    const { nodeNamesOfPattern } = await import('../patterns/select.js');
+    for (const p of patterns) for (const n of nodeNamesOfPattern(graph, p)) names.add(n);
+  }
+  return [...names];
+}
+
+/** The library options of fp16/bf16 from --keep-io-types and the keep-FP32 flags. */
+export async function lowPrecisionArgs(
+  model: ModelProto,
+  args: Fp32Args & { keepIoTypes: boolean },
+): Promise<LowPrecisionOptions> {
+  const patterns = listOption(args.fp32Patterns) ?? [];
+  const nodes = patterns.length
+    ? await fp32NodeNames(model, { fp32Nodes: args.fp32Nodes, fp32Patterns: patterns })
+    : undefined;
   return {
     keepIoTypes: args.keepIoTypes,
-    blockOps: listOption(args.blockOps),
-    blockNodes: listOption(args.blockNodes),
+    blockOps: listOption(args.fp32Ops),
+    blockNodes: nodes ?? listOption(args.fp32Nodes),
   };
 }
 
@@ -36,7 +82,7 @@ export function lowPrecisionArgs(args: {
 export function lowPrecisionSummary(label: string, r: LowPrecisionReport): string {
   return (
     `${label}: ${r.initializersConverted} initializers, ${r.constantsConverted} constants, ${r.castsRetargeted} Casts, ` +
-    `${r.dtypeFixes.length} dtype fixes, ${r.subgraphsConverted} subgraphs; ${r.blockedNodes} nodes blocked and ` +
+    `${r.dtypeFixes.length} dtype fixes, ${r.subgraphsConverted} subgraphs; ${r.blockedNodes} nodes kept FP32 and ` +
     `${r.floatOnlyNodes.length} without a ${label.toUpperCase()} form kept FP32 (${r.castsInserted} Casts added, ` +
     `${r.castsRemoved} removed)`
   );

@@ -1,16 +1,15 @@
 import { UsageError } from '@tamkit/common';
-import type { CliIo } from '@tamkit/common/cli';
+import type { CommandIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { probeTensors } from '../passes/probe.js';
-import { NODE_PATTERNS } from '../patterns/select.js';
+import { NODE_PATTERNS } from '../patterns/pattern-names.js';
 import { applyPass, listOption, passOptions } from './pass-io.js';
 
-export function registerProbe(cli: Argv, io: CliIo): Argv {
+export function registerProbe(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'probe <model>',
     'Expose intermediate tensors as extra graph outputs (to read them, or to stop fusion across them)',
     (y) =>
-      passOptions(y)
+      passOptions(y, io)
         .option('tensors', { type: 'array', string: true, describe: 'Tensor names to expose' })
         .option('pattern', { type: 'string', choices: NODE_PATTERNS, describe: 'Expose the key tensors of a pattern' })
         .example(
@@ -24,7 +23,7 @@ export function registerProbe(cli: Argv, io: CliIo): Argv {
       return applyPass(
         args,
         io,
-        (m) => probeTensors(m, { tensors, pattern: args.pattern }),
+        async (m) => (await import('../passes/probe.js')).probeTensors(m, { tensors, pattern: args.pattern }),
         (r) =>
           `probe: ${r.probes.length} tensors exposed` +
           (r.alreadyOutputs.length ? ` (${r.alreadyOutputs.length} were outputs already)` : ''),

@@ -1,55 +1,79 @@
-import { type CliIo, jsonOption } from '@tamkit/common/cli';
+import { checkOutputLocation } from '@tamkit/common';
+import {
+  type CommandIo,
+  jsonOption,
+  numberOption,
+  outOption,
+  SEED_RANGE,
+  withDeprecatedFlags,
+} from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { formatFlops } from '../inspect/flops.js';
 import type { ZooSize } from '../zoo/efficienttam/index.js';
-import { writeZoo, ZOO_MODELS, type ZooModel } from '../zoo/zoo.js';
+import { ZOO_MODELS, ZOO_SIZES, type ZooModel } from '../zoo/zoo-models.js';
+import { OUTPUT_DEPRECATION } from './pass-io.js';
 
-export function registerZoo(cli: Argv, io: CliIo): Argv {
+export function registerZoo(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'zoo <model>',
     'Generate seeded replicas of a model (same architecture, ONNX structure as PyTorch exports it) plus manifest.json',
     (y) =>
-      y
-        .positional('model', { choices: ZOO_MODELS, demandOption: true, describe: 'Model to generate' })
-        .option('size', {
-          choices: ['full', 'tiny'] as const,
-          default: 'full' as const,
-          describe: 'full: published sizes; tiny: same topology, small widths (unit tests)',
-        })
-        .option('seed', { type: 'number', default: 0, describe: 'Weight seed (integer); same seed, same bytes' })
-        .option('outliers', {
-          type: 'boolean',
-          default: false,
-          describe: 'Plant trained-ViT-like activation outliers that break FP16 (recorded in the manifest)',
-        })
-        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Output folder' })
-        .options(jsonOption('Print the manifest as JSON'))
-        .example('$0 zoo efficienttam-ti -o zoo/', 'Full-size EfficientTAM-Ti modules, seed 0')
-        .example('$0 zoo efficienttam-ti --size tiny --seed 7 -o fixtures/', 'Tiny modules for tests')
-        .example('$0 zoo efficienttam-ti --outliers -o zoo-fp16-trap/', 'Modules that overflow in FP16'),
+      withDeprecatedFlags(
+        y
+          .positional('model', { choices: ZOO_MODELS, demandOption: true, describe: 'Model to generate' })
+          .option('size', {
+            choices: ZOO_SIZES,
+            default: 'full' as const,
+            describe: 'full: published sizes; tiny: same topology, small widths (unit tests)',
+          })
+          .options(numberOption('seed', 'Weight seed; same seed, same bytes', SEED_RANGE, { default: 0 }))
+          .option('outliers', {
+            type: 'boolean',
+            default: false,
+            describe: 'Plant trained-ViT-like activation outliers that break FP16 (recorded in the manifest)',
+          })
+          .options(outOption('Output folder (created if missing)', { demandOption: true }))
+          .options(jsonOption('Print the manifest as JSON'))
+          .example('$0 zoo efficienttam-ti -o zoo/', 'Full-size EfficientTAM-Ti modules, seed 0')
+          .example('$0 zoo efficienttam-ti --size tiny --seed 7 -o fixtures/', 'Tiny modules for tests')
+          .example('$0 zoo efficienttam-ti --outliers -o zoo-fp16-trap/', 'Modules that overflow in FP16'),
+        io,
+        [OUTPUT_DEPRECATION],
+        { out: ['o'] },
+      ),
     async (args) => {
+      await checkOutputLocation(args.out, { kind: 'folder', flag: '-o' });
+      const [{ writeZoo }, { formatFlops }] = await Promise.all([
+        import('../zoo/zoo.js'),
+        import('../inspect/flops.js'),
+      ]);
       const started = performance.now();
-      const manifest = await writeZoo(args.output, {
+      const progress = io.progress('zoo', 4);
+      const manifest = await writeZoo(args.out, {
         model: args.model as ZooModel,
         size: args.size as ZooSize,
         seed: args.seed,
         outliers: args.outliers,
-        onProgress: ({ module, index, count }) => io.err(`[${index + 1}/${count}] building ${module}`),
+        onProgress: ({ module, index, count }) => {
+          progress.setTotal(count);
+          progress.update(index, `building ${module}`);
+        },
       });
-      io.err(
-        `wrote ${manifest.modules.length} modules to ${args.output} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      progress.update(manifest.modules.length);
+      progress.finish();
+      if (args.json) io.out(JSON.stringify(manifest, null, 2));
+      else {
+        for (const m of manifest.modules) {
+          const planted = m.plantedOutliers.length ? `, ${m.plantedOutliers.length} planted outliers` : '';
+          io.out(
+            `${m.file}: ${m.parameters.toLocaleString('en-US')} params, ${m.nodes} nodes, ` +
+              `${((m.bytes ?? 0) / 1e6).toFixed(1)} MB, ${formatFlops(m.flops.total)}${planted}`,
+          );
+        }
+      }
+      const mb = manifest.modules.reduce((s, m) => s + (m.bytes ?? 0), 0) / 1e6;
+      io.info(
+        `wrote ${manifest.modules.length} modules (${mb.toFixed(1)} MB) and manifest.json to ${args.out} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
-      if (args.json) {
-        io.out(JSON.stringify(manifest, null, 2));
-        return;
-      }
-      for (const m of manifest.modules) {
-        const planted = m.plantedOutliers.length ? `, ${m.plantedOutliers.length} planted outliers` : '';
-        io.out(
-          `${m.file}: ${m.parameters.toLocaleString('en-US')} params, ${m.nodes} nodes, ` +
-            `${((m.bytes ?? 0) / 1e6).toFixed(1)} MB, ${formatFlops(m.flops.total)}${planted}`,
-        );
-      }
     },
   );
 }

@@ -7,6 +7,7 @@ import type { Graph } from '../graph/graph.js';
 import type { GraphProto, NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from './attention.js';
 import { findNormalizations } from './normalization.js';
+import { NODE_PATTERNS } from './pattern-names.js';
 
 /**
  * - `attention-scores`: scale Muls, scores MatMul, scale, mask Add and Softmax (the part that overflows in FP16);
@@ -16,12 +17,7 @@ import { findNormalizations } from './normalization.js';
  *   LayerNormFusion mis-types a Cast-fed chain whose affine part is FP32 and refuses the session);
  * - `softmax`: every Softmax node.
  */
-export const NODE_PATTERNS = ['attention-scores', 'attention', 'layernorm', 'softmax'] as const;
-export type NodePattern = (typeof NODE_PATTERNS)[number];
-
-export function isNodePattern(name: string): name is NodePattern {
-  return (NODE_PATTERNS as readonly string[]).includes(name);
-}
+export { isNodePattern, NODE_PATTERNS, type NodePattern } from './pattern-names.js';
 
 function unknownPattern(name: string): ToolkitError {
   return new ToolkitError('PATTERN_UNKNOWN', `unknown pattern "${name}"`, {

@@ -7,8 +7,9 @@ import { ToolkitError } from '@tamkit/common';
 import { DataType, type ModelProto } from '../../onnx/types.js';
 import { type IoSignature, isFloat, signatureOfValue } from './common.js';
 
-export const MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'] as const;
-export type ModuleKind = (typeof MODULES)[number];
+import { MODULES, type ModuleKind } from './module-kinds.js';
+
+export { MODULES, type ModuleKind } from './module-kinds.js';
 
 export interface Recognition {
   module: ModuleKind;
