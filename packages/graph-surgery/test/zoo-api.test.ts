@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,24 @@ describe('writeZoo', () => {
     expect(mb.modules.map((m) => m.sha256)).toEqual(ma.modules.map((m) => m.sha256));
     for (const [i, m] of mc.modules.entries()) expect(m.sha256).not.toBe(ma.modules[i]!.sha256);
   });
+
+  it('an overwrite stopped at any file never leaves a manifest that lies about the files beside it', async () => {
+    const files = [...registered.map((m) => `${m}.onnx`), 'tracker-params.json', 'manifest.json'];
+    for (const [step, blocked] of files.entries()) {
+      const dir = await tempDir();
+      await writeZoo(dir, { model: 'efficienttam-ti', size: 'tiny', seed: 1 });
+      // The failure stands in for a kill at this step: a folder where the file goes makes its rename fail.
+      await rm(join(dir, blocked));
+      await mkdir(join(dir, blocked, 'in-the-way'), { recursive: true });
+      await expect(writeZoo(dir, { model: 'efficienttam-ti', size: 'tiny', seed: 2 }), blocked).rejects.toThrow(
+        ToolkitError,
+      );
+      const names = await readdir(dir);
+      if (blocked === 'manifest.json') continue;
+      // Modules before the failing one hold seed 2, those after seed 1: no manifest may vouch for the folder.
+      expect(names, `stopped at ${blocked} (step ${step})`).not.toContain('manifest.json');
+    }
+  });
 });
 
 describe('graph-surgery zoo', () => {
@@ -124,11 +142,11 @@ describe('graph-surgery zoo', () => {
     expect((JSON.parse(out.join('')) as ZooManifest).modules.length).toBe(registered.length);
   });
 
-  it('BAD CALL - a fractional seed fails with exit 1 and writes nothing', async () => {
+  it('BAD CALL - a fractional seed is a usage error (exit 2) and writes nothing', async () => {
     const dir = join(await tempDir(), 'never');
     const { io, err } = captureIo();
-    expect(await main(['zoo', 'efficienttam-ti', '--seed', '1.5', '-o', dir], io)).toBe(1);
-    expect(err.join('\n')).toMatch(/seed 1.5/);
+    expect(await main(['zoo', 'efficienttam-ti', '--seed', '1.5', '-o', dir], io)).toBe(2);
+    expect(err.join('\n')).toMatch(/--seed 1.5: expected a whole number/);
     await expect(readdir(dir)).rejects.toThrow();
   });
 

@@ -5,9 +5,9 @@
  */
 
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError, writeFileAtomic } from '@tamkit/common';
+import { ToolkitError, writeError, writeFileAtomic } from '@tamkit/common';
 import { estimateFlops, type FlopsEstimate } from '../inspect/flops.js';
 import { signatureOf, type TensorSignature } from '../inspect/inspect.js';
 import { encodeModel } from '../onnx/model-io.js';
@@ -133,11 +133,17 @@ export function buildZoo(options: BuildZooOptions): ZooBuild {
 
 /**
  * Builds the zoo and writes `<module>.onnx` files and `manifest.json` into `dir` (created if missing). Each file
- * is written atomically; the manifest comes last, so a folder with a manifest is complete.
+ * is written atomically; an existing manifest is removed before the first module is replaced and the new one
+ * comes last, so a folder with a manifest is complete and every file in it matches it, even after a kill in the
+ * middle of an overwrite.
  */
 export async function writeZoo(dir: string, options: BuildZooOptions): Promise<ZooManifest> {
   const { modules, manifest } = buildZoo(options);
   await mkdir(dir, { recursive: true });
+  const manifestPath = join(dir, 'manifest.json');
+  await rm(manifestPath, { force: true }).catch((error) => {
+    throw writeError(manifestPath, error);
+  });
   for (const entry of manifest.modules) {
     const bytes = encodeModel(modules[entry.name]!);
     await writeFileAtomic(join(dir, entry.file), bytes);
@@ -148,6 +154,6 @@ export async function writeZoo(dir: string, options: BuildZooOptions): Promise<Z
     // The tracking loop's learned tensors that live outside the modules (bench reads this file).
     await writeFileAtomic(join(dir, 'tracker-params.json'), trackerParamsJson(manifest.size, manifest.seed));
   }
-  await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
