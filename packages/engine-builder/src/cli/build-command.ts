@@ -1,43 +1,17 @@
-import { ExitCode, UsageError } from '@tamkit/common';
-import { type CliIo, jsonOption, quietOption } from '@tamkit/common/cli';
+import { checkOutputLocation, ExitCode, ToolkitError } from '@tamkit/common';
+import { type CommandIo, jsonOption, numberOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { buildEngine } from '../build.js';
-import { describeBuild } from '../build-plan.js';
-import { type PrecisionPlan, planForPrecision } from '../plan/plan.js';
-import { loadPlan } from '../plan/validate.js';
+import type { BuildSpecOptions } from '../build-plan.js';
 import { PRECISION_MODES, type PrecisionMode } from '../precision.js';
 import type { ShapeProfile } from '../trtexec/build-args.js';
-import { parseGpuRecord } from '../trtexec/gpu.js';
-import { parseShapeList } from '../trtexec/spec.js';
 import { defaultCacheDir, withCacheOption, withTrtexecOption } from './options.js';
-import { renderFindings } from './render.js';
 
-/** Chooses the plan from --precision and --plan; they must not contradict each other. */
-export async function choosePlan(
-  precision: PrecisionMode | undefined,
-  planFile: string | undefined,
-): Promise<PrecisionPlan> {
-  if (!planFile) {
-    if (!precision) throw new UsageError('Give --precision or --plan.');
-    return planForPrecision(precision);
-  }
-  const plan = await loadPlan(planFile);
-  if (precision === undefined) return plan;
-  if (precision === 'mixed') {
-    if (plan.defaultPrecision === 'fp32')
-      throw new UsageError(`--precision mixed needs a plan with an fp16 or bf16 default; ${planFile} has fp32.`);
-    return plan;
-  }
-  if (precision !== plan.defaultPrecision) {
-    throw new UsageError(
-      `--precision ${precision} contradicts ${planFile}, whose defaultPrecision is ${plan.defaultPrecision}.`,
-      'Drop --precision (the plan decides) or fix the plan.',
-    );
-  }
-  return plan;
-}
-
-function shapes(argv: { minShapes?: string; optShapes?: string; maxShapes?: string }): ShapeProfile | undefined {
+async function shapes(argv: {
+  minShapes?: string;
+  optShapes?: string;
+  maxShapes?: string;
+}): Promise<ShapeProfile | undefined> {
+  const { parseShapeList } = await import('../trtexec/spec.js');
   const profile: ShapeProfile = {};
   if (argv.minShapes) profile.min = parseShapeList(argv.minShapes, '--min-shapes');
   if (argv.optShapes) profile.opt = parseShapeList(argv.optShapes, '--opt-shapes');
@@ -45,7 +19,22 @@ function shapes(argv: { minShapes?: string; optShapes?: string; maxShapes?: stri
   return Object.keys(profile).length > 0 ? profile : undefined;
 }
 
-export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
+/**
+ * `--print-command` needs no trtexec when the TensorRT version is given: say so when trtexec is missing, instead
+ * of only "install TensorRT". Shared with bench's `--print-command`.
+ */
+export function hintTrtVersion(error: unknown): never {
+  if (error instanceof ToolkitError && error.code === 'EXECUTABLE_NOT_FOUND') {
+    throw new ToolkitError(error.code, error.message, {
+      remedy: `${error.remedy ?? ''} To print the commands without trtexec, add --trt-version 10 or --trt-version 11.`.trim(),
+      exitCode: error.exitCode,
+      cause: error,
+    });
+  }
+  throw error;
+}
+
+export function registerBuildCommand(cli: Argv, io: CommandIo, setExitCode: (code: number) => void): Argv {
   return cli.command(
     'build <model>',
     'Build a TensorRT engine for an ONNX model with a precision plan (cached)',
@@ -61,7 +50,7 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
         .option('print-command', {
           type: 'boolean',
           default: false,
-          describe: 'Print the trtexec command line and graph edits; run nothing',
+          describe: 'Print the trtexec command line and graph edits; run nothing (with --trt-version: no trtexec needed)',
         })
         .option('trt-version', {
           choices: [10, 11] as const,
@@ -71,7 +60,7 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           type: 'string',
           describe: 'GPU identity for the cache key, "name, compute_cap, uuid, driver" (default: from nvidia-smi)',
         })
-        .option('device', { type: 'number', describe: 'GPU index (trtexec --device)' })
+        .options(numberOption('device', 'GPU index (trtexec --device)', { integer: true, min: 0 }))
         .option('min-shapes', { type: 'string', describe: 'Dynamic input shapes, e.g. memory:1024x1x64' })
         .option('opt-shapes', { type: 'string', describe: 'Dynamic input shapes to optimise for' })
         .option('max-shapes', { type: 'string', describe: 'Largest dynamic input shapes' })
@@ -80,7 +69,7 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           default: false,
           describe: 'Run trtexec --verbose (tactic choices in the log)',
         })
-        .option('timeout', { type: 'number', describe: 'Stop trtexec after this many seconds' })
+        .options(numberOption('timeout', 'Stop trtexec after this many seconds', { above: 0 }))
         .option('extra-arg', {
           type: 'string',
           array: true,
@@ -91,30 +80,31 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           default: false,
           describe: 'Exit 1 when the engine does not honour the FP32 pins',
         })
-        .options(quietOption("Do not stream trtexec's output"))
         .example('$0 build image_encoder.onnx --precision fp16', 'FP16 engine, cached')
         .example(
           '$0 build memory_attention.onnx --precision mixed --print-command --trt-version 10',
-          'Show the trtexec command for mixed precision',
+          'Show the trtexec command for mixed precision (no TensorRT needed)',
         )
         .example(
           '$0 build mask_decoder.onnx --plan plans/mask_decoder.json --cache ./engines --json',
           'Build from a plan file',
         ),
     async (argv) => {
+      const { choosePlan } = await import('./choose-plan.js');
       const plan = await choosePlan(argv.precision as PrecisionMode | undefined, argv.plan);
-      const common = {
+      const profile = await shapes(argv);
+      const common: BuildSpecOptions = {
         plan,
         ...(argv.trtexec ? { trtexec: argv.trtexec } : {}),
         ...(argv.trtVersion ? { trtVersion: argv.trtVersion as 10 | 11 } : {}),
         ...(argv.device !== undefined ? { device: argv.device } : {}),
         ...(argv.verboseBuild ? { verbose: true } : {}),
         ...(argv.extraArg ? { extraArgs: argv.extraArg } : {}),
+        ...(profile ? { shapes: profile } : {}),
       };
-      const profile = shapes(argv);
-      if (profile) Object.assign(common, { shapes: profile });
       if (argv.printCommand) {
-        const d = await describeBuild(argv.model, common);
+        const { describeBuild } = await import('../build-plan.js');
+        const d = await describeBuild(argv.model, common).catch(hintTrtVersion);
         if (argv.json) io.out(JSON.stringify(d, null, 2));
         else {
           const version = d.trtVersion.startsWith('assumed-') ? `${d.path}.x (from --trt-version)` : d.trtVersion;
@@ -129,19 +119,26 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
         }
         return;
       }
+      const cacheDir = argv.cache ?? defaultCacheDir();
+      await checkOutputLocation(cacheDir, { kind: 'folder', flag: '--cache' });
+      const [{ buildEngine }, { parseGpuRecord }, { renderFindings }] = await Promise.all([
+        import('../build.js'),
+        import('../trtexec/gpu.js'),
+        import('./render.js'),
+      ]);
       const result = await buildEngine(argv.model, {
         ...common,
-        cacheDir: argv.cache ?? defaultCacheDir(),
+        cacheDir,
         ...(argv.gpu ? { gpu: parseGpuRecord(argv.gpu) } : {}),
         ...(argv.timeout !== undefined ? { timeoutMs: argv.timeout * 1000 } : {}),
-        ...(argv.quiet ? {} : { onLine: (line: string) => io.err(line) }),
+        ...(io.quiet ? {} : { onLine: (line: string) => io.err(line) }),
         onEvent: (e) => {
-          if (e.kind === 'waiting') io.err(`[engine-builder] another build of ${e.key} is running; waiting for it`);
-          if (e.kind === 'building' && !argv.quiet) io.err(`[engine-builder] building ${e.key}: ${e.command}`);
+          if (e.kind === 'waiting') io.info(`[engine-builder] another build of ${e.key} is running; waiting for it`);
+          if (e.kind === 'building') io.info(`[engine-builder] building ${e.key}: ${e.command}`);
         },
       });
       for (const u of result.entry.manifest.resolvedPlan.unmatched ?? [])
-        io.err(`[engine-builder] warning: plan entry ${u} matches no node of this model`);
+        io.warn(`plan entry ${u} matches no node of this model`);
       const findings = result.report?.findings ?? [];
       if (argv.json) {
         io.out(
@@ -157,10 +154,9 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
             2,
           ),
         );
-      } else {
-        io.out(result.enginePath);
-        io.err(`[engine-builder] ${result.built ? 'built' : 'cache hit'}: ${result.entry.key}`);
-      }
+      } else io.out(result.enginePath);
+      if (result.built) io.wrote(result.enginePath, `the engine (cache entry ${result.entry.key.slice(0, 12)})`);
+      else io.info(`cache hit: ${result.enginePath} (entry ${result.entry.key.slice(0, 12)}), nothing built`);
       if (findings.length > 0) {
         io.err(renderFindings(findings));
         if (argv.strict) setExitCode(ExitCode.Failure);

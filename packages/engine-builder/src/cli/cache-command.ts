@@ -1,12 +1,13 @@
 import { ExitCode, UsageError } from '@tamkit/common';
-import { type CliIo, jsonOption } from '@tamkit/common/cli';
+import { type CommandIo, jsonOption, numberOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { listCache, pruneCache, verifyCache } from '../cache/maintenance.js';
 import { defaultCacheDir, textTable, withCacheOption } from './options.js';
+
+const maintenance = () => import('../cache/maintenance.js');
 
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
-export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
+export function registerCacheCommand(cli: Argv, io: CommandIo, setExitCode: (code: number) => void): Argv {
   return cli.command('cache', 'List, verify and prune the engine cache', (y) =>
     y
       .command(
@@ -17,7 +18,7 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
             .options(jsonOption())
             .example('$0 cache ls --cache ./engines', 'List the entries of ./engines'),
         async (argv) => {
-          const entries = await listCache(argv.cache ?? defaultCacheDir());
+          const entries = await (await maintenance()).listCache(argv.cache ?? defaultCacheDir());
           if (argv.json) {
             io.out(
               JSON.stringify(
@@ -57,7 +58,7 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
         'Check every entry (manifest, key, engine checksum); exit 1 if any is broken',
         (c) => withCacheOption(c).options(jsonOption()).example('$0 cache verify', 'Verify the default cache'),
         async (argv) => {
-          const results = await verifyCache(argv.cache ?? defaultCacheDir());
+          const results = await (await maintenance()).verifyCache(argv.cache ?? defaultCacheDir());
           if (argv.json) io.out(JSON.stringify(results, null, 2));
           else {
             for (const r of results)
@@ -73,8 +74,14 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
         (c) =>
           withCacheOption(c)
             .options(jsonOption())
-            .option('older-than', { type: 'number', describe: 'Remove entries older than this many days' })
-            .option('keep', { type: 'number', describe: 'Keep only the newest N entries' })
+            .options(numberOption('older-than', 'Remove entries older than this many days', { min: 0 }))
+            .options(
+              numberOption('keep', 'Keep only the newest N entries', {
+                integer: true,
+                min: 1,
+                remedy: 'To remove every entry, say --all.',
+              }),
+            )
             .option('corrupt', { type: 'boolean', default: false, describe: 'Remove entries that fail verification' })
             .option('all', { type: 'boolean', default: false, describe: 'Remove every entry' })
             .option('dry-run', { type: 'boolean', default: false, describe: 'Show what would be removed' })
@@ -84,7 +91,7 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           if (argv.olderThan === undefined && argv.keep === undefined && !argv.corrupt && !argv.all) {
             throw new UsageError('Say what to prune: --older-than DAYS, --keep N, --corrupt or --all.');
           }
-          const result = await pruneCache(argv.cache ?? defaultCacheDir(), {
+          const result = await (await maintenance()).pruneCache(argv.cache ?? defaultCacheDir(), {
             ...(argv.olderThan !== undefined ? { olderThanDays: argv.olderThan } : {}),
             ...(argv.keep !== undefined ? { keepNewest: argv.keep } : {}),
             corrupt: argv.corrupt,

@@ -1,13 +1,7 @@
 import { ExitCode, ToolkitError } from '@tamkit/common';
-import { type CliIo, jsonOption } from '@tamkit/common/cli';
+import { type CommandIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { loadModel } from '../graph-surgery-glue.js';
-import { inspectEngine } from '../inspect.js';
-import { reportLayerPrecisions } from '../parsers/precision-report.js';
-import { compileNodePattern, resolvePlan } from '../plan/resolve.js';
-import { loadPlan } from '../plan/validate.js';
 import { withTrtexecOption } from './options.js';
-import { renderReport } from './render.js';
 
 /**
  * The FP32-pinned nodes of a plan, for inspection. With the model, the plan is resolved properly; without it,
@@ -18,6 +12,11 @@ async function pinnedFromPlan(
   modelFile: string | undefined,
   reportedNodes: string[],
 ): Promise<string[]> {
+  const [{ loadPlan }, { compileNodePattern, resolvePlan }, { loadModel }] = await Promise.all([
+    import('../plan/validate.js'),
+    import('../plan/resolve.js'),
+    import('../graph-surgery-glue.js'),
+  ]);
   const plan = await loadPlan(planFile);
   if (modelFile) {
     const loaded = await loadModel(modelFile, {
@@ -37,7 +36,7 @@ async function pinnedFromPlan(
   ];
 }
 
-export function registerInspectCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
+export function registerInspectCommand(cli: Argv, io: CommandIo, setExitCode: (code: number) => void): Argv {
   return cli.command(
     'inspect <engine>',
     'Show what TensorRT chose per layer (precision, tactic, ONNX nodes) and where FP32 pins were not honoured',
@@ -67,6 +66,12 @@ export function registerInspectCommand(cli: Argv, io: CliIo, setExitCode: (code:
           'Check exported layer info against a plan',
         ),
     async (argv) => {
+      const [{ loadModel }, { inspectEngine }, { reportLayerPrecisions }, { renderReport }] = await Promise.all([
+        import('../graph-surgery-glue.js'),
+        import('../inspect.js'),
+        import('../parsers/precision-report.js'),
+        import('./render.js'),
+      ]);
       const nodeOrder = argv.model
         ? (await loadModel(argv.model, { withData: false })).graph.nodes.map((n) => n.name)
         : undefined;
