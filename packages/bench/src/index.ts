@@ -8,7 +8,7 @@ export {
 } from './measure/environment.js';
 export { findModels, moduleName } from './measure/find-models.js';
 export { sha256File } from './measure/hash.js';
-export { generateFeeds } from './measure/inputs.js';
+export { checkInputMemory, generateFeeds } from './measure/inputs.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
   DEFAULT_TIME_MS,

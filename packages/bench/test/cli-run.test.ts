@@ -24,17 +24,7 @@ describe('bench (run, the default command)', () => {
   it('runs every module on ort-cpu, prints a table and writes the JSON report and the CSV', async () => {
     const json = join(models.dir, 'out', 'report.json');
     const csv = join(models.dir, 'out', 'report.csv');
-    const { code, out } = await bench(
-      '--stack',
-      'ort-cpu',
-      '--models',
-      models.dir,
-      ...quick,
-      '--json',
-      json,
-      '--csv',
-      csv,
-    );
+    const { code, out } = await bench('--stack', 'ort-cpu', '--models', models.dir, ...quick, '-o', json, '--csv', csv);
     expect(code).toBe(ExitCode.Ok);
     expect(out).toMatch(/ort-cpu/);
     expect(out).toMatch(/scores\s+\d+\.\d+/);
@@ -50,7 +40,7 @@ describe('bench (run, the default command)', () => {
     expect(lines[1]).toMatch(/^module,ort-cpu,scores,,5,/);
   });
 
-  it('accepts the explicit `run` command name and prints JSON to stdout with --json=-', async () => {
+  it('accepts the explicit `run` command name and prints JSON to stdout with --json', async () => {
     const { code, out } = await bench(
       'run',
       '--stack',
@@ -58,10 +48,29 @@ describe('bench (run, the default command)', () => {
       '--models',
       join(models.dir, 'scores.onnx'),
       ...quick,
-      '--json=-',
+      '--json',
     );
     expect(code).toBe(ExitCode.Ok);
     expect(JSON.parse(out).modules[0].latency.samples).toBe(5);
+  });
+
+  it('still takes the deprecated --json FILE and --json=- for one release, with a note', async () => {
+    const json = join(models.dir, 'old-style.json');
+    const file = await bench(
+      '--stack',
+      'ort-cpu',
+      '--models',
+      join(models.dir, 'scores.onnx'),
+      ...quick,
+      '--json',
+      json,
+    );
+    expect(file.code).toBe(ExitCode.Ok);
+    expect(file.err).toMatch(/note: --json FILE is deprecated .*use --out /);
+    expect(JSON.parse(readFileSync(json, 'utf8')).kind).toBe('tamkit-bench');
+    const stdout = await bench('--stack', 'ort-cpu', '--models', join(models.dir, 'scores.onnx'), ...quick, '--json=-');
+    expect(stdout.err).toMatch(/note: --json=- is deprecated/);
+    expect(JSON.parse(stdout.out).kind).toBe('tamkit-bench');
   });
 
   it('exits 4 when no named stack can run, still writing the report that says why', async () => {
@@ -74,7 +83,7 @@ describe('bench (run, the default command)', () => {
       '--models',
       models.dir,
       ...quick,
-      '--json',
+      '-o',
       json,
     );
     expect(code).toBe(ExitCode.Unavailable);
@@ -88,10 +97,10 @@ describe('bench (run, the default command)', () => {
   it('BAD CALL - usage mistakes exit 2 and write nothing', async () => {
     const json = join(models.dir, 'never.json');
     expect((await bench('--stack', 'ort-nope', '--models', models.dir)).code).toBe(ExitCode.Usage);
-    expect((await bench('--stack', 'ort-cpu', '--models', models.dir, '--iterations', '0', '--json', json)).code).toBe(
+    expect((await bench('--stack', 'ort-cpu', '--models', models.dir, '--iterations', '0', '-o', json)).code).toBe(
       ExitCode.Usage,
     );
-    expect((await bench('--stack', 'ort-cpu', '--models', models.dir, '--shape', 'a=3x8', '--json', json)).code).toBe(
+    expect((await bench('--stack', 'ort-cpu', '--models', models.dir, '--shape', 'a=3x8', '-o', json)).code).toBe(
       ExitCode.Usage,
     );
     expect((await bench('--models', models.dir)).code).toBe(ExitCode.Usage);
@@ -136,6 +145,7 @@ describe('bench (run, the default command)', () => {
       '--stack',
       '--models',
       '--json',
+      '--out',
       '--csv',
       '--iterations',
       '--time-ms',

@@ -76,12 +76,12 @@ describe('bench pipeline', () => {
       '2',
       '--threads',
       '1',
-      '--frame-size',
+      '--video-size',
       '96x64',
       '--variant',
       'unbaked',
       '--no-host-worker',
-      '--json',
+      '-o',
       json,
       '--csv',
       csv,
@@ -102,7 +102,7 @@ describe('bench pipeline', () => {
     expect(readFileSync(csv, 'utf8')).toMatch(/memory_attention/);
   });
 
-  it('BAD CALL - a malformed --frame-size or --frames is a usage error (exit 2) and writes nothing', async () => {
+  it('BAD CALL - a malformed --video-size or --frames is a usage error (exit 2) and writes nothing', async () => {
     const json = join(dir, 'never.json');
     const size = await bench(
       'pipeline',
@@ -110,13 +110,13 @@ describe('bench pipeline', () => {
       join(dir, 'zoo'),
       '--stack',
       'ort-cpu',
-      '--frame-size',
+      '--video-size',
       'big',
-      '--json',
+      '-o',
       json,
     );
     expect(size.code).toBe(ExitCode.Usage);
-    expect(size.err).toMatch(/--frame-size big/);
+    expect(size.err).toMatch(/--video-size big/);
     const frames = await bench('pipeline', '--models', join(dir, 'zoo'), '--stack', 'ort-cpu', '--frames', '0');
     expect(frames.code).toBe(ExitCode.Usage);
     expect(() => readFileSync(json)).toThrow();

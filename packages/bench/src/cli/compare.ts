@@ -1,11 +1,8 @@
-import { ExitCode, UsageError } from '@tamkit/common';
-import { type CliIo, outOption } from '@tamkit/common/cli';
+import { checkOutputLocation, ExitCode, UsageError } from '@tamkit/common';
+import { type CommandIo, jsonOption, numberOption, outOption } from '@tamkit/common/cli';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_NOISE_K } from '../report/compare.js';
-import { compareReportFiles } from '../report/compare-files.js';
-import { formatComparisonTable } from '../report/console-table.js';
 import { COMPARED_ENVIRONMENT_FIELDS } from '../report/environment-diff.js';
-import { parseThreshold } from '../report/threshold.js';
 
 interface CompareArgs {
   baseline: string;
@@ -37,7 +34,7 @@ function parsePairs(values: string[], option: string): Record<string, string> {
 }
 
 /** `bench compare BASELINE CURRENT`: exits 3 (ExitCode.Regression) when a regression beyond noise is found. */
-export function compareCommand(io: CliIo, setExitCode: (code: number) => void): CommandModule<object, CompareArgs> {
+export function compareCommand(io: CommandIo, setExitCode: (code: number) => void): CommandModule<object, CompareArgs> {
   return {
     command: 'compare <baseline> <current>',
     describe: 'Compare two bench JSON reports; write a markdown report and an SVG chart; exit 3 on regression',
@@ -47,14 +44,19 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         .positional('current', { type: 'string', demandOption: true, describe: 'Current report (bench --json)' })
         .option('threshold', {
           type: 'string',
+          // nargs 1: "--threshold -5%" reaches the validator instead of being read as the flags -5 and -%.
+          nargs: 1,
           default: '5%',
           describe: 'Relative change that never counts, as 5% or 0.05',
         })
-        .option('noise-k', {
-          type: 'number',
-          default: DEFAULT_NOISE_K,
-          describe: 'A change must also exceed k x the pooled standard deviation of both runs',
-        })
+        .options(
+          numberOption(
+            'noise-k',
+            'A change must also exceed k x the pooled standard deviation of both runs',
+            { min: 0 },
+            { default: DEFAULT_NOISE_K },
+          ),
+        )
         .option('force', {
           type: 'boolean',
           default: false,
@@ -62,7 +64,7 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         })
         .options(outOption('Directory for the markdown and SVG files', { default: 'reports' }))
         .option('name', { type: 'string', default: 'compare', describe: 'Base name of the written files' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON, not a table' })
+        .options(jsonOption('Print the comparison as JSON, not a table'))
         .option('pair-stack', {
           type: 'string',
           array: true,
@@ -85,10 +87,17 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
           'Baked against unbaked zoo',
         ) as unknown as Argv<CompareArgs>,
     handler: async (args: ArgumentsCamelCase<CompareArgs>) => {
+      const [{ compareReportFiles }, { formatComparisonTable }, { parseThreshold }] = await Promise.all([
+        import('../report/compare-files.js'),
+        import('../report/console-table.js'),
+        import('../report/threshold.js'),
+      ]);
+      const threshold = parseThreshold(args.threshold);
+      await checkOutputLocation(args.out, { kind: 'folder', flag: '--out' });
       const result = await compareReportFiles({
         baselinePath: args.baseline,
         currentPath: args.current,
-        threshold: parseThreshold(args.threshold),
+        threshold,
         noiseK: args.noiseK,
         force: args.force,
         outDir: args.out,
@@ -102,8 +111,9 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         );
       } else {
         io.out(formatComparisonTable(result.comparison));
-        io.out(`wrote ${result.markdownPath} and ${result.svgPath}`);
       }
+      io.wrote(result.markdownPath, 'the report');
+      io.wrote(result.svgPath, 'the chart');
       if (result.comparison.hasRegression) setExitCode(ExitCode.Regression);
     },
   };

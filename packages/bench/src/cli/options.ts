@@ -1,8 +1,16 @@
-import { modelsOption, stackOption } from '@tamkit/common/cli';
-import type { Options } from 'yargs';
+import {
+  type CommandIo,
+  modelsOption,
+  numberOption,
+  outOption,
+  SEED_RANGE,
+  stackOption,
+  withDeprecatedFlags,
+} from '@tamkit/common/cli';
+import type { Argv, Options } from 'yargs';
 import { STACK_NAMES } from '../stacks/registry.js';
 
-/** Option groups shared by bench commands (declared once, reused by run and later by pipeline commands). */
+/** Option groups shared by bench commands (declared once, reused by run and pipeline). */
 export const stackOptions = stackOption('Stack to run; repeat for several side by side', {
   array: true,
   demandOption: 'Name at least one stack (see `bench list`).',
@@ -19,21 +27,74 @@ export const modelOptions = {
     default: [] as string[],
     describe: 'Input shape NAME:D0xD1x... for a dynamic input (repeatable); defaults match a full memory bank',
   },
-  seed: { type: 'number', default: 0, describe: 'Seed of the generated inputs' },
+  ...numberOption('seed', 'Seed of the generated inputs', SEED_RANGE, { default: 0 }),
 } as const satisfies Record<string, Options>;
 
 export const budgetOptions = {
-  iterations: { type: 'number', describe: 'Timed runs per module (instead of --time-ms)' },
-  'time-ms': { type: 'number', describe: 'Time budget per module in ms when --iterations is not given', default: 2000 },
-  warmup: { type: 'number', default: 10, describe: 'Untimed warm-up runs per module' },
-  threads: { type: 'number', describe: 'Intra-op threads of the ONNX Runtime stacks (default: ORT chooses)' },
+  ...numberOption('iterations', 'Timed runs per module (instead of --time-ms)', { integer: true, min: 1 }),
+  ...numberOption(
+    'time-ms',
+    'Time budget per module in ms when --iterations is not given',
+    { above: 0 },
+    { default: 2000 },
+  ),
+  ...numberOption('warmup', 'Untimed warm-up runs per module', { integer: true, min: 0 }, { default: 10 }),
+  ...numberOption('threads', 'Intra-op threads of the ONNX Runtime stacks (default: ORT chooses)', {
+    integer: true,
+    min: 1,
+  }),
 } as const satisfies Record<string, Options>;
 
-export const outputOptions = {
-  json: {
-    type: 'string',
-    describe: 'Write the BenchReport JSON to FILE (`--json=-` prints it to stdout instead of the table)',
-  },
-  csv: { type: 'string', describe: 'Write one CSV row per module result to FILE' },
-  label: { type: 'string', describe: 'Label stored in the report (e.g. the CI runner name)' },
-} as const satisfies Record<string, Options>;
+/** -o/--out FILE (the report as JSON), --json (the report on stdout), --csv FILE, --label. */
+export function reportOutputOptions(csv: string) {
+  return {
+    ...outOption('Write the BenchReport JSON to this file'),
+    json: { type: 'boolean', default: false, describe: 'Print the BenchReport JSON on stdout instead of the table' },
+    csv: { type: 'string', describe: csv },
+    label: { type: 'string', describe: 'Label stored in the report (e.g. the CI runner name)' },
+  } as const satisfies Record<string, Options>;
+}
+
+/**
+ * bench run and bench pipeline took `--json FILE` (and `--json=-` for stdout) where every other tamkit command
+ * has a `--json` switch and `-o/--out FILE`. For one release the old form still works: `--json FILE` becomes
+ * `--out FILE` and `--json=-` becomes `--json`, with a note. Rewritten before parsing, because the same flag
+ * changed type. `compare` and `list` already had the switch and are left alone.
+ */
+export function rewriteLegacyJsonFile(argv: readonly string[], io: CommandIo): string[] {
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (command === 'compare' || command === 'list') return [...argv];
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    let value: string | undefined;
+    if (a.startsWith('--json=')) value = a.slice('--json='.length);
+    else if (a === '--json' && next !== undefined && !next.startsWith('-') && next !== 'true' && next !== 'false') {
+      value = next;
+      i++;
+    } else if (a === '--json' && next === '-') {
+      value = '-';
+      i++;
+    }
+    if (value === undefined || value === 'true' || value === 'false') {
+      out.push(a);
+      continue;
+    }
+    if (value === '-') {
+      out.push('--json');
+      io.err('note: --json=- is deprecated and will be removed in the next release; use --json (a switch)');
+    } else {
+      out.push('--out', value);
+      io.err(
+        `note: --json FILE is deprecated and will be removed in the next release; use --out ${value} (--json now prints the report on stdout)`,
+      );
+    }
+  }
+  return out;
+}
+
+/** The old spelling of a size flag that became --video-size (same WxH order). */
+export function withVideoSizeDeprecation<T>(y: Argv<T>, io: CommandIo): Argv<T> {
+  return withDeprecatedFlags(y, io, [{ flag: 'frame-size', replacement: 'video-size', hint: '--video-size WxH' }]);
+}

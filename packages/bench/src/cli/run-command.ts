@@ -1,17 +1,13 @@
-import { ExitCode, UsageError } from '@tamkit/common';
-import type { CliIo } from '@tamkit/common/cli';
+import { ExitCode } from '@tamkit/common';
+import { type CommandIo, numberOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { findModels, moduleName } from '../measure/find-models.js';
-import { runBench } from '../measure/run-bench.js';
-import { parseShapeSpecs } from '../measure/shapes.js';
-import { formatReportTables, reportToCsv, writeFileAtomic } from '../report/index.js';
 import type { StackName } from '../stacks/registry.js';
-import { type DescribedRun, describeRunCommands } from '../stacks/trt/describe-commands.js';
-import { budgetOptions, modelOptions, outputOptions, stackOptions } from './options.js';
-import { formatRecommendation } from './recommendation.js';
+import type { DescribedRun } from '../stacks/trt/describe-commands.js';
+import { budgetOptions, modelOptions, reportOutputOptions, stackOptions } from './options.js';
+import { checkReportFiles, writeReportFiles } from './report-files.js';
 
 /** `bench [run] --stack NAME... --models DIR|FILE`: the default command. */
-export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
+export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code: number) => void): Argv {
   return cli.command(
     ['run', '$0'],
     'Benchmark every .onnx module on every named stack, side by side',
@@ -21,7 +17,7 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
           ...stackOptions,
           ...modelOptions,
           ...budgetOptions,
-          ...outputOptions,
+          ...reportOutputOptions('Write one CSV row per module result to FILE'),
           'allow-partial': {
             type: 'boolean',
             default: false,
@@ -42,45 +38,58 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
             choices: [10, 11],
             describe: 'TensorRT major version for --print-command when no trtexec is found',
           },
-          'profile-runs': {
-            type: 'number',
-            default: 3,
-            describe: 'Runs of the separate profiled session that verifies placement (0 skips it)',
-          },
+          ...numberOption(
+            'profile-runs',
+            'Runs of the separate profiled session that verifies placement (0 skips it)',
+            { integer: true, min: 0 },
+            { default: 3 },
+          ),
         })
         .example('$0 --stack ort-cpu --models zoo/', 'every module of zoo/ on the ONNX Runtime CPU provider')
         .example(
-          '$0 --stack ort-cpu --stack ort-webgpu --models zoo/ --json reports/run.json --csv reports/run.csv',
+          '$0 --stack ort-cpu --stack ort-webgpu --models zoo/ -o reports/run.json --csv reports/run.csv',
           'two stacks side by side, results as JSON and CSV',
         )
+        .example('$0 --stack ort-cpu --models zoo/ --json | jq .modules', 'the report as JSON on stdout')
         .example(
           '$0 --stack trt-mixed --models zoo/ --print-command --trt-version 10',
-          'the trtexec commands, run nothing',
+          'the trtexec commands, run nothing (no TensorRT needed)',
         )
         .example(
           '$0 --stack ort-cpu --models zoo/memory_attention.onnx --shape memory:4160x1x64 --shape memory_pos:4160x1x64 --iterations 50',
           'memory attention with 4 memory frames, 50 timed runs',
         ),
     async (args) => {
-      checkCount('--iterations', args.iterations, 1);
-      checkCount('--warmup', args.warmup, 0);
-      checkCount('--threads', args.threads, 1);
-      checkCount('--profile-runs', args['profile-runs'], 0);
-      if (!(Number.isFinite(args['time-ms']) && args['time-ms'] > 0)) {
-        throw new UsageError(`--time-ms ${args['time-ms']}: expected a positive number of milliseconds`);
-      }
+      const [{ findModels, moduleName }, { parseShapeSpecs }] = await Promise.all([
+        import('../measure/find-models.js'),
+        import('../measure/shapes.js'),
+      ]);
       if (args['print-command']) {
+        const { describeRunCommands } = await import('../stacks/trt/describe-commands.js');
+        const { hintTrtVersion } = await import('@tamkit/engine-builder/cli');
         const described = await describeRunCommands(args.stack, await findModels(args.models), {
           shapes: parseShapeSpecs(args.shape),
           ...(args.iterations === undefined ? { timeMs: args['time-ms'] } : { iterations: args.iterations }),
           ...(args['trt-version'] === undefined ? {} : { trtVersion: args['trt-version'] as 10 | 11 }),
-        });
-        io.out(formatDescribedRuns(described));
+        }).catch(hintTrtVersion);
+        io.out(formatDescribedRuns(described, moduleName));
         return;
       }
-      const jsonToStdout = args.json === '-';
+      const files = { out: args.out, csv: args.csv };
+      await checkReportFiles(files);
+      const [{ runBench }, { formatReportTables }, { formatRecommendation }] = await Promise.all([
+        import('../measure/run-bench.js'),
+        import('../report/index.js'),
+        import('./recommendation.js'),
+      ]);
+      const stacks = [...new Set(args.stack as StackName[])];
+      const modules = (await findModels(args.models)).length;
+      const progress = io.progress('bench', stacks.length * modules);
+      // Modules finished per stack; a stack found unavailable counts all its modules as done (the ETA stays true).
+      const finished = new Map<string, number>();
+      const done = () => [...finished.values()].reduce((a, b) => a + b, 0);
       const report = await runBench({
-        stacks: args.stack as StackName[],
+        stacks,
         models: args.models,
         budget: {
           warmupIterations: args.warmup,
@@ -94,29 +103,28 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         profileRuns: args['profile-runs'],
         ...(args.label === undefined ? {} : { label: args.label }),
         onProgress: (event) => {
-          if (event.kind === 'module-start') io.err(`running ${event.module} on ${event.stack}...`);
-          if (event.kind === 'unavailable') io.err(`skipping ${event.stack}: ${event.reason}`);
+          if (event.kind === 'module-start') progress.update(done(), `${event.module} on ${event.stack}`);
+          if (event.kind === 'module-done') {
+            finished.set(event.result.stack, (finished.get(event.result.stack) ?? 0) + 1);
+            progress.update(done());
+          }
+          if (event.kind === 'unavailable') {
+            finished.set(event.stack, modules);
+            io.info(`skipping ${event.stack}: ${event.reason}`);
+          }
         },
       });
-      if (jsonToStdout) io.out(JSON.stringify(report, null, 2));
+      progress.finish();
+      if (args.json) io.out(JSON.stringify(report, null, 2));
       else io.out(formatReportTables(report) + formatRecommendation(report, args['allow-partial']));
-      if (args.json !== undefined && !jsonToStdout)
-        await writeFileAtomic(args.json, `${JSON.stringify(report, null, 2)}\n`);
-      if (args.csv !== undefined) await writeFileAtomic(args.csv, reportToCsv(report));
+      await writeReportFiles(report, files, io);
       // Nothing measured at all: say so with the "unavailable" exit code (the report still lists why).
       if (report.modules.length === 0) setExitCode(ExitCode.Unavailable);
     },
   );
 }
 
-/** Rejects a non-integer or too-small count with a usage error naming the flag. */
-function checkCount(flag: string, value: number | undefined, min: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= min)) {
-    throw new UsageError(`${flag} ${value}: expected an integer >= ${min}`);
-  }
-}
-
-function formatDescribedRuns(described: readonly DescribedRun[]): string {
+function formatDescribedRuns(described: readonly DescribedRun[], moduleName: (path: string) => string): string {
   return described
     .map(({ stack, modelPath, commands }) =>
       commands === null

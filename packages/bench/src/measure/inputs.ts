@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { SeededRandom, ToolkitError } from '@tamkit/common';
 import { float32ToFloat16Bits } from '@tamkit/graph-surgery';
 import { loadOrt } from '../stacks/ort/load-ort.js';
@@ -78,16 +79,59 @@ function fillValues(
   }
 }
 
+const BYTES_PER_ELEMENT: Partial<Record<TensorInfo['type'], number>> = {
+  float32: 4,
+  float64: 8,
+  float16: 2,
+  int32: 4,
+  int64: 8,
+  int8: 1,
+  uint8: 1,
+  bool: 1,
+};
+
+/**
+ * Refuses inputs that cannot fit before anything is allocated (a `--shape` typo such as memory:100000000x1x16
+ * used to run the process out of memory). Generating a tensor holds its values as float64 next to the typed
+ * data, and ONNX Runtime needs the inputs again plus the activations they cause, so the inputs get a quarter
+ * of this machine's memory (`memoryBytes`, default the total).
+ */
+export function checkInputMemory(
+  inputs: readonly TensorInfo[],
+  resolved: ResolvedShapes,
+  memoryBytes: number = totalmem(),
+): void {
+  let bytes = 0;
+  const sizes: string[] = [];
+  for (const input of inputs) {
+    const shape = resolved.shapes[input.name] ?? [];
+    const count = shape.reduce((a, b) => a * b, 1);
+    const tensorBytes = count * (BYTES_PER_ELEMENT[input.type] ?? 8);
+    bytes += count * 8 + tensorBytes;
+    sizes.push(`${input.name} [${shape.join('x')}] ${(tensorBytes / 2 ** 30).toFixed(2)} GiB`);
+  }
+  const budget = memoryBytes / 4;
+  if (bytes > budget || !Number.isSafeInteger(bytes)) {
+    throw new ToolkitError(
+      'BENCH_INPUT_TOO_LARGE',
+      `the inputs would need ${(bytes / 2 ** 30).toFixed(1)} GiB to generate (${sizes.join(', ')}); this machine has ${(memoryBytes / 2 ** 30).toFixed(1)} GiB and inputs may take a quarter of it`,
+      { remedy: 'Check the --shape values: a dimension is probably far too large (e.g. memory:7232x1x64).' },
+    );
+  }
+}
+
 /**
  * Generates one feed per input from its declared type and resolved shape with a seeded RNG: the same seed and
  * model give the same bytes everywhere. Values follow each input's role (normalised image, +-10 mask, box
- * prompt, feature maps ~ N(0, 1), pointer-token count).
+ * prompt, feature maps ~ N(0, 1), pointer-token count). Inputs that would not fit in memory are refused first
+ * (`checkInputMemory`).
  */
 export async function generateFeeds(
   inputs: readonly TensorInfo[],
   resolved: ResolvedShapes,
   seed: number,
 ): Promise<Feeds> {
+  checkInputMemory(inputs, resolved);
   const ort = await loadOrt();
   const rng = new SeededRandom(seed);
   const feeds: Feeds = {};

@@ -2,5 +2,11 @@
 // over a synthetic video or an image folder.
 export { ImageFolderVideo } from './image-folder-video.js';
 export { type BenchPipelineOptions, benchPipeline } from './pipeline-report.js';
-export { type FrameSource, type PipelineRun, type PipelineRunOptions, runPipeline } from './run-pipeline.js';
+export {
+  type FrameSource,
+  type PipelineProgress,
+  type PipelineRun,
+  type PipelineRunOptions,
+  runPipeline,
+} from './run-pipeline.js';
 export { SyntheticVideo, type SyntheticVideoOptions } from './synthetic-video.js';

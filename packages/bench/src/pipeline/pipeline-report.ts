@@ -12,7 +12,7 @@ export interface BenchPipelineOptions {
 
 /**
  * Runs each pipeline and gathers them, with their isolated module results and the environment, into one
- * BenchReport (what `bench pipeline --json` writes and `bench compare` reads). A run whose stack cannot load here
+ * BenchReport (what `bench pipeline -o` writes and `bench compare` reads). A run whose stack cannot load here
  * is listed under `unavailable` with the reason and remedy; the others still run.
  */
 export async function benchPipeline(options: BenchPipelineOptions): Promise<BenchReport> {

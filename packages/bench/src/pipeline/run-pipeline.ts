@@ -60,8 +60,14 @@ export interface PipelineRunOptions {
   video?: FrameSource;
   /** Seed of the synthetic video and default tracker parameters. Default 0. */
   seed?: number;
-  onProgress?: (event: { kind: 'pass'; keepOnDevice: boolean }) => void;
+  /** Called when a pass starts and after each tracked frame (warm-up frames included: `done` of `total`). */
+  onProgress?: (event: PipelineProgress) => void;
 }
+
+/** A progress event of `runPipeline`, for a CLI to draw. */
+export type PipelineProgress =
+  | { kind: 'pass'; keepOnDevice: boolean }
+  | { kind: 'frame'; keepOnDevice: boolean; done: number; total: number };
 
 /** What `runPipeline` measured. */
 export interface PipelineRun {
@@ -200,10 +206,12 @@ async function runPass(
         const out = i === 0 ? await tracker.init(frame, video.box(0), call) : await tracker.track(frame, call);
         pass.boxes.push(out.box);
         if (next !== undefined) frame = next;
-        if (i < warmup) continue;
-        pass.perFrame.push(out.timings.total);
-        for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
-        await timeIsolated(runners, lastFeeds, iterations, pass);
+        if (i >= warmup) {
+          pass.perFrame.push(out.timings.total);
+          for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
+          await timeIsolated(runners, lastFeeds, iterations, pass);
+        }
+        options.onProgress?.({ kind: 'frame', keepOnDevice, done: i + 1, total });
       }
     } finally {
       await tracker.dispose();

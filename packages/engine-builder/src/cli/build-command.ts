@@ -26,7 +26,8 @@ async function shapes(argv: {
 export function hintTrtVersion(error: unknown): never {
   if (error instanceof ToolkitError && error.code === 'EXECUTABLE_NOT_FOUND') {
     throw new ToolkitError(error.code, error.message, {
-      remedy: `${error.remedy ?? ''} To print the commands without trtexec, add --trt-version 10 or --trt-version 11.`.trim(),
+      remedy:
+        `${error.remedy ?? ''} To print the commands without trtexec, add --trt-version 10 or --trt-version 11.`.trim(),
       exitCode: error.exitCode,
       cause: error,
     });
@@ -50,7 +51,8 @@ export function registerBuildCommand(cli: Argv, io: CommandIo, setExitCode: (cod
         .option('print-command', {
           type: 'boolean',
           default: false,
-          describe: 'Print the trtexec command line and graph edits; run nothing (with --trt-version: no trtexec needed)',
+          describe:
+            'Print the trtexec command line and graph edits; run nothing (with --trt-version: no trtexec needed)',
         })
         .option('trt-version', {
           choices: [10, 11] as const,

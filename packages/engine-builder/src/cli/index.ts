@@ -1,4 +1,12 @@
-import { type CliIo, type CommandIo, commandIo, createCli, packageVersion, processIo, runCli } from '@tamkit/common/cli';
+import {
+  type CliIo,
+  type CommandIo,
+  commandIo,
+  createCli,
+  packageVersion,
+  processIo,
+  runCli,
+} from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { registerBuildCommand } from './build-command.js';
 import { registerCacheCommand } from './cache-command.js';
@@ -24,3 +32,5 @@ export function buildCli(argv: readonly string[], io: CliIo | CommandIo, setExit
 export function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   return runCli((setExitCode, cio) => buildCli(argv, cio, setExitCode), io);
 }
+
+export { hintTrtVersion } from './build-command.js';
