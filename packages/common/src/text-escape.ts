@@ -7,15 +7,15 @@ const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': 
 
 /**
  * Makes `text` inert in markdown, on one line: HTML markup becomes entities (`<script>` shows as text, never
- * runs in a renderer), markdown punctuation is backslash-escaped (no accidental emphasis, links, code or table
- * columns: a `|` stays inside its cell), and line breaks become spaces (a newline cannot end a table row or a
- * quote early).
+ * runs in a renderer), the punctuation that makes links, code, emphasis and table columns is backslash-escaped
+ * (a `|` stays inside its cell), and line breaks become spaces (a newline cannot end a table row or a quote
+ * early). Underscores stay as they are: `image_encoder` reads the same raw and rendered.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
     .replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]!)
-    .replace(/[\\`*_[\]{}()#+!|~]/g, (c) => `\\${c}`);
+    .replace(/[\\`*[\]|]/g, (c) => `\\${c}`);
 }
 
 /**

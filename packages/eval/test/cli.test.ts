@@ -1,4 +1,4 @@
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode } from '@tamkit/common';
 import { createCli, runCli } from '@tamkit/common/cli';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   results = await tempDir();
   const io = captureIo();
   const code = await main(
-    ['synth', '-o', gt, '--sequences', '2', '--frames', '80', '--seed', '5', '--width', '64', '--height', '48'],
+    ['synth', '-o', gt, '--count', '2', '--frames', '80', '--seed', '5', '--video-size', '64x48'],
     io,
   );
   expect(code).toBe(0);
@@ -40,7 +40,8 @@ beforeAll(async () => {
 
 async function scoreJson(args: string[]): Promise<LasotScoreReport> {
   const io = captureIo();
-  const code = await main(['score', '--gt', gt, '--results', results, '--json', ...args], io);
+  const code = await main(['score', '--root', gt, '--results', results, '--json', '-q', ...args], io);
+  // Quiet: no progress; and no warning, because nothing was left out.
   expect(io.stderr).toEqual([]);
   expect(code).toBe(0);
   return JSON.parse(io.stdout.join('')) as LasotScoreReport;
@@ -79,10 +80,10 @@ describe('track-eval score', () => {
     const partial = await tempDir();
     await copyFile(join(results, 'synth-1.txt'), join(partial, 'synth-1.txt'));
     const io = captureIo();
-    expect(await main(['score', '--gt', gt, '--results', partial], io)).toBe(ExitCode.Failure);
+    expect(await main(['score', '--root', gt, '--results', partial], io)).toBe(ExitCode.Failure);
     expect(io.stderr.join('\n')).toMatch(/RESULT_NOT_FOUND.*synth-2[\s\S]*Note: .*--skip-missing/);
     const skipped = captureIo();
-    expect(await main(['score', '--gt', gt, '--results', partial, '--skip-missing', '--json'], skipped)).toBe(0);
+    expect(await main(['score', '--root', gt, '--results', partial, '--skip-missing', '--json'], skipped)).toBe(0);
     expect(JSON.parse(skipped.stdout.join('')).missing).toEqual(['synth-2']);
   });
 
@@ -98,18 +99,18 @@ describe('track-eval score', () => {
 
   it('BAD CALL - says so when the results folder does not exist', async () => {
     const io = captureIo();
-    expect(await main(['score', '--gt', gt, '--results', join(results, 'nope')], io)).toBe(ExitCode.Failure);
+    expect(await main(['score', '--root', gt, '--results', join(results, 'nope')], io)).toBe(ExitCode.Failure);
     expect(io.stderr.join('')).toMatch(/RESULTS_NOT_FOUND.*nope does not exist/);
   });
 
   it('BAD CALL - rejects an unknown convention as a usage error', async () => {
     const io = captureIo();
-    expect(await main(['score', '--gt', gt, '--results', results, '--convention', 'otb'], io)).toBe(ExitCode.Usage);
+    expect(await main(['score', '--root', gt, '--results', results, '--convention', 'otb'], io)).toBe(ExitCode.Usage);
   });
 
   it('prints a readable summary without --json', async () => {
     const io = captureIo();
-    expect(await main(['score', '--gt', gt, '--results', results, '--label', 'oracle'], io)).toBe(0);
+    expect(await main(['score', '--root', gt, '--results', results, '--label', 'oracle'], io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/oracle: 2 sequences, lasot convention\n\s+AUC/);
   });
 });
@@ -119,7 +120,7 @@ describe('track-eval report, merge and lasot', () => {
     const dir = await tempDir();
     for (const convention of ['lasot', 'pytracking']) {
       const io = captureIo();
-      const args = ['score', '--gt', gt, '--results', results, '--label', convention, '--convention', convention];
+      const args = ['score', '--root', gt, '--results', results, '--label', convention, '--convention', convention];
       expect(await main([...args, '--out', join(dir, `${convention}.json`)], io)).toBe(0);
     }
     const out = join(dir, 'report');
@@ -137,14 +138,19 @@ describe('track-eval report, merge and lasot', () => {
     expect(md).toContain('![success.svg](success.svg)');
   });
 
-  it('merges shard folders and exits 1 when the split is not covered', async () => {
+  it('refuses to merge when the split is not covered, writing nothing; --allow-incomplete merges and warns', async () => {
     const out = await tempDir();
     const io = captureIo();
     const dir = await tempDir();
     await writeFile(join(dir, 'split.txt'), 'synth-1\nsynth-2\nsynth-3\n');
     const code = await main(['merge', results, '-o', out, '--split', join(dir, 'split.txt')], io);
     expect(code).toBe(1);
-    expect(io.stderr.join('')).toContain('synth-3');
+    expect(io.stderr.join('')).toMatch(/MERGE_INCOMPLETE.*synth-3.*Nothing was written/);
+    expect(await readdir(out)).toEqual([]);
+    const partial = captureIo();
+    const args = ['merge', results, '-o', out, '--split', join(dir, 'split.txt'), '--allow-incomplete'];
+    expect(await main(args, partial)).toBe(0);
+    expect(partial.stderr.join('\n')).toMatch(/warning: no result for 1 sequence\(s\): synth-3/);
     expect(await readFile(join(out, 'synth-1.txt'), 'utf8')).toBe(await readFile(join(results, 'synth-1.txt'), 'utf8'));
   });
 
@@ -166,7 +172,10 @@ describe('track-eval report, merge and lasot', () => {
     const out = await tempDir();
     const io = captureIo();
     const argv = ['lasot', '--root', gt, '--models', gt, '--stack', 'oracle', '--out', out, '--json'];
-    const code = await runCli(() => registerLasotCommand(createCli('track-eval', argv), io, factory), io);
+    const code = await runCli(
+      (_, cio) => registerLasotCommand(createCli('track-eval', argv, { io: cio }), cio, factory),
+      io,
+    );
     expect(code).toBe(0);
     const report = JSON.parse(io.stdout.join('')) as LasotScoreReport;
     const reference = await scoreJson([]);

@@ -86,7 +86,7 @@ describe('track-eval fidelity', () => {
         join(root, 'zoo'),
         '--stack',
         'ort-cpu',
-        '--reference',
+        '--reference-stack',
         'ort-cpu',
         '--module',
         'mask_decoder',
@@ -94,7 +94,7 @@ describe('track-eval fidelity', () => {
         join(root, 'synth', 'cup', 'cup-1'),
         '--frames',
         '3',
-        '--runs',
+        '--iterations',
         '0',
         '--json',
         '--out',
@@ -113,7 +113,7 @@ describe('track-eval fidelity', () => {
   it('BAD CALL - a models folder without modules fails with a remedy', async () => {
     const io = captureIo();
     const empty = await tempDir('tamkit-fidelity-empty-');
-    const code = await main(['fidelity', '--models', empty, '--stack', 'ort-cpu', '--reference', 'ort-cpu'], io);
+    const code = await main(['fidelity', '--models', empty, '--stack', 'ort-cpu', '--reference-stack', 'ort-cpu'], io);
     expect(code).toBe(1);
     expect(io.stderr.join('\n')).toMatch(/no \.onnx/);
   });

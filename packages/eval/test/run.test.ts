@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Box, boxAt } from '../src/lasot/boxes.js';
@@ -112,6 +112,29 @@ describe('runLasot', () => {
     });
   });
 
+  it('a run stopped after any sequence keeps its timings in run.json, and the resumed run carries them over', async () => {
+    const names = ['cat-1', 'cat-2', 'cat-3'];
+    for (const [step, stopAt] of names.entries()) {
+      const { ds, sequences } = await dataset(names);
+      const out = await tempDir();
+      const controller = new AbortController();
+      // The stop stands in for a kill: it lands at the first frame of sequence `stopAt`, after the earlier ones.
+      const stopped = runLasot(ds, oracleTracker(sequences), { outDir: out, signal: controller.signal }, (p) => {
+        if (p.sequence === stopAt && !p.skipped) controller.abort();
+      });
+      await expect(stopped).rejects.toThrow(/stopped/);
+      const before = JSON.parse(await readFile(join(out, 'run.json'), 'utf8').catch(() => '{"sequences":[]}'));
+      expect(before.sequences.map((r: { name: string }) => r.name)).toEqual(names.slice(0, step));
+      const resumed = await runLasot(ds, oracleTracker(sequences), { outDir: out, label: 'resumed' });
+      expect(resumed.sequences.map((r) => r.status)).toEqual(names.map((_, i) => (i < step ? 'skipped' : 'tracked')));
+      for (const [i, record] of resumed.sequences.entries()) {
+        expect(record.trackMs, `${record.name} after a stop at ${stopAt}`).toBeGreaterThanOrEqual(0);
+        if (i < step) expect(record.trackMs).toBe(before.sequences[i].trackMs);
+      }
+      expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toMatchObject({ label: 'resumed' });
+    }
+  });
+
   it('stops between frames when aborted and keeps the sequences already written', async () => {
     const { ds, sequences } = await dataset(['cat-1', 'cat-2']);
     const out = await tempDir();
@@ -158,11 +181,30 @@ describe('merge', () => {
       shardDirs: [shard1, shard2],
       outDir: out,
       expected: ['cat-1', 'cat-2', 'cat-3', 'cat-4'],
+      allowIncomplete: true,
     });
     expect(summary.sequences).toEqual(['cat-1', 'cat-2', 'cat-3']);
     expect(summary.missing).toEqual(['cat-4']);
+    expect(summary.missingShards).toEqual([]);
     expect(summary.manifest.sequences.every((s) => s.status === 'tracked')).toBe(true);
     expect(await readFile(resultPath(out, 'cat-2'), 'utf8')).toBe(await readFile(resultPath(shard2, 'cat-2'), 'utf8'));
+  });
+
+  it('BAD CALL - refuses a shard set with a shard missing, or a split sequence without a result, writing nothing', async () => {
+    const { ds, sequences } = await dataset(['cat-1', 'cat-2', 'cat-3']);
+    const shard1 = await tempDir();
+    await runLasot(ds, oracleTracker(sequences), { outDir: shard1, shard: { index: 1, count: 2 } });
+    const out = await tempDir();
+    await expect(mergeShardOutputs({ shardDirs: [shard1], outDir: out })).rejects.toMatchObject({
+      code: 'MERGE_INCOMPLETE',
+      message: expect.stringMatching(/shard 2\/2 of the set is not among the folders.*Nothing was written/),
+    });
+    await expect(
+      mergeShardOutputs({ shardDirs: [shard1], outDir: out, expected: ['cat-1', 'cat-3', 'cat-9'] }),
+    ).rejects.toThrow(/1 expected sequence\(s\) have no result: cat-9/);
+    expect(await readdir(out)).toEqual([]);
+    const partial = await mergeShardOutputs({ shardDirs: [shard1], outDir: out, allowIncomplete: true });
+    expect(partial.missingShards).toEqual(['2/2']);
   });
 
   it('BAD CALL - refuses two shards with different results for one sequence, writing nothing', async () => {

@@ -1,3 +1,4 @@
+import { neutralizeCsvCell } from '@tamkit/common';
 import { stringify } from 'csv-stringify/sync';
 import { pipelineLabel, placementShare } from './labels.js';
 import type { BenchReport, LatencyStats } from './schema.js';
@@ -84,5 +85,6 @@ export function reportToCsv(report: BenchReport): string {
       notes,
     });
   }
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
+  // Text cells (labels, notes, variant and model names) never start a spreadsheet formula; numbers keep their sign.
+  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], cast: { string: neutralizeCsvCell } });
 }

@@ -1,10 +1,12 @@
+import { escapeMarkdown as md } from '@tamkit/common';
 import type { ComparisonRow, ReportComparison } from './compare.js';
 import { formatMs, formatPercent, pipelineLabel, placementShare, unique } from './labels.js';
 import { recommendAssignment } from './recommend.js';
 import type { BenchReport, Environment } from './schema.js';
 
+/** Cells are markup: text from reports is escaped with `md` where it is inserted; a stray `|` or newline is kept in its cell. */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text.replace(/(?<!\\)\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 function markdownTable(header: string[], rows: string[][]): string {
@@ -16,21 +18,26 @@ function markdownTable(header: string[], rows: string[][]): string {
 function environmentLines(env: Environment): string {
   const gpu = env.gpu ? `${env.gpu.name}${env.gpu.driver ? `, driver ${env.gpu.driver}` : ''}` : 'none';
   return [
-    `- CPU: ${env.cpu.model} (${env.cpu.cores} cores)${env.threads ? `, ${env.threads} threads` : ''}`,
-    `- GPU: ${gpu}`,
-    `- node ${env.node}, onnxruntime ${env.onnxruntime ?? '-'}, TensorRT ${env.tensorrt ?? '-'}, ${env.os}`,
+    `- CPU: ${md(env.cpu.model)} (${env.cpu.cores} cores)${env.threads ? `, ${env.threads} threads` : ''}`,
+    `- GPU: ${md(gpu)}`,
+    `- node ${md(env.node)}, onnxruntime ${md(env.onnxruntime ?? '-')}, TensorRT ${md(env.tensorrt ?? '-')}, ${md(env.os)}`,
   ].join('\n');
 }
 
 /** A single run as markdown: environment, per-module table (stacks side by side), pipelines, recommendation. */
 export function reportToMarkdown(report: BenchReport, options: { chartPath?: string } = {}): string {
-  const parts = [`# Bench report${report.label ? `: ${report.label}` : ''}`, '', `Run ${report.createdAt}.`, ''];
+  const parts = [
+    `# Bench report${report.label ? `: ${md(report.label)}` : ''}`,
+    '',
+    `Run ${md(report.createdAt)}.`,
+    '',
+  ];
   parts.push(environmentLines(report.environment), '');
   if (options.chartPath) parts.push(`![latency chart](${options.chartPath})`, '');
   if (report.modules.length > 0) {
     const stacks = unique(report.modules.map((m) => m.stack));
     const rows = unique(report.modules.map((m) => m.module)).map((module) => [
-      module,
+      md(module),
       ...stacks.map((stack) => {
         const m = report.modules.find((r) => r.stack === stack && r.module === module);
         if (!m) return '';
@@ -39,7 +46,7 @@ export function reportToMarkdown(report: BenchReport, options: { chartPath?: str
         return `${formatMs(m.latency.p50Ms)} (p90 ${formatMs(m.latency.p90Ms)}, cv ${formatPercent(m.latency.cv)}${where})`;
       }),
     ]);
-    parts.push('## Modules (p50 ms)', '', markdownTable(['module', ...stacks], rows), '');
+    parts.push('## Modules (p50 ms)', '', markdownTable(['module', ...stacks.map(md)], rows), '');
     const rec = recommendAssignment(report, { allowPartialPlacement: true });
     const assignment = Object.entries(rec.assignment).map(([module, stack]) => `${module}=${stack}`);
     parts.push(
@@ -50,7 +57,7 @@ export function reportToMarkdown(report: BenchReport, options: { chartPath?: str
   }
   if (report.pipelines.length > 0) {
     const rows = report.pipelines.map((p) => [
-      pipelineLabel(p),
+      md(pipelineLabel(p)),
       String(p.frames),
       formatMs(p.perFrame.p50Ms),
       formatMs(p.perFrame.p90Ms),
@@ -68,7 +75,7 @@ export function reportToMarkdown(report: BenchReport, options: { chartPath?: str
     ...report.modules.flatMap((m) => (m.notes ?? []).map((n) => `${m.stack} / ${m.module}: ${n}`)),
     ...(report.unavailable ?? []).map((u) => `${u.stack} unavailable: ${u.reason} (${u.remedy})`),
   ]);
-  if (notes.length > 0) parts.push('## Notes', '', ...notes.map((n) => `- ${n}`), '');
+  if (notes.length > 0) parts.push('## Notes', '', ...notes.map((n) => `- ${md(n)}`), '');
   return parts.join('\n');
 }
 
@@ -83,7 +90,8 @@ const VERDICT_MARK: Record<ComparisonRow['verdict'], string> = {
 /** A comparison as markdown: summary line, how noise was judged, one table row per compared pair. */
 export function comparisonToMarkdown(comparison: ReportComparison, options: { chartPath?: string } = {}): string {
   const { counts } = comparison;
-  const name = (side: { label?: string; createdAt: string }) => `${side.label ?? 'unlabelled'} (${side.createdAt})`;
+  const name = (side: { label?: string; createdAt: string }) =>
+    `${md(side.label ?? 'unlabelled')} (${md(side.createdAt)})`;
   const parts = [
     `# Bench comparison: ${comparison.hasRegression ? 'REGRESSION' : 'no regression'}`,
     '',
@@ -100,19 +108,21 @@ export function comparisonToMarkdown(comparison: ReportComparison, options: { ch
     parts.push(
       '**Forced comparison across different environments**: verdicts may reflect the machine, not the change.',
       '',
-      ...comparison.environmentDifferences.map((d) => `- ${d.field}: ${d.baseline} vs ${d.current}`),
+      ...comparison.environmentDifferences.map(
+        (d) => `- ${md(d.field)}: ${md(String(d.baseline))} vs ${md(String(d.current))}`,
+      ),
       '',
     );
   }
   if (options.chartPath) parts.push(`![comparison chart](${options.chartPath})`, '');
   const rows = comparison.rows.map((r) => [
-    r.key,
+    md(r.key),
     r.baseline ? formatMs(r.baseline.p50Ms) : '-',
     r.current ? formatMs(r.current.p50Ms) : '-',
     r.deltaMs === undefined ? '-' : `${r.deltaMs > 0 ? '+' : ''}${formatMs(r.deltaMs)}`,
     r.deltaRatio === undefined ? '-' : formatPercent(r.deltaRatio, true),
     r.limitMs === undefined ? '-' : `±${formatMs(r.limitMs)} (${r.limitBy})`,
-    VERDICT_MARK[r.verdict] + (r.notes.length > 0 ? ` (${r.notes.join('; ')})` : ''),
+    VERDICT_MARK[r.verdict] + (r.notes.length > 0 ? ` (${md(r.notes.join('; '))})` : ''),
   ]);
   parts.push(
     markdownTable(['pair', 'baseline p50 ms', 'current p50 ms', 'delta ms', 'delta', 'limit', 'verdict'], rows),

@@ -20,6 +20,10 @@ export type CandidateEvaluator = (fp32Nodes: readonly string[], timedRuns?: numb
 /** One evaluation, for progress reports and the result's log. */
 export interface BisectEvaluation {
   evaluation: number;
+  /** Evaluations the search should need as far as it knows now (grows as culprits are found). */
+  estimatedEvaluations: number;
+  /** Candidates searched (n). */
+  candidates: number;
   /** Candidate labels kept FP32. */
   fp32: string[];
   passes: boolean;
@@ -68,19 +72,30 @@ export async function bisectLayers(options: LayerBisectOptions): Promise<LayerBi
   const candidates = findCandidates(options.model, options.candidates);
   const nodesOf = (set: readonly number[]) => set.flatMap((i) => candidates[i]!.nodes);
   const log: BisectEvaluation[] = [];
-  const search = await findMinimalSet(candidates.length, async (set) => {
-    const run = await options.evaluate(nodesOf(set));
-    const verdict = meetsTolerance(compareOutputs(run.outputs, options.reference), options.tolerance);
-    const event: BisectEvaluation = {
-      evaluation: log.length + 1,
-      fp32: set.map((i) => candidates[i]!.label),
-      passes: verdict.ok,
-      worstRelativeL2: verdict.worstRelativeL2,
-    };
-    log.push(event);
-    options.onEvaluation?.(event);
-    return verdict.ok;
-  });
+  let worstRelativeL2 = Number.NaN;
+  const search = await findMinimalSet(
+    candidates.length,
+    async (set) => {
+      const run = await options.evaluate(nodesOf(set));
+      const verdict = meetsTolerance(compareOutputs(run.outputs, options.reference), options.tolerance);
+      worstRelativeL2 = verdict.worstRelativeL2;
+      return verdict.ok;
+    },
+    {
+      onEvaluation: ({ evaluation, set, passes, estimate }) => {
+        const event: BisectEvaluation = {
+          evaluation,
+          estimatedEvaluations: estimate,
+          candidates: candidates.length,
+          fp32: set.map((i) => candidates[i]!.label),
+          passes,
+          worstRelativeL2,
+        };
+        log.push(event);
+        options.onEvaluation?.(event);
+      },
+    },
+  );
   // The final variant: all candidates when unreachable (the best there is), else the set found.
   const finalSet = search.status === 'found' ? search.set : candidates.map((_, i) => i);
   const fp32Nodes = nodesOf(finalSet);

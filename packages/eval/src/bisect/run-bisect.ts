@@ -27,14 +27,14 @@ import {
   type LayerBisectResult,
 } from './layer-bisect.js';
 import { planFromBisection, writePlanFile } from './plan.js';
-import { createVariantBuilder, type Fp16Mode } from './variants.js';
+import { createVariantBuilder } from './variants.js';
 
 export const BISECT_REPORT_KIND = 'tamkit-bisect' as const;
 export const BISECT_REPORT_SCHEMA_VERSION = 1 as const;
 
-/** How candidates are made: graph edits (`emulate`, `native`) or TensorRT engines from plans (`engine`). */
-export type BisectMode = Fp16Mode | 'engine';
-export const BISECT_MODES: readonly BisectMode[] = ['emulate', 'native', 'engine'];
+import type { BisectMode } from './modes.js';
+
+export { BISECT_MODES, type BisectMode } from './modes.js';
 
 /** Options of `bisectModels`. */
 export interface BisectModelsOptions {
@@ -138,7 +138,10 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
   }
   options.onProgress?.({ phase: 'inputs' });
   // memory_attention's bank needs every module; the others only their predecessors' outputs.
-  const chain = selected.memory_attention ? all : { ...selected, image_encoder: all.image_encoder };
+  // Without an image_encoder in the folder the features are generated values (a note says so), as fidelity does.
+  const chain = selected.memory_attention
+    ? all
+    : { ...selected, ...(all.image_encoder ? { image_encoder: all.image_encoder } : {}) };
   const inputs = await buildModuleInputs(chain, { stack: referenceStack, seed });
   const notes = [...inputs.notes];
   if (mode === 'emulate') {

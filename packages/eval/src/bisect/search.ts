@@ -15,8 +15,12 @@ export type SetPredicate = (fp32: readonly number[]) => Promise<boolean>;
 
 /** Options of `findMinimalSet`. */
 export interface MinimalSetOptions {
-  /** Called after every (uncached) evaluation, for progress reports. */
-  onEvaluation?: (event: { evaluation: number; set: readonly number[]; passes: boolean }) => void;
+  /**
+   * Called after every (uncached) evaluation, for progress reports. `estimate` is how many evaluations the
+   * search should need as far as it knows now: the budget for the culprits found so far plus the one it is
+   * looking for (it grows as culprits are found, and is exact once the search ends).
+   */
+  onEvaluation?: (event: { evaluation: number; set: readonly number[]; passes: boolean; estimate: number }) => void;
 }
 
 /** Result of `findMinimalSet`. */
@@ -53,6 +57,7 @@ export async function findMinimalSet(
   if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`findMinimalSet: n must be an integer >= 0, got ${n}`);
   const cache = new Map<string, boolean>();
   let evaluations = 0;
+  const culprits: number[] = [];
   const test = async (set: readonly number[]): Promise<boolean> => {
     const sorted = [...set].sort((a, b) => a - b);
     const key = sorted.join(',');
@@ -61,7 +66,8 @@ export async function findMinimalSet(
     const result = await passes(sorted);
     evaluations++;
     cache.set(key, result);
-    options.onEvaluation?.({ evaluation: evaluations, set: sorted, passes: result });
+    const estimate = Math.max(evaluations, evaluationBudget(Math.min(n, culprits.length + 1), n));
+    options.onEvaluation?.({ evaluation: evaluations, set: sorted, passes: result, estimate });
     return result;
   };
   const all = Array.from({ length: n }, (_, i) => i);
@@ -73,7 +79,6 @@ export async function findMinimalSet(
   if (await test([])) return done('found', []);
   if (!(await test(all))) return done('unreachable', []);
 
-  const culprits: number[] = [];
   // Invariant: culprits + remaining passes (every shrink keeps a prefix just seen to pass), so the loop ends
   // at the latest when remaining is empty, even for a predicate that is not monotone.
   let remaining = all;

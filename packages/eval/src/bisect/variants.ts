@@ -9,9 +9,10 @@
  */
 import { convertToFloat16, emulateFloat16, insertFp32Islands, type ModelProto } from '@tamkit/graph-surgery';
 
+import type { Fp16Mode } from './modes.js';
+
 /** The graph-level ways to make a candidate. */
-export const FP16_MODES = ['emulate', 'native'] as const;
-export type Fp16Mode = (typeof FP16_MODES)[number];
+export { FP16_MODES, type Fp16Mode } from './modes.js';
 
 /** Options of `createVariantBuilder`. */
 export interface VariantOptions {

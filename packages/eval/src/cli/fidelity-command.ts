@@ -1,8 +1,17 @@
-import { writeFileAtomic } from '@tamkit/common';
-import { type CliIo, jsonOption, modelsOption, outOption, stackOption } from '@tamkit/common/cli';
+import { checkOutputLocation, writeFileAtomic } from '@tamkit/common';
+import {
+  type CommandIo,
+  jsonOption,
+  modelsOption,
+  numberOption,
+  outOption,
+  type Progress,
+  SEED_RANGE,
+  stackOption,
+  withDeprecatedFlags,
+} from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { compareStacks, type FidelityReport } from '../fidelity/compare-stacks.js';
-import { createProgressBar } from './progress.js';
+import type { FidelityReport } from '../fidelity/compare-stacks.js';
 
 const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 
@@ -28,67 +37,112 @@ export function formatFidelityText(report: FidelityReport): string {
   return lines.join('\n');
 }
 
+/** --iterations was --runs in fidelity and bisect: "timed runs" is --iterations in every tamkit command. */
+export const RUNS_DEPRECATION = {
+  flag: 'runs',
+  replacement: 'iterations',
+  option: numberOption('runs', 'Timed runs', { integer: true, min: 0 }).runs,
+} as const;
+
 /** Registers `track-eval fidelity`. */
-export function registerFidelityCommand(cli: Argv, io: CliIo): Argv {
+export function registerFidelityCommand(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'fidelity',
     'Compare a stack (or FP16 files) with a reference: per module and output, and along a sequence',
     (y) =>
-      y
-        .options(modelsOption('Folder of the modules stack A runs', { demandOption: true }))
-        .options(stackOption('Stack A (bench name, or module=stack,... spec)', { demandOption: true }))
-        .option('reference', { type: 'string', demandOption: true, describe: 'Reference stack B' })
-        .option('reference-models', { type: 'string', describe: 'Folder of the modules B runs (default --models)' })
-        .option('module', { type: 'string', array: true, describe: 'Only these modules in the per-module part' })
-        .option('sequence', {
-          type: 'string',
-          describe: 'LaSOT sequence folder to track (default: a synthetic sequence)',
-        })
-        .option('frames', {
-          type: 'number',
-          default: 16,
-          describe: 'Frames of the sequence to track (0: skip the sequence part)',
-        })
-        .option('seed', { type: 'number', default: 0, describe: 'Seed of the synthetic frames and inputs' })
-        .option('runs', { type: 'number', default: 5, describe: 'Timed runs per module for latencies' })
-        .options(outOption('Also write the JSON report to this file'))
-        .options(jsonOption())
-        .example('$0 fidelity --models zoo/ --stack ort-webgpu --reference ort-cpu', 'Same files, two stacks')
-        .example(
-          '$0 fidelity --models zoo-fp16/ --reference-models zoo/ --stack ort-webgpu --reference ort-cpu --json',
-          'FP16 files on WebGPU against the FP32 files on CPU',
-        )
-        .example(
-          '$0 fidelity --models zoo/ --stack ort-cpu --reference ort-cpu --sequence synth/cup/cup-1 --frames 50',
-          'A LaSOT sequence',
-        ),
+      withDeprecatedFlags(
+        y
+          .options(modelsOption('Folder of the modules stack A runs', { demandOption: true }))
+          .options(stackOption('Stack A (bench name, or module=stack,... spec)', { demandOption: true }))
+          .option('reference-stack', {
+            type: 'string',
+            demandOption: true,
+            describe: 'Reference stack B (bench name, or module=stack,... spec)',
+          })
+          .option('reference-models', { type: 'string', describe: 'Folder of the modules B runs (default --models)' })
+          .option('module', { type: 'string', array: true, describe: 'Only these modules in the per-module part' })
+          .option('sequence', {
+            type: 'string',
+            describe: 'LaSOT sequence folder to track (default: a synthetic sequence)',
+          })
+          .options(
+            numberOption(
+              'frames',
+              'Frames of the sequence to track (0: skip the sequence part)',
+              { integer: true, min: 0 },
+              { default: 16 },
+            ),
+          )
+          .options(numberOption('seed', 'Seed of the synthetic frames and inputs', SEED_RANGE, { default: 0 }))
+          .options(
+            numberOption(
+              'iterations',
+              'Timed runs per module for latencies (0: no latency)',
+              { integer: true, min: 0 },
+              { default: 5 },
+            ),
+          )
+          .options(outOption('Also write the JSON report to this file'))
+          .options(jsonOption())
+          .example('$0 fidelity --models zoo/ --stack ort-webgpu --reference-stack ort-cpu', 'Same files, two stacks')
+          .example(
+            '$0 fidelity --models zoo-fp16/ --reference-models zoo/ --stack ort-webgpu --reference-stack ort-cpu --json',
+            'FP16 files on WebGPU against the FP32 files on CPU',
+          )
+          .example(
+            '$0 fidelity --models zoo/ --stack ort-cpu --reference-stack ort-cpu --sequence synth/cup/cup-1 --frames 50',
+            'A LaSOT sequence',
+          ),
+        io,
+        [{ flag: 'reference', replacement: 'reference-stack' }, RUNS_DEPRECATION],
+      ),
     async (args) => {
-      const bar = args.json ? undefined : createProgressBar(io, 'sequence');
+      if (args.out) await checkOutputLocation(args.out, { flag: '--out' });
+      const { compareStacks } = await import('../fidelity/compare-stacks.js');
       const sequence =
         args.frames <= 0
           ? false
           : args.sequence
             ? { dir: args.sequence, frames: args.frames }
             : { frames: args.frames };
+      let modules: Progress | undefined;
+      let moduleCount = 0;
+      let frames: Progress | undefined;
+      const modulesDone = () => {
+        modules?.update(moduleCount);
+        modules?.finish();
+        modules = undefined;
+      };
       const report = await compareStacks({
         models: args.models,
         stack: args.stack,
-        reference: args.reference,
+        reference: args.referenceStack,
         referenceModels: args['reference-models'],
         modules: args.module,
         seed: args.seed,
         sequence,
-        timedRuns: args.runs,
+        timedRuns: args.iterations,
         onProgress: (e) => {
-          if (args.json) return;
-          if (e.phase === 'inputs') io.err('building inputs from the reference chain...');
-          else if (e.phase === 'module') io.err(`${e.module}...`);
-          else bar?.(e.frame, args.frames);
+          if (e.phase === 'inputs') io.info('building inputs from the reference chain...');
+          else if (e.phase === 'module') {
+            moduleCount = e.count;
+            modules ??= io.progress('modules', e.count);
+            modules.update(e.index, e.module);
+          } else {
+            modulesDone();
+            frames ??= io.progress('sequence frames', args.frames);
+            frames.update(e.frame);
+          }
         },
       });
+      modulesDone();
+      frames?.finish();
       const json = `${JSON.stringify(report, null, 2)}\n`;
-      if (args.out) await writeFileAtomic(args.out, json);
       io.out(args.json ? json : formatFidelityText(report));
+      if (args.out) {
+        await writeFileAtomic(args.out, json);
+        io.wrote(args.out, 'the fidelity report');
+      }
     },
   );
 }

@@ -1,44 +1,55 @@
-import { type CliIo, jsonOption, outOption } from '@tamkit/common/cli';
+import { checkOutputLocation } from '@tamkit/common';
+import { type CommandIo, jsonOption, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { mergeShardOutputs } from '../run/merge.js';
 import { resolveSplit, splitOption } from './options.js';
 
 /** Registers `track-eval merge`. */
-export function registerMergeCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
+export function registerMergeCommand(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'merge <shards..>',
-    'Combine the result folders of shard runs (--shard i/n) into one',
+    'Combine the result folders of shard runs (--shard i/n) into one; an incomplete set is refused',
     (y) =>
       y
         .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'Shard output folders' })
         .options(outOption('Merged results folder', { demandOption: true }))
         .option('split', {
           ...splitOption,
-          describe: `${splitOption.describe} Sequences without a result are reported and the exit code is 1.`,
+          describe: `${splitOption.describe} A split sequence without a result makes the merge incomplete.`,
+        })
+        .option('allow-incomplete', {
+          type: 'boolean',
+          default: false,
+          describe: 'Merge even with a shard of the set or a split sequence missing (each is listed as a warning)',
         })
         .options(jsonOption())
         .example(
           '$0 merge runs/shard-1 runs/shard-2 -o runs/all --split lasot-test',
-          'Merge two shards and check coverage',
+          'Merge two shards and check that they cover the test split',
         ),
     async (args) => {
+      await checkOutputLocation(args.out, { kind: 'folder', flag: '--out' });
+      const { mergeShardOutputs } = await import('../run/merge.js');
       const expected = await resolveSplit(args.split);
-      const summary = await mergeShardOutputs({ shardDirs: args.shards, outDir: args.out, expected });
-      if (summary.missing.length > 0) setExitCode(1);
+      const summary = await mergeShardOutputs({
+        shardDirs: args.shards,
+        outDir: args.out,
+        expected,
+        allowIncomplete: args['allow-incomplete'],
+      });
       if (args.json) {
-        io.out(
-          JSON.stringify(
-            { sequences: summary.sequences, missing: summary.missing, duplicates: summary.duplicates },
-            null,
-            2,
-          ),
-        );
-        return;
-      }
-      io.out(`merged ${summary.sequences.length} sequences into ${args.out}`);
-      if (summary.duplicates.length > 0) io.out(`identical in several shards: ${summary.duplicates.join(', ')}`);
+        const { manifest: _manifest, ...rest } = summary;
+        io.out(JSON.stringify(rest, null, 2));
+      } else io.out(`merged ${summary.sequences.length} sequences into ${args.out}`);
+      if (summary.duplicates.length > 0) io.info(`identical in several shards: ${summary.duplicates.join(', ')}`);
+      if (summary.missingShards.length > 0)
+        io.warn(`shard(s) ${summary.missingShards.join(', ')} of the set were not merged (--allow-incomplete)`);
       if (summary.missing.length > 0)
-        io.err(`no result for ${summary.missing.length} sequence(s): ${summary.missing.join(', ')}`);
+        io.warn(`no result for ${summary.missing.length} sequence(s): ${summary.missing.join(', ')}`);
+      if (summary.withoutManifest.length > 0)
+        io.warn(
+          `${summary.withoutManifest.length} folder(s) have no run manifest, so their shard is unknown: ${summary.withoutManifest.join(', ')}`,
+        );
+      io.wrote(args.out, `${summary.sequences.length} result file(s) and run.json to`);
     },
   );
 }

@@ -1,3 +1,4 @@
+import type { Options } from 'yargs';
 import { readOfficialTestSplit, readSplitFile } from '../lasot/split.js';
 import { CONVENTIONS, type Convention } from '../metrics/convention.js';
 
@@ -16,6 +17,13 @@ export const conventionOption = {
   default: 'lasot' as Convention,
   describe: 'Evaluation rules: the official LaSOT MATLAB toolkit (lasot) or pytracking',
 } as const;
+
+/** `--root DIR`: the LaSOT-layout dataset (score called it `--gt`). */
+export const rootOption = {
+  type: 'string',
+  demandOption: true,
+  describe: 'LaSOT root holding <class>/<class>-<n>/groundtruth.txt (or <class>-<n>/groundtruth.txt)',
+} as const satisfies Options;
 
 /** Resolves a `--split` value to sequence names (undefined when not given). */
 export async function resolveSplit(split: string | undefined): Promise<string[] | undefined> {

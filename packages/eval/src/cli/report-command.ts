@@ -1,10 +1,9 @@
-import { type CliIo, outOption } from '@tamkit/common/cli';
+import { checkOutputLocation } from '@tamkit/common';
+import { type CommandIo, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { readScoreReport } from '../report/score-report.js';
-import { writeLasotReport } from '../report/write-report.js';
 
 /** Registers `track-eval report` (alias `plot`). */
-export function registerReportCommand(cli: Argv, io: CliIo): Argv {
+export function registerReportCommand(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     ['report', 'plot'],
     'Write success / precision SVG plots and a markdown summary from one or more score reports',
@@ -25,9 +24,15 @@ export function registerReportCommand(cli: Argv, io: CliIo): Argv {
         })
         .example('$0 report --score fp32.json --score fp16.json -o reports/lasot', 'Two stacks on one plot'),
     async (args) => {
+      await checkOutputLocation(args.out, { kind: 'folder', flag: '--out' });
+      const [{ readScoreReport }, { writeLasotReport }] = await Promise.all([
+        import('../report/score-report.js'),
+        import('../report/write-report.js'),
+      ]);
       const reports = await Promise.all(args.score.map(readScoreReport));
       const written = await writeLasotReport(reports, { outDir: args.out, title: args.title, notes: args.note });
       for (const path of written) io.out(path);
+      io.info(`wrote ${written.length} files to ${args.out}`);
     },
   );
 }

@@ -35,7 +35,10 @@ export interface CompareStacksOptions {
   /** Timed runs per module for latencies (default 5). */
   timedRuns?: number;
   onProgress?: (
-    event: { phase: 'inputs' } | { phase: 'module'; module: string } | { phase: 'sequence'; frame: number },
+    event:
+      | { phase: 'inputs' }
+      | { phase: 'module'; module: string; index: number; count: number }
+      | { phase: 'sequence'; frame: number },
   ) => void;
 }
 
@@ -83,6 +86,7 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
   const inputs = await buildModuleInputs(chain, { stack: stacksB.image_encoder, seed });
   notes.push(...inputs.notes);
   const modules: ModuleFidelity[] = [];
+  const count = MODULE_KINDS.filter((k) => selected[k] && filesB[k]).length;
   for (const kind of MODULE_KINDS) {
     const a = selected[kind];
     const b = filesB[kind];
@@ -91,7 +95,7 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
       notes.push(`${kind}: not in ${referenceModels}, not compared`);
       continue;
     }
-    options.onProgress?.({ phase: 'module', module: kind });
+    options.onProgress?.({ phase: 'module', module: kind, index: modules.length, count });
     const feeds = inputs.feeds[kind as ModuleKind]!;
     const timedRuns = options.timedRuns ?? 5;
     const ref = await runModuleOnStack(stacksB[kind], b, feeds, { timedRuns });

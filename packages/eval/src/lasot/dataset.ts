@@ -18,6 +18,11 @@ export interface SequenceEntry {
 export interface LasotDataset {
   root: string;
   sequences: SequenceEntry[];
+  /**
+   * Folders that look like sequences (named `<class>-<n>` or holding `img/`) but have no `groundtruth.txt`:
+   * they cannot be tracked or scored, and callers say so rather than drop them silently. Paths under `root`.
+   */
+  withoutGroundTruth: string[];
 }
 
 /** One sequence with its annotations loaded. */
@@ -71,18 +76,27 @@ export async function openLasotDataset(root: string, options: OpenDatasetOptions
     });
   }
   const found = new Map<string, SequenceEntry>();
+  const withoutGroundTruth: string[] = [];
+  const looksLikeSequence = async (name: string, dir: string) => /-\d+$/.test(name) || (await exists(join(dir, 'img')));
   for (const top of await subdirectories(root)) {
     const topDir = join(root, top);
     if (await exists(join(topDir, 'groundtruth.txt'))) {
       found.set(top, { name: top, className: classOfSequence(top), dir: topDir });
       continue;
     }
-    for (const inner of await subdirectories(topDir)) {
-      const dir = join(topDir, inner);
-      if (await exists(join(dir, 'groundtruth.txt'))) found.set(inner, { name: inner, className: top, dir });
+    const inner = await subdirectories(topDir);
+    // The flat layout's sequence folder holds img/ itself; without groundtruth.txt it is a sequence left out.
+    if (inner.includes('img')) {
+      withoutGroundTruth.push(top);
+      continue;
+    }
+    for (const name of inner) {
+      const dir = join(topDir, name);
+      if (await exists(join(dir, 'groundtruth.txt'))) found.set(name, { name, className: top, dir });
+      else if (await looksLikeSequence(name, dir)) withoutGroundTruth.push(join(top, name));
     }
   }
-  if (!options.split) return { root, sequences: [...found.values()] };
+  if (!options.split) return { root, sequences: [...found.values()], withoutGroundTruth };
   const missing = options.split.filter((name) => !found.has(name));
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? `, ... (${missing.length} in all)` : '');
@@ -90,7 +104,8 @@ export async function openLasotDataset(root: string, options: OpenDatasetOptions
       remedy: 'Check --root (or --gt) and --split; each sequence needs a folder with groundtruth.txt.',
     });
   }
-  return { root, sequences: options.split.map((name) => found.get(name)!) };
+  // A split names what it wants: a split sequence without ground truth was refused above, the rest is not wanted.
+  return { root, sequences: options.split.map((name) => found.get(name)!), withoutGroundTruth: [] };
 }
 
 async function readOptional(path: string): Promise<string | undefined> {

@@ -1,9 +1,11 @@
+import { escapeMarkdown as md } from '@tamkit/common';
 import type { LasotScoreReport } from './score-report.js';
 
 function pct(value: number | null): string {
   return value === null || !Number.isFinite(value) ? 'n/a' : (value * 100).toFixed(1);
 }
 
+/** A markdown table; cells are markup, so text from reports (labels, names) is escaped where it is inserted. */
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -28,8 +30,8 @@ export function renderMarkdownSummary(
   options: MarkdownSummaryOptions = {},
 ): string {
   const ranked = [...reports].sort((a, b) => b.auc - a.auc);
-  const parts: string[] = [`# ${options.title ?? 'LaSOT results'}`, ''];
-  for (const note of options.notes ?? []) parts.push(`> ${note}`, '');
+  const parts: string[] = [`# ${md(options.title ?? 'LaSOT results')}`, ''];
+  for (const note of options.notes ?? []) parts.push(`> ${md(note)}`, '');
   parts.push(
     'Scores in percent. AUC: area under the success curve (21 overlap thresholds); P: precision at 20 px; ' +
       'P_norm: normalized precision at 0.20; mIoU: mean IoU over frames with a valid, present target.',
@@ -37,8 +39,8 @@ export function renderMarkdownSummary(
     table(
       ['tracker', 'convention', 'sequences', 'AUC', 'P', 'P_norm', 'mIoU'],
       ranked.map((r) => [
-        r.label,
-        r.convention,
+        md(r.label),
+        md(r.convention),
         String(r.sequences),
         pct(r.auc),
         pct(r.precision),
@@ -53,9 +55,9 @@ export function renderMarkdownSummary(
     parts.push('## AUC per attribute', '');
     parts.push(
       table(
-        ['attribute', ...ranked.map((r) => r.label)],
+        ['attribute', ...ranked.map((r) => md(r.label))],
         attributes.map((name) => [
-          name,
+          md(name),
           ...ranked.map((r) => {
             const a = r.attributes.find((x) => x.attribute === name);
             return a ? `${pct(a.auc)} (${a.sequences})` : '-';
@@ -69,15 +71,15 @@ export function renderMarkdownSummary(
     const dropped = [...new Set([...r.dropped.success, ...r.dropped.precision, ...r.dropped.normalizedPrecision])];
     if (dropped.length > 0) {
       parts.push(
-        `- ${r.label}: ${dropped.length} sequence(s) with an all-zero curve left out of an average, as the toolkit does: ${dropped.join(', ')}.`,
+        `- ${md(r.label)}: ${dropped.length} sequence(s) with an all-zero curve left out of an average, as the toolkit does: ${md(dropped.join(', '))}.`,
       );
     }
     if (r.missing.length > 0)
-      parts.push(`- ${r.label}: no result for ${r.missing.length} sequence(s): ${r.missing.join(', ')}.`);
+      parts.push(`- ${md(r.label)}: no result for ${r.missing.length} sequence(s): ${md(r.missing.join(', '))}.`);
   }
   if (parts[parts.length - 1]!.startsWith('- ')) parts.push('');
   if (options.plots && options.plots.length > 0) {
-    parts.push('## Plots', '', ...options.plots.map((p) => `![${p}](${p})`), '');
+    parts.push('## Plots', '', ...options.plots.map((p) => `![${md(p)}](${encodeURI(p)})`), '');
   }
   return `${parts.join('\n').trimEnd()}\n`;
 }

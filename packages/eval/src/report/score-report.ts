@@ -67,6 +67,12 @@ export interface LasotScoreReport {
   perSequence: SequenceDetail[];
   attributes: AttributeDetail[];
   source: { groundTruth?: string; results?: string; split?: string };
+  /**
+   * What scoring could not use, so nothing is dropped silently: sequence folders without `groundtruth.txt`
+   * (paths under the root) and result files that name no sequence of the dataset. Absent in reports written
+   * before it existed.
+   */
+  leftOut?: { withoutGroundTruth: string[]; resultsWithoutSequence: string[] };
 }
 
 function finiteOrNull(value: number): number | null {
@@ -82,6 +88,7 @@ export interface BuildScoreReportInput {
   attributes?: readonly AttributeScore[];
   missing?: readonly string[];
   source?: LasotScoreReport['source'];
+  leftOut?: LasotScoreReport['leftOut'];
 }
 
 /** Assembles the JSON-serialisable report from per-sequence and aggregate scores. */
@@ -128,6 +135,7 @@ export function buildScoreReport(input: BuildScoreReportInput): LasotScoreReport
       miou: finiteOrNull(a.miou),
     })),
     source: input.source ?? {},
+    leftOut: input.leftOut ?? { withoutGroundTruth: [], resultsWithoutSequence: [] },
   };
 }
 

@@ -11,6 +11,11 @@ export interface MergeShardsOptions {
   outDir: string;
   /** Sequences the merged run should cover (e.g. the split); those without a result are listed as missing. */
   expected?: readonly string[];
+  /**
+   * Merge even when a shard of the set or an expected sequence is missing (they are listed in the summary).
+   * Default false: an incomplete merge is refused before anything is written.
+   */
+  allowIncomplete?: boolean;
 }
 
 /** What a merge did. */
@@ -21,6 +26,10 @@ export interface MergeSummary {
   missing: string[];
   /** Sequences present in several shards with identical content (kept once). */
   duplicates: string[];
+  /** Shards of the set (`i/n`, from the shard manifests) that no folder holds. */
+  missingShards: string[];
+  /** Folders without a run manifest: what they cover cannot be checked. */
+  withoutManifest: string[];
   /** The combined manifest written to `<outDir>/run.json`. */
   manifest: RunManifest;
 }
@@ -40,10 +49,39 @@ async function readManifests(dir: string): Promise<RunManifest[]> {
   const files = (await readdir(dir)).filter((f) => /^run(-shard-\d+-of-\d+)?\.json$/.test(f));
   const manifests: RunManifest[] = [];
   for (const file of files) {
-    const parsed = JSON.parse(await readFile(join(dir, file), 'utf8')) as RunManifest;
+    let parsed: RunManifest;
+    try {
+      parsed = JSON.parse(await readFile(join(dir, file), 'utf8')) as RunManifest;
+    } catch (error) {
+      throw new ToolkitError('SHARD_MANIFEST_UNREADABLE', `Cannot read the run manifest ${join(dir, file)}.`, {
+        remedy: 'Run the shard again (its results are kept and skipped), or delete the broken manifest.',
+        cause: error,
+      });
+    }
     if (parsed.kind === RUN_MANIFEST_KIND) manifests.push(parsed);
   }
   return manifests;
+}
+
+/** The shards `i/n` of the set the manifests belong to that none of them is. */
+function findMissingShards(manifests: readonly RunManifest[]): string[] {
+  const shards = manifests.flatMap((m) => (m.shard ? [m.shard] : []));
+  const counts = [...new Set(shards.map((s) => s.count))];
+  if (counts.length > 1) {
+    throw new ToolkitError(
+      'MERGE_MIXED_SHARDS',
+      `The folders hold shards of different sets (of ${counts.join(' and ')}).`,
+      {
+        remedy: 'Merge the shards of one run: all --shard i/n with the same n.',
+      },
+    );
+  }
+  const count = counts[0];
+  if (count === undefined) return [];
+  const present = new Set(shards.map((s) => s.index));
+  return Array.from({ length: count }, (_, i) => i + 1)
+    .filter((i) => !present.has(i))
+    .map((i) => `${i}/${count}`);
 }
 
 /**
@@ -72,7 +110,25 @@ export async function mergeShardOutputs(options: MergeShardsOptions): Promise<Me
     }
   }
   const records = new Map<string, RunSequenceRecord>();
-  const manifests = (await Promise.all(options.shardDirs.map(readManifests))).flat();
+  const perDir = await Promise.all(options.shardDirs.map(readManifests));
+  const manifests = perDir.flat();
+  const withoutManifest = options.shardDirs.filter((_, i) => perDir[i]!.length === 0);
+  const missingShards = findMissingShards(manifests);
+  const missing = (options.expected ?? []).filter((name) => !chosen.has(name));
+  if (!options.allowIncomplete && (missingShards.length > 0 || missing.length > 0)) {
+    const what = [
+      missingShards.length ? `shard ${missingShards.join(', ')} of the set is not among the folders` : '',
+      missing.length
+        ? `${missing.length} expected sequence(s) have no result: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    throw new ToolkitError('MERGE_INCOMPLETE', `The merge would be incomplete: ${what}. Nothing was written.`, {
+      remedy:
+        'Pass the output folder of every shard (run the missing ones first), or --allow-incomplete to merge what is there.',
+    });
+  }
   for (const manifest of manifests) {
     for (const record of manifest.sequences) {
       // A later "tracked" record beats an earlier "skipped" one: it carries the timing.
@@ -96,10 +152,5 @@ export async function mergeShardOutputs(options: MergeShardsOptions): Promise<Me
     ),
   };
   await writeFileAtomic(join(options.outDir, 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return {
-    sequences,
-    missing: (options.expected ?? []).filter((name) => !chosen.has(name)),
-    duplicates: [...duplicates].sort(),
-    manifest,
-  };
+  return { sequences, missing, duplicates: [...duplicates].sort(), missingShards, withoutManifest, manifest };
 }

@@ -29,6 +29,8 @@ export interface RunAndScoreResult {
   manifest: RunManifest;
   /** `undefined` for a shard run: shards are scored after `track-eval merge`. */
   score: LasotScoreReport | undefined;
+  /** Sequence folders under the root without `groundtruth.txt`, which were neither tracked nor scored. */
+  withoutGroundTruth: string[];
 }
 
 /** What `track-eval lasot` does once it has a tracker: run (resumable, shardable), then score unsharded runs. */
@@ -50,7 +52,8 @@ export async function runAndScoreLasot(
     },
     onProgress,
   );
-  if (options.shard) return { manifest, score: undefined };
+  const { withoutGroundTruth } = dataset;
+  if (options.shard) return { manifest, score: undefined, withoutGroundTruth };
   const score = await scoreResults({
     groundTruthRoot: options.root,
     resultsDir: options.outDir,
@@ -58,5 +61,5 @@ export async function runAndScoreLasot(
     convention: options.convention,
     label: options.label,
   });
-  return { manifest, score };
+  return { manifest, score, withoutGroundTruth };
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolkitError, writeFileAtomic } from '@tamkit/common';
 import { type Box, boxAt } from '../lasot/boxes.js';
@@ -49,8 +50,9 @@ export interface RunProgress {
 export interface RunSequenceRecord {
   name: string;
   frames: number;
+  /** `skipped`: this run found a complete result (from an earlier, interrupted run) and kept it. */
   status: 'tracked' | 'skipped';
-  /** Wall time of tracking, when tracked. */
+  /** Wall time of tracking, when tracked (by this run, or by the earlier run a skipped sequence came from). */
   trackMs?: number;
   fps?: number;
 }
@@ -120,6 +122,25 @@ export async function runLasot(
   let trackedFrames = 0;
   let trackingMs = 0;
   const records: RunSequenceRecord[] = [];
+  const manifestPath = join(options.outDir, manifestName(options.shard));
+  // A resumed run keeps what the interrupted one measured for the sequences it does not track again.
+  const earlier = await readEarlierRecords(manifestPath);
+  const writeManifest = () =>
+    writeFileAtomic(
+      manifestPath,
+      `${JSON.stringify(
+        {
+          kind: RUN_MANIFEST_KIND,
+          schemaVersion: RUN_MANIFEST_SCHEMA_VERSION,
+          label: options.label ?? 'tracker',
+          datasetRoot: dataset.root,
+          shard: options.shard ?? null,
+          sequences: records,
+        } satisfies RunManifest,
+        null,
+        2,
+      )}\n`,
+    );
   for (const [sequenceIndex, sequence] of sequences.entries()) {
     checkAborted(options.signal);
     const progress = (frame: number, skipped: boolean): RunProgress => {
@@ -139,7 +160,12 @@ export async function runLasot(
     };
     if ((options.resume ?? true) && (await hasCompleteResult(options.outDir, sequence.name, sequence.frames))) {
       framesDone += sequence.frames;
-      records.push({ name: sequence.name, frames: sequence.frames, status: 'skipped' });
+      const before = earlier.get(sequence.name);
+      const timing =
+        before?.frames === sequence.frames && before.trackMs !== undefined
+          ? { trackMs: before.trackMs, ...(before.fps === undefined ? {} : { fps: before.fps }) }
+          : {};
+      records.push({ name: sequence.name, frames: sequence.frames, status: 'skipped', ...timing });
       onProgress?.(progress(sequence.frames, true));
       continue;
     }
@@ -162,8 +188,11 @@ export async function runLasot(
       trackMs,
       fps: trackMs > 0 ? (sequence.frames * 1000) / trackMs : undefined,
     });
+    // After every sequence, so a kill loses no timing of a finished sequence.
+    await writeManifest();
   }
-  const manifest: RunManifest = {
+  await writeManifest();
+  return {
     kind: RUN_MANIFEST_KIND,
     schemaVersion: RUN_MANIFEST_SCHEMA_VERSION,
     label: options.label ?? 'tracker',
@@ -171,6 +200,15 @@ export async function runLasot(
     shard: options.shard ?? null,
     sequences: records,
   };
-  await writeFileAtomic(join(options.outDir, manifestName(options.shard)), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+}
+
+/** The records of an earlier run's manifest at `path` (none when there is no such manifest, or not ours). */
+async function readEarlierRecords(path: string): Promise<Map<string, RunSequenceRecord>> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as Partial<RunManifest>;
+    if (parsed.kind !== RUN_MANIFEST_KIND || !Array.isArray(parsed.sequences)) return new Map();
+    return new Map(parsed.sequences.map((r) => [r.name, r]));
+  } catch {
+    return new Map();
+  }
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
 import { type AttributeMatrix, attributesFromFlags } from '../lasot/attributes.js';
@@ -118,6 +118,13 @@ export async function scoreResults(options: ScoreResultsOptions): Promise<LasotS
       },
     );
   }
+  // Without a split every result file should belong to a sequence; with one, files of other sequences are expected.
+  const names = new Set(dataset.sequences.map((e) => e.name));
+  const resultsWithoutSequence = options.split
+    ? []
+    : (await readdir(options.resultsDir))
+        .filter((f) => f.endsWith('.txt') && !names.has(f.slice(0, -'.txt'.length)))
+        .sort();
   const matrix: AttributeMatrix = new Map([...attributesFromFlags(sequences), ...(options.attributes ?? [])]);
   return buildScoreReport({
     label: options.label ?? options.resultsDir,
@@ -127,5 +134,6 @@ export async function scoreResults(options: ScoreResultsOptions): Promise<LasotS
     attributes: scoreByAttribute(scored, matrix, convention),
     missing,
     source: { groundTruth: options.groundTruthRoot, results: options.resultsDir, split: options.splitName },
+    leftOut: { withoutGroundTruth: dataset.withoutGroundTruth, resultsWithoutSequence },
   });
 }

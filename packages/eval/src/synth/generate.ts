@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/common';
+import { removeStaleTemps, ToolkitError, tempPathFor } from '@tamkit/common';
 import sharp from 'sharp';
 import { formatFlagText } from '../lasot/text-format.js';
 import { renderBackground, renderFrame } from './render.js';
@@ -25,6 +25,8 @@ export interface SynthOptions {
   quality?: number;
   /** Replace sequences that already exist. Default `false` (an existing sequence is an error). */
   overwrite?: boolean;
+  /** Called after each sequence is written with the number written so far (for a progress line). */
+  onSequence?: (done: number, total: number) => void;
 }
 
 /** What was generated for one sequence. */
@@ -65,7 +67,8 @@ export function syntheticTruth(width: number, height: number, frames: number, se
  * Writes synthetic LaSOT-format sequences: JPEG frames of a textured object moving, scaling, crossing an
  * occluding band and leaving the image, with exact ground-truth boxes (`0,0,0,0` and the matching flag while it
  * is fully occluded or out of view), `full_occlusion.txt`, `out_of_view.txt` and `nlp.txt`. Each sequence is
- * built in a temporary folder and renamed into place, so a failed run leaves no half-written sequence.
+ * built in a temporary folder and renamed into place, so a failed run leaves no half-written sequence; the
+ * temporary folders of a killed earlier run are removed first.
  */
 export async function generateSyntheticDataset(options: SynthOptions): Promise<SynthSequenceSummary[]> {
   const count = positiveInteger('sequences', options.sequences ?? 2, 1);
@@ -76,6 +79,7 @@ export async function generateSyntheticDataset(options: SynthOptions): Promise<S
   const className = options.className ?? 'synth';
   const classDir = join(options.outDir, className);
   await mkdir(classDir, { recursive: true });
+  await removeStaleTemps(classDir);
   const summaries: SynthSequenceSummary[] = [];
   for (let n = 1; n <= count; n++) {
     const name = `${className}-${n}`;
@@ -86,8 +90,7 @@ export async function generateSyntheticDataset(options: SynthOptions): Promise<S
       });
     }
     const scene = drawScene(width, height, frames, sequenceSeed(seed, n));
-    const temp = join(classDir, `.${name}.tmp-${process.pid}`);
-    await rm(temp, { recursive: true, force: true });
+    const temp = tempPathFor(dir);
     await mkdir(join(temp, 'img'), { recursive: true });
     const truths: FrameTruth[] = [];
     try {
@@ -118,6 +121,7 @@ export async function generateSyntheticDataset(options: SynthOptions): Promise<S
       fullOcclusionFrames: truths.filter((t) => t.fullOcclusion).length,
       outOfViewFrames: truths.filter((t) => t.outOfView).length,
     });
+    options.onSequence?.(n, count);
   }
   return summaries;
 }
