@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { ToolkitError } from '@tamkit/graph-surgery';
 import { type EngineManifest, MANIFEST_FILE } from './cache/manifest.js';
 import { loadModel } from './graph-surgery-glue.js';
+import { decodeTrtexecBytes, detectTrtexecKind, looksBinary } from './parsers/detect.js';
+import { TrtexecParseError, wrongKindError } from './parsers/errors.js';
 import { type EngineLayerInfo, parseLayerInfo } from './parsers/layer-info.js';
 import { type PrecisionReport, reportLayerPrecisions } from './parsers/precision-report.js';
 import { runTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';
@@ -28,18 +30,39 @@ export interface InspectResult {
   manifest?: EngineManifest;
 }
 
-async function startsLikeJson(path: string): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+/**
+ * Reads the file given to inspect: binary data is an engine (undefined is returned); text must be layer
+ * information. Any other trtexec file, an empty file or UTF-16 text is refused with what the file is.
+ */
+async function layerInfoTextOrEngine(path: string): Promise<string | undefined> {
+  let head: Uint8Array;
   try {
-    handle = await open(path, 'r');
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').trimStart().startsWith('{');
+    const handle = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     throw new ToolkitError('FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}`, {
       remedy: 'Give an engine file or a layer-information JSON (trtexec --exportLayerInfo).',
     });
-  } finally {
-    await handle?.close();
+  }
+  if (looksBinary(head)) return undefined;
+  try {
+    const text = decodeTrtexecBytes(head.length < 4096 ? head : await readFile(path), 'layers');
+    const detected = detectTrtexecKind(text);
+    if (detected.kind !== 'layers') {
+      throw wrongKindError(
+        'layers',
+        detected.found,
+        'inspect reads an engine or its layer information; `engine-builder parse` reads the other trtexec files',
+      );
+    }
+    return text;
+  } catch (error) {
+    throw error instanceof TrtexecParseError ? error.withFile(path) : error;
   }
 }
 
@@ -60,6 +83,15 @@ async function nodeOrderOf(modelPath: string): Promise<string[] | undefined> {
   }
 }
 
+/** Runs a parse, naming the file in a `TrtexecParseError`. */
+function withFileName<T>(parse: () => T, file: string): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw error instanceof TrtexecParseError ? error.withFile(file) : error;
+  }
+}
+
 /**
  * Reads what TensorRT chose for each layer of an engine: from a layer-information JSON, from the cache entry the
  * engine sits in, or by asking trtexec to export it. Reports per-layer precisions and plan violations.
@@ -68,11 +100,14 @@ export async function inspectEngine(path: string, options: InspectOptions = {}):
   const manifest = await siblingManifest(path);
   let info: EngineLayerInfo;
   let source: InspectResult['source'];
-  if (await startsLikeJson(path)) {
-    info = parseLayerInfo(await readFile(path, 'utf8'));
+  const layerInfoText = await layerInfoTextOrEngine(path);
+  if (layerInfoText !== undefined) {
+    info = withFileName(() => parseLayerInfo(layerInfoText), path);
     source = 'layer-info-file';
   } else if (manifest?.files?.layerInfo) {
-    info = parseLayerInfo(await readFile(join(dirname(path), manifest.files.layerInfo), 'utf8'));
+    const file = join(dirname(path), manifest.files.layerInfo);
+    const text = await readFile(file, 'utf8');
+    info = withFileName(() => parseLayerInfo(text), file);
     source = 'cache-entry';
   } else {
     const work = await mkdtemp(join(tmpdir(), 'engine-builder-inspect-'));

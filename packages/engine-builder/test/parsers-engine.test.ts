@@ -152,22 +152,26 @@ describe('reportLayerPrecisions', () => {
   });
 });
 
-describe('parseBuildLog', () => {
-  it('reads the tactic chosen per layer, its time and the format combinations tried', () => {
+describe('parseBuildLog (our written 10.3 fixture: "Fastest Tactic" at the start of a line)', () => {
+  it('reads the tactic chosen per format combination and its time', () => {
     const log = parseBuildLog(fixture('trtexec-10/build-verbose.log'));
+    expect(log.outcome).toBe('passed');
     expect(log.tacticChoices).toHaveLength(2);
-    expect(log.tacticChoices[0]).toEqual({
+    expect(log.tacticChoices[0]).toMatchObject({
       layer: '/image_encoder/trunk/patch_embed/proj/Conv',
-      runnerType: 'CaskConvolution',
-      tactic: '0x7b1c3a5e2d4f6a80',
-      timeMs: 0.0201,
-      formats: [
-        'Float(786432,262144,512,1) -> Float(196608,1024,32,1)',
-        'Half(786432,262144,512,1) -> Half(196608,1024,32,1)',
+      trials: [
+        { format: 'Float(786432,262144,512,1) -> Float(196608,1024,32,1)', source: 'timed' },
+        {
+          format: 'Half(786432,262144,512,1) -> Half(196608,1024,32,1)',
+          source: 'timed',
+          runnerType: 'CaskConvolution',
+          tactic: '0x7b1c3a5e2d4f6a80',
+          timeMs: 0.0201,
+        },
       ],
+      engineTactic: '0x7b1c3a5e2d4f6a80',
     });
-    expect(log.tacticChoices[1]!.runnerType).toBe('Myelin');
-    expect(log.incomplete).toBe(false);
+    expect(log.tacticChoices[1]!.trials[0]!.runnerType).toBe('Myelin');
   });
 
   it('reads the engine layer lines, including tensor lists whose names contain commas and spaces', () => {
@@ -182,13 +186,16 @@ describe('parseBuildLog', () => {
     expect(log.warnings.some((w) => w.includes('layernorm nodes in FP16'))).toBe(true);
   });
 
-  it('BAD INPUT - a log cut off during autotuning is marked incomplete, keeping what was read', () => {
+  it('BAD INPUT - a log cut off during autotuning is unfinished, keeping what was read; empty input is an error', () => {
     const text = fixture('trtexec-10/build-verbose.log');
     const log = parseBuildLog(text.slice(0, text.indexOf('Tactic: 0x0000000000000000 Time: 0.0884')));
-    expect(log.incomplete).toBe(true);
-    expect(log.tacticChoices[0]!.tactic).toBe('0x7b1c3a5e2d4f6a80');
+    expect(log.outcome).toBe('unfinished');
+    expect(log.tacticChoices[0]!.trials[1]!.tactic).toBe('0x7b1c3a5e2d4f6a80');
     expect(log.engineLayers).toEqual([]);
-    expect(parseBuildLog('').tacticChoices).toEqual([]);
+    expect(() => parseBuildLog('')).toThrow(/the file is empty/);
+    expect(() => parseBuildLog('hello\nworld\n')).toThrow(
+      /expected a trtexec build log, found text that is not a TensorRT log/,
+    );
   });
 });
 
