@@ -71,7 +71,9 @@ export class TrtexecParseError extends ToolkitError {
 }
 
 function formatMessage(code: TrtexecParseErrorCode, problem: string, d: TrtexecParseErrorDetails): string {
-  const where = [d.file, d.line !== undefined ? `line ${d.line}` : undefined].filter(Boolean).join(':');
+  // "file:27: ", as compilers write it; "line 27: " when the text came from no file.
+  const line = d.line !== undefined ? (d.file ? String(d.line) : `line ${d.line}`) : undefined;
+  const where = [d.file, line].filter(Boolean).join(':');
   const prefix = where ? `${where}: ` : '';
   if (code === 'WRONG_FILE_KIND' || code === 'UNSUPPORTED_ENCODING') {
     return `${prefix}expected a ${KIND_DESCRIPTIONS[d.expected]}, found ${d.found ?? 'something else'}${problem ? `: ${problem}` : ''}`;
