@@ -5,7 +5,7 @@ import { ToolkitError } from '@tamkit/graph-surgery';
 import { type EngineManifest, MANIFEST_FILE } from './cache/manifest.js';
 import { loadModel } from './graph-surgery-glue.js';
 import { decodeTrtexecBytes, detectTrtexecKind, looksBinary } from './parsers/detect.js';
-import { TrtexecParseError, wrongKindError } from './parsers/errors.js';
+import { parsingFile, wrongKindError } from './parsers/errors.js';
 import { type EngineLayerInfo, parseLayerInfo } from './parsers/layer-info.js';
 import { type PrecisionReport, reportLayerPrecisions } from './parsers/precision-report.js';
 import { runTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';
@@ -50,8 +50,9 @@ async function layerInfoTextOrEngine(path: string): Promise<string | undefined> 
     });
   }
   if (looksBinary(head)) return undefined;
-  try {
-    const text = decodeTrtexecBytes(head.length < 4096 ? head : await readFile(path), 'layers');
+  const bytes = head.length < 4096 ? head : await readFile(path);
+  return parsingFile(path, () => {
+    const text = decodeTrtexecBytes(bytes, 'layers');
     const detected = detectTrtexecKind(text);
     if (detected.kind !== 'layers') {
       throw wrongKindError(
@@ -61,9 +62,7 @@ async function layerInfoTextOrEngine(path: string): Promise<string | undefined> 
       );
     }
     return text;
-  } catch (error) {
-    throw error instanceof TrtexecParseError ? error.withFile(path) : error;
-  }
+  });
 }
 
 async function siblingManifest(path: string): Promise<EngineManifest | undefined> {
@@ -83,15 +82,6 @@ async function nodeOrderOf(modelPath: string): Promise<string[] | undefined> {
   }
 }
 
-/** Runs a parse, naming the file in a `TrtexecParseError`. */
-function withFileName<T>(parse: () => T, file: string): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw error instanceof TrtexecParseError ? error.withFile(file) : error;
-  }
-}
-
 /**
  * Reads what TensorRT chose for each layer of an engine: from a layer-information JSON, from the cache entry the
  * engine sits in, or by asking trtexec to export it. Reports per-layer precisions and plan violations.
@@ -102,12 +92,12 @@ export async function inspectEngine(path: string, options: InspectOptions = {}):
   let source: InspectResult['source'];
   const layerInfoText = await layerInfoTextOrEngine(path);
   if (layerInfoText !== undefined) {
-    info = withFileName(() => parseLayerInfo(layerInfoText), path);
+    info = parsingFile(path, () => parseLayerInfo(layerInfoText));
     source = 'layer-info-file';
   } else if (manifest?.files?.layerInfo) {
     const file = join(dirname(path), manifest.files.layerInfo);
     const text = await readFile(file, 'utf8');
-    info = withFileName(() => parseLayerInfo(text), file);
+    info = parsingFile(file, () => parseLayerInfo(text));
     source = 'cache-entry';
   } else {
     const work = await mkdtemp(join(tmpdir(), 'engine-builder-inspect-'));
@@ -119,7 +109,8 @@ export async function inspectEngine(path: string, options: InspectOptions = {}):
           ...options,
         },
       );
-      info = parseLayerInfo(await readFile(out, 'utf8'));
+      const text = await readFile(out, 'utf8');
+      info = parsingFile(out, () => parseLayerInfo(text));
       source = 'trtexec';
     } finally {
       await rm(work, { recursive: true, force: true });

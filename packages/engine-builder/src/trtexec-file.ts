@@ -3,7 +3,7 @@ import { ToolkitError } from '@tamkit/graph-surgery';
 import { type BuildLogSummary, parseBuildLog } from './parsers/build-log.js';
 import { emptyFileError } from './parsers/common.js';
 import { decodeTrtexecBytes, detectTrtexecKind } from './parsers/detect.js';
-import { type TrtexecFileKind, TrtexecParseError, wrongKindError } from './parsers/errors.js';
+import { parsingFile, type TrtexecFileKind, wrongKindError } from './parsers/errors.js';
 import { type EngineLayerInfo, parseLayerInfo } from './parsers/layer-info.js';
 import { type ExportedTensor, parseExportOutput } from './parsers/output.js';
 import { type EngineProfile, parseExportProfile } from './parsers/profile.js';
@@ -107,10 +107,8 @@ export async function readTrtexecFile(file: string, options: ParseTrtexecOptions
     });
   }
   const asked = options.kind ?? 'auto';
-  try {
-    const text = decodeTrtexecBytes(bytes, asked === 'auto' ? 'any' : asked);
-    return { file, ...parseTrtexecText(text, options) };
-  } catch (error) {
-    throw error instanceof TrtexecParseError ? error.withFile(file) : error;
-  }
+  return parsingFile(file, () => ({
+    file,
+    ...parseTrtexecText(decodeTrtexecBytes(bytes, asked === 'auto' ? 'any' : asked), options),
+  }));
 }

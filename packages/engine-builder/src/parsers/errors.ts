@@ -103,3 +103,12 @@ export function wrongKindError(expected: ExpectedKind, found: string, problem = 
         : `Give a ${KIND_DESCRIPTIONS[expected]}, or see what the file is with \`engine-builder parse FILE\` (it detects the kind).`,
   });
 }
+
+/** Runs the parse of a file's text, naming the file in any `TrtexecParseError` it throws. */
+export function parsingFile<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw error instanceof TrtexecParseError ? error.withFile(file) : error;
+  }
+}
