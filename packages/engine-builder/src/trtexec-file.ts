@@ -84,7 +84,13 @@ export function parseTrtexecText(text: string, options: ParseTrtexecOptions = {}
   }
   // A run log holds the build too, so a summary log may be read as a build log; no other kind mixes.
   const compatible = asked === detected.kind || (asked === 'build-log' && detected.kind === 'summary');
-  if (detected.kind && !compatible) throw wrongKindError(asked, detected.kind);
+  if (detected.kind && !compatible) {
+    const hint =
+      asked === 'summary' && detected.kind === 'build-log'
+        ? 'the log has no "=== Performance summary ===" (the run failed, was cut short, or used --skipInference)'
+        : '';
+    throw wrongKindError(asked, detected.kind, hint);
+  }
   return { detected: false, parsed: parseAs(asked, text, options.percentiles) };
 }
 

@@ -7,20 +7,9 @@ import {
   parseExportTimes,
   parsePerformanceSummary,
   summarizeTimes,
-  TrtexecParseError,
 } from '../src/index.js';
 import { fixture } from './helpers/fixtures.js';
-
-/** Runs `fn` and returns the TrtexecParseError it throws (failing the test if it throws nothing or another error). */
-function parseFailure(fn: () => unknown): TrtexecParseError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TrtexecParseError);
-    return error as TrtexecParseError;
-  }
-  throw new Error('expected a TrtexecParseError, got a result');
-}
+import { parseFailure } from './helpers/parse-errors.js';
 
 describe('parsePerformanceSummary on real trtexec logs', () => {
   it('reads a TensorRT 10.16.0 summary with both warnings: enqueue-bound and unstable GPU compute time', () => {
@@ -75,11 +64,11 @@ describe('parsePerformanceSummary on real trtexec logs', () => {
     expect(s.warnings).toEqual([]);
   });
 
-  it('BAD INPUT - a summary cut in the middle of a statistics line is an error naming that line', () => {
+  it('BAD INPUT - a summary cut in the middle of a statistics line is an error naming that line', async () => {
     const log = fixture('public/trt-10.16.0/run.log');
     // Cut after the 95th percentile of "GPU Compute Time" (line 572), before its 99th.
     const cut = log.slice(0, log.indexOf('percentile(95%) = 0.0378418 ms') + 'percentile(95%) = 0.0378418 ms'.length);
-    const e = parseFailure(() => parsePerformanceSummary(cut));
+    const e = await parseFailure(() => parsePerformanceSummary(cut));
     expect(e.code).toBe('PARSE_FAILED');
     expect(e.line).toBe(572);
     expect(e.message).toMatch(
@@ -87,12 +76,15 @@ describe('parsePerformanceSummary on real trtexec logs', () => {
     );
   });
 
-  it('BAD INPUT - a summary cut inside a number, or before the totals, is an error naming the line', () => {
+  it('BAD INPUT - a summary cut inside a number, or before the totals, is an error naming the line', async () => {
     const log = fixture('public/trt-10.16.0/run.log');
     const inNumber = log.slice(0, log.indexOf('percentile(99%) = 0.00756836') + 'percentile(99%) = 0.007'.length);
-    expect(parseFailure(() => parsePerformanceSummary(inNumber))).toMatchObject({ line: 573, code: 'PARSE_FAILED' });
+    expect(await parseFailure(() => parsePerformanceSummary(inNumber))).toMatchObject({
+      line: 573,
+      code: 'PARSE_FAILED',
+    });
     const noTotals = log.slice(0, log.indexOf('[04/25/2026-04:28:05] [I] Total Host Walltime'));
-    const e = parseFailure(() => parsePerformanceSummary(noTotals));
+    const e = await parseFailure(() => parsePerformanceSummary(noTotals));
     expect(e.message).toMatch(/no "Total Host Walltime:" line; the log ends at line 573, it is truncated/);
   });
 });
@@ -127,10 +119,10 @@ describe('parseExportTimes on a real --exportTimes trace', () => {
     expect(s.h2dLatency.max).toBe(0);
   });
 
-  it('BAD INPUT - a trace cut off mid-write names the line where it ends', () => {
+  it('BAD INPUT - a trace cut off mid-write names the line where it ends', async () => {
     const text = fixture('public/trt-8.4/tf-resnet-fp32.timing.json');
     const cut = text.slice(0, text.indexOf('"startEnqMs" : 29.6984'));
-    const e = parseFailure(() => parseExportTimes(cut));
+    const e = await parseFailure(() => parseExportTimes(cut));
     expect(e.line).toBe(4);
     expect(e.message).toMatch(/line 4: not a valid trtexec --exportTimes JSON: .*truncated/);
   });
@@ -160,19 +152,19 @@ describe('parseExportProfile on real --exportProfile files', () => {
     });
   });
 
-  it('BAD INPUT - a profile cut right after a "]" inside a layer name is an error, not 24 of 26 layers', () => {
+  it('BAD INPUT - a profile cut right after a "]" inside a layer name is an error, not 24 of 26 layers', async () => {
     const text = fixture('public/trt-8.4/resnet-qat-residual.profile.json');
     const cut = text.slice(0, text.indexOf('[Shuffle]') + '[Shuffle]'.length);
-    const e = parseFailure(() => parseExportProfile(cut));
+    const e = await parseFailure(() => parseExportProfile(cut));
     expect(e.code).toBe('PARSE_FAILED');
     expect(e.line).toBe(27);
     expect(e.message).toMatch(/does not end with the closing "\]" line: it is truncated/);
   });
 
-  it('BAD INPUT - a whole-looking profile that lost layers is refused by its percentages', () => {
+  it('BAD INPUT - a whole-looking profile that lost layers is refused by its percentages', async () => {
     const lines = fixture('public/trt-8.4/resnet-qat-residual.profile.json').split('\n');
     const missingTwo = [...lines.slice(0, 3), ...lines.slice(5)].join('\n');
-    expect(parseFailure(() => parseExportProfile(missingTwo)).message).toMatch(
+    expect((await parseFailure(() => parseExportProfile(missingTwo))).message).toMatch(
       /24 layers' percentages add up to 85\.71, not 100: layers are missing/,
     );
   });

@@ -1,19 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { detectTrtexecKind, inspectEngine, readTrtexecFile, TrtexecParseError } from '../src/index.js';
+import { detectTrtexecKind, inspectEngine, readTrtexecFile } from '../src/index.js';
 import { fixture, fixturePath } from './helpers/fixtures.js';
 import { tempDir } from './helpers/models.js';
-
-async function failure(promise: Promise<unknown>): Promise<TrtexecParseError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(TrtexecParseError);
-    return error as TrtexecParseError;
-  }
-  throw new Error('expected a TrtexecParseError, got a result');
-}
+import { parseFailure } from './helpers/parse-errors.js';
 
 describe('detectTrtexecKind', () => {
   it('tells every public fixture kind from its first characters', () => {
@@ -57,17 +48,29 @@ describe('readTrtexecFile', () => {
 
   it('BAD INPUT - a profile given as layer information is refused naming the file and both kinds', async () => {
     const file = fixturePath('public/trt-8.4/resnet-fp16.profile.json');
-    const e = await failure(readTrtexecFile(file, { kind: 'layers' }));
+    const e = await parseFailure(() => readTrtexecFile(file, { kind: 'layers' }));
     expect(e.code).toBe('WRONG_FILE_KIND');
     expect(e.file).toBe(file);
     expect(e.message).toBe(`${file}: expected a trtexec --exportLayerInfo JSON, found a trtexec --exportProfile JSON`);
   });
 
+  it('BAD INPUT - a build log read as a summary says it has no performance summary', async () => {
+    const file = fixturePath('public/trt-10.16.0/build-plugin-failed.log');
+    expect((await parseFailure(() => readTrtexecFile(file, { kind: 'summary' }))).message).toBe(
+      `${file}: expected a trtexec log with a performance summary, found a trtexec build log: the log has no ` +
+        '"=== Performance summary ===" (the run failed, was cut short, or used --skipInference)',
+    );
+  });
+
   it('BAD INPUT - an empty file is FILE_EMPTY, whatever kind is asked', async () => {
     const file = join(dir, 'empty.json');
     await writeFile(file, '');
-    expect(await failure(readTrtexecFile(file))).toMatchObject({ code: 'FILE_EMPTY', file, found: 'an empty file' });
-    const asLayers = await failure(readTrtexecFile(file, { kind: 'layers' }));
+    expect(await parseFailure(() => readTrtexecFile(file))).toMatchObject({
+      code: 'FILE_EMPTY',
+      file,
+      found: 'an empty file',
+    });
+    const asLayers = await parseFailure(() => readTrtexecFile(file, { kind: 'layers' }));
     expect(asLayers.message).toBe(`${file}: not a valid trtexec --exportLayerInfo JSON: the file is empty`);
   });
 
@@ -82,19 +85,19 @@ describe('readTrtexecFile', () => {
     const file = join(dir, 'utf16.log');
     const text = fixture('public/trt-10.16.0/run.log');
     await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
-    const e = await failure(readTrtexecFile(file));
+    const e = await parseFailure(() => readTrtexecFile(file));
     expect(e).toMatchObject({ code: 'UNSUPPORTED_ENCODING', found: 'UTF-16 text', file });
     expect(e.remedy).toMatch(/iconv -f UTF-16 -t UTF-8/);
     // Without a byte-order mark too.
     await writeFile(file, Buffer.from(text, 'utf16le'));
-    expect((await failure(readTrtexecFile(file))).code).toBe('UNSUPPORTED_ENCODING');
+    expect((await parseFailure(() => readTrtexecFile(file))).code).toBe('UNSUPPORTED_ENCODING');
   });
 
   it('BAD INPUT - truncated files name the file and the line', async () => {
     const file = join(dir, 'cut-profile.json');
     const text = fixture('public/trt-8.4/resnet-qat-residual.profile.json');
     await writeFile(file, text.slice(0, text.indexOf('[Shuffle]') + '[Shuffle]'.length));
-    const e = await failure(readTrtexecFile(file));
+    const e = await parseFailure(() => readTrtexecFile(file));
     expect(e.message).toMatch(new RegExp(`^${file}:27: not a valid trtexec --exportProfile JSON: `));
     expect(e.line).toBe(27);
   });
@@ -110,20 +113,20 @@ describe('inspectEngine on files that are not layer information', () => {
     const empty = join(dir, 'empty.json');
     await writeFile(empty, '');
     const opts = { trtexec: '/nonexistent/trtexec' };
-    expect(await failure(inspectEngine(empty, opts))).toMatchObject({ code: 'FILE_EMPTY', file: empty });
+    expect(await parseFailure(() => inspectEngine(empty, opts))).toMatchObject({ code: 'FILE_EMPTY', file: empty });
 
     const profile = fixturePath('public/trt-8.4/resnet-fp16.profile.json');
-    const e = await failure(inspectEngine(profile, opts));
+    const e = await parseFailure(() => inspectEngine(profile, opts));
     expect(e.message).toMatch(/expected a trtexec --exportLayerInfo JSON, found a trtexec --exportProfile JSON/);
     expect(e.message).toMatch(/`engine-builder parse` reads the other trtexec files/);
 
     const log = fixturePath('public/trt-10.16.0/build-plugin-failed.log');
-    expect((await failure(inspectEngine(log, opts))).found).toBe('a trtexec build log');
+    expect((await parseFailure(() => inspectEngine(log, opts))).found).toBe('a trtexec build log');
 
     const utf16 = join(dir, 'layers-utf16.json');
     const layers = await readFile(fixturePath('public/trt-10.16.1/layers-detailed.json'), 'utf8');
     await writeFile(utf16, Buffer.from(`\ufeff${layers}`, 'utf16le'));
-    expect((await failure(inspectEngine(utf16, opts))).code).toBe('UNSUPPORTED_ENCODING');
+    expect((await parseFailure(() => inspectEngine(utf16, opts))).code).toBe('UNSUPPORTED_ENCODING');
   });
 
   it('reads layer information with a UTF-8 byte-order mark', async () => {
