@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type BuildLogSummary, parseBuildLog } from './parsers/build-log.js';
 import { emptyFileError } from './parsers/common.js';
 import { decodeTrtexecBytes, detectTrtexecKind } from './parsers/detect.js';

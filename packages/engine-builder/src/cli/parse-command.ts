@@ -1,9 +1,8 @@
-import { ExitCode } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode } from '@tamkit/common';
+import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { TRTEXEC_FILE_KINDS, type TrtexecFileKind } from '../parsers/errors.js';
 import { readTrtexecFile } from '../trtexec-file.js';
-import { withJsonOption } from './options.js';
 import { renderParsed } from './render-parsed.js';
 
 export function registerParseCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
@@ -11,7 +10,8 @@ export function registerParseCommand(cli: Argv, io: CliIo, setExitCode: (code: n
     'parse <file>',
     'Read any trtexec output (log, --exportTimes, --exportProfile, --exportLayerInfo, --exportOutput): says what it is and what it holds',
     (y) =>
-      withJsonOption(y)
+      y
+        .options(jsonOption())
         .positional('file', { type: 'string', demandOption: true, describe: 'A trtexec log or export file' })
         .option('kind', {
           choices: ['auto', ...TRTEXEC_FILE_KINDS] as const,

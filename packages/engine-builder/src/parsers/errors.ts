@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 
 /** The kinds of file trtexec writes that this package reads. */
 export const TRTEXEC_FILE_KINDS = ['summary', 'times', 'profile', 'layers', 'build-log', 'output'] as const;
