@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  onnxNodesFromLayerName,
   onnxNodesFromMetadata,
   parseBuildLog,
   parseLayerInfo,
@@ -59,6 +60,29 @@ describe('parseLayerInfo', () => {
     expect(mha.inputs.map((t) => t.dataType)).toEqual(['fp16', 'fp16']);
     expect(mha.inputs[0]!.format).toBe('Row major linear FP16 format (kLINEAR)');
     expect(mha.onnxNodes).toEqual([`${B0}/attn/MatMul`, `${B0}/attn/Softmax`, `${B0}/attn/MatMul_1`]);
+  });
+
+  it('maps layer names of helpers that compute no ONNX node to none, and unwraps fused names', () => {
+    // Names as TensorRT 10.16 prints them (cookbook 04-Feature/EngineInspector log) and as public reports quote them.
+    for (const [name, type] of [
+      ['__mye260_0_myl5_0', 'shape_call'],
+      ['dummy_shape_call__mye4273_0_myl87_0', undefined],
+      ['__myl_Cast_myl5_7', 'kgen'],
+      ['Reformatting CopyNode for Output Tensor 0 to /model.9/cv1/conv/Conv', 'NoOp'],
+      ['/model.2/Split_output_0 copy', 'Reformat'],
+      ['(Unnamed Layer* 32) [Shuffle]', undefined],
+    ] as const) {
+      expect([name, onnxNodesFromLayerName(name, type).nodes]).toEqual([name, []]);
+    }
+    expect(onnxNodesFromLayerName('PWN(PWN(/model.0/act/Sigmoid), PWN(/model.0/act/Mul))').nodes).toEqual([
+      '/model.0/act/Sigmoid',
+      '/model.0/act/Mul',
+    ]);
+    expect(onnxNodesFromLayerName('/m.0/cv1/conv/Conv || /m.0/cv2/conv/Conv').nodes).toEqual([
+      '/m.0/cv1/conv/Conv',
+      '/m.0/cv2/conv/Conv',
+    ]);
+    expect(onnxNodesFromLayerName('node_conv2d + node_relu [profile 1]').nodes).toEqual(['node_conv2d', 'node_relu']);
   });
 
   it('normalises TensorRT type words', () => {
