@@ -11,6 +11,7 @@ import type { Argv } from 'yargs';
 import { registerBuildCommand } from './build-command.js';
 import { registerCacheCommand } from './cache-command.js';
 import { registerInspectCommand } from './inspect-command.js';
+import { registerParseCommand } from './parse-command.js';
 
 /**
  * Builds the `engine-builder` command line; commands are registered by the modules under src/cli/ and import
@@ -24,6 +25,7 @@ export function buildCli(argv: readonly string[], io: CliIo | CommandIo, setExit
   });
   cli = registerBuildCommand(cli, cio, setExitCode);
   cli = registerInspectCommand(cli, cio, setExitCode);
+  cli = registerParseCommand(cli, cio, setExitCode);
   cli = registerCacheCommand(cli, cio, setExitCode);
   return cli;
 }
