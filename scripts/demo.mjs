@@ -26,18 +26,15 @@ const bins = {
 const rel = (p) => p.replace(`${repoRoot}/`, '');
 const started = Date.now();
 
-/** Prints and runs one CLI command; `allow` lists exit codes that are outcomes, not failures. */
-function run(bin, args, { allow = [0], quiet = false } = {}) {
+/** Prints and runs one CLI command, showing its own output; `allow` lists exit codes that are outcomes. */
+function run(bin, args, { allow = [0] } = {}) {
   console.log(
     `\n$ ${bin} ${args
       .map((a) => (/[\s,]/.test(a) ? `'${a}'` : a))
       .map(rel)
       .join(' ')}`,
   );
-  const r = spawnSync(process.execPath, [join(repoRoot, bins[bin]), ...args], {
-    cwd: repoRoot,
-    stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit',
-  });
+  const r = spawnSync(process.execPath, [join(repoRoot, bins[bin]), ...args], { cwd: repoRoot, stdio: 'inherit' });
   if (!allow.includes(r.status ?? 1)) {
     console.error(`\ndemo: \`${bin} ${args[0]}\` exited with ${r.status}; stopping.`);
     process.exit(r.status ?? 1);
@@ -55,6 +52,10 @@ rmSync(out, { recursive: true, force: true });
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 const light = size === 'tiny';
+console.log(
+  'Each command below is printed as you would type it: after this demo (or npm test), run them from the clone as\n' +
+    '`npx graph-surgery ...` (likewise engine-builder, bench, track-eval), or put node_modules/.bin on your PATH.',
+);
 
 step(`1. The model: a seeded EfficientTAM-Ti replica (${size}), with trained-ViT-like FP16 outliers planted`);
 run('graph-surgery', ['zoo', 'efficienttam-ti', '--size', size, '--seed', '1', '--outliers', '-o', zoo]);
@@ -65,38 +66,32 @@ mkdirSync(baked, { recursive: true });
 run('graph-surgery', ['bake', join(zoo, 'mask_decoder.onnx'), '-o', join(baked, 'mask_decoder.onnx'), '--box']);
 run('graph-surgery', ['bake', join(zoo, 'image_encoder.onnx'), '-o', join(baked, 'image_encoder.onnx')]);
 for (const m of ['memory_attention', 'memory_encoder']) {
-  run('graph-surgery', ['convert', join(zoo, `${m}.onnx`), '-o', join(baked, `${m}.onnx`)], { quiet: true });
+  run('graph-surgery', ['convert', join(zoo, `${m}.onnx`), '-o', join(baked, `${m}.onnx`)]);
 }
 mkdirSync(native, { recursive: true });
 mkdirSync(emulated, { recursive: true });
 mkdirSync(islands, { recursive: true });
 for (const m of MODULES) {
-  run('graph-surgery', ['fp16', join(zoo, `${m}.onnx`), '-o', join(native, `${m}.onnx`), '--keep-io-types'], {
-    quiet: true,
-  });
+  run('graph-surgery', ['fp16', join(zoo, `${m}.onnx`), '-o', join(native, `${m}.onnx`), '--keep-io-types']);
   // ONNX Runtime's CPU provider computes FP16 in FP32 and hides overflow; emulation rounds like FP16 storage.
-  run(
-    'graph-surgery',
-    ['emulate-fp16', join(zoo, `${m}.onnx`), '-o', join(emulated, `${m}.onnx`), '--fused-attention'],
-    {
-      quiet: true,
-    },
-  );
+  run('graph-surgery', [
+    'emulate-fp16',
+    join(zoo, `${m}.onnx`),
+    '-o',
+    join(emulated, `${m}.onnx`),
+    '--fused-attention',
+  ]);
   // The fix: attention scores and normalisation computed in FP32 (the islands `fp32-islands` makes natively).
-  run(
-    'graph-surgery',
-    [
-      'emulate-fp16',
-      join(zoo, `${m}.onnx`),
-      '-o',
-      join(islands, `${m}.onnx`),
-      '--fused-attention',
-      '--except-pattern',
-      'attention-scores',
-      'layernorm',
-    ],
-    { quiet: true },
-  );
+  run('graph-surgery', [
+    'emulate-fp16',
+    join(zoo, `${m}.onnx`),
+    '-o',
+    join(islands, `${m}.onnx`),
+    '--fused-attention',
+    '--fp32-patterns',
+    'attention-scores',
+    'layernorm',
+  ]);
 }
 
 step('3. Benchmark: every module on ort-cpu; what this machine cannot run says why; baked vs unbaked');
@@ -119,7 +114,7 @@ run(
     iterations,
     '--warmup',
     '2',
-    '--json',
+    '-o',
     join(reports, 'bench-unbaked.json'),
     '--csv',
     join(reports, 'bench-unbaked.csv'),
@@ -135,7 +130,7 @@ run('bench', [
   iterations,
   '--warmup',
   '2',
-  '--json',
+  '-o',
   join(reports, 'bench-baked.json'),
 ]);
 const compareCode = run(
@@ -170,7 +165,7 @@ run('bench', [
   light ? '8' : '3',
   '--isolated-iterations',
   light ? '10' : '3',
-  '--json',
+  '-o',
   join(reports, 'pipeline.json'),
 ]);
 run('engine-builder', [
@@ -191,8 +186,8 @@ for (const [name, models] of [
 ]) {
   run('track-eval', [
     'fidelity',
-    ...['--models', models, '--reference-models', zoo, '--stack', 'ort-cpu', '--reference', 'ort-cpu'],
-    ...['--frames', light ? '12' : '4', '--runs', '2', '--out', join(reports, `fidelity-${name}.json`)],
+    ...['--models', models, '--reference-models', zoo, '--stack', 'ort-cpu', '--reference-stack', 'ort-cpu'],
+    ...['--frames', light ? '12' : '4', '--iterations', '2', '--out', join(reports, `fidelity-${name}.json`)],
   ]);
 }
 run('track-eval', [
@@ -201,7 +196,7 @@ run('track-eval', [
   zoo,
   '--stack',
   'ort-cpu',
-  '--runs',
+  '--iterations',
   '2',
   '--plan-dir',
   join(reports, 'plans'),
@@ -224,7 +219,7 @@ if (existsSync(planFile)) {
 }
 
 step('5. Tracking: synthetic LaSOT-format sequences, FP32 and FP16 runs, LaSOT-style scores and plots');
-run('track-eval', ['synth', '-o', synth, '--sequences', '2', '--frames', light ? '40' : '12', '--seed', '7']);
+run('track-eval', ['synth', '-o', synth, '--count', '2', '--frames', light ? '40' : '12', '--seed', '7']);
 const lasotRuns = [
   ['fp32', zoo],
   ['fp16-emulated', emulated],
@@ -242,21 +237,17 @@ for (const [label, models] of lasotRuns) {
     '--out',
     join(out, 'runs', label),
   ]);
-  run(
-    'track-eval',
-    [
-      'score',
-      '--gt',
-      synth,
-      '--results',
-      join(out, 'runs', label),
-      '--label',
-      label,
-      '--out',
-      join(reports, `score-${label}.json`),
-    ],
-    { quiet: true },
-  );
+  run('track-eval', [
+    'score',
+    '--root',
+    synth,
+    '--results',
+    join(out, 'runs', label),
+    '--label',
+    label,
+    '--out',
+    join(reports, `score-${label}.json`),
+  ]);
 }
 run('track-eval', [
   'report',

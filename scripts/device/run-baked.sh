@@ -13,4 +13,4 @@ bin graph-surgery graph-surgery bake /tmp/zoo/image_encoder.onnx -o /tmp/zoo-bak
 cp /tmp/zoo/memory_attention.onnx /tmp/zoo/memory_encoder.onnx /tmp/zoo/tracker-params.json /tmp/zoo-baked/
 bin bench bench pipeline --models /tmp/zoo --variant unbaked --models /tmp/zoo-baked --variant baked --stack ort-webgpu \
   --threads "$(nproc)" --frames 24 --warmup-frames 8 --isolated-iterations 20 --label device \
-  --json "$final/pipeline-webgpu-baked-vs-unbaked.json" 2>&1 | grep -v "Warning\|at operator"
+  -o "$final/pipeline-webgpu-baked-vs-unbaked.json" 2>&1 | grep -v "Warning\|at operator"

@@ -13,12 +13,12 @@ bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
 quiet() { grep -v "Warning\|at operator" | head -6; }
 for hw in host-worker no-host-worker; do
   bin bench bench pipeline --models /tmp/zoo --stack ort-webgpu --threads "$(nproc)" --frames "$frames" \
-    --warmup-frames 8 --isolated-iterations "$iso" --$hw --json "$final/pipeline-ort-webgpu-$hw.json" 2>&1 | quiet
+    --warmup-frames 8 --isolated-iterations "$iso" --$hw -o "$final/pipeline-ort-webgpu-$hw.json" 2>&1 | quiet
 done
 bin bench bench pipeline --models /tmp/zoo --stack ort-webgpu --threads "$(nproc)" --frames "$frames" --warmup-frames 8 \
-  --isolated-iterations "$iso" --device-copies --json "$final/pipeline-ort-webgpu-device.json" 2>&1 | quiet
+  --isolated-iterations "$iso" --device-copies -o "$final/pipeline-ort-webgpu-device.json" 2>&1 | quiet
 bin bench bench pipeline --models /tmp/zoo --stack ort-cpu --threads "$(nproc)" --frames 24 --warmup-frames 8 \
-  --isolated-iterations 5 --json "$final/pipeline-ort-cpu-host-worker.json" 2>&1 | quiet
+  --isolated-iterations 5 -o "$final/pipeline-ort-cpu-host-worker.json" 2>&1 | quiet
 mkdir -p "$final/prof"
 node --cpu-prof --cpu-prof-dir="$final/prof" packages/bench/bin/bench.js pipeline --models /tmp/zoo --stack ort-webgpu \
   --frames 32 --warmup-frames 8 --isolated-iterations 0 2>&1 | quiet

@@ -11,5 +11,5 @@ node packages/bench/bench/harness-overhead.mjs --models /tmp/zoo --threads "$(np
   --out "$final/harness-overhead-long.json" 2>&1 | grep -v "Warning\|at operator"
 for stack in ort-cpu ort-webgpu; do
   bin bench bench pipeline --models /tmp/zoo --stack $stack --threads "$(nproc)" --frames 48 --warmup-frames 8 \
-    --isolated-iterations 20 --label device --json "$final/pipeline-$stack-long.json" 2>&1 | grep -v "Warning\|at operator" | head -4
+    --isolated-iterations 20 --label device -o "$final/pipeline-$stack-long.json" 2>&1 | grep -v "Warning\|at operator" | head -4
 done

@@ -20,10 +20,10 @@ step zoo
 
 step "bench per module (ort-cpu, ort-webgpu)"
 bin bench bench --stack ort-cpu --stack ort-webgpu --models /tmp/zoo --threads "$threads" --time-ms 3000 --warmup 5 \
-  --label device --json "$out/bench-full.json" --csv "$out/bench-full.csv" > "$out/logs/bench.log" 2>&1
+  --label device -o "$out/bench-full.json" --csv "$out/bench-full.csv" > "$out/logs/bench.log" 2>&1
 step "bench per module, webgpu outputs kept on the GPU"
 bin bench bench --stack ort-webgpu --models /tmp/zoo --time-ms 2000 --warmup 5 --device-outputs --label device \
-  --json "$out/bench-webgpu-device-outputs.json" > "$out/logs/bench-device-outputs.log" 2>&1
+  -o "$out/bench-webgpu-device-outputs.json" > "$out/logs/bench-device-outputs.log" 2>&1
 
 for spec in ort-cpu ort-webgpu 'image_encoder=ort-webgpu,memory_attention=ort-webgpu,mask_decoder=ort-cpu,memory_encoder=ort-webgpu'; do
   name=$(echo "$spec" | tr ',=' '_-' | cut -c1-60)
@@ -31,7 +31,7 @@ for spec in ort-cpu ort-webgpu 'image_encoder=ort-webgpu,memory_attention=ort-we
   extra=()
   [[ $spec == *webgpu* ]] && extra+=(--device-copies)
   bin bench bench pipeline --models /tmp/zoo --stack "$spec" --threads "$threads" --frames 24 --warmup-frames 8 \
-    --isolated-iterations 20 "${extra[@]}" --label device --json "$out/pipeline-$name.json" > "$out/logs/pipeline-$name.log" 2>&1
+    --isolated-iterations 20 "${extra[@]}" --label device -o "$out/pipeline-$name.json" > "$out/logs/pipeline-$name.log" 2>&1
 done
 
 step "harness overhead"
@@ -46,7 +46,7 @@ step "score speed"
 node packages/eval/bench/score-speed.mjs > "$out/logs/score-speed.log" 2>&1
 step "bisect memory_attention on native FP16 (ort-webgpu)"
 bin eval track-eval bisect --models /tmp/zoo --stack ort-webgpu --mode native --module memory_attention \
-  --block-ops Resize --reference-stack ort-cpu --runs 5 --out "$out/bisect-memory-attention-webgpu.json" \
+  --fp32-ops Resize --reference-stack ort-cpu --iterations 5 --out "$out/bisect-memory-attention-webgpu.json" \
   > "$out/logs/bisect-memory-attention.log" 2>&1
 cp reports/*.json "$out/" 2>/dev/null
 tar -czf "$final/perf-results.tar.gz" -C "$(dirname "$out")" "$(basename "$out")"

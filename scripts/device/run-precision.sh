@@ -19,7 +19,7 @@ for size in full tiny; do
   mkdir -p /tmp/zoo-$size-fp16 /tmp/zoo-$size-islands
   for m in image_encoder memory_attention mask_decoder memory_encoder; do
     # onnxruntime-node 1.30 WebGPU fails on an FP16 cubic Resize (the pos-embed interpolation): keep Resize FP32.
-    bin graph-surgery graph-surgery fp16 /tmp/zoo-$size/$m.onnx -o /tmp/zoo-$size-fp16/$m.onnx --keep-io-types --block-ops Resize > /dev/null
+    bin graph-surgery graph-surgery fp16 /tmp/zoo-$size/$m.onnx -o /tmp/zoo-$size-fp16/$m.onnx --keep-io-types --fp32-ops Resize > /dev/null
     # A module with neither pattern (memory_encoder has no attention) keeps its plain FP16 file.
     bin graph-surgery graph-surgery fp32-islands /tmp/zoo-$size-fp16/$m.onnx -o /tmp/zoo-$size-islands/$m.onnx \
       --pattern attention-scores layernorm > /dev/null 2>&1 ||
@@ -34,9 +34,9 @@ for size in full tiny; do
   step "fidelity $size: native FP16 and FP16 + FP32 islands on ort-webgpu vs FP32 on ort-cpu"
   for variant in fp16 islands; do
     bin eval track-eval fidelity --models /tmp/zoo-$size-$variant --reference-models /tmp/zoo-$size --stack ort-webgpu \
-      --reference ort-cpu --frames 12 --runs 5 --out "$out/fidelity-$size-$variant-webgpu.json" > "$out/logs/fidelity-$size-$variant.log" 2>&1
+      --reference-stack ort-cpu --frames 12 --iterations 5 --out "$out/fidelity-$size-$variant-webgpu.json" > "$out/logs/fidelity-$size-$variant.log" 2>&1
   done
-  bin eval track-eval fidelity --models /tmp/zoo-$size --stack ort-webgpu --reference ort-cpu --frames 12 --runs 5 \
+  bin eval track-eval fidelity --models /tmp/zoo-$size --stack ort-webgpu --reference-stack ort-cpu --frames 12 --iterations 5 \
     --out "$out/fidelity-$size-fp32-webgpu.json" > "$out/logs/fidelity-$size-fp32.log" 2>&1
 done
 
@@ -48,7 +48,7 @@ node --conditions=source --import tsx packages/graph-surgery/bench/fp16-overflow
 step "bisect on native FP16 (ort-webgpu)"
 for size in tiny full; do
   bin eval track-eval bisect --models /tmp/zoo-$size --stack ort-webgpu --mode native --module image_encoder \
-    --block-ops Resize --reference-stack ort-cpu --runs 5 --plan-out "$out/plan-$size-webgpu.json" --out "$out/bisect-$size-webgpu.json" \
+    --fp32-ops Resize --reference-stack ort-cpu --iterations 5 --plan-out "$out/plan-$size-webgpu.json" --out "$out/bisect-$size-webgpu.json" \
     > "$out/logs/bisect-$size.log" 2>&1
 done
 tar -czf "$final/precision-results.tar.gz" -C "$(dirname "$out")" "$(basename "$out")"

@@ -15,12 +15,12 @@ threads=$(nproc)
 
 step "bench per module, webgpu outputs kept on the GPU"
 bin bench bench --stack ort-webgpu --models /tmp/zoo --time-ms 2000 --warmup 5 --device-outputs --label device \
-  --json "$out/bench-webgpu-device-outputs.json" > "$out/logs/bench-device-outputs.log" 2>&1
+  -o "$out/bench-webgpu-device-outputs.json" > "$out/logs/bench-device-outputs.log" 2>&1
 for spec in ort-webgpu 'image_encoder=ort-webgpu,memory_attention=ort-webgpu,mask_decoder=ort-cpu,memory_encoder=ort-webgpu'; do
   name=$(echo "$spec" | tr ',=' '_-' | cut -c1-60)
   step "pipeline $spec"
   bin bench bench pipeline --models /tmp/zoo --stack "$spec" --threads "$threads" --frames 24 --warmup-frames 8 \
-    --isolated-iterations 20 --device-copies --label device --json "$out/pipeline-$name.json" > "$out/logs/pipeline-$name.log" 2>&1
+    --isolated-iterations 20 --device-copies --label device -o "$out/pipeline-$name.json" > "$out/logs/pipeline-$name.log" 2>&1
 done
 step "baked zoo (mask resize + box in the graph, preprocessing in the graph) through the loop on ort-webgpu"
 mkdir -p /tmp/zoo-baked
@@ -29,7 +29,7 @@ bin graph-surgery graph-surgery bake /tmp/zoo/image_encoder.onnx -o /tmp/zoo-bak
 cp /tmp/zoo/memory_attention.onnx /tmp/zoo/memory_encoder.onnx /tmp/zoo/tracker-params.json /tmp/zoo-baked/
 bin bench bench pipeline --models /tmp/zoo --variant unbaked --models /tmp/zoo-baked --variant baked --stack ort-webgpu \
   --threads "$threads" --frames 24 --warmup-frames 8 --isolated-iterations 20 --label device \
-  --json "$out/pipeline-webgpu-baked-vs-unbaked.json" > "$out/logs/pipeline-baked.log" 2>&1
+  -o "$out/pipeline-webgpu-baked-vs-unbaked.json" > "$out/logs/pipeline-baked.log" 2>&1
 step "bench test suite with a WebGPU adapter"
 node node_modules/vitest/vitest.mjs run packages/bench > "$out/logs/vitest-bench.log" 2>&1
 tar -czf "$final/webgpu-results.tar.gz" -C "$(dirname "$out")" "$(basename "$out")"
