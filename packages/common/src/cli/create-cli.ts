@@ -3,6 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { type CliIo, type CommandIo, commandIo, processIo } from './command-io.js';
 import { rememberArguments } from './deprecated.js';
+import { takeCoerceError } from './numbers.js';
 import { runMain } from './run-main.js';
 
 /** Options of `createCli`. */
@@ -46,7 +47,8 @@ export function createCli(scriptName: string, argv: readonly string[], options: 
       // yargs reports its own usage errors (and errors thrown by an option's coerce, e.g. a number out of
       // range) as YError: the user's mistake, exit 2. Anything else is passed on as it is.
       if (error && error.name !== 'YError') throw error;
-      throw new UsageError(error?.message ?? message);
+      const text = error?.message ?? message;
+      throw takeCoerceError(text) ?? new UsageError(text);
     });
   rememberArguments(cli, argv);
   skipHelpCaching(cli);

@@ -30,6 +30,19 @@ export function describeRange(range: NumberRange): string {
   return `${range.integer ? 'a whole number' : 'a number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`;
 }
 
+/**
+ * yargs rethrows an error from an option's `coerce` as its own error with the message alone; the errors the
+ * validator threw are kept here by message, so the CLI plumbing can report them whole (with their remedy).
+ */
+const coerceErrors = new Map<string, UsageError>();
+
+/** The `UsageError` a numeric flag's validator threw with this message, if any (removed once taken). */
+export function takeCoerceError(message: string): UsageError | undefined {
+  const error = coerceErrors.get(message);
+  coerceErrors.delete(message);
+  return error;
+}
+
 /** Returns `value` when it is a finite number in `range`; otherwise throws a `UsageError` naming `flag`. */
 export function checkNumber(flag: string, value: unknown, range: NumberRange): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
@@ -64,7 +77,14 @@ export function numberOption<const N extends string, const E extends Options = o
     // nargs 1: a negative value is taken as the value, not as short flags ("--x -5%" used to be "Unknown arguments").
     nargs: 1,
     describe: `${describe} (${describeRange(range)})`,
-    coerce: (value: number): number => checkNumber(`--${name}`, value, range),
+    coerce: (value: number): number => {
+      try {
+        return checkNumber(`--${name}`, value, range);
+      } catch (error) {
+        if (error instanceof UsageError) coerceErrors.set(error.message, error);
+        throw error;
+      }
+    },
     ...(extra as E),
   } as const satisfies Options;
   return { [name]: option } as { [K in N]: typeof option };
