@@ -3,6 +3,7 @@
  * `-q/--quiet`), detail (stderr, only with `-v/--verbose`), warnings and errors (stderr, always).
  */
 import { statSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { createProgress, type Progress } from './progress.js';
 
 /** The two raw sinks of a CLI; tests pass their own. */
@@ -48,6 +49,13 @@ export interface CommandIo extends CliIo {
   progress(label: string, total: number): Progress;
   /** Sets the levels; the shared CLI plumbing calls it once the arguments are parsed. */
   configure(levels: { quiet?: boolean; verbose?: boolean }): void;
+}
+
+/** A path as a status line shows it: relative to the working folder when it lies inside it. */
+export function displayPath(path: string): string {
+  if (!isAbsolute(path)) return path;
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 function formatBytes(bytes: number): string {
@@ -98,7 +106,7 @@ export function commandIo(io: CliIo | CommandIo): CommandIo {
       io.err(`warning: ${text}`);
     },
     wrote: (path, what) => {
-      if (!quiet) io.err(`wrote ${what ? `${what} ` : ''}${path}${sizeOf(path)}`);
+      if (!quiet) io.err(`wrote ${what ? `${what} ` : ''}${displayPath(path)}${sizeOf(path)}`);
     },
     progress: (label, total) => createProgress(quiet ? undefined : io, label, total),
     configure: (levels) => {

@@ -1,4 +1,4 @@
-export { type CliIo, type CommandIo, commandIo, processIo } from './command-io.js';
+export { type CliIo, type CommandIo, commandIo, displayPath, processIo } from './command-io.js';
 export { type CreateCliOptions, createCli, packageVersion, runCli } from './create-cli.js';
 export { type DeprecatedFlag, swapSize, withDeprecatedFlags } from './deprecated.js';
 export { checkNumber, describeRange, type NumberRange, numberOption, SEED_RANGE } from './numbers.js';

@@ -32,7 +32,7 @@ export function registerReportCommand(cli: Argv, io: CommandIo): Argv {
       const reports = await Promise.all(args.score.map(readScoreReport));
       const written = await writeLasotReport(reports, { outDir: args.out, title: args.title, notes: args.note });
       for (const path of written) io.out(path);
-      io.info(`wrote ${written.length} files to ${args.out}`);
+      io.wrote(args.out, `${written.length} files to`);
     },
   );
 }

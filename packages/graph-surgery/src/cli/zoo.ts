@@ -1,6 +1,7 @@
 import { checkOutputLocation } from '@tamkit/common';
 import {
   type CommandIo,
+  displayPath,
   jsonOption,
   numberOption,
   outOption,
@@ -72,7 +73,7 @@ export function registerZoo(cli: Argv, io: CommandIo): Argv {
       }
       const mb = manifest.modules.reduce((s, m) => s + (m.bytes ?? 0), 0) / 1e6;
       io.info(
-        `wrote ${manifest.modules.length} modules (${mb.toFixed(1)} MB) and manifest.json to ${args.out} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        `wrote ${manifest.modules.length} modules (${mb.toFixed(1)} MB) and manifest.json to ${displayPath(args.out)} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
     },
   );

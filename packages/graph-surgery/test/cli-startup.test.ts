@@ -1,0 +1,17 @@
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { staticImportGraph } from '../../common/test/helpers/import-graph.js';
+
+const src = join(__dirname, '..', 'src');
+
+describe('graph-surgery start-up', () => {
+  it('loads only the parser, the command modules and three leaf lists of names: passes load when a command runs', () => {
+    const { files, packages } = staticImportGraph(join(src, 'cli', 'index.ts'));
+    const own = [...files].filter((f) => f.startsWith(src)).map((f) => relative(src, f));
+    const library = own.filter((f) => !f.startsWith('cli/'));
+    expect(library.sort()).toEqual(['passes/bake/module-kinds.ts', 'patterns/pattern-names.ts', 'zoo/zoo-models.ts']);
+    expect(own).toContain('cli/convert.ts');
+    // @tamkit/common's CLI plumbing and its small file helpers; no ONNX, no protobufjs.
+    expect([...packages].filter((p) => !p.startsWith('node:')).sort()).toEqual(['yargs']);
+  });
+});
