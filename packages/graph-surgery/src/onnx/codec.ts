@@ -7,7 +7,7 @@
  * number or (when not a safe integer) a bigint, `bytes` fields are zero-copy views of the input buffer, and
  * optional-field presence is preserved.
  */
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/minimal.js';
 import { encodeChunks } from './encoder.js';
 import { type FieldSpec, type MessageSpec, messageSpec } from './message-specs.js';
 import type { Int64 } from './types.js';

@@ -1,9 +1,11 @@
 /**
- * The ONNX message specs the codec walks: field numbers, wire types, kinds and nested messages, read once from
- * the schema (schema.ts) with protobufjs. The decoder (codec.ts) and the encoder (encoder.ts) both follow them.
+ * The ONNX message specs the codec walks: field numbers, wire types, kinds and nested messages. They come from
+ * the schema (schema.ts) through protobufjs, derived once ahead of time into MESSAGE_TABLE
+ * (message-table.ts), so that loading a model does not parse the .proto text at every start-up; a test checks
+ * that the table still is what protobufjs reads from the schema. The decoder (codec.ts) and the encoder
+ * (encoder.ts) both follow them.
  */
-import protobuf from 'protobufjs';
-import { ONNX_SCHEMA } from './schema.js';
+import { MESSAGE_TABLE } from './message-table.js';
 
 export type ScalarKind =
   | 'double'
@@ -51,47 +53,22 @@ const WIRE_OF: Record<string, number> = {
   message: 2,
 };
 
-function camel(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
+/** One field as the table stores it: id, name (camelCase), kind, repeated, packed, nested message (full name). */
+export type FieldRow = readonly [number, string, FieldSpec['kind'], boolean, boolean, string?];
 
 function buildSpecs(): Map<string, MessageSpec> {
-  const root = protobuf.parse(ONNX_SCHEMA, { keepCase: true }).root;
-  root.resolveAll();
   const specs = new Map<string, MessageSpec>();
-  const types: protobuf.Type[] = [];
-  const collect = (ns: protobuf.NamespaceBase) => {
-    for (const nested of ns.nestedArray) {
-      if (nested instanceof protobuf.Type) types.push(nested);
-      if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) collect(nested);
-    }
-  };
-  collect(root);
-  for (const type of types) specs.set(type.fullName, { name: type.name, fields: [], byId: new Map() });
-  for (const type of types) {
-    const spec = specs.get(type.fullName)!;
-    for (const field of type.fieldsArray) {
-      const resolved = field.resolvedType;
-      const kind: FieldSpec['kind'] =
-        resolved instanceof protobuf.Type
-          ? 'message'
-          : resolved instanceof protobuf.Enum
-            ? 'enum'
-            : (field.type as ScalarKind);
-      const f: FieldSpec = {
-        id: field.id,
-        name: camel(field.name),
-        kind,
-        repeated: field.repeated,
-        packed: field.repeated && field.packed && kind !== 'message' && kind !== 'string' && kind !== 'bytes',
-        wire: WIRE_OF[kind] ?? 0,
-      };
-      if (resolved instanceof protobuf.Type) f.message = specs.get(resolved.fullName)!;
+  for (const fullName of Object.keys(MESSAGE_TABLE)) {
+    specs.set(fullName, { name: fullName.slice(fullName.lastIndexOf('.') + 1), fields: [], byId: new Map() });
+  }
+  for (const [fullName, rows] of Object.entries(MESSAGE_TABLE)) {
+    const spec = specs.get(fullName)!;
+    for (const [id, name, kind, repeated, packed, nested] of rows as readonly FieldRow[]) {
+      const f: FieldSpec = { id, name, kind, repeated, packed, wire: WIRE_OF[kind] ?? 0 };
+      if (nested !== undefined) f.message = specs.get(nested)!;
       spec.fields.push(f);
-      spec.byId.set(f.id, f);
+      spec.byId.set(id, f);
     }
-    // Field-number order, as protobuf's own serialisers write: canonical files then round-trip byte for byte.
-    spec.fields.sort((a, b) => a.id - b.id);
   }
   return specs;
 }
