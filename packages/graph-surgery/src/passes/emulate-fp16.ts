@@ -156,7 +156,7 @@ function exceptedNodes(graph: Graph, options: EmulateFloat16Options): Set<NodePr
   if (missing.length) {
     throw new ToolkitError(
       'NODE_NOT_FOUND',
-      `emulate-fp16 --except: ${missing.map((m) => `"${m}"`).join(', ')} names no node and no op type of this model`,
+      `emulate-fp16 --fp32-nodes/--fp32-ops: ${missing.map((m) => `"${m}"`).join(', ')} names no node and no op type of this model`,
       { remedy: 'Give node names as they appear in the model, or op types such as Softmax.' },
     );
   }

@@ -42,7 +42,7 @@ export function insertFp32Islands(
   if (!present.has(DataType.FLOAT16) && !present.has(DataType.BFLOAT16)) {
     throw new ToolkitError('FP32_ISLANDS_NOT_FP16', 'fp32-islands: the model has no FLOAT16 or BFLOAT16 tensors', {
       remedy:
-        'Convert the model first (graph-surgery fp16 or bf16), or use --block-nodes of those commands on the FP32 original.',
+        'Convert the model first (graph-surgery fp16 or bf16), or use --fp32-nodes of those commands on the FP32 original.',
     });
   }
   const names = [...(options.nodes ?? [])];
@@ -50,14 +50,14 @@ export function insertFp32Islands(
     const found = nodeNamesOfPattern(proto, p);
     if (found.length === 0) {
       throw new ToolkitError('PATTERN_NO_MATCH', `fp32-islands: pattern "${p}" matches no node of this model`, {
-        remedy: 'Check the pattern with `graph-surgery probe --pattern` or name the nodes with --nodes.',
+        remedy: 'Check the pattern with `graph-surgery probe --pattern` or name the nodes with --fp32-nodes.',
       });
     }
     names.push(...found);
   }
   if (names.length === 0) {
     throw new ToolkitError('FP32_ISLANDS_EMPTY', 'fp32-islands: no nodes chosen', {
-      remedy: 'Name nodes with --nodes or choose a --pattern.',
+      remedy: 'Name nodes with --fp32-nodes or choose --fp32-patterns.',
     });
   }
   resolveNodeNames(graph, names, 'fp32-islands');

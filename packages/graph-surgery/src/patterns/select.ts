@@ -1,5 +1,5 @@
 /**
- * Named patterns as the CLIs and passes use them (`--pattern attention-scores`): which nodes an FP32 island
+ * Named patterns as the CLIs and passes use them (`--fp32-patterns attention-scores`, `probe --pattern softmax`): which nodes an FP32 island
  * covers, which tensors a probe exposes.
  */
 import { ToolkitError } from '@tamkit/common';

@@ -115,7 +115,7 @@ export function convertFloatPrecision(
   const opset = defaultOpset(model);
   const everyNode = allNodes(proto);
   const blocked = new Set<NodeProto>(
-    resolveNodeNames({ nodes: everyNode }, options.blockNodes ?? [], `${label} --block-nodes`),
+    resolveNodeNames({ nodes: everyNode }, options.blockNodes ?? [], `${label} --fp32-nodes`),
   );
   const blockOps = new Set(options.blockOps ?? []);
   for (const n of everyNode) if (blockOps.has(n.opType ?? '')) blocked.add(n);

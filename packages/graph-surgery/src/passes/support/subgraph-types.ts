@@ -88,7 +88,7 @@ export function checkSubgraphTypes(graph: GraphProto, outerTypes?: ReadonlyMap<s
       throw new ToolkitError(
         'SUBGRAPH_TYPES',
         `${node.opType} "${node.name ?? ''}": ${detail}, so its subgraph's types do not follow the converted graph`,
-        { remedy: `Keep the node in FP32 (--block-nodes "${node.name ?? ''}") or fix the subgraph's declared types.` },
+        { remedy: `Keep the node in FP32 (--fp32-nodes "${node.name ?? ''}") or fix the subgraph's declared types.` },
       );
     };
     for (const [a, ta, b, tb] of requiredAgreements(node, typeOf)) {
