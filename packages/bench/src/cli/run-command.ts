@@ -106,6 +106,8 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
           if (event.kind === 'module-start') progress.update(done(), `${event.module} on ${event.stack}`);
           if (event.kind === 'module-done') {
             finished.set(event.result.stack, (finished.get(event.result.stack) ?? 0) + 1);
+            const r = event.result;
+            io.debug(`${r.module} on ${r.stack}: p50 ${r.latency.p50Ms.toFixed(3)} ms over ${r.latency.samples} runs`);
             progress.update(done());
           }
           if (event.kind === 'unavailable') {

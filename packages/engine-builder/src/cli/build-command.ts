@@ -95,6 +95,9 @@ export function registerBuildCommand(cli: Argv, io: CommandIo, setExitCode: (cod
       const { choosePlan } = await import('./choose-plan.js');
       const plan = await choosePlan(argv.precision as PrecisionMode | undefined, argv.plan);
       const profile = await shapes(argv);
+      io.debug(
+        `plan: default ${plan.defaultPrecision}; FP32 pins: ${plan.pinFp32?.nodes?.length ?? 0} nodes, ${plan.pinFp32?.patterns?.length ?? 0} patterns, auto ${plan.pinFp32?.auto?.join('/') || 'none'}`,
+      );
       const common: BuildSpecOptions = {
         plan,
         ...(argv.trtexec ? { trtexec: argv.trtexec } : {}),
@@ -122,6 +125,7 @@ export function registerBuildCommand(cli: Argv, io: CommandIo, setExitCode: (cod
         return;
       }
       const cacheDir = argv.cache ?? defaultCacheDir();
+      io.debug(`cache: ${cacheDir}`);
       await checkOutputLocation(cacheDir, { kind: 'folder', flag: '--cache' });
       const [{ buildEngine }, { parseGpuRecord }, { renderFindings }] = await Promise.all([
         import('../build.js'),

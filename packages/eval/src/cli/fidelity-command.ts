@@ -125,6 +125,7 @@ export function registerFidelityCommand(cli: Argv, io: CommandIo): Argv {
         onProgress: (e) => {
           if (e.phase === 'inputs') io.info('building inputs from the reference chain...');
           else if (e.phase === 'module') {
+            io.debug(`${e.module}: reference, then the stack under test`);
             moduleCount = e.count;
             modules ??= io.progress('modules', e.count);
             modules.update(e.index, e.module);

@@ -93,6 +93,8 @@ export function registerLasotCommand(cli: Argv, io: CommandIo, createTracker?: T
             convention: args.convention as Convention,
           },
           (p) => {
+            if (p.skipped) io.debug(`${p.sequence}: complete result found, skipped`);
+            else if (p.frame === p.frames) io.debug(`${p.sequence}: ${p.frames} frames tracked`);
             progress.setTotal(p.framesTotal);
             progress.update(p.framesDone, p.sequence, p.etaMs);
           },
