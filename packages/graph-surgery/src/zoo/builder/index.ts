@@ -20,11 +20,14 @@ export {
   ModuleBuilder,
   type ModuleBuilderOptions,
   type WeightInit,
+  ZOO_STYLES,
+  type ZooStyle,
 } from './module-builder.js';
 export { deriveSeed, hashString, Rng } from './rng.js';
 export {
   dimOf,
   dimsOf,
+  floorDiv,
   mergeHeads,
   reshape,
   type SizePart,
