@@ -113,8 +113,17 @@ export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/prob
 export { checkSubgraphTypes, inferModelElemTypes } from './passes/subgraph-types.js';
 // Patterns
 export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';
+export {
+  LONG_REDUCTION,
+  type MixedPresetOptions,
+  mixedPresetNodes,
+  type PresetNode,
+  type ReductionLength,
+  valuesReductionLengths,
+} from './patterns/mixed-preset.js';
 export { findNormalizations, type NormalizationMatch } from './patterns/normalization.js';
 export {
+  explainPattern,
   isNodePattern,
   NODE_PATTERNS,
   type NodePattern,

@@ -3,19 +3,21 @@ import type { CliIo } from '../cli-support/index.js';
 import { emulateFloat16 } from '../passes/emulate-fp16.js';
 import { NODE_PATTERNS } from '../patterns/select.js';
 import { applyPass, listOption, passOptions } from './pass-io.js';
+import { presetArgs, presetOptions } from './preset-options.js';
 
 export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
   return cli.command(
     'emulate-fp16 <model>',
     'Keep the model FP32 but round every float tensor as FP16 storage would, so FP16 failures show on CPU',
     (y) =>
-      passOptions(y)
+      presetOptions(passOptions(y))
         .option('except', { type: 'array', string: true, describe: 'Node names or op types computing in FP32' })
         .option('except-pattern', {
           type: 'array',
           string: true,
           choices: NODE_PATTERNS,
-          describe: 'Patterns computing in FP32',
+          describe:
+            'Patterns computing in FP32 (mixed: the preset fp32-islands uses); a module without a match is a note',
         })
         .option('fused-attention', {
           type: 'boolean',
@@ -42,6 +44,7 @@ export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
           emulateFloat16(m, {
             except: listOption(args.except),
             exceptPatterns: listOption(args.exceptPattern),
+            preset: presetArgs(args),
             fusedAttention: args.fusedAttention,
             format: args.format,
           }),

@@ -10,6 +10,7 @@ import { Graph } from '../graph/graph.js';
 import { readFloatValues } from '../onnx/tensor-data.js';
 import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from '../patterns/attention.js';
+import type { MixedPresetOptions } from '../patterns/mixed-preset.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
 import { castNode } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
@@ -22,8 +23,13 @@ import { decomposeSoftmax } from './softmax-unfused.js';
 export interface EmulateFloat16Options {
   /** Node names or op types that compute in FP32 (their results are rounded only where they leave this set). */
   except?: readonly string[];
-  /** Patterns whose nodes compute in FP32, as `except` (attention-scores, attention, layernorm, softmax). */
+  /**
+   * Patterns whose nodes compute in FP32, as `except` (attention-scores, attention, layernorm, softmax, mixed). A
+   * pattern that matches nothing in this model is a note in the report, not an error.
+   */
   exceptPatterns?: readonly string[];
+  /** Options of the `mixed` preset (long-reduction threshold, bound symbolic dims). */
+  preset?: MixedPresetOptions;
   /**
    * Model fused-attention kernels that skip the softmax max-subtraction: attention Softmaxes become
    * Exp -> ReduceSum -> Div with FP16 rounding after Exp, so logits above ~11.1 overflow (default false).
@@ -46,6 +52,8 @@ export interface EmulateFloat16Report {
   exceptedNodes: number;
   /** Attention Softmaxes replaced by the unfused, max-free form. */
   fusedSoftmaxes: number;
+  /** Patterns that matched nothing in this model. */
+  notes: string[];
 }
 
 /** Emulates FP16 storage in an FP32 model (the input model is not changed). */
@@ -57,7 +65,7 @@ export function emulateFloat16(
   const proto = requireGraph(model, 'emulate-fp16');
   const graph = new Graph(proto);
   nameUnnamedNodes(graph);
-  const except = exceptedNodes(graph, options);
+  const { nodes: except, notes } = exceptedNodes(graph, options);
   const format = options.format ?? 'fp16';
   const low = format === 'bf16' ? DataType.BFLOAT16 : DataType.FLOAT16;
   const report: EmulateFloat16Report = {
@@ -66,6 +74,7 @@ export function emulateFloat16(
     outOfRange: [],
     exceptedNodes: except.size,
     fusedSoftmaxes: 0,
+    notes,
   };
   if (options.fusedAttention) {
     for (const m of findAttentionScores(proto)) {
@@ -139,9 +148,14 @@ export function emulateFloat16(
   return { model, report };
 }
 
-function exceptedNodes(graph: Graph, options: EmulateFloat16Options): Set<NodeProto> {
+function exceptedNodes(graph: Graph, options: EmulateFloat16Options): { nodes: Set<NodeProto>; notes: string[] } {
   const wanted = new Set(options.except ?? []);
-  for (const p of options.exceptPatterns ?? []) for (const n of nodeNamesOfPattern(graph.proto, p)) wanted.add(n);
+  const notes: string[] = [];
+  for (const p of options.exceptPatterns ?? []) {
+    const found = nodeNamesOfPattern(graph.proto, p, options.preset);
+    if (found.length === 0) notes.push(`pattern "${p}" matches no node of this model`);
+    for (const n of found) wanted.add(n);
+  }
   const found = new Set<string>();
   const nodes = new Set<NodeProto>();
   for (const n of graph.nodes) {
@@ -160,5 +174,5 @@ function exceptedNodes(graph: Graph, options: EmulateFloat16Options): Set<NodePr
       { remedy: 'Give node names as they appear in the model, or op types such as Softmax.' },
     );
   }
-  return nodes;
+  return { nodes, notes };
 }
