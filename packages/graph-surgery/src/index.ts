@@ -103,8 +103,22 @@ export { BF16_SINCE, lacksBfloat16 } from './passes/bf16-ops.js';
 // Passes: pure functions model -> { model, report }
 export { computeRegionInFloat32, type RegionCasts, type RegionScope, removeCancellingCasts } from './passes/casts.js';
 export { inferElemTypes, outputTypesOf } from './passes/elem-types.js';
-export { type EmulateFloat16Options, type EmulateFloat16Report, emulateFloat16 } from './passes/emulate-fp16.js';
+export {
+  EMULATION_BLIND_SPOT,
+  EMULATION_METADATA_KEY,
+  type EmulateFloat16Options,
+  type EmulateFloat16Report,
+  emulateFloat16,
+} from './passes/emulate-fp16.js';
+export {
+  applyPassToFolder,
+  FOLDER_COMPANIONS,
+  type FolderPassOptions,
+  type FolderPassResult,
+  isDirectory,
+} from './passes/folder.js';
 export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
+export { type AccumulationOptions, accumulateMatMul } from './passes/fp16-accumulation.js';
 export type { DtypeFix, OutOfRangeValues } from './passes/fp16-values.js';
 export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
 export type { LowFloatType } from './passes/half-arrays.js';

@@ -24,6 +24,11 @@ export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
           default: false,
           describe: 'Model fused attention kernels: softmax without max subtraction, FP16 after exp()',
         })
+        .option('accumulate', {
+          type: 'number',
+          describe:
+            'Also model FP16 accumulation in MatMuls: sum in chunks of N products, rounding the running sum after each (1 = sequential FP16, as a GPU FP16 kernel sums; slower to run)',
+        })
         .option('format', {
           type: 'string',
           choices: ['fp16', 'bf16'] as const,
@@ -32,6 +37,10 @@ export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
         })
         .example('$0 emulate-fp16 enc.onnx -o enc.emu.onnx', 'Every float tensor rounded to FP16')
         .example('$0 emulate-fp16 enc.onnx -o enc.bf16emu.onnx --format bf16', 'Every float tensor rounded to BF16')
+        .example(
+          '$0 emulate-fp16 memory_attention.onnx -o ma.acc.onnx --accumulate 4 --except-pattern mixed',
+          'FP16 accumulation modelled too, with the mixed preset in FP32',
+        )
         .example(
           '$0 emulate-fp16 enc.onnx -o out.onnx --except-pattern attention-scores layernorm',
           'With FP32 islands',
@@ -45,12 +54,16 @@ export function registerEmulateFp16(cli: Argv, io: CliIo): Argv {
             except: listOption(args.except),
             exceptPatterns: listOption(args.exceptPattern),
             preset: presetArgs(args),
+            ...(args.accumulate === undefined ? {} : { accumulation: { chunk: args.accumulate } }),
             fusedAttention: args.fusedAttention,
             format: args.format,
           }),
         (r) =>
           `emulate-fp16 (${args.format}): ${r.roundedTensors} tensors and ${r.initializersRounded} initializers rounded; ` +
           `${r.exceptedNodes} nodes in FP32; ${r.fusedSoftmaxes} softmaxes unfused` +
+          (args.accumulate === undefined
+            ? ''
+            : `; FP16 accumulation modelled in ${r.accumulatedMatMuls.length} MatMuls (chunks of ${args.accumulate})`) +
           (r.outOfRange.length
             ? `\nwarning: ${r.outOfRange.length} initializers overflow ${args.format.toUpperCase()}`
             : ''),

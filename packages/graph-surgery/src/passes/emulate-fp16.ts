@@ -7,14 +7,17 @@
 import { ToolkitError } from '../errors.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
+import { inferShapes } from '../inspect/shape-inference.js';
 import { readFloatValues } from '../onnx/tensor-data.js';
 import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from '../patterns/attention.js';
 import type { MixedPresetOptions } from '../patterns/mixed-preset.js';
+import { scalarIntegerInputs } from '../patterns/mixed-preset.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
 import { castNode } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
 import { isFloatOnlyInput } from './fp16.js';
+import { type AccumulationOptions, accumulateMatMul } from './fp16-accumulation.js';
 import type { OutOfRangeValues } from './fp16-values.js';
 import { roundThroughLow } from './half-arrays.js';
 import { requireGraph } from './model-checks.js';
@@ -40,7 +43,23 @@ export interface EmulateFloat16Options {
    * precision; a stand-in for a native BF16 graph on stacks with no BF16 kernels (ONNX Runtime's CPU provider).
    */
   format?: 'fp16' | 'bf16';
+  /**
+   * Model FP16 accumulation in MatMuls (default off): the reduction is summed in chunks of `chunk` products with
+   * the running sum rounded to the storage format after every chunk (see `fp16-accumulation.ts`). Storage
+   * emulation alone cannot see the error of long FP16 reductions. MatMuls in FP32 islands are left alone.
+   */
+  accumulation?: AccumulationOptions;
 }
+
+/**
+ * What storage emulation cannot see, in plain words, for reports that compare emulated models (eval's fidelity
+ * and bisect print it).
+ */
+export const EMULATION_BLIND_SPOT =
+  'FP16 emulation rounds stored tensors only and sums in FP32: it cannot see FP16 accumulation error over long ' +
+  "reductions. GPU FP16 kernels sum a MatMul in FP16; over memory_attention's 7232 memory tokens that put native " +
+  'FP16 on WebGPU at 3.0e-2 relative L2 where emulation showed 8.8e-4. Check on the native FP16 stack, or emulate ' +
+  'with --accumulate.';
 
 export interface EmulateFloat16Report {
   /** Tensors now rounded through FP16 (node outputs and graph inputs). */
@@ -52,6 +71,8 @@ export interface EmulateFloat16Report {
   exceptedNodes: number;
   /** Attention Softmaxes replaced by the unfused, max-free form. */
   fusedSoftmaxes: number;
+  /** MatMuls whose FP16 accumulation is modelled (`accumulation`), by node name. */
+  accumulatedMatMuls: string[];
   /** Patterns that matched nothing in this model. */
   notes: string[];
 }
@@ -74,6 +95,7 @@ export function emulateFloat16(
     outOfRange: [],
     exceptedNodes: except.size,
     fusedSoftmaxes: 0,
+    accumulatedMatMuls: [],
     notes,
   };
   if (options.fusedAttention) {
@@ -85,6 +107,8 @@ export function emulateFloat16(
       }
     }
   }
+  if (options.accumulation) report.accumulatedMatMuls = modelAccumulation(graph, except, options.accumulation, low);
+  stampEmulation(model, format, options, report.accumulatedMatMuls.length);
   const order = graph.topologicalOrder();
   const types = inferElemTypes(proto, order);
   if (![...types.values()].includes(DataType.FLOAT)) {
@@ -176,3 +200,51 @@ function exceptedNodes(graph: Graph, options: EmulateFloat16Options): { nodes: S
   }
   return { nodes, notes };
 }
+
+/** Unbound symbolic dims are taken this large when deciding which reductions are long (a full memory bank). */
+const LARGE_DIM = 8192;
+
+/**
+ * Rewrites every MatMul outside the FP32 set whose reduction can exceed `minLength` (static length, or one that
+ * grows with symbolic dims, or unknown) into chunked FP16 accumulation. Returns their names.
+ */
+function modelAccumulation(graph: Graph, except: Set<NodeProto>, options: AccumulationOptions, low: number): string[] {
+  const chunk = options.chunk;
+  if (!Number.isInteger(chunk) || chunk < 1) {
+    throw new ToolkitError('EMULATE_CHUNK', `emulate-fp16: accumulation chunk ${chunk} is not a positive integer`, {
+      remedy: 'Give --accumulate N with N >= 1 (1 = strictly sequential FP16 accumulation).',
+    });
+  }
+  const minLength = options.minLength ?? chunk;
+  const dims: Record<string, number> = {};
+  for (const input of graph.proto.input)
+    for (const d of input.type?.tensorType?.shape?.dim ?? []) if (d.dimParam) dims[d.dimParam] = LARGE_DIM;
+  const { facts } = inferShapes(graph.proto, { dims, inputValues: scalarIntegerInputs(graph.proto) });
+  const rewritten: string[] = [];
+  for (const node of [...graph.nodes]) {
+    if (node.opType !== 'MatMul' || (node.domain ?? '') !== '' || except.has(node)) continue;
+    const k = facts.get(node.input[0] ?? '')?.shape?.at(-1);
+    if (k !== undefined && k <= minLength) continue;
+    const replacement = accumulateMatMul(graph, node, chunk, low);
+    graph.proto.node.splice(graph.nodes.indexOf(node), 1, ...replacement);
+    graph.invalidate();
+    rewritten.push(node.name ?? '');
+  }
+  return rewritten;
+}
+
+/** Records in the model's metadata what was emulated, so reports on the file can say what it can and cannot see. */
+function stampEmulation(model: ModelProto, format: string, options: EmulateFloat16Options, accumulated: number): void {
+  const value = JSON.stringify({
+    format,
+    fusedAttention: options.fusedAttention ?? false,
+    ...(options.accumulation ? { accumulationChunk: options.accumulation.chunk, accumulatedMatMuls: accumulated } : {}),
+  });
+  model.metadataProps = [
+    ...model.metadataProps.filter((p) => p.key !== EMULATION_METADATA_KEY),
+    { key: EMULATION_METADATA_KEY, value },
+  ];
+}
+
+/** The metadata key `emulate-fp16` writes (JSON: format, fusedAttention, accumulationChunk?). */
+export const EMULATION_METADATA_KEY = 'tamkit.emulation';

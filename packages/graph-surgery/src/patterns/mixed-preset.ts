@@ -64,8 +64,8 @@ function unboundDims(graph: GraphProto, bound: Record<string, number>): string[]
   return [...names].sort();
 }
 
-/** INT32/INT64 graph inputs of rank 0 or [1], each taken as 0. */
-function scalarIntegerInputs(graph: GraphProto): Record<string, number[]> {
+/** INT32/INT64 graph inputs of rank 0 or [1], each taken as 0 (they steer slicing, not how many tokens there are). */
+export function scalarIntegerInputs(graph: GraphProto): Record<string, number[]> {
   const values: Record<string, number[]> = {};
   for (const input of graph.input) {
     const type = input.type?.tensorType;
