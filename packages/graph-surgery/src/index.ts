@@ -104,11 +104,14 @@ export { BF16_SINCE, lacksBfloat16 } from './passes/bf16-ops.js';
 export { computeRegionInFloat32, type RegionCasts, type RegionScope, removeCancellingCasts } from './passes/casts.js';
 export { inferElemTypes, outputTypesOf } from './passes/elem-types.js';
 export {
+  describeEmulation,
   EMULATION_BLIND_SPOT,
   EMULATION_METADATA_KEY,
   type EmulateFloat16Options,
   type EmulateFloat16Report,
+  type EmulationStamp,
   emulateFloat16,
+  emulationStampOf,
 } from './passes/emulate-fp16.js';
 export {
   applyPassToFolder,

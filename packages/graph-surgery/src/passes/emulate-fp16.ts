@@ -248,3 +248,32 @@ function stampEmulation(model: ModelProto, format: string, options: EmulateFloat
 
 /** The metadata key `emulate-fp16` writes (JSON: format, fusedAttention, accumulationChunk?). */
 export const EMULATION_METADATA_KEY = 'tamkit.emulation';
+
+/** What `emulate-fp16` recorded in a model it wrote (undefined for a model it did not write). */
+export interface EmulationStamp {
+  format: string;
+  fusedAttention: boolean;
+  accumulationChunk?: number;
+  accumulatedMatMuls?: number;
+}
+
+/** Reads the emulation record of a model, if `emulate-fp16` wrote it. */
+export function emulationStampOf(model: ModelProto): EmulationStamp | undefined {
+  const entry = model.metadataProps.find((p) => p.key === EMULATION_METADATA_KEY);
+  if (!entry?.value) return undefined;
+  try {
+    return JSON.parse(entry.value) as EmulationStamp;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One sentence on what an emulated model can and cannot show, for reports that compare it with FP32. */
+export function describeEmulation(stamp: EmulationStamp): string {
+  if (stamp.accumulationChunk === undefined) return EMULATION_BLIND_SPOT;
+  return (
+    `${stamp.format.toUpperCase()} emulation with accumulation modelled in ${stamp.accumulatedMatMuls ?? 0} MatMuls ` +
+    `(chunks of ${stamp.accumulationChunk}); other reductions (softmax and norm sums, Gemm, Conv) still sum in FP32, ` +
+    'and a GPU kernel may order its sums differently: check on the native FP16 stack.'
+  );
+}
