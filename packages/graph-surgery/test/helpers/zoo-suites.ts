@@ -16,9 +16,8 @@ import { relativeL2, runModel } from './ort-feeds.js';
 import { awaitingFix } from './pending-fixes.js';
 import { halfFeeds, skipFullSize, ZOO_DIMS, zooModule, zooModules } from './zoo.js';
 
-/** Islands for the patterns each module has (memory_encoder has no attention). */
-export const ISLANDS = ['attention-scores', 'layernorm'];
-export const islandsFor = (module: string) => (module === 'memory_encoder' ? ['layernorm'] : ISLANDS);
+/** The recommended FP32 islands: the mixed preset (on the image encoder, attention scores and norms). */
+export const ISLANDS = ['mixed'];
 
 /** Relative L2 error of every output (||a - b|| / ||b||): the FP16 tolerance metric of these tests. */
 export async function errors(
