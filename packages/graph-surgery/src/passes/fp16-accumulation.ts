@@ -9,10 +9,10 @@
  * kernels that add a few products before touching the accumulator (vectorised dot products, split-K tiles), and
  * run faster. The first chunk is computed before an ONNX Loop over the others, so K may be dynamic.
  */
-import { makeNode } from '../graph/build.js';
+import { emptyGraph, makeNode } from '../graph/build.js';
 import type { Graph } from '../graph/graph.js';
 import { makeTensor } from '../onnx/tensor-data.js';
-import { DataType, type GraphProto, type NodeProto } from '../onnx/types.js';
+import { DataType, type NodeProto } from '../onnx/types.js';
 
 /** Options of the accumulation model. */
 export interface AccumulationOptions {
@@ -77,17 +77,7 @@ export function accumulateMatMul(graph: Graph, node: NodeProto, chunk: number, l
   const k = op('Gather', [op('Shape', [a], 'shape_a'), int('last', [-1], [])], 'k', { axis: 0 });
   const trips = op('Div', [op('Sub', [k, one], 'k_minus_one'), scalarChunk], 'trips');
 
-  const body: GraphProto = {
-    name: name(`${base}/accumulate/body`),
-    node: [],
-    initializer: [],
-    sparseInitializer: [],
-    input: [],
-    output: [],
-    valueInfo: [],
-    quantizationAnnotation: [],
-    metadataProps: [],
-  };
+  const body = emptyGraph(name(`${base}/accumulate/body`));
   const iter = name(`${base}/accumulate/i`);
   const condIn = name(`${base}/accumulate/cond_in`);
   const accIn = name(`${base}/accumulate/acc_in`);
