@@ -5,7 +5,7 @@
  */
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { readModel, writeModel } from '../onnx/model-io.js';
 import type { ModelProto } from '../onnx/types.js';
 
