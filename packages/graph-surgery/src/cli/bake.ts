@@ -105,7 +105,10 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
       return applyPass(
         args,
         io,
-        async (m) => (await import('../passes/bake/bake-module.js')).bakeModule(m, options),
+        async () => {
+          const { bakeModule } = await import('../passes/bake/bake-module.js');
+          return (m) => bakeModule(m, options);
+        },
         (r) => `bake: ${r.module} (${r.recognisedBy}): ${r.applied.join(', ')}`,
       );
     },

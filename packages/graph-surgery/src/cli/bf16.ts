@@ -2,7 +2,7 @@ import type { CommandIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { nativeConversionOptions } from './fp16.js';
 import { applyPass } from './pass-io.js';
-import { lowPrecisionArgs, lowPrecisionSummary } from './precision-options.js';
+import { loadLowPrecisionArgs, lowPrecisionSummary } from './precision-options.js';
 
 export function registerBf16(cli: Argv, io: CommandIo): Argv {
   return cli.command(
@@ -20,9 +20,12 @@ export function registerBf16(cli: Argv, io: CommandIo): Argv {
       applyPass(
         args,
         io,
-        async (m) => {
-          const { convertToBfloat16 } = await import('../passes/bf16.js');
-          return convertToBfloat16(m, await lowPrecisionArgs(m, args));
+        async () => {
+          const [{ convertToBfloat16 }, options] = await Promise.all([
+            import('../passes/bf16.js'),
+            loadLowPrecisionArgs(args),
+          ]);
+          return (m) => convertToBfloat16(m, options(m));
         },
         (r) => lowPrecisionSummary('bf16', r),
       ),

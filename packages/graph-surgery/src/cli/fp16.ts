@@ -1,7 +1,7 @@
 import type { CommandIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { applyPass, passOptions } from './pass-io.js';
-import { fp32Options, lowPrecisionArgs, lowPrecisionSummary, oldList } from './precision-options.js';
+import { fp32Options, loadLowPrecisionArgs, lowPrecisionSummary, oldList } from './precision-options.js';
 
 /** Former spellings of the fp16 and bf16 keep-FP32 flags. */
 export const BLOCK_FLAG_DEPRECATIONS = [oldList('block-ops', 'fp32-ops'), oldList('block-nodes', 'fp32-nodes')];
@@ -38,12 +38,12 @@ export function registerFp16(cli: Argv, io: CommandIo): Argv {
       applyPass(
         args,
         io,
-        async (m) => {
-          const { convertToFloat16 } = await import('../passes/fp16.js');
-          return convertToFloat16(m, {
-            ...(await lowPrecisionArgs(m, args)),
-            clampInitializers: args.clampInitializers,
-          });
+        async () => {
+          const [{ convertToFloat16 }, options] = await Promise.all([
+            import('../passes/fp16.js'),
+            loadLowPrecisionArgs(args),
+          ]);
+          return (m) => convertToFloat16(m, { ...options(m), clampInitializers: args.clampInitializers });
         },
         (r) =>
           lowPrecisionSummary('fp16', r) +

@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
  * Parses NAME=V[,V...] options into single values and value lists of whole numbers >= `min`; `maxValues`
  * limits the list length.
  */
-function parseAssignments(
+export function parseAssignments(
   items: readonly string[],
   flag: string,
   min: number,

@@ -3,6 +3,7 @@
  * imported when a command runs, never when the CLI starts: `graph-surgery --help` loads only the parser.
  */
 
+import { stat } from 'node:fs/promises';
 import { assertNotSameFile, checkOutputLocation, UsageError } from '@tamkit/common';
 import { type CommandIo, jsonOption, outOption, withDeprecatedFlags } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
@@ -14,45 +15,83 @@ export interface PassArgs {
   json: boolean;
 }
 
+/** A graph edit as the commands run it: model in, edited model and report out. */
+export type PassFn<R> = (model: ModelProto) => { model: ModelProto; report: R };
+
 /** `--output` was graph-surgery's spelling of `-o`; every other command says `--out`. */
 export const OUTPUT_DEPRECATION = { flag: 'output', replacement: 'out' } as const;
 
 /** MODEL positional, -o/--out OUT, --json (and the deprecated --output). */
 export function passOptions<T>(y: Argv<T>, io: CommandIo) {
   const cli = y
-    .positional('model', { type: 'string', demandOption: true, describe: 'Input .onnx file (never modified)' })
-    .options(outOption('Output .onnx file (written atomically)', { demandOption: true }))
+    .positional('model', {
+      type: 'string',
+      demandOption: true,
+      describe: 'Input .onnx file, or a folder of modules (never modified)',
+    })
+    .options(outOption('Output .onnx file (written atomically), or a folder when MODEL is one', { demandOption: true }))
     .options(jsonOption('Print the pass report as JSON'));
   return withDeprecatedFlags(cli, io, [OUTPUT_DEPRECATION], { out: ['o'] });
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
 /**
  * Checks the output location, reads the model, applies the pass, writes the result and prints the report (or
  * its JSON) and the line saying what was written. Any error surfaces before the write, so bad input leaves no
- * output file behind.
+ * output file behind. MODEL may be a folder of modules: each .onnx file is passed and written under its name
+ * into the output folder (`applyPassToFolder`: nothing is written unless every module passes); notes (e.g. a
+ * pattern a module does not have) are printed per module and are not failures. `loadPass` imports the pass's
+ * library code and returns the edit.
  */
 export async function applyPass<R>(
   args: PassArgs,
   io: CommandIo,
-  pass: (model: ModelProto) => Promise<{ model: ModelProto; report: R }> | { model: ModelProto; report: R },
+  loadPass: () => Promise<PassFn<R>>,
   summary: (report: R) => string,
 ): Promise<void> {
+  if (await isFolder(args.model)) {
+    await checkOutputLocation(args.out, { kind: 'folder', flag: '-o' });
+    const [{ applyPassToFolder }, pass] = await Promise.all([import('../passes/folder.js'), loadPass()]);
+    let progress: ReturnType<CommandIo['progress']> | undefined;
+    const result = await applyPassToFolder(args.model, args.out, (m) => pass(m), {
+      onProgress: ({ file, index, count }) => {
+        progress ??= io.progress('modules', count);
+        progress.update(index, file);
+      },
+    });
+    progress?.update(result.modules.length);
+    progress?.finish();
+    if (args.json) io.out(JSON.stringify(result, null, 2));
+    else io.out(result.modules.flatMap((m) => [`${m.file}: ${summary(m.report)}`, ...noteLines(m.report)]).join('\n'));
+    const copied = result.copied.length ? ` (and ${result.copied.join(', ')})` : '';
+    io.wrote(args.out, `${result.modules.length} modules${copied} to`);
+    return;
+  }
   assertNotSameFile(args.model, args.out);
   await checkOutputLocation(args.out, { flag: '-o' });
-  const { readModel, writeModel } = await import('../onnx/model-io.js');
+  const [{ readModel, writeModel }, pass] = await Promise.all([import('../onnx/model-io.js'), loadPass()]);
   let t = performance.now();
   const input = await readModel(args.model);
   io.debug(`read ${args.model} in ${seconds(performance.now() - t)}`);
   t = performance.now();
-  const { model, report } = await pass(input);
+  const { model, report } = pass(input);
   io.debug(`pass done in ${seconds(performance.now() - t)}`);
   t = performance.now();
   await writeModel(model, args.out);
   io.debug(`wrote in ${seconds(performance.now() - t)}`);
-  io.out(args.json ? JSON.stringify(report, null, 2) : summary(report));
+  io.out(args.json ? JSON.stringify(report, null, 2) : [summary(report), ...noteLines(report)].join('\n'));
   io.wrote(args.out);
+}
+
+/** "  note: ..." lines for the `notes` a pass report may carry. */
+function noteLines(report: unknown): string[] {
+  const notes = (report as { notes?: unknown }).notes;
+  return Array.isArray(notes) ? notes.map((n) => `  note: ${String(n)}`) : [];
 }
 
 /** Parses WIDTHxHEIGHT (e.g. 1280x720), as every tamkit size flag is written; returns [height, width]. */

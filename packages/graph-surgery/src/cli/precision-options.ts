@@ -48,34 +48,33 @@ export const oldList = (flag: string, replacement: string): DeprecatedFlag => ({
   option: { type: 'array', string: true },
 });
 
-/** Node names from --fp32-nodes, --fp32-ops and --fp32-patterns, resolved against the model's main graph. */
-export async function fp32NodeNames(model: ModelProto, args: Fp32Args): Promise<string[]> {
-  const names = new Set(listOption(args.fp32Nodes) ?? []);
-  const ops = new Set(listOption(args.fp32Ops) ?? []);
-  const graph = model.graph;
-  if (graph && ops.size > 0) for (const n of graph.node) if (n.name && ops.has(n.opType ?? '')) names.add(n.name);
+/**
+ * Loads what --fp32-patterns needs (the pattern finders) and returns the sync resolver of node names from
+ * --fp32-nodes, --fp32-ops (main-graph nodes of those op types) and --fp32-patterns for one model.
+ */
+export async function loadFp32NodeNames(args: Fp32Args): Promise<(model: ModelProto) => string[]> {
   const patterns = listOption(args.fp32Patterns) ?? [];
-  if (graph && patterns.length > 0) {
-    const { nodeNamesOfPattern } = await import('../patterns/select.js');
-    for (const p of patterns) for (const n of nodeNamesOfPattern(graph, p)) names.add(n);
-  }
-  return [...names];
+  const select = patterns.length > 0 ? await import('../patterns/select.js') : undefined;
+  return (model) => {
+    const names = new Set(listOption(args.fp32Nodes) ?? []);
+    const ops = new Set(listOption(args.fp32Ops) ?? []);
+    const graph = model.graph;
+    if (graph && ops.size > 0) for (const n of graph.node) if (n.name && ops.has(n.opType ?? '')) names.add(n.name);
+    if (graph && select) for (const p of patterns) for (const n of select.nodeNamesOfPattern(graph, p)) names.add(n);
+    return [...names];
+  };
 }
 
-/** The library options of fp16/bf16 from --keep-io-types and the keep-FP32 flags. */
-export async function lowPrecisionArgs(
-  model: ModelProto,
+/** The library options of fp16/bf16 from --keep-io-types and the keep-FP32 flags (patterns resolved per model). */
+export async function loadLowPrecisionArgs(
   args: Fp32Args & { keepIoTypes: boolean },
-): Promise<LowPrecisionOptions> {
-  const patterns = listOption(args.fp32Patterns) ?? [];
-  const nodes = patterns.length
-    ? await fp32NodeNames(model, { fp32Nodes: args.fp32Nodes, fp32Patterns: patterns })
-    : undefined;
-  return {
+): Promise<(model: ModelProto) => LowPrecisionOptions> {
+  const names = await loadFp32NodeNames({ fp32Nodes: args.fp32Nodes, fp32Patterns: args.fp32Patterns });
+  return (model) => ({
     keepIoTypes: args.keepIoTypes,
     blockOps: listOption(args.fp32Ops),
-    blockNodes: nodes ?? listOption(args.fp32Nodes),
-  };
+    blockNodes: args.fp32Patterns?.length ? names(model) : listOption(args.fp32Nodes),
+  });
 }
 
 /** One-line summary of a conversion report. */

@@ -23,7 +23,10 @@ export function registerProbe(cli: Argv, io: CommandIo): Argv {
       return applyPass(
         args,
         io,
-        async (m) => (await import('../passes/probe.js')).probeTensors(m, { tensors, pattern: args.pattern }),
+        async () => {
+          const { probeTensors } = await import('../passes/probe.js');
+          return (m) => probeTensors(m, { tensors, pattern: args.pattern });
+        },
         (r) =>
           `probe: ${r.probes.length} tensors exposed` +
           (r.alreadyOutputs.length ? ` (${r.alreadyOutputs.length} were outputs already)` : ''),

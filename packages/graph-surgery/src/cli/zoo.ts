@@ -10,7 +10,7 @@ import {
 } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { ZooSize } from '../zoo/efficienttam/index.js';
-import { ZOO_MODELS, ZOO_SIZES, type ZooModel } from '../zoo/zoo-models.js';
+import { ZOO_MODELS, ZOO_SIZES, ZOO_STYLES, type ZooModel, type ZooStyle } from '../zoo/zoo-models.js';
 import { OUTPUT_DEPRECATION } from './pass-io.js';
 
 export function registerZoo(cli: Argv, io: CommandIo): Argv {
@@ -27,6 +27,12 @@ export function registerZoo(cli: Argv, io: CommandIo): Argv {
             describe: 'full: published sizes; tiny: same topology, small widths (unit tests)',
           })
           .options(numberOption('seed', 'Weight seed; same seed, same bytes', SEED_RANGE, { default: 0 }))
+          .option('style', {
+            choices: ZOO_STYLES,
+            default: 'export' as const,
+            describe:
+              'export: the graphs torch.onnx.export (opset 17) writes, shape arithmetic and placeholder output dims included; clean: the same weights and math, tidier shape arithmetic',
+          })
           .option('outliers', {
             type: 'boolean',
             default: false,
@@ -36,7 +42,8 @@ export function registerZoo(cli: Argv, io: CommandIo): Argv {
           .options(jsonOption('Print the manifest as JSON'))
           .example('$0 zoo efficienttam-ti -o zoo/', 'Full-size EfficientTAM-Ti modules, seed 0')
           .example('$0 zoo efficienttam-ti --size tiny --seed 7 -o fixtures/', 'Tiny modules for tests')
-          .example('$0 zoo efficienttam-ti --outliers -o zoo-fp16-trap/', 'Modules that overflow in FP16'),
+          .example('$0 zoo efficienttam-ti --outliers -o zoo-fp16-trap/', 'Modules that overflow in FP16')
+          .example('$0 zoo efficienttam-ti --style clean -o zoo-clean/', 'The tidier graphs of earlier zoo versions'),
         io,
         [OUTPUT_DEPRECATION],
         { out: ['o'] },
@@ -54,6 +61,7 @@ export function registerZoo(cli: Argv, io: CommandIo): Argv {
         size: args.size as ZooSize,
         seed: args.seed,
         outliers: args.outliers,
+        style: args.style as ZooStyle,
         onProgress: ({ module, index, count }) => {
           progress.setTotal(count);
           progress.update(index, `building ${module}`);
