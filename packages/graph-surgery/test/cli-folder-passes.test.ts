@@ -106,7 +106,14 @@ describe('a pass applied to a folder of modules', () => {
 describe('a pattern on a single module without a match', () => {
   it('fp32-islands: a note, exit 0, the model written unchanged', async () => {
     const out = join(dir, 'me.onnx');
-    const r = await cli('fp32-islands', join(dir, 'zoo16', 'memory_encoder.onnx'), '-o', out, '--fp32-patterns', 'softmax');
+    const r = await cli(
+      'fp32-islands',
+      join(dir, 'zoo16', 'memory_encoder.onnx'),
+      '-o',
+      out,
+      '--fp32-patterns',
+      'softmax',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/note: pattern "softmax" matches no node of this model/);
     expect(await readFile(out)).toEqual(await readFile(join(dir, 'zoo16', 'memory_encoder.onnx')));

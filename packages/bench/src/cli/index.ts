@@ -1,14 +1,5 @@
 import { createRequire } from 'node:module';
-import {
-  type CliIo,
-  type CommandIo,
-  commandIo,
-  createCli,
-  packageVersion,
-  processIo,
-  runCli,
-} from '@tamkit/common/cli';
-import type { Argv } from 'yargs';
+import { defineCli, packageVersion } from '@tamkit/common/cli';
 import { compareCommand } from './compare.js';
 import { registerListCommand } from './list-command.js';
 import { rewriteLegacyJsonFile } from './options.js';
@@ -26,23 +17,16 @@ function onnxruntimeVersion(): string {
 }
 
 /**
- * Builds the `bench` command line; commands are registered by the modules under src/cli/ and import library
- * code when they run.
+ * The `bench` command line; commands are registered by the modules under src/cli/ and import library code when
+ * they run. `main` is the binary's entry point.
  */
-export function buildCli(argv: readonly string[], io: CliIo | CommandIo, setExitCode: (code: number) => void): Argv {
-  const cio = commandIo(io);
-  let cli = createCli('bench', rewriteLegacyJsonFile(argv, cio), {
-    io: cio,
-    version: packageVersion(new URL('../../package.json', import.meta.url), [onnxruntimeVersion()]),
-  });
-  cli = registerListCommand(cli, cio);
-  cli = registerRunCommand(cli, cio, setExitCode);
-  cli = cli.command(compareCommand(cio, setExitCode));
-  cli = registerPipelineCommand(cli, cio, setExitCode);
-  return cli;
-}
-
-/** Entry point of the `bench` binary: returns the process exit code. */
-export function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  return runCli((setExitCode, cio) => buildCli(argv, cio, setExitCode), io);
-}
+export const { buildCli, main } = defineCli({
+  name: 'bench',
+  version: () => packageVersion(new URL('../../package.json', import.meta.url), [onnxruntimeVersion()]),
+  rewrite: rewriteLegacyJsonFile,
+  commands: (cli, io, setExitCode) => {
+    const withList = registerListCommand(cli, io);
+    const withRun = registerRunCommand(withList, io, setExitCode);
+    return registerPipelineCommand(withRun.command(compareCommand(io, setExitCode)), io, setExitCode);
+  },
+});

@@ -99,3 +99,36 @@ export async function runCli(
     return code;
   }, cio);
 }
+
+/** What `defineCli` needs to know about a tamkit CLI. */
+export interface CliDefinition {
+  /** The binary's name (`graph-surgery`). */
+  name: string;
+  /** What `--version` prints, computed when the parser is built (see `packageVersion`). */
+  version: () => string;
+  /** The usage line and blurb of the top-level help. */
+  usage?: string;
+  /** Rewrites the raw arguments before parsing (for an old spelling that changed type, e.g. `--json FILE`). */
+  rewrite?: (argv: readonly string[], io: CommandIo) => string[];
+  /** Registers the commands (each in its own module, importing its library code when it runs). */
+  commands: (cli: Argv, io: CommandIo, setExitCode: (code: number) => void) => Argv;
+}
+
+/**
+ * The two entry points every tamkit CLI exports: `buildCli` (the parser, for tests and help) and `main` (what
+ * the binary runs: returns the exit code).
+ */
+export function defineCli(definition: CliDefinition) {
+  const buildCli = (argv: readonly string[], io: CliIo | CommandIo, setExitCode: (code: number) => void): Argv => {
+    const cio = commandIo(io);
+    let cli = createCli(definition.name, definition.rewrite?.(argv, cio) ?? argv, {
+      io: cio,
+      version: definition.version(),
+    });
+    if (definition.usage) cli = cli.usage(definition.usage);
+    return definition.commands(cli, cio, setExitCode);
+  };
+  const main = (argv: readonly string[], io: CliIo = processIo): Promise<number> =>
+    runCli((setExitCode, cio) => buildCli(argv, cio, setExitCode), io);
+  return { buildCli, main };
+}

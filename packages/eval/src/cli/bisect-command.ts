@@ -1,4 +1,4 @@
-import { checkOutputLocation, writeFileAtomic } from '@tamkit/common';
+import { checkOutputLocation } from '@tamkit/common';
 import {
   type CommandIo,
   jsonOption,
@@ -15,6 +15,7 @@ import { BISECT_MODES, type BisectMode } from '../bisect/modes.js';
 import type { BisectReport } from '../bisect/run-bisect.js';
 import { DEFAULT_TOLERANCE } from '../fidelity/compare-outputs.js';
 import { RUNS_DEPRECATION } from './fidelity-command.js';
+import { emitReport } from './options.js';
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 
@@ -163,13 +164,8 @@ export function registerBisectCommand(cli: Argv, io: CommandIo): Argv {
         },
       });
       search?.finish();
-      const json = `${JSON.stringify(report, null, 2)}\n`;
-      io.out(args.json ? json : formatBisectText(report));
       for (const m of report.modules) if (m.planFile) io.wrote(m.planFile, `the ${m.module} plan`);
-      if (args.out) {
-        await writeFileAtomic(args.out, json);
-        io.wrote(args.out, 'the bisect report');
-      }
+      await emitReport(io, args, report, formatBisectText(report), 'the bisect report');
     },
   );
 }

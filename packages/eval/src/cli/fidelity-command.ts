@@ -1,4 +1,4 @@
-import { checkOutputLocation, writeFileAtomic } from '@tamkit/common';
+import { checkOutputLocation } from '@tamkit/common';
 import {
   type CommandIo,
   jsonOption,
@@ -12,6 +12,7 @@ import {
 } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { FidelityReport } from '../fidelity/compare-stacks.js';
+import { emitReport } from './options.js';
 
 const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 
@@ -138,12 +139,7 @@ export function registerFidelityCommand(cli: Argv, io: CommandIo): Argv {
       });
       modulesDone();
       frames?.finish();
-      const json = `${JSON.stringify(report, null, 2)}\n`;
-      io.out(args.json ? json : formatFidelityText(report));
-      if (args.out) {
-        await writeFileAtomic(args.out, json);
-        io.wrote(args.out, 'the fidelity report');
-      }
+      await emitReport(io, args, report, formatFidelityText(report), 'the fidelity report');
     },
   );
 }

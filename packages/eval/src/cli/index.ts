@@ -1,13 +1,4 @@
-import {
-  type CliIo,
-  type CommandIo,
-  commandIo,
-  createCli,
-  packageVersion,
-  processIo,
-  runCli,
-} from '@tamkit/common/cli';
-import type { Argv } from 'yargs';
+import { defineCli, packageVersion } from '@tamkit/common/cli';
 import type { TrackerFactory } from '../run/tracker.js';
 import { registerBisectCommand } from './bisect-command.js';
 import { registerFidelityCommand } from './fidelity-command.js';
@@ -22,26 +13,20 @@ const benchTracker: TrackerFactory = async (options) =>
   (await import('../run/bench-tracker.js')).benchTrackerFactory(options);
 
 /**
- * Builds the `track-eval` command line; commands are registered by the modules under src/cli/ and import
- * library code when they run.
+ * The `track-eval` command line; commands are registered by the modules under src/cli/ and import library code
+ * when they run. `main` is the binary's entry point.
  */
-export function buildCli(argv: readonly string[], io: CliIo | CommandIo, _setExitCode: (code: number) => void): Argv {
-  const cio = commandIo(io);
-  let cli = createCli('track-eval', argv, {
-    io: cio,
-    version: packageVersion(new URL('../../package.json', import.meta.url)),
-  });
-  cli = registerScoreCommand(cli, cio);
-  cli = registerLasotCommand(cli, cio, benchTracker);
-  cli = registerMergeCommand(cli, cio);
-  cli = registerReportCommand(cli, cio);
-  cli = registerSynthCommand(cli, cio);
-  cli = registerFidelityCommand(cli, cio);
-  cli = registerBisectCommand(cli, cio);
-  return cli;
-}
-
-/** Entry point of the `track-eval` binary: returns the process exit code. */
-export function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  return runCli((setExitCode, cio) => buildCli(argv, cio, setExitCode), io);
-}
+export const { buildCli, main } = defineCli({
+  name: 'track-eval',
+  version: () => packageVersion(new URL('../../package.json', import.meta.url)),
+  commands: (cli, io) =>
+    [
+      registerScoreCommand,
+      (c: typeof cli) => registerLasotCommand(c, io, benchTracker),
+      registerMergeCommand,
+      registerReportCommand,
+      registerSynthCommand,
+      registerFidelityCommand,
+      registerBisectCommand,
+    ].reduce((c, register) => register(c, io), cli),
+});

@@ -1,3 +1,5 @@
+import { writeFileAtomic } from '@tamkit/common';
+import type { CommandIo } from '@tamkit/common/cli';
 import type { Options } from 'yargs';
 import { readOfficialTestSplit, readSplitFile } from '../lasot/split.js';
 import { CONVENTIONS, type Convention } from '../metrics/convention.js';
@@ -29,4 +31,23 @@ export const rootOption = {
 export async function resolveSplit(split: string | undefined): Promise<string[] | undefined> {
   if (split === undefined) return undefined;
   return split === OFFICIAL_SPLIT_NAME ? readOfficialTestSplit() : readSplitFile(split);
+}
+
+/**
+ * Prints a report (its JSON with `--json`, else `text`) and, with `--out`, writes its JSON there and says so:
+ * the tail every reporting command shares.
+ */
+export async function emitReport(
+  io: CommandIo,
+  args: { json: boolean; out?: string | undefined },
+  report: object,
+  text: string,
+  what: string,
+): Promise<void> {
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  io.out(args.json ? json : text);
+  if (args.out) {
+    await writeFileAtomic(args.out, json);
+    io.wrote(args.out, what);
+  }
 }

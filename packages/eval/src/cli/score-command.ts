@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { checkOutputLocation, writeFileAtomic } from '@tamkit/common';
+import { checkOutputLocation } from '@tamkit/common';
 import { type CommandIo, jsonOption, outOption, withDeprecatedFlags } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { Convention } from '../metrics/convention.js';
 import type { LasotScoreReport } from '../report/score-report.js';
-import { conventionOption, resolveSplit, rootOption, splitOption } from './options.js';
+import { conventionOption, emitReport, resolveSplit, rootOption, splitOption } from './options.js';
 
 function pct(value: number | null): string {
   return value === null ? '  n/a' : (value * 100).toFixed(1).padStart(5);
@@ -107,13 +107,8 @@ export function registerScoreCommand(cli: Argv, io: CommandIo): Argv {
         },
       });
       progress?.finish();
-      const json = `${JSON.stringify(report, null, 2)}\n`;
-      io.out(args.json ? json : formatScoreText(report));
+      await emitReport(io, args, report, formatScoreText(report), 'the score report');
       warnLeftOut(report, io);
-      if (args.out) {
-        await writeFileAtomic(args.out, json);
-        io.wrote(args.out, 'the score report');
-      }
     },
   );
 }

@@ -125,22 +125,15 @@ export async function runLasot(
   const manifestPath = join(options.outDir, manifestName(options.shard));
   // A resumed run keeps what the interrupted one measured for the sequences it does not track again.
   const earlier = await readEarlierRecords(manifestPath);
-  const writeManifest = () =>
-    writeFileAtomic(
-      manifestPath,
-      `${JSON.stringify(
-        {
-          kind: RUN_MANIFEST_KIND,
-          schemaVersion: RUN_MANIFEST_SCHEMA_VERSION,
-          label: options.label ?? 'tracker',
-          datasetRoot: dataset.root,
-          shard: options.shard ?? null,
-          sequences: records,
-        } satisfies RunManifest,
-        null,
-        2,
-      )}\n`,
-    );
+  const manifest = (): RunManifest => ({
+    kind: RUN_MANIFEST_KIND,
+    schemaVersion: RUN_MANIFEST_SCHEMA_VERSION,
+    label: options.label ?? 'tracker',
+    datasetRoot: dataset.root,
+    shard: options.shard ?? null,
+    sequences: records,
+  });
+  const writeManifest = () => writeFileAtomic(manifestPath, `${JSON.stringify(manifest(), null, 2)}\n`);
   for (const [sequenceIndex, sequence] of sequences.entries()) {
     checkAborted(options.signal);
     const progress = (frame: number, skipped: boolean): RunProgress => {
@@ -192,14 +185,7 @@ export async function runLasot(
     await writeManifest();
   }
   await writeManifest();
-  return {
-    kind: RUN_MANIFEST_KIND,
-    schemaVersion: RUN_MANIFEST_SCHEMA_VERSION,
-    label: options.label ?? 'tracker',
-    datasetRoot: dataset.root,
-    shard: options.shard ?? null,
-    sequences: records,
-  };
+  return manifest();
 }
 
 /** The records of an earlier run's manifest at `path` (none when there is no such manifest, or not ours). */

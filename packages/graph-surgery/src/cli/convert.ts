@@ -1,16 +1,16 @@
 import { dirname, join } from 'node:path';
 import { assertNotSameFile, checkOutputLocation, UsageError } from '@tamkit/common';
-import { type CommandIo, numberOption, outOption, withDeprecatedFlags } from '@tamkit/common/cli';
+import { type CommandIo, numberOption, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { WriteModelOptions } from '../onnx/model-io.js';
-import { OUTPUT_DEPRECATION } from './pass-io.js';
+import { withOutputDeprecation } from './pass-io.js';
 
 export function registerConvert(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'convert <input>',
     'Copy a model losslessly, moving tensor data between the .onnx file and an external data file',
     (y) =>
-      withDeprecatedFlags(
+      withOutputDeprecation(
         y
           .positional('input', { type: 'string', demandOption: true, describe: 'Input .onnx file' })
           .options(outOption('Output .onnx file', { demandOption: true }))
@@ -31,8 +31,6 @@ export function registerConvert(cli: Argv, io: CommandIo): Argv {
           .example('$0 convert big.onnx -o out.onnx --external-data out.data', 'Move weights to out.data')
           .example('$0 convert split.onnx -o whole.onnx --embed', 'Embed external data (models under 2 GiB)'),
         io,
-        [OUTPUT_DEPRECATION],
-        { out: ['o'] },
       ),
     async (args) => {
       if (args.embed && args.externalData) throw new UsageError('--embed and --external-data contradict each other');

@@ -1,13 +1,4 @@
-import {
-  type CliIo,
-  type CommandIo,
-  commandIo,
-  createCli,
-  packageVersion,
-  processIo,
-  runCli,
-} from '@tamkit/common/cli';
-import type { Argv } from 'yargs';
+import { defineCli, packageVersion } from '@tamkit/common/cli';
 import { registerBake } from './bake.js';
 import { registerBf16 } from './bf16.js';
 import { registerConvert } from './convert.js';
@@ -19,28 +10,23 @@ import { registerProbe } from './probe.js';
 import { registerZoo } from './zoo.js';
 
 /**
- * Builds the `graph-surgery` command line; each command lives in its own module under src/cli/. Command modules
- * import library code inside their handlers, so `--help` and `--version` load only the parser.
+ * The `graph-surgery` command line; each command lives in its own module under src/cli/ and imports library
+ * code inside its handler, so `--help` and `--version` load only the parser. `main` is the binary's entry point.
  */
-export function buildCli(argv: readonly string[], io: CliIo | CommandIo, _setExitCode: (code: number) => void): Argv {
-  const cio = commandIo(io);
-  let cli = createCli('graph-surgery', argv, {
-    io: cio,
-    version: packageVersion(new URL('../../package.json', import.meta.url)),
-  }).usage('$0 <command> [options]\n\nLossless ONNX I/O, graph edits and a seeded model zoo.');
-  cli = registerInspect(cli, cio);
-  cli = registerConvert(cli, cio);
-  cli = registerBake(cli, cio);
-  cli = registerFp16(cli, cio);
-  cli = registerBf16(cli, cio);
-  cli = registerFp32Islands(cli, cio);
-  cli = registerEmulateFp16(cli, cio);
-  cli = registerProbe(cli, cio);
-  cli = registerZoo(cli, cio);
-  return cli;
-}
-
-/** Entry point of the `graph-surgery` binary: returns the process exit code. */
-export function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  return runCli((setExitCode, cio) => buildCli(argv, cio, setExitCode), io);
-}
+export const { buildCli, main } = defineCli({
+  name: 'graph-surgery',
+  version: () => packageVersion(new URL('../../package.json', import.meta.url)),
+  usage: '$0 <command> [options]\n\nLossless ONNX I/O, graph edits and a seeded model zoo.',
+  commands: (cli, io) =>
+    [
+      registerInspect,
+      registerConvert,
+      registerBake,
+      registerFp16,
+      registerBf16,
+      registerFp32Islands,
+      registerEmulateFp16,
+      registerProbe,
+      registerZoo,
+    ].reduce((c, register) => register(c, io), cli),
+});

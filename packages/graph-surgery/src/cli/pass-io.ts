@@ -19,7 +19,12 @@ export interface PassArgs {
 export type PassFn<R> = (model: ModelProto) => { model: ModelProto; report: R };
 
 /** `--output` was graph-surgery's spelling of `-o`; every other command says `--out`. */
-export const OUTPUT_DEPRECATION = { flag: 'output', replacement: 'out' } as const;
+const OUTPUT_DEPRECATION = { flag: 'output', replacement: 'out' } as const;
+
+/** Adds graph-surgery's old `--output` spelling of `-o/--out` to a command. */
+export function withOutputDeprecation<T>(y: Argv<T>, io: CommandIo): Argv<T> {
+  return withDeprecatedFlags(y, io, [OUTPUT_DEPRECATION], { out: ['o'] });
+}
 
 /** MODEL positional, -o/--out OUT, --json (and the deprecated --output). */
 export function passOptions<T>(y: Argv<T>, io: CommandIo) {
@@ -31,7 +36,7 @@ export function passOptions<T>(y: Argv<T>, io: CommandIo) {
     })
     .options(outOption('Output .onnx file (written atomically), or a folder when MODEL is one', { demandOption: true }))
     .options(jsonOption('Print the pass report as JSON'));
-  return withDeprecatedFlags(cli, io, [OUTPUT_DEPRECATION], { out: ['o'] });
+  return withOutputDeprecation(cli, io);
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

@@ -1,24 +1,16 @@
 import { checkOutputLocation } from '@tamkit/common';
-import {
-  type CommandIo,
-  displayPath,
-  jsonOption,
-  numberOption,
-  outOption,
-  SEED_RANGE,
-  withDeprecatedFlags,
-} from '@tamkit/common/cli';
+import { type CommandIo, displayPath, jsonOption, numberOption, outOption, SEED_RANGE } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { ZooSize } from '../zoo/efficienttam/index.js';
 import { ZOO_MODELS, ZOO_SIZES, ZOO_STYLES, type ZooModel, type ZooStyle } from '../zoo/zoo-models.js';
-import { OUTPUT_DEPRECATION } from './pass-io.js';
+import { withOutputDeprecation } from './pass-io.js';
 
 export function registerZoo(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'zoo <model>',
     'Generate seeded replicas of a model (same architecture, ONNX structure as PyTorch exports it) plus manifest.json',
     (y) =>
-      withDeprecatedFlags(
+      withOutputDeprecation(
         y
           .positional('model', { choices: ZOO_MODELS, demandOption: true, describe: 'Model to generate' })
           .option('size', {
@@ -45,8 +37,6 @@ export function registerZoo(cli: Argv, io: CommandIo): Argv {
           .example('$0 zoo efficienttam-ti --outliers -o zoo-fp16-trap/', 'Modules that overflow in FP16')
           .example('$0 zoo efficienttam-ti --style clean -o zoo-clean/', 'The tidier graphs of earlier zoo versions'),
         io,
-        [OUTPUT_DEPRECATION],
-        { out: ['o'] },
       ),
     async (args) => {
       await checkOutputLocation(args.out, { kind: 'folder', flag: '-o' });
