@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv } from '#yargs';
 import { UsageError } from '../errors.js';
 import { type CliIo, type CommandIo, commandIo, processIo } from './command-io.js';
 import { rememberArguments } from './deprecated.js';
