@@ -20,10 +20,8 @@ export {
 export {
   DEFAULT_PROMPT_POINTS,
   FULL_MEMORY_BANK,
-  type ModuleKind,
   parseShapeSpecs,
   type ResolvedShapes,
-  recogniseModule,
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats } from './measure/stats.js';

@@ -100,7 +100,7 @@ export {
   type PreprocessOptions,
   type PreprocessReport,
 } from './passes/bake/preprocess.js';
-export { assertModule, MODULES, type ModuleKind, type Recognition, recognizeModule } from './passes/bake/recognize.js';
+export { assertModule, MODULES, type ModuleKind, recognizeModule } from './passes/bake/recognize.js';
 export { type Bfloat16Options, type Bfloat16Report, convertToBfloat16 } from './passes/bf16.js';
 export { type EmulateFloat16Options, type EmulateFloat16Report, emulateFloat16 } from './passes/emulate-fp16.js';
 export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
@@ -129,6 +129,21 @@ export {
   nodeNamesOfPattern,
   tensorsOfPattern,
 } from './patterns/select.js';
+// The tracker's modules: the one list and the one recognition rule every package uses.
+export {
+  currentFrameSequence,
+  type DeclaredTensor,
+  isMemoryLike,
+  isPointerCountInput,
+  isTrackerModule,
+  type ModuleSignature,
+  moduleCandidates,
+  type Recognition,
+  recognizeModuleSignature,
+  signatureOfModel,
+  TRACKER_MODULES,
+  type TrackerModule,
+} from './tracker-modules.js';
 // Model zoo: builder API and the EfficientTAM-Ti module registry.
 export * from './zoo/builder/index.js';
 export {

@@ -1,6 +1,3 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/common';
 import { getStack, type StackName } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
@@ -18,29 +15,6 @@ export interface OpenModulesOptions {
    * behind by one module slows the next module and the host stages (measured several-fold on a 2-core machine).
    */
   allowSpinning?: boolean;
-}
-
-/** The model file of each module in a models folder (`<module>.onnx`). */
-export async function moduleFiles(dir: string): Promise<Record<TrackerModule, string>> {
-  const files = Object.fromEntries(TRACKER_MODULES.map((m) => [m, join(dir, `${m}.onnx`)])) as Record<
-    TrackerModule,
-    string
-  >;
-  const missing: string[] = [];
-  for (const m of TRACKER_MODULES) {
-    try {
-      await access(files[m]);
-    } catch {
-      missing.push(`${m}.onnx`);
-    }
-  }
-  if (missing.length > 0) {
-    throw new ToolkitError('PIPELINE_MODELS_MISSING', `--models ${dir}: missing ${missing.join(', ')}`, {
-      remedy:
-        'Point --models at a folder with the four modules, e.g. one written by `graph-surgery zoo efficienttam-ti -o DIR`.',
-    });
-  }
-  return files;
 }
 
 /** Creates and activates one runner per module on its assigned stack. On failure, those already active are released. */

@@ -4,10 +4,10 @@
  * plan per module.
  */
 import { basename, join } from 'node:path';
-import { getStack, type ModuleKind } from '@tamkit/bench';
+import { findModuleFiles, getStack, selectModules, TRACKER_MODULES } from '@tamkit/bench';
 import { UsageError } from '@tamkit/common';
 import type { PrecisionPlan } from '@tamkit/engine-builder';
-import { readModel } from '@tamkit/graph-surgery';
+import { readModel, type TrackerModule } from '@tamkit/graph-surgery';
 import {
   compareOutputs,
   DEFAULT_TOLERANCE,
@@ -15,7 +15,6 @@ import {
   type OutputFidelity,
   type Tolerance,
 } from '../fidelity/compare-outputs.js';
-import { findModuleFiles, MODULE_KINDS, selectModules } from '../fidelity/module-files.js';
 import { buildModuleInputs } from '../fidelity/module-inputs.js';
 import { runModuleOnStack } from '../fidelity/run-module.js';
 import type { FindCandidatesOptions } from './candidates.js';
@@ -137,9 +136,8 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
     );
   }
   options.onProgress?.({ phase: 'inputs' });
-  // memory_attention's bank needs every module; the others only their predecessors' outputs.
-  const chain = selected.memory_attention ? all : { ...selected, image_encoder: all.image_encoder };
-  const inputs = await buildModuleInputs(chain, { stack: referenceStack, seed });
+  // The reference stack's tracking loop over every module found makes the inputs.
+  const inputs = await buildModuleInputs(all, { stack: referenceStack, seed });
   const notes = [...inputs.notes];
   if (mode === 'emulate') {
     notes.push(
@@ -153,7 +151,7 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
     );
   }
   const modules: ModuleBisect[] = [];
-  for (const kind of MODULE_KINDS) {
+  for (const kind of TRACKER_MODULES) {
     const file = selected[kind];
     if (!file) continue;
     options.onProgress?.({ phase: 'module', module: kind });
@@ -192,7 +190,7 @@ type ResolvedOptions = BisectModelsOptions & {
 };
 
 async function bisectModule(
-  kind: ModuleKind,
+  kind: TrackerModule,
   file: string,
   feeds: Parameters<typeof runModuleOnStack>[2],
   options: ResolvedOptions,
