@@ -23,8 +23,6 @@ export interface ResolvedShapes {
   notes: string[];
 }
 
-const isFloat = (t: TensorInfo) => t.type === 'float32' || t.type === 'float16' || t.type === 'float64';
-const isInt = (t: TensorInfo) => t.type === 'int32' || t.type === 'int64';
 const last = (t: TensorInfo) => t.shape.at(-1);
 
 /** Parses `--shape name:d0xd1x...` specs (a scalar is `name:`). Throws a usage error quoting the bad spec. */
