@@ -1,3 +1,4 @@
+import { TRACKER_MODULES } from '@tamkit/graph-surgery';
 // Builders of BenchReport input data for the report tests. Statistics are derived from (p50, cv) so that a test
 // states only the numbers its verdict depends on.
 import type { BenchReport, Environment, LatencyStats, ModuleResult, PipelineResult } from '../src/index.js';
@@ -72,7 +73,7 @@ export function report(parts: Partial<BenchReport> = {}): BenchReport {
   };
 }
 
-export const MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'] as const;
+export const MODULES = TRACKER_MODULES;
 
 /** The four modules on one stack, with the given p50s in MODULES order. */
 export function stackResults(stack: string, p50s: readonly number[], cv = 0.01): ModuleResult[] {

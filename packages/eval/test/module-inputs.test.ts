@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findModuleFiles, Preprocessor } from '@tamkit/bench';
-import { writeZoo } from '@tamkit/graph-surgery';
+import { TRACKER_MODULES, writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModuleInputs } from '../src/fidelity/module-inputs.js';
 import { syntheticFrames } from '../src/fidelity/sequence-fidelity.js';
@@ -55,8 +55,7 @@ describe('buildModuleInputs', () => {
   it("says when the loop ran on seeded parameters (no tracker-params.json), and the bank's positions change", async () => {
     const bare = join(dir, 'bare');
     await mkdir(bare, { recursive: true });
-    for (const m of ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'])
-      await copyFile(join(dir, 'zoo', `${m}.onnx`), join(bare, `${m}.onnx`));
+    for (const m of TRACKER_MODULES) await copyFile(join(dir, 'zoo', `${m}.onnx`), join(bare, `${m}.onnx`));
     const withParams = await buildModuleInputs(await findModuleFiles(join(dir, 'zoo')), { stack: 'ort-cpu', seed: 1 });
     const without = await buildModuleInputs(await findModuleFiles(bare), { stack: 'ort-cpu', seed: 1 });
     expect(without.notes.join('\n')).toMatch(/no tracker-params.json/);
