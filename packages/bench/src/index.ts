@@ -34,8 +34,9 @@ export * from './report/schema.js';
 export { type Availability, available, unavailable } from './stacks/availability.js';
 export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
 export { readModelSignature } from './stacks/model-signature.js';
+export { defineOrtStack } from './stacks/ort/define-ort-stack.js';
 export { loadOrt, type OrtModule, ortVersion } from './stacks/ort/load-ort.js';
-export { OrtRunner, type OrtRunnerOptions, type OrtStackTraits, type OutputLocation } from './stacks/ort/ort-runner.js';
+export { OrtRunner, type OrtRunnerOptions, type OrtStackSpec, type OutputLocation } from './stacks/ort/ort-runner.js';
 export {
   assertPlacement,
   COMPUTE_OPS,
@@ -52,6 +53,7 @@ export { ORT_TRT_DEFAULTS_NOTE, type OrtTrtOptions } from './stacks/ort-trt/inde
 export type { OrtWebGpuOptions } from './stacks/ort-webgpu/index.js';
 export {
   createRunner,
+  createRunnerWith,
   getStack,
   isStackName,
   listStacks,
@@ -68,7 +70,7 @@ export {
   type SelfTimedResult,
   validateFeeds,
 } from './stacks/runner.js';
-export type { StackDefinition } from './stacks/stack-definition.js';
+export type { RunnerSettings, StackDefinition, StackTraits } from './stacks/stack-definition.js';
 export { type DescribeTrtOptions, describeTrtCommands } from './stacks/trt/describe-commands.js';
 export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';
 export type {
@@ -83,7 +85,7 @@ export type {
 } from './stacks/trt/engine-port.js';
 export { getTrtEnginePort, setTrtEnginePort } from './stacks/trt/installed-port.js';
 export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
-export { probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
+export { defineTrtStack, probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
 export type {
   ElementType,
   Feeds,

@@ -9,7 +9,7 @@ import {
 import { StackUnavailableError } from '../stacks/errors.js';
 import { readModelSignature } from '../stacks/model-signature.js';
 import { assertPlacement, describePlacement } from '../stacks/ort/placement.js';
-import { getStack, type StackName, type StackOptionsMap } from '../stacks/registry.js';
+import { getStack, type StackName } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import { collectEnvironment } from './environment.js';
 import { findModels, moduleName } from './find-models.js';
@@ -52,15 +52,6 @@ export interface BenchRunOptions {
   onProgress?: (event: BenchProgress) => void;
 }
 
-function stackOptions(name: StackName, options: BenchRunOptions): StackOptionsMap[StackName] {
-  const stack = getStack(name);
-  if (stack.family !== 'onnxruntime') return {};
-  return {
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    ...(options.deviceOutputs && stack.deviceOutputs ? { outputLocation: 'gpu-buffer' as const } : {}),
-  };
-}
-
 /**
  * Runs every model on every stack and returns a BenchReport. A stack that cannot run here is listed under
  * `unavailable` with its reason and remedy, never measured in another's place. Placement of ONNX Runtime stacks
@@ -88,7 +79,10 @@ export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
     try {
       for (const model of models) {
         options.onProgress?.({ kind: 'module-start', stack: name, module: moduleName(model) });
-        const runner = stack.create(stackOptions(name, options) as never);
+        const runner = stack.createWith({
+          ...(options.threads === undefined ? {} : { threads: options.threads }),
+          ...(options.deviceOutputs ? { deviceOutputs: true } : {}),
+        });
         const result = await benchModule(runner, model, hashes.get(model)!, options);
         tensorrt ??= result.options.tensorrt as string | undefined;
         results.push(result);

@@ -4,6 +4,7 @@ import { sha256File } from '../measure/hash.js';
 import { computeLatencyStats } from '../measure/stats.js';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { ModuleResult, PipelineResult } from '../report/schema.js';
+import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
 import type { Box } from '../tracker/mask-box.js';
@@ -98,7 +99,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const host = await runPass(options, files, params, video, false);
   const notes = [...host.notes];
   let copySavedMs: number | undefined;
-  const deviceCapable = TRACKER_MODULES.some((m) => options.stacks[m] === 'ort-webgpu');
+  const deviceCapable = TRACKER_MODULES.some((m) => getStack(options.stacks[m]).deviceOutputs);
   if (options.compareDeviceCopies && deviceCapable) {
     const device = await runPass({ ...options, isolatedIterations: 0 }, files, params, video, true);
     copySavedMs = median(host.perFrame) - median(device.perFrame);

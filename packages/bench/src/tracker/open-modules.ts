@@ -1,4 +1,4 @@
-import { getStack, type StackName } from '../stacks/registry.js';
+import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
@@ -8,7 +8,7 @@ import type { ModuleStacks } from './stack-spec.js';
 export interface OpenModulesOptions {
   /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
   threads?: number;
-  /** Keep outputs on the device on stacks that can (ort-webgpu `gpu-buffer`). Default false. */
+  /** Keep outputs on the device on stacks that can (`deviceOutputs`, e.g. ort-webgpu). Default false. */
   deviceOutputs?: boolean;
   /**
    * ONNX Runtime intra-op spinning. Default false here: the four sessions take turns, and a spinning pool left
@@ -26,8 +26,11 @@ export async function openModules(
   const opened: Partial<Record<TrackerModule, Runner>> = {};
   try {
     for (const m of TRACKER_MODULES) {
-      const stack = getStack(stacks[m]);
-      const runner = stack.create(runnerOptions(stacks[m], stack.family, options) as never);
+      const runner = getStack(stacks[m]).createWith({
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+        allowSpinning: options.allowSpinning ?? false,
+        deviceOutputs: options.deviceOutputs ?? false,
+      });
       await runner.activate(files[m]);
       opened[m] = runner;
     }
@@ -36,15 +39,6 @@ export async function openModules(
     throw error;
   }
   return opened as Record<TrackerModule, Runner>;
-}
-
-function runnerOptions(name: StackName, family: string, options: OpenModulesOptions): Record<string, unknown> {
-  if (family !== 'onnxruntime') return {};
-  return {
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    allowSpinning: options.allowSpinning ?? false,
-    ...(options.deviceOutputs && name === 'ort-webgpu' ? { outputLocation: 'gpu-buffer' } : {}),
-  };
 }
 
 export async function closeModules(runners: Partial<Record<TrackerModule, Runner>>): Promise<void> {

@@ -36,12 +36,16 @@ export interface OrtRunnerOptions {
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
 
-/** What distinguishes one ORT stack from another; the runner is otherwise the same. */
-export interface OrtStackTraits {
-  stack: string;
+/** What distinguishes one ONNX Runtime stack from another; the runner is otherwise the same. */
+export interface OrtStackSpec {
+  name: string;
+  /** One line for `bench list`. */
+  description: string;
   provider: OrtProviderSpec;
-  /** Whether `outputLocation: 'gpu-buffer'` is allowed. */
+  /** Whether `outputLocation: 'gpu-buffer'` is allowed (outputs that stay on the device). */
   deviceOutputs: boolean;
+  /** Whether the provider computes most FP16 ops in FP32 (see `StackTraits`). */
+  computesFp16InFp32: boolean;
   /** Caveats reported with every result of this stack. */
   notes: string[];
 }
@@ -50,22 +54,22 @@ export interface OrtStackTraits {
 export class OrtRunner extends BaseRunner {
   readonly stack: string;
   readonly capabilities: RunnerCapabilities;
-  readonly #traits: OrtStackTraits;
+  readonly #traits: OrtStackSpec;
   readonly #options: OrtRunnerOptions;
   #ort: OrtModule | undefined;
   #session: InferenceSession | undefined;
 
-  constructor(traits: OrtStackTraits, options: OrtRunnerOptions = {}) {
+  constructor(traits: OrtStackSpec, options: OrtRunnerOptions = {}) {
     super();
     const locations =
       typeof options.outputLocation === 'object' ? Object.values(options.outputLocation) : [options.outputLocation];
     if (locations.some((l) => l !== undefined && l !== 'cpu') && !traits.deviceOutputs) {
-      throw new RangeError(`options.outputLocation: ${traits.stack} cannot keep outputs on a device; use 'cpu'`);
+      throw new RangeError(`options.outputLocation: ${traits.name} cannot keep outputs on a device; use 'cpu'`);
     }
     if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
       throw new RangeError(`options.threads must be a positive integer, got ${options.threads}`);
     }
-    this.stack = traits.stack;
+    this.stack = traits.name;
     this.#traits = traits;
     this.#options = options;
     this.capabilities = { inProcess: true, deviceOutputs: traits.deviceOutputs, placement: true, selfTimed: false };

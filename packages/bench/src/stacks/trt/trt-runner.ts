@@ -143,8 +143,11 @@ export function defineTrtStack(name: string, precision: TrtPrecision): StackDefi
     name,
     family: 'tensorrt',
     deviceOutputs: false,
+    computesFp16InFp32: false,
     description: DESCRIPTIONS[precision],
     probe: async () => probeTrtStack(),
     create: (options = {}) => new TrtexecRunner(name, precision, options),
+    // trtexec runs out of process: threads, spinning and device outputs do not apply.
+    createWith: () => new TrtexecRunner(name, precision),
   };
 }
