@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
+import type { GraphView, PrecisionPlan } from '@tamkit/graph-surgery';
+import { type ResolvedPlan, resolvePlan } from '@tamkit/graph-surgery';
 import { type GraphEdit, type LoadedModel, loadModel, planGraphEdits } from './graph-surgery-glue.js';
-import type { GraphView } from './plan/graph-view.js';
-import type { PrecisionPlan } from './plan/plan.js';
-import { type ResolvedPlan, resolvePlan } from './plan/resolve.js';
 import { type BuildArgsInput, buildTrtexecArgs, type ShapeProfile } from './trtexec/build-args.js';
 import { formatCommandLine } from './trtexec/spec.js';
 import { detectTrtVersion, resolveTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';

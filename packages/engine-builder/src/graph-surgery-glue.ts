@@ -4,6 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { InternalError, ToolkitError } from '@tamkit/common';
+import type { AutoPinFinder, AutoPinKind, GraphView, ResolvedPlan } from '@tamkit/graph-surgery';
 import {
   convertToBfloat16,
   convertToFloat16,
@@ -19,9 +20,6 @@ import {
   visitModelTensors,
   writeModel,
 } from '@tamkit/graph-surgery';
-import type { GraphView } from './plan/graph-view.js';
-import type { AutoPinKind } from './plan/plan.js';
-import type { AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
 
 /** TensorProto.DataLocation EXTERNAL (onnx.proto). */
 const EXTERNAL = 1;

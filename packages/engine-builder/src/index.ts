@@ -1,5 +1,26 @@
 // Plans
 
+export type {
+  AutoPinFinder,
+  AutoPinKind,
+  GraphNodeView,
+  GraphView,
+  Precision,
+  PrecisionMode,
+  PrecisionPlan,
+  ResolvedPlan,
+} from '@tamkit/graph-surgery';
+export {
+  compileNodePattern,
+  loadPlan,
+  PRECISION_MODES,
+  PRECISIONS,
+  planForPrecision,
+  resolvePlan,
+  serializePlan,
+  trtLayerName,
+  validatePlan,
+} from '@tamkit/graph-surgery';
 export type { BuildEngineOptions, BuildEngineResult, BuildEvent } from './build.js';
 export { buildEngine } from './build.js';
 // Workflows
@@ -36,15 +57,6 @@ export type { PerformanceSummary, TimingStats } from './parsers/summary.js';
 export { parsePerformanceSummary } from './parsers/summary.js';
 export type { IterationTiming } from './parsers/times.js';
 export { parseExportTimes, summarizeTimes, timingStats } from './parsers/times.js';
-export type { GraphNodeView, GraphView } from './plan/graph-view.js';
-export { trtLayerName } from './plan/graph-view.js';
-export type { AutoPinKind, PrecisionPlan } from './plan/plan.js';
-export { planForPrecision } from './plan/plan.js';
-export type { AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
-export { compileNodePattern, resolvePlan } from './plan/resolve.js';
-export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
-export type { Precision, PrecisionMode } from './precision.js';
-export { PRECISION_MODES, PRECISIONS } from './precision.js';
 export type { EngineTiming, TimeEngineOptions } from './run.js';
 export { timeEngine } from './run.js';
 export type { BuildArgsInput, ShapeProfile } from './trtexec/build-args.js';

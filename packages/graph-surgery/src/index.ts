@@ -129,6 +129,19 @@ export {
   nodeNamesOfPattern,
   tensorsOfPattern,
 } from './patterns/select.js';
+// Precision plans: one format for every stack (engine-builder builds TensorRT engines from them).
+export type { GraphNodeView, GraphView } from './plan/graph-view.js';
+export { trtLayerName } from './plan/graph-view.js';
+export { AUTO_PIN_KINDS, type AutoPinKind, type PrecisionPlan, planForPrecision } from './plan/plan.js';
+export {
+  isPrecision,
+  PRECISION_MODES,
+  PRECISIONS,
+  type Precision,
+  type PrecisionMode,
+} from './plan/precision.js';
+export { type AutoPinFinder, compileNodePattern, type ResolvedPlan, resolvePlan } from './plan/resolve.js';
+export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
 // The tracker's modules: the one list and the one recognition rule every package uses.
 export {
   currentFrameSequence,

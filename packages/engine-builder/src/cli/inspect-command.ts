@@ -1,11 +1,10 @@
 import { ExitCode, ToolkitError } from '@tamkit/common';
 import { type CliIo, jsonOption } from '@tamkit/common/cli';
+import { compileNodePattern, loadPlan, resolvePlan } from '@tamkit/graph-surgery';
 import type { Argv } from 'yargs';
 import { loadModel } from '../graph-surgery-glue.js';
 import { inspectEngine } from '../inspect.js';
 import { reportLayerPrecisions } from '../parsers/precision-report.js';
-import { compileNodePattern, resolvePlan } from '../plan/resolve.js';
-import { loadPlan } from '../plan/validate.js';
 import { withTrtexecOption } from './options.js';
 import { renderReport } from './render.js';
 

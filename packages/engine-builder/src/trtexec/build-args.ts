@@ -1,6 +1,6 @@
 import { ToolkitError } from '@tamkit/common';
-import { type GraphView, trtLayerName } from '../plan/graph-view.js';
-import type { ResolvedPlan } from '../plan/resolve.js';
+import type { ResolvedPlan } from '@tamkit/graph-surgery';
+import { type GraphView, trtLayerName } from '@tamkit/graph-surgery';
 import { shapeSpec, specName } from './spec.js';
 import type { TrtBuildPath } from './version.js';
 

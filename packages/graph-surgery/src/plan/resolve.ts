@@ -1,7 +1,7 @@
 import { InternalError, ToolkitError } from '@tamkit/common';
-import type { Precision } from '../precision.js';
 import type { GraphView } from './graph-view.js';
 import type { AutoPinKind, PrecisionPlan } from './plan.js';
+import type { Precision } from './precision.js';
 
 /** A plan applied to one graph: concrete node names, in graph order. */
 export interface ResolvedPlan {

@@ -1,4 +1,4 @@
-import type { Precision } from '../precision.js';
+import type { Precision } from './precision.js';
 
 /** The pattern families `auto` pinning can ask graph-surgery's finders for. */
 export type AutoPinKind = 'attention' | 'normalization';

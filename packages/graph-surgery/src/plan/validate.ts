@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ToolkitError } from '@tamkit/common';
-import { isPrecision, PRECISIONS, type Precision } from '../precision.js';
 import { AUTO_PIN_KINDS, type AutoPinKind, type PrecisionPlan } from './plan.js';
+import { isPrecision, PRECISIONS, type Precision } from './precision.js';
 
 const PLAN_KEYS = ['schemaVersion', 'defaultPrecision', 'pinFp32', 'outputTypes', 'keepIoTypes', 'note'];
 const PIN_KEYS = ['nodes', 'patterns', 'auto'];
