@@ -18,7 +18,6 @@ export {
   planForPrecision,
   resolvePlan,
   serializePlan,
-  trtLayerName,
   validatePlan,
 } from '@tamkit/graph-surgery';
 export type { BuildEngineOptions, BuildEngineResult, BuildEvent } from './build.js';
@@ -39,7 +38,7 @@ export type { EngineManifest } from './cache/manifest.js';
 export type { CacheEntry } from './cache/store.js';
 export { cachePaths, entryDir, getOrBuildEntry, lookupEntry, timingCachePath } from './cache/store.js';
 export type { GraphEdit, LoadedModel, LoadModelOptions } from './graph-surgery-glue.js';
-export { applyGraphEdits, graphViewOf, hasGraphSurgeryPass, loadModel, planGraphEdits } from './graph-surgery-glue.js';
+export { applyGraphEdits, graphViewOf, loadModel, planGraphEdits } from './graph-surgery-glue.js';
 export type { InspectOptions, InspectResult } from './inspect.js';
 export { inspectEngine } from './inspect.js';
 export type { BuildLogLayer, BuildLogSummary, TacticChoice } from './parsers/build-log.js';
@@ -60,7 +59,7 @@ export { parseExportTimes, summarizeTimes, timingStats } from './parsers/times.j
 export type { EngineTiming, TimeEngineOptions } from './run.js';
 export { timeEngine } from './run.js';
 export type { BuildArgsInput, ShapeProfile } from './trtexec/build-args.js';
-export { buildTrtexecArgs } from './trtexec/build-args.js';
+export { buildTrtexecArgs, trtLayerName } from './trtexec/build-args.js';
 export type { GpuIdentity } from './trtexec/gpu.js';
 export { parseGpuRecord, parseNvidiaSmiGpus, queryGpu } from './trtexec/gpu.js';
 export type { ProcessResult, RunProcessOptions } from './trtexec/process.js';

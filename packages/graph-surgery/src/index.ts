@@ -87,6 +87,8 @@ export {
 } from './onnx/tensor-data.js';
 export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
+// Precision plans: one format for every stack (engine-builder builds TensorRT engines from them).
+export { type ApplyPlanReport, applyPrecisionPlan, autoPinFinder } from './passes/apply-plan.js';
 // Bakes
 export { type BakeModuleOptions, type BakeModuleReport, bakeModule } from './passes/bake/bake-module.js';
 export { appliedBakes } from './passes/bake/common.js';
@@ -129,9 +131,14 @@ export {
   nodeNamesOfPattern,
   tensorsOfPattern,
 } from './patterns/select.js';
-// Precision plans: one format for every stack (engine-builder builds TensorRT engines from them).
-export type { GraphNodeView, GraphView } from './plan/graph-view.js';
-export { trtLayerName } from './plan/graph-view.js';
+export {
+  applyPlanEdits,
+  createPlanApplier,
+  type GraphEdit,
+  type PlanBase,
+  planGraphEdits,
+} from './plan/graph-edits.js';
+export { type GraphNodeView, type GraphView, graphViewOf } from './plan/graph-view.js';
 export { AUTO_PIN_KINDS, type AutoPinKind, type PrecisionPlan, planForPrecision } from './plan/plan.js';
 export {
   isPrecision,

@@ -19,10 +19,7 @@ async function pinnedFromPlan(
 ): Promise<string[]> {
   const plan = await loadPlan(planFile);
   if (modelFile) {
-    const loaded = await loadModel(modelFile, {
-      autoPinKinds: plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []),
-      withData: false,
-    });
+    const loaded = await loadModel(modelFile, { withData: false });
     return resolvePlan(plan, loaded.graph, loaded.autoPins).fp32Nodes;
   }
   if (plan.pinFp32?.auto?.length) {

@@ -167,7 +167,9 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
     m.planFile = path;
   }
   if (mode === 'native' && options.blockOps?.length) {
-    notes.push(`kept FP32 in every candidate (not searched, not in the plan): ${options.blockOps.join(', ')} ops`);
+    notes.push(
+      `kept FP32 in every candidate (not searched; in the plans as blockOps): ${options.blockOps.join(', ')} ops`,
+    );
   }
   return {
     kind: BISECT_REPORT_KIND,
@@ -197,6 +199,8 @@ async function bisectModule(
   options: ResolvedOptions,
 ): Promise<ModuleBisect> {
   const model = await readModel(file);
+  // Kernels kept FP32 in every native candidate belong in the plan; emulated and engine candidates have none.
+  const blockOps = options.mode === 'native' ? [...(options.blockOps ?? [])] : [];
   const reference = await runModuleOnStack(options.referenceStack, file, feeds, { timedRuns: options.timedRuns });
   let evaluate: CandidateEvaluator;
   if (options.mode === 'engine') {
@@ -231,7 +235,7 @@ async function bisectModule(
   const tol = `relative L2 <= ${options.tolerance.relativeL2}`;
   if (verdict.ok) {
     const detail = `meets ${tol} in FP16 on ${options.stack} (${options.mode}); worst ${verdict.worstRelativeL2.toExponential(2)}`;
-    return { ...result, plan: planFromBisection({ module: kind, outcome: 'fp16', fp32Nodes: [], detail }) };
+    return { ...result, plan: planFromBisection({ module: kind, outcome: 'fp16', fp32Nodes: [], blockOps, detail }) };
   }
   const layers = await bisectLayers({
     model,
@@ -250,6 +254,7 @@ async function bisectModule(
     module: kind,
     outcome: found ? 'fp16' : 'fp32',
     fp32Nodes: layers.fp32Nodes,
+    blockOps,
     detail,
   });
   return { ...result, layers, plan };

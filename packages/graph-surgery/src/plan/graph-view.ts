@@ -1,3 +1,5 @@
+import type { ModelProto } from '../onnx/types.js';
+
 /** The little of an ONNX graph that plans and command lines need: node names, op types and tensor names. */
 export interface GraphNodeView {
   /** ONNX node name; may be empty in files from careless exporters. */
@@ -15,10 +17,19 @@ export interface GraphView {
   outputs: string[];
 }
 
-/**
- * The name TensorRT's ONNX parser gives the layer made from a node: the node name, or, for an unnamed node,
- * `node_of_<first output>` (onnx-tensorrt's naming).
- */
-export function trtLayerName(node: GraphNodeView): string {
-  return node.name.length > 0 ? node.name : `node_of_${node.outputs[0] ?? ''}`;
+/** The plain view of a decoded graph that plans and command lines use. */
+export function graphViewOf(model: ModelProto): GraphView {
+  const g = model.graph;
+  if (!g) return { nodes: [], inputs: [], outputs: [] };
+  const initializers = new Set(g.initializer.map((t) => t.name));
+  return {
+    nodes: g.node.map((n) => ({
+      name: n.name ?? '',
+      opType: n.opType ?? '',
+      inputs: [...n.input],
+      outputs: [...n.output],
+    })),
+    inputs: g.input.map((i) => i.name ?? '').filter((n) => !initializers.has(n)),
+    outputs: g.output.map((o) => o.name ?? ''),
+  };
 }
