@@ -9,6 +9,7 @@ export {
 export { findModels, moduleName } from './measure/find-models.js';
 export { sha256File } from './measure/hash.js';
 export { generateFeeds } from './measure/inputs.js';
+export { loadModulePlans, type ModulePlans } from './measure/plans.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
   DEFAULT_TIME_MS,

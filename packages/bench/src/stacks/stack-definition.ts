@@ -1,5 +1,7 @@
+import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import type { Availability } from './availability.js';
 import type { Runner } from './runner.js';
+import type { TrtPrecision } from './trt/engine-port.js';
 import type { StackFamily } from './types.js';
 
 /**
@@ -13,6 +15,11 @@ export interface RunnerSettings {
   allowSpinning?: boolean;
   /** Keep outputs on the device where the stack can (`deviceOutputs`). Default false. */
   deviceOutputs?: boolean;
+  /**
+   * Run the model at this precision plan: the ONNX Runtime stacks run the plan applied to the model (graph-surgery's
+   * `applyPrecisionPlan`), the trt-* stacks build their engine from it instead of their precision's default plan.
+   */
+  plan?: PrecisionPlan;
 }
 
 /** What a stack is, as callers that must treat stacks differently ask it (never by comparing names). */
@@ -25,6 +32,8 @@ export interface StackTraits {
    * so precision checks emulate FP16 storage on it instead.
    */
   computesFp16InFp32: boolean;
+  /** The engine precision of a trt-* stack (its default plan); absent for stacks that run in this process. */
+  tensorRtPrecision?: TrtPrecision;
 }
 
 /** What the registry knows about a stack: its traits, how to probe it and how to make a runner. Nothing loads until used. */

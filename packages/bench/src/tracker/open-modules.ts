@@ -1,3 +1,4 @@
+import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
@@ -15,6 +16,8 @@ export interface OpenModulesOptions {
    * behind by one module slows the next module and the host stages (measured several-fold on a 2-core machine).
    */
   allowSpinning?: boolean;
+  /** A precision plan per module (see `RunnerSettings.plan`); modules without one run as they are. */
+  plans?: Partial<Record<TrackerModule, PrecisionPlan>>;
 }
 
 /** Creates and activates one runner per module on its assigned stack. On failure, those already active are released. */
@@ -30,6 +33,7 @@ export async function openModules(
         ...(options.threads === undefined ? {} : { threads: options.threads }),
         allowSpinning: options.allowSpinning ?? false,
         deviceOutputs: options.deviceOutputs ?? false,
+        ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
       });
       await runner.activate(files[m]);
       opened[m] = runner;

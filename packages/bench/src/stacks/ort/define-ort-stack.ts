@@ -20,6 +20,7 @@ export function defineOrtStack<Options extends OrtRunnerOptions>(spec: OrtStackS
         ...(settings.threads === undefined ? {} : { threads: settings.threads }),
         ...(settings.allowSpinning === undefined ? {} : { allowSpinning: settings.allowSpinning }),
         ...(settings.deviceOutputs && spec.deviceOutputs ? { outputLocation: 'gpu-buffer' } : {}),
+        ...(settings.plan === undefined ? {} : { plan: settings.plan }),
       }),
   };
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyPrecisionPlan, encodeModel, type PrecisionPlan, readModel } from '@tamkit/graph-surgery';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Placement } from '../../report/schema.js';
 import { StackUnavailableError } from '../errors.js';
@@ -32,6 +33,11 @@ export interface OrtRunnerOptions {
    * session's spinning pool otherwise competes for the cores with the next session and with host code.
    */
   allowSpinning?: boolean;
+  /**
+   * A precision plan applied to the model at activation (graph-surgery's `applyPrecisionPlan`): the session runs the
+   * typed graph of that plan. Default: the model as it is.
+   */
+  plan?: PrecisionPlan;
 }
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
@@ -58,6 +64,8 @@ export class OrtRunner extends BaseRunner {
   readonly #options: OrtRunnerOptions;
   #ort: OrtModule | undefined;
   #session: InferenceSession | undefined;
+  /** The model the sessions load: the file, or the plan's typed graph in memory. */
+  #source: string | Uint8Array = '';
 
   constructor(traits: OrtStackSpec, options: OrtRunnerOptions = {}) {
     super();
@@ -91,6 +99,7 @@ export class OrtRunner extends BaseRunner {
       outputLocation: this.#options.outputLocation ?? 'cpu',
       ...(this.#options.deviceId === undefined ? {} : { deviceId: this.#options.deviceId }),
       ...(this.#options.allowSpinning === undefined ? {} : { allowSpinning: this.#options.allowSpinning }),
+      ...(this.#options.plan === undefined ? {} : { precisionPlan: this.#options.plan }),
     };
   }
 
@@ -120,10 +129,14 @@ export class OrtRunner extends BaseRunner {
       throw new StackUnavailableError(this.stack, availability.reason, availability.remedy);
     }
     this.#ort = await loadOrt();
+    const plan = this.#options.plan;
+    this.#source =
+      plan === undefined ? modelPath : encodeModel(applyPrecisionPlan(await readModel(modelPath), plan).model);
     const outputLocation = this.#options.outputLocation ?? 'cpu';
     // A per-output map leaves unnamed outputs on the CPU, ORT's default.
-    this.#session = await this.#ort.InferenceSession.create(
-      modelPath,
+    this.#session = await createSession(
+      this.#ort,
+      this.#source,
       this.#sessionOptions(outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation }),
     );
     return { inputs: tensorInfos(this.#session.inputMetadata), outputs: tensorInfos(this.#session.outputMetadata) };
@@ -154,8 +167,9 @@ export class OrtRunner extends BaseRunner {
     const ort = this.#ort!;
     const dir = await mkdtemp(join(tmpdir(), 'tamkit-ort-profile-'));
     try {
-      const session = await ort.InferenceSession.create(
-        this.modelPath,
+      const session = await createSession(
+        ort,
+        this.#source,
         this.#sessionOptions({ enableProfiling: true, profileFilePrefix: join(dir, 'profile') }),
       );
       try {
@@ -178,6 +192,17 @@ export class OrtRunner extends BaseRunner {
     this.#session = undefined;
     await session?.release();
   }
+}
+
+/** A session from a file or from model bytes (ONNX Runtime's two overloads). */
+function createSession(
+  ort: OrtModule,
+  source: string | Uint8Array,
+  options: InferenceSession.SessionOptions,
+): Promise<InferenceSession> {
+  return typeof source === 'string'
+    ? ort.InferenceSession.create(source, options)
+    : ort.InferenceSession.create(source, options);
 }
 
 function tensorInfos(metadata: readonly InferenceSession.ValueMetadata[]): TensorInfo[] {
