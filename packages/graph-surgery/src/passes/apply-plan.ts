@@ -5,11 +5,12 @@
  */
 import type { ModelProto } from '../onnx/types.js';
 import { findAttentionScores } from '../patterns/attention.js';
+import { mixedPresetNodes } from '../patterns/mixed-preset.js';
 import { findNormalizations } from '../patterns/normalization.js';
 import { applyPlanEdits, type GraphEdit, planGraphEdits } from '../plan/graph-edits.js';
 import { graphViewOf } from '../plan/graph-view.js';
 import type { AutoPinKind, PrecisionPlan } from '../plan/plan.js';
-import { type AutoPinFinder, type ResolvedPlan, resolvePlan } from '../plan/resolve.js';
+import { type AutoPin, type AutoPinFinder, type ResolvedPlan, resolvePlan } from '../plan/resolve.js';
 import { requireGraph } from './support/model-checks.js';
 
 /** What applying a plan did. */
@@ -20,15 +21,21 @@ export interface ApplyPlanReport {
   edits: GraphEdit[];
 }
 
-/** The `auto` pin finders over a model's main graph: graph-surgery's attention and normalisation patterns. */
+/**
+ * The `auto` pin finders over a model's main graph: the attention and normalisation patterns, and the `mixed`
+ * preset (its nodes come with the preset's reason). Each family is searched once, on first use.
+ */
 export function autoPinFinder(model: ModelProto): AutoPinFinder {
-  const found = new Map<AutoPinKind, string[]>();
+  const found = new Map<AutoPinKind, readonly AutoPin[]>();
   return (kind) => {
     let nodes = found.get(kind);
     if (nodes === undefined) {
       const graph = requireGraph(model, 'apply-plan');
-      const matches = kind === 'attention' ? findAttentionScores(graph) : findNormalizations(graph);
-      nodes = [...new Set(matches.flatMap((m) => m.nodes))];
+      if (kind === 'mixed') nodes = mixedPresetNodes(graph);
+      else {
+        const matches = kind === 'attention' ? findAttentionScores(graph) : findNormalizations(graph);
+        nodes = [...new Set(matches.flatMap((m) => m.nodes))];
+      }
       found.set(kind, nodes);
     }
     return nodes;
