@@ -13,8 +13,8 @@ import {
 } from '@tamkit/graph-surgery';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/index.js';
 import { createRunnerWith, generateFeeds, loadModulePlans, resolveInputShapes } from '../src/index.js';
+import { bench } from './helpers/cli.js';
 
 const { image_encoder: encoder, memory_encoder: memoryEncoder } = buildZoo({
   model: 'efficienttam-ti',
@@ -39,13 +39,6 @@ beforeAll(async () => {
   await writeFile(join(dir, 'plans', 'image_encoder.plan.json'), serializePlan(plan));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function bench(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('a precision plan on an ONNX Runtime stack', () => {
   it("runs the plan's typed graph: outputs bit-identical to a session on applyPrecisionPlan(model)", async () => {
