@@ -1,4 +1,5 @@
 import { join, relative } from 'node:path';
+import { type InterleaveOptions, remeasureInterleaved } from '../measure/interleave.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { comparisonChart } from './charts.js';
 import { type CompareOptions, compareReports, type ReportComparison } from './compare.js';
@@ -13,6 +14,12 @@ export interface CompareFilesOptions extends CompareOptions {
   outDir?: string;
   /** Base name of the written files (`<name>.md`, `<name>.svg`). Default "compare". */
   name?: string;
+  /**
+   * Measure both sides again, interleaved round by round, from the model files the reports name (see
+   * `remeasureInterleaved`), and judge those samples. The two new reports are written as
+   * `<name>-baseline.json` and `<name>-current.json`. Default: judge the stored runs.
+   */
+  interleave?: Omit<InterleaveOptions, 'pairStacks'>;
 }
 
 /** What `compareReportFiles` did. */
@@ -20,24 +27,42 @@ export interface CompareFilesResult {
   comparison: ReportComparison;
   markdownPath: string;
   svgPath: string;
+  /** The reports measured again, when interleaved. */
+  interleavedPaths?: { baseline: string; current: string };
 }
 
 /**
- * Reads and validates two bench reports, compares them (see `compareReports`) and writes the markdown report
- * and its SVG chart atomically. Nothing is written when reading or comparing fails.
+ * Reads and validates two bench reports, optionally measures them again interleaved, compares them (see
+ * `compareReports`) and writes the markdown report and its SVG chart atomically. Nothing is written when
+ * reading, measuring or comparing fails.
  */
 export async function compareReportFiles(options: CompareFilesOptions): Promise<CompareFilesResult> {
-  const [baseline, current] = await Promise.all([
+  let [baseline, current] = await Promise.all([
     readBenchReport(options.baselinePath),
     readBenchReport(options.currentPath),
   ]);
-  const comparison = compareReports(baseline, current, options);
   const outDir = options.outDir ?? 'reports';
   const name = options.name ?? 'compare';
+  let interleavedPaths: CompareFilesResult['interleavedPaths'];
+  if (options.interleave) {
+    ({ baseline, current } = await remeasureInterleaved(baseline, current, {
+      ...options.interleave,
+      ...(options.pairStacks ? { pairStacks: options.pairStacks } : {}),
+    }));
+  }
+  const comparison = compareReports(baseline, current, options);
+  if (options.interleave) {
+    interleavedPaths = {
+      baseline: join(outDir, `${name}-baseline.json`),
+      current: join(outDir, `${name}-current.json`),
+    };
+    await writeFileAtomic(interleavedPaths.baseline, `${JSON.stringify(baseline, null, 2)}\n`);
+    await writeFileAtomic(interleavedPaths.current, `${JSON.stringify(current, null, 2)}\n`);
+  }
   const markdownPath = join(outDir, `${name}.md`);
   const svgPath = join(outDir, `${name}.svg`);
   await writeFileAtomic(svgPath, comparisonChart(comparison));
   const chartLink = relative(outDir, svgPath).split('\\').join('/');
   await writeFileAtomic(markdownPath, comparisonToMarkdown(comparison, { chartPath: chartLink }));
-  return { comparison, markdownPath, svgPath };
+  return { comparison, markdownPath, svgPath, ...(interleavedPaths ? { interleavedPaths } : {}) };
 }

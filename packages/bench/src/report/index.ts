@@ -2,11 +2,12 @@ export { writeFileAtomic, writeFilesAtomic } from './atomic-write.js';
 export { CHART_AXIS_LABEL, comparisonChart, reportChart } from './charts.js';
 export {
   type CompareOptions,
+  type ComparisonOutcome,
   type ComparisonRow,
   compareReports,
-  DEFAULT_NOISE_K,
+  DEFAULT_MAX_DRIFT,
   DEFAULT_THRESHOLD,
-  judgeChange,
+  type DriftSummary,
   type ReportComparison,
   type Verdict,
 } from './compare.js';
@@ -16,6 +17,19 @@ export { CSV_COLUMNS, reportToCsv } from './csv.js';
 export { COMPARED_ENVIRONMENT_FIELDS, diffEnvironments, type EnvironmentDifference } from './environment-diff.js';
 export { formatMs, formatPercent, pipelineLabel, placementShare } from './labels.js';
 export { comparisonToMarkdown, reportToMarkdown } from './markdown.js';
+export {
+  bootstrapRatioOfMedians,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_RESAMPLES,
+  type IntervalMethod,
+  type IntervalOptions,
+  MIN_SAMPLES,
+  normalApproximationRatio,
+  type PairedRound,
+  pairedRoundsRatioOfMedians,
+  pairRounds,
+  type RatioInterval,
+} from './ratio-interval.js';
 export { parseBenchReport, readBenchReport } from './read-report.js';
 export {
   type AssignmentRecommendation,
@@ -29,3 +43,4 @@ export * from './schema.js';
 export { type BarChartSpec, type ChartBar, type ChartGroup, renderBarChart } from './svg-chart.js';
 export { renderTextTable, type TextTableOptions } from './text-table.js';
 export { parseThreshold } from './threshold.js';
+export { isControlPair, type JudgedVerdict, type Judgement, judgeRatio, ratioInterval } from './verdict.js';

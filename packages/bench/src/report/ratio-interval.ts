@@ -1,0 +1,161 @@
+import { median, probit, quantileSorted, sampleWithReplacement } from 'simple-statistics';
+import { SeededRandom } from '../measure/rng.js';
+import type { LatencyStats } from './schema.js';
+
+/** Default confidence of the interval around a ratio of medians. */
+export const DEFAULT_CONFIDENCE = 0.95;
+/** Default number of bootstrap resamples: enough for stable 2.5% / 97.5% percentiles. */
+export const DEFAULT_RESAMPLES = 2000;
+/** Fewer samples than this on a side and no interval is computed: the pair is too noisy to judge. */
+export const MIN_SAMPLES = 5;
+
+/** How an interval was computed. */
+export type IntervalMethod = 'paired-rounds' | 'bootstrap' | 'normal-approximation';
+
+/** The ratio current median / baseline median (above 1: slower) with a confidence interval around it. */
+export interface RatioInterval {
+  ratio: number;
+  low: number;
+  high: number;
+  method: IntervalMethod;
+}
+
+/** Options of the interval functions. */
+export interface IntervalOptions {
+  /** Two-sided confidence level in (0, 1). Default `DEFAULT_CONFIDENCE` (0.95). */
+  confidence?: number;
+  /** Bootstrap resamples. Default `DEFAULT_RESAMPLES` (2000). */
+  resamples?: number;
+  /** Seed of the resampling, so that one input always gives one interval. Default 1. */
+  seed?: number;
+}
+
+function settings(options: IntervalOptions): { alpha: number; resamples: number; random: () => number } {
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  if (!(Number.isInteger(resamples) && resamples >= 100)) {
+    throw new RangeError(`resamples must be an integer >= 100, got ${resamples}`);
+  }
+  const rng = new SeededRandom(options.seed ?? 1);
+  return { alpha: 1 - confidence, resamples, random: () => rng.next() };
+}
+
+function percentileInterval(ratio: number, ratios: number[], alpha: number, method: IntervalMethod): RatioInterval {
+  ratios.sort((a, b) => a - b);
+  return { ratio, low: quantileSorted(ratios, alpha / 2), high: quantileSorted(ratios, 1 - alpha / 2), method };
+}
+
+function checkSamples(samples: readonly number[], side: string): void {
+  if (samples.length < MIN_SAMPLES) {
+    throw new RangeError(`${side}: at least ${MIN_SAMPLES} samples are needed, got ${samples.length}`);
+  }
+}
+
+/**
+ * Percentile bootstrap interval of median(current) / median(baseline) for two independent runs: each resample
+ * draws both sides with replacement. Within-run samples are treated as independent, so a drift between the two
+ * runs (the machine's load changed) is not in this interval: `compareReports` adds what its controls measured.
+ */
+export function bootstrapRatioOfMedians(
+  baseline: readonly number[],
+  current: readonly number[],
+  options: IntervalOptions = {},
+): RatioInterval {
+  checkSamples(baseline, 'baseline');
+  checkSamples(current, 'current');
+  const { alpha, resamples, random } = settings(options);
+  const [base, cur] = [[...baseline], [...current]];
+  const ratios: number[] = [];
+  for (let i = 0; i < resamples; i += 1) {
+    ratios.push(
+      median(sampleWithReplacement(cur, cur.length, random)) / median(sampleWithReplacement(base, base.length, random)),
+    );
+  }
+  return percentileInterval(median(cur) / median(base), ratios, alpha, 'bootstrap');
+}
+
+/** The samples of one round on both sides of an interleaved run. */
+export interface PairedRound {
+  baseline: readonly number[];
+  current: readonly number[];
+}
+
+/**
+ * Interval of the ratio for an interleaved run. Each round gives its own ratio of medians (both sides ran within
+ * moments of each other, so load that hit the round hit both: it cancels in the ratio); the estimate is the median
+ * of the round ratios, which a round where the load changed midway cannot pull. The interval comes from a
+ * two-stage bootstrap: rounds drawn with replacement, then samples within each drawn round. Rounds lacking a side
+ * are left out.
+ */
+export function pairedRoundsRatioOfMedians(
+  rounds: readonly PairedRound[],
+  options: IntervalOptions = {},
+): RatioInterval {
+  const usable = rounds
+    .filter((r) => r.baseline.length > 0 && r.current.length > 0)
+    .map((r) => ({ baseline: [...r.baseline], current: [...r.current] }));
+  if (usable.length < 2) {
+    throw new RangeError(`rounds: at least 2 rounds with both sides are needed, got ${usable.length}`);
+  }
+  checkSamples(
+    usable.flatMap((r) => r.baseline),
+    'baseline',
+  );
+  checkSamples(
+    usable.flatMap((r) => r.current),
+    'current',
+  );
+  const { alpha, resamples, random } = settings(options);
+  const ratios: number[] = [];
+  for (let i = 0; i < resamples; i += 1) {
+    const roundRatios = sampleWithReplacement(usable, usable.length, random).map(
+      (round) =>
+        median(sampleWithReplacement(round.current, round.current.length, random)) /
+        median(sampleWithReplacement(round.baseline, round.baseline.length, random)),
+    );
+    ratios.push(median(roundRatios));
+  }
+  const ratio = median(usable.map((r) => median(r.current) / median(r.baseline)));
+  return percentileInterval(ratio, ratios, alpha, 'paired-rounds');
+}
+
+/**
+ * Interval from summary statistics alone, for reports written before samples were kept: the median's standard
+ * error sqrt(pi / 2) * std / sqrt(n) (normal samples), combined on the log scale.
+ */
+export function normalApproximationRatio(
+  baseline: LatencyStats,
+  current: LatencyStats,
+  options: Pick<IntervalOptions, 'confidence'> = {},
+): RatioInterval {
+  if (baseline.samples < MIN_SAMPLES || current.samples < MIN_SAMPLES) {
+    throw new RangeError(
+      `at least ${MIN_SAMPLES} samples per side are needed, got ${baseline.samples} and ${current.samples}`,
+    );
+  }
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
+  const relativeError = (s: LatencyStats) => (Math.sqrt(Math.PI / 2) * s.stdMs) / Math.sqrt(s.samples) / s.p50Ms;
+  const spread = probit(1 - (1 - confidence) / 2) * Math.hypot(relativeError(baseline), relativeError(current));
+  const ratio = current.p50Ms / baseline.p50Ms;
+  return { ratio, low: ratio * Math.exp(-spread), high: ratio * Math.exp(spread), method: 'normal-approximation' };
+}
+
+/** Groups samples by round index: one entry per round present on either side, in round order. */
+export function pairRounds(
+  baseline: { samplesMs: readonly number[]; sampleRounds: readonly number[] },
+  current: { samplesMs: readonly number[]; sampleRounds: readonly number[] },
+): PairedRound[] {
+  const rounds = new Map<number, { baseline: number[]; current: number[] }>();
+  const add = (side: 'baseline' | 'current', samples: readonly number[], index: readonly number[]) => {
+    samples.forEach((sample, i) => {
+      const round = index[i]!;
+      if (!rounds.has(round)) rounds.set(round, { baseline: [], current: [] });
+      rounds.get(round)![side].push(sample);
+    });
+  };
+  add('baseline', baseline.samplesMs, baseline.sampleRounds);
+  add('current', current.samplesMs, current.sampleRounds);
+  return [...rounds.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
+}
