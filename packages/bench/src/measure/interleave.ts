@@ -13,7 +13,7 @@ import { measureRunner } from './sample.js';
 import { applicableUserShapes, resolveInputShapes } from './shapes.js';
 
 /** Default rounds of an interleaved run. */
-export const DEFAULT_ROUNDS = 10;
+export const DEFAULT_ROUNDS = 20;
 /** Default timed runs of each module on each side per round. */
 export const DEFAULT_ITERATIONS_PER_ROUND = 5;
 
@@ -24,7 +24,7 @@ export type InterleaveProgress =
 
 /** Options of `remeasureInterleaved`. */
 export interface InterleaveOptions {
-  /** Rounds; in each, every module runs on both sides, the side going first alternating. Default 10. */
+  /** Rounds; in each, every module runs on both sides, the side going first alternating. Default 20. */
   rounds?: number;
   /** Timed runs of each module on each side per round. Default 5. */
   iterationsPerRound?: number;

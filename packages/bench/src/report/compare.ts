@@ -1,7 +1,13 @@
 import { ToolkitError } from '@tamkit/graph-surgery';
 import { diffEnvironments, type EnvironmentDifference } from './environment-diff.js';
 import { formatPercent, pipelineLabel } from './labels.js';
-import { DEFAULT_CONFIDENCE, type IntervalOptions, MIN_SAMPLES, type RatioInterval } from './ratio-interval.js';
+import {
+  DEFAULT_CONFIDENCE,
+  DEFAULT_QUANTILE,
+  type IntervalOptions,
+  MIN_SAMPLES,
+  type RatioInterval,
+} from './ratio-interval.js';
 import type { BenchReport, LatencyStats, PipelineResult } from './schema.js';
 import { isControlPair, type JudgedVerdict, judgeRatio, ratioInterval } from './verdict.js';
 
@@ -43,7 +49,12 @@ export interface ComparisonRow {
 export interface DriftSummary {
   /** Keys of the control rows. */
   controls: string[];
-  /** Largest |ratio - 1| among the controls (0.46: one control moved by 46%); absent without controls. */
+  /**
+   * The drift between the two sides the controls show, as a relative change (0.46: 46%), the largest over the
+   * controls: a control whose interval holds 1 (no sign of drift) counts with the change it measured; one whose
+   * interval excludes 1 (drift for sure) with the end of its interval farthest from 1, the most the data allow.
+   * Absent without controls.
+   */
   drift?: number;
   /** The control that moved most. */
   worst?: string;
@@ -60,6 +71,8 @@ export interface ReportComparison {
   /** Minimum effect: the relative change below which nothing counts. */
   threshold: number;
   confidence: number;
+  /** The quantile of the samples the verdicts compared. */
+  quantile: number;
   maxDrift: number;
   /** Whether the two reports are the two sides of one interleaved run (paired rounds). */
   interleaved: boolean;
@@ -80,6 +93,8 @@ export interface CompareOptions {
   threshold?: number;
   /** Confidence of the intervals. Default 0.95. */
   confidence?: number;
+  /** The quantile of the samples compared. Default `DEFAULT_QUANTILE` (0.25, see there why); 0.5: medians. */
+  quantile?: number;
   /** Bootstrap resamples per pair. Default 2000. */
   resamples?: number;
   /**
@@ -109,14 +124,16 @@ function emptyCounts(): Record<Verdict, number> {
 
 function checkOptions(
   options: CompareOptions,
-): Required<Pick<CompareOptions, 'threshold' | 'confidence' | 'maxDrift'>> {
+): Required<Pick<CompareOptions, 'threshold' | 'confidence' | 'maxDrift' | 'quantile'>> {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const quantile = options.quantile ?? DEFAULT_QUANTILE;
+  if (!(quantile > 0 && quantile < 1)) throw new RangeError(`quantile must be in (0, 1), got ${quantile}`);
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   const maxDrift = options.maxDrift ?? DEFAULT_MAX_DRIFT;
   if (!(threshold >= 0 && threshold < 1)) throw new RangeError(`threshold must be in [0, 1), got ${threshold}`);
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   if (!(maxDrift >= 0)) throw new RangeError(`maxDrift must be >= 0, got ${maxDrift}`);
-  return { threshold, confidence, maxDrift };
+  return { threshold, confidence, maxDrift, quantile };
 }
 
 /**
@@ -133,7 +150,7 @@ export function compareReports(
   current: BenchReport,
   options: CompareOptions = {},
 ): ReportComparison {
-  const { threshold, confidence, maxDrift } = checkOptions(options);
+  const { threshold, confidence, maxDrift, quantile } = checkOptions(options);
   const differences = diffEnvironments(baseline.environment, current.environment);
   if (differences.length > 0 && !options.force) {
     const list = differences.map((d) => `  ${d.field}: ${d.baseline} (baseline) vs ${d.current} (current)`).join('\n');
@@ -226,6 +243,7 @@ export function compareReports(
     current: { ...(current.label ? { label: current.label } : {}), createdAt: current.createdAt },
     threshold,
     confidence,
+    quantile,
     maxDrift,
     interleaved,
     drift,
@@ -271,7 +289,9 @@ function summariseDrift(pending: readonly PendingRow[], maxDrift: number): Drift
   let worst: string | undefined;
   for (const { row } of controls) {
     if (!row.interval) continue;
-    const moved = Math.exp(Math.abs(Math.log(row.interval.ratio))) - 1;
+    const { ratio, low, high } = row.interval;
+    const drifted = low > 1 || high < 1;
+    const moved = Math.exp(drifted ? Math.max(-Math.log(low), Math.log(high)) : Math.abs(Math.log(ratio))) - 1;
     if (drift === undefined || moved > drift) [drift, worst] = [moved, row.key];
   }
   return {
@@ -301,7 +321,7 @@ function judgeRow(
   const judged = { low: judgement.low, high: judgement.high };
   if (drift.refused) {
     const reason =
-      `the controls drifted by ${formatPercent(drift.drift ?? 0)} between the runs (${drift.worst}), beyond the ` +
+      `the controls show a drift of ${formatPercent(drift.drift ?? 0)} between the runs (${drift.worst}), beyond the ` +
       `${formatPercent(maxDrift)} allowed: measure both sides again, interleaved`;
     return { ...row, judged, verdict: 'too-noisy', reason };
   }
@@ -323,7 +343,8 @@ function comparisonNotes(
   }
   if (drift.drift !== undefined) {
     notes.push(
-      `Controls (${drift.controls.join(', ')}) moved by up to ${formatPercent(drift.drift)} (${drift.worst}); every ` +
+      `Controls (${drift.controls.join(', ')}) show a drift of up to ${formatPercent(drift.drift)} between the ` +
+        `sides (${drift.worst}); every ` +
         `other interval is widened by that much${drift.refused ? ', and past the allowed drift every verdict is refused' : ''}.`,
     );
   } else if (!interleaved && judged.length > 0) {

@@ -90,7 +90,7 @@ export function comparisonSummary(comparison: ReportComparison): string {
   const outcome = { regression: 'REGRESSION', 'too-noisy': 'TOO NOISY TO JUDGE', ok: 'no regression' }[
     comparison.outcome
   ];
-  const driftText = drift.drift === undefined ? '' : `; controls drifted up to ${formatPercent(drift.drift)}`;
+  const driftText = drift.drift === undefined ? '' : `; control drift up to ${formatPercent(drift.drift)}`;
   return (
     `${outcome}: ${counts.regression} regression(s), ${counts.improvement} improvement(s), ${counts.unchanged} ` +
     `unchanged, ${counts['too-noisy']} too noisy, ${counts.control} control(s), ${counts.missing} missing, ` +

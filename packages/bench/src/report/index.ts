@@ -18,7 +18,7 @@ export { COMPARED_ENVIRONMENT_FIELDS, diffEnvironments, type EnvironmentDifferen
 export { formatMs, formatPercent, pipelineLabel, placementShare } from './labels.js';
 export { comparisonToMarkdown, reportToMarkdown } from './markdown.js';
 export {
-  bootstrapRatioOfMedians,
+  bootstrapRatio,
   DEFAULT_CONFIDENCE,
   DEFAULT_RESAMPLES,
   type IntervalMethod,
@@ -26,7 +26,7 @@ export {
   MIN_SAMPLES,
   normalApproximationRatio,
   type PairedRound,
-  pairedRoundsRatioOfMedians,
+  pairedRoundsRatio,
   pairRounds,
   type RatioInterval,
 } from './ratio-interval.js';

@@ -1,4 +1,4 @@
-import { median, probit, quantileSorted, sampleWithReplacement } from 'simple-statistics';
+import { median, probit, quantile, quantileSorted, sampleWithReplacement } from 'simple-statistics';
 import { SeededRandom } from '../measure/rng.js';
 import type { LatencyStats } from './schema.js';
 
@@ -6,15 +6,27 @@ import type { LatencyStats } from './schema.js';
 export const DEFAULT_CONFIDENCE = 0.95;
 /** Default number of bootstrap resamples: enough for stable 2.5% / 97.5% percentiles. */
 export const DEFAULT_RESAMPLES = 2000;
+/**
+ * Default quantile the verdicts compare: the first quartile. CPU contention (another process taking the core, the
+ * scheduler preempting a run) only ever adds time to a run, so it fattens the upper part of a latency
+ * distribution and moves its median by whatever share of runs it hit, while a change to the model moves every
+ * run. The lower quartile follows the change and stays put under load; 0.5 compares medians.
+ */
+export const DEFAULT_QUANTILE = 0.25;
 /** Fewer samples than this on a side and no interval is computed: the pair is too noisy to judge. */
 export const MIN_SAMPLES = 5;
 
 /** How an interval was computed. */
 export type IntervalMethod = 'paired-rounds' | 'bootstrap' | 'normal-approximation';
 
-/** The ratio current median / baseline median (above 1: slower) with a confidence interval around it. */
+/**
+ * The ratio of a quantile of the current samples to the same quantile of the baseline (above 1: slower), with a
+ * confidence interval around it.
+ */
 export interface RatioInterval {
   ratio: number;
+  /** The quantile compared (0.5: medians). */
+  quantile: number;
   low: number;
   high: number;
   method: IntervalMethod;
@@ -28,9 +40,19 @@ export interface IntervalOptions {
   resamples?: number;
   /** Seed of the resampling, so that one input always gives one interval. Default 1. */
   seed?: number;
+  /** The quantile compared, in (0, 1). Default `DEFAULT_QUANTILE` (0.25); 0.5 compares medians. */
+  quantile?: number;
 }
 
-function settings(options: IntervalOptions): { alpha: number; resamples: number; random: () => number } {
+function settings(options: IntervalOptions): {
+  alpha: number;
+  resamples: number;
+  random: () => number;
+  statistic: (x: number[]) => number;
+  q: number;
+} {
+  const q = options.quantile ?? DEFAULT_QUANTILE;
+  if (!(q > 0 && q < 1)) throw new RangeError(`quantile must be in (0, 1), got ${q}`);
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   const resamples = options.resamples ?? DEFAULT_RESAMPLES;
@@ -38,12 +60,19 @@ function settings(options: IntervalOptions): { alpha: number; resamples: number;
     throw new RangeError(`resamples must be an integer >= 100, got ${resamples}`);
   }
   const rng = new SeededRandom(options.seed ?? 1);
-  return { alpha: 1 - confidence, resamples, random: () => rng.next() };
+  return { alpha: 1 - confidence, resamples, random: () => rng.next(), statistic: (x) => quantile(x, q), q };
 }
 
-function percentileInterval(ratio: number, ratios: number[], alpha: number, method: IntervalMethod): RatioInterval {
+function percentileInterval(
+  ratio: number,
+  ratios: number[],
+  alpha: number,
+  q: number,
+  method: IntervalMethod,
+): RatioInterval {
   ratios.sort((a, b) => a - b);
-  return { ratio, low: quantileSorted(ratios, alpha / 2), high: quantileSorted(ratios, 1 - alpha / 2), method };
+  const [low, high] = [quantileSorted(ratios, alpha / 2), quantileSorted(ratios, 1 - alpha / 2)];
+  return { ratio, quantile: q, low, high, method };
 }
 
 function checkSamples(samples: readonly number[], side: string): void {
@@ -53,26 +82,27 @@ function checkSamples(samples: readonly number[], side: string): void {
 }
 
 /**
- * Percentile bootstrap interval of median(current) / median(baseline) for two independent runs: each resample
+ * Percentile bootstrap interval of quantile(current) / quantile(baseline) for two independent runs: each resample
  * draws both sides with replacement. Within-run samples are treated as independent, so a drift between the two
  * runs (the machine's load changed) is not in this interval: `compareReports` adds what its controls measured.
  */
-export function bootstrapRatioOfMedians(
+export function bootstrapRatio(
   baseline: readonly number[],
   current: readonly number[],
   options: IntervalOptions = {},
 ): RatioInterval {
   checkSamples(baseline, 'baseline');
   checkSamples(current, 'current');
-  const { alpha, resamples, random } = settings(options);
+  const { alpha, resamples, random, statistic, q } = settings(options);
   const [base, cur] = [[...baseline], [...current]];
   const ratios: number[] = [];
   for (let i = 0; i < resamples; i += 1) {
     ratios.push(
-      median(sampleWithReplacement(cur, cur.length, random)) / median(sampleWithReplacement(base, base.length, random)),
+      statistic(sampleWithReplacement(cur, cur.length, random)) /
+        statistic(sampleWithReplacement(base, base.length, random)),
     );
   }
-  return percentileInterval(median(cur) / median(base), ratios, alpha, 'bootstrap');
+  return percentileInterval(statistic(cur) / statistic(base), ratios, alpha, q, 'bootstrap');
 }
 
 /** The samples of one round on both sides of an interleaved run. */
@@ -82,19 +112,14 @@ export interface PairedRound {
 }
 
 /**
- * Interval of the ratio for an interleaved run. Each round gives its own ratio of medians (both sides ran within
- * moments of each other, so load that hit the round hit both: it cancels in the ratio); the estimate is the median
- * of the round ratios, which a round where the load changed midway cannot pull. The interval comes from a
- * two-stage bootstrap: rounds drawn with replacement, then samples within each drawn round. Rounds lacking a side
- * are left out.
+ * Interval of the ratio for an interleaved run. Each round gives its own ratio of quantiles (both sides ran
+ * within moments of each other, so a slowdown of the whole machine during the round hit both: it cancels in the
+ * ratio); the estimate is the median of the round ratios, which a round where the load changed midway cannot
+ * pull. The interval is a cluster bootstrap: whole rounds drawn with replacement (the spread between rounds holds
+ * the spread within them). Rounds lacking a side are left out.
  */
-export function pairedRoundsRatioOfMedians(
-  rounds: readonly PairedRound[],
-  options: IntervalOptions = {},
-): RatioInterval {
-  const usable = rounds
-    .filter((r) => r.baseline.length > 0 && r.current.length > 0)
-    .map((r) => ({ baseline: [...r.baseline], current: [...r.current] }));
+export function pairedRoundsRatio(rounds: readonly PairedRound[], options: IntervalOptions = {}): RatioInterval {
+  const usable = rounds.filter((r) => r.baseline.length > 0 && r.current.length > 0);
   if (usable.length < 2) {
     throw new RangeError(`rounds: at least 2 rounds with both sides are needed, got ${usable.length}`);
   }
@@ -106,23 +131,19 @@ export function pairedRoundsRatioOfMedians(
     usable.flatMap((r) => r.current),
     'current',
   );
-  const { alpha, resamples, random } = settings(options);
+  const { alpha, resamples, random, statistic, q } = settings(options);
+  const roundRatios = usable.map((r) => statistic([...r.current]) / statistic([...r.baseline]));
   const ratios: number[] = [];
   for (let i = 0; i < resamples; i += 1) {
-    const roundRatios = sampleWithReplacement(usable, usable.length, random).map(
-      (round) =>
-        median(sampleWithReplacement(round.current, round.current.length, random)) /
-        median(sampleWithReplacement(round.baseline, round.baseline.length, random)),
-    );
-    ratios.push(median(roundRatios));
+    ratios.push(median(sampleWithReplacement(roundRatios, roundRatios.length, random)));
   }
-  const ratio = median(usable.map((r) => median(r.current) / median(r.baseline)));
-  return percentileInterval(ratio, ratios, alpha, 'paired-rounds');
+  return percentileInterval(median(roundRatios), ratios, alpha, q, 'paired-rounds');
 }
 
 /**
- * Interval from summary statistics alone, for reports written before samples were kept: the median's standard
- * error sqrt(pi / 2) * std / sqrt(n) (normal samples), combined on the log scale.
+ * Interval from summary statistics alone, for reports written before samples were kept: medians always (the
+ * summary has no other quantile to compare), with the median's standard error sqrt(pi / 2) * std / sqrt(n)
+ * (normal samples), combined on the log scale.
  */
 export function normalApproximationRatio(
   baseline: LatencyStats,
@@ -139,7 +160,8 @@ export function normalApproximationRatio(
   const relativeError = (s: LatencyStats) => (Math.sqrt(Math.PI / 2) * s.stdMs) / Math.sqrt(s.samples) / s.p50Ms;
   const spread = probit(1 - (1 - confidence) / 2) * Math.hypot(relativeError(baseline), relativeError(current));
   const ratio = current.p50Ms / baseline.p50Ms;
-  return { ratio, low: ratio * Math.exp(-spread), high: ratio * Math.exp(spread), method: 'normal-approximation' };
+  const [low, high] = [ratio * Math.exp(-spread), ratio * Math.exp(spread)];
+  return { ratio, quantile: 0.5, low, high, method: 'normal-approximation' };
 }
 
 /** Groups samples by round index: one entry per round present on either side, in round order. */

@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { formatPercent } from './labels.js';
 import {
-  bootstrapRatioOfMedians,
+  bootstrapRatio,
   type IntervalOptions,
   MIN_SAMPLES,
   normalApproximationRatio,
-  pairedRoundsRatioOfMedians,
+  pairedRoundsRatio,
   pairRounds,
   type RatioInterval,
 } from './ratio-interval.js';
@@ -95,9 +95,9 @@ export function ratioInterval(
       { samplesMs: c, sampleRounds: current.sampleRounds },
     );
     if (rounds.filter((r) => r.baseline.length > 0 && r.current.length > 0).length >= 2) {
-      return pairedRoundsRatioOfMedians(rounds, options);
+      return pairedRoundsRatio(rounds, options);
     }
   }
-  if (b && c && b.length >= MIN_SAMPLES && c.length >= MIN_SAMPLES) return bootstrapRatioOfMedians(b, c, options);
+  if (b && c && b.length >= MIN_SAMPLES && c.length >= MIN_SAMPLES) return bootstrapRatio(b, c, options);
   return normalApproximationRatio(baseline, current, options);
 }
