@@ -6,6 +6,7 @@ import { DEFAULT_MAX_DRIFT, type ReportComparison } from '../report/compare.js';
 import { compareReportFiles } from '../report/compare-files.js';
 import { formatComparisonTable } from '../report/console-table.js';
 import { COMPARED_ENVIRONMENT_FIELDS } from '../report/environment-diff.js';
+import { DEFAULT_QUANTILE } from '../report/ratio-interval.js';
 import { parseThreshold } from '../report/threshold.js';
 
 interface CompareArgs {
@@ -13,6 +14,7 @@ interface CompareArgs {
   current: string;
   threshold: string;
   confidence: number;
+  quantile: number;
   controls: 'auto' | 'none';
   maxDrift: string;
   interleave: boolean;
@@ -78,12 +80,17 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         .option('threshold', {
           type: 'string',
           default: '5%',
-          describe: 'Minimum effect: a change of the median smaller than this never counts (5% or 0.05)',
+          describe: 'Minimum effect: a change smaller than this never counts (5% or 0.05)',
         })
         .option('confidence', {
           type: 'number',
           default: 0.95,
-          describe: 'Confidence of the bootstrap interval around each ratio of medians',
+          describe: 'Confidence of the bootstrap interval around each ratio',
+        })
+        .option('quantile', {
+          type: 'number',
+          default: DEFAULT_QUANTILE,
+          describe: 'The quantile of the samples compared (0.25: lower quartile, which load barely moves; 0.5: median)',
         })
         .option('controls', {
           choices: ['auto', 'none'] as const,
@@ -150,8 +157,13 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
           'Drop --noise-k; --threshold sets the minimum effect and --confidence the interval (see bench compare --help).',
         );
       }
-      if (!(args.confidence > 0 && args.confidence < 1)) {
-        throw new UsageError(`--confidence ${args.confidence} is not between 0 and 1.`, 'Example: --confidence 0.95');
+      for (const [option, value, example] of [
+        ['confidence', args.confidence, '0.95'],
+        ['quantile', args.quantile, '0.25'],
+      ] as const) {
+        if (!(value > 0 && value < 1)) {
+          throw new UsageError(`--${option} ${value} is not between 0 and 1.`, `Example: --${option} ${example}`);
+        }
       }
       for (const [option, value] of [
         ['rounds', args.rounds],
@@ -166,6 +178,7 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         currentPath: args.current,
         threshold: parseThreshold(args.threshold),
         confidence: args.confidence,
+        quantile: args.quantile,
         controls: args.controls,
         maxDrift: parseThreshold(args.maxDrift, 'max-drift'),
         ...(args.interleave

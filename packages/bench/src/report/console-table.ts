@@ -1,4 +1,4 @@
-import type { ReportComparison } from './compare.js';
+import type { ComparisonRow, ReportComparison } from './compare.js';
 import { formatMs, formatPercent, pipelineLabel, placementShare, unique } from './labels.js';
 import type { BenchReport } from './schema.js';
 import { renderTextTable } from './text-table.js';
@@ -77,6 +77,17 @@ export function formatReportTables(report: BenchReport): string {
   const notes = unique(report.modules.flatMap((m) => (m.notes ?? []).map((note) => `${m.stack}: ${note}`)));
   if (notes.length > 0) parts.push(`${notes.map((n) => `note: ${n}`).join('\n')}\n`);
   return parts.join('\n');
+}
+
+/** "p25" for the quantile 0.25. */
+export function quantileName(quantile: number): string {
+  return `p${Number((quantile * 100).toFixed(1))}`;
+}
+
+/** The change of the compared quantile (of the median when the pair has no interval), e.g. "+12.5%". */
+export function formatCompared(row: ComparisonRow): string {
+  if (row.interval) return formatPercent(row.interval.ratio - 1, true);
+  return row.deltaRatio === undefined ? '-' : formatPercent(row.deltaRatio, true);
 }
 
 /** `-3.1%..+2.0%`: an interval of a ratio as the changes it allows. */

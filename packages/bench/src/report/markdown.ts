@@ -1,5 +1,5 @@
 import type { ComparisonRow, ReportComparison } from './compare.js';
-import { comparisonSummary, formatChangeRange } from './console-table.js';
+import { comparisonSummary, formatChangeRange, formatCompared, quantileName } from './console-table.js';
 import { formatMs, formatPercent, pipelineLabel, placementShare, unique } from './labels.js';
 import { recommendAssignment } from './recommend.js';
 import type { BenchReport, Environment } from './schema.js';
@@ -103,7 +103,8 @@ export function comparisonToMarkdown(comparison: ReportComparison, options: { ch
     '',
     comparisonSummary(comparison),
     '',
-    `Each pair's change is the ratio of its medians with a ${confidence} bootstrap interval` +
+    `Each pair's change is the ratio of its ${quantileName(comparison.quantile)} latencies (the quantile compared) ` +
+      `with a ${confidence} bootstrap interval` +
       `${comparison.interleaved ? ' (rounds of the interleaved run resampled together)' : ''}, widened by the drift ` +
       `the controls measured. It counts when that interval excludes no change and the median moved by at least ` +
       `${formatPercent(comparison.threshold)}; it is unchanged when the interval rules out a change that large, and ` +
@@ -125,7 +126,7 @@ export function comparisonToMarkdown(comparison: ReportComparison, options: { ch
     r.key,
     r.baseline ? formatMs(r.baseline.p50Ms) : '-',
     r.current ? formatMs(r.current.p50Ms) : '-',
-    r.deltaRatio === undefined ? '-' : formatPercent(r.deltaRatio, true),
+    formatCompared(r),
     r.interval ? formatChangeRange(r.interval.low, r.interval.high) : '-',
     r.judged ? formatChangeRange(r.judged.low, r.judged.high) : '-',
     VERDICT_MARK[r.verdict] +
@@ -134,7 +135,15 @@ export function comparisonToMarkdown(comparison: ReportComparison, options: { ch
   ]);
   parts.push(
     markdownTable(
-      ['pair', 'baseline p50 ms', 'current p50 ms', 'change', `${confidence} interval`, 'with drift', 'verdict'],
+      [
+        'pair',
+        'baseline p50 ms',
+        'current p50 ms',
+        `${quantileName(comparison.quantile)} change`,
+        `${confidence} interval`,
+        'with drift',
+        'verdict',
+      ],
       rows,
     ),
     '',
