@@ -24,7 +24,7 @@ const { values } = parseArgs({
     'round-iterations': { type: 'string', default: '5' },
     'load-workers': { type: 'string', default: '2' },
     size: { type: 'string', default: '256' },
-    quantile: { type: 'string', default: '0.25' },
+    quantile: { type: 'string', default: '0.1' },
   },
 });
 const trials = Number(values.trials);

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode } from '@tamkit/graph-surgery';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import type { BenchReport } from '../src/index.js';
@@ -58,7 +59,7 @@ describe('bench compare', () => {
     expect(result.out).toMatch(/ort-cpu \/ memory_attention .*!! regression/);
     expect(result.out).toMatch(/ort-cpu \/ image_encoder .*control/);
     expect(result.out).toMatch(/unbaked \[ort-cpu\] .*regression/);
-    expect((await readdir(out)).sort()).toEqual(['compare.md', 'compare.svg']);
+    expect((await readdir(out)).sort()).toEqual(['compare.md', 'compare.png', 'compare.svg']);
     const markdown = await readFile(join(out, 'compare.md'), 'utf8');
     expect(markdown).toContain('# Bench comparison: REGRESSION');
     expect(markdown).toContain('![comparison chart](compare.svg)');
@@ -66,7 +67,13 @@ describe('bench compare', () => {
     expect(markdown).toContain('| ort-cpu / image_encoder | 49.3 | 49.3 | 0.0% |');
     const svg = await readFile(join(out, 'compare.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('memory_attention [regression]');
+    expect(svg).toContain('bench compare: main → pr');
+    expect(svg).toMatch(/>ort-cpu \/ memory_attention<\/text>/);
+    expect(svg).toMatch(/fill="#c0392b">regression, \+15\.6%; p50 82\.2 → 95\.0 ms<\/text>/);
+    // The PNG is the same picture at twice the size.
+    const png = await sharp(join(out, 'compare.png')).metadata();
+    const svgWidth = Number(/width="(\d+)"/.exec(svg)![1]);
+    expect(png).toMatchObject({ format: 'png', width: 2 * svgWidth });
   });
 
   it('exits 0 when nothing regressed beyond noise', async () => {

@@ -74,6 +74,7 @@ describe('bench compare --interleave', () => {
       'compare-baseline.json',
       'compare-current.json',
       'compare.md',
+      'compare.png',
       'compare.svg',
     ]);
     const written: BenchReport = parseBenchReport(

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_DRIFT, type ReportComparison } from '../report/compare.js';
 import { compareReportFiles } from '../report/compare-files.js';
 import { formatComparisonTable } from '../report/console-table.js';
 import { COMPARED_ENVIRONMENT_FIELDS } from '../report/environment-diff.js';
-import { DEFAULT_QUANTILE } from '../report/ratio-interval.js';
+import { DEFAULT_CONFIDENCE, DEFAULT_QUANTILE } from '../report/ratio-interval.js';
 import { parseThreshold } from '../report/threshold.js';
 
 interface CompareArgs {
@@ -72,7 +72,7 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
   return {
     command: 'compare <baseline> <current>',
     describe:
-      'Compare two bench JSON reports; write a markdown report and an SVG chart; exit 3 on a regression, 5 when too noisy to judge',
+      'Compare two bench JSON reports; write a markdown report and a chart (SVG, PNG); exit 3 on a regression, 5 when too noisy to judge',
     builder: (yargs: Argv) =>
       yargs
         .positional('baseline', { type: 'string', demandOption: true, describe: 'Baseline report (bench --json)' })
@@ -84,13 +84,13 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         })
         .option('confidence', {
           type: 'number',
-          default: 0.95,
-          describe: 'Confidence of the bootstrap interval around each ratio',
+          default: DEFAULT_CONFIDENCE,
+          describe: 'Confidence of the whole comparison (split among the pairs judged, Bonferroni)',
         })
         .option('quantile', {
           type: 'number',
           default: DEFAULT_QUANTILE,
-          describe: 'The quantile of the samples compared (0.25: lower quartile, which load barely moves; 0.5: median)',
+          describe: 'The quantile of the samples compared (0.1: p10, which load barely moves; 0.5: median)',
         })
         .option('controls', {
           choices: ['auto', 'none'] as const,
@@ -158,8 +158,8 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         );
       }
       for (const [option, value, example] of [
-        ['confidence', args.confidence, '0.95'],
-        ['quantile', args.quantile, '0.25'],
+        ['confidence', args.confidence, '0.99'],
+        ['quantile', args.quantile, '0.1'],
       ] as const) {
         if (!(value > 0 && value < 1)) {
           throw new UsageError(`--${option} ${value} is not between 0 and 1.`, `Example: --${option} ${example}`);
@@ -198,11 +198,20 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
       });
       if (args.json) {
         io.out(
-          JSON.stringify({ ...result.comparison, markdownPath: result.markdownPath, svgPath: result.svgPath }, null, 2),
+          JSON.stringify(
+            {
+              ...result.comparison,
+              markdownPath: result.markdownPath,
+              svgPath: result.svgPath,
+              pngPath: result.pngPath,
+            },
+            null,
+            2,
+          ),
         );
       } else {
         io.out(formatComparisonTable(result.comparison));
-        io.out(`wrote ${result.markdownPath} and ${result.svgPath}`);
+        io.out(`wrote ${result.markdownPath}, ${result.svgPath} and ${result.pngPath}`);
       }
       setExitCode(comparisonExitCode(result.comparison));
     },

@@ -1,10 +1,11 @@
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { type InterleaveOptions, remeasureInterleaved } from '../measure/interleave.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { comparisonChart } from './charts.js';
 import { type CompareOptions, compareReports, type ReportComparison } from './compare.js';
+import { comparisonChart } from './comparison-chart.js';
 import { comparisonToMarkdown } from './markdown.js';
 import { readBenchReport } from './read-report.js';
+import { writeSvgAndPng } from './svg-png.js';
 
 /** Options of `compareReportFiles`. */
 export interface CompareFilesOptions extends CompareOptions {
@@ -12,7 +13,7 @@ export interface CompareFilesOptions extends CompareOptions {
   currentPath: string;
   /** Directory for the markdown report and the SVG chart. Default "reports". */
   outDir?: string;
-  /** Base name of the written files (`<name>.md`, `<name>.svg`). Default "compare". */
+  /** Base name of the written files (`<name>.md`, `<name>.svg`, `<name>.png`). Default "compare". */
   name?: string;
   /**
    * Measure both sides again, interleaved round by round, from the model files the reports name (see
@@ -27,6 +28,8 @@ export interface CompareFilesResult {
   comparison: ReportComparison;
   markdownPath: string;
   svgPath: string;
+  /** The chart as PNG, beside the SVG. */
+  pngPath: string;
   /** The reports measured again, when interleaved. */
   interleavedPaths?: { baseline: string; current: string };
 }
@@ -51,6 +54,8 @@ export async function compareReportFiles(options: CompareFilesOptions): Promise<
     }));
   }
   const comparison = compareReports(baseline, current, options);
+  comparison.baseline.name = basename(options.baselinePath, '.json');
+  comparison.current.name = basename(options.currentPath, '.json');
   if (options.interleave) {
     interleavedPaths = {
       baseline: join(outDir, `${name}-baseline.json`),
@@ -61,8 +66,8 @@ export async function compareReportFiles(options: CompareFilesOptions): Promise<
   }
   const markdownPath = join(outDir, `${name}.md`);
   const svgPath = join(outDir, `${name}.svg`);
-  await writeFileAtomic(svgPath, comparisonChart(comparison));
+  const { pngPath } = await writeSvgAndPng(svgPath, comparisonChart(comparison));
   const chartLink = relative(outDir, svgPath).split('\\').join('/');
   await writeFileAtomic(markdownPath, comparisonToMarkdown(comparison, { chartPath: chartLink }));
-  return { comparison, markdownPath, svgPath, ...(interleavedPaths ? { interleavedPaths } : {}) };
+  return { comparison, markdownPath, svgPath, pngPath, ...(interleavedPaths ? { interleavedPaths } : {}) };
 }

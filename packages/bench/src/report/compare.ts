@@ -65,9 +65,17 @@ export interface DriftSummary {
 /** Overall outcome; `bench compare` maps it to its exit code (3 regression, 5 too noisy, 0 ok). */
 export type ComparisonOutcome = 'regression' | 'too-noisy' | 'ok';
 
+/** One side of a comparison: the report's label, its file name (set by `compareReportFiles`), its date. */
+export interface ComparedSide {
+  label?: string;
+  /** The report's file name without `.json`, when it was read from a file. */
+  name?: string;
+  createdAt: string;
+}
+
 export interface ReportComparison {
-  baseline: { label?: string; createdAt: string };
-  current: { label?: string; createdAt: string };
+  baseline: ComparedSide;
+  current: ComparedSide;
   /** Minimum effect: the relative change below which nothing counts. */
   threshold: number;
   confidence: number;
@@ -91,9 +99,12 @@ export interface ReportComparison {
 export interface CompareOptions {
   /** Minimum effect: relative change of the median below which nothing counts (0.05 = 5%). Default 0.05. */
   threshold?: number;
-  /** Confidence of the intervals. Default 0.95. */
+  /**
+   * Confidence of the comparison as a whole: with k pairs judged, each pair's interval has confidence
+   * 1 - (1 - confidence) / k (Bonferroni). Default `DEFAULT_CONFIDENCE` (0.99): a false alarm in one CI run of 100.
+   */
   confidence?: number;
-  /** The quantile of the samples compared. Default `DEFAULT_QUANTILE` (0.25, see there why); 0.5: medians. */
+  /** The quantile of the samples compared. Default `DEFAULT_QUANTILE` (0.1, see there why); 0.5: medians. */
   quantile?: number;
   /** Bootstrap resamples per pair. Default 2000. */
   resamples?: number;
@@ -166,20 +177,12 @@ export function compareReports(
     baseline.interleaved.side !== current.interleaved.side;
   // Controls need everything but the model to be equal; a forced comparison across environments has none.
   const useControls = (options.controls ?? 'auto') === 'auto' && differences.length === 0;
-  const intervalOptions: IntervalOptions = {
-    confidence,
-    ...(options.resamples ? { resamples: options.resamples } : {}),
-  };
-  const measure = (row: ComparisonRow, b: LatencyStats, c: LatencyStats): ComparisonRow => {
-    const interval = ratioInterval(b, c, interleaved, intervalOptions);
-    return {
-      ...row,
-      current: c,
-      deltaMs: c.p50Ms - b.p50Ms,
-      deltaRatio: b.p50Ms > 0 ? c.p50Ms / b.p50Ms - 1 : Number.NaN,
-      ...(interval ? { interval } : {}),
-    };
-  };
+  const measure = (row: ComparisonRow, b: LatencyStats, c: LatencyStats): ComparisonRow => ({
+    ...row,
+    current: c,
+    deltaMs: c.p50Ms - b.p50Ms,
+    deltaRatio: b.p50Ms > 0 ? c.p50Ms / b.p50Ms - 1 : Number.NaN,
+  });
 
   const pending: PendingRow[] = [];
   for (const base of baseline.modules) {
@@ -231,6 +234,20 @@ export function compareReports(
     pending.push({ row: base && cur ? measure(row, base.perFrame, cur.perFrame) : row, control: false });
   }
 
+  // `confidence` holds for the comparison as a whole: each of the k judged pairs gets 1 - (1 - confidence) / k
+  // (Bonferroni), or eight pairs at 95% each would call a regression in one A/A comparison out of three.
+  const judged = pending.filter((p) => !p.control && p.row.baseline && p.row.current).length;
+  const intervalOptions: IntervalOptions = {
+    confidence: 1 - (1 - confidence) / Math.max(1, judged),
+    quantile,
+    ...(options.resamples ? { resamples: options.resamples } : {}),
+  };
+  for (const p of pending) {
+    const { baseline: b, current: c } = p.row;
+    const interval =
+      b && c && p.row.verdict !== 'added' ? ratioInterval(b, c, interleaved, intervalOptions) : undefined;
+    if (interval) p.row = { ...p.row, interval };
+  }
   const drift = summariseDrift(pending, maxDrift);
   const driftLog = drift.drift === undefined ? 0 : Math.log1p(drift.drift);
   const rows = pending.map(({ row, control }) => judgeRow(row, control, threshold, driftLog, drift, maxDrift));

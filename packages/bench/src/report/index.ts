@@ -1,6 +1,7 @@
 export { writeFileAtomic, writeFilesAtomic } from './atomic-write.js';
-export { CHART_AXIS_LABEL, comparisonChart, reportChart } from './charts.js';
+export { CHART_AXIS_LABEL, reportChart } from './charts.js';
 export {
+  type ComparedSide,
   type CompareOptions,
   type ComparisonOutcome,
   type ComparisonRow,
@@ -12,6 +13,7 @@ export {
   type Verdict,
 } from './compare.js';
 export { type CompareFilesOptions, type CompareFilesResult, compareReportFiles } from './compare-files.js';
+export { comparisonChart } from './comparison-chart.js';
 export { formatComparisonTable, formatModuleTable, formatPipelineTable, formatReportTables } from './console-table.js';
 export { CSV_COLUMNS, reportToCsv } from './csv.js';
 export { COMPARED_ENVIRONMENT_FIELDS, diffEnvironments, type EnvironmentDifference } from './environment-diff.js';
@@ -41,6 +43,8 @@ export {
 } from './recommend.js';
 export * from './schema.js';
 export { type BarChartSpec, type ChartBar, type ChartGroup, renderBarChart } from './svg-chart.js';
+export { PNG_SCALE, renderSvgToPng, writeSvgAndPng } from './svg-png.js';
+export { escapeXml, textWidth } from './svg-text.js';
 export { renderTextTable, type TextTableOptions } from './text-table.js';
 export { parseThreshold } from './threshold.js';
 export { isControlPair, type JudgedVerdict, type Judgement, judgeRatio, ratioInterval } from './verdict.js';

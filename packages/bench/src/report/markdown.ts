@@ -104,7 +104,7 @@ export function comparisonToMarkdown(comparison: ReportComparison, options: { ch
     comparisonSummary(comparison),
     '',
     `Each pair's change is the ratio of its ${quantileName(comparison.quantile)} latencies (the quantile compared) ` +
-      `with a ${confidence} bootstrap interval` +
+      `with a bootstrap interval (${confidence} for the comparison as a whole, split among the pairs judged)` +
       `${comparison.interleaved ? ' (rounds of the interleaved run resampled together)' : ''}, widened by the drift ` +
       `the controls measured. It counts when that interval excludes no change and the median moved by at least ` +
       `${formatPercent(comparison.threshold)}; it is unchanged when the interval rules out a change that large, and ` +
