@@ -24,7 +24,7 @@ const { values } = parseArgs({
     'round-iterations': { type: 'string', default: '5' },
     'load-workers': { type: 'string', default: '2' },
     size: { type: 'string', default: '256' },
-    quantile: { type: 'string', default: '0.1' },
+    quantile: { type: 'string', default: '0.25' },
   },
 });
 const trials = Number(values.trials);
@@ -179,7 +179,7 @@ const path = writeReport('verdicts', {
     before: loadBefore,
     after: loadavg(),
   },
-  settings: { trials, quantile, rounds, roundIterations, loadWorkers, matrixSize: size, threads: 1, minEffect: 0.05 },
+  settings: { trials, quantile, confidence: 0.99, rounds, roundIterations, loadWorkers, matrixSize: size, threads: 1, minEffect: 0.05 },
   models:
     'chain: 5 MatMuls (A/A: re-exported, other bytes; A/B: 6 MatMuls = 20% more work); control: 3 MatMuls, copied',
   load: `${loadWorkers} processes: random 30-400 ms busy spells (interleaved), always busy (2nd of separate runs)`,

@@ -90,7 +90,7 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
         .option('quantile', {
           type: 'number',
           default: DEFAULT_QUANTILE,
-          describe: 'The quantile of the samples compared (0.1: p10, which load barely moves; 0.5: median)',
+          describe: 'The quantile of the samples compared (0.25: lower quartile, which load barely moves; 0.5: median)',
         })
         .option('controls', {
           choices: ['auto', 'none'] as const,
@@ -159,7 +159,7 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
       }
       for (const [option, value, example] of [
         ['confidence', args.confidence, '0.99'],
-        ['quantile', args.quantile, '0.1'],
+        ['quantile', args.quantile, '0.25'],
       ] as const) {
         if (!(value > 0 && value < 1)) {
           throw new UsageError(`--${option} ${value} is not between 0 and 1.`, `Example: --${option} ${example}`);

@@ -104,7 +104,7 @@ export interface CompareOptions {
    * 1 - (1 - confidence) / k (Bonferroni). Default `DEFAULT_CONFIDENCE` (0.99): a false alarm in one CI run of 100.
    */
   confidence?: number;
-  /** The quantile of the samples compared. Default `DEFAULT_QUANTILE` (0.1, see there why); 0.5: medians. */
+  /** The quantile of the samples compared. Default `DEFAULT_QUANTILE` (0.25, see there why); 0.5: medians. */
   quantile?: number;
   /** Bootstrap resamples per pair. Default 2000. */
   resamples?: number;
