@@ -179,7 +179,17 @@ const path = writeReport('verdicts', {
     before: loadBefore,
     after: loadavg(),
   },
-  settings: { trials, quantile, confidence: 0.99, rounds, roundIterations, loadWorkers, matrixSize: size, threads: 1, minEffect: 0.05 },
+  settings: {
+    trials,
+    quantile,
+    confidence: 0.99,
+    rounds,
+    roundIterations,
+    loadWorkers,
+    matrixSize: size,
+    threads: 1,
+    minEffect: 0.05,
+  },
   models:
     'chain: 5 MatMuls (A/A: re-exported, other bytes; A/B: 6 MatMuls = 20% more work); control: 3 MatMuls, copied',
   load: `${loadWorkers} processes: random 30-400 ms busy spells (interleaved), always busy (2nd of separate runs)`,

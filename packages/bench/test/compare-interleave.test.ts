@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode } from '@tamkit/graph-surgery';
+import { ExitCode } from '@tamkit/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { type BenchReport, encodeTinyModel, parseBenchReport, runBench } from '../src/index.js';

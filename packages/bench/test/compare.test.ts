@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
 import { compareReports, parseThreshold } from '../src/index.js';
 import { environment, latencySamples, moduleResult, pipeline, report, sampledModule } from './report-fixtures.js';

@@ -1,5 +1,6 @@
 // Builders of BenchReport input data for the report tests. Statistics are derived from (p50, cv) so that a test
 // states only the numbers its verdict depends on.
+import { SeededRandom } from '@tamkit/common';
 import {
   type BenchReport,
   type Environment,
@@ -7,7 +8,6 @@ import {
   latencyWithSamples,
   type ModuleResult,
   type PipelineResult,
-  SeededRandom,
 } from '../src/index.js';
 
 export function stats(p50Ms: number, cv = 0.01, samples = 50): LatencyStats {

@@ -1,6 +1,7 @@
 // The verdict statistics on sample sets whose right answer is known from their construction: identical
 // distributions (no change), a multiplied copy (a change of exactly that factor), load that hits both sides of
 // an interleaved round alike, and a load shift between two separate runs.
+import { SeededRandom } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapRatio,
@@ -10,7 +11,6 @@ import {
   type PairedRound,
   pairedRoundsRatio,
   pairRounds,
-  SeededRandom,
 } from '../src/index.js';
 import { latencySamples, stats } from './report-fixtures.js';
 
@@ -120,7 +120,13 @@ describe('normalApproximationRatio', () => {
 });
 
 describe('judgeRatio', () => {
-  const at = (ratio: number, low: number, high: number) => ({ ratio, low, high, method: 'bootstrap' as const });
+  const at = (ratio: number, low: number, high: number) => ({
+    ratio,
+    low,
+    high,
+    quantile: 0.5,
+    method: 'bootstrap' as const,
+  });
 
   it('calls a significant change below the minimum effect unchanged', () => {
     expect(judgeRatio(at(1.02, 1.01, 1.03), 0.05).verdict).toBe('unchanged');

@@ -1,6 +1,6 @@
 import { basename, join, relative } from 'node:path';
+import { writeFileAtomic } from '@tamkit/common';
 import { type InterleaveOptions, remeasureInterleaved } from '../measure/interleave.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { type CompareOptions, compareReports, type ReportComparison } from './compare.js';
 import { comparisonChart } from './comparison-chart.js';
 import { comparisonToMarkdown } from './markdown.js';

@@ -1,5 +1,5 @@
+import { SeededRandom } from '@tamkit/common';
 import { median, probit, quantile, quantileSorted, sampleWithReplacement } from 'simple-statistics';
-import { SeededRandom } from '../measure/rng.js';
 import type { LatencyStats } from './schema.js';
 
 /** Default confidence (of a whole comparison: `compareReports` splits it among the pairs it judges). */

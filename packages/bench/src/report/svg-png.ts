@@ -1,4 +1,4 @@
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@tamkit/common';
 
 /** Pixels per SVG user unit in the PNG: 2, so that the picture stays sharp on high-density screens. */
 export const PNG_SCALE = 2;
