@@ -1,10 +1,14 @@
 // The verdict statistics on sample sets whose right answer is known from their construction: identical
 // distributions (no change), a multiplied copy (a change of exactly that factor), load that hits both sides of
 // an interleaved round alike, and a load shift between two separate runs.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SeededRandom } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
 import {
   bootstrapRatio,
+  compareReports,
   judgeRatio,
   MIN_SAMPLES,
   normalApproximationRatio,
@@ -12,7 +16,7 @@ import {
   pairedRoundsRatio,
   pairRounds,
 } from '../src/index.js';
-import { latencySamples, stats } from './report-fixtures.js';
+import { latencySamples, report, sampledModule, stats } from './report-fixtures.js';
 
 /** Interleaved rounds: round r multiplies both sides by the load factor of that round. */
 function loadedRounds(rounds: number, perRound: number, seed: number, slowdown: number, loadSeed = 99): PairedRound[] {
@@ -149,5 +153,51 @@ describe('judgeRatio', () => {
   it('BAD CALL - rejects a minimum effect outside [0, 1) and a negative drift', () => {
     expect(() => judgeRatio(at(1, 1, 1), 1)).toThrow(RangeError);
     expect(() => judgeRatio(at(1, 1, 1), 0.05, -0.1)).toThrow(RangeError);
+  });
+});
+
+describe('recorded interleaved runs under load (fixtures/interleaved-chain-under-load.json)', () => {
+  interface Recorded {
+    cases: Record<
+      'aa' | 'ab',
+      Record<'baseline' | 'current', Record<string, { samplesMs: number[]; sampleRounds: number[] }>>
+    >;
+  }
+  const recorded: Recorded = JSON.parse(
+    readFileSync(join(import.meta.dirname, 'fixtures', 'interleaved-chain-under-load.json'), 'utf8'),
+  );
+  const side = (name: 'aa' | 'ab', which: 'baseline' | 'current') =>
+    report({
+      interleaved: { id: name, side: which, rounds: 40, iterationsPerRound: 5 },
+      modules: Object.entries(recorded.cases[name][which]).map(([module, s]) =>
+        sampledModule(module, s.samplesMs, module === 'control' ? 'same' : `${name}-${which}`, s.sampleRounds),
+      ),
+    });
+
+  it('calls the re-exported model no regression and the 6-layer model a regression, with the copy as control', () => {
+    const aa = compareReports(side('aa', 'baseline'), side('aa', 'current'));
+    const ab = compareReports(side('ab', 'baseline'), side('ab', 'current'));
+    const chain = (c: typeof aa) => c.rows.find((r) => r.module === 'chain')!;
+    expect(chain(aa).verdict).not.toBe('regression');
+    expect(chain(aa).interval!.ratio).toBeGreaterThan(0.95);
+    expect(chain(aa).interval!.ratio).toBeLessThan(1.05);
+    expect(chain(ab).verdict).toBe('regression');
+    // 6 MatMuls against 5: the measured ratio is near 6/5, a little under it (each run's fixed cost).
+    expect(chain(ab).interval!.ratio).toBeGreaterThan(1.1);
+    expect(chain(ab).interval!.ratio).toBeLessThan(1.25);
+    for (const c of [aa, ab]) expect(c.rows.find((r) => r.module === 'control')!.verdict).toBe('control');
+  });
+
+  it('pins the lower quartile down tighter than the median when runs are preempted', () => {
+    const { baseline, current } = recorded.cases.aa;
+    // Many runs were preempted (5-17 ms against about 1 ms): the spread above the median is the machine's.
+    const base = baseline.chain!.samplesMs;
+    const slow = base.filter((s) => s > 3 * Math.min(...base)).length / base.length;
+    expect(slow).toBeGreaterThan(0.05);
+    const p25 = bootstrapRatio(base, current.chain!.samplesMs, { quantile: 0.25 });
+    const p50 = bootstrapRatio(base, current.chain!.samplesMs, { quantile: 0.5 });
+    expect(p25.low).toBeLessThan(1);
+    expect(p25.high).toBeGreaterThan(1);
+    expect(p25.high - p25.low).toBeLessThan(p50.high - p50.low);
   });
 });
