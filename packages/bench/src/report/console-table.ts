@@ -110,7 +110,7 @@ export function comparisonSummary(comparison: ReportComparison): string {
 }
 
 /**
- * The comparison for a terminal: one row per compared pair with the change of its median, the interval the
+ * The comparison for a terminal: one row per compared pair with the change of the compared quantile, the interval the
  * verdict was read from (widened by the controls' drift), and the verdict; regressions marked with "!!".
  */
 export function formatComparisonTable(comparison: ReportComparison): string {
@@ -118,7 +118,7 @@ export function formatComparisonTable(comparison: ReportComparison): string {
     r.key,
     r.baseline ? formatMs(r.baseline.p50Ms) : '-',
     r.current ? formatMs(r.current.p50Ms) : '-',
-    r.deltaRatio === undefined ? '-' : formatPercent(r.deltaRatio, true),
+    formatCompared(r),
     r.judged
       ? formatChangeRange(r.judged.low, r.judged.high)
       : r.interval
@@ -130,7 +130,7 @@ export function formatComparisonTable(comparison: ReportComparison): string {
     'pair',
     'base p50 ms',
     'cur p50 ms',
-    'change',
+    `${quantileName(comparison.quantile)} change`,
     `${Math.round(comparison.confidence * 100)}% interval`,
     'verdict',
   ];

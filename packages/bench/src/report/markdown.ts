@@ -106,7 +106,7 @@ export function comparisonToMarkdown(comparison: ReportComparison, options: { ch
     `Each pair's change is the ratio of its ${quantileName(comparison.quantile)} latencies (the quantile compared) ` +
       `with a bootstrap interval (${confidence} for the comparison as a whole, split among the pairs judged)` +
       `${comparison.interleaved ? ' (rounds of the interleaved run resampled together)' : ''}, widened by the drift ` +
-      `the controls measured. It counts when that interval excludes no change and the median moved by at least ` +
+      `the controls measured. It counts when that interval excludes no change and the quantile moved by at least ` +
       `${formatPercent(comparison.threshold)}; it is unchanged when the interval rules out a change that large, and ` +
       'too noisy to judge otherwise.',
     '',
