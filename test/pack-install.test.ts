@@ -1,5 +1,5 @@
 // Publishing: each package packs into a tarball that installs into an empty project and whose CLI answers
-// --help. The four are packed with pnpm (which turns `workspace:^` into the version each depends on, as publishing
+// --help. The five are packed with pnpm (which turns `workspace:^` into the version each depends on, as publishing
 // does) and installed together with npm, as a user would; onnxruntime-node's postinstall, which downloads CUDA
 // provider binaries from NuGet, is skipped with ONNXRUNTIME_NODE_INSTALL=skip as the READMEs say. Third-party
 // packages come from npm's cache or the npm registry: where neither can serve them the install test is skipped
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const PACKAGES = [
+  { dir: 'common', name: '@tamkit/common', bin: undefined },
   { dir: 'graph-surgery', name: '@tamkit/graph-surgery', bin: 'graph-surgery' },
   { dir: 'engine-builder', name: '@tamkit/engine-builder', bin: 'engine-builder' },
   { dir: 'bench', name: '@tamkit/bench', bin: 'bench' },
@@ -46,7 +47,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => rm(work, { recursive: true, force: true }));
 
-describe('npm pack + npm install of the four packages', () => {
+describe('npm pack + npm install of the five packages', () => {
   it('packs each package with its build, bin, README and LICENSE, and no workspace: ranges', (ctx) => {
     if (unbuilt.length > 0) {
       console.log(`skipped: ${unbuilt.map((p) => p.dir).join(', ')} not built (run npm run build first)`);
@@ -58,7 +59,8 @@ describe('npm pack + npm install of the four packages', () => {
       for (const file of ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/index.js']) {
         expect(files, `${tarball} lacks ${file}`).toContain(file);
       }
-      expect(files.some((f) => f.startsWith('package/bin/'))).toBe(true);
+      const pkg = PACKAGES.find((p) => tarball.startsWith(p.name.replace('@', '').replace('/', '-')))!;
+      expect(files.some((f) => f.startsWith('package/bin/'))).toBe(pkg.bin !== undefined);
       expect(files.some((f) => f.startsWith('package/test/') || f.startsWith('package/src/'))).toBe(false);
       const manifest = run('tar', ['-xzOf', join(work, tarball), 'package/package.json'], work).output;
       expect(manifest).not.toContain('workspace:');
@@ -94,13 +96,13 @@ describe('npm pack + npm install of the four packages', () => {
     expect(installed.status, installed.output).toBe(0);
 
     for (const pkg of PACKAGES) {
+      const manifest = join(project, 'node_modules', ...pkg.name.split('/'), 'package.json');
+      const source = join(root, 'packages', pkg.dir, 'package.json');
+      expect(JSON.parse(readFileSync(manifest, 'utf8')).version).toBe(JSON.parse(readFileSync(source, 'utf8')).version);
+      if (pkg.bin === undefined) continue;
       const help = run(join(project, 'node_modules', '.bin', pkg.bin), ['--help'], project, env);
       expect(help.status, `${pkg.bin} --help:\n${help.output}`).toBe(0);
       expect(help.output).toContain('Commands:');
-      const version = JSON.parse(
-        readFileSync(join(project, 'node_modules', ...pkg.name.split('/'), 'package.json'), 'utf8'),
-      ).version;
-      expect(version).toBe(JSON.parse(readFileSync(join(root, 'packages', pkg.dir, 'package.json'), 'utf8')).version);
     }
     // The library entry points resolve from the installed packages.
     const imported = run(
