@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { median } from '@tamkit/common';
 import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import { sha256File } from '../measure/hash.js';
+import { latencyWithSamples } from '../measure/latency-samples.js';
 import { loadModulePlans } from '../measure/plans.js';
 import { computeLatencyStats } from '../measure/stats.js';
 import type { RawImage } from '../preprocess/normalize.js';
@@ -115,7 +116,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   } else if (options.compareDeviceCopies) {
     notes.push('copy time saved not measured: no module runs on a stack that keeps outputs on the device (ort-webgpu)');
   }
-  const perFrame = computeLatencyStats(host.perFrame);
+  const perFrame = latencyWithSamples(host.perFrame);
   const modules: ModuleResult[] = [];
   for (const m of TRACKER_MODULES) {
     const isolated = host.isolated[m];
@@ -125,7 +126,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       module: m,
       modelPath: files[m],
       modelSha256: await sha256File(files[m]),
-      latency: computeLatencyStats(isolated.samples),
+      latency: latencyWithSamples(isolated.samples),
       options: {
         ...isolated.runner.describeOptions(),
         inputs: "each timed frame's own inputs, run right after that frame",
