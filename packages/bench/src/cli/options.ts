@@ -1,4 +1,5 @@
-import type { Options } from 'yargs';
+import type { Argv, Options } from 'yargs';
+import { setOrtLogLevel } from '../stacks/ort/load-ort.js';
 import { STACK_NAMES } from '../stacks/registry.js';
 
 /** Option groups shared by bench commands (declared once, reused by run and later by pipeline commands). */
@@ -42,3 +43,18 @@ export const outputOptions = {
   csv: { type: 'string', describe: 'Write one CSV row per module result to FILE' },
   label: { type: 'string', describe: 'Label stored in the report (e.g. the CI runner name)' },
 } as const satisfies Record<string, Options>;
+
+/**
+ * `--verbose`: ONNX Runtime's own log lines (warnings, provider loading, graph optimisation) on stderr. Without it
+ * ORT logs errors only, process-wide and per session. Registered globally on the CLIs that run sessions.
+ */
+export function withOrtLogging(cli: Argv): Argv {
+  return cli
+    .option('verbose', {
+      type: 'boolean',
+      default: false,
+      global: true,
+      describe: "Show ONNX Runtime's own log lines (default: errors only)",
+    })
+    .middleware((args) => setOrtLogLevel(args.verbose ? 'verbose' : 'error'));
+}

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, hostname, release, type } from 'node:os';
+import { describeBenchProviders } from '../cuda/status.js';
 import type { Environment } from '../report/schema.js';
 import { ortVersion } from '../stacks/ort/load-ort.js';
+import { readLoadedLibraries } from '../stacks/ort/loaded-libraries.js';
 
 export interface GpuInfo {
   name: string;
@@ -48,11 +50,17 @@ export interface EnvironmentOptions {
   tensorrt?: string;
 }
 
-/** Where a result came from: versions, CPU, GPU, host, threads. */
+/**
+ * Where a result came from: versions, CPU, GPU, host, threads, the ORT provider libraries installed and the GPU
+ * libraries loaded. Call it after the runs: CUDA and cuDNN libraries load with the first session that needs them.
+ */
 export async function collectEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
   const cpuList = cpus();
   const gpu = probeNvidiaGpu();
   const onnxruntime = await ortVersion();
+  const providers = onnxruntime === undefined ? undefined : await describeBenchProviders(onnxruntime);
+  const gpuLibraries = readLoadedLibraries();
+  const warnings = providers?.warnings ?? [];
   return {
     node: process.version,
     ...(onnxruntime === undefined ? {} : { onnxruntime }),
@@ -62,5 +70,16 @@ export async function collectEnvironment(options: EnvironmentOptions = {}): Prom
     ...(gpu === undefined ? {} : { gpu }),
     hostname: hostname(),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(providers === undefined || providers.present.length === 0
+      ? {}
+      : {
+          ortProviders: {
+            libraries: providers.present,
+            ...(providers.providerOrtVersion === undefined ? {} : { onnxruntime: providers.providerOrtVersion }),
+            ...(providers.manifest === undefined ? {} : { source: providers.manifest.source }),
+          },
+        }),
+    ...(gpuLibraries.length === 0 ? {} : { gpuLibraries }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }

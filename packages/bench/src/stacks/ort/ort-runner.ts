@@ -7,7 +7,7 @@ import { StackUnavailableError } from '../errors.js';
 import { BaseRunner, type ToHostOptions } from '../runner.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
 import { downloadDeviceTensor } from './device-download.js';
-import { loadOrt, type OrtModule } from './load-ort.js';
+import { loadOrt, type OrtModule, ortSessionSeverity } from './load-ort.js';
 import { summarisePlacement } from './placement.js';
 import { type OrtProviderSpec, probeOrtProvider } from './probe.js';
 import { parseOrtProfile } from './profile-trace.js';
@@ -102,7 +102,7 @@ export class OrtRunner extends BaseRunner {
       graphOptimizationLevel: this.#options.graphOptimizationLevel ?? 'all',
       executionMode: 'sequential',
       ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
-      logSeverityLevel: 3,
+      logSeverityLevel: ortSessionSeverity(),
       ...(this.#options.allowSpinning === undefined
         ? {}
         : { extra: { session: { intra_op: { allow_spinning: this.#options.allowSpinning ? '1' : '0' } } } }),
