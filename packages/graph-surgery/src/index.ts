@@ -107,6 +107,14 @@ export { type EmulateFloat16Options, type EmulateFloat16Report, emulateFloat16 }
 export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
 export type { DtypeFix, OutOfRangeValues } from './passes/fp16-values.js';
 export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
+export {
+  FUSIONS,
+  type FuseOptions,
+  type FuseReport,
+  type FusionName,
+  fuseForOrt,
+  isFusionName,
+} from './passes/fuse/index.js';
 export type { LowFloatType } from './passes/half-arrays.js';
 export type { LowPrecisionOptions, LowPrecisionReport } from './passes/low-precision.js';
 export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
