@@ -48,6 +48,14 @@ export {
 export { findModels, moduleName } from './measure/find-models.js';
 export { sha256File } from './measure/hash.js';
 export { generateFeeds } from './measure/inputs.js';
+export {
+  type ModuleProfile,
+  PROFILE_REPORT_KIND,
+  PROFILE_SCHEMA_VERSION,
+  type ProfileModulesOptions,
+  type ProfileReport,
+  profileModules,
+} from './measure/profile-modules.js';
 export { SeededRandom } from './measure/rng.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
@@ -77,6 +85,13 @@ export { type Availability, available, unavailable } from './stacks/availability
 export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
 export { readModelSignature } from './stacks/model-signature.js';
 export {
+  type KernelProfile,
+  type OpTypeShare,
+  type ProviderKernels,
+  type SummariseKernelsOptions,
+  summariseKernels,
+} from './stacks/ort/kernel-profile.js';
+export {
   loadOrt,
   type OrtModule,
   ortLogLevel,
@@ -97,7 +112,13 @@ export {
   summarisePlacement,
 } from './stacks/ort/placement.js';
 export { type OrtProviderSpec, probeOrtProvider } from './stacks/ort/probe.js';
-export { type OrtProfile, type ProfiledNodeEvent, parseOrtProfile } from './stacks/ort/profile-trace.js';
+export {
+  type OrtProfile,
+  type ProfiledKernelEvent,
+  type ProfiledNodeEvent,
+  type ProfiledRun,
+  parseOrtProfile,
+} from './stacks/ort/profile-trace.js';
 export {
   describeProbeFailure,
   type ProviderProbeOptions,

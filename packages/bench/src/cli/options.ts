@@ -58,3 +58,23 @@ export function withOrtLogging(cli: Argv): Argv {
     })
     .middleware((args) => setOrtLogLevel(args.verbose ? 'verbose' : 'error'));
 }
+
+/**
+ * `--no-tf32`: FP32 MatMul and Conv on the CUDA provider in full FP32. onnxruntime-node cannot pass the CUDA
+ * provider's `use_tf32` option (it passes only the device id), so this sets NVIDIA's process-wide switch,
+ * `NVIDIA_TF32_OVERRIDE=0`, which cuBLAS and cuDNN read when the first CUDA session creates their handles (and the
+ * provider probe's child process inherits). For comparisons of FP32 ort-cuda against ort-cpu.
+ */
+export function withCudaMath(cli: Argv): Argv {
+  return cli
+    .option('tf32', {
+      type: 'boolean',
+      default: true,
+      global: true,
+      describe:
+        'Let the CUDA provider use TF32 for FP32 MatMul/Conv (its default); --no-tf32 sets NVIDIA_TF32_OVERRIDE=0',
+    })
+    .middleware((args) => {
+      if (args.tf32 === false) process.env.NVIDIA_TF32_OVERRIDE = '0';
+    });
+}

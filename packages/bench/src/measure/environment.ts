@@ -43,6 +43,9 @@ export function probeNvidiaGpu(): GpuInfo | undefined {
   return parseNvidiaSmiGpus(run.stdout)[0];
 }
 
+/** Environment variables that change what the GPU computes or which GPU runs (recorded in reports when set). */
+const GPU_ENV_VARIABLES = ['NVIDIA_TF32_OVERRIDE', 'CUDA_VISIBLE_DEVICES'];
+
 export interface EnvironmentOptions {
   /** Intra-op threads the CPU stacks were given. */
   threads?: number;
@@ -61,6 +64,9 @@ export async function collectEnvironment(options: EnvironmentOptions = {}): Prom
   const providers = onnxruntime === undefined ? undefined : await describeBenchProviders(onnxruntime);
   const gpuLibraries = readLoadedLibraries();
   const warnings = providers?.warnings ?? [];
+  const gpuEnv = Object.fromEntries(
+    GPU_ENV_VARIABLES.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])),
+  );
   return {
     node: process.version,
     ...(onnxruntime === undefined ? {} : { onnxruntime }),
@@ -80,6 +86,7 @@ export async function collectEnvironment(options: EnvironmentOptions = {}): Prom
           },
         }),
     ...(gpuLibraries.length === 0 ? {} : { gpuLibraries }),
+    ...(Object.keys(gpuEnv).length === 0 ? {} : { gpuEnv }),
     ...(warnings.length === 0 ? {} : { warnings }),
   };
 }

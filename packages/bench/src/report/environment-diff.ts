@@ -22,6 +22,7 @@ const COMPARED_FIELDS: { field: string; read: (env: Environment) => unknown }[] 
   { field: 'gpu.name', read: (env) => env.gpu?.name },
   { field: 'gpu.driver', read: (env) => env.gpu?.driver },
   { field: 'ortProviders.onnxruntime', read: (env) => env.ortProviders?.onnxruntime },
+  { field: 'gpuEnv.NVIDIA_TF32_OVERRIDE', read: (env) => env.gpuEnv?.NVIDIA_TF32_OVERRIDE },
   {
     field: 'gpuLibraries',
     read: (env) => env.gpuLibraries?.map((l) => `${l.name}${l.version ? `.${l.version}` : ''}`).join(' '),

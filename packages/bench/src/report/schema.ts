@@ -23,6 +23,8 @@ export interface Environment {
   ortProviders?: { libraries: string[]; onnxruntime?: string; source?: string };
   /** GPU runtime libraries (CUDA, cuBLAS, cuDNN, TensorRT, ORT providers) the process had loaded when it reported. */
   gpuLibraries?: { name: string; version?: string; path: string }[];
+  /** GPU math switches set in the environment (NVIDIA_TF32_OVERRIDE, CUDA_VISIBLE_DEVICES), when set. */
+  gpuEnv?: Record<string, string>;
   /** What makes these numbers questionable (e.g. a provider built for another ONNX Runtime version than the core). */
   warnings?: string[];
 }

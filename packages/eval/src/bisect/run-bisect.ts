@@ -44,7 +44,7 @@ export interface BisectModelsOptions {
   /** Modules to bisect (default: every module found). */
   modules?: readonly string[];
   /**
-   * Default: `emulate` on ort-cpu (it computes FP16 in FP32, so native FP16 would hide failures), `engine` on
+   * Default: `emulate` on stacks that compute FP16 in FP32 (ort-cpu: native FP16 would hide failures), `engine` on
    * TensorRT stacks, `native` on other ONNX Runtime stacks.
    */
   mode?: BisectMode;
@@ -108,8 +108,9 @@ export interface BisectReport {
 
 /** The default candidate mode of a stack (see `BisectModelsOptions.mode`). */
 export function defaultBisectMode(stack: string): BisectMode {
-  if (stack === 'ort-cpu') return 'emulate';
-  return getStack(stack).family === 'tensorrt' ? 'engine' : 'native';
+  const definition = getStack(stack);
+  if (definition.fp16Compute === 'fp32') return 'emulate';
+  return definition.family === 'tensorrt' ? 'engine' : 'native';
 }
 
 /** Runs the module-level check and, where needed, the layer-level search for every selected module. */
@@ -146,9 +147,9 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
       'Latencies of emulated variants include the rounding Casts: they rank nothing about FP16 speed; time plans on the target stack.',
     );
   }
-  if (mode === 'native' && options.stack === 'ort-cpu') {
+  if (mode === 'native' && getStack(options.stack).fp16Compute === 'fp32') {
     notes.push(
-      'ort-cpu computes most FP16 ops in FP32: native FP16 hides overflow here; use --mode emulate to predict GPU failures.',
+      `${options.stack} computes most FP16 ops in FP32: native FP16 hides overflow here; use --mode emulate to predict GPU failures.`,
     );
   }
   const modules: ModuleBisect[] = [];

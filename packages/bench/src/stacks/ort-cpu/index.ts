@@ -21,6 +21,7 @@ export const ortCpuStack: StackDefinition<OrtCpuOptions> = {
   name: traits.stack,
   family: 'onnxruntime',
   deviceOutputs: traits.deviceOutputs,
+  fp16Compute: 'fp32',
   description: 'ONNX Runtime CPU execution provider (onnxruntime-node)',
   probe: () => probeOrtProvider(traits.provider),
   create: (options = {}) => new OrtRunner(traits, options),
