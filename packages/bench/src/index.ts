@@ -56,7 +56,6 @@ export {
   type ProfileReport,
   profileModules,
 } from './measure/profile-modules.js';
-export { SeededRandom } from './measure/rng.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
   DEFAULT_TIME_MS,
@@ -74,7 +73,7 @@ export {
   recogniseModule,
   resolveInputShapes,
 } from './measure/shapes.js';
-export { computeLatencyStats, percentile } from './measure/stats.js';
+export { computeLatencyStats } from './measure/stats.js';
 // The tracking loop and the pipeline benchmark.
 export * from './pipeline/index.js';
 export * from './preprocess/index.js';
@@ -151,18 +150,17 @@ export {
 export type { StackDefinition } from './stacks/stack-definition.js';
 export { type DescribeTrtOptions, describeTrtCommands } from './stacks/trt/describe-commands.js';
 export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';
-export {
-  getTrtEnginePort,
-  setTrtEnginePort,
-  type TrtBuildRequest,
-  type TrtBuildResult,
-  type TrtCommands,
-  type TrtDescribeRequest,
-  type TrtEnginePort,
-  type TrtPrecision,
-  type TrtTimingRequest,
-  type TrtTimingResult,
+export type {
+  TrtBuildRequest,
+  TrtBuildResult,
+  TrtCommands,
+  TrtDescribeRequest,
+  TrtEnginePort,
+  TrtPrecision,
+  TrtTimingRequest,
+  TrtTimingResult,
 } from './stacks/trt/engine-port.js';
+export { getTrtEnginePort, setTrtEnginePort } from './stacks/trt/installed-port.js';
 export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
 export { probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
 export type {
@@ -175,3 +173,4 @@ export type {
   StackFamily,
   TensorInfo,
 } from './stacks/types.js';
+export * from './tracker/index.js';

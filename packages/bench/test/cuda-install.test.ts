@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode } from '@tamkit/graph-surgery';
+import { ExitCode } from '@tamkit/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CUDA12_OFFICIAL_SOURCE,

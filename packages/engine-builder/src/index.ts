@@ -16,7 +16,7 @@ export type { CacheListing, PruneOptions, VerifyResult } from './cache/maintenan
 export { listCache, pruneCache, verifyCache } from './cache/maintenance.js';
 export type { EngineManifest } from './cache/manifest.js';
 export type { CacheEntry } from './cache/store.js';
-export { cachePaths, entryDir, getOrBuildEntry, lookupEntry, timingCachePath, writeFileAtomic } from './cache/store.js';
+export { cachePaths, entryDir, getOrBuildEntry, lookupEntry, timingCachePath } from './cache/store.js';
 export type { GraphEdit, LoadedModel, LoadModelOptions } from './graph-surgery-glue.js';
 export { applyGraphEdits, graphViewOf, hasGraphSurgeryPass, loadModel, planGraphEdits } from './graph-surgery-glue.js';
 export type { InspectOptions, InspectResult } from './inspect.js';

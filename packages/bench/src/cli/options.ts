@@ -1,24 +1,19 @@
+import { modelsOption, stackOption, verboseOption } from '@tamkit/common/cli';
 import type { Argv, Options } from 'yargs';
 import { setOrtLogLevel } from '../stacks/ort/load-ort.js';
 import { STACK_NAMES } from '../stacks/registry.js';
 
 /** Option groups shared by bench commands (declared once, reused by run and later by pipeline commands). */
-export const stackOptions = {
-  stack: {
-    type: 'string',
-    array: true,
-    demandOption: 'Name at least one stack (see `bench list`).',
-    choices: STACK_NAMES,
-    describe: 'Stack to run; repeat for several side by side',
-  },
-} as const satisfies Record<string, Options>;
+export const stackOptions = stackOption('Stack to run; repeat for several side by side', {
+  array: true,
+  demandOption: 'Name at least one stack (see `bench list`).',
+  choices: STACK_NAMES,
+});
 
 export const modelOptions = {
-  models: {
-    type: 'string',
+  ...modelsOption('An .onnx file or a directory of .onnx modules (one per module)', {
     demandOption: 'Point --models at an .onnx file or a directory of .onnx modules.',
-    describe: 'An .onnx file or a directory of .onnx modules (one per module)',
-  },
+  }),
   shape: {
     type: 'string',
     array: true,
@@ -51,10 +46,8 @@ export const outputOptions = {
 export function withOrtLogging(cli: Argv): Argv {
   return cli
     .option('verbose', {
-      type: 'boolean',
-      default: false,
+      ...verboseOption("Show ONNX Runtime's own log lines (default: errors only)").verbose,
       global: true,
-      describe: "Show ONNX Runtime's own log lines (default: errors only)",
     })
     .middleware((args) => setOrtLogLevel(args.verbose ? 'verbose' : 'error'));
 }

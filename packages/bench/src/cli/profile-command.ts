@@ -1,4 +1,4 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { type ProfileReport, profileModules } from '../measure/profile-modules.js';
 import { parseShapeSpecs } from '../measure/shapes.js';

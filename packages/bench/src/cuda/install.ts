@@ -6,7 +6,7 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, ToolkitError, UsageError } from '@tamkit/graph-surgery';
+import { ExitCode, ToolkitError, UsageError } from '@tamkit/common';
 import {
   CudaInstallErrorCode,
   extractLibraries,

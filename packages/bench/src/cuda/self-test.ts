@@ -4,7 +4,7 @@
  * what it found: whether the provider started, how far CUDA is from CPU, which CUDA and cuDNN libraries loaded,
  * and what ORT logged when it did not start.
  */
-import { SeededRandom } from '../measure/rng.js';
+import { SeededRandom } from '@tamkit/common';
 import type { LoadedLibrary } from '../stacks/ort/loaded-libraries.js';
 import type { OrtLogLevel } from '../stacks/ort/log-level.js';
 import { missingLibraries, remedyForMissingLibraries } from '../stacks/ort/ort-log.js';

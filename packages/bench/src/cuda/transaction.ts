@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { constants, copyFile, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { CudaInstallErrorCode } from './acquire.js';
 import type { OrtBinding } from './bindings.js';
 

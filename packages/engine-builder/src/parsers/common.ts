@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 
 /** A parser's complaint about its input: what it expected, where. Never a crash. */
 export function parseError(what: string, message: string): ToolkitError {

@@ -1,5 +1,5 @@
 import { withCudaMath, withOrtLogging } from '@tamkit/bench/cli';
-import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
+import { type CliIo, createCli, processIo, runCli } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { benchTrackerFactory } from '../run/bench-tracker.js';
 import { registerBisectCommand } from './bisect-command.js';

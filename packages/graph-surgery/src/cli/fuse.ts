@@ -1,5 +1,5 @@
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
 import { FUSIONS, type FusionName, fuseForOrt } from '../passes/fuse/index.js';
 import { applyPass, listOption, parseAssignments, passOptions } from './pass-io.js';
 

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { RunnerErrorCode } from '../errors.js';
 import { ORT_LOG_LEVELS, type OrtLogLevel, severityOf } from './log-level.js';
 

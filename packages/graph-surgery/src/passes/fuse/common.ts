@@ -4,7 +4,7 @@ import type { Graph } from '../../graph/graph.js';
 import { inferShapes, type ShapeInferenceOptions } from '../../inspect/shape-inference.js';
 import { readFloatValues, readTensorValues } from '../../onnx/tensor-data.js';
 import type { ModelProto, NodeProto } from '../../onnx/types.js';
-import { constantFloatTensor } from '../fp16-values.js';
+import { constantFloatTensor } from '../support/fp16-values.js';
 
 /** ONNX Runtime's contrib operator domain (Gelu, BiasGelu, FastGelu, SkipLayerNormalization). */
 export const MS_DOMAIN = 'com.microsoft';

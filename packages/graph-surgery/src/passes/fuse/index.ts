@@ -5,14 +5,14 @@
  * memory attention's 7232 keys). Every fusion keeps the graph's results (FastGelu approximates, ~1e-3), and the
  * precision tools (patterns, FP32 islands, FP16 conversion, bisection) work on the fused graph.
  */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { cloneMessage } from '../../graph/clone.js';
 import { Graph } from '../../graph/graph.js';
 import type { ModelProto } from '../../onnx/types.js';
 import { nameUnnamedNodes } from '../../patterns/select.js';
-import { removeCancellingCasts } from '../casts.js';
-import { requireGraph } from '../model-checks.js';
-import { defaultOpset } from '../subgraph-types.js';
+import { removeCancellingCasts } from '../support/casts.js';
+import { requireGraph } from '../support/model-checks.js';
+import { defaultOpset } from '../support/subgraph-types.js';
 import { importMsDomain, MS_DOMAIN, type ShapeHints } from './common.js';
 import { fuseBiasGeluInGraph, fuseGeluInGraph } from './gelu.js';
 import { fuseLayerNormInGraph, fuseSkipLayerNormInGraph } from './layer-norm.js';
