@@ -96,7 +96,15 @@ const { values: args } = parseArgs({
 });
 for (const v of args.variant ?? [])
   if (!(v in VARIANTS)) throw new Error(`unknown variant ${v}: ${Object.keys(VARIANTS).join(', ')}`);
-const stacks = args.stack as StackName[];
+const requested = args.stack as StackName[];
+// A stack that cannot run here is reported once, not once per variant.
+const unavailable: { stack: string; reason: string }[] = [];
+const stacks: StackName[] = [];
+for (const stack of requested) {
+  const availability = await getStack(stack).probe();
+  if (availability.available) stacks.push(stack);
+  else unavailable.push({ stack, reason: availability.reason });
+}
 const threads = args.threads === undefined ? undefined : Number(args.threads);
 const work = await mkdtemp(join(tmpdir(), 'tamkit-levers-'));
 const zoo = args.models ?? join(work, 'zoo');
@@ -130,6 +138,7 @@ const report = {
   schemaVersion: 1,
   createdAt: new Date().toISOString(),
   options: { stacks, modules, variants, iterations: Number(args.iterations), warmup: Number(args.warmup), threads },
+  unavailable,
   environment: {} as Awaited<ReturnType<typeof collectEnvironment>>,
   results,
 };
@@ -140,6 +149,11 @@ async function save(): Promise<void> {
   await rename(`${args.out}.tmp`, args.out!);
 }
 
+if (stacks.length === 0) {
+  await save();
+  for (const u of unavailable) console.log(`unavailable ${u.stack}: ${u.reason}`);
+  process.exit(1);
+}
 // Realistic inputs (a full memory bank for memory attention) from the FP32 chain on ort-cpu, and its outputs.
 const { feeds: inputs } = await buildModuleInputs(files, { stack: 'ort-cpu', seed: 1 });
 for (const module of modules) {
@@ -238,4 +252,5 @@ for (const module of modules) {
   }
 }
 for (const r of results.filter((x) => x.error)) console.log(`error ${r.stack} ${r.module} ${r.variant}: ${r.error}`);
+for (const u of unavailable) console.log(`unavailable ${u.stack}: ${u.reason}`);
 console.log(`wrote ${args.out}`);
