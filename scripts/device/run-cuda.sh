@@ -5,14 +5,14 @@
 # Before it: scripts/device/prepare.sh here, then ../shared/device/cuda-ep.sh and its three staging runs; then
 #   source .device/on-device.sh && bash scripts/device/run-cuda.sh
 # Every step is independent: a failing or timed-out step is logged and the next one runs; the whole stays under
-# BUDGET_S (default 520 s). Results: $OUT/cuda-results.tgz (logs and JSON) and $OUT/cuda-summary.txt.
+# BUDGET_S (default 500 s). Results: $OUT/cuda-results.tgz (logs and JSON) and $OUT/cuda-summary.txt.
 set -uo pipefail
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 final=${OUT:?set OUT}
 out=/tmp/cuda-results
 rm -rf "$out"
 mkdir -p "$out/logs"
-budget=${BUDGET_S:-520}
+budget=${BUDGET_S:-500}
 staged=${CUDA_EP_DIR:-/tmp/rt/cuda-ep}
 zoo=/tmp/zoo-cuda
 size=${ZOO_SIZE:-full} # tiny for a dry run off the GPU machine
