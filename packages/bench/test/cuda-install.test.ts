@@ -254,3 +254,67 @@ describe('bench cuda install', () => {
     for (const dir of bindings) expect(Object.keys(snapshotBinding(dir))).toEqual(['onnxruntime_binding.node']);
   });
 });
+
+describe('onnxruntime-node installer route (CUDA 12) and the CLI', () => {
+  it('BAD CALL - without network the official installer fails with a typed error; the real package is untouched', async () => {
+    const { runOrtInstaller } = await import('../src/cuda/acquire.js');
+    const real = (await import('../src/index.js')).ortPackageDir()!;
+    const binding = join(real, 'bin', 'napi-v6', process.platform, process.arch);
+    const before = snapshotBinding(binding);
+    const work = await mkdtemp(join(tmpdir(), 'tamkit-cuda12-'));
+    // global-agent sends onnxruntime-node's NuGet requests through this proxy: a closed local port, so no request
+    // leaves the machine whatever its network.
+    const env = { ...process.env, GLOBAL_AGENT_HTTPS_PROXY: 'http://127.0.0.1:9' };
+    try {
+      const error = await failure(runOrtInstaller(real, 'cuda12', work, env));
+      expect(error).toMatchObject({ code: CudaInstallErrorCode.Download });
+      expect(error.message).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12.*ECONNREFUSED/s);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    expect(snapshotBinding(binding)).toEqual(before);
+  });
+
+  it('`bench cuda install` without a driver exits 4 naming the driver; `bench cuda check --json` says what is here', async (ctx) => {
+    if (probeNvidiaDriver().present) {
+      console.warn('skipped: this machine has an NVIDIA driver');
+      ctx.skip();
+    }
+    const { main } = await import('../src/cli/index.js');
+    const text = { out: '', err: '' };
+    const io = {
+      out: (t: string) => {
+        text.out += t;
+      },
+      err: (t: string) => {
+        text.err += t;
+      },
+    };
+    expect(await main(['cuda', 'install', '--root', root], io)).toBe(ExitCode.Unavailable);
+    expect(text.err).toMatch(/CUDA_NO_DRIVER.*no NVIDIA driver/);
+    text.out = '';
+    expect(await main(['cuda', 'check', '--root', root, '--json', '--no-self-test'], io)).toBe(ExitCode.Unavailable);
+    const check = JSON.parse(text.out) as { driver: { present: boolean }; installs: { bindingDir: string }[] };
+    expect(check.driver.present).toBe(false);
+    expect(check.installs.map((i) => i.bindingDir)).toEqual(bindings);
+  });
+
+  it('`bench list` shows the provider library version next to the core and warns about the skew', async () => {
+    const { formatStackList } = await import('../src/cli/stack-list-table.js');
+    await installCudaProvider(options({ selfTest: false }));
+    const [providers] = await describeInstall([root]);
+    const text = formatStackList([
+      {
+        name: 'ort-cuda',
+        family: 'onnxruntime',
+        description: 'ONNX Runtime CUDA execution provider',
+        availability: { available: false, reason: 'no GPU here', remedy: 'use the GPU machine' },
+        providers: { ...providers!, coreVersion: '1.30.0', warnings: ['skew between 1.29.0 and 1.30.0'] },
+      },
+    ]);
+    expect(text).toMatch(
+      /ort-cuda: provider libraries .*CUDA provider ONNX Runtime 1\.29\.0, from stand-in-cuda13\) next to onnxruntime-node 1\.30\.0/,
+    );
+    expect(text).toMatch(/warning: skew between/);
+  });
+});

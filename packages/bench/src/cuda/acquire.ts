@@ -3,13 +3,13 @@
  * onnxruntime-node's own installer (NuGet), or from a local folder or tarball (machines without network).
  * Nothing here touches an onnxruntime-node install; `install.ts` stages and commits what this returns.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { cp, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
 import { extract } from 'tar';
+import { runProcess } from '../stacks/ort/run-process.js';
 
 /** Error codes of the provider installer. */
 export const CudaInstallErrorCode = {
@@ -32,23 +32,11 @@ export function sha256OfFile(path: string): Promise<string> {
   });
 }
 
-/** Runs a command, resolving to its stdout; a non-zero exit rejects with its stderr. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${command} exited with code ${code}: ${stderr.trim()}`)),
-    );
-  });
+/** Runs a command, resolving to its stdout; a failure rejects with its stderr. */
+async function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const result = await runProcess(command, args, { env });
+  if (!result.ok) throw new Error(`${command} ended with ${result.exit}: ${result.stderr.trim()}`);
+  return result.stdout;
 }
 
 /** `npm pack SPEC` into `dir` (the network boundary of the CUDA 13 route); resolves to the tarball's path. */
@@ -86,18 +74,27 @@ export async function extractLibraries(tarball: string, libraryDir: string, name
  * copy of the package in `work`, so that what it downloads lands there and not in the live install. Resolves to
  * the folder holding the libraries it wrote.
  */
-export async function runOrtInstaller(ortPackageDir: string, value: string, work: string): Promise<string> {
+export async function runOrtInstaller(
+  ortPackageDir: string,
+  value: string,
+  work: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const staged = join(work, 'onnxruntime-node');
   await mkdir(staged, { recursive: true });
   await cp(join(ortPackageDir, 'package.json'), join(staged, 'package.json'));
   await cp(join(ortPackageDir, 'script'), join(staged, 'script'), { recursive: true });
   // The script's own dependencies (adm-zip, global-agent) resolve from the real package's neighbourhood.
-  const nodePath = [join(ortPackageDir, 'node_modules'), dirname(ortPackageDir), process.env.NODE_PATH ?? '']
+  const nodePath = [join(ortPackageDir, 'node_modules'), dirname(ortPackageDir), env.NODE_PATH ?? '']
     .filter((p) => p !== '')
     .join(':');
+  // Without npm's lifecycle variables: onnxruntime-node 1.30's script drops the ONNXRUNTIME_NODE_INSTALL value it
+  // parses (its `default:` case returns nothing), falls back to its platform default (cuda12 on linux/x64), and then
+  // exits quietly when npm_config_local_prefix and npm_package_json say "a local install" (any `npm run`/`npx`).
+  const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('npm_')));
   try {
     await run(process.execPath, [join(staged, 'script', 'install.js')], {
-      ...process.env,
+      ...childEnv,
       ONNXRUNTIME_NODE_INSTALL: value,
       NODE_PATH: nodePath,
     });

@@ -45,7 +45,7 @@ export interface InstallBoundaries {
 export const REAL_INSTALL_BOUNDARIES: InstallBoundaries = {
   probeDriver: probeNvidiaDriver,
   packNpmPackage,
-  runOrtInstaller,
+  runOrtInstaller: (ortPackageDir, value, work) => runOrtInstaller(ortPackageDir, value, work),
   selfTest: (binding) => selfTestBinding(binding),
 };
 

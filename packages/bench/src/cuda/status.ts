@@ -40,8 +40,11 @@ function readManifest(bindingDir: string): InstallManifest | undefined {
 export async function describeProviders(binding: OrtBinding): Promise<InstalledProviders> {
   const present = Object.values(PROVIDER_LIBRARIES).filter((n) => existsSync(join(binding.bindingDir, n)));
   const cuda = join(binding.bindingDir, PROVIDER_LIBRARIES.cuda);
-  const providerOrtVersion = present.includes(PROVIDER_LIBRARIES.cuda) ? await readProviderOrtVersion(cuda) : undefined;
   const manifest = readManifest(binding.bindingDir);
+  // The library's own string first; what bench recorded at install time when the file holds none it can read.
+  const providerOrtVersion = present.includes(PROVIDER_LIBRARIES.cuda)
+    ? ((await readProviderOrtVersion(cuda)) ?? manifest?.providerOrtVersion)
+    : undefined;
   return {
     packageDir: binding.packageDir,
     bindingDir: binding.bindingDir,

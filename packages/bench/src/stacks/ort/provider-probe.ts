@@ -5,7 +5,6 @@
  * child, those lines are captured for our typed errors instead of interleaving with our output, and a provider
  * that crashes the process (a library built for another ONNX Runtime) takes only the child down.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +12,7 @@ import { describeCause } from '../errors.js';
 import type { OrtLogLevel } from './log-level.js';
 import { parseOrtLog, significantLines } from './ort-log.js';
 import type { ProbeInput, ProviderProbeReply, ProviderProbeRequest } from './provider-probe-protocol.js';
+import { runProcess } from './run-process.js';
 import { encodeTinyModel, type TinyModel } from './tiny-model.js';
 
 /** What a probe found: the child's reply plus what ORT (or the dying process) said on stderr. */
@@ -57,7 +57,7 @@ function childCommand(): string[] {
 }
 
 /** Runs the probe in a child process; never throws for a provider that fails (the result says why). */
-export function probeProviderInChild(options: ProviderProbeOptions): Promise<ProviderProbeResult> {
+export async function probeProviderInChild(options: ProviderProbeOptions): Promise<ProviderProbeResult> {
   const request: ProviderProbeRequest = {
     ortPackage: options.ortPackage,
     backend: options.backend,
@@ -66,33 +66,17 @@ export function probeProviderInChild(options: ProviderProbeOptions): Promise<Pro
     inputs: options.inputs ?? { x: { dims: [1, 4], data: [-1, 0.5, 2, -3] } },
     compareWithCpu: options.compareWithCpu ?? false,
   };
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...childCommand(), JSON.stringify(request)], {
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: options.timeoutMs ?? 120_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const finish = (exit: string | undefined) => {
-      const ortLog = significantLines(parseOrtLog(stderr));
-      const line = stdout.trim().split('\n').at(-1) ?? '';
-      try {
-        const reply = JSON.parse(line) as ProviderProbeReply;
-        resolve({ ...reply, ortLog });
-      } catch {
-        resolve({ started: false, libraries: [], ortLog, exit: exit ?? 'no reply' });
-      }
-    };
-    child.on('error', (error) => finish(`could not start: ${error.message}`));
-    child.on('close', (code, signal) => finish(signal ? `signal ${signal}` : `exit code ${code}`));
+  const result = await runProcess(process.execPath, [...childCommand(), JSON.stringify(request)], {
+    env: options.env ?? process.env,
+    timeoutMs: options.timeoutMs ?? 120_000,
   });
+  const ortLog = significantLines(parseOrtLog(result.stderr));
+  try {
+    const reply = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '') as ProviderProbeReply;
+    return { ...reply, ortLog };
+  } catch {
+    return { started: false, libraries: [], ortLog, exit: result.exit };
+  }
 }
 
 /** One sentence for a failed probe: the thrown error, then what ORT said, then how the child ended. */
