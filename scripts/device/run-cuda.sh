@@ -50,18 +50,16 @@ step() {
 # 1. The provider through our installer: out of every binding (on-device.sh copied it there), then back in
 #    from the staged folder, checked against the pinned sha256, self-tested.
 step uninstall 30 bin bench bench cuda uninstall --json
-step install 120 bin bench bench cuda install --from "$staged" --json
-cp "$out/logs/install.log" "$out/install.json" 2>/dev/null
+# JSON on stdout into its own file; progress and errors in the log.
+step install 120 bash -c "bin bench bench cuda install --from '$staged' --json > '$out/install.json'"
 if ! grep -q '"passed": true' "$out/install.json" 2>/dev/null; then
   # Keep the later steps meaningful: put the staged files back as on-device.sh does.
   echo "install did not pass its self-test; copying the staged provider as on-device.sh does" >> "$out/logs/install.log"
   while IFS= read -r b; do cp -f "$staged"/libonnxruntime_providers_*.so "$(dirname "$b")/"; done \
     < <(find /tmp/rt -path '*onnxruntime-node/bin/*/linux/x64/onnxruntime_binding.node' 2>/dev/null)
 fi
-step check 90 bin bench bench cuda check --json
-cp "$out/logs/check.log" "$out/check.json" 2>/dev/null
-step list 90 bin bench bench list --json
-cp "$out/logs/list.log" "$out/list.json" 2>/dev/null
+step check 90 bash -c "bin bench bench cuda check --json > '$out/check.json'"
+step list 90 bash -c "bin bench bench list --json > '$out/list.json'"
 
 # 2. The CUDA tests (and the suites that exercise every stack), with the provider present.
 step tests 170 node node_modules/vitest/vitest.mjs run \
