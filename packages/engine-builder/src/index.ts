@@ -21,10 +21,28 @@ export type { GraphEdit, LoadedModel, LoadModelOptions } from './graph-surgery-g
 export { applyGraphEdits, graphViewOf, hasGraphSurgeryPass, loadModel, planGraphEdits } from './graph-surgery-glue.js';
 export type { InspectOptions, InspectResult } from './inspect.js';
 export { inspectEngine } from './inspect.js';
-export type { BuildLogLayer, BuildLogSummary, TacticChoice } from './parsers/build-log.js';
+export type {
+  BuildLogLayer,
+  BuildLogSummary,
+  BuildLogTensor,
+  BuildOutcome,
+  TacticChoice,
+  TacticTrial,
+} from './parsers/build-log.js';
 export { parseBuildLog } from './parsers/build-log.js';
+export type { DetectedKind } from './parsers/detect.js';
+export { decodeTrtexecBytes, detectTrtexecKind } from './parsers/detect.js';
+export type {
+  ExpectedKind,
+  TrtexecFileKind,
+  TrtexecParseErrorCode,
+  TrtexecParseErrorDetails,
+} from './parsers/errors.js';
+export { KIND_DESCRIPTIONS, TRTEXEC_FILE_KINDS, TrtexecParseError } from './parsers/errors.js';
 export type { EngineIoTensor, EngineLayer, EngineLayerInfo, LayerTensor, TensorType } from './parsers/layer-info.js';
 export { onnxNodesFromMetadata, parseLayerInfo, tensorTypeFromText } from './parsers/layer-info.js';
+export type { NodesFromName } from './parsers/layer-names.js';
+export { onnxNodesFromLayerName } from './parsers/layer-names.js';
 export type { ExportedTensor } from './parsers/output.js';
 export { parseExportOutput } from './parsers/output.js';
 export type { LayerPrecisionRow, PrecisionFinding, PrecisionReport } from './parsers/precision-report.js';
@@ -32,15 +50,15 @@ export { reportLayerPrecisions } from './parsers/precision-report.js';
 export type { EngineProfile, LayerProfile } from './parsers/profile.js';
 export { parseExportProfile } from './parsers/profile.js';
 // Parsers
-export type { PerformanceSummary, TimingStats } from './parsers/summary.js';
+export type { PerformanceSummary, PerformanceWarning, TimingStats } from './parsers/summary.js';
 export { parsePerformanceSummary } from './parsers/summary.js';
-export type { IterationTiming } from './parsers/times.js';
-export { parseExportTimes, summarizeTimes, timingStats } from './parsers/times.js';
+export type { IterationTiming, TraceSummary, UnavailableStat } from './parsers/times.js';
+export { ENQUEUE_FROM_TRACE_UNAVAILABLE, parseExportTimes, summarizeTimes, timingStats } from './parsers/times.js';
 export type { GraphNodeView, GraphView } from './plan/graph-view.js';
 export { trtLayerName } from './plan/graph-view.js';
 export type { AutoPinKind, PrecisionPlan } from './plan/plan.js';
 export { planForPrecision } from './plan/plan.js';
-export type { AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
+export type { AutoPin, AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
 export { compileNodePattern, resolvePlan } from './plan/resolve.js';
 export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
 export type { Precision, PrecisionMode } from './precision.js';
@@ -61,3 +79,10 @@ export { detectTrtVersion, resolveTrtexec, runTrtexec, TRTEXEC_REMEDY } from './
 // trtexec
 export type { TrtBuildPath, TrtVersion } from './trtexec/version.js';
 export { buildPathFor, formatTrtVersion, parseTrtVersion } from './trtexec/version.js';
+export type {
+  ParsedTrtexecFile,
+  ParsedTrtexecText,
+  ParseTrtexecOptions,
+  TrtexecFileResult,
+} from './trtexec-file.js';
+export { parseTrtexecText, readTrtexecFile } from './trtexec-file.js';

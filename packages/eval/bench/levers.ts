@@ -55,8 +55,16 @@ const fused =
     const { model: out, report } = fuseForOrt(model, { fusions, shapeHints: hints, ...extra });
     return { model: out, changed: Object.values(report.fused).reduce((s, n) => s + (n ?? 0), 0) };
   };
-// Attention (scores and values MatMul: memory attention's 7232-long sums need both) and layer norms in FP32.
-const islands = (module: ModuleKind) => (module === 'memory_encoder' ? ['layernorm'] : ['attention', 'layernorm']);
+// graph-surgery's `mixed` preset: attention scores and Softmax, the values MatMul where its reduction is long
+// (memory attention's 7232 keys), layer norms, in FP32: what a real FP16 stack needs.
+const islands = (model: ModelProto, hints: Hints) =>
+  insertFp32Islands(model, {
+    patterns: ['mixed'],
+    preset: {
+      ...(hints.dims ? { dims: hints.dims } : {}),
+      ...(hints.inputValues ? { inputValues: hints.inputValues } : {}),
+    },
+  }).model;
 const fp16 = (model: ModelProto) => convertToFloat16(model, { keepIoTypes: true, blockOps: ['Resize'] }).model;
 
 /** The levers, each applied alone to the FP32 export (`changed`: sites it touched; 0 means nothing to time). */
@@ -70,12 +78,9 @@ const VARIANTS: Record<string, Variant> = {
   'fuse-fast-gelu': fused(['gelu', 'bias-gelu'], { geluForm: 'fast' }),
   'fuse-all': fused(undefined),
   fp16: (model) => ({ model: fp16(model), changed: 1 }),
-  'fp16-islands': (model, module) => ({
-    model: insertFp32Islands(fp16(model), { patterns: islands(module) }).model,
-    changed: 1,
-  }),
-  'fuse-all-fp16-islands': (model, module, hints) => ({
-    model: insertFp32Islands(fp16(fuseForOrt(model, { shapeHints: hints }).model), { patterns: islands(module) }).model,
+  'fp16-islands': (model, _module, hints) => ({ model: islands(fp16(model), hints), changed: 1 }),
+  'fuse-all-fp16-islands': (model, _module, hints) => ({
+    model: islands(fp16(fuseForOrt(model, { shapeHints: hints }).model), hints),
     changed: 1,
   }),
 };

@@ -23,7 +23,7 @@ import {
 import { feedsFor } from './helpers/bake-checks.js';
 import { relativeL2, runModel } from './helpers/ort-feeds.js';
 import { ZOO_DIMS, zooModule, zooModules } from './helpers/zoo.js';
-import { errors, ISLANDS, islandsFor } from './helpers/zoo-suites.js';
+import { errors, ISLANDS } from './helpers/zoo-suites.js';
 
 const HINTS = {
   dims: { num_mem_tokens: ZOO_DIMS.num_mem_tokens, num_points: ZOO_DIMS.num_points },
@@ -106,7 +106,7 @@ describe('graph-surgery fuse on the tiny zoo (checked against the original on or
         nodeNamesOfPattern(original.graph!, 'attention').length,
       );
       const half = convertToFloat16(model, { keepIoTypes: true }).model;
-      const islands = insertFp32Islands(half, { patterns: islandsFor(module) }).model;
+      const islands = insertFp32Islands(half, { patterns: ISLANDS, preset: { dims: HINTS.dims } }).model;
       for (const e of await errors(islands, original)) expect(e, module).toBeLessThan(1e-2);
     }
   });

@@ -67,6 +67,29 @@ function perChannel(graph: Graph, tensor: string | undefined, channels: number):
   return values?.length === channels && dims.filter((d) => d !== 1).length <= 1 ? values : undefined;
 }
 
+/**
+ * Which axis a decomposed norm reduces and over how many channels: the last axis (any rank), or the channels of
+ * NCHW (LayerNorm2d). The input's rank comes from shape inference or, where that stops (an export's mask decoder
+ * behind repeat_interleave), from the affine weight: stored as [C, 1, 1] it broadcasts over H and W of NCHW.
+ */
+function normalizedLayout(
+  shape: number[] | undefined,
+  axis: number,
+  weightDims: number[] | undefined,
+): { channels: number; lastAxis: boolean } | undefined {
+  if (shape !== undefined) {
+    const a = axis < 0 ? axis + shape.length : axis;
+    const channels = shape[a] ?? -1;
+    if (channels <= 0) return undefined;
+    if (a === shape.length - 1) return { channels, lastAxis: true };
+    return shape.length === 4 && a === 1 ? { channels, lastAxis: false } : undefined;
+  }
+  if (axis === 1 && weightDims?.length === 3 && weightDims[1] === 1 && weightDims[2] === 1 && weightDims[0]! > 0) {
+    return { channels: weightDims[0]!, lastAxis: false };
+  }
+  return undefined;
+}
+
 /** Fuses every decomposed layer normalisation it can; returns how many. */
 export function fuseLayerNormInGraph(graph: Graph, options: FuseLayerNormOptions = {}): number {
   const shapeOf = robustShapes(graph, options.shapeHints);
@@ -77,25 +100,21 @@ export function fuseLayerNormInGraph(graph: Graph, options: FuseLayerNormOptions
     if (!chain) continue;
     const [mean, , pow, variance, addEps] = chain;
     const axes = reduceAxes(graph, mean!);
-    const rank = shapeOf(m.input)?.length;
-    if (!axes || axes.length !== 1 || rank === undefined || String(reduceAxes(graph, variance!)) !== String(axes))
-      continue;
+    if (!axes || axes.length !== 1 || String(reduceAxes(graph, variance!)) !== String(axes)) continue;
     if (getIntNumber(mean!, 'keepdims', 1) !== 1 || getIntNumber(variance!, 'keepdims', 1) !== 1) continue;
     if (!near(storedScalar(graph, pow!.input[1] ?? ''), 2)) continue;
     const epsTensor = addEps!.input.find((t) => storedScalar(graph, t) !== undefined);
     const epsilon = epsTensor === undefined ? undefined : storedScalar(graph, epsTensor);
-    const axis = axes[0]! < 0 ? axes[0]! + rank : axes[0]!;
-    const lastAxis = axis === rank - 1;
-    const channelsFirst = rank === 4 && axis === 1 && options.channelsFirst !== false;
-    if (epsilon === undefined || (!lastAxis && !channelsFirst)) continue;
-    const channels = shapeOf(m.input)?.[axis] ?? -1;
-    if (channels <= 0) continue;
-    const scaleNode = byName(graph, m.scale);
-    const biasNode = byName(graph, m.bias);
     const divOut = chain[6]!.output[0] ?? '';
-    const weight = scaleNode
-      ? perChannel(graph, otherInput(scaleNode, divOut), channels)
-      : new Float32Array(channels).fill(1);
+    const scaleNode = byName(graph, m.scale);
+    const weightTensor = scaleNode ? otherInput(scaleNode, divOut) : undefined;
+    const weightDims = weightTensor ? storedDims(graph, weightTensor) : undefined;
+    const layout = normalizedLayout(shapeOf(m.input), axes[0]!, weightDims);
+    if (epsilon === undefined || layout === undefined) continue;
+    const { channels, lastAxis } = layout;
+    if (!lastAxis && options.channelsFirst === false) continue;
+    const biasNode = byName(graph, m.bias);
+    const weight = weightTensor ? perChannel(graph, weightTensor, channels) : new Float32Array(channels).fill(1);
     const bias = biasNode
       ? perChannel(graph, otherInput(biasNode, scaleNode?.output[0] ?? ''), channels)
       : new Float32Array(channels);
