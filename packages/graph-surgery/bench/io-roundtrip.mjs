@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, printTable, repoRoot, writeReport } from '../../../scripts/lib/report.mjs';
+import { median } from '@tamkit/common';
+import { printTable, repoRoot, writeReport } from '../../../scripts/lib/report.mjs';
 import { writeBigModel } from './big-model.mjs';
 
 const runs = Number(process.env.RUNS ?? 5);

@@ -1,10 +1,14 @@
 import { createRequire } from 'node:module';
 import { defineCli, packageVersion } from '@tamkit/common/cli';
 import { compareCommand } from './compare.js';
+import { registerCudaCommand } from './cuda-command.js';
 import { registerListCommand } from './list-command.js';
-import { rewriteLegacyJsonFile } from './options.js';
+import { rewriteLegacyJsonFile, withCudaMath, withOrtLogging } from './options.js';
 import { registerPipelineCommand } from './pipeline.js';
+import { registerProfileCommand } from './profile-command.js';
 import { registerRunCommand } from './run-command.js';
+
+export { withCudaMath, withOrtLogging } from './options.js';
 
 /** onnxruntime-node's version, read from its package.json (loading the runtime for it would cost seconds). */
 function onnxruntimeVersion(): string {
@@ -25,8 +29,12 @@ export const { buildCli, main } = defineCli({
   version: () => packageVersion(new URL('../../package.json', import.meta.url), [onnxruntimeVersion()]),
   rewrite: rewriteLegacyJsonFile,
   commands: (cli, io, setExitCode) => {
-    const withList = registerListCommand(cli, io);
-    const withRun = registerRunCommand(withList, io, setExitCode);
-    return registerPipelineCommand(withRun.command(compareCommand(io, setExitCode)), io, setExitCode);
+    let c = withCudaMath(withOrtLogging(cli));
+    c = registerListCommand(c, io);
+    c = registerRunCommand(c, io, setExitCode);
+    c = c.command(compareCommand(io, setExitCode));
+    c = registerPipelineCommand(c, io, setExitCode);
+    c = registerProfileCommand(c, io);
+    return registerCudaCommand(c, io, setExitCode);
   },
 });

@@ -1,5 +1,9 @@
 import { type CommandIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
+import type { ListedStack } from './stack-list-table.js';
+
+/** Stacks whose provider libraries do not ship with onnxruntime-node. */
+const PROVIDER_STACKS = new Set(['ort-cuda', 'ort-trt']);
 
 /** `bench list`: the stacks bench knows and whether each can run on this machine. */
 export function registerListCommand(cli: Argv, io: CommandIo): Argv {
@@ -12,11 +16,19 @@ export function registerListCommand(cli: Argv, io: CommandIo): Argv {
         .example('$0 list', 'which stacks can run on this machine')
         .example('$0 list --json', 'the same, machine-readable'),
     async (args) => {
-      const [{ listStacks }, { formatStackList }] = await Promise.all([
+      const [{ describeBenchProviders }, { ortVersion }, { listStacks }, { formatStackList }] = await Promise.all([
+        import('../cuda/status.js'),
+        import('../stacks/ort/load-ort.js'),
         import('../stacks/registry.js'),
         import('./stack-list-table.js'),
       ]);
-      const stacks = await listStacks();
+      const core = await ortVersion();
+      const providers = core === undefined ? undefined : await describeBenchProviders(core);
+      const stacks: ListedStack[] = (await listStacks()).map((s) =>
+        PROVIDER_STACKS.has(s.name) && providers !== undefined && providers.present.length > 0
+          ? { ...s, providers }
+          : s,
+      );
       io.out(args.json ? JSON.stringify(stacks, null, 2) : formatStackList(stacks));
     },
   );

@@ -8,6 +8,7 @@ import {
   withDeprecatedFlags,
 } from '@tamkit/common/cli';
 import type { Argv, Options } from 'yargs';
+import { setOrtLogLevel } from '../stacks/ort/load-ort.js';
 import { STACK_NAMES } from '../stacks/registry.js';
 
 /** Option groups shared by bench commands (declared once, reused by run and pipeline). */
@@ -57,13 +58,13 @@ export function reportOutputOptions(csv: string) {
 
 /**
  * bench run and bench pipeline took `--json FILE` (and `--json=-` for stdout) where every other tamkit command
- * has a `--json` switch and `-o/--out FILE`. For one release the old form still works: `--json FILE` becomes
- * `--out FILE` and `--json=-` becomes `--json`, with a note. Rewritten before parsing, because the same flag
- * changed type. `compare` and `list` already had the switch and are left alone.
+ * has a `--json` switch and `-o/--out FILE` (so did `bench profile`). For one release the old form still works:
+ * `--json FILE` becomes `--out FILE` and `--json=-` becomes `--json`, with a note. Rewritten before parsing,
+ * because the same flag changed type. `compare`, `list` and `cuda` always had the switch and are left alone.
  */
 export function rewriteLegacyJsonFile(argv: readonly string[], io: CommandIo): string[] {
   const command = argv.find((a) => !a.startsWith('-'));
-  if (command === 'compare' || command === 'list') return [...argv];
+  if (command === 'compare' || command === 'list' || command === 'cuda') return [...argv];
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -98,3 +99,40 @@ export function rewriteLegacyJsonFile(argv: readonly string[], io: CommandIo): s
 export function withVideoSizeDeprecation<T>(y: Argv<T>, io: CommandIo): Argv<T> {
   return withDeprecatedFlags(y, io, [{ flag: 'frame-size', replacement: 'video-size', hint: '--video-size WxH' }]);
 }
+
+/**
+ * With `-v/--verbose`, ONNX Runtime's own log lines (warnings, provider loading, graph optimisation) go to stderr
+ * too; otherwise ORT logs errors only, process-wide and per session. For the CLIs that run sessions.
+ */
+export function withOrtLogging(cli: Argv): Argv {
+  return cli.middleware((args) => setOrtLogLevel(args.verbose ? 'verbose' : 'error'));
+}
+
+/**
+ * `--no-tf32`: FP32 MatMul and Conv on the CUDA provider in full FP32. onnxruntime-node cannot pass the CUDA
+ * provider's `use_tf32` option (it passes only the device id), so this sets NVIDIA's process-wide switch,
+ * `NVIDIA_TF32_OVERRIDE=0`, which cuBLAS and cuDNN read when the first CUDA session creates their handles (and the
+ * provider probe's child process inherits). For comparisons of FP32 ort-cuda against ort-cpu.
+ */
+export function withCudaMath(cli: Argv): Argv {
+  return cli
+    .option('tf32', {
+      type: 'boolean',
+      default: true,
+      global: true,
+      describe:
+        'Let the CUDA provider use TF32 for FP32 MatMul/Conv (its default); --no-tf32 sets NVIDIA_TF32_OVERRIDE=0',
+    })
+    .middleware((args) => {
+      if (args.tf32 === false) process.env.NVIDIA_TF32_OVERRIDE = '0';
+    });
+}
+
+/** `--plan FILE|DIR`: run and pipeline run each module at its precision plan. */
+export const planOption = {
+  plan: {
+    type: 'string',
+    describe:
+      'Precision plan for every module (a plan file), or a folder of <module>.plan.json (track-eval bisect --plan-dir): ort-* stacks run the plan applied to the model, trt-* stacks build their engines from it',
+  },
+} as const satisfies Record<string, Options>;

@@ -4,7 +4,7 @@ import { type CommandIo, modelsOption, numberOption, type Progress, SEED_RANGE, 
 import type { Argv } from 'yargs';
 import type { PipelineProgress } from '../pipeline/run-pipeline.js';
 import type { Box } from '../tracker/mask-box.js';
-import { reportOutputOptions, withVideoSizeDeprecation } from './options.js';
+import { planOption, reportOutputOptions, withVideoSizeDeprecation } from './options.js';
 import { checkReportFiles, writeReportFiles } from './report-files.js';
 
 /** `bench pipeline --models DIR --stack SPEC`: the chained tracking loop, timed per stage and per frame. */
@@ -81,6 +81,7 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
               min: 1,
             }),
             ...reportOutputOptions('Write the CSV (one row per stage and per frame summary) to FILE'),
+            ...planOption,
           })
           .example('$0 pipeline --models zoo/ --stack ort-cpu', 'the whole loop on the ONNX Runtime CPU provider')
           .example(
@@ -136,6 +137,7 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
           allowSpinning: args.spinning,
           variant: variants[i]!,
           seed: args.seed,
+          ...(args.plan === undefined ? {} : { plan: args.plan }),
           video,
           ...(args.threads === undefined ? {} : { threads: args.threads }),
           onProgress: passProgress(io, variants[i]!),

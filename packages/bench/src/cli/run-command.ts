@@ -3,7 +3,7 @@ import { type CommandIo, numberOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { StackName } from '../stacks/registry.js';
 import type { DescribedRun } from '../stacks/trt/describe-commands.js';
-import { budgetOptions, modelOptions, reportOutputOptions, stackOptions } from './options.js';
+import { budgetOptions, modelOptions, planOption, reportOutputOptions, stackOptions } from './options.js';
 import { checkReportFiles, writeReportFiles } from './report-files.js';
 
 /** `bench [run] --stack NAME... --models DIR|FILE`: the default command. */
@@ -18,6 +18,7 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
           ...modelOptions,
           ...budgetOptions,
           ...reportOutputOptions('Write one CSV row per module result to FILE'),
+          ...planOption,
           'allow-partial': {
             type: 'boolean',
             default: false,
@@ -52,6 +53,10 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
         )
         .example('$0 --stack ort-cpu --models zoo/ --json | jq .modules', 'the report as JSON on stdout')
         .example(
+          '$0 --stack ort-webgpu --models zoo/ --plan plans/',
+          'every module at the precision plan track-eval bisect wrote for it',
+        )
+        .example(
           '$0 --stack trt-mixed --models zoo/ --print-command --trt-version 10',
           'the trtexec commands, run nothing (no TensorRT needed)',
         )
@@ -65,10 +70,16 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
         import('../measure/shapes.js'),
       ]);
       if (args['print-command']) {
-        const { describeRunCommands } = await import('../stacks/trt/describe-commands.js');
-        const { hintTrtVersion } = await import('@tamkit/engine-builder/cli');
-        const described = await describeRunCommands(args.stack, await findModels(args.models), {
+        const [{ describeRunCommands }, { hintTrtVersion }, { loadModulePlans }] = await Promise.all([
+          import('../stacks/trt/describe-commands.js'),
+          import('@tamkit/engine-builder/cli'),
+          import('../measure/plans.js'),
+        ]);
+        const models = await findModels(args.models);
+        const planned = args.plan === undefined ? undefined : await loadModulePlans(args.plan, models);
+        const described = await describeRunCommands(args.stack, models, {
           shapes: parseShapeSpecs(args.shape),
+          ...(planned === undefined ? {} : { plans: planned.plans }),
           ...(args.iterations === undefined ? { timeMs: args['time-ms'] } : { iterations: args.iterations }),
           ...(args['trt-version'] === undefined ? {} : { trtVersion: args['trt-version'] as 10 | 11 }),
         }).catch(hintTrtVersion);
@@ -101,6 +112,7 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
         allowPartial: args['allow-partial'],
         deviceOutputs: args['device-outputs'],
         profileRuns: args['profile-runs'],
+        ...(args.plan === undefined ? {} : { plan: args.plan }),
         ...(args.label === undefined ? {} : { label: args.label }),
         onProgress: (event) => {
           if (event.kind === 'module-start') progress.update(done(), `${event.module} on ${event.stack}`);

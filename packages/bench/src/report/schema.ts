@@ -16,6 +16,17 @@ export interface Environment {
   hostname: string;
   /** Intra-op threads used by CPU stacks, when set. */
   threads?: number;
+  /**
+   * ONNX Runtime provider libraries installed next to onnxruntime-node's binding (CUDA, TensorRT: not bundled),
+   * with the ORT version compiled into the CUDA one and where bench installed them from.
+   */
+  ortProviders?: { libraries: string[]; onnxruntime?: string; source?: string };
+  /** GPU runtime libraries (CUDA, cuBLAS, cuDNN, TensorRT, ORT providers) the process had loaded when it reported. */
+  gpuLibraries?: { name: string; version?: string; path: string }[];
+  /** GPU math switches set in the environment (NVIDIA_TF32_OVERRIDE, CUDA_VISIBLE_DEVICES), when set. */
+  gpuEnv?: Record<string, string>;
+  /** What makes these numbers questionable (e.g. a provider built for another ONNX Runtime version than the core). */
+  warnings?: string[];
 }
 
 /** Statistics over latency samples. `cv` is the coefficient of variation (std / mean). */
@@ -29,6 +40,13 @@ export interface LatencyStats {
   maxMs: number;
   stdMs: number;
   cv: number;
+  /**
+   * The raw samples in measurement order, rounded to 1 ns (written by bench since the verdict statistics; older
+   * reports lack them and are judged from the summary above). `bench compare` bootstraps its intervals from them.
+   */
+  samplesMs?: number[];
+  /** For interleaved runs: the round each sample of `samplesMs` was taken in (same length). */
+  sampleRounds?: number[];
 }
 
 /** Which execution provider ran how many nodes and how much kernel time (from ORT profiling). */
@@ -85,6 +103,16 @@ export interface UnavailableStack {
   remedy: string;
 }
 
+/** Marks a report measured interleaved with another one (`bench compare --interleave`). */
+export interface InterleavedRun {
+  /** Shared by the two reports of one interleaved run: samples of equal round index were taken side by side. */
+  id: string;
+  side: 'baseline' | 'current';
+  rounds: number;
+  /** Timed runs of each module on each side per round. */
+  iterationsPerRound: number;
+}
+
 export interface BenchReport {
   kind: typeof BENCH_REPORT_KIND;
   schemaVersion: typeof BENCH_SCHEMA_VERSION;
@@ -94,4 +122,6 @@ export interface BenchReport {
   modules: ModuleResult[];
   pipelines: PipelineResult[];
   unavailable: UnavailableStack[];
+  /** Present when this report is one side of an interleaved run. */
+  interleaved?: InterleavedRun;
 }

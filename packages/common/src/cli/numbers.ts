@@ -16,6 +16,8 @@ export interface NumberRange {
   above?: number;
   /** Largest value allowed (inclusive). */
   max?: number;
+  /** Values must be less than this (exclusive), e.g. 1 for a probability that cannot be 1. */
+  below?: number;
   /** How to fix a bad value, when more helpful than the range (e.g. "use --all to remove every entry"). */
   remedy?: string;
 }
@@ -26,6 +28,7 @@ export function describeRange(range: NumberRange): string {
     range.above !== undefined ? `> ${range.above}` : undefined,
     range.min !== undefined ? `>= ${range.min}` : undefined,
     range.max !== undefined ? `<= ${range.max}` : undefined,
+    range.below !== undefined ? `< ${range.below}` : undefined,
   ].filter(Boolean);
   return `${range.integer ? 'a whole number' : 'a number'}${bounds.length ? ` ${bounds.join(' and ')}` : ''}`;
 }
@@ -51,7 +54,8 @@ export function checkNumber(flag: string, value: unknown, range: NumberRange): n
     (!range.integer || Number.isInteger(n)) &&
     (range.min === undefined || n >= range.min) &&
     (range.above === undefined || n > range.above) &&
-    (range.max === undefined || n <= range.max);
+    (range.max === undefined || n <= range.max) &&
+    (range.below === undefined || n < range.below);
   if (!ok) {
     const shown = Number.isNaN(n) ? `${flag} is not a number` : `${flag} ${String(value)}`;
     throw new UsageError(

@@ -1,8 +1,8 @@
 import { checkOutputLocation, ExitCode, ToolkitError } from '@tamkit/common';
 import { type CommandIo, jsonOption, numberOption } from '@tamkit/common/cli';
+import { PRECISION_MODES, type PrecisionMode } from '@tamkit/graph-surgery';
 import type { Argv } from 'yargs';
 import type { BuildSpecOptions } from '../build-plan.js';
-import { PRECISION_MODES, type PrecisionMode } from '../precision.js';
 import type { ShapeProfile } from '../trtexec/build-args.js';
 import { defaultCacheDir, withCacheOption, withTrtexecOption } from './options.js';
 

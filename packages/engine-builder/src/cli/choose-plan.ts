@@ -1,7 +1,5 @@
 import { UsageError } from '@tamkit/common';
-import { type PrecisionPlan, planForPrecision } from '../plan/plan.js';
-import { loadPlan } from '../plan/validate.js';
-import type { PrecisionMode } from '../precision.js';
+import { loadPlan, type PrecisionMode, type PrecisionPlan, planForPrecision } from '@tamkit/graph-surgery';
 
 /** Chooses the plan from --precision and --plan; they must not contradict each other. */
 export async function choosePlan(

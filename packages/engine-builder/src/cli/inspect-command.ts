@@ -12,17 +12,13 @@ async function pinnedFromPlan(
   modelFile: string | undefined,
   reportedNodes: string[],
 ): Promise<string[]> {
-  const [{ loadPlan }, { compileNodePattern, resolvePlan }, { loadModel }] = await Promise.all([
-    import('../plan/validate.js'),
-    import('../plan/resolve.js'),
+  const [{ compileNodePattern, loadPlan, resolvePlan }, { loadModel }] = await Promise.all([
+    import('@tamkit/graph-surgery'),
     import('../graph-surgery-glue.js'),
   ]);
   const plan = await loadPlan(planFile);
   if (modelFile) {
-    const loaded = await loadModel(modelFile, {
-      autoPinKinds: plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []),
-      withData: false,
-    });
+    const loaded = await loadModel(modelFile, { withData: false });
     return resolvePlan(plan, loaded.graph, loaded.autoPins).fp32Nodes;
   }
   if (plan.pinFp32?.auto?.length) {

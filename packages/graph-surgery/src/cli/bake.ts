@@ -1,7 +1,7 @@
 import type { CommandIo } from '@tamkit/common/cli';
 import { checkNumber, swapSize, withDeprecatedFlags } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { MODULES, type ModuleKind } from '../passes/bake/module-kinds.js';
+import { TRACKER_MODULES, type TrackerModule } from '../tracker-modules.js';
 import { applyPass, listOption, parseSize, passOptions } from './pass-io.js';
 
 function numbers(values: readonly (string | number)[] | undefined, option: string, positive: boolean) {
@@ -17,7 +17,7 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
         passOptions(y, io)
           .option('module', {
             type: 'string',
-            choices: MODULES,
+            choices: TRACKER_MODULES,
             describe: 'Module (default: recognised from the I/O signature)',
           })
           .option('mask-output', {
@@ -84,7 +84,7 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
     (args) => {
       const maskOutput = args.maskOutput === undefined ? {} : { maskOutput: args.maskOutput };
       const options = {
-        module: args.module as ModuleKind | undefined,
+        module: args.module as TrackerModule | undefined,
         maskResize: args.maskResize && {
           size: parseSize(args.maskSize, '--mask-size'),
           replace: args.replaceLowRes,

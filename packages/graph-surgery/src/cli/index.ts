@@ -1,10 +1,12 @@
 import { defineCli, packageVersion } from '@tamkit/common/cli';
+import { registerApplyPlan } from './apply-plan.js';
 import { registerBake } from './bake.js';
 import { registerBf16 } from './bf16.js';
 import { registerConvert } from './convert.js';
 import { registerEmulateFp16 } from './emulate-fp16.js';
 import { registerFp16 } from './fp16.js';
 import { registerFp32Islands } from './fp32-islands.js';
+import { registerFuse } from './fuse.js';
 import { registerInspect } from './inspect.js';
 import { registerProbe } from './probe.js';
 import { registerZoo } from './zoo.js';
@@ -25,7 +27,9 @@ export const { buildCli, main } = defineCli({
       registerFp16,
       registerBf16,
       registerFp32Islands,
+      registerApplyPlan,
       registerEmulateFp16,
+      registerFuse,
       registerProbe,
       registerZoo,
     ].reduce((c, register) => register(c, io), cli),

@@ -117,3 +117,33 @@ export function listOption(values: readonly (string | number)[] | undefined): st
     .map((v) => v.trim())
     .filter(Boolean);
 }
+
+/**
+ * Parses NAME=V[,V...] options into single values and value lists of whole numbers >= `min`; `maxValues`
+ * limits the list length.
+ */
+export function parseAssignments(
+  items: readonly string[],
+  flag: string,
+  min: number,
+  maxValues = Number.POSITIVE_INFINITY,
+): [Record<string, number>, Record<string, number[]>] {
+  const single: Record<string, number> = {};
+  const lists: Record<string, number[]> = {};
+  const shape = maxValues === 1 ? 'INTEGER' : 'INTEGER[,INTEGER...]';
+  for (const item of items) {
+    const eq = item.lastIndexOf('=');
+    const name = item.slice(0, eq);
+    const texts = item.slice(eq + 1).split(',');
+    const values = texts.map((t) => (/^\s*-?\d+\s*$/.test(t) ? Number(t) : Number.NaN));
+    if (eq <= 0 || values.length > maxValues || values.some((v) => !Number.isInteger(v) || v < min)) {
+      throw new UsageError(
+        `${flag} ${item}: expected NAME=${shape} with whole numbers >= ${min}`,
+        `Write e.g. ${flag} ${eq > 0 ? name : 'num_points'}=${Math.max(min, 1)}.`,
+      );
+    }
+    single[name] = values[0]!;
+    lists[name] = values;
+  }
+  return [single, lists];
+}

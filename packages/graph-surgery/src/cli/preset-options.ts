@@ -3,7 +3,7 @@ import { numberOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { MixedPresetOptions } from '../patterns/mixed-preset.js';
 import { LONG_REDUCTION } from '../patterns/pattern-names.js';
-import { parseAssignments } from './inspect.js';
+import { parseAssignments } from './pass-io.js';
 
 /** --dim NAME=N, --value NAME=V (repeatable), --long-reduction N. */
 export function presetOptions<T>(y: Argv<T>) {

@@ -35,7 +35,7 @@ export function lowResSize(mask: IoSignature, bake: string): [number, number] {
   const w = mask.dims?.[3];
   if (!h || !w) {
     throw new ToolkitError('SHAPE_UNKNOWN', `bake ${bake}: "${mask.name}" has no fixed height and width`, {
-      remedy: 'Give the output size explicitly (--size / --frame-size).',
+      remedy: 'Give the output size explicitly (--mask-size / --video-size WxH).',
     });
   }
   return [h, w];
