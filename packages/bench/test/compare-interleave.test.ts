@@ -63,7 +63,7 @@ describe('bench compare --interleave', () => {
       '--json',
     ]);
     expect([ExitCode.Ok, ExitCode.Regression, ExitCode.TooNoisy]).toContain(result.code);
-    expect(result.err).toContain('interleave: round 4/4, ETA 0 s');
+    expect(result.err).toMatch(/interleave rounds \[#+\] 4\/4 100% .* ETA 00:00/);
     const comparison = JSON.parse(result.out);
     expect(comparison.interleaved).toBe(true);
     const rows = Object.fromEntries(comparison.rows.map((r: { module: string }) => [r.module, r]));
