@@ -121,6 +121,12 @@ export {
   nodeNamesOfPattern,
   tensorsOfPattern,
 } from './patterns/select.js';
+// Specialisation: bind input dims and integer inputs, fold what becomes constant
+export type { Bindings, BoundInput } from './specialize/bind.js';
+export { type BindingConflict, BindingConflictError } from './specialize/conflict.js';
+export type { KeptNode } from './specialize/propagate.js';
+export { formatSpecializeReport, type SpecializeReport } from './specialize/report.js';
+export { type SpecializeOptions, specializeModel } from './specialize/specialize.js';
 // Model zoo: builder API and the EfficientTAM-Ti module registry.
 export * from './zoo/builder/index.js';
 export {
