@@ -8,6 +8,7 @@ import { registerFp16 } from './fp16.js';
 import { registerFp32Islands } from './fp32-islands.js';
 import { registerInspect } from './inspect.js';
 import { registerProbe } from './probe.js';
+import { registerSpecialize } from './specialize.js';
 import { registerZoo } from './zoo.js';
 
 /** Builds the `graph-surgery` command line; each command lives in its own module under src/cli/. */
@@ -23,6 +24,7 @@ export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code
   cli = registerFp32Islands(cli, io);
   cli = registerEmulateFp16(cli, io);
   cli = registerProbe(cli, io);
+  cli = registerSpecialize(cli, io);
   cli = registerZoo(cli, io);
   return cli;
 }

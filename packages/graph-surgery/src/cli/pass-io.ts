@@ -32,11 +32,11 @@ export function passOptions<T>(y: Argv<T>) {
 export async function applyPass<R>(
   args: PassArgs,
   io: CliIo,
-  pass: (model: ModelProto) => { model: ModelProto; report: R },
+  pass: (model: ModelProto) => { model: ModelProto; report: R } | Promise<{ model: ModelProto; report: R }>,
   summary: (report: R) => string,
 ): Promise<void> {
   assertNotSameFile(args.model, args.output);
-  const { model, report } = pass(await readModel(args.model));
+  const { model, report } = await pass(await readModel(args.model));
   await writeModel(model, args.output);
   io.out(args.json ? JSON.stringify(report, null, 2) : `${summary(report)}\nwrote ${args.output}`);
 }

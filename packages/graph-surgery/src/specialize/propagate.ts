@@ -12,10 +12,10 @@ import { Graph, subgraphsOf } from '../graph/graph.js';
 import { inferNode, type TensorFacts } from '../inspect/shape-rules.js';
 import type { GraphProto, NodeProto, TensorProto } from '../onnx/types.js';
 import { DataType } from '../onnx/types.js';
-import { BindingConflictError, GraphConflict } from './conflict.js';
+import { type BindingConflict, BindingConflictError, GraphConflict } from './conflict.js';
 import { OP_RULES } from './kernels/index.js';
 import type { KernelContext } from './kernels/types.js';
-import { INTEGER_TYPES, int64Tensor, product, type Tensor, tensorFromProto } from './tensor.js';
+import { int64Tensor, numbersOf, product, type Tensor, tensorFromProto } from './tensor.js';
 
 /** What is known of one tensor. */
 export interface Fact {
@@ -53,6 +53,11 @@ export interface PropagationOptions {
   allowPending?: boolean;
   /** Describes a binding for error messages, e.g. `num_mem_tokens=7232`. */
   describe?: (dep: string) => string;
+  /**
+   * Leave the outputs of a node the inputs make invalid unknown and go on, instead of throwing
+   * `BindingConflictError` (default false). For estimates (inspect) over dims assumed rather than bound.
+   */
+  lenient?: boolean;
 }
 
 export interface Propagation {
@@ -65,6 +70,8 @@ export interface Propagation {
   kept: KeptNode[];
   /** How each folded node was computed. */
   computedBy: Map<NodeProto, 'kernel' | 'shape' | 'constant' | 'resolved'>;
+  /** With `lenient`: the nodes found invalid (their outputs were left unknown). */
+  conflicts: BindingConflict[];
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -137,7 +144,7 @@ export function propagate(graph: GraphProto, options: PropagationOptions): Propa
   const facts = initializerFacts(graph, inputNames);
   for (const [name, fact] of options.inputs) facts.set(name, fact);
   const order = new Graph(graph).topologicalOrder();
-  const result: Propagation = { facts, order, pending: [], kept: [], computedBy: new Map() };
+  const result: Propagation = { facts, order, pending: [], kept: [], computedBy: new Map(), conflicts: [] };
   const ctxOf = (node: NodeProto): KernelContext => ({ node, opset: options.opset });
   for (const node of order) {
     const ins = node.input.map((i) => (i ? facts.get(i) : undefined));
@@ -148,8 +155,11 @@ export function propagate(graph: GraphProto, options: PropagationOptions): Propa
         if (o) facts.set(o, outs[k] ?? { constant: false, deps });
       });
     } catch (error) {
-      if (error instanceof GraphConflict) throw conflictError(node, error, deps, options.describe);
-      throw error;
+      if (!(error instanceof GraphConflict)) throw error;
+      const conflict = conflictError(node, error, deps, options.describe);
+      if (!options.lenient) throw conflict;
+      result.conflicts.push(conflict.detail);
+      for (const o of node.output) if (o) facts.set(o, { constant: false, deps });
     }
   }
   return result;
@@ -228,10 +238,7 @@ function shapesOf(
       const f = ins[node.input.indexOf(name)];
       if (!f) return undefined;
       const v = f.constant ? f.value : undefined;
-      const small = v && INTEGER_TYPES.has(v.dataType) && v.data.length <= 4096;
-      return small
-        ? { shape: f.shape, value: Array.from(v.data as ArrayLike<number | bigint>, Number) }
-        : { shape: f.shape };
+      return v && v.data.length <= 4096 ? { shape: f.shape, value: numbersOf(v) } : { shape: f.shape };
     });
   } catch {
     // A malformed node leaves its outputs unknown; its consumers are left unknown too.

@@ -3,6 +3,7 @@
  * stored bits exactly. FLOAT16 and BFLOAT16 are kept as their 16-bit patterns (a Float32Array view would turn
  * NaN payloads into the canonical NaN), INT64 as BigInt64Array (shape arithmetic uses INT64_MAX as "to the end").
  */
+import { bfloat16BitsToFloat32, float16BitsToFloat32 } from '../onnx/float-bits.js';
 import { emptyTensorFields, readTensorValues } from '../onnx/tensor-data.js';
 import { DataType, type TensorProto } from '../onnx/types.js';
 
@@ -106,9 +107,12 @@ export function tensorToProto(name: string, tensor: Tensor): TensorProto {
   return { ...emptyTensorFields(), name, dataType: tensor.dataType, dims: [...tensor.dims], rawData: bytes };
 }
 
-/** Element `i` as a number (INT64/UINT64 converted, possibly rounded beyond 2^53; FLOAT16 as its bits). */
-export function numberAt(tensor: Tensor, i: number): number {
-  return Number(tensor.data[i]!);
+/** The values as numbers: FLOAT16/BFLOAT16 decoded, 64-bit integers converted (rounded beyond 2^53). */
+export function numbersOf(tensor: Tensor): number[] {
+  const d = tensor.data;
+  if (tensor.dataType === DataType.FLOAT16) return Array.from(d as Uint16Array, float16BitsToFloat32);
+  if (tensor.dataType === DataType.BFLOAT16) return Array.from(d as Uint16Array, bfloat16BitsToFloat32);
+  return Array.from(d as ArrayLike<number | bigint>, Number);
 }
 
 /** Integer values of an integer tensor as bigint (exact for INT64), for shapes, indices and axes. */

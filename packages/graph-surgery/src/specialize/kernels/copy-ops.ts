@@ -96,7 +96,8 @@ function sliceRanges(
   _shapes: Shapes,
   ctx: KernelContext,
 ): AxisRange[] | undefined {
-  const old = ctx.opset < 10;
+  // Before opset 10 starts/ends/axes are attributes; the node's form says which it is.
+  const old = intsAttribute(ctx.node, 'starts') !== undefined;
   const starts = old ? intsAttribute(ctx.node, 'starts') : values[1] && integerList(values[1]);
   const ends = old ? intsAttribute(ctx.node, 'ends') : values[2] && integerList(values[2]);
   if (!starts || !ends) return undefined;
@@ -143,8 +144,9 @@ function permutation(rank: number, ctx: KernelContext): number[] {
 function splitSizes(dim: number, values: Values, ctx: KernelContext): number[] | undefined {
   const outputs = ctx.node.output.length;
   let sizes: number[] | undefined;
-  if (ctx.opset < 13) sizes = intsAttribute(ctx.node, 'split');
-  else if (ctx.node.input[1]) {
+  // Before opset 13 the sizes are an attribute; the node's form says which it is.
+  sizes = intsAttribute(ctx.node, 'split');
+  if (!sizes && ctx.node.input[1]) {
     if (!values[1]) return undefined;
     sizes = integerList(values[1]);
   }

@@ -264,7 +264,11 @@ export const ELEMENTWISE_OPS: Record<string, OpRule> = {
   Where: { shape: broadcastShape, kernel: (values) => where(values) },
   Neg: unary({ float: (a) => -a, int: (a) => -a, big: (a) => -a }),
   Abs: unary({ float: Math.abs, int: Math.abs, big: (a) => (a < 0n ? -a : a) }),
-  Sign: unary({ float: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0), int: Math.sign, big: (a) => (a > 0n ? 1n : a < 0n ? -1n : 0n) }),
+  Sign: unary({
+    float: (a) => (a > 0 ? 1 : a < 0 ? -1 : 0),
+    int: Math.sign,
+    big: (a) => (a > 0n ? 1n : a < 0n ? -1n : 0n),
+  }),
   Floor: unary({ float: Math.floor }),
   Ceil: unary({ float: Math.ceil }),
   Round: unary({ float: roundHalfEven }),

@@ -5,7 +5,16 @@
 import { getIntNumber, getTensorAttribute } from '../../graph/attributes.js';
 import { DataType } from '../../onnx/types.js';
 import { broadcastDims, GraphConflict, normalizeAxis } from '../conflict.js';
-import { allocate, bitsOf, INTEGER_TYPES, int64Tensor, product, type Tensor, tensorFromProto } from '../tensor.js';
+import {
+  allocate,
+  bitsOf,
+  INTEGER_TYPES,
+  int64Tensor,
+  numbersOf,
+  product,
+  type Tensor,
+  tensorFromProto,
+} from '../tensor.js';
 import { copyByTables, stepTable, stridesOf } from './indexing.js';
 import { axesOf, integerList, type KernelContext, need, type OpRule, sameShape } from './types.js';
 
@@ -166,7 +175,11 @@ export const SHAPE_OPS: Record<string, OpRule> = {
   Range: {
     shape: (_s, v) => {
       if (!v[0] || !v[1] || !v[2]) return undefined;
-      if (!INTEGER_TYPES.has(v[0].dataType)) return undefined;
+      if (!INTEGER_TYPES.has(v[0].dataType)) {
+        const [start, limit, delta] = [v[0], v[1], v[2]].map((t) => numbersOf(t)[0]!);
+        if (delta === 0) throw new GraphConflict('Range delta is 0');
+        return [[Math.max(0, Math.ceil((limit! - start!) / delta!))]];
+      }
       const [start, limit, delta] = [v[0], v[1], v[2]].map((t) => BigInt(t.data[0]!));
       return [[rangeCount(start!, limit!, delta!)]];
     },
