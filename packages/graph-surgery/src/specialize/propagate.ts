@@ -39,6 +39,8 @@ export interface KeptNode {
 export interface PropagationOptions {
   /** Default-domain opset of the model. */
   opset: number;
+  /** The graph's nodes in topological order, when the caller has it already (default: computed). */
+  order?: NodeProto[];
   /** Facts of the graph inputs (bound shapes and values); inputs not listed have unknown shapes. */
   inputs: ReadonlyMap<string, Fact>;
   /** Compute constants of at most this many elements (larger ones keep their node). */
@@ -143,7 +145,7 @@ export function propagate(graph: GraphProto, options: PropagationOptions): Propa
   const inputNames = new Set(graph.input.map((v) => v.name ?? ''));
   const facts = initializerFacts(graph, inputNames);
   for (const [name, fact] of options.inputs) facts.set(name, fact);
-  const order = new Graph(graph).topologicalOrder();
+  const order = options.order ?? new Graph(graph).topologicalOrder();
   const result: Propagation = { facts, order, pending: [], kept: [], computedBy: new Map(), conflicts: [] };
   const ctxOf = (node: NodeProto): KernelContext => ({ node, opset: options.opset });
   for (const node of order) {
@@ -163,6 +165,12 @@ export function propagate(graph: GraphProto, options: PropagationOptions): Propa
     }
   }
   return result;
+}
+
+/** Constants shape rules may read (Reshape targets, Slice bounds, axes, Resize scales); weights are never decoded for a shape. */
+const SHAPE_VALUE_LIMIT = 4096;
+function shapeValue(f: Fact | undefined): Tensor | undefined {
+  return f?.constant && f.shape && product(f.shape) <= SHAPE_VALUE_LIMIT ? f.value : undefined;
 }
 
 function constantFacts(values: readonly Tensor[], deps: ReadonlySet<string>): Fact[] {
@@ -186,7 +194,6 @@ function evaluateNode(
   }
   const rule = opaque ? undefined : OP_RULES[op];
   const shapes = ins.map((f) => f?.shape);
-  const known = ins.map((f) => (f?.constant ? f.value : undefined));
   if (rule?.fromShapes) {
     const fromShapes = rule.fromShapes(shapes, ctx);
     if (fromShapes) {
@@ -194,7 +201,7 @@ function evaluateNode(
       return constantFacts(fromShapes, deps);
     }
   }
-  const outShapes = shapesOf(node, rule?.shape(shapes, known, ctx), ins);
+  const outShapes = shapesOf(node, rule?.shape(shapes, ins.map(shapeValue), ctx), ins);
   const present = ins.filter((_, i) => node.input[i]);
   const allConstant = !opaque && present.length > 0 && present.every((f) => f?.constant);
   if (!allConstant) return outShapes.map((shape) => ({ shape, constant: false, deps }));
@@ -207,11 +214,12 @@ function evaluateNode(
     result.computedBy.set(node, options.resolved?.has(node) ? 'resolved' : 'kernel');
     return constantFacts(cached, deps);
   }
+  const largest = Math.max(0, ...outShapes.map((s) => (s ? product(s) : 0)));
+  if (largest > options.maxElements) return keep(`output of ${largest} elements is over the folding limit`);
+  const known = ins.map((f) => (f?.constant ? f.value : undefined));
   if (known.some((v, i) => node.input[i] && !v)) return keep('an input constant could not be held (type or size)');
   const refusal = options.refuse?.(node, known);
   if (refusal) return keep(refusal);
-  const largest = Math.max(0, ...outShapes.map((s) => (s ? product(s) : 0)));
-  if (largest > options.maxElements) return keep(`output of ${largest} elements is over the folding limit`);
   const computed = rule?.kernel?.(known, ctx);
   if (computed?.every((t) => product(t.dims) <= options.maxElements)) {
     options.cache?.set(node, computed);
@@ -237,8 +245,8 @@ function shapesOf(
     inferred = inferNode(node, (name) => {
       const f = ins[node.input.indexOf(name)];
       if (!f) return undefined;
-      const v = f.constant ? f.value : undefined;
-      return v && v.data.length <= 4096 ? { shape: f.shape, value: numbersOf(v) } : { shape: f.shape };
+      const v = shapeValue(f);
+      return v ? { shape: f.shape, value: numbersOf(v) } : { shape: f.shape };
     });
   } catch {
     // A malformed node leaves its outputs unknown; its consumers are left unknown too.

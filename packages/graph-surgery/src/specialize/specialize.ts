@@ -119,8 +119,10 @@ async function propagateWithRuntime(
   const cache = new Map<NodeProto, readonly Tensor[]>();
   let runtime: OnnxRuntimeModule | undefined | false =
     options.onnxruntime === 'auto' || options.onnxruntime === undefined ? undefined : options.onnxruntime;
+  const order = new Graph(graph).topologicalOrder();
   const run = (allowPending: boolean) =>
     propagate(graph, {
+      order,
       opset: defaultOpset(model),
       inputs,
       maxElements: options.maxFoldElements ?? 2 ** 24,

@@ -38,12 +38,14 @@ function concat(values: readonly Tensor[], axisAttr: number): Tensor {
   const dst = bitsOf(out.data);
   const outer = product(dims.slice(0, axis));
   const inner = product(dims.slice(axis + 1));
+  const sources = values.map((v) => ({ bits: bitsOf(v.data), block: v.dims[axis]! * inner }));
   let k = 0;
   for (let o = 0; o < outer; o++) {
-    for (const v of values) {
-      const block = v.dims[axis]! * inner;
-      const src = bitsOf(v.data);
-      dst.set(src.subarray(o * block, (o + 1) * block) as never, k);
+    for (const { bits, block } of sources) {
+      const from = o * block;
+      // Short blocks copy element by element: a subarray view per block costs more than the copy.
+      if (block < 64) for (let i = 0; i < block; i++) dst[k + i] = bits[from + i]!;
+      else dst.set(bits.subarray(from, from + block) as never, k);
       k += block;
     }
   }

@@ -30,10 +30,17 @@ export function copyByTables(source: Tensor, outDims: readonly number[], tables:
   const last = rank - 1;
   const lastTable = tables[last]!;
   const lastDim = outDims[last]!;
+  // Rows that are contiguous in the source (no transpose, slice step or broadcast on the last axis) copy at once.
+  let contiguous = lastDim >= 16;
+  for (let i = 1; contiguous && i < lastDim; i++) contiguous = lastTable[i] === lastTable[0]! + i;
   let k = 0;
   while (k < n) {
     const base = partial[last]!;
-    for (let i = 0; i < lastDim; i++) dst[k++] = src[base + lastTable[i]!]!;
+    if (contiguous) {
+      const from = base + lastTable[0]!;
+      dst.set(src.subarray(from, from + lastDim) as never, k);
+      k += lastDim;
+    } else for (let i = 0; i < lastDim; i++) dst[k++] = src[base + lastTable[i]!]!;
     // Advance the outer counters (odometer), recomputing the partial sums from the changed axis on.
     let a = last - 1;
     while (a >= 0) {
