@@ -226,7 +226,7 @@ describe('specialize kernels match ONNX Runtime bit for bit', () => {
     expect(await agree('Flatten', [x], [DataType.FLOAT], { axis: -1 })).toBe(true);
   });
 
-  it('shape ops: Shape (start/end), Size, ConstantOfShape, integer Range', async () => {
+  it('shape ops: Shape (start/end), Size, ConstantOfShape, integer and float Range', async () => {
     const x = f32(a.slice(0, 24), [2, 3, 4]);
     expect(await agree('Shape', [x], [DataType.INT64])).toBe(true);
     expect(await agree('Shape', [x], [DataType.INT64], { start: -2, end: 10 })).toBe(true);
@@ -234,6 +234,14 @@ describe('specialize kernels match ONNX Runtime bit for bit', () => {
     expect(await agree('ConstantOfShape', [i64([2, 3])], [DataType.FLOAT])).toBe(true);
     expect(await agree('Range', [i64([10], []), i64([-3], []), i64([-4], [])], [DataType.INT64])).toBe(true);
     expect(await agree('Range', [i32([0], []), i32([7], []), i32([2], [])], [DataType.INT32])).toBe(true);
+    // Float ranges accumulate rounding (value += delta in float32), which the kernel reproduces.
+    for (const [s, l, d] of [
+      [0.1, 37.3, 0.3],
+      [-5.25, 11.7, 0.0711],
+      [1e6, 1e6 + 300, 0.7],
+      [3, -4, -0.37],
+    ])
+      expect(await agree('Range', [f32([s!], []), f32([l!], []), f32([d!], [])], [DataType.FLOAT])).toBe(true);
   });
 
   it('integer reductions and float ReduceMax/ReduceMin', async () => {

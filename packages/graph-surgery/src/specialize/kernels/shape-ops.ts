@@ -97,6 +97,19 @@ function constantFill(ctx: KernelContext): Tensor {
   return value;
 }
 
+/**
+ * Element count of a Range: exact for integers; for floats as ONNX Runtime computes it, ceil of
+ * (limit - start), taken in the element type, divided by delta in double.
+ */
+function rangeLength(s: Tensor, l: Tensor, d: Tensor): number {
+  if (INTEGER_TYPES.has(s.dataType))
+    return rangeCount(...([s, l, d].map((t) => BigInt(t.data[0]!)) as [bigint, bigint, bigint]));
+  const [start, limit, delta] = [s, l, d].map((t) => numbersOf(t)[0]!) as [number, number, number];
+  if (delta === 0) throw new GraphConflict('Range delta is 0');
+  const span = s.dataType === DataType.FLOAT ? Math.fround(limit - start) : limit - start;
+  return Math.max(0, Math.ceil(span / delta));
+}
+
 const rangeCount = (start: bigint, limit: bigint, delta: bigint): number => {
   if (delta === 0n) throw new GraphConflict('Range delta is 0');
   const span = limit - start;
@@ -173,24 +186,24 @@ export const SHAPE_OPS: Record<string, OpRule> = {
     },
   },
   Range: {
-    shape: (_s, v) => {
-      if (!v[0] || !v[1] || !v[2]) return undefined;
-      if (!INTEGER_TYPES.has(v[0].dataType)) {
-        const [start, limit, delta] = [v[0], v[1], v[2]].map((t) => numbersOf(t)[0]!);
-        if (delta === 0) throw new GraphConflict('Range delta is 0');
-        return [[Math.max(0, Math.ceil((limit! - start!) / delta!))]];
-      }
-      const [start, limit, delta] = [v[0], v[1], v[2]].map((t) => BigInt(t.data[0]!));
-      return [[rangeCount(start!, limit!, delta!)]];
-    },
+    shape: (_s, v) => (v[0] && v[1] && v[2] ? [[rangeLength(v[0], v[1], v[2])]] : undefined),
     kernel: (v) => {
       const [s, l, d] = [need(v[0], 'start'), need(v[1], 'limit'), need(v[2], 'delta')];
-      // Float ranges accumulate rounding in ONNX Runtime's loop; only integer ranges are computed here.
-      if (!INTEGER_TYPES.has(s.dataType)) return undefined;
-      const [start, limit, delta] = [s, l, d].map((t) => BigInt(t.data[0]!));
-      const n = rangeCount(start!, limit!, delta!);
+      const n = rangeLength(s, l, d);
       const out = allocate(s.dataType, [n]);
       const data = out.data;
+      if (data instanceof Float32Array || data instanceof Float64Array) {
+        // ONNX Runtime accumulates in the element type (value += delta), not start + i * delta.
+        let value = Number(s.data[0]);
+        const delta = Number(d.data[0]);
+        for (let i = 0; i < n; i++) {
+          data[i] = value;
+          value = data instanceof Float32Array ? Math.fround(value + delta) : value + delta;
+        }
+        return [out];
+      }
+      if (!INTEGER_TYPES.has(s.dataType)) return undefined;
+      const [start, delta] = [s, d].map((t) => BigInt(t.data[0]!));
       for (let i = 0; i < n; i++) {
         const value = start! + BigInt(i) * delta!;
         if (data instanceof BigInt64Array || data instanceof BigUint64Array) data[i] = value;
