@@ -128,6 +128,6 @@ describe('graph-surgery specialize', () => {
     } finally {
       log.mockRestore();
     }
-    expect(printed.join('\n')).toMatch(/Examples:[\s\S]*--dim num_mem_tokens=7232 --value num_obj_ptr_tokens=64/);
+    expect(printed.join('\n')).toMatch(/Examples:[\s\S]*--dim num_mem_tokens=7232\s+--value\s+num_obj_ptr_tokens=64/);
   });
 });
