@@ -10,8 +10,8 @@
  *   npm run bench:specialize [-- --runs 5]
  */
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import { median, writeFileAtomic } from '@tamkit/common';
 import {
   buildZoo,
   EFFICIENTTAM_MODULES,
@@ -39,7 +39,6 @@ const shapes: Record<string, SpecializeOptions> = {
 
 const loadBefore = loadavg();
 const { modules } = buildZoo({ model: 'efficienttam-ti', size: 'full', seed: 0 });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 const samples: Record<string, number[]> = {};
@@ -105,7 +104,7 @@ const report = {
   runs,
   results,
 };
-await writeFile('reports/specialize.json', `${JSON.stringify(report, null, 2)}\n`);
+await writeFileAtomic('reports/specialize.json', `${JSON.stringify(report, null, 2)}\n`);
 for (const [name, r] of Object.entries(results))
   console.log(
     `${name.padEnd(17)} nodes ${String(r.nodes.before).padStart(5)} -> ${String(r.nodes.after).padStart(4)}  ` +

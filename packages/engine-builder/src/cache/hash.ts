@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 
 /** SHA-256 of a file, streamed (ONNX files with external data can be gigabytes). */
 export function hashFile(path: string): Promise<string> {

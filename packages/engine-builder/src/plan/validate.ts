@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { isPrecision, PRECISIONS, type Precision } from '../precision.js';
 import { AUTO_PIN_KINDS, type AutoPinKind, type PrecisionPlan } from './plan.js';
 

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { runProcess } from './process.js';
 
 /** The GPU an engine is built for: engines are not portable across GPU models, drivers or TensorRT versions. */

@@ -43,8 +43,9 @@ else {
     if (engine) {
       console.log('[I] Start parsing network model.');
       console.log('[I] [TRT] Detected 1 inputs and 1 output network tensors.');
+      // Binary (a NUL byte), as a real engine is: inspect tells engines from layer-information text that way.
       if (mode !== 'no-engine')
-        writeFileSync(engine, `TRTEXEC-DOUBLE placeholder, not an engine: ${JSON.stringify(args)}\n`);
+        writeFileSync(engine, `TRTEXEC-DOUBLE placeholder, not an engine\0${JSON.stringify(args)}\n`);
       const layerInfo = flag('exportLayerInfo');
       if (layerInfo && env.TRTEXEC_DOUBLE_LAYER_INFO) copyFileSync(env.TRTEXEC_DOUBLE_LAYER_INFO, layerInfo);
       // Like trtexec, read the timing cache if present and write it back with this build's entries added.

@@ -1,5 +1,5 @@
 /** Parsing NAME=VALUE options (`--dim num_mem_tokens=7232`, `--value num_obj_ptr_tokens=64`, `--shape x=1,3,8`). */
-import { UsageError } from '../errors.js';
+import { UsageError } from '@tamkit/common';
 
 /**
  * Parses NAME=V[,V...] items into single values (the first) and value lists; `maxValues` limits the list length.

@@ -1,6 +1,5 @@
+import { assertNotSameFile, UsageError } from '@tamkit/common';
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
-import { assertNotSameFile } from '../onnx/files.js';
 import { readModel, type WriteModelOptions, writeModel } from '../onnx/model-io.js';
 
 export function registerConvert(cli: Argv): Argv {

@@ -1,5 +1,5 @@
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
 import { formatSpecializeReport } from '../specialize/report.js';
 import { specializeModel } from '../specialize/specialize.js';
 import { parseAssignments } from './assignments.js';

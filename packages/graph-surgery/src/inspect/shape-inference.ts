@@ -10,7 +10,7 @@
  * other tensors: exporters often declare placeholders there.
  */
 
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { dataTypeName } from '../onnx/tensor-data.js';
 import type { GraphProto, ValueInfoProto } from '../onnx/types.js';
 import type { BindingConflict } from '../specialize/conflict.js';

@@ -8,10 +8,9 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { ToolkitError } from '../errors.js';
+import { ToolkitError, tempPathFor, writeFileAtomic } from '@tamkit/common';
 import { decodeMessage, encodeMessage, encodeMessageChunks, WireFormatError } from './codec.js';
 import { EXTERNAL, externalEntries, externalRef, resolveExternalPath } from './external-data.js';
-import { tempPathFor, writeFileAtomic } from './files.js';
 import type { ModelProto, TensorProto } from './types.js';
 import { visitModelTensors } from './walk.js';
 

@@ -2,7 +2,7 @@
  * Bindings of a specialisation: symbolic input dims by name, whole input shapes, and values of integer inputs,
  * checked against what the model declares. The result is the facts the propagation starts from.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { dataTypeName } from '../onnx/tensor-data.js';
 import type { GraphProto, ValueInfoProto } from '../onnx/types.js';
 import type { Fact } from './propagate.js';

@@ -1,4 +1,4 @@
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 
 /**
  * A node whose inputs make it invalid (shapes that do not broadcast, a Reshape to the wrong element count, an

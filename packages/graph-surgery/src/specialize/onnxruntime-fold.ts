@@ -10,7 +10,7 @@ import { emptyGraph, makeModel, makeValueInfo } from '../graph/build.js';
 import { encodeModel } from '../onnx/model-io.js';
 import type { ModelProto, NodeProto } from '../onnx/types.js';
 import { DataType } from '../onnx/types.js';
-import { outputTypesOf } from '../passes/elem-types.js';
+import { outputTypesOf } from '../passes/support/elem-types.js';
 import { isSupportedType, type Tensor, tensorToProto } from './tensor.js';
 
 /** The part of onnxruntime-node's API this module uses (structural, so graph-surgery needs no types from it). */

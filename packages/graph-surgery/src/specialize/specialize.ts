@@ -13,7 +13,7 @@ import { Graph, nodeReads } from '../graph/graph.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { DataType } from '../onnx/types.js';
 import { defaultOpset } from '../passes/bake/common.js';
-import { requireGraph } from '../passes/model-checks.js';
+import { requireGraph } from '../passes/support/model-checks.js';
 import { type Bindings, resolveBindings } from './bind.js';
 import { foldWithOnnxRuntime, loadOnnxRuntime, type OnnxRuntimeModule } from './onnxruntime-fold.js';
 import { type Fact, type Propagation, propagate } from './propagate.js';

@@ -1,5 +1,5 @@
 /** The error for symbolic input dims left unbound. */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 
 /** `unbound`: dim name (or `input[axis]` for an unnamed dim) -> the inputs that have it. */
 export function unboundError(unbound: ReadonlyMap<string, string[]>): ToolkitError {
