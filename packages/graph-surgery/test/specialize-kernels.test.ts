@@ -201,7 +201,7 @@ describe('specialize kernels match ONNX Runtime bit for bit', () => {
     expect(await agree(op, [f32(a.slice(13, 77)), f32(b.slice(13, 77))], [DataType.FLOAT])).toBe(true);
   });
 
-  it('data movement: Reshape, Transpose, Slice, Gather, Concat, Expand, Tile, Split, Squeeze, Unsqueeze, Flatten', async () => {
+  it('data movement: Reshape, Transpose, Slice, Gather, Concat, Expand, Tile, Split, Squeeze, Unsqueeze, Flatten, OneHot', async () => {
     const x = f32(a.slice(0, 120), [2, 3, 4, 5]);
     expect(await agree('Reshape', [x, i64([0, -1, 5])], [DataType.FLOAT])).toBe(true);
     expect(await agree('Transpose', [x], [DataType.FLOAT], { perm: [2, 0, 3, 1] })).toBe(true);
@@ -224,6 +224,11 @@ describe('specialize kernels match ONNX Runtime bit for bit', () => {
     expect(await agree('Squeeze', [f32([1, 2], [1, 2, 1]), i64([0, -1])], [DataType.FLOAT])).toBe(true);
     expect(await agree('Unsqueeze', [x, i64([-1, 0])], [DataType.FLOAT])).toBe(true);
     expect(await agree('Flatten', [x], [DataType.FLOAT], { axis: -1 })).toBe(true);
+    const onOff = i64([1, 5]);
+    expect(await agree('OneHot', [i64([2], [1]), i64([3], []), onOff], [DataType.INT64], { axis: -1 })).toBe(true);
+    expect(
+      await agree('OneHot', [i64([0, -1, 7, 2], [2, 2]), i64([4], []), f32([-0.5, 2])], [DataType.FLOAT], { axis: 1 }),
+    ).toBe(true);
   });
 
   it('shape ops: Shape (start/end), Size, ConstantOfShape, integer and float Range', async () => {

@@ -170,6 +170,17 @@ function sliceTables(x: Tensor, ranges: readonly AxisRange[]): Float64Array[] {
 }
 
 export const COPY_OPS: Record<string, OpRule> = {
+  OneHot: {
+    shape: (s, v, ctx) => {
+      if (!s[0] || !v[1]) return undefined;
+      const depth = integerList(v[1])[0]!;
+      const axis = normalizeAxis(getIntNumber(ctx.node, 'axis', -1), s[0].length + 1, 'OneHot axis');
+      return [[...s[0].slice(0, axis), depth, ...s[0].slice(axis)]];
+    },
+    kernel: (v, ctx) => [
+      oneHot(need(v[0], 'indices'), need(v[1], 'depth'), need(v[2], 'values'), getIntNumber(ctx.node, 'axis', -1)),
+    ],
+  },
   Concat: {
     shape: (s, _v, ctx) => {
       if (s.some((x) => !x)) return undefined;
@@ -268,6 +279,29 @@ export const COPY_OPS: Record<string, OpRule> = {
     },
   },
 };
+
+/** OneHot: `values` [off, on] placed along a new axis; indices out of [-depth, depth) give a row of off. */
+function oneHot(indices: Tensor, depthTensor: Tensor, values: Tensor, axisAttr: number): Tensor {
+  const depth = integerList(depthTensor)[0]!;
+  if (!(depth > 0)) throw new GraphConflict(`OneHot depth ${depth} is not positive`);
+  const rank = indices.dims.length + 1;
+  const axis = normalizeAxis(axisAttr, rank, 'OneHot axis');
+  const dims = [...indices.dims.slice(0, axis), depth, ...indices.dims.slice(axis)];
+  const out = allocate(values.dataType, dims);
+  const bits = bitsOf(values.data);
+  const dst = bitsOf(out.data);
+  (dst as Uint32Array).fill(bits[0] as never);
+  const idx = integerList(indices);
+  const outer = product(indices.dims.slice(0, axis));
+  const inner = product(indices.dims.slice(axis));
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) {
+      const raw = idx[o * inner + i]!;
+      const k = raw < 0 ? raw + depth : raw;
+      if (k >= 0 && k < depth) dst[(o * depth + k) * inner + i] = bits[1]!;
+    }
+  return out;
+}
 
 function tiledDims(shape: readonly number[], repeats: readonly number[]): number[] {
   if (repeats.length !== shape.length || repeats.some((r) => r < 0))
