@@ -90,6 +90,22 @@ describe('graph-surgery specialize', () => {
     expect(new Set(report.kept.map((k) => k.reason))).toEqual(new Set(['no exact kernel here (needs ONNX Runtime)']));
   });
 
+  it('over a folder, one set of bindings serves all four modules (each takes the ones it has)', async () => {
+    const zoo = join(dir, 'zoo');
+    expect((await cli('zoo', 'efficienttam-ti', '--size', 'tiny', '-o', zoo)).code).toBe(0);
+    const out = join(dir, 'zoo.static');
+    const bindings = ['--dim', 'num_mem_tokens=7200', '--dim', 'num_points=1', '--value', 'num_obj_ptr_tokens=32'];
+    const r = await cli('specialize', zoo, '-o', out, ...bindings);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/memory_attention\.onnx: bound: num_mem_tokens=7200, num_obj_ptr_tokens=32/);
+    expect(r.out).toMatch(/mask_decoder\.onnx: bound: num_points=1/);
+    expect(r.out).toMatch(
+      /note: not in this model, ignored: dim num_mem_tokens, dim num_points, input num_obj_ptr_tokens/,
+    );
+    for (const m of ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'])
+      expect(existsSync(join(out, `${m}.onnx`))).toBe(true);
+  });
+
   it('BAD CALL - a contradicting binding exits 1 with the typed error and writes nothing', async () => {
     const out = join(dir, 'bad.onnx');
     const r = await cli(

@@ -1,5 +1,6 @@
 import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
+import { isDirectory } from '../passes/folder.js';
 import { formatSpecializeReport } from '../specialize/report.js';
 import { specializeModel } from '../specialize/specialize.js';
 import { parseAssignments } from './assignments.js';
@@ -51,11 +52,17 @@ export function registerSpecialize(cli: Argv, io: CliIo): Argv {
         .example('$0 specialize mask_decoder.onnx -o md.box.onnx --dim num_points=2', 'A box prompt (two points)')
         .example('$0 specialize image_encoder.onnx -o ie.static.onnx', 'Fold the shape arithmetic of a static model')
         .example(
+          '$0 specialize zoo/ -o zoo.static/ --dim num_mem_tokens=7232 --dim num_points=1 --value num_obj_ptr_tokens=64',
+          "All four modules at the tracker's shapes (each takes the bindings it has)",
+        )
+        .example(
           '$0 specialize model.onnx -o out.onnx --shape memory=7232,1,64 --json',
           'Bind by input shape, JSON report',
         ),
-    (args) => {
+    async (args) => {
       const shapes = parseAssignments(args.shape, '--shape')[1];
+      // Over a folder of modules, one set of bindings serves all: each module takes the ones it has.
+      const folder = await isDirectory(args.model);
       const values = parseAssignments(args.value, '--value')[1];
       return applyPass(
         args,
@@ -68,6 +75,7 @@ export function registerSpecialize(cli: Argv, io: CliIo): Argv {
             partial: args.partial,
             onnxruntime: args.onnxruntime ? 'auto' : false,
             maxFoldElements: args.maxFoldElements,
+            unknownBindings: folder ? 'ignore' : 'error',
           }),
         formatSpecializeReport,
       );

@@ -22,6 +22,11 @@ export interface Bindings {
    * The input becomes a constant and leaves the model's inputs.
    */
   values?: Readonly<Record<string, number | bigint | readonly (number | bigint)[]>>;
+  /**
+   * A binding naming a dim or input the model does not have: `'error'` (default) refuses it; `'ignore'` leaves it
+   * out with a note (for one set of bindings applied to all the modules of a tracker).
+   */
+  unknownBindings?: 'error' | 'ignore';
 }
 
 /** How one input was bound, for the report. */
@@ -42,6 +47,10 @@ export interface ResolvedBindings {
   unbound: Map<string, string[]>;
   /** `dim:num_mem_tokens` -> `num_mem_tokens=7232`, for messages. */
   describe: (dep: string) => string;
+  /** The dim bindings the model has (all of them unless `unknownBindings: 'ignore'` left some out). */
+  dims: Record<string, number>;
+  /** Bindings left out (with `unknownBindings: 'ignore'`), as sentences. */
+  notes: string[];
 }
 
 function bad(code: string, message: string, remedy: string): ToolkitError {
@@ -94,11 +103,12 @@ function valueTensor(input: ValueInfoProto, raw: number | bigint | readonly (num
 }
 
 /** Checks the bindings against the graph's inputs and builds the facts the propagation starts from. */
-export function resolveBindings(graph: GraphProto, bindings: Bindings): ResolvedBindings {
+export function resolveBindings(graph: GraphProto, requested: Bindings): ResolvedBindings {
   const stored = new Set(graph.initializer.map((t) => t.name ?? ''));
   const inputs = graph.input.filter((v) => v.name && !stored.has(v.name));
   const byName = new Map(inputs.map((v) => [v.name!, v]));
   const params = new Set(inputs.flatMap((v) => (declaredDims(v) ?? []).flatMap((d) => (d.param ? [d.param] : []))));
+  const { bindings, notes } = knownBindings(requested, params, byName);
   const labels = new Map<string, string>();
   for (const [name, value] of Object.entries(bindings.dims ?? {})) {
     if (!params.has(name))
@@ -164,7 +174,31 @@ export function resolveBindings(graph: GraphProto, bindings: Bindings): Resolved
     facts.set(name, { shape: known ? (shape as number[]) : undefined, constant: false, deps });
     if (deps.size) bound.push({ name, shape });
   }
-  return { facts, inputs: bound, constants, unbound, describe: (dep) => labels.get(dep) ?? dep };
+  const dims = { ...bindings.dims };
+  return { facts, inputs: bound, constants, unbound, describe: (dep) => labels.get(dep) ?? dep, notes, dims };
+}
+
+/** With `unknownBindings: 'ignore'`, the bindings without what the model lacks, and a note for each left out. */
+function knownBindings(
+  bindings: Bindings,
+  params: ReadonlySet<string>,
+  inputs: ReadonlyMap<string, unknown>,
+): { bindings: Bindings; notes: string[] } {
+  if (bindings.unknownBindings !== 'ignore') return { bindings, notes: [] };
+  const ignored: string[] = [];
+  const keep = <T>(record: Readonly<Record<string, T>> | undefined, has: (k: string) => boolean, what: string) =>
+    Object.fromEntries(
+      Object.entries(record ?? {}).filter(([k]) => {
+        if (!has(k)) ignored.push(`${what} ${k}`);
+        return has(k);
+      }),
+    );
+  const known = {
+    dims: keep(bindings.dims, (k) => params.has(k), 'dim'),
+    shapes: keep(bindings.shapes, (k) => inputs.has(k), 'input'),
+    values: keep(bindings.values, (k) => inputs.has(k), 'input'),
+  };
+  return { bindings: known, notes: ignored.length ? [`not in this model, ignored: ${ignored.join(', ')}`] : [] };
 }
 
 interface ParamValues {

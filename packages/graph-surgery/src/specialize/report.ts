@@ -79,7 +79,7 @@ export function specializeReport(args: {
   };
 }
 
-/** The report as text: bindings, node counts, a per-op table of what changed, kept nodes. */
+/** The report as text: bindings, node counts, a per-op table of what changed, kept nodes (the CLI prints `notes`). */
 export function formatSpecializeReport(r: SpecializeReport): string {
   const lines: string[] = [];
   const dims = Object.entries(r.bound.dims).map(([k, v]) => `${k}=${v}`);
@@ -106,6 +106,5 @@ export function formatSpecializeReport(r: SpecializeReport): string {
   }
   lines.push('outputs:');
   for (const o of r.outputs) lines.push(`  ${o.name}: ${o.type}[${o.shape?.map((d) => d ?? '?').join(',') ?? '?'}]`);
-  for (const note of r.notes) lines.push(`note: ${note}`);
   return lines.join('\n');
 }

@@ -97,11 +97,11 @@ export async function specializeModel(
   const graph = requireGraph(model, 'specialize');
   const bindings = resolveBindings(graph, options);
   if (bindings.unbound.size && !options.partial) throw unboundError(bindings.unbound);
-  const notes: string[] = [];
+  const notes = [...bindings.notes];
   const prop = await propagateWithRuntime(model, bindings.facts, bindings.describe, options, notes);
   const before = { nodes: [...graph.node], initializers: [...graph.initializer] };
   rewrite(graph, prop, bindings.constants);
-  const report = specializeReport({ before, graph, prop, bound: bindings.inputs, dims: options.dims ?? {}, notes });
+  const report = specializeReport({ before, graph, prop, bound: bindings.inputs, dims: bindings.dims, notes });
   return { model, report };
 }
 
