@@ -50,7 +50,6 @@ describe('the folding size limit', () => {
     const original = new Set(graphOf(model).initializer.map((t) => t.name));
     const added = graphOf(out).initializer.filter((t) => !original.has(t.name));
     for (const t of added) expect(t.dims.reduce((a, d) => a * Number(d), 1)).toBeLessThanOrEqual(10_000);
-      );
     const [a, b] = await runBoth(model, out, boundFeeds(model, {}), 'disabled');
     expectSameBits(b, a, 'size-limited');
   });
