@@ -49,7 +49,7 @@ describe('the folding size limit', () => {
     expect(graphOf(out).node.some((n) => n.name === big[0]!.node)).toBe(true);
     const original = new Set(graphOf(model).initializer.map((t) => t.name));
     const added = graphOf(out).initializer.filter((t) => !original.has(t.name));
-    for (const t of added) expect(t.dims.reduce((a, d) => a * Number(d), 1)).toBeLessThanOrEqual(10_000);
+    for (const t of added) expect(t.dims.reduce<number>((a, d) => a * Number(d), 1)).toBeLessThanOrEqual(10_000);
     const [a, b] = await runBoth(model, out, boundFeeds(model, {}), 'disabled');
     expectSameBits(b, a, 'size-limited');
   });
