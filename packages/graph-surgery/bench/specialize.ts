@@ -57,8 +57,8 @@ for (let run = 0; run < runs; run++) {
     const ms = performance.now() - t;
     const used = process.cpuUsage(cpu);
     total += ms;
-    (samples[name] ??= []).push(round(ms));
-    (cpuSamples[name] ??= []).push(round((used.user + used.system) / 1000));
+    samples[name] = [...(samples[name] ?? []), round(ms)];
+    cpuSamples[name] = [...(cpuSamples[name] ?? []), round((used.user + used.system) / 1000)];
     reports[name] = report;
     const hash = createHash('sha256').update(encodeModel(out)).digest('hex');
     if (hashes[name] && hashes[name] !== hash) throw new Error(`${name}: specialised bytes differ between runs`);

@@ -41,7 +41,7 @@ export async function runNode(
   const raw = thenCastTo === undefined ? outs : outs.map((o) => `${o}_raw`);
   g.node.push(makeNode({ opType, name: opType, inputs: names, outputs: raw, attributes }));
   if (thenCastTo !== undefined)
-    raw.forEach((r, i) =>
+    for (const [i, r] of raw.entries())
       g.node.push(
         makeNode({
           opType: 'Cast',
@@ -50,9 +50,8 @@ export async function runNode(
           outputs: [outs[i]!],
           attributes: { to: thenCastTo },
         }),
-      ),
-    );
-  outputTypes.forEach((t, i) => g.output.push(makeValueInfo(outs[i]!, thenCastTo ?? t)));
+      );
+  for (const [i, t] of outputTypes.entries()) g.output.push(makeValueInfo(outs[i]!, thenCastTo ?? t));
   const session = await ort.InferenceSession.create(encodeModel(makeModel({ graph: g, opset })), {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'disabled',
