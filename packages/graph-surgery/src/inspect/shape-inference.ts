@@ -99,10 +99,10 @@ export function inferShapes(graph: GraphProto, options: ShapeInferenceOptions = 
   for (const [name, fact] of prop.facts) {
     const shape = fact.shape ?? declaredShape(declared.get(name));
     if (!shape) continue;
-    const v = fact.constant ? fact.value : undefined;
-    const small =
-      v && v.data.length <= MAX_VALUE_ELEMENTS && (INTEGER_TYPES.has(v.dataType) || v.data instanceof Float32Array);
-    facts.set(name, small ? { shape, value: Array.from(v.data as ArrayLike<number | bigint>, Number) } : { shape });
+    // Values of small constants only: reading `value` decodes, and weights are not needed for shapes.
+    const small = fact.constant && shape.reduce((a, b) => a * b, 1) <= MAX_VALUE_ELEMENTS;
+    const v = small ? fact.value : undefined;
+    facts.set(name, v ? { shape, value: numbersOf(v) } : { shape });
   }
   return { facts, assumedDims, conflicts: prop.conflicts };
 }
