@@ -27,6 +27,20 @@ async function cli(...argv: string[]) {
   return { code, ...text };
 }
 
+/** `specialize` on the export-style memory attention at a bank of `tokens` memory tokens, `pointers` of them pointer tokens. */
+const specializeBank = (out: string, tokens: number, pointers: number, ...more: string[]) =>
+  cli(
+    'specialize',
+    join(dir, 'ma.onnx'),
+    '-o',
+    out,
+    '--dim',
+    `num_mem_tokens=${tokens}`,
+    '--value',
+    `num_obj_ptr_tokens=${pointers}`,
+    ...more,
+  );
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tamkit-specialize-'));
   await writeModel(exportStyleMemoryAttention(), join(dir, 'ma.onnx'));
@@ -36,16 +50,7 @@ beforeAll(async () => {
 describe('graph-surgery specialize', () => {
   it('binds a dim and a value, writes the model and prints nodes before/after per op', async () => {
     const out = join(dir, 'ma.static.onnx');
-    const r = await cli(
-      'specialize',
-      join(dir, 'ma.onnx'),
-      '-o',
-      out,
-      '--dim',
-      'num_mem_tokens=36',
-      '--value',
-      'num_obj_ptr_tokens=4',
-    );
+    const r = await specializeBank(out, 36, 4);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/bound: num_mem_tokens=36, num_obj_ptr_tokens=4/);
     expect(r.out).toMatch(/nodes: \d+ -> \d+/);
@@ -108,16 +113,7 @@ describe('graph-surgery specialize', () => {
 
   it('BAD CALL - a contradicting binding exits 1 with the typed error and writes nothing', async () => {
     const out = join(dir, 'bad.onnx');
-    const r = await cli(
-      'specialize',
-      join(dir, 'ma.onnx'),
-      '-o',
-      out,
-      '--dim',
-      'num_mem_tokens=36',
-      '--value',
-      'num_obj_ptr_tokens=3',
-    );
+    const r = await specializeBank(out, 36, 3);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/SPECIALIZE_CONFLICT.*num_mem_tokens=36, num_obj_ptr_tokens=3 contradict the graph at node/);
     expect(existsSync(out)).toBe(false);

@@ -4,20 +4,11 @@
  * NaN payloads into the canonical NaN), INT64 as BigInt64Array (shape arithmetic uses INT64_MAX as "to the end").
  */
 import { bfloat16BitsToFloat32, float16BitsToFloat32 } from '../onnx/float-bits.js';
-import { emptyTensorFields, readTensorValues } from '../onnx/tensor-data.js';
+import { emptyTensorFields, readTensorValues, type TypedValues } from '../onnx/tensor-data.js';
 import { DataType, type TensorProto } from '../onnx/types.js';
 
-export type TensorData =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | BigInt64Array
-  | BigUint64Array;
+/** The typed arrays of `readTensorValues`; FLOAT16/BFLOAT16 are held as Uint16Array bit patterns here. */
+export type TensorData = TypedValues;
 
 /** A constant tensor: row-major `data` of `dims`, stored as `dataType` stores it (see the module comment). */
 export interface Tensor {
@@ -125,16 +116,18 @@ export function integersOf(tensor: Tensor): bigint[] {
   return out;
 }
 
-export const INTEGER_TYPES: ReadonlySet<number> = new Set([
+/** Integer types held as numbers (their arithmetic wraps when stored). */
+export const SMALL_INTEGER_TYPES: ReadonlySet<number> = new Set([
   DataType.INT8,
   DataType.UINT8,
   DataType.INT16,
   DataType.UINT16,
   DataType.INT32,
   DataType.UINT32,
-  DataType.INT64,
-  DataType.UINT64,
 ]);
+/** Integer types held as bigints. */
+export const WIDE_INTEGER_TYPES: ReadonlySet<number> = new Set([DataType.INT64, DataType.UINT64]);
+export const INTEGER_TYPES: ReadonlySet<number> = new Set([...SMALL_INTEGER_TYPES, ...WIDE_INTEGER_TYPES]);
 
 /** A 1-d INT64 tensor. */
 export function int64Tensor(values: readonly (number | bigint)[], dims: number[] = [values.length]): Tensor {

@@ -7,31 +7,16 @@
  * goes to ONNX Runtime or is kept. FLOAT16/BFLOAT16 arithmetic is never computed here: see `specialize.ts`.
  */
 import { getIntNumber } from '../../graph/attributes.js';
-import { bfloat16BitsToFloat32, float16BitsToFloat32 } from '../../onnx/float-bits.js';
 import { DataType } from '../../onnx/types.js';
 import { broadcastDims, GraphConflict } from '../conflict.js';
-import { allocate, bitsOf, type Tensor } from '../tensor.js';
+import { allocate, bitsOf, numbersOf, SMALL_INTEGER_TYPES, type Tensor, WIDE_INTEGER_TYPES } from '../tensor.js';
 import { broadcastTo } from './shape-ops.js';
 import { need, type OpRule, sameShape, type Values } from './types.js';
 
 const FLOATS: ReadonlySet<number> = new Set([DataType.FLOAT, DataType.DOUBLE]);
 const HALVES: ReadonlySet<number> = new Set([DataType.FLOAT16, DataType.BFLOAT16]);
-const SMALL_INTS: ReadonlySet<number> = new Set([
-  DataType.INT8,
-  DataType.UINT8,
-  DataType.INT16,
-  DataType.UINT16,
-  DataType.INT32,
-  DataType.UINT32,
-]);
-const BIG_INTS: ReadonlySet<number> = new Set([DataType.INT64, DataType.UINT64]);
-
-/** Values as numbers; FLOAT16/BFLOAT16 bit patterns decoded (exact). */
-function numbers(t: Tensor): ArrayLike<number> {
-  if (t.dataType === DataType.FLOAT16) return Float32Array.from(t.data as Uint16Array, float16BitsToFloat32);
-  if (t.dataType === DataType.BFLOAT16) return Float32Array.from(t.data as Uint16Array, bfloat16BitsToFloat32);
-  return t.data as ArrayLike<number>;
-}
+const SMALL_INTS = SMALL_INTEGER_TYPES;
+const BIG_INTS = WIDE_INTEGER_TYPES;
 
 const broadcastShape = (s: readonly (readonly number[] | undefined)[]) =>
   s.some((x) => !x) ? undefined : [broadcastDims(s as number[][])];
@@ -122,8 +107,8 @@ function comparison(test: Compare): OpRule {
       const { inputs, dims } = broadcastAll(values);
       const [a, b] = inputs as [Tensor, Tensor];
       const out = allocate(DataType.BOOL, dims);
-      const x = BIG_INTS.has(a.dataType) ? (a.data as BigInt64Array) : numbers(a);
-      const y = BIG_INTS.has(b.dataType) ? (b.data as BigInt64Array) : numbers(b);
+      const x = BIG_INTS.has(a.dataType) ? (a.data as BigInt64Array) : numbersOf(a);
+      const y = BIG_INTS.has(b.dataType) ? (b.data as BigInt64Array) : numbersOf(b);
       const o = out.data as Uint8Array;
       for (let i = 0; i < o.length; i++) o[i] = test(x[i]!, y[i]!) ? 1 : 0;
       return [out];
@@ -176,29 +161,21 @@ function unary(op: Unary): OpRule {
 }
 
 /** Max/Min over any number of inputs. Float zeros of either sign and NaNs are left to ONNX Runtime. */
-function extreme(pick: (a: number, b: number) => number, pickBig: (a: bigint, b: bigint) => bigint): OpRule {
+function extreme(pick: <T extends number | bigint>(a: T, b: T) => T): OpRule {
   return {
     shape: broadcastShape,
     kernel: (values) => {
       const { inputs, dims } = broadcastAll(values);
       const type = inputs[0]!.dataType;
       if (HALVES.has(type)) return undefined;
-      const out = allocate(type, dims);
-      if (BIG_INTS.has(type)) {
-        const o = out.data as BigInt64Array;
-        o.set(inputs[0]!.data as BigInt64Array);
-        for (const t of inputs.slice(1)) {
-          const d = t.data as BigInt64Array;
-          for (let i = 0; i < o.length; i++) o[i] = pickBig(o[i]!, d[i]!);
-        }
-        return [out];
-      }
       if (FLOATS.has(type) && inputs.some((t) => (t.data as Float32Array).some((v) => v === 0 || Number.isNaN(v))))
         return undefined;
-      const o = out.data as Float32Array;
-      o.set(inputs[0]!.data as Float32Array);
+      const out = allocate(type, dims);
+      const o = out.data as unknown as (number | bigint)[];
+      const first = inputs[0]!.data as unknown as (number | bigint)[];
+      for (let i = 0; i < o.length; i++) o[i] = first[i]!;
       for (const t of inputs.slice(1)) {
-        const d = t.data as Float32Array;
+        const d = t.data as unknown as (number | bigint)[];
         for (let i = 0; i < o.length; i++) o[i] = pick(o[i]!, d[i]!);
       }
       return [out];
@@ -274,6 +251,6 @@ export const ELEMENTWISE_OPS: Record<string, OpRule> = {
   Round: unary({ float: roundHalfEven }),
   Sqrt: unary({ float: Math.sqrt }),
   Reciprocal: unary({ float: (a) => 1 / a }),
-  Max: extreme(Math.max, (a, b) => (a > b ? a : b)),
-  Min: extreme(Math.min, (a, b) => (a < b ? a : b)),
+  Max: extreme((a, b) => (a > b ? a : b)),
+  Min: extreme((a, b) => (a < b ? a : b)),
 };
