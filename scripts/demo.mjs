@@ -139,25 +139,26 @@ run('bench', [
   '--json',
   join(reports, 'bench-baked.json'),
 ]);
+// Both sides measured again, alternating round by round, so the machine's load hits both alike; memory_attention
+// and memory_encoder are the same bytes on both sides (only converted), so they serve as controls.
 const compareCode = run(
   'bench',
   [
     'compare',
     join(reports, 'bench-unbaked.json'),
     join(reports, 'bench-baked.json'),
-    '--out',
-    reports,
-    '--name',
-    'baked-vs-unbaked',
+    '--interleave',
+    ...['--rounds', light ? '12' : '8', '--round-iterations', light ? '5' : '2'],
+    ...['--out', reports, '--name', 'baked-vs-unbaked'],
   ],
-  {
-    allow: [0, 3],
-  },
+  { allow: [0, 3, 5] },
 );
 if (compareCode === 3) {
   console.log(
-    '(exit 3 = regression beyond noise: expected here, the baked mask_decoder also upsamples to 512 and computes the box in-graph)',
+    '(exit 3 = a regression: expected here, the baked mask_decoder also upsamples to 512 and computes the box in-graph)',
   );
+} else if (compareCode === 5) {
+  console.log('(exit 5 = too noisy to judge: the machine was too busy for a verdict; the controls show by how much)');
 }
 run('bench', [
   'pipeline',
