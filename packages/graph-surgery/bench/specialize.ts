@@ -74,10 +74,10 @@ const results = Object.fromEntries(
     {
       bindings: shapes[name],
       coldMs: samples[name]![0],
-      medianWarmMs: median(samples[name]!.slice(1)),
+      medianWarmMs: round(median(samples[name]!.slice(1))),
       samplesMs: samples[name],
       cpuColdMs: cpuSamples[name]![0],
-      cpuMedianWarmMs: median(cpuSamples[name]!.slice(1)),
+      cpuMedianWarmMs: round(median(cpuSamples[name]!.slice(1))),
       nodes: r.nodes,
       folded: r.folded,
       kept: r.kept.length,
@@ -100,7 +100,7 @@ const report = {
   },
   goalMs: 2000,
   coldTotalMs: totals[0],
-  medianWarmTotalMs: median(totals.slice(1)),
+  medianWarmTotalMs: round(median(totals.slice(1))),
   runs,
   results,
 };
