@@ -220,7 +220,7 @@ function evaluateNode(
   if (known.some((v, i) => node.input[i] && !v)) return keep('an input constant could not be held (type or size)');
   const refusal = options.refuse?.(node, known);
   if (refusal) return keep(refusal);
-  const computed = rule?.kernel?.(known, ctx);
+  const computed = rule?.kernel && runKernel(() => rule.kernel!(known, ctx));
   if (computed?.every((t) => product(t.dims) <= options.maxElements)) {
     options.cache?.set(node, computed);
     result.computedBy.set(node, 'kernel');
@@ -231,6 +231,20 @@ function evaluateNode(
     return outShapes.map((shape) => ({ shape, constant: false, deps }));
   }
   return keep(opaque ? 'control flow, another domain or a random op' : 'no exact kernel here (needs ONNX Runtime)');
+}
+
+/**
+ * A kernel's result. A typed-array error (inputs of mixed element types, an impossible size) means the inputs do
+ * not fit the op: a conflict like any other, never a crash of the caller.
+ */
+function runKernel(kernel: () => Tensor[] | undefined): Tensor[] | undefined {
+  try {
+    return kernel();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError)
+      throw new GraphConflict(`the inputs do not fit the op (${error.message})`);
+    throw error;
+  }
 }
 
 /** Output shapes from the op rule, or else from inspect's shape rules (compute ops: MatMul, Conv, Resize, ...). */
