@@ -17,6 +17,7 @@ export {
   remeasureInterleaved,
 } from './measure/interleave.js';
 export { latencyWithSamples } from './measure/latency-samples.js';
+export { loadModulePlans, type ModulePlans } from './measure/plans.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
   DEFAULT_TIME_MS,
@@ -28,10 +29,8 @@ export {
 export {
   DEFAULT_PROMPT_POINTS,
   FULL_MEMORY_BANK,
-  type ModuleKind,
   parseShapeSpecs,
   type ResolvedShapes,
-  recogniseModule,
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats } from './measure/stats.js';
@@ -44,8 +43,9 @@ export * from './report/schema.js';
 export { type Availability, available, unavailable } from './stacks/availability.js';
 export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
 export { readModelSignature } from './stacks/model-signature.js';
+export { defineOrtStack } from './stacks/ort/define-ort-stack.js';
 export { loadOrt, type OrtModule, ortVersion } from './stacks/ort/load-ort.js';
-export { OrtRunner, type OrtRunnerOptions, type OrtStackTraits, type OutputLocation } from './stacks/ort/ort-runner.js';
+export { OrtRunner, type OrtRunnerOptions, type OrtStackSpec, type OutputLocation } from './stacks/ort/ort-runner.js';
 export {
   assertPlacement,
   COMPUTE_OPS,
@@ -62,6 +62,7 @@ export { ORT_TRT_DEFAULTS_NOTE, type OrtTrtOptions } from './stacks/ort-trt/inde
 export type { OrtWebGpuOptions } from './stacks/ort-webgpu/index.js';
 export {
   createRunner,
+  createRunnerWith,
   getStack,
   isStackName,
   listStacks,
@@ -78,7 +79,7 @@ export {
   type SelfTimedResult,
   validateFeeds,
 } from './stacks/runner.js';
-export type { StackDefinition } from './stacks/stack-definition.js';
+export type { RunnerSettings, StackDefinition, StackTraits } from './stacks/stack-definition.js';
 export { type DescribeTrtOptions, describeTrtCommands } from './stacks/trt/describe-commands.js';
 export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';
 export type {
@@ -93,7 +94,7 @@ export type {
 } from './stacks/trt/engine-port.js';
 export { getTrtEnginePort, setTrtEnginePort } from './stacks/trt/installed-port.js';
 export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
-export { probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
+export { defineTrtStack, probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
 export type {
   ElementType,
   Feeds,

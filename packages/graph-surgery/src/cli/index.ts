@@ -1,5 +1,6 @@
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
+import { registerApplyPlan } from './apply-plan.js';
 import { registerBake } from './bake.js';
 import { registerBf16 } from './bf16.js';
 import { registerConvert } from './convert.js';
@@ -22,6 +23,7 @@ export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code
   cli = registerFp16(cli, io);
   cli = registerBf16(cli, io);
   cli = registerFp32Islands(cli, io);
+  cli = registerApplyPlan(cli, io);
   cli = registerEmulateFp16(cli, io);
   cli = registerProbe(cli, io);
   cli = registerSpecialize(cli, io);

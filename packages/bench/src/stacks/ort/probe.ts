@@ -8,8 +8,8 @@ import { encodeTinyModel, PROBE_MODEL } from './tiny-model.js';
 
 /** How one ONNX Runtime execution provider is requested, recognised in profiles, and fixed when missing. */
 export interface OrtProviderSpec {
-  /** Backend name as `ort.listSupportedBackends()` and `executionProviders` spell it. */
-  backend: 'cpu' | 'webgpu' | 'cuda' | 'tensorrt';
+  /** Backend name as `ort.listSupportedBackends()` and `executionProviders` spell it (`cpu`, `webgpu`, `cuda`, ...). */
+  backend: string;
   /** Provider name as ORT's profiler writes it in `args.provider`. */
   profileName: string;
   /** Shared libraries a non-bundled provider needs next to the binding. */
