@@ -123,6 +123,14 @@ export {
 } from './passes/folder.js';
 export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
 export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
+export {
+  FUSIONS,
+  type FuseOptions,
+  type FuseReport,
+  type FusionName,
+  fuseForOrt,
+  isFusionName,
+} from './passes/fuse/index.js';
 export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
 export { BF16_SINCE, lacksBfloat16 } from './passes/support/bf16-ops.js';
 // Passes: pure functions model -> { model, report }

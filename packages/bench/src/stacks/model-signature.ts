@@ -1,4 +1,4 @@
-import { loadOrt } from './ort/load-ort.js';
+import { loadOrt, ortSessionSeverity } from './ort/load-ort.js';
 import type { TensorInfo } from './types.js';
 
 /**
@@ -10,7 +10,7 @@ export async function readModelSignature(modelPath: string): Promise<{ inputs: T
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'disabled',
-    logSeverityLevel: 3,
+    logSeverityLevel: ortSessionSeverity(),
   });
   try {
     const toInfo = (m: (typeof session.inputMetadata)[number]): TensorInfo[] =>

@@ -7,6 +7,7 @@ import { registerConvert } from './convert.js';
 import { registerEmulateFp16 } from './emulate-fp16.js';
 import { registerFp16 } from './fp16.js';
 import { registerFp32Islands } from './fp32-islands.js';
+import { registerFuse } from './fuse.js';
 import { registerInspect } from './inspect.js';
 import { registerProbe } from './probe.js';
 import { registerSpecialize } from './specialize.js';
@@ -25,6 +26,7 @@ export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code
   cli = registerFp32Islands(cli, io);
   cli = registerApplyPlan(cli, io);
   cli = registerEmulateFp16(cli, io);
+  cli = registerFuse(cli, io);
   cli = registerProbe(cli, io);
   cli = registerSpecialize(cli, io);
   cli = registerZoo(cli, io);

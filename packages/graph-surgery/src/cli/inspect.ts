@@ -2,7 +2,7 @@ import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { formatSummary, inspectModel } from '../inspect/inspect.js';
 import { readModel } from '../onnx/model-io.js';
-import { parseAssignments } from './assignments.js';
+import { parseAssignments } from './pass-io.js';
 
 export function registerInspect(cli: Argv, io: CliIo): Argv {
   return cli.command(

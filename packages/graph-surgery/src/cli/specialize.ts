@@ -3,8 +3,7 @@ import type { Argv } from 'yargs';
 import { isDirectory } from '../passes/folder.js';
 import { formatSpecializeReport } from '../specialize/report.js';
 import { specializeModel } from '../specialize/specialize.js';
-import { parseAssignments } from './assignments.js';
-import { applyPass, passOptions } from './pass-io.js';
+import { applyPass, parseAssignments, passOptions } from './pass-io.js';
 
 export function registerSpecialize(cli: Argv, io: CliIo): Argv {
   return cli.command(

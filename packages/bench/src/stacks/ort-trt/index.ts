@@ -16,8 +16,8 @@ export const ortTrtStack = defineOrtStack<OrtTrtOptions>({
     profileName: 'TensorrtExecutionProvider',
     libraries: ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_tensorrt.so'],
     remedy:
-      'Install the CUDA/TensorRT provider binaries (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`) ' +
-      'and TensorRT 10 libraries on the library path; for FP16/mixed engines use the trt-* stacks instead.',
+      'Install the provider libraries with `bench cuda install` and TensorRT 10 (libnvinfer.so.10) on the library ' +
+      'path; for FP16/mixed engines use the trt-* stacks instead.',
   },
   computesFp16InFp32: false,
   deviceOutputs: false,

@@ -8,10 +8,11 @@ import { StackUnavailableError } from '../errors.js';
 import { BaseRunner, type ToHostOptions } from '../runner.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
 import { downloadDeviceTensor } from './device-download.js';
-import { loadOrt, type OrtModule } from './load-ort.js';
+import { type KernelProfile, type SummariseKernelsOptions, summariseKernels } from './kernel-profile.js';
+import { loadOrt, type OrtModule, ortSessionSeverity } from './load-ort.js';
 import { summarisePlacement } from './placement.js';
 import { type OrtProviderSpec, probeOrtProvider } from './probe.js';
-import { parseOrtProfile } from './profile-trace.js';
+import { type OrtProfile, parseOrtProfile } from './profile-trace.js';
 
 /** Options shared by the ONNX Runtime stacks. */
 export interface OrtRunnerOptions {
@@ -115,7 +116,7 @@ export class OrtRunner extends BaseRunner {
       graphOptimizationLevel: this.#options.graphOptimizationLevel ?? 'all',
       executionMode: 'sequential',
       ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
-      logSeverityLevel: 3,
+      logSeverityLevel: ortSessionSeverity(),
       ...(this.#options.allowSpinning === undefined
         ? {}
         : { extra: { session: { intra_op: { allow_spinning: this.#options.allowSpinning ? '1' : '0' } } } }),
@@ -163,7 +164,7 @@ export class OrtRunner extends BaseRunner {
   }
 
   /** A separate profiled session, so that profiling never perturbs the timed session. */
-  protected override async profilePlacementImpl(feeds: Feeds, runs: number): Promise<Placement> {
+  async #profileTrace(feeds: Feeds, runs: number): Promise<OrtProfile> {
     const ort = this.#ort!;
     const dir = await mkdtemp(join(tmpdir(), 'tamkit-ort-profile-'));
     try {
@@ -180,11 +181,22 @@ export class OrtRunner extends BaseRunner {
       }
       const file = (await readdir(dir)).find((f) => f.startsWith('profile') && f.endsWith('.json'));
       if (file === undefined) throw new Error(`ONNX Runtime wrote no profile under ${dir}`);
-      const profile = parseOrtProfile(await readFile(join(dir, file), 'utf8'), file);
-      return summarisePlacement(profile, this.#traits.provider.profileName);
+      return parseOrtProfile(await readFile(join(dir, file), 'utf8'), file);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  protected override async profilePlacementImpl(feeds: Feeds, runs: number): Promise<Placement> {
+    return summarisePlacement(await this.#profileTrace(feeds, runs), this.#traits.provider.profileName);
+  }
+
+  protected override async profileKernelsImpl(
+    feeds: Feeds,
+    runs: number,
+    options: SummariseKernelsOptions,
+  ): Promise<KernelProfile> {
+    return summariseKernels(await this.#profileTrace(feeds, runs), this.#traits.provider.profileName, options);
   }
 
   protected async deactivateImpl(): Promise<void> {

@@ -38,12 +38,23 @@ const DTYPE_OPS: Record<string, 'float' | 'input'> = {
   Bernoulli: 'input',
 };
 
+/**
+ * ONNX Runtime contrib ops the fusion passes create (com.microsoft), typed like their input; SkipLayerNormalization's
+ * optional mean and inverse-std outputs (1, 2) are FLOAT whatever the input.
+ */
+const MS_SAME_TYPE_OPS = new Set(['Gelu', 'FastGelu', 'BiasGelu', 'QuickGelu', 'SkipLayerNormalization']);
+
 /** The element types a node's outputs get, given a lookup of tensor types; undefined where unknown. */
 export function outputTypesOf(node: NodeProto, typeOf: (name: string) => number | undefined): (number | undefined)[] {
   const op = node.opType ?? '';
   const first = node.input.find((i) => i !== '' && typeOf(i) !== undefined);
   const fromFirst = first === undefined ? undefined : typeOf(first);
   const all = (t: number | undefined) => node.output.map(() => t);
+  if (node.domain === 'com.microsoft' && MS_SAME_TYPE_OPS.has(op)) {
+    return node.output.map((_, k) =>
+      op === 'SkipLayerNormalization' && (k === 1 || k === 2) ? DataType.FLOAT : fromFirst,
+    );
+  }
   if (node.domain && node.domain !== 'ai.onnx') return all(undefined);
   if (op === 'Cast') return all(getInt(node, 'to', DataType.FLOAT) as number);
   if (op === 'CastLike') return all(typeOf(node.input[1] ?? ''));
