@@ -47,6 +47,10 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
             type: 'string',
             describe: 'mask_decoder: video frame size WxH the box is scaled to (default 4x low-res)',
           })
+          .option('low-res-size', {
+            type: 'string',
+            describe: 'mask_decoder: low-res logits WxH, only where the graph does not let it be inferred (box)',
+          })
           .option('mask-threshold', {
             type: 'number',
             nargs: 1,
@@ -92,6 +96,7 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
         },
         maskBox: args.box && {
           frameSize: parseSize(args.videoSize, '--video-size'),
+          lowResSize: parseSize(args.lowResSize, '--low-res-size'),
           threshold: args.maskThreshold,
           ...maskOutput,
         },

@@ -9,6 +9,7 @@ import { registerFp32Islands } from './fp32-islands.js';
 import { registerFuse } from './fuse.js';
 import { registerInspect } from './inspect.js';
 import { registerProbe } from './probe.js';
+import { registerSpecialize } from './specialize.js';
 import { registerZoo } from './zoo.js';
 
 /**
@@ -31,6 +32,7 @@ export const { buildCli, main } = defineCli({
       registerEmulateFp16,
       registerFuse,
       registerProbe,
+      registerSpecialize,
       registerZoo,
     ].reduce((c, register) => register(c, io), cli),
 });

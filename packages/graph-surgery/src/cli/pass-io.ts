@@ -15,8 +15,10 @@ export interface PassArgs {
   json: boolean;
 }
 
-/** A graph edit as the commands run it: model in, edited model and report out. */
-export type PassFn<R> = (model: ModelProto) => { model: ModelProto; report: R };
+/** A graph edit as the commands run it: model in, edited model and report out (some edits are async). */
+export type PassFn<R> = (
+  model: ModelProto,
+) => { model: ModelProto; report: R } | Promise<{ model: ModelProto; report: R }>;
 
 /** `--output` was graph-surgery's spelling of `-o`; every other command says `--out`. */
 const OUTPUT_DEPRECATION = { flag: 'output', replacement: 'out' } as const;
@@ -84,7 +86,7 @@ export async function applyPass<R>(
   const input = await readModel(args.model);
   io.debug(`read ${args.model} in ${seconds(performance.now() - t)}`);
   t = performance.now();
-  const { model, report } = pass(input);
+  const { model, report } = await pass(input);
   io.debug(`pass done in ${seconds(performance.now() - t)}`);
   t = performance.now();
   await writeModel(model, args.out);
@@ -137,8 +139,9 @@ export function parseAssignments(
     const texts = item.slice(eq + 1).split(',');
     const values = texts.map((t) => (/^\s*-?\d+\s*$/.test(t) ? Number(t) : Number.NaN));
     if (eq <= 0 || values.length > maxValues || values.some((v) => !Number.isInteger(v) || v < min)) {
+      const range = Number.isFinite(min) ? ` with whole numbers >= ${min}` : ' with whole numbers';
       throw new UsageError(
-        `${flag} ${item}: expected NAME=${shape} with whole numbers >= ${min}`,
+        `${flag} ${item}: expected NAME=${shape}${range}`,
         `Write e.g. ${flag} ${eq > 0 ? name : 'num_points'}=${Math.max(min, 1)}.`,
       );
     }
