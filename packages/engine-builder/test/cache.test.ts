@@ -94,14 +94,17 @@ describe('cache keys', () => {
     graph.input.push(makeValueInfo('x', DataType.FLOAT, [256]));
     graph.output.push(makeValueInfo('y', DataType.FLOAT, [256]));
     const path = join(dir, 'ext.onnx');
-    await writeModel(makeModel({ graph }), path, { externalData: { location: 'ext.weights', sizeThreshold: 0 } });
+    const written = await writeModel(makeModel({ graph }), path, {
+      externalData: { location: 'ext.weights', sizeThreshold: 0 },
+    });
+    const dataFile = join(dir, written.dataFiles[0]!);
     const loaded = await loadModel(path);
-    expect(loaded.externalDataFiles).toEqual([join(dir, 'ext.weights')]);
-    expect((await loadModel(path, { withData: false })).externalDataFiles).toEqual([join(dir, 'ext.weights')]);
+    expect(loaded.externalDataFiles).toEqual([dataFile]);
+    expect((await loadModel(path, { withData: false })).externalDataFiles).toEqual([dataFile]);
     const before = await digestModel(path, loaded.externalDataFiles);
-    const weights = await readFile(join(dir, 'ext.weights'));
+    const weights = await readFile(dataFile);
     weights[weights.length - 1] = weights[weights.length - 1]! ^ 1;
-    await writeFile(join(dir, 'ext.weights'), weights);
+    await writeFile(dataFile, weights);
     const after = await digestModel(path, loaded.externalDataFiles);
     expect(after.sha256).toBe(before.sha256);
     expect(after.externalData[0]!.sha256).not.toBe(before.externalData[0]!.sha256);

@@ -49,7 +49,14 @@ export {
 // ONNX I/O
 export { decodeMessage, encodeMessage, encodeMessageChunks, messageSpec, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
-export { assertNotSameFile, tempPathFor, writeFileAtomic } from './onnx/files.js';
+export {
+  assertNotSameFile,
+  openRegularFile,
+  openRegularFileSync,
+  readRegularFile,
+  tempPathFor,
+  writeFileAtomic,
+} from './onnx/files.js';
 export {
   bfloat16BitsToFloat32,
   FLOAT16_MAX,
@@ -62,12 +69,10 @@ export {
   encodeModel,
   externalOrigin,
   loadExternalData,
-  PROTOBUF_LIMIT,
   type ReadModelOptions,
   readModel,
-  type WriteModelOptions,
-  writeModel,
 } from './onnx/model-io.js';
+export { PROTOBUF_LIMIT, type WriteModelOptions, type WrittenModel, writeModel } from './onnx/model-write.js';
 export {
   dataTypeBits,
   dataTypeName,

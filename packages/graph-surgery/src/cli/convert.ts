@@ -1,9 +1,11 @@
 import type { Argv } from 'yargs';
+import type { CliIo } from '../cli-support/index.js';
 import { UsageError } from '../errors.js';
 import { assertNotSameFile } from '../onnx/files.js';
 import { readModel, type WriteModelOptions, writeModel } from '../onnx/model-io.js';
+import { describeWrite } from './pass-io.js';
 
-export function registerConvert(cli: Argv): Argv {
+export function registerConvert(cli: Argv, io: CliIo): Argv {
   return cli.command(
     'convert <input>',
     'Copy a model losslessly, moving tensor data between the .onnx file and an external data file',
@@ -13,7 +15,8 @@ export function registerConvert(cli: Argv): Argv {
         .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Output .onnx file' })
         .option('external-data', {
           type: 'string',
-          describe: 'Store tensors in this external file (a name next to the output)',
+          describe:
+            'Store tensors in an external file next to the output, named after this one with a content hash inserted (out.data -> out.<hash>.data)',
         })
         .option('size-threshold', {
           type: 'number',
@@ -31,7 +34,7 @@ export function registerConvert(cli: Argv): Argv {
       let mode: WriteModelOptions['externalData'] = 'preserve';
       if (args.embed) mode = 'embed';
       else if (args.externalData) mode = { location: args.externalData, sizeThreshold: args.sizeThreshold };
-      await writeModel(model, args.output, { externalData: mode });
+      io.out(describeWrite(await writeModel(model, args.output, { externalData: mode })));
     },
   );
 }

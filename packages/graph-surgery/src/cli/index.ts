@@ -16,7 +16,7 @@ export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code
     '$0 <command> [options]\n\nLossless ONNX I/O, graph edits and a seeded model zoo.',
   );
   cli = registerInspect(cli, io);
-  cli = registerConvert(cli);
+  cli = registerConvert(cli, io);
   cli = registerBake(cli, io);
   cli = registerFp16(cli, io);
   cli = registerBf16(cli, io);

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import type { CliIo } from '../cli-support/index.js';
 import { UsageError } from '../errors.js';
 import { assertNotSameFile } from '../onnx/files.js';
-import { readModel, writeModel } from '../onnx/model-io.js';
+import { readModel, type WrittenModel, writeModel } from '../onnx/model-io.js';
 import type { ModelProto } from '../onnx/types.js';
 
 export interface PassArgs {
@@ -37,8 +37,14 @@ export async function applyPass<R>(
 ): Promise<void> {
   assertNotSameFile(args.model, args.output);
   const { model, report } = pass(await readModel(args.model));
-  await writeModel(model, args.output);
-  io.out(args.json ? JSON.stringify(report, null, 2) : `${summary(report)}\nwrote ${args.output}`);
+  const written = await writeModel(model, args.output);
+  io.out(args.json ? JSON.stringify(report, null, 2) : `${summary(report)}\n${describeWrite(written)}`);
+}
+
+/** "wrote OUT (external data: FILES)", the line every writing command ends with. */
+export function describeWrite(written: WrittenModel): string {
+  const data = written.dataFiles.length ? ` (external data: ${written.dataFiles.join(', ')})` : '';
+  return `wrote ${written.path}${data}`;
 }
 
 /** Parses HEIGHTxWIDTH (e.g. 512x512). */
