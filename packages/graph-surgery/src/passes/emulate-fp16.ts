@@ -5,6 +5,7 @@
  * FP32 internally (ONNX Runtime's CPU provider) then show the failures native FP16 has on GPUs.
  */
 import { ToolkitError } from '../errors.js';
+import { getInt } from '../graph/attributes.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { readFloatValues } from '../onnx/tensor-data.js';
@@ -77,6 +78,7 @@ export function emulateFloat16(
     }
   }
   const order = graph.topologicalOrder();
+  refuseEmulated(graph, order);
   const types = inferElemTypes(proto, order);
   if (![...types.values()].includes(DataType.FLOAT)) {
     throw new ToolkitError('EMULATE_NOT_FP32', 'emulate-fp16: the model has no FLOAT tensors to round', {
@@ -137,6 +139,27 @@ export function emulateFloat16(
   proto.node = out;
   graph.invalidate();
   return { model, report };
+}
+
+/**
+ * Refuses a model that already emulates a 16-bit format (Casts to FLOAT16/BFLOAT16 read only by Casts back to
+ * FLOAT): rounding it again would double every Cast pair. Emulation is not applied twice; emulate the original.
+ */
+function refuseEmulated(graph: Graph, order: readonly NodeProto[]): void {
+  const isCastTo = (n: NodeProto | undefined, types: number[]) =>
+    n?.opType === 'Cast' && (n.domain ?? '') === '' && types.includes(Number(getInt(n, 'to', 0)));
+  const pairs = order.filter((n) => {
+    if (!isCastTo(n, [DataType.FLOAT16, DataType.BFLOAT16])) return false;
+    const readers = graph.consumersOf(n.output[0] ?? '');
+    return readers.length > 0 && readers.every((r) => isCastTo(r, [DataType.FLOAT]));
+  });
+  if (pairs.length > 0) {
+    throw new ToolkitError(
+      'EMULATE_ALREADY',
+      `emulate-fp16: the model already rounds ${pairs.length} tensors through a 16-bit format (Cast pairs such as "${pairs[0]!.name ?? ''}")`,
+      { remedy: 'Emulate the FP32 original; emulating an emulated model would round every tensor twice.' },
+    );
+  }
 }
 
 function exceptedNodes(graph: Graph, options: EmulateFloat16Options): Set<NodeProto> {

@@ -84,19 +84,29 @@ function countStorage(graph: GraphProto, type: number): { float: number; low: nu
   return count;
 }
 
+/**
+ * Refuses a model that already holds 16-bit floats (stored values or graph I/O of FLOAT16 or BFLOAT16, subgraphs
+ * included): converting it again would mix FP16 and BF16 or convert what was kept FP32 on purpose (`--keep-io-types`
+ * I/O, blocked nodes, FP32 islands). Also refuses a model with nothing FLOAT to convert.
+ */
 function refuseUnconvertible(graph: GraphProto, type: LowFloatType): void {
   const label = LOW_LABEL[type];
   const code = label.toUpperCase();
   const storage = countStorage(graph, type);
-  if (storage.float > 0) return;
   if (storage.low > 0 || storage.other > 0) {
-    const held = storage.low > 0 ? `${storage.low} ${label.toUpperCase()}` : `${storage.other} other 16-bit float`;
+    const held = [
+      storage.low > 0 ? `${storage.low} ${label.toUpperCase()}` : '',
+      storage.other > 0 ? `${storage.other} ${label === 'fp16' ? 'BF16' : 'FP16'}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ');
     throw new ToolkitError(
       `${code}_ALREADY`,
-      `${label}: the model is already converted (no FLOAT initializers, constants or I/O; ${held} ones)`,
-      { remedy: 'Convert the FP32 original instead.' },
+      `${label}: the model is already converted: it holds ${held} initializers, constants or graph inputs/outputs`,
+      { remedy: `Convert the FP32 original instead (what was kept FP32 stays so in the ${label.toUpperCase()} file).` },
     );
   }
+  if (storage.float > 0) return;
   throw new ToolkitError(`${code}_NOT_FLOAT`, `${label}: the model holds no FLOAT tensors to convert`, {
     remedy: `${label.toUpperCase()} conversion applies to FP32 float models.`,
   });
