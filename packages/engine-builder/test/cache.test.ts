@@ -109,7 +109,7 @@ describe('cache keys', () => {
     expect(after.sha256).toBe(before.sha256);
     expect(after.externalData[0]!.sha256).not.toBe(before.externalData[0]!.sha256);
     const material = (m: typeof before) => ({
-      keyVersion: 1 as const,
+      keyVersion: 2 as const,
       model: m,
       buildPath: 10 as const,
       args: [],
