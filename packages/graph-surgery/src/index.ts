@@ -46,7 +46,6 @@ export {
   type ShapeInferenceOptions,
   type TensorFacts,
 } from './inspect/shape-inference.js';
-// ONNX I/O
 export { decodeMessage, encodeMessage, encodeMessageChunks, messageSpec, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
 export {
@@ -73,6 +72,16 @@ export {
   readModel,
 } from './onnx/model-io.js';
 export { PROTOBUF_LIMIT, type WriteModelOptions, type WrittenModel, writeModel } from './onnx/model-write.js';
+// ONNX I/O
+export {
+  elemTypeOf,
+  elemTypeOfTypeString,
+  type FormalParam,
+  innerTensorType,
+  type OpSchema,
+  opSchema,
+  SCHEMA_MAX_OPSET,
+} from './onnx/op-schemas.js';
 export {
   dataTypeBits,
   dataTypeName,
@@ -104,7 +113,6 @@ export {
 } from './passes/bake/preprocess.js';
 export { assertModule, MODULES, type ModuleKind, type Recognition, recognizeModule } from './passes/bake/recognize.js';
 export { type Bfloat16Options, type Bfloat16Report, convertToBfloat16 } from './passes/bf16.js';
-export { BF16_SINCE, lacksBfloat16 } from './passes/bf16-ops.js';
 // Passes: pure functions model -> { model, report }
 export { computeRegionInFloat32, type RegionCasts, type RegionScope, removeCancellingCasts } from './passes/casts.js';
 export { inferElemTypes, outputTypesOf } from './passes/elem-types.js';
@@ -113,8 +121,15 @@ export { convertToFloat16, type Float16Options, type Float16Report } from './pas
 export type { DtypeFix, OutOfRangeValues } from './passes/fp16-values.js';
 export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
 export type { LowFloatType } from './passes/half-arrays.js';
-export type { LowPrecisionOptions, LowPrecisionReport } from './passes/low-precision.js';
+export type { KeptForStack, LowPrecisionOptions, LowPrecisionReport } from './passes/low-precision.js';
+export {
+  isFixedFloatInput,
+  lowPrecisionFit,
+  type PrecisionFit,
+  schemaTypeViolations,
+} from './passes/op-precision.js';
 export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
+export { KNOWN_STACK_FAILURES, type KnownStackFailure, knownFailuresOf } from './passes/stack-failures.js';
 export { checkSubgraphTypes, inferModelElemTypes } from './passes/subgraph-types.js';
 // Patterns
 export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';

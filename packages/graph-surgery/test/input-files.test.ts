@@ -10,10 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import {
   DataType,
+  ExitCode,
   emptyGraph,
   emptyTensorFields,
   encodeModel,
-  ExitCode,
   makeModel,
   makeNode,
   makeValueInfo,

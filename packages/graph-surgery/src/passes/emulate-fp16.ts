@@ -14,11 +14,12 @@ import { findAttentionScores } from '../patterns/attention.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
 import { castNode } from './casts.js';
 import { inferElemTypes } from './elem-types.js';
-import { isFloatOnlyInput } from './fp16.js';
 import type { OutOfRangeValues } from './fp16-values.js';
 import { roundThroughLow } from './half-arrays.js';
 import { requireGraph } from './model-checks.js';
+import { isFixedFloatInput } from './op-precision.js';
 import { decomposeSoftmax } from './softmax-unfused.js';
+import { defaultOpset } from './subgraph-types.js';
 
 export interface EmulateFloat16Options {
   /** Node names or op types that compute in FP32 (their results are rounded only where they leave this set). */
@@ -79,7 +80,8 @@ export function emulateFloat16(
   }
   const order = graph.topologicalOrder();
   refuseEmulated(graph, order);
-  const types = inferElemTypes(proto, order);
+  const opset = defaultOpset(model);
+  const types = inferElemTypes(proto, order, undefined, opset);
   if (![...types.values()].includes(DataType.FLOAT)) {
     throw new ToolkitError('EMULATE_NOT_FP32', 'emulate-fp16: the model has no FLOAT tensors to round', {
       remedy: 'Emulation works on the FP32 model; pass the original rather than an FP16 conversion.',
@@ -90,7 +92,9 @@ export function emulateFloat16(
   // Native FP16 keeps Resize/Upsample scales FLOAT: a tensor read only there is not rounded.
   const scalesOnly = (tensor: string) => {
     const users = readers.get(tensor) ?? [];
-    return users.length > 0 && users.every((u) => u.input.every((t, i) => t !== tensor || isFloatOnlyInput(u, i)));
+    return (
+      users.length > 0 && users.every((u) => u.input.every((t, i) => t !== tensor || isFixedFloatInput(u, i, opset)))
+    );
   };
   proto.initializer = proto.initializer.map((t) => {
     if (t.dataType !== DataType.FLOAT || scalesOnly(t.name ?? '')) return t;
