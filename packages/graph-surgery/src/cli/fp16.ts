@@ -16,7 +16,8 @@ export function registerFp16(cli: Argv, io: CliIo): Argv {
           describe: 'Clamp stored values beyond ±65504 (default: report only)',
         })
         .example('$0 fp16 encoder.onnx -o encoder.fp16.onnx', 'Native FP16, FP16 I/O')
-        .example('$0 fp16 encoder.onnx -o out.onnx --keep-io-types --block-ops Softmax', 'FP32 I/O, Softmax in FP32'),
+        .example('$0 fp16 encoder.onnx -o out.onnx --keep-io-types --block-ops Softmax', 'FP32 I/O, Softmax in FP32')
+        .example('$0 fp16 encoder.onnx -o out.onnx --convert-all', 'Also convert ops a stack is known to fail on'),
     (args) =>
       applyPass(
         args,

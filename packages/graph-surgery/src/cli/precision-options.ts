@@ -16,6 +16,11 @@ export function lowPrecisionOptions<T>(y: Argv<T>, label: string) {
       type: 'array',
       string: true,
       describe: `Node names (If/Loop/Scan body nodes too) that stay FP32 instead of ${label}`,
+    })
+    .option('convert-all', {
+      type: 'boolean',
+      default: false,
+      describe: `Also convert ops a stack is known to fail on in ${label} (kept FP32 by default, listed in the report)`,
     });
 }
 
@@ -24,11 +29,13 @@ export function lowPrecisionArgs(args: {
   keepIoTypes: boolean;
   blockOps?: (string | number)[];
   blockNodes?: (string | number)[];
+  convertAll: boolean;
 }): LowPrecisionOptions {
   return {
     keepIoTypes: args.keepIoTypes,
     blockOps: listOption(args.blockOps),
     blockNodes: listOption(args.blockNodes),
+    convertAll: args.convertAll,
   };
 }
 
@@ -38,6 +45,9 @@ export function lowPrecisionSummary(label: string, r: LowPrecisionReport): strin
     `${label}: ${r.initializersConverted} initializers, ${r.constantsConverted} constants, ${r.castsRetargeted} Casts, ` +
     `${r.dtypeFixes.length} dtype fixes, ${r.subgraphsConverted} subgraphs; ${r.blockedNodes} nodes blocked and ` +
     `${r.floatOnlyNodes.length} without a ${label.toUpperCase()} form kept FP32 (${r.castsInserted} Casts added, ` +
-    `${r.castsRemoved} removed)`
+    `${r.castsRemoved} removed)` +
+    r.keptForStacks
+      .map((k) => `\nkept FP32 for a stack (--convert-all converts it): ${k.node} (${k.op}): ${k.failures.join('; ')}`)
+      .join('')
   );
 }

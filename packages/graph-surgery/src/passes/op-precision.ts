@@ -152,6 +152,14 @@ export function schemaTypeViolations(
   return problems.map((p) => `${node.opType}-${schema.since} "${node.name ?? ''}": ${p}`);
 }
 
+/** Whether output `k` of an If/Loop/Scan is declared a sequence or optional by its body. */
+function bodyOutputIsContainer(node: NodeProto, k: number): boolean {
+  const op = node.opType;
+  const body = node.attribute.find((a) => a.name === (op === 'If' ? 'then_branch' : 'body'))?.g;
+  const declared = body?.output[k + (op === 'Loop' ? 1 : 0)]?.type;
+  return Boolean(declared?.sequenceType || declared?.optionalType);
+}
+
 /**
  * The values of `graph` (and its subgraphs) that are sequences or optionals rather than tensors: declared so, or
  * written by an output whose schema allows no tensor (SequenceConstruct, Optional, ...), or passed on unchanged
@@ -169,6 +177,7 @@ export function nonTensorValues(graph: GraphProto, opset: number, into = new Set
       const kinds = schema!.kinds.get(formal.type) ?? new Set([kindOfTypeString(formal.type)]);
       if (!kinds.has('tensor')) into.add(o);
       else if (kinds.size > 1 && node.opType === 'Identity' && into.has(node.input[0] ?? '')) into.add(o);
+      else if (kinds.size > 1 && bodyOutputIsContainer(node, k)) into.add(o);
     });
     for (const sub of subgraphsOf(node)) nonTensorValues(sub, opset, into);
   }

@@ -54,7 +54,8 @@ function requiredAgreements(
     return pairs;
   }
   const body = getAttribute(node, 'body')?.g;
-  if (!body) return pairs;
+  // SequenceMap's body maps elements to elements: nothing is carried from one iteration to the next.
+  if (!body || (node.opType !== 'Loop' && node.opType !== 'Scan')) return pairs;
   // Loop: inputs (M, cond, carried...), body inputs (iteration, cond, carried...), body outputs (cond, carried..., scans).
   // Scan: inputs (states..., scan inputs...), body inputs in the same order, body outputs (states..., scans...).
   const isLoop = node.opType === 'Loop';
