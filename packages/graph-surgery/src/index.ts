@@ -64,6 +64,7 @@ export {
   float32ToFloat16Bits,
 } from './onnx/float-bits.js';
 export {
+  assertModelFilesReadable,
   decodeModel,
   encodeModel,
   externalOrigin,

@@ -65,6 +65,24 @@ export async function readModel(path: string, options: ReadModelOptions = {}): P
   return model;
 }
 
+/**
+ * Checks that a model file and every external data file it names are regular files (and that the data files stay
+ * inside the model's folder), reading no tensor data: for callers that hand the path to a runtime (ONNX Runtime,
+ * trtexec), which would block forever opening a FIFO. Throws NOT_A_FILE, FILE_NOT_FOUND or ONNX_EXTERNAL_DATA_*.
+ */
+export async function assertModelFilesReadable(path: string): Promise<void> {
+  const model = decodeModel(await readRegularFile(path, 'ONNX model'), path);
+  const modelDir = dirname(resolve(path));
+  const checked = new Set<string>();
+  visitModelTensors(model, (tensor) => {
+    if (tensor.dataLocation !== EXTERNAL) return;
+    const file = resolveExternalPath(modelDir, externalRef(tensor, path).location, path);
+    if (checked.has(file)) return;
+    checked.add(file);
+    closeSync(openRegularFileSync(file, `external data of ${path}`).fd);
+  });
+}
+
 /** Reads external tensor bytes into `rawData` (in place: used on freshly decoded models). */
 export function loadExternalData(model: ModelProto, modelDir: string, where: string): void {
   const handles = new Map<string, { fd: number; size: number }>();
