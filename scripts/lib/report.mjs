@@ -1,8 +1,8 @@
 // Shared by benchmark scripts: write a JSON report under reports/ atomically and print a table.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../../packages/common/dist/index.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,16 +19,15 @@ export function machine() {
   };
 }
 
-export function writeReport(name, data) {
+/** Writes reports/<name>.json atomically (the JSON carries the machine); resolves to its path. */
+export async function writeReport(name, data) {
   const path = join(repoRoot, 'reports', `${name}.json`);
-  mkdirSync(dirname(path), { recursive: true });
   const body = JSON.stringify(
     { benchmark: name, createdAt: new Date().toISOString(), machine: machine(), ...data },
     null,
     2,
   );
-  writeFileSync(`${path}.tmp`, `${body}\n`);
-  renameSync(`${path}.tmp`, path);
+  await writeFileAtomic(path, `${body}\n`);
   return path;
 }
 

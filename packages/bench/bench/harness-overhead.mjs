@@ -5,9 +5,9 @@
 //
 //   npm run bench:overhead -- [--models DIR|FILE] [--iterations N] [--rounds R] [--threads T] [--out FILE]
 // Without --models it builds a small attention-like model (MatMul -> Softmax -> MatMul) in a temp directory.
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,9 +20,9 @@ import {
   generateFeeds,
   measureRunner,
   moduleName,
-  percentile,
   resolveInputShapes,
 } from '@tamkit/bench';
+import { median, quantile, writeFileAtomic } from '@tamkit/common';
 
 const { values } = parseArgs({
   options: {
@@ -72,16 +72,7 @@ async function bareLoop(session, feeds, count) {
   return samples;
 }
 
-const percentileOf = (xs, p) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    p,
-  );
-const median = (xs) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+const percentileOf = (xs, p) => quantile(xs, p / 100);
 
 /**
  * Many short rounds, alternating which side goes first (A B B A ...): on a shared or throttling machine the
@@ -183,10 +174,7 @@ const report = {
   perCallHarnessCost: perCall,
   results,
 };
-await mkdir(dirname(values.out), { recursive: true });
-const temp = `${values.out}.${process.pid}.tmp`;
-await writeFile(temp, `${JSON.stringify(report, null, 2)}\n`);
-await rename(temp, values.out);
+await writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
 
 const rows = [['module', 'bare p50 ms', 'bench p50 ms', 'overhead', 'round spread p10..p90', 'within 2%']];
 for (const r of results) {

@@ -23,6 +23,7 @@ import {
   SyntheticVideo,
   writeFileAtomic,
 } from '@tamkit/bench';
+import { median } from '@tamkit/common';
 import { writeZoo } from '@tamkit/graph-surgery';
 
 const { values } = parseArgs({
@@ -134,7 +135,6 @@ try {
       const key = `${formatModuleStacks(p.stacks)} | ${p.variant.replace(/, round \d+$/, '')}`;
       groups.set(key, [...(groups.get(key) ?? []), p.perFrame.p50Ms / p.isolatedSumMs]);
     }
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     process.stdout.write(
       `\n${renderTextTable(
         ['stacks | variant', 'rounds', 'ratios', 'median ratio', '<= 1.10'],

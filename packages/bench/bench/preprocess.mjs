@@ -5,6 +5,7 @@
 // written into `frameBuffer` (no copy in; the producer's own write is not timed) and the tensor used where the
 // kernels left it (no copy out). The next rows add the copy of a frame from the caller's memory (what the tracker
 // does) and then the copy into a caller-owned tensor.
+import { quantileSorted } from '@tamkit/common';
 import sharp from 'sharp';
 import { Bench } from 'tinybench';
 import { writeReport } from '../../../scripts/lib/report.mjs';
@@ -81,10 +82,6 @@ bench
   });
 await bench.run();
 
-function percentile(sorted, q) {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
 const results = bench.tasks.map((task) => {
   const result = task.result;
   if (result.state !== 'completed') throw new Error(`${task.name}: ${result.state} ${result.error ?? ''}`);
@@ -96,7 +93,7 @@ const results = bench.tasks.map((task) => {
     minMs: latency.min,
     meanMs: latency.mean,
     p50Ms: latency.p50,
-    p90Ms: sorted.length > 0 ? percentile(sorted, 0.9) : latency.p99,
+    p90Ms: sorted.length > 0 ? quantileSorted(sorted, 0.9) : latency.p99,
     p99Ms: latency.p99,
     maxMs: latency.max,
     stdMs: latency.sd,
@@ -105,7 +102,7 @@ const results = bench.tasks.map((task) => {
 });
 const inMemory = results[0];
 const goalMet = inMemory.p50Ms < GOAL_MS;
-const outPath = writeReport('preprocess', {
+const outPath = await writeReport('preprocess', {
   libraries: { sharp: sharp.versions.sharp, vips: sharp.versions.vips },
   threads: 1,
   input: { width: WIDTH, height: HEIGHT, output: [1, 3, SIZE, SIZE] },

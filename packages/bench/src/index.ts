@@ -9,7 +9,6 @@ export {
 export { findModels, moduleName } from './measure/find-models.js';
 export { sha256File } from './measure/hash.js';
 export { generateFeeds } from './measure/inputs.js';
-export { SeededRandom } from './measure/rng.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
   DEFAULT_TIME_MS,
@@ -27,7 +26,7 @@ export {
   recogniseModule,
   resolveInputShapes,
 } from './measure/shapes.js';
-export { computeLatencyStats, percentile } from './measure/stats.js';
+export { computeLatencyStats } from './measure/stats.js';
 // The tracking loop and the pipeline benchmark.
 export * from './pipeline/index.js';
 export * from './preprocess/index.js';
@@ -74,18 +73,17 @@ export {
 export type { StackDefinition } from './stacks/stack-definition.js';
 export { type DescribeTrtOptions, describeTrtCommands } from './stacks/trt/describe-commands.js';
 export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';
-export {
-  getTrtEnginePort,
-  setTrtEnginePort,
-  type TrtBuildRequest,
-  type TrtBuildResult,
-  type TrtCommands,
-  type TrtDescribeRequest,
-  type TrtEnginePort,
-  type TrtPrecision,
-  type TrtTimingRequest,
-  type TrtTimingResult,
+export type {
+  TrtBuildRequest,
+  TrtBuildResult,
+  TrtCommands,
+  TrtDescribeRequest,
+  TrtEnginePort,
+  TrtPrecision,
+  TrtTimingRequest,
+  TrtTimingResult,
 } from './stacks/trt/engine-port.js';
+export { getTrtEnginePort, setTrtEnginePort } from './stacks/trt/installed-port.js';
 export { locateTrtexec, TRTEXEC_REMEDY, type TrtexecLocation } from './stacks/trt/locate-trtexec.js';
 export { probeTrtStack, TrtexecRunner, type TrtStackOptions } from './stacks/trt/trt-runner.js';
 export type {
@@ -98,3 +96,4 @@ export type {
   StackFamily,
   TensorInfo,
 } from './stacks/types.js';
+export * from './tracker/index.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExitCode } from '@tamkit/graph-surgery';
+import { ExitCode } from '@tamkit/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, main } from '../src/cli/index.js';
 import { ATTENTION_SCORES_MODEL, writeTinyModels } from './helpers/tiny-models.js';

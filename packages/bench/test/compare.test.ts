@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
 import { compareReports, judgeChange, parseThreshold } from '../src/index.js';
 import { environment, moduleResult, pipeline, report, stats } from './report-fixtures.js';

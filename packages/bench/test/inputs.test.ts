@@ -1,6 +1,6 @@
 import { float16BitsToFloat32 } from '@tamkit/graph-surgery';
 import { describe, expect, it } from 'vitest';
-import { generateFeeds, resolveInputShapes, SeededRandom, type TensorInfo } from '../src/index.js';
+import { generateFeeds, resolveInputShapes, type TensorInfo } from '../src/index.js';
 
 // Input signatures as two different exporters write them (names differ; shapes follow the model).
 const MEMORY_ATTENTION: TensorInfo[] = [
@@ -19,27 +19,6 @@ const MEMORY_ENCODER: TensorInfo[] = [
   { name: 'pix_feat', type: 'float32', shape: [1, 256, 32, 32] },
   { name: 'mask_for_mem', type: 'float32', shape: [1, 1, 512, 512] },
 ];
-
-describe('SeededRandom', () => {
-  it('repeats its sequence for a seed and differs between seeds', () => {
-    const draw = (seed: number) => {
-      const rng = new SeededRandom(seed);
-      return Array.from({ length: 5 }, () => rng.next());
-    };
-    expect(draw(7)).toEqual(draw(7));
-    expect(draw(7)).not.toEqual(draw(8));
-    for (const v of draw(1)) expect(v >= 0 && v < 1).toBe(true);
-  });
-
-  it('draws normals with mean ~0 and variance ~1', () => {
-    const rng = new SeededRandom(3);
-    const xs = Array.from({ length: 20000 }, () => rng.normal());
-    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
-    const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
-    expect(Math.abs(mean)).toBeLessThan(0.03);
-    expect(Math.abs(variance - 1)).toBeLessThan(0.05);
-  });
-});
 
 describe('generateFeeds', () => {
   it('gives the same bytes for the same seed and different bytes for another seed', async () => {

@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitCode, UsageError, writeZoo } from '@tamkit/graph-surgery';
+import { ExitCode, UsageError } from '@tamkit/common';
+import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { ImageFolderVideo } from '../src/pipeline/image-folder-video.js';
-import { createSequenceTracker } from '../src/pipeline/sequence-tracker.js';
-import { formatModuleStacks, parseStackSpec } from '../src/pipeline/stack-spec.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
 import { parseBenchReport } from '../src/report/read-report.js';
+import { createSequenceTracker } from '../src/tracker/sequence-tracker.js';
+import { formatModuleStacks, parseStackSpec } from '../src/tracker/stack-spec.js';
 
 let dir: string;
 beforeAll(async () => {

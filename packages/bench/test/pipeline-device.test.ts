@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Box } from '../src/pipeline/mask-box.js';
-import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from '../src/pipeline/module-runner.js';
-import { closeModules, moduleFiles, openModules } from '../src/pipeline/open-modules.js';
-import { parseStackSpec } from '../src/pipeline/stack-spec.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
-import { createTracker } from '../src/pipeline/tracker.js';
 import { loadOrt, type OrtModule } from '../src/stacks/ort/load-ort.js';
 import type { Runner } from '../src/stacks/runner.js';
 import type { Feeds, Outputs, RunnerTensor } from '../src/stacks/types.js';
+import type { Box } from '../src/tracker/mask-box.js';
+import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from '../src/tracker/module-runner.js';
+import { closeModules, moduleFiles, openModules } from '../src/tracker/open-modules.js';
+import { parseStackSpec } from '../src/tracker/stack-spec.js';
+import { createTracker } from '../src/tracker/tracker.js';
 
 /**
  * Test double for device-resident tensors (no GPU here): it holds host data but behaves like an ORT

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {

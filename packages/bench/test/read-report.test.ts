@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseBenchReport, readBenchReport, writeFileAtomic } from '../src/index.js';
+import { parseBenchReport, readBenchReport } from '../src/index.js';
 import { moduleResult, report } from './report-fixtures.js';
 
 let dir: string;
@@ -68,24 +68,5 @@ describe('readBenchReport', () => {
     const path = join(dir, 'cut.json');
     await writeFile(path, JSON.stringify(report()).slice(0, 40));
     await expect(readBenchReport(path)).rejects.toMatchObject({ code: 'REPORT_INVALID' });
-  });
-});
-
-describe('writeFileAtomic', () => {
-  it('creates parent directories and leaves no temporary file behind', async () => {
-    const path = join(dir, 'a', 'b', 'out.md');
-    await writeFileAtomic(path, 'hello');
-    expect(await readFile(path, 'utf8')).toBe('hello');
-    expect(await readdir(join(dir, 'a', 'b'))).toEqual(['out.md']);
-  });
-
-  it('BAD CALL - fails with WRITE_FAILED and keeps the previous file when the target cannot be replaced', async () => {
-    const target = join(dir, 'target');
-    await writeFile(join(dir, 'keep'), 'old');
-    // A directory cannot be renamed over by a file: the write fails after the temporary file was written.
-    await import('node:fs/promises').then((fs) => fs.mkdir(target));
-    await expect(writeFileAtomic(target, 'new')).rejects.toMatchObject({ code: 'WRITE_FAILED' });
-    expect((await readdir(dir)).sort()).toEqual(['keep', 'target']);
-    expect(await readFile(join(dir, 'keep'), 'utf8')).toBe('old');
   });
 });

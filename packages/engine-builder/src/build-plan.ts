@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type GraphEdit, type LoadedModel, loadModel, planGraphEdits } from './graph-surgery-glue.js';
 import type { GraphView } from './plan/graph-view.js';
 import type { PrecisionPlan } from './plan/plan.js';

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type BuildSpecOptions, planBuild } from './build-plan.js';
 import { canonicalJson, hashFile } from './cache/hash.js';
 import { type CacheKeyMaterial, computeCacheKey, KEY_PLACEHOLDERS } from './cache/key.js';
@@ -16,6 +16,7 @@ import {
 import { type ModelSnapshot, rehashSnapshot, snapshotModel } from './cache/snapshot.js';
 import { type CacheEntry, cachePaths, getOrBuildEntry, timingCachePath } from './cache/store.js';
 import { applyGraphEdits } from './graph-surgery-glue.js';
+import { parsingFile } from './parsers/errors.js';
 import { parseLayerInfo } from './parsers/layer-info.js';
 import { type PrecisionReport, reportLayerPrecisions } from './parsers/precision-report.js';
 import { type GpuIdentity, queryGpu } from './trtexec/gpu.js';
@@ -218,7 +219,9 @@ async function buildFromSnapshot(
     if (!built) options.onEvent?.({ kind: 'cache-hit', key, enginePath: entry.enginePath });
     const result: BuildEngineResult = { enginePath: entry.enginePath, entry, built };
     if (entry.manifest.files.layerInfo) {
-      const info = parseLayerInfo(await readFile(join(entry.dir, entry.manifest.files.layerInfo), 'utf8'));
+      const file = join(entry.dir, entry.manifest.files.layerInfo);
+      const text = await readFile(file, 'utf8');
+      const info = parsingFile(file, () => parseLayerInfo(text));
       result.report = reportLayerPrecisions(
         info,
         spec.resolvedPlan.fp32Nodes,

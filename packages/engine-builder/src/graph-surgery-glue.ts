@@ -3,6 +3,7 @@
  * (`convertToFloat16`, `convertToBfloat16`, `insertFp32Islands`) and the pattern finders behind `auto` pins.
  */
 import { dirname, resolve } from 'node:path';
+import { InternalError, ToolkitError } from '@tamkit/common';
 import {
   convertToBfloat16,
   convertToFloat16,
@@ -11,12 +12,10 @@ import {
   findAttentionScores,
   findNormalizations,
   type GraphProto,
-  InternalError,
   insertFp32Islands,
   type ModelProto,
   readModel,
   resolveExternalPath,
-  ToolkitError,
   visitModelTensors,
   writeModel,
 } from '@tamkit/graph-surgery';

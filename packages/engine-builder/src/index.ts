@@ -16,15 +16,33 @@ export type { CacheListing, PruneOptions, VerifyResult } from './cache/maintenan
 export { listCache, pruneCache, verifyCache } from './cache/maintenance.js';
 export type { EngineManifest } from './cache/manifest.js';
 export type { CacheEntry } from './cache/store.js';
-export { cachePaths, entryDir, getOrBuildEntry, lookupEntry, timingCachePath, writeFileAtomic } from './cache/store.js';
+export { cachePaths, entryDir, getOrBuildEntry, lookupEntry, timingCachePath } from './cache/store.js';
 export type { GraphEdit, LoadedModel, LoadModelOptions } from './graph-surgery-glue.js';
 export { applyGraphEdits, graphViewOf, hasGraphSurgeryPass, loadModel, planGraphEdits } from './graph-surgery-glue.js';
 export type { InspectOptions, InspectResult } from './inspect.js';
 export { inspectEngine } from './inspect.js';
-export type { BuildLogLayer, BuildLogSummary, TacticChoice } from './parsers/build-log.js';
+export type {
+  BuildLogLayer,
+  BuildLogSummary,
+  BuildLogTensor,
+  BuildOutcome,
+  TacticChoice,
+  TacticTrial,
+} from './parsers/build-log.js';
 export { parseBuildLog } from './parsers/build-log.js';
+export type { DetectedKind } from './parsers/detect.js';
+export { decodeTrtexecBytes, detectTrtexecKind } from './parsers/detect.js';
+export type {
+  ExpectedKind,
+  TrtexecFileKind,
+  TrtexecParseErrorCode,
+  TrtexecParseErrorDetails,
+} from './parsers/errors.js';
+export { KIND_DESCRIPTIONS, TRTEXEC_FILE_KINDS, TrtexecParseError } from './parsers/errors.js';
 export type { EngineIoTensor, EngineLayer, EngineLayerInfo, LayerTensor, TensorType } from './parsers/layer-info.js';
 export { onnxNodesFromMetadata, parseLayerInfo, tensorTypeFromText } from './parsers/layer-info.js';
+export type { NodesFromName } from './parsers/layer-names.js';
+export { onnxNodesFromLayerName } from './parsers/layer-names.js';
 export type { ExportedTensor } from './parsers/output.js';
 export { parseExportOutput } from './parsers/output.js';
 export type { LayerPrecisionRow, PrecisionFinding, PrecisionReport } from './parsers/precision-report.js';
@@ -32,10 +50,10 @@ export { reportLayerPrecisions } from './parsers/precision-report.js';
 export type { EngineProfile, LayerProfile } from './parsers/profile.js';
 export { parseExportProfile } from './parsers/profile.js';
 // Parsers
-export type { PerformanceSummary, TimingStats } from './parsers/summary.js';
+export type { PerformanceSummary, PerformanceWarning, TimingStats } from './parsers/summary.js';
 export { parsePerformanceSummary } from './parsers/summary.js';
-export type { IterationTiming } from './parsers/times.js';
-export { parseExportTimes, summarizeTimes, timingStats } from './parsers/times.js';
+export type { IterationTiming, TraceSummary, UnavailableStat } from './parsers/times.js';
+export { ENQUEUE_FROM_TRACE_UNAVAILABLE, parseExportTimes, summarizeTimes, timingStats } from './parsers/times.js';
 export type { GraphNodeView, GraphView } from './plan/graph-view.js';
 export { trtLayerName } from './plan/graph-view.js';
 export type { AutoPinKind, PrecisionPlan } from './plan/plan.js';
@@ -61,3 +79,10 @@ export { detectTrtVersion, resolveTrtexec, runTrtexec, TRTEXEC_REMEDY } from './
 // trtexec
 export type { TrtBuildPath, TrtVersion } from './trtexec/version.js';
 export { buildPathFor, formatTrtVersion, parseTrtVersion } from './trtexec/version.js';
+export type {
+  ParsedTrtexecFile,
+  ParsedTrtexecText,
+  ParseTrtexecOptions,
+  TrtexecFileResult,
+} from './trtexec-file.js';
+export { parseTrtexecText, readTrtexecFile } from './trtexec-file.js';

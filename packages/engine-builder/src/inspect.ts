@@ -1,9 +1,11 @@
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type EngineManifest, MANIFEST_FILE } from './cache/manifest.js';
 import { loadModel } from './graph-surgery-glue.js';
+import { decodeTrtexecBytes, detectTrtexecKind, looksBinary } from './parsers/detect.js';
+import { parsingFile, wrongKindError } from './parsers/errors.js';
 import { type EngineLayerInfo, parseLayerInfo } from './parsers/layer-info.js';
 import { type PrecisionReport, reportLayerPrecisions } from './parsers/precision-report.js';
 import { runTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';
@@ -28,19 +30,39 @@ export interface InspectResult {
   manifest?: EngineManifest;
 }
 
-async function startsLikeJson(path: string): Promise<boolean> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+/**
+ * Reads the file given to inspect: binary data is an engine (undefined is returned); text must be layer
+ * information. Any other trtexec file, an empty file or UTF-16 text is refused with what the file is.
+ */
+async function layerInfoTextOrEngine(path: string): Promise<string | undefined> {
+  let head: Uint8Array;
   try {
-    handle = await open(path, 'r');
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8').trimStart().startsWith('{');
+    const handle = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     throw new ToolkitError('FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}`, {
       remedy: 'Give an engine file or a layer-information JSON (trtexec --exportLayerInfo).',
     });
-  } finally {
-    await handle?.close();
   }
+  if (looksBinary(head)) return undefined;
+  const bytes = head.length < 4096 ? head : await readFile(path);
+  return parsingFile(path, () => {
+    const text = decodeTrtexecBytes(bytes, 'layers');
+    const detected = detectTrtexecKind(text);
+    if (detected.kind !== 'layers') {
+      throw wrongKindError(
+        'layers',
+        detected.found,
+        'inspect reads an engine or its layer information; `engine-builder parse` reads the other trtexec files',
+      );
+    }
+    return text;
+  });
 }
 
 async function siblingManifest(path: string): Promise<EngineManifest | undefined> {
@@ -68,11 +90,14 @@ export async function inspectEngine(path: string, options: InspectOptions = {}):
   const manifest = await siblingManifest(path);
   let info: EngineLayerInfo;
   let source: InspectResult['source'];
-  if (await startsLikeJson(path)) {
-    info = parseLayerInfo(await readFile(path, 'utf8'));
+  const layerInfoText = await layerInfoTextOrEngine(path);
+  if (layerInfoText !== undefined) {
+    info = parsingFile(path, () => parseLayerInfo(layerInfoText));
     source = 'layer-info-file';
   } else if (manifest?.files?.layerInfo) {
-    info = parseLayerInfo(await readFile(join(dirname(path), manifest.files.layerInfo), 'utf8'));
+    const file = join(dirname(path), manifest.files.layerInfo);
+    const text = await readFile(file, 'utf8');
+    info = parsingFile(file, () => parseLayerInfo(text));
     source = 'cache-entry';
   } else {
     const work = await mkdtemp(join(tmpdir(), 'engine-builder-inspect-'));
@@ -84,7 +109,8 @@ export async function inspectEngine(path: string, options: InspectOptions = {}):
           ...options,
         },
       );
-      info = parseLayerInfo(await readFile(out, 'utf8'));
+      const text = await readFile(out, 'utf8');
+      info = parsingFile(out, () => parseLayerInfo(text));
       source = 'trtexec';
     } finally {
       await rm(work, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsingFile } from './parsers/errors.js';
 import { type ExportedTensor, parseExportOutput } from './parsers/output.js';
 import { type EngineProfile, parseExportProfile } from './parsers/profile.js';
 import { type PerformanceSummary, parsePerformanceSummary } from './parsers/summary.js';
@@ -33,6 +34,11 @@ export interface EngineTiming {
   log: string;
 }
 
+async function parseExport<T>(file: string, parse: (text: string) => T): Promise<T> {
+  const text = await readFile(file, 'utf8');
+  return parsingFile(file, () => parse(text));
+}
+
 /**
  * Loads an engine with trtexec, times it, and returns the parsed performance summary, per-iteration timings and,
  * on request, the layer profile and output tensors. Export files go to a private temporary directory.
@@ -55,11 +61,11 @@ export async function timeEngine(enginePath: string, options: TimeEngineOptions 
     const timing: EngineTiming = {
       command: formatCommandLine(resolveTrtexec(options), args),
       summary: parsePerformanceSummary(result.output),
-      iterations: parseExportTimes(await readFile(paths.exportTimesPath, 'utf8')),
+      iterations: await parseExport(paths.exportTimesPath, parseExportTimes),
       log: result.output,
     };
-    if (paths.exportProfilePath) timing.profile = parseExportProfile(await readFile(paths.exportProfilePath, 'utf8'));
-    if (paths.exportOutputPath) timing.outputs = parseExportOutput(await readFile(paths.exportOutputPath, 'utf8'));
+    if (paths.exportProfilePath) timing.profile = await parseExport(paths.exportProfilePath, parseExportProfile);
+    if (paths.exportOutputPath) timing.outputs = await parseExport(paths.exportOutputPath, parseExportOutput);
     return timing;
   } finally {
     await rm(work, { recursive: true, force: true });

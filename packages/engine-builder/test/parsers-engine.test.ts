@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  onnxNodesFromLayerName,
   onnxNodesFromMetadata,
   parseBuildLog,
   parseLayerInfo,
@@ -59,6 +60,29 @@ describe('parseLayerInfo', () => {
     expect(mha.inputs.map((t) => t.dataType)).toEqual(['fp16', 'fp16']);
     expect(mha.inputs[0]!.format).toBe('Row major linear FP16 format (kLINEAR)');
     expect(mha.onnxNodes).toEqual([`${B0}/attn/MatMul`, `${B0}/attn/Softmax`, `${B0}/attn/MatMul_1`]);
+  });
+
+  it('maps layer names of helpers that compute no ONNX node to none, and unwraps fused names', () => {
+    // Names as TensorRT 10.16 prints them (cookbook 04-Feature/EngineInspector log) and as public reports quote them.
+    for (const [name, type] of [
+      ['__mye260_0_myl5_0', 'shape_call'],
+      ['dummy_shape_call__mye4273_0_myl87_0', undefined],
+      ['__myl_Cast_myl5_7', 'kgen'],
+      ['Reformatting CopyNode for Output Tensor 0 to /model.9/cv1/conv/Conv', 'NoOp'],
+      ['/model.2/Split_output_0 copy', 'Reformat'],
+      ['(Unnamed Layer* 32) [Shuffle]', undefined],
+    ] as const) {
+      expect([name, onnxNodesFromLayerName(name, type).nodes]).toEqual([name, []]);
+    }
+    expect(onnxNodesFromLayerName('PWN(PWN(/model.0/act/Sigmoid), PWN(/model.0/act/Mul))').nodes).toEqual([
+      '/model.0/act/Sigmoid',
+      '/model.0/act/Mul',
+    ]);
+    expect(onnxNodesFromLayerName('/m.0/cv1/conv/Conv || /m.0/cv2/conv/Conv').nodes).toEqual([
+      '/m.0/cv1/conv/Conv',
+      '/m.0/cv2/conv/Conv',
+    ]);
+    expect(onnxNodesFromLayerName('node_conv2d + node_relu [profile 1]').nodes).toEqual(['node_conv2d', 'node_relu']);
   });
 
   it('normalises TensorRT type words', () => {
@@ -152,22 +176,26 @@ describe('reportLayerPrecisions', () => {
   });
 });
 
-describe('parseBuildLog', () => {
-  it('reads the tactic chosen per layer, its time and the format combinations tried', () => {
+describe('parseBuildLog (our written 10.3 fixture: "Fastest Tactic" at the start of a line)', () => {
+  it('reads the tactic chosen per format combination and its time', () => {
     const log = parseBuildLog(fixture('trtexec-10/build-verbose.log'));
+    expect(log.outcome).toBe('passed');
     expect(log.tacticChoices).toHaveLength(2);
-    expect(log.tacticChoices[0]).toEqual({
+    expect(log.tacticChoices[0]).toMatchObject({
       layer: '/image_encoder/trunk/patch_embed/proj/Conv',
-      runnerType: 'CaskConvolution',
-      tactic: '0x7b1c3a5e2d4f6a80',
-      timeMs: 0.0201,
-      formats: [
-        'Float(786432,262144,512,1) -> Float(196608,1024,32,1)',
-        'Half(786432,262144,512,1) -> Half(196608,1024,32,1)',
+      trials: [
+        { format: 'Float(786432,262144,512,1) -> Float(196608,1024,32,1)', source: 'timed' },
+        {
+          format: 'Half(786432,262144,512,1) -> Half(196608,1024,32,1)',
+          source: 'timed',
+          runnerType: 'CaskConvolution',
+          tactic: '0x7b1c3a5e2d4f6a80',
+          timeMs: 0.0201,
+        },
       ],
+      engineTactic: '0x7b1c3a5e2d4f6a80',
     });
-    expect(log.tacticChoices[1]!.runnerType).toBe('Myelin');
-    expect(log.incomplete).toBe(false);
+    expect(log.tacticChoices[1]!.trials[0]!.runnerType).toBe('Myelin');
   });
 
   it('reads the engine layer lines, including tensor lists whose names contain commas and spaces', () => {
@@ -182,13 +210,16 @@ describe('parseBuildLog', () => {
     expect(log.warnings.some((w) => w.includes('layernorm nodes in FP16'))).toBe(true);
   });
 
-  it('BAD INPUT - a log cut off during autotuning is marked incomplete, keeping what was read', () => {
+  it('BAD INPUT - a log cut off during autotuning is unfinished, keeping what was read; empty input is an error', () => {
     const text = fixture('trtexec-10/build-verbose.log');
     const log = parseBuildLog(text.slice(0, text.indexOf('Tactic: 0x0000000000000000 Time: 0.0884')));
-    expect(log.incomplete).toBe(true);
-    expect(log.tacticChoices[0]!.tactic).toBe('0x7b1c3a5e2d4f6a80');
+    expect(log.outcome).toBe('unfinished');
+    expect(log.tacticChoices[0]!.trials[1]!.tactic).toBe('0x7b1c3a5e2d4f6a80');
     expect(log.engineLayers).toEqual([]);
-    expect(parseBuildLog('').tacticChoices).toEqual([]);
+    expect(() => parseBuildLog('')).toThrow(/the file is empty/);
+    expect(() => parseBuildLog('hello\nworld\n')).toThrow(
+      /expected a trtexec build log, found text that is not a TensorRT log/,
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '@tamkit/common';
 import {
   absentFlags,
   aggregateScores,
@@ -68,11 +69,6 @@ async function writeWorkload(root, names) {
     await writeFile(join(resultsDir, `${name}.txt`), `${pred.join('\n')}\n`);
   }
   return { gtRoot, resultsDir };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function time(fn) {

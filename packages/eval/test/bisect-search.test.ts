@@ -1,16 +1,11 @@
+import { SeededRandom } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
 import { evaluationBudget, findMinimalSet, type SetPredicate } from '../src/bisect/search.js';
 
-/** Deterministic PRNG (mulberry32) so every random case is reproducible from its seed. */
+/** Deterministic random numbers, so every random case is reproducible from its seed. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 function pickCulprits(n: number, k: number, random: () => number): number[] {

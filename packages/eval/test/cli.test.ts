@@ -1,7 +1,7 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode } from '@tamkit/graph-surgery';
-import { createCli, runCli } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode } from '@tamkit/common';
+import { createCli, runCli } from '@tamkit/common/cli';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { registerLasotCommand } from '../src/cli/lasot-command.js';

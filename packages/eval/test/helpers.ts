@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Box } from '../src/lasot/boxes.js';
 
 /** A fresh temporary folder. */

@@ -98,7 +98,7 @@ const report = {
     'peakOverBase = peak RSS minus the RSS before loading (runtime start-up excluded); peakRss is the whole process.',
   ],
 };
-const path = writeReport('io-roundtrip', report);
+const path = await writeReport('io-roundtrip', report);
 rmSync(work, { recursive: true, force: true });
 printTable(
   [

@@ -6,6 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { median } from '@tamkit/common';
 import {
   bakeModule,
   buildZoo,
@@ -20,7 +21,6 @@ const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 5;
 const { modules } = buildZoo({ model: 'efficienttam-ti', size: 'full', seed: 0 });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const results: Record<string, Record<string, { medianMs: number; samplesMs: number[] }>> = {};
 let worst = 0;
 for (const name of EFFICIENTTAM_MODULES) {

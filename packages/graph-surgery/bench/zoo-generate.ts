@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '@tamkit/common';
 import {
   buildZoo,
   EFFICIENTTAM_MODULES,
@@ -33,11 +34,6 @@ const runs = Number(values.runs);
 const seed = Number(values.seed);
 const outliers = values.outliers ?? false;
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const time = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
   const start = performance.now();
   const result = await fn();

@@ -1,4 +1,7 @@
-// Errors and exit codes shared by every tamkit package.
+// Deprecated re-exports of the errors and exit codes, which live in @tamkit/common now (see ./errors.ts).
+
+// Re-exported for code written against the old location; they live in @tamkit/common.
+export { assertNotSameFile, tempPathFor, writeFileAtomic } from '@tamkit/common';
 export { ExitCode, InternalError, ToolkitError, UsageError } from './errors.js';
 export {
   getAttribute,
@@ -46,16 +49,9 @@ export {
   type ShapeInferenceOptions,
   type TensorFacts,
 } from './inspect/shape-inference.js';
-export { decodeMessage, encodeMessage, encodeMessageChunks, messageSpec, WireFormatError } from './onnx/codec.js';
+// ONNX I/O
+export { decodeMessage, encodeMessage, encodeMessageChunks, WireFormatError } from './onnx/codec.js';
 export { externalRef, resolveExternalPath } from './onnx/external-data.js';
-export {
-  assertNotSameFile,
-  openRegularFile,
-  openRegularFileSync,
-  readRegularFile,
-  tempPathFor,
-  writeFileAtomic,
-} from './onnx/files.js';
 export {
   bfloat16BitsToFloat32,
   FLOAT16_MAX,
@@ -63,6 +59,7 @@ export {
   float32ToBfloat16Bits,
   float32ToFloat16Bits,
 } from './onnx/float-bits.js';
+export { messageSpec } from './onnx/message-specs.js';
 export {
   assertModelFilesReadable,
   decodeModel,
@@ -73,7 +70,6 @@ export {
   readModel,
 } from './onnx/model-io.js';
 export { PROTOBUF_LIMIT, type WriteModelOptions, type WrittenModel, writeModel } from './onnx/model-write.js';
-// ONNX I/O
 export {
   elemTypeOf,
   elemTypeOfTypeString,
@@ -114,24 +110,30 @@ export {
 } from './passes/bake/preprocess.js';
 export { assertModule, MODULES, type ModuleKind, type Recognition, recognizeModule } from './passes/bake/recognize.js';
 export { type Bfloat16Options, type Bfloat16Report, convertToBfloat16 } from './passes/bf16.js';
-// Passes: pure functions model -> { model, report }
-export { computeRegionInFloat32, type RegionCasts, type RegionScope, removeCancellingCasts } from './passes/casts.js';
-export { inferElemTypes, outputTypesOf } from './passes/elem-types.js';
 export { type EmulateFloat16Options, type EmulateFloat16Report, emulateFloat16 } from './passes/emulate-fp16.js';
 export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
-export type { DtypeFix, OutOfRangeValues } from './passes/fp16-values.js';
 export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
-export type { LowFloatType } from './passes/half-arrays.js';
-export type { KeptForStack, LowPrecisionOptions, LowPrecisionReport } from './passes/low-precision.js';
+export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
+// Passes: pure functions model -> { model, report }
+export {
+  computeRegionInFloat32,
+  type RegionCasts,
+  type RegionScope,
+  removeCancellingCasts,
+} from './passes/support/casts.js';
+export { inferElemTypes, outputTypesOf } from './passes/support/elem-types.js';
+export type { DtypeFix, OutOfRangeValues } from './passes/support/fp16-values.js';
+export type { LowFloatType } from './passes/support/half-arrays.js';
+export type { KeptForStack, LowPrecisionOptions, LowPrecisionReport } from './passes/support/low-precision.js';
 export {
   isFixedFloatInput,
   lowPrecisionFit,
+  nonTensorValues,
   type PrecisionFit,
   schemaTypeViolations,
-} from './passes/op-precision.js';
-export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
-export { KNOWN_STACK_FAILURES, type KnownStackFailure, knownFailuresOf } from './passes/stack-failures.js';
-export { checkSubgraphTypes, inferModelElemTypes } from './passes/subgraph-types.js';
+} from './passes/support/op-precision.js';
+export { KNOWN_STACK_FAILURES, type KnownStackFailure, knownFailuresOf } from './passes/support/stack-failures.js';
+export { checkSubgraphTypes, inferModelElemTypes } from './passes/support/subgraph-types.js';
 // Patterns
 export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';
 export { findNormalizations, type NormalizationMatch } from './patterns/normalization.js';

@@ -1,3 +1,4 @@
+import { SeededRandom } from '@tamkit/common';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { encodeModel, readFloatValues } from '../src/index.js';
@@ -10,7 +11,6 @@ import {
   linear,
   ModuleBuilder,
   mergeHeads,
-  Rng,
   scaledDotProductAttention,
   splitHeads,
 } from '../src/zoo/builder/index.js';
@@ -25,7 +25,7 @@ async function run(model: Uint8Array, feeds: Record<string, ort.Tensor>) {
 }
 
 function randomTensor(seed: number, dims: number[]): ort.Tensor {
-  const rng = new Rng(seed);
+  const rng = new SeededRandom(seed);
   const n = dims.reduce((a, b) => a * b, 1);
   return new ort.Tensor(
     'float32',
@@ -33,26 +33,6 @@ function randomTensor(seed: number, dims: number[]): ort.Tensor {
     dims,
   );
 }
-
-describe('Rng', () => {
-  it('gives the same stream for the same seed and a different one for another seed', () => {
-    const a = new Rng(7).fill(16, (r) => r.uniform());
-    const b = new Rng(7).fill(16, (r) => r.uniform());
-    const c = new Rng(8).fill(16, (r) => r.uniform());
-    expect(a).toEqual(b);
-    expect(a).not.toEqual(c);
-  });
-
-  it('draws truncated normals within two standard deviations with roughly the asked spread', () => {
-    const v = new Rng(1).fill(20000, (r) => r.truncNormal(0.02));
-    const max = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-    const std = Math.sqrt(v.reduce((s, x) => s + x * x, 0) / v.length);
-    expect(max).toBeLessThanOrEqual(0.04 + 1e-7);
-    // A normal truncated at 2 sigma has std ~0.88 sigma.
-    expect(std).toBeGreaterThan(0.016);
-    expect(std).toBeLessThan(0.019);
-  });
-});
 
 describe('ModuleBuilder', () => {
   it('names nodes and initializers after the scope stack, numbering repeats as torch does', () => {

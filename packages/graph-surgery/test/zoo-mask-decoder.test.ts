@@ -1,8 +1,8 @@
+import { SeededRandom } from '@tamkit/common';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { encodeModel, makeTensor, readFloatValues } from '../src/index.js';
 import { DataType, type ModelProto } from '../src/onnx/types.js';
-import { Rng } from '../src/zoo/builder/index.js';
 import {
   buildMaskDecoder,
   MASK_DECODER_CONFIGS,
@@ -23,7 +23,7 @@ type Outputs = Record<'low_res_masks' | 'iou_predictions' | 'obj_ptr' | 'object_
 async function runDecoder(session: ort.InferenceSession, config: MaskDecoderConfig, prompt: Prompt): Promise<Outputs> {
   const n = prompt.labels.length;
   const dims = [1, config.dim, config.grid[0], config.grid[1]];
-  const embed = new Rng(11).fill(
+  const embed = new SeededRandom(11).fill(
     dims.reduce((a, b) => a * b, 1),
     (r) => r.normal(),
   );

@@ -1,8 +1,9 @@
+import { SeededRandom } from '@tamkit/common';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { encodeModel, readFloatValues } from '../src/index.js';
 import { DataType, type ModelProto } from '../src/onnx/types.js';
-import { ModuleBuilder, Rng } from '../src/zoo/builder/index.js';
+import { ModuleBuilder } from '../src/zoo/builder/index.js';
 import {
   buildMemoryAttention,
   MEMORY_ATTENTION_CONFIGS,
@@ -16,7 +17,7 @@ function normalTensor(seed: number, dims: number[]): ort.Tensor {
   const n = dims.reduce((a, b) => a * b, 1);
   return new ort.Tensor(
     'float32',
-    new Rng(seed).fill(n, (r) => r.normal()),
+    new SeededRandom(seed).fill(n, (r) => r.normal()),
     dims,
   );
 }
@@ -32,8 +33,8 @@ function memoryFeeds(config: MemoryAttentionConfig, frames: number, pointers: nu
   const tokens = memoryTokenCount(config, frames, pointers);
   const n = tokens * config.memDim;
   return {
-    memory: new Rng(3).fill(n, (r) => r.normal()),
-    memoryPos: new Rng(4).fill(n, (r) => r.normal()),
+    memory: new SeededRandom(3).fill(n, (r) => r.normal()),
+    memoryPos: new SeededRandom(4).fill(n, (r) => r.normal()),
     tokens,
     pointerTokens: pointers * tokensPerObjectPointer(config),
   };
@@ -165,7 +166,7 @@ describe('memory_attention weights and RoPE', () => {
     };
     const y = applyRotary(b, x, names, { tokens: endX * endY, pairs: dim / 2 });
     b.output('y', y, [1, 1, endX * endY, dim]);
-    const input = new Rng(5).fill(endX * endY * dim, (r) => r.normal());
+    const input = new SeededRandom(5).fill(endX * endY * dim, (r) => r.normal());
     const session = await ort.InferenceSession.create(encodeModel(b.build()));
     const out = (await session.run({ x: new ort.Tensor('float32', input, [1, 1, endX * endY, dim]) })).y!;
     await session.release();

@@ -1,7 +1,7 @@
+import { SeededRandom } from '@tamkit/common';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { encodeModel } from '../src/index.js';
-import { Rng } from '../src/zoo/builder/index.js';
 import { type EfficientTamModule, efficientTamTiBuilders } from '../src/zoo/efficienttam/index.js';
 import {
   MEMORY_ATTENTION_CONFIGS,
@@ -56,7 +56,7 @@ describe('tiny EfficientTAM-Ti modules', () => {
     try {
       const image = new ort.Tensor(
         'float32',
-        new Rng(1).fill(3 * 512 * 512, (r) => r.normal()),
+        new SeededRandom(1).fill(3 * 512 * 512, (r) => r.normal()),
         [1, 3, 512, 512],
       );
       const { vision_features: features, vision_pos_enc: pos } = await encoder!.run({ image });

@@ -1,5 +1,5 @@
-import { ExitCode, UsageError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, UsageError } from '@tamkit/common';
+import { type CliIo, outOption } from '@tamkit/common/cli';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_NOISE_K } from '../report/compare.js';
 import { compareReportFiles } from '../report/compare-files.js';
@@ -60,7 +60,7 @@ export function compareCommand(io: CliIo, setExitCode: (code: number) => void): 
           default: false,
           describe: `Compare even if the environments differ (${COMPARED_ENVIRONMENT_FIELDS.join(', ')})`,
         })
-        .option('out', { type: 'string', default: 'reports', describe: 'Directory for the markdown and SVG files' })
+        .options(outOption('Directory for the markdown and SVG files', { default: 'reports' }))
         .option('name', { type: 'string', default: 'compare', describe: 'Base name of the written files' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the comparison as JSON, not a table' })
         .option('pair-stack', {

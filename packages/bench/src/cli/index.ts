@@ -1,4 +1,4 @@
-import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
+import { type CliIo, createCli, processIo, runCli } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { compareCommand } from './compare.js';
 import { registerListCommand } from './list-command.js';

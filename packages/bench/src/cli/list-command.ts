@@ -1,4 +1,4 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { listStacks } from '../stacks/registry.js';
 import { formatStackList } from './stack-list-table.js';
@@ -10,7 +10,7 @@ export function registerListCommand(cli: Argv, io: CliIo): Argv {
     'List the stacks and whether each is available here (with a remedy when not)',
     (y) =>
       y
-        .option('json', { type: 'boolean', default: false, describe: 'Print the listing as JSON' })
+        .options(jsonOption('Print the listing as JSON'))
         .example('$0 list', 'which stacks can run on this machine')
         .example('$0 list --json', 'the same, machine-readable'),
     async (args) => {

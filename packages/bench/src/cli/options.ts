@@ -1,23 +1,18 @@
+import { modelsOption, stackOption } from '@tamkit/common/cli';
 import type { Options } from 'yargs';
 import { STACK_NAMES } from '../stacks/registry.js';
 
 /** Option groups shared by bench commands (declared once, reused by run and later by pipeline commands). */
-export const stackOptions = {
-  stack: {
-    type: 'string',
-    array: true,
-    demandOption: 'Name at least one stack (see `bench list`).',
-    choices: STACK_NAMES,
-    describe: 'Stack to run; repeat for several side by side',
-  },
-} as const satisfies Record<string, Options>;
+export const stackOptions = stackOption('Stack to run; repeat for several side by side', {
+  array: true,
+  demandOption: 'Name at least one stack (see `bench list`).',
+  choices: STACK_NAMES,
+});
 
 export const modelOptions = {
-  models: {
-    type: 'string',
+  ...modelsOption('An .onnx file or a directory of .onnx modules (one per module)', {
     demandOption: 'Point --models at an .onnx file or a directory of .onnx modules.',
-    describe: 'An .onnx file or a directory of .onnx modules (one per module)',
-  },
+  }),
   shape: {
     type: 'string',
     array: true,

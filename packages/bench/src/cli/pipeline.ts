@@ -1,15 +1,14 @@
 import { basename, resolve } from 'node:path';
-import { ExitCode, UsageError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, UsageError, writeFileAtomic } from '@tamkit/common';
+import { type CliIo, modelsOption, stackOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { ImageFolderVideo } from '../pipeline/image-folder-video.js';
-import type { Box } from '../pipeline/mask-box.js';
 import { benchPipeline } from '../pipeline/pipeline-report.js';
-import { parseStackSpec } from '../pipeline/stack-spec.js';
 import { SyntheticVideo } from '../pipeline/synthetic-video.js';
-import { writeFileAtomic } from '../report/atomic-write.js';
 import { formatPipelineTable } from '../report/console-table.js';
 import { reportToCsv } from '../report/csv.js';
+import type { Box } from '../tracker/mask-box.js';
+import { parseStackSpec } from '../tracker/stack-spec.js';
 
 /** `bench pipeline --models DIR --stack SPEC`: the chained tracking loop, timed per stage and per frame. */
 export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
@@ -19,19 +18,14 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
     (y) =>
       y
         .options({
-          models: {
-            type: 'string',
-            array: true,
-            demandOption: 'Point --models at a folder with the four <module>.onnx files.',
-            describe:
-              'Folder with image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx (and optionally tracker-params.json); repeat to compare variants',
-          },
-          stack: {
-            type: 'string',
+          ...modelsOption(
+            'Folder with image_encoder.onnx, memory_attention.onnx, mask_decoder.onnx, memory_encoder.onnx (and optionally tracker-params.json); repeat to compare variants',
+            { array: true, demandOption: 'Point --models at a folder with the four <module>.onnx files.' },
+          ),
+          ...stackOption('Stack for every module (ort-cpu), or module=stack pairs, comma separated', {
             array: true,
             demandOption: 'Name a stack (e.g. --stack ort-cpu).',
-            describe: 'Stack for every module (ort-cpu), or module=stack pairs, comma separated',
-          },
+          }),
           frames: { type: 'number', default: 24, describe: 'Timed frames' },
           'warmup-frames': {
             type: 'number',

@@ -1,5 +1,5 @@
-import { ExitCode, UsageError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { findModels, moduleName } from '../measure/find-models.js';
 import { runBench } from '../measure/run-bench.js';

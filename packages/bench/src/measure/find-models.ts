@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 
 /** The .onnx files to benchmark: the file itself, or every .onnx directly inside a directory (sorted). */
 export async function findModels(path: string): Promise<string[]> {

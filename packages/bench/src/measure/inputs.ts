@@ -1,7 +1,7 @@
-import { float32ToFloat16Bits, ToolkitError } from '@tamkit/graph-surgery';
+import { SeededRandom, ToolkitError } from '@tamkit/common';
+import { float32ToFloat16Bits } from '@tamkit/graph-surgery';
 import { loadOrt } from '../stacks/ort/load-ort.js';
 import type { Feeds, TensorInfo } from '../stacks/types.js';
-import { SeededRandom } from './rng.js';
 import type { ResolvedShapes } from './shapes.js';
 
 /** ImageNet normalisation the tracker's preprocessing uses. */

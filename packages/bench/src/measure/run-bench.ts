@@ -1,4 +1,4 @@
-import { UsageError } from '@tamkit/graph-surgery';
+import { UsageError } from '@tamkit/common';
 import {
   BENCH_REPORT_KIND,
   BENCH_SCHEMA_VERSION,

@@ -1,4 +1,4 @@
-import { UsageError } from '@tamkit/graph-surgery';
+import { UsageError } from '@tamkit/common';
 import type { TensorInfo } from '../stacks/types.js';
 
 /** The four EfficientTAM / SAM 2 modules, recognised from input shapes so that defaults can be realistic. */

@@ -1,15 +1,5 @@
+import { quantileSorted } from '@tamkit/common';
 import type { LatencyStats } from '../report/schema.js';
-
-/** Percentile by linear interpolation between order statistics (the "R-7" rule of numpy's default). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  const a = sorted[lo]!;
-  const b = sorted[hi]!;
-  return a + (b - a) * (rank - lo);
-}
 
 /**
  * Latency statistics from raw samples (ms). `stdMs` is the sample standard deviation (n - 1); `cv` = std / mean.
@@ -28,9 +18,9 @@ export function computeLatencyStats(samples: readonly number[]): LatencyStats {
     samples: sorted.length,
     minMs: sorted[0]!,
     meanMs: mean,
-    p50Ms: percentile(sorted, 50),
-    p90Ms: percentile(sorted, 90),
-    p99Ms: percentile(sorted, 99),
+    p50Ms: quantileSorted(sorted, 0.5),
+    p90Ms: quantileSorted(sorted, 0.9),
+    p99Ms: quantileSorted(sorted, 0.99),
     maxMs: sorted.at(-1)!,
     stdMs: std,
     cv: mean > 0 ? std / mean : 0,

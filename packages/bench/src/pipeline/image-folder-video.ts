@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { decodeImage } from '../preprocess/decode.js';
 import type { RawImage } from '../preprocess/normalize.js';
-import type { Box } from './mask-box.js';
+import type { Box } from '../tracker/mask-box.js';
 import type { FrameSource } from './run-pipeline.js';
 
 const IMAGE = /\.(jpe?g|png|webp)$/i;

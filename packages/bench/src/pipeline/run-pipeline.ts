@@ -1,18 +1,19 @@
 import { performance } from 'node:perf_hooks';
+import { median } from '@tamkit/common';
 import { sha256File } from '../measure/hash.js';
 import { computeLatencyStats } from '../measure/stats.js';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { ModuleResult, PipelineResult } from '../report/schema.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
-import type { Box } from './mask-box.js';
-import { TRACKER_MODULES, type TrackerModule } from './module-runner.js';
-import { closeModules, moduleFiles, openModules, recordingRunner } from './open-modules.js';
-import type { ModuleStacks } from './stack-spec.js';
-import { PIPELINE_STAGES } from './stages.js';
+import type { Box } from '../tracker/mask-box.js';
+import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js';
+import { closeModules, moduleFiles, openModules, recordingRunner } from '../tracker/open-modules.js';
+import type { ModuleStacks } from '../tracker/stack-spec.js';
+import { PIPELINE_STAGES } from '../tracker/stages.js';
+import { createTracker, type TrackerOptions } from '../tracker/tracker.js';
+import { readTrackerParams } from '../tracker/tracker-params.js';
 import { SyntheticVideo } from './synthetic-video.js';
-import { createTracker, type TrackerOptions } from './tracker.js';
-import { readTrackerParams } from './tracker-params.js';
 
 /** A frame source: frames by index plus the first frame's object box. */
 export interface FrameSource {
@@ -233,8 +234,4 @@ async function timeIsolated(
       entry.samples.push(performance.now() - start);
     }
   }
-}
-
-function median(samples: readonly number[]): number {
-  return computeLatencyStats(samples).p50Ms;
 }

@@ -1,6 +1,6 @@
-import { SeededRandom } from '../measure/rng.js';
+import { SeededRandom } from '@tamkit/common';
 import type { RawImage } from '../preprocess/normalize.js';
-import type { Box } from './mask-box.js';
+import type { Box } from '../tracker/mask-box.js';
 
 /** Options of `SyntheticVideo`. */
 export interface SyntheticVideoOptions {

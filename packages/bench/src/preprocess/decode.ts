@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { KernelEnum, Sharp } from 'sharp';
 import type { RawImage } from './normalize.js';
 

@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@tamkit/common';
 import { comparisonChart } from './charts.js';
 import { type CompareOptions, compareReports, type ReportComparison } from './compare.js';
 import { comparisonToMarkdown } from './markdown.js';

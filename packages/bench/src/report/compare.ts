@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { diffEnvironments, type EnvironmentDifference } from './environment-diff.js';
 import { pipelineLabel } from './labels.js';
 import type { BenchReport, LatencyStats, PipelineResult } from './schema.js';

@@ -1,4 +1,5 @@
-export { writeFileAtomic, writeFilesAtomic } from './atomic-write.js';
+// Atomic file writes live in @tamkit/common; re-exported for code written against bench's API.
+export { writeFileAtomic, writeFilesAtomic } from '@tamkit/common';
 export { CHART_AXIS_LABEL, comparisonChart, reportChart } from './charts.js';
 export {
   type CompareOptions,

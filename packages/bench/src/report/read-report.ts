@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { BENCH_REPORT_KIND, BENCH_SCHEMA_VERSION, type BenchReport } from './schema.js';
 
 const LATENCY_FIELDS = ['samples', 'minMs', 'meanMs', 'p50Ms', 'p90Ms', 'p99Ms', 'maxMs', 'stdMs', 'cv'] as const;

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { unique } from './labels.js';
 import type { BenchReport, ModuleResult } from './schema.js';
 

@@ -1,4 +1,4 @@
-import { UsageError } from '@tamkit/graph-surgery';
+import { UsageError } from '@tamkit/common';
 
 /**
  * Parses a relative threshold as users write it: "5%" or "0.05" both mean 5%. A bare number of 1 or more is

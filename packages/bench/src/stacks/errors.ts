@@ -1,4 +1,4 @@
-import { ExitCode, ToolkitError } from '@tamkit/graph-surgery';
+import { ExitCode, ToolkitError } from '@tamkit/common';
 
 /** Stable error codes raised by runners. */
 export const RunnerErrorCode = {

@@ -1,4 +1,4 @@
-import { UsageError } from '@tamkit/graph-surgery';
+import { UsageError } from '@tamkit/common';
 import type { Availability } from './availability.js';
 import { type OrtCpuOptions, ortCpuStack } from './ort-cpu/index.js';
 import { type OrtCudaOptions, ortCudaStack } from './ort-cuda/index.js';

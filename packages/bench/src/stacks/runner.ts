@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { assertModelFilesReadable, ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
+import { assertModelFilesReadable } from '@tamkit/graph-surgery';
 import type { Placement } from '../report/schema.js';
 import { describeCause, RunnerErrorCode, runnerStateError } from './errors.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from './types.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { openRegularFile, ToolkitError } from '@tamkit/graph-surgery';
+import { openRegularFile, ToolkitError } from '@tamkit/common';
 
 /** SHA-256 of a regular file, streamed (ONNX files with external data can be gigabytes; a FIFO is refused). */
 export async function hashFile(path: string): Promise<string> {

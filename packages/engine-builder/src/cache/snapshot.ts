@@ -10,13 +10,8 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join, normalize, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  decodeModel,
-  externalRef,
-  openRegularFile,
-  resolveExternalPath,
-  visitModelTensors,
-} from '@tamkit/graph-surgery';
+import { openRegularFile } from '@tamkit/common';
+import { decodeModel, externalRef, resolveExternalPath, visitModelTensors } from '@tamkit/graph-surgery';
 import { hashFile, type ModelDigest } from './hash.js';
 
 /** A model copied for a build. */

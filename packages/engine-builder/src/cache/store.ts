@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InternalError } from '@tamkit/graph-surgery';
+import { InternalError, writeFileAtomic } from '@tamkit/common';
 import { hashFile } from './hash.js';
 import { acquireLock, type LockOptions } from './lock.js';
 import { ENGINE_FILE, type EngineManifest, MANIFEST_FILE, manifestProblems } from './manifest.js';
@@ -23,18 +23,6 @@ export const cachePaths = (cacheDir: string) => ({
 
 export function entryDir(cacheDir: string, key: string): string {
   return join(cachePaths(cacheDir).engines, key);
-}
-
-/** Writes a file atomically: a temporary sibling, then rename (readers see the old or the new file, never half). */
-export async function writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
 }
 
 /** The entry for `key`, if one has been published and its manifest reads back. */

@@ -1,5 +1,5 @@
-import { ExitCode, UsageError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, UsageError } from '@tamkit/common';
+import { type CliIo, jsonOption, quietOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { buildEngine } from '../build.js';
 import { describeBuild } from '../build-plan.js';
@@ -9,7 +9,7 @@ import { PRECISION_MODES, type PrecisionMode } from '../precision.js';
 import type { ShapeProfile } from '../trtexec/build-args.js';
 import { parseGpuRecord } from '../trtexec/gpu.js';
 import { parseShapeList } from '../trtexec/spec.js';
-import { defaultCacheDir, withCacheOption, withJsonOption, withTrtexecOption } from './options.js';
+import { defaultCacheDir, withCacheOption, withTrtexecOption } from './options.js';
 import { renderFindings } from './render.js';
 
 /** Chooses the plan from --precision and --plan; they must not contradict each other. */
@@ -50,7 +50,8 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
     'build <model>',
     'Build a TensorRT engine for an ONNX model with a precision plan (cached)',
     (y) =>
-      withJsonOption(withTrtexecOption(withCacheOption(y)))
+      withTrtexecOption(withCacheOption(y))
+        .options(jsonOption())
         .positional('model', { type: 'string', demandOption: true, describe: 'ONNX model file' })
         .option('precision', {
           choices: PRECISION_MODES,
@@ -90,7 +91,7 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
           default: false,
           describe: 'Exit 1 when the engine does not honour the FP32 pins',
         })
-        .option('quiet', { type: 'boolean', default: false, describe: "Do not stream trtexec's output" })
+        .options(quietOption("Do not stream trtexec's output"))
         .example('$0 build image_encoder.onnx --precision fp16', 'FP16 engine, cached')
         .example(
           '$0 build memory_attention.onnx --precision mixed --print-command --trt-version 10',

@@ -1,8 +1,8 @@
-import { ExitCode, UsageError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, UsageError } from '@tamkit/common';
+import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { listCache, pruneCache, verifyCache } from '../cache/maintenance.js';
-import { defaultCacheDir, textTable, withCacheOption, withJsonOption } from './options.js';
+import { defaultCacheDir, textTable, withCacheOption } from './options.js';
 
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
@@ -13,7 +13,9 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
         'ls',
         'List cached engines',
         (c) =>
-          withJsonOption(withCacheOption(c)).example('$0 cache ls --cache ./engines', 'List the entries of ./engines'),
+          withCacheOption(c)
+            .options(jsonOption())
+            .example('$0 cache ls --cache ./engines', 'List the entries of ./engines'),
         async (argv) => {
           const entries = await listCache(argv.cache ?? defaultCacheDir());
           if (argv.json) {
@@ -53,7 +55,7 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
       .command(
         'verify',
         'Check every entry (manifest, key, engine checksum); exit 1 if any is broken',
-        (c) => withJsonOption(withCacheOption(c)).example('$0 cache verify', 'Verify the default cache'),
+        (c) => withCacheOption(c).options(jsonOption()).example('$0 cache verify', 'Verify the default cache'),
         async (argv) => {
           const results = await verifyCache(argv.cache ?? defaultCacheDir());
           if (argv.json) io.out(JSON.stringify(results, null, 2));
@@ -69,7 +71,8 @@ export function registerCacheCommand(cli: Argv, io: CliIo, setExitCode: (code: n
         'prune',
         'Remove entries by age, count or health',
         (c) =>
-          withJsonOption(withCacheOption(c))
+          withCacheOption(c)
+            .options(jsonOption())
             .option('older-than', { type: 'number', describe: 'Remove entries older than this many days' })
             .option('keep', { type: 'number', describe: 'Keep only the newest N entries' })
             .option('corrupt', { type: 'boolean', default: false, describe: 'Remove entries that fail verification' })

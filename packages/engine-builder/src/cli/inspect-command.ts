@@ -1,12 +1,12 @@
-import { ExitCode, ToolkitError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, ToolkitError } from '@tamkit/common';
+import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { loadModel } from '../graph-surgery-glue.js';
 import { inspectEngine } from '../inspect.js';
 import { reportLayerPrecisions } from '../parsers/precision-report.js';
 import { compileNodePattern, resolvePlan } from '../plan/resolve.js';
 import { loadPlan } from '../plan/validate.js';
-import { withJsonOption, withTrtexecOption } from './options.js';
+import { withTrtexecOption } from './options.js';
 import { renderReport } from './render.js';
 
 /**
@@ -42,7 +42,8 @@ export function registerInspectCommand(cli: Argv, io: CliIo, setExitCode: (code:
     'inspect <engine>',
     'Show what TensorRT chose per layer (precision, tactic, ONNX nodes) and where FP32 pins were not honoured',
     (y) =>
-      withJsonOption(withTrtexecOption(y))
+      withTrtexecOption(y)
+        .options(jsonOption())
         .positional('engine', {
           type: 'string',
           demandOption: true,

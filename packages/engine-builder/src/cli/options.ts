@@ -24,11 +24,6 @@ export function withTrtexecOption<T>(y: Argv<T>) {
   });
 }
 
-/** --json: machine-readable output. */
-export function withJsonOption<T>(y: Argv<T>) {
-  return y.option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of text' });
-}
-
 /** Pads and truncates cells into an aligned text table. */
 export function textTable(header: string[], rows: string[][], maxWidth = 60): string {
   const cut = (s: string) => (s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s);

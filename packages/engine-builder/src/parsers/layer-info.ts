@@ -1,4 +1,6 @@
-import { parseError, parseTrtJson } from './common.js';
+import { assertJsonKind, parseTrtJson } from './common.js';
+import { parseError } from './errors.js';
+import { onnxNodesFromLayerName } from './layer-names.js';
 
 /** Element types as TensorRT reports them, normalised. */
 export type TensorType =
@@ -36,6 +38,12 @@ export interface EngineLayer {
   metadata?: string;
   /** ONNX nodes this layer computes, in the order reported, without duplicates. */
   onnxNodes: string[];
+  /**
+   * Where `onnxNodes` came from: the layer's Metadata, or its name (no metadata). `none` when the layer computes
+   * no ONNX node (reformatting layers, Myelin helper kernels, unnamed layers): see `noNodeReason`.
+   */
+  onnxNodesFrom: 'metadata' | 'layer-name' | 'none';
+  noNodeReason?: string;
   /** Set when onnxNodes came from a `{ForeignNode[first...last]}` name: the two end nodes of the range. */
   foreignNodeRange?: [string, string];
 }
@@ -89,29 +97,14 @@ export function onnxNodesFromMetadata(metadata: string): string[] {
   return nodes;
 }
 
-/** Node names recoverable from a layer name when no metadata is present ("a + b", "{ForeignNode[a...b]}"). */
-function nodesFromLayerName(name: string): { nodes: string[]; range?: [string, string] } {
-  const foreign = /^\{ForeignNode\[(.*)\]\}$/s.exec(name);
-  if (foreign) {
-    const [first, last] = foreign[1]!.split('...');
-    if (first !== undefined && last !== undefined) return { nodes: [first, last], range: [first, last] };
-    return { nodes: [foreign[1]!] };
-  }
-  const nodes = name
-    .split(' + ')
-    .map((n) => n.trim())
-    .filter((n) => n.length > 0 && !n.startsWith('(Unnamed Layer*') && !n.startsWith('Reformatting CopyNode'));
-  return { nodes: [...new Set(nodes)] };
-}
-
 function dims(value: unknown): number[] | undefined {
   return Array.isArray(value) && value.every((d) => typeof d === 'number') ? (value as number[]) : undefined;
 }
 
-function tensor(value: unknown, what: string, where: string): LayerTensor {
-  if (typeof value !== 'object' || value === null) throw parseError(what, `${where} is not an object`);
+function tensor(value: unknown, where: string): LayerTensor {
+  if (typeof value !== 'object' || value === null) throw parseError('layers', `${where} is not an object`);
   const r = value as Record<string, unknown>;
-  if (typeof r.Name !== 'string') throw parseError(what, `${where} has no "Name"`);
+  if (typeof r.Name !== 'string') throw parseError('layers', `${where} has no "Name"`);
   // 10.x folds type and format into "Format/Datatype"; 11.x splits them into "Format" and "DataType".
   const formatText =
     typeof r['Format/Datatype'] === 'string'
@@ -128,37 +121,48 @@ function tensor(value: unknown, what: string, where: string): LayerTensor {
   return t;
 }
 
-function layer(value: unknown, index: number, what: string): EngineLayer {
+function layer(value: unknown, index: number): EngineLayer {
   if (typeof value === 'string') {
-    const recovered = nodesFromLayerName(value);
-    const l: EngineLayer = { name: value, inputs: [], outputs: [], onnxNodes: recovered.nodes };
-    if (recovered.range) l.foreignNodeRange = recovered.range;
+    const l: EngineLayer = { name: value, inputs: [], outputs: [], onnxNodes: [], onnxNodesFrom: 'none' };
+    nodesFromName(l);
     return l;
   }
   if (typeof value !== 'object' || value === null)
-    throw parseError(what, `layer ${index} is neither a name nor an object`);
+    throw parseError('layers', `layer ${index} is neither a name nor an object`);
   const r = value as Record<string, unknown>;
-  if (typeof r.Name !== 'string') throw parseError(what, `layer ${index} has no "Name"`);
+  if (typeof r.Name !== 'string') throw parseError('layers', `layer ${index} has no "Name"`);
   const list = (key: string) => {
     const v = r[key];
     if (v === undefined) return [];
-    if (!Array.isArray(v)) throw parseError(what, `layer "${r.Name}" has a "${key}" that is not an array`);
-    return v.map((t, i) => tensor(t, what, `layer "${r.Name}" ${key}[${i}]`));
+    if (!Array.isArray(v)) throw parseError('layers', `layer "${r.Name}" has a "${key}" that is not an array`);
+    return v.map((t, i) => tensor(t, `layer "${r.Name}" ${key}[${i}]`));
   };
-  const l: EngineLayer = { name: r.Name, inputs: list('Inputs'), outputs: list('Outputs'), onnxNodes: [] };
+  const l: EngineLayer = {
+    name: r.Name,
+    inputs: list('Inputs'),
+    outputs: list('Outputs'),
+    onnxNodes: [],
+    onnxNodesFrom: 'none',
+  };
   if (typeof r.LayerType === 'string') l.layerType = r.LayerType;
   if (typeof r.TacticName === 'string' && r.TacticName.length > 0) l.tacticName = r.TacticName;
   if (typeof r.TacticValue === 'string' || typeof r.TacticValue === 'number') l.tacticValue = String(r.TacticValue);
   if (typeof r.Metadata === 'string' && r.Metadata.length > 0) {
     l.metadata = r.Metadata;
     l.onnxNodes = onnxNodesFromMetadata(r.Metadata);
+    if (l.onnxNodes.length > 0) l.onnxNodesFrom = 'metadata';
   }
-  if (l.onnxNodes.length === 0) {
-    const recovered = nodesFromLayerName(r.Name);
-    l.onnxNodes = recovered.nodes;
-    if (recovered.range) l.foreignNodeRange = recovered.range;
-  }
+  if (l.onnxNodes.length === 0) nodesFromName(l);
   return l;
+}
+
+/** Fills a layer's nodes from its name (no usable metadata). */
+function nodesFromName(l: EngineLayer): void {
+  const recovered = onnxNodesFromLayerName(l.name, l.layerType);
+  l.onnxNodes = recovered.nodes;
+  l.onnxNodesFrom = recovered.nodes.length > 0 ? 'layer-name' : 'none';
+  if (recovered.range) l.foreignNodeRange = recovered.range;
+  if (recovered.noNodeReason) l.noNodeReason = recovered.noNodeReason;
 }
 
 /**
@@ -167,13 +171,13 @@ function layer(value: unknown, index: number, what: string): EngineLayer {
  * --profilingVerbosity=detailed.
  */
 export function parseLayerInfo(text: string): EngineLayerInfo {
-  const what = 'trtexec --exportLayerInfo file';
-  const data = parseTrtJson(text, what);
+  const data = parseTrtJson(text, 'layers');
+  assertJsonKind(data, 'layers');
   if (typeof data !== 'object' || data === null || Array.isArray(data))
-    throw parseError(what, 'expected a JSON object with "Layers"');
+    throw parseError('layers', 'expected a JSON object with "Layers"');
   const r = data as Record<string, unknown>;
-  if (!Array.isArray(r.Layers)) throw parseError(what, 'no "Layers" array');
-  const layers = r.Layers.map((l, i) => layer(l, i, what));
+  if (!Array.isArray(r.Layers)) throw parseError('layers', 'no "Layers" array');
+  const layers = r.Layers.map((l, i) => layer(l, i));
   const detailed = r.Layers.some((l) => typeof l === 'object' && l !== null);
   let ioTensors: EngineIoTensor[] = [];
   if (Array.isArray(r.Bindings)) {
@@ -181,7 +185,7 @@ export function parseLayerInfo(text: string): EngineLayerInfo {
   } else if (Array.isArray(r['I/O Tensors'])) {
     ioTensors = (r['I/O Tensors'] as unknown[]).map((t, i) => {
       const o = t as Record<string, unknown>;
-      if (typeof o?.Name !== 'string') throw parseError(what, `I/O tensor ${i} has no "Name"`);
+      if (typeof o?.Name !== 'string') throw parseError('layers', `I/O tensor ${i} has no "Name"`);
       const io: EngineIoTensor = { name: o.Name };
       if (typeof o.IOMode === 'string') io.mode = o.IOMode;
       if (typeof o.DataType === 'string') io.dataType = tensorTypeFromText(o.DataType);

@@ -1,4 +1,5 @@
-import { parseError, parseTrtJson } from './common.js';
+import { assertJsonKind, parseTrtJson } from './common.js';
+import { parseError } from './errors.js';
 
 /** One output tensor from `--exportOutput`. */
 export interface ExportedTensor {
@@ -12,8 +13,9 @@ export interface ExportedTensor {
  * Values may be nan/inf (kept as NaN/Infinity). The number of values must match the dimensions.
  */
 export function parseExportOutput(text: string): ExportedTensor[] {
-  const what = 'trtexec --exportOutput file';
+  const what = 'output';
   const data = parseTrtJson(text, what);
+  assertJsonKind(data, what);
   if (!Array.isArray(data)) throw parseError(what, 'expected a JSON array of tensors');
   return data.map((entry, i) => {
     const r = entry as Record<string, unknown>;

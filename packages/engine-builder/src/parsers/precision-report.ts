@@ -42,9 +42,20 @@ const FLOATS: TensorType[] = ['fp32', ...LOW];
 const ATTENTION_KERNEL = /_gemm_mha_v2|(^|[^a-z])f?mha([^a-z]|$)|flash_?att|fused_?attention/i;
 const LOW_TACTIC = /(^|[^a-z0-9])(f16|fp16|h16|bf16|hmma|half)([^a-z0-9]|$)|_f16f16|_bf16bf16|h884|h1688|h16816/i;
 
+// Myelin compiles a region into its own kernels: LayerType "kgen" (generated), "gemm", "shape_call", named
+// "__myl_<ops>_myl<k>_<i>" or "<node>_myl<k>_<i>" (TensorRT 10.x detailed layer information).
+const MYELIN_KERNEL_TYPE = /^(myelin|kgen|gemm|shape_call)$/i;
+const MYELIN_KERNEL_NAME = /^__myl_|_myl\d+_\d+$/;
+
 function fusionOf(layer: EngineLayer): LayerPrecisionRow['fusion'] {
   if (ATTENTION_KERNEL.test(layer.name) || ATTENTION_KERNEL.test(layer.tacticName ?? '')) return 'attention-kernel';
-  if (layer.name.startsWith('{ForeignNode[') || /^myelin$/i.test(layer.layerType ?? '')) return 'myelin-region';
+  if (
+    layer.name.startsWith('{ForeignNode[') ||
+    MYELIN_KERNEL_TYPE.test(layer.layerType ?? '') ||
+    MYELIN_KERNEL_NAME.test(layer.name)
+  ) {
+    return 'myelin-region';
+  }
   return undefined;
 }
 
@@ -56,13 +67,20 @@ function precisionOf(layer: EngineLayer): TensorType | 'mixed' {
   return types.length === 1 ? types[0]! : 'mixed';
 }
 
-/** Expands a ForeignNode range to every node between its ends in graph order, when the order is known. */
-function coveredNodes(layer: EngineLayer, nodeOrder?: readonly string[]): string[] {
-  if (!layer.foreignNodeRange || !nodeOrder) return layer.onnxNodes;
-  const [first, last] = layer.foreignNodeRange;
-  const a = nodeOrder.indexOf(first);
-  const b = nodeOrder.indexOf(last);
-  return a >= 0 && b >= a ? nodeOrder.slice(a, b + 1) : layer.onnxNodes;
+/**
+ * The nodes a layer computes. With the model's node order, a ForeignNode range is expanded to every node between
+ * its ends, and names read from a layer name that are not nodes of the model (weights such as "fc.bias", shape
+ * helpers) are dropped.
+ */
+function coveredNodes(layer: EngineLayer, nodeOrder?: readonly string[], known?: ReadonlySet<string>): string[] {
+  if (!nodeOrder || !known) return layer.onnxNodes;
+  if (layer.foreignNodeRange) {
+    const [first, last] = layer.foreignNodeRange;
+    const a = nodeOrder.indexOf(first);
+    const b = nodeOrder.indexOf(last);
+    if (a >= 0 && b >= a) return nodeOrder.slice(a, b + 1);
+  }
+  return layer.onnxNodesFrom === 'layer-name' ? layer.onnxNodes.filter((n) => known.has(n)) : layer.onnxNodes;
 }
 
 /**
@@ -77,8 +95,9 @@ export function reportLayerPrecisions(
   const pinned = new Set(pinnedFp32);
   const seen = new Set<string>();
   const findings: PrecisionFinding[] = [];
+  const known = nodeOrder ? new Set(nodeOrder) : undefined;
   const layers = info.layers.map((layer) => {
-    const nodes = coveredNodes(layer, nodeOrder);
+    const nodes = coveredNodes(layer, nodeOrder, known);
     const pinnedNodes = nodes.filter((n) => pinned.has(n));
     for (const n of nodes) seen.add(n);
     const precision = precisionOf(layer);

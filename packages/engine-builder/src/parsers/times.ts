@@ -1,4 +1,5 @@
-import { numberField, parseError, parseTrtJson } from './common.js';
+import { assertJsonKind, numberField, parseTrtJson } from './common.js';
+import { parseError } from './errors.js';
 import type { TimingStats } from './summary.js';
 
 /** One timed iteration from `--exportTimes` (all values in ms; start/end are offsets from trtexec's clock origin). */
@@ -38,16 +39,38 @@ const FIELDS: (keyof IterationTiming)[] = [
  * (warm-up iterations excluded by trtexec). Every field must be present and numeric.
  */
 export function parseExportTimes(text: string): IterationTiming[] {
-  const what = 'trtexec --exportTimes trace';
-  const data = parseTrtJson(text, what);
-  if (!Array.isArray(data)) throw parseError(what, 'expected a JSON array of iterations');
+  const data = parseTrtJson(text, 'times');
+  assertJsonKind(data, 'times');
+  if (!Array.isArray(data)) throw parseError('times', 'expected a JSON array of iterations');
   return data.map((entry, index) => {
-    if (typeof entry !== 'object' || entry === null) throw parseError(what, `entry ${index} is not an object`);
+    if (typeof entry !== 'object' || entry === null) throw parseError('times', `entry ${index} is not an object`);
     const record = entry as Record<string, unknown>;
     const timing = {} as IterationTiming;
-    for (const field of FIELDS) timing[field] = numberField(record, field, what, index);
+    for (const field of FIELDS) timing[field] = numberField(record, field, 'times', index);
     return timing;
   });
+}
+
+/** A statistic that a source cannot provide, and why. */
+export interface UnavailableStat {
+  unavailable: true;
+  reason: string;
+}
+
+/** Why `summarizeTimes` reports no enqueue time. */
+export const ENQUEUE_FROM_TRACE_UNAVAILABLE =
+  'trtexec writes startEnqMs/endEnqMs as absolute times with 6 significant digits (0.01 ms steps once they pass ' +
+  '1000 ms, 0.1 ms past 10000 ms), coarser than an enqueue (a few to a few tens of microseconds); read "Enqueue Time" ' +
+  'from the performance summary instead';
+
+/** Summary statistics of an exported trace (same meaning as the performance summary's lines). */
+export interface TraceSummary {
+  latency: TimingStats;
+  h2dLatency: TimingStats;
+  gpuComputeTime: TimingStats;
+  d2hLatency: TimingStats;
+  /** Always unavailable: see `ENQUEUE_FROM_TRACE_UNAVAILABLE`. */
+  enqueueTime: UnavailableStat;
 }
 
 /**
@@ -55,7 +78,7 @@ export function parseExportTimes(text: string): IterationTiming[] {
  * values; percentile p is the value at sorted index max(n - 1 - trunc((1 - p/100) * n), 0), computed in float32 as trtexec does.
  */
 export function timingStats(values: readonly number[], percentiles: readonly number[] = [90, 95, 99]): TimingStats {
-  if (values.length === 0) throw parseError('timing series', 'no iterations to summarise');
+  if (values.length === 0) throw parseError('times', 'no iterations to summarise');
   const sorted = [...values].sort((a, b) => a - b);
   const n = sorted.length;
   const mid = Math.floor(n / 2);
@@ -76,37 +99,17 @@ export function timingStats(values: readonly number[], percentiles: readonly num
   return result;
 }
 
-/** Summary statistics of an exported trace, per component (same meaning as the performance summary's lines). */
-export function summarizeTimes(
-  trace: readonly IterationTiming[],
-  percentiles?: readonly number[],
-): {
-  latency: TimingStats;
-  enqueueTime: TimingStats;
-  h2dLatency: TimingStats;
-  gpuComputeTime: TimingStats;
-  d2hLatency: TimingStats;
-} {
+/**
+ * Statistics of an exported trace per component, in trtexec's conventions. Enqueue time is reported unavailable:
+ * the trace's enqueue timestamps are too coarse for it (a difference of two of them is mostly 0 or 0.01 ms).
+ */
+export function summarizeTimes(trace: readonly IterationTiming[], percentiles?: readonly number[]): TraceSummary {
+  const stats = (pick: (t: IterationTiming) => number) => timingStats(trace.map(pick), percentiles);
   return {
-    latency: timingStats(
-      trace.map((t) => t.latencyMs),
-      percentiles,
-    ),
-    enqueueTime: timingStats(
-      trace.map((t) => t.endEnqMs - t.startEnqMs),
-      percentiles,
-    ),
-    h2dLatency: timingStats(
-      trace.map((t) => t.h2dMs),
-      percentiles,
-    ),
-    gpuComputeTime: timingStats(
-      trace.map((t) => t.computeMs),
-      percentiles,
-    ),
-    d2hLatency: timingStats(
-      trace.map((t) => t.d2hMs),
-      percentiles,
-    ),
+    latency: stats((t) => t.latencyMs),
+    h2dLatency: stats((t) => t.h2dMs),
+    gpuComputeTime: stats((t) => t.computeMs),
+    d2hLatency: stats((t) => t.d2hMs),
+    enqueueTime: { unavailable: true, reason: ENQUEUE_FROM_TRACE_UNAVAILABLE },
   };
 }

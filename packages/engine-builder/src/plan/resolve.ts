@@ -1,4 +1,4 @@
-import { InternalError, ToolkitError } from '@tamkit/graph-surgery';
+import { InternalError, ToolkitError } from '@tamkit/common';
 import type { Precision } from '../precision.js';
 import type { GraphView } from './graph-view.js';
 import type { AutoPinKind, PrecisionPlan } from './plan.js';

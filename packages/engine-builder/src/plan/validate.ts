@@ -1,4 +1,4 @@
-import { readRegularFile, ToolkitError } from '@tamkit/graph-surgery';
+import { readRegularFile, ToolkitError } from '@tamkit/common';
 import { isPrecision, PRECISIONS, type Precision } from '../precision.js';
 import { AUTO_PIN_KINDS, type AutoPinKind, type PrecisionPlan } from './plan.js';
 

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type GraphView, trtLayerName } from '../plan/graph-view.js';
 import type { ResolvedPlan } from '../plan/resolve.js';
 import { shapeSpec, specName } from './spec.js';

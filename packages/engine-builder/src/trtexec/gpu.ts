@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { runProcess } from './process.js';
 import { type InventoryGpu, resolveCudaDevice } from './visible-devices.js';
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { ExitCode, ToolkitError } from '@tamkit/graph-surgery';
+import { ExitCode, ToolkitError } from '@tamkit/common';
 
 /** Options of `runProcess`. */
 export interface RunProcessOptions {

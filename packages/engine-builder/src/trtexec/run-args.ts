@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { shapeSpec, specName } from './spec.js';
 
 /** How to time a built engine with trtexec. */

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 
 /**
  * trtexec reads `--layerPrecisions`, `--layerOutputTypes` and the shape flags as `name:value` entries joined by

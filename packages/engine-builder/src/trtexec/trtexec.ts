@@ -1,5 +1,5 @@
 import { resolve, sep } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type ProcessResult, type RunProcessOptions, runProcess, tailLines } from './process.js';
 import { parseTrtVersion, type TrtVersion } from './version.js';
 

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 
 /** A TensorRT version as trtexec reports it. */
 export interface TrtVersion {

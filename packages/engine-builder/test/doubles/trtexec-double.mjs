@@ -54,10 +54,11 @@ else {
       if (onnx && tamper === 'onnx') appendFileSync(onnx, '\0');
       console.log('[I] Start parsing network model.');
       console.log('[I] [TRT] Detected 1 inputs and 1 output network tensors.');
+      // Binary (a NUL byte), as a real engine is: inspect tells engines from layer-information text that way.
       if (mode !== 'no-engine')
         writeFileSync(
           engine,
-          `TRTEXEC-DOUBLE placeholder, not an engine: onnx-sha256=${onnxSha} ${JSON.stringify(args)}\n`,
+          `TRTEXEC-DOUBLE placeholder, not an engine\0onnx-sha256=${onnxSha} ${JSON.stringify(args)}\n`,
         );
       const layerInfo = flag('exportLayerInfo');
       if (layerInfo && env.TRTEXEC_DOUBLE_LAYER_INFO) copyFileSync(env.TRTEXEC_DOUBLE_LAYER_INFO, layerInfo);

@@ -3,6 +3,8 @@
  * unit (an attention score computation, a normalisation chain). Shape arithmetic (Shape, Gather, Concat, integer
  * math...) is left out: it is never a precision choice, and leaving it out keeps n, hence the search, small.
  */
+
+import { ToolkitError } from '@tamkit/common';
 import {
   DataType,
   findAttentionScores,
@@ -10,7 +12,6 @@ import {
   Graph,
   inferElemTypes,
   type ModelProto,
-  ToolkitError,
 } from '@tamkit/graph-surgery';
 
 /** Op types whose FP16 computation can lose accuracy or overflow (when they produce FLOAT tensors). */

@@ -1,6 +1,7 @@
 /** The precision plan a bisection writes: engine-builder's format, so `engine-builder build --plan` uses it. */
+
+import { writeFileAtomic } from '@tamkit/common';
 import { type PrecisionPlan, serializePlan, validatePlan } from '@tamkit/engine-builder';
-import { writeFileAtomic } from '../util/atomic-write.js';
 
 /** What a plan records about one module's bisection. */
 export interface PlanSource {

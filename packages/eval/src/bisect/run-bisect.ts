@@ -5,8 +5,9 @@
  */
 import { basename, join } from 'node:path';
 import { getStack, type ModuleKind } from '@tamkit/bench';
+import { UsageError } from '@tamkit/common';
 import type { PrecisionPlan } from '@tamkit/engine-builder';
-import { readModel, UsageError } from '@tamkit/graph-surgery';
+import { readModel } from '@tamkit/graph-surgery';
 import {
   compareOutputs,
   DEFAULT_TOLERANCE,

@@ -1,9 +1,8 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { writeFileAtomic } from '@tamkit/common';
+import { type CliIo, jsonOption, modelsOption, outOption, stackOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { BISECT_MODES, type BisectMode, type BisectReport, bisectModels } from '../bisect/run-bisect.js';
 import { DEFAULT_TOLERANCE } from '../fidelity/compare-outputs.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
-import { jsonOption } from './options.js';
 
 const fmt = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
 
@@ -42,12 +41,8 @@ export function registerBisectCommand(cli: Argv, io: CliIo): Argv {
     'Find which modules break in FP16, then the smallest set of nodes each must keep in FP32; write precision plans',
     (y) =>
       y
-        .option('models', { type: 'string', demandOption: true, describe: 'Folder of the FP32 ONNX modules' })
-        .option('stack', {
-          type: 'string',
-          demandOption: true,
-          describe: 'bench stack to bisect on (e.g. ort-cpu, ort-webgpu)',
-        })
+        .options(modelsOption('Folder of the FP32 ONNX modules', { demandOption: true }))
+        .options(stackOption('bench stack to bisect on (e.g. ort-cpu, ort-webgpu)', { demandOption: true }))
         .option('module', { type: 'string', array: true, describe: 'Only these modules (default: all found)' })
         .option('tolerance', {
           type: 'number',
@@ -81,8 +76,8 @@ export function registerBisectCommand(cli: Argv, io: CliIo): Argv {
         .option('plan-dir', { type: 'string', describe: 'Write <module>.plan.json here for every module' })
         .option('cache', { type: 'string', describe: 'engine mode: engine-builder cache folder' })
         .option('trtexec', { type: 'string', describe: 'engine mode: path of trtexec' })
-        .option('out', { type: 'string', describe: 'Also write the JSON report to this file' })
-        .option('json', jsonOption)
+        .options(outOption('Also write the JSON report to this file'))
+        .options(jsonOption())
         .example(
           '$0 bisect --models zoo/ --stack ort-cpu --plan-dir plans/',
           'Every module, emulated FP16, plans per module',

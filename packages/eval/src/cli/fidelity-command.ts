@@ -1,8 +1,7 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { writeFileAtomic } from '@tamkit/common';
+import { type CliIo, jsonOption, modelsOption, outOption, stackOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { compareStacks, type FidelityReport } from '../fidelity/compare-stacks.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
-import { jsonOption } from './options.js';
 import { createProgressBar } from './progress.js';
 
 const sci = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : String(v));
@@ -36,12 +35,8 @@ export function registerFidelityCommand(cli: Argv, io: CliIo): Argv {
     'Compare a stack (or FP16 files) with a reference: per module and output, and along a sequence',
     (y) =>
       y
-        .option('models', { type: 'string', demandOption: true, describe: 'Folder of the modules stack A runs' })
-        .option('stack', {
-          type: 'string',
-          demandOption: true,
-          describe: 'Stack A (bench name, or module=stack,... spec)',
-        })
+        .options(modelsOption('Folder of the modules stack A runs', { demandOption: true }))
+        .options(stackOption('Stack A (bench name, or module=stack,... spec)', { demandOption: true }))
         .option('reference', { type: 'string', demandOption: true, describe: 'Reference stack B' })
         .option('reference-models', { type: 'string', describe: 'Folder of the modules B runs (default --models)' })
         .option('module', { type: 'string', array: true, describe: 'Only these modules in the per-module part' })
@@ -56,8 +51,8 @@ export function registerFidelityCommand(cli: Argv, io: CliIo): Argv {
         })
         .option('seed', { type: 'number', default: 0, describe: 'Seed of the synthetic frames and inputs' })
         .option('runs', { type: 'number', default: 5, describe: 'Timed runs per module for latencies' })
-        .option('out', { type: 'string', describe: 'Also write the JSON report to this file' })
-        .option('json', jsonOption)
+        .options(outOption('Also write the JSON report to this file'))
+        .options(jsonOption())
         .example('$0 fidelity --models zoo/ --stack ort-webgpu --reference ort-cpu', 'Same files, two stacks')
         .example(
           '$0 fidelity --models zoo-fp16/ --reference-models zoo/ --stack ort-webgpu --reference ort-cpu --json',

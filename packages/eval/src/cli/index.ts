@@ -1,4 +1,4 @@
-import { type CliIo, createCli, processIo, runCli } from '@tamkit/graph-surgery/cli-support';
+import { type CliIo, createCli, processIo, runCli } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { benchTrackerFactory } from '../run/bench-tracker.js';
 import { registerBisectCommand } from './bisect-command.js';

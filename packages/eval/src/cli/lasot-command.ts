@@ -1,13 +1,12 @@
 import { join } from 'node:path';
-import { ExitCode, ToolkitError } from '@tamkit/graph-surgery';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { ExitCode, ToolkitError, writeFileAtomic } from '@tamkit/common';
+import { type CliIo, jsonOption, modelsOption, outOption, stackOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { Convention } from '../metrics/convention.js';
 import { runAndScoreLasot } from '../run/run-and-score.js';
 import { parseShard } from '../run/shard.js';
 import type { TrackerFactory } from '../run/tracker.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
-import { conventionOption, jsonOption, resolveSplit, splitOption } from './options.js';
+import { conventionOption, resolveSplit, splitOption } from './options.js';
 import { createProgressBar } from './progress.js';
 import { formatScoreText } from './score-command.js';
 
@@ -22,15 +21,15 @@ export function registerLasotCommand(cli: Argv, io: CliIo, createTracker?: Track
     (y) =>
       y
         .option('root', { type: 'string', demandOption: true, describe: 'LaSOT root' })
-        .option('models', { type: 'string', demandOption: true, describe: 'Folder of the four ONNX modules' })
-        .option('stack', { type: 'string', demandOption: true, describe: 'bench stack name (e.g. ort-cpu)' })
+        .options(modelsOption('Folder of the four ONNX modules', { demandOption: true }))
+        .options(stackOption('bench stack name (e.g. ort-cpu)', { demandOption: true }))
         .option('sequences', { type: 'string', array: true, describe: 'Only these sequences (overrides --split)' })
         .option('split', splitOption)
         .option('shard', {
           type: 'string',
           describe: 'Run shard i of n (1-based), e.g. 2/4; merge shards with `merge`',
         })
-        .option('out', { type: 'string', describe: 'Results folder (default runs/<stack>)' })
+        .options(outOption('Results folder (default runs/<stack>)'))
         .option('resume', {
           type: 'boolean',
           default: true,
@@ -43,7 +42,7 @@ export function registerLasotCommand(cli: Argv, io: CliIo, createTracker?: Track
           describe: 'SAMURAI: motion-aware mask and memory selection',
         })
         .option('threads', { type: 'number', describe: 'Intra-op threads of ONNX Runtime stacks' })
-        .option('json', jsonOption)
+        .options(jsonOption())
         .example('$0 lasot --root data/LaSOT --models models/ --stack ort-cpu --split lasot-test', 'Whole test split')
         .example('$0 lasot --root data/LaSOT --models models/ --stack ort-cpu --shard 1/4', 'First of four shards'),
     async (args) => {

@@ -1,7 +1,7 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { type CliIo, jsonOption, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { mergeShardOutputs } from '../run/merge.js';
-import { jsonOption, resolveSplit, splitOption } from './options.js';
+import { resolveSplit, splitOption } from './options.js';
 
 /** Registers `track-eval merge`. */
 export function registerMergeCommand(cli: Argv, io: CliIo, setExitCode: (code: number) => void): Argv {
@@ -11,12 +11,12 @@ export function registerMergeCommand(cli: Argv, io: CliIo, setExitCode: (code: n
     (y) =>
       y
         .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'Shard output folders' })
-        .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Merged results folder' })
+        .options(outOption('Merged results folder', { demandOption: true }))
         .option('split', {
           ...splitOption,
           describe: `${splitOption.describe} Sequences without a result are reported and the exit code is 1.`,
         })
-        .option('json', jsonOption)
+        .options(jsonOption())
         .example(
           '$0 merge runs/shard-1 runs/shard-2 -o runs/all --split lasot-test',
           'Merge two shards and check coverage',

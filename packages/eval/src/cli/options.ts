@@ -17,13 +17,6 @@ export const conventionOption = {
   describe: 'Evaluation rules: the official LaSOT MATLAB toolkit (lasot) or pytracking',
 } as const;
 
-/** `--json`: machine-readable output on stdout. */
-export const jsonOption = {
-  type: 'boolean',
-  default: false,
-  describe: 'Print JSON on stdout instead of text',
-} as const;
-
 /** Resolves a `--split` value to sequence names (undefined when not given). */
 export async function resolveSplit(split: string | undefined): Promise<string[] | undefined> {
   if (split === undefined) return undefined;

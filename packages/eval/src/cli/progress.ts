@@ -1,4 +1,4 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import type { CliIo } from '@tamkit/common/cli';
 
 function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '--:--';

@@ -1,4 +1,4 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { type CliIo, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { readScoreReport } from '../report/score-report.js';
 import { writeLasotReport } from '../report/write-report.js';
@@ -16,7 +16,7 @@ export function registerReportCommand(cli: Argv, io: CliIo): Argv {
           demandOption: true,
           describe: 'Score report JSON (from `score --out`); repeat to compare',
         })
-        .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Output folder' })
+        .options(outOption('Output folder', { demandOption: true }))
         .option('title', { type: 'string', default: 'LaSOT', describe: 'Dataset name in titles' })
         .option('note', {
           type: 'string',

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { writeFileAtomic } from '@tamkit/common';
+import { type CliIo, jsonOption, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { parseAttributeTable } from '../lasot/attributes.js';
 import type { Convention } from '../metrics/convention.js';
 import type { LasotScoreReport } from '../report/score-report.js';
 import { scoreResults } from '../run/score-results.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
-import { conventionOption, jsonOption, resolveSplit, splitOption } from './options.js';
+import { conventionOption, resolveSplit, splitOption } from './options.js';
 import { createProgressBar } from './progress.js';
 
 function pct(value: number | null): string {
@@ -58,8 +58,8 @@ export function registerScoreCommand(cli: Argv, io: CliIo): Argv {
           describe: 'Score the sequences that have results; list the rest as missing',
         })
         .option('label', { type: 'string', describe: 'Tracker name in reports (default: the results folder)' })
-        .option('out', { type: 'string', describe: 'Also write the JSON report to this file' })
-        .option('json', jsonOption)
+        .options(outOption('Also write the JSON report to this file'))
+        .options(jsonOption())
         .example('$0 score --gt data/LaSOT --results runs/fp16 --split lasot-test', 'Score the official test split')
         .example(
           '$0 score --gt synth --results runs/a --convention pytracking --json',

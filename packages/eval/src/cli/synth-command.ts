@@ -1,7 +1,6 @@
-import type { CliIo } from '@tamkit/graph-surgery/cli-support';
+import { type CliIo, jsonOption, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { generateSyntheticDataset } from '../synth/generate.js';
-import { jsonOption } from './options.js';
 
 /** Registers `track-eval synth`. */
 export function registerSynthCommand(cli: Argv, io: CliIo): Argv {
@@ -10,14 +9,14 @@ export function registerSynthCommand(cli: Argv, io: CliIo): Argv {
     'Write synthetic LaSOT-format sequences (moving, scaling, occluded textured object; exact boxes)',
     (y) =>
       y
-        .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Output LaSOT root' })
+        .options(outOption('Output LaSOT root', { demandOption: true }))
         .option('sequences', { type: 'number', default: 2, describe: 'Number of sequences' })
         .option('frames', { type: 'number', default: 60, describe: 'Frames per sequence' })
         .option('seed', { type: 'number', default: 1, describe: 'Seed: the same seed writes the same sequences' })
         .option('width', { type: 'number', default: 320, describe: 'Frame width (px)' })
         .option('height', { type: 'number', default: 240, describe: 'Frame height (px)' })
         .option('overwrite', { type: 'boolean', default: false, describe: 'Replace sequences that already exist' })
-        .option('json', jsonOption)
+        .options(jsonOption())
         .example('$0 synth -o demo-out/synth --sequences 3 --frames 120 --seed 7', 'Three 120-frame sequences'),
     async (args) => {
       const summary = await generateSyntheticDataset({

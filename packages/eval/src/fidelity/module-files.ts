@@ -1,6 +1,6 @@
 /** Finding the four tracker modules in a models folder. */
 import { findModels, type ModuleKind, moduleName, readModelSignature, recogniseModule } from '@tamkit/bench';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { ModuleFiles } from './module-inputs.js';
 
 /** The tracker's modules in pipeline order. */

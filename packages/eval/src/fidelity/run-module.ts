@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRunner, type Feeds, loadOrt, type Runner, type TensorInfo } from '@tamkit/bench';
+import { median } from '@tamkit/common';
 import { encodeModel, float16BitsToFloat32, float32ToFloat16Bits, type ModelProto } from '@tamkit/graph-surgery';
 import type { HostTensor } from './compare-outputs.js';
 import { hostOutputs } from './host-tensors.js';
@@ -20,12 +21,6 @@ export interface ModuleRun {
   outputs: Record<string, HostTensor>;
   /** Median inference time in milliseconds over the timed runs (the first run's when there are none). */
   latencyMs: number;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 /**

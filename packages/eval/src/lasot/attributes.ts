@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { LasotSequence } from './dataset.js';
 
 /** Which sequences carry which attribute: attribute name -> set of sequence names. */

@@ -1,6 +1,6 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type BoxSeries, frameCount } from './boxes.js';
 import { parseBoxText, parseFlagText } from './text-format.js';
 

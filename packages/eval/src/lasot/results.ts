@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { ToolkitError, writeFileAtomic } from '@tamkit/common';
 import type { BoxSeries } from './boxes.js';
 import { formatBoxText, parseBoxText } from './text-format.js';
 

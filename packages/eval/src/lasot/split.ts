@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 
 /**
  * The official LaSOT test split (protocol II: 280 sequences, 4 of each of the 70 classes), shipped as a list

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { BoxSeries } from './boxes.js';
 
 /** Where a text came from, for error messages. */

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type BoxSeries, frameCount } from '../lasot/boxes.js';
 import type { Convention } from './convention.js';
 import { centreError, inclusiveIou, normalizedCentreError } from './iou.js';

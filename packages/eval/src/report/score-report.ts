@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { AggregateScore, AttributeScore } from '../metrics/aggregate.js';
 import type { Convention } from '../metrics/convention.js';
 import type { SequenceScore } from '../metrics/sequence-score.js';

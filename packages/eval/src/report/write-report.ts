@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '@tamkit/common';
 import { renderMarkdownSummary } from './markdown.js';
 import { renderStandardPlots } from './plots.js';
 import type { LasotScoreReport } from './score-report.js';

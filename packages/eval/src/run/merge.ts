@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { ToolkitError, writeFileAtomic } from '@tamkit/common';
 import { RUN_MANIFEST_KIND, type RunManifest, type RunSequenceRecord } from './run-lasot.js';
 
 /** Options of `mergeShardOutputs`. */

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError, writeFileAtomic } from '@tamkit/common';
 import { type Box, boxAt } from '../lasot/boxes.js';
 import { framePath, type LasotDataset, type LasotSequence, loadSequence } from '../lasot/dataset.js';
 import { resultPath, writeResultFile } from '../lasot/results.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
 import { hasCompleteResult } from './resume.js';
 import { type Shard, selectShard } from './shard.js';
 import type { SequenceTracker } from './tracker.js';

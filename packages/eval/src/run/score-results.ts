@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type AttributeMatrix, attributesFromFlags } from '../lasot/attributes.js';
 import { absentFlags, type LasotSequence, loadSequence, openLasotDataset } from '../lasot/dataset.js';
 import { readResultFile, resultPath } from '../lasot/results.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '@tamkit/graph-surgery';
+import { UsageError } from '@tamkit/common';
 
 /** One shard of a run: shard `index` (1-based) of `count`. */
 export interface Shard {

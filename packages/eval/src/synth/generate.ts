@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import sharp from 'sharp';
 import { formatFlagText } from '../lasot/text-format.js';
 import { renderBackground, renderFrame } from './render.js';

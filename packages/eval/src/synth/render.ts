@@ -1,4 +1,4 @@
-import { createRandom } from './random.js';
+import { SeededRandom } from '@tamkit/common';
 import type { FrameTruth, SceneParams } from './scene.js';
 
 /**
@@ -7,11 +7,11 @@ import type { FrameTruth, SceneParams } from './scene.js';
  */
 export function renderBackground(scene: SceneParams): Uint8Array {
   const { width, height } = scene;
-  const random = createRandom(scene.seed ^ 0x9e3779b9);
+  const random = new SeededRandom(scene.seed ^ 0x9e3779b9);
   const cell = Math.max(4, Math.round(Math.min(width, height) / 8));
   const gw = Math.ceil(width / cell) + 2;
   const gh = Math.ceil(height / cell) + 2;
-  const grid = Float64Array.from({ length: gw * gh * 3 }, () => 40 + 170 * random());
+  const grid = Float64Array.from({ length: gw * gh * 3 }, () => 40 + 170 * random.next());
   const image = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
     const gy = y / cell;

@@ -1,4 +1,4 @@
-import { createRandom, uniform } from './random.js';
+import { SeededRandom } from '@tamkit/common';
 
 /** An integer rectangle in 0-based pixels: columns x .. x+w-1, rows y .. y+h-1. */
 export interface PixelRect {
@@ -40,12 +40,12 @@ export interface FrameTruth {
 
 /** Draws the parameters of a sequence from its seed. */
 export function drawScene(width: number, height: number, frames: number, seed: number): SceneParams {
-  const random = createRandom(seed);
-  const baseWidth = Math.max(4, Math.round(uniform(random, 0.12, 0.2) * width));
-  const baseHeight = Math.max(4, Math.round(uniform(random, 0.15, 0.3) * height));
+  const random = new SeededRandom(seed);
+  const baseWidth = Math.max(4, Math.round(random.uniform(0.12, 0.2) * width));
+  const baseHeight = Math.max(4, Math.round(random.uniform(0.15, 0.3) * height));
   const scaleAmplitude = 0.3;
   const occluderWidth = Math.ceil(baseWidth * (1 + scaleAmplitude) * 1.6);
-  const hue = () => [uniform(random, 30, 255), uniform(random, 30, 255), uniform(random, 30, 255)].map(Math.round);
+  const hue = () => [random.uniform(30, 255), random.uniform(30, 255), random.uniform(30, 255)].map(Math.round);
   return {
     width,
     height,
@@ -57,11 +57,11 @@ export function drawScene(width: number, height: number, frames: number, seed: n
     // phase starts it right of centre, visible and clear of the band, since frame 1 prompts the tracker.
     sweepX: {
       amplitude: width / 2 + baseWidth * 0.7,
-      cycles: uniform(random, 1, 1.6),
-      phase: uniform(random, 0.1, 0.8),
+      cycles: random.uniform(1, 1.6),
+      phase: random.uniform(0.1, 0.8),
     },
-    sweepY: { amplitude: height * 0.25, cycles: uniform(random, 0.5, 2), phase: uniform(random, 0, 6.283) },
-    scale: { amplitude: scaleAmplitude, cycles: uniform(random, 0.5, 2), phase: uniform(random, 0, 6.283) },
+    sweepY: { amplitude: height * 0.25, cycles: random.uniform(0.5, 2), phase: random.uniform(0, 6.283) },
+    scale: { amplitude: scaleAmplitude, cycles: random.uniform(0.5, 2), phase: random.uniform(0, 6.283) },
     occluder: { x: Math.round(width * 0.3 - occluderWidth / 2), w: occluderWidth },
     colours: [hue() as [number, number, number], hue() as [number, number, number]],
   };

@@ -1,6 +1,6 @@
+import { UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
-import { UsageError } from '../errors.js';
 import { bakeModule } from '../passes/bake/bake-module.js';
 import { MODULES, type ModuleKind } from '../passes/bake/recognize.js';
 import { applyPass, listOption, parseSize, passOptions } from './pass-io.js';

@@ -1,5 +1,5 @@
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
 import { convertToBfloat16 } from '../passes/bf16.js';
 import { applyPass, passOptions } from './pass-io.js';
 import { lowPrecisionArgs, lowPrecisionOptions, lowPrecisionSummary } from './precision-options.js';

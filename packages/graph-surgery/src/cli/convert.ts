@@ -1,7 +1,6 @@
+import { assertNotSameFile, UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
-import { UsageError } from '../errors.js';
-import { assertNotSameFile } from '../onnx/files.js';
 import { readModel, type WriteModelOptions, writeModel } from '../onnx/model-io.js';
 import { describeWrite } from './pass-io.js';
 

@@ -1,5 +1,5 @@
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
 import { emulateFloat16 } from '../passes/emulate-fp16.js';
 import { NODE_PATTERNS } from '../patterns/select.js';
 import { applyPass, listOption, passOptions } from './pass-io.js';

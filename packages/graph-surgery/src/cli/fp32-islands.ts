@@ -1,6 +1,6 @@
+import { UsageError } from '@tamkit/common';
+import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
-import { UsageError } from '../errors.js';
 import { insertFp32Islands } from '../passes/fp32-islands.js';
 import { NODE_PATTERNS } from '../patterns/select.js';
 import { applyPass, listOption, passOptions } from './pass-io.js';

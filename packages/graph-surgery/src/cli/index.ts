@@ -1,5 +1,5 @@
+import { type CliIo, createCli, processIo, runCli } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import { type CliIo, createCli, processIo, runCli } from '../cli-support/index.js';
 import { registerBake } from './bake.js';
 import { registerBf16 } from './bf16.js';
 import { registerConvert } from './convert.js';

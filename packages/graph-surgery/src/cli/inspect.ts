@@ -1,6 +1,6 @@
+import { UsageError } from '@tamkit/common';
+import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
-import { UsageError } from '../errors.js';
 import { formatSummary, inspectModel } from '../inspect/inspect.js';
 import { readModel } from '../onnx/model-io.js';
 
@@ -35,7 +35,7 @@ export function registerInspect(cli: Argv, io: CliIo): Argv {
     (y) =>
       y
         .positional('model', { type: 'string', demandOption: true, describe: 'Path to an .onnx file' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of text' })
+        .options(jsonOption())
         .option('dim', {
           type: 'string',
           array: true,

@@ -1,8 +1,8 @@
 /** The option group and the read -> pass -> write flow every graph-edit command shares. */
+
+import { assertNotSameFile, UsageError } from '@tamkit/common';
+import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
-import { UsageError } from '../errors.js';
-import { assertNotSameFile } from '../onnx/files.js';
 import { readModel, type WrittenModel, writeModel } from '../onnx/model-io.js';
 import type { ModelProto } from '../onnx/types.js';
 
@@ -22,7 +22,7 @@ export function passOptions<T>(y: Argv<T>) {
       demandOption: true,
       describe: 'Output .onnx file (written atomically)',
     })
-    .option('json', { type: 'boolean', default: false, describe: 'Print the pass report as JSON' });
+    .options(jsonOption('Print the pass report as JSON'));
 }
 
 /**

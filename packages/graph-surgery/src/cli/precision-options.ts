@@ -1,6 +1,6 @@
 /** The option group and report line the native 16-bit conversion commands (fp16, bf16) share. */
 import type { Argv } from 'yargs';
-import type { LowPrecisionOptions, LowPrecisionReport } from '../passes/low-precision.js';
+import type { LowPrecisionOptions, LowPrecisionReport } from '../passes/support/low-precision.js';
 import { listOption } from './pass-io.js';
 
 /** --keep-io-types, --block-ops, --block-nodes. */

@@ -1,5 +1,5 @@
+import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
-import type { CliIo } from '../cli-support/index.js';
 import { formatFlops } from '../inspect/flops.js';
 import type { ZooSize } from '../zoo/efficienttam/index.js';
 import { writeZoo, ZOO_MODELS, type ZooModel } from '../zoo/zoo.js';
@@ -23,7 +23,7 @@ export function registerZoo(cli: Argv, io: CliIo): Argv {
           describe: 'Plant trained-ViT-like activation outliers that break FP16 (recorded in the manifest)',
         })
         .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'Output folder' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print the manifest as JSON' })
+        .options(jsonOption('Print the manifest as JSON'))
         .example('$0 zoo efficienttam-ti -o zoo/', 'Full-size EfficientTAM-Ti modules, seed 0')
         .example('$0 zoo efficienttam-ti --size tiny --seed 7 -o fixtures/', 'Tiny modules for tests')
         .example('$0 zoo efficienttam-ti --outliers -o zoo-fp16-trap/', 'Modules that overflow in FP16'),

@@ -1,5 +1,5 @@
 /** Reading and setting node attributes by name. */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { toSafeNumber } from '../onnx/tensor-data.js';
 import { type AttributeProto, AttributeType, type Int64, type NodeProto, type TensorProto } from '../onnx/types.js';
 import { type AttributeValue, makeAttribute } from './build.js';

@@ -3,7 +3,7 @@
  * node and initializer edits, and cleanup. It edits the GraphProto it wraps; passes clone the model first
  * (`cloneMessage`) so that their input is never changed.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import type { GraphProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/types.js';
 import { makeNode, type NodeSpec } from './build.js';
 

@@ -7,7 +7,7 @@
  * with one gathered write. (protobufjs's Writer grows a buffer by doubling and copies every weight, which made
  * saving 2-3x slower and peaked at over 4x the model size.)
  */
-import type { FieldSpec, MessageSpec } from './codec.js';
+import type { FieldSpec, MessageSpec } from './message-specs.js';
 import type { Int64 } from './types.js';
 
 /** Byte fields at least this large become their own chunk instead of being copied. */

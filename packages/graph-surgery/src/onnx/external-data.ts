@@ -5,7 +5,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { isAbsolute, normalize, relative, resolve, sep } from 'node:path';
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import type { Int64, StringStringEntryProto, TensorProto } from './types.js';
 
 export const EXTERNAL = 1;

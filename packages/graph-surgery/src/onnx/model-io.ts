@@ -7,10 +7,9 @@
  */
 import { closeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ToolkitError } from '../errors.js';
+import { openRegularFileSync, readRangeSync, readRegularFile, ToolkitError } from '@tamkit/common';
 import { decodeMessage, encodeMessage, WireFormatError } from './codec.js';
 import { EXTERNAL, externalRef, resolveExternalPath } from './external-data.js';
-import { openRegularFileSync, readRangeSync, readRegularFile } from './files.js';
 import type { ModelProto, TensorProto } from './types.js';
 import { visitModelTensors } from './walk.js';
 

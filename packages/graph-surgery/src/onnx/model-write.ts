@@ -11,12 +11,11 @@
  * writes the same content). `test/write-kill.test.ts` kills a child process at each step to hold this.
  */
 import { createHash } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ToolkitError } from '../errors.js';
+import { openRegularFile, publishTempFile, readRegularFile, ToolkitError, writeTempFile } from '@tamkit/common';
 import { encodeMessageChunks } from './codec.js';
 import { EXTERNAL, externalEntries } from './external-data.js';
-import { openRegularFile, readRegularFile, writeTempFile } from './files.js';
 import { decodeModel, externalOrigin } from './model-io.js';
 import type { ModelProto, TensorProto } from './types.js';
 import { visitModelTensors } from './walk.js';
@@ -231,13 +230,13 @@ export async function writeModel(
     if (await holdsContent(target, file)) continue;
     const temp = await writeTempFile(target, file.chunks);
     step(`data-temp:${file.name}`);
-    await renameOrClean(temp, target);
+    await publishTempFile(temp, target);
     step(`data:${file.name}`);
   }
   const previous = await dataFilesOf(path);
   const temp = await writeTempFile(path, bytes);
   step('model-temp');
-  await renameOrClean(temp, path);
+  await publishTempFile(temp, path);
   step('model');
   const removed: string[] = [];
   for (const name of previous) {
@@ -247,13 +246,4 @@ export async function writeModel(
     step(`removed:${name}`);
   }
   return { path, dataFiles: [...files.keys()], removed };
-}
-
-async function renameOrClean(temp: string, target: string): Promise<void> {
-  try {
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }

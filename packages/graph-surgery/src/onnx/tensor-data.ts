@@ -3,7 +3,7 @@
  * the spec allows) and writes raw_data. FLOAT16 and BFLOAT16 read as Float32Array (exact), INT64 as
  * BigInt64Array (no precision loss), UINT64 as BigUint64Array.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import {
   bfloat16BitsToFloat32,
   float16BitsToFloat32,

@@ -5,8 +5,8 @@
  * stay FLOAT behind Casts. BF16 has FP32's exponent range, so nothing overflows; values round to nearest even.
  */
 import { DataType, type ModelProto } from '../onnx/types.js';
-import { tensorToBfloat16 } from './fp16-values.js';
-import { convertFloatPrecision, type LowPrecisionOptions, type LowPrecisionReport } from './low-precision.js';
+import { tensorToBfloat16 } from './support/fp16-values.js';
+import { convertFloatPrecision, type LowPrecisionOptions, type LowPrecisionReport } from './support/low-precision.js';
 
 /** Options of `convertToBfloat16`: keep-io-types and the block lists, as for FP16 (no clamping: nothing overflows). */
 export type Bfloat16Options = LowPrecisionOptions;

@@ -4,7 +4,7 @@
  * BF16 storage the same way. Stacks that compute FP16 in
  * FP32 internally (ONNX Runtime's CPU provider) then show the failures native FP16 has on GPUs.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { getInt } from '../graph/attributes.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
@@ -12,14 +12,14 @@ import { readFloatValues } from '../onnx/tensor-data.js';
 import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from '../patterns/attention.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
-import { castNode } from './casts.js';
-import { inferElemTypes } from './elem-types.js';
-import type { OutOfRangeValues } from './fp16-values.js';
-import { roundThroughLow } from './half-arrays.js';
-import { requireGraph } from './model-checks.js';
-import { isFixedFloatInput } from './op-precision.js';
-import { decomposeSoftmax } from './softmax-unfused.js';
-import { defaultOpset } from './subgraph-types.js';
+import { castNode } from './support/casts.js';
+import { inferElemTypes } from './support/elem-types.js';
+import type { OutOfRangeValues } from './support/fp16-values.js';
+import { roundThroughLow } from './support/half-arrays.js';
+import { requireGraph } from './support/model-checks.js';
+import { isFixedFloatInput } from './support/op-precision.js';
+import { decomposeSoftmax } from './support/softmax-unfused.js';
+import { defaultOpset } from './support/subgraph-types.js';
 
 export interface EmulateFloat16Options {
   /** Node names or op types that compute in FP32 (their results are rounded only where they leave this set). */

@@ -4,9 +4,9 @@
  * Loop/Scan bodies included; blocked nodes stay FLOAT behind Casts. The shared work is in low-precision.ts.
  */
 import { DataType, type ModelProto } from '../onnx/types.js';
-import type { OutOfRangeValues } from './fp16-values.js';
-import { tensorToFloat16 } from './fp16-values.js';
-import { convertFloatPrecision, type LowPrecisionOptions, type LowPrecisionReport } from './low-precision.js';
+import type { OutOfRangeValues } from './support/fp16-values.js';
+import { tensorToFloat16 } from './support/fp16-values.js';
+import { convertFloatPrecision, type LowPrecisionOptions, type LowPrecisionReport } from './support/low-precision.js';
 
 export interface Float16Options extends LowPrecisionOptions {
   /** Clamp initializer and Constant values beyond ±65504 to ±65504 (default false: they are reported and become ±Inf). */

@@ -4,15 +4,15 @@
  * only way to set per-layer precision. Nodes are those of the main graph; what If/Loop/Scan bodies read from an
  * island is cast for them.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { DataType, type ModelProto } from '../onnx/types.js';
 import { nameUnnamedNodes, nodeNamesOfPattern, nodesNamed } from '../patterns/select.js';
-import { computeRegionInFloat32, removeCancellingCasts } from './casts.js';
-import { inferElemTypes } from './elem-types.js';
-import { requireGraph, resolveNodeNames } from './model-checks.js';
-import { defaultOpset } from './subgraph-types.js';
+import { computeRegionInFloat32, removeCancellingCasts } from './support/casts.js';
+import { inferElemTypes } from './support/elem-types.js';
+import { requireGraph, resolveNodeNames } from './support/model-checks.js';
+import { defaultOpset } from './support/subgraph-types.js';
 
 export interface Fp32IslandOptions {
   /** Names of nodes to compute in FP32 (default none). */

@@ -2,15 +2,15 @@
  * Probes: intermediate tensors exposed as extra graph outputs, to read their values or to stop an engine
  * builder from fusing across them. Existing outputs are left exactly as they were.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { makeNode, makeValueInfo } from '../graph/build.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { inferShapes, type TensorFacts } from '../inspect/shape-inference.js';
 import type { ModelProto } from '../onnx/types.js';
 import { tensorsOfPattern } from '../patterns/select.js';
-import { inferElemTypes } from './elem-types.js';
-import { definedTensors, requireGraph } from './model-checks.js';
+import { inferElemTypes } from './support/elem-types.js';
+import { definedTensors, requireGraph } from './support/model-checks.js';
 
 /**
  * Ops whose output rank is the largest rank of their inputs (LayerNormalization: of its data input; MatMul of

@@ -2,7 +2,7 @@
  * Named patterns as the CLIs and passes use them (`--pattern attention-scores`): which nodes an FP32 island
  * covers, which tensors a probe exposes.
  */
-import { ToolkitError } from '../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import type { Graph } from '../graph/graph.js';
 import type { GraphProto, NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from './attention.js';

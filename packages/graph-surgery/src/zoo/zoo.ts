@@ -7,10 +7,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ToolkitError } from '../errors.js';
+import { ToolkitError, writeFileAtomic } from '@tamkit/common';
 import { estimateFlops, type FlopsEstimate } from '../inspect/flops.js';
 import { signatureOf, type TensorSignature } from '../inspect/inspect.js';
-import { writeFileAtomic } from '../onnx/files.js';
 import { encodeModel } from '../onnx/model-io.js';
 import { elementCount, isFloatType } from '../onnx/tensor-data.js';
 import type { ModelProto } from '../onnx/types.js';

@@ -1,3 +1,4 @@
+import { SeededRandom } from '@tamkit/common';
 /** Runs models in onnxruntime-node (CPU provider) for numeric tests. */
 import * as ort from 'onnxruntime-node';
 import {
@@ -118,19 +119,10 @@ export function relativeL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Number.isFinite(r) ? r : Infinity;
 }
 
-/** Deterministic pseudo-random values in [lo, hi) (mulberry32). */
+/** Deterministic pseudo-random values in [lo, hi). */
 export function seededValues(count: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out[i] = lo + (hi - lo) * u;
-  }
-  return out;
+  const random = new SeededRandom(seed);
+  return random.fill(count, (r) => r.uniform(lo, hi));
 }
 
 /** The model's graph (tests build complete models; a missing graph is a test bug). */

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { RunnerErrorCode } from '../errors.js';
 
 /** The onnxruntime-node module, loaded on first use so that importing bench never loads native code. */

@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import type { Placement, ProviderShare } from '../../report/schema.js';
 import { RunnerErrorCode } from '../errors.js';
 import type { OrtProfile } from './profile-trace.js';

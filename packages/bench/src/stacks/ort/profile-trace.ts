@@ -1,4 +1,4 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 
 /** One node execution from an ORT profile. */
 export interface ProfiledNodeEvent {

@@ -1,7 +1,8 @@
-import { UsageError } from '@tamkit/graph-surgery';
+import { UsageError } from '@tamkit/common';
 import { applicableUserShapes, resolveInputShapes } from '../../measure/shapes.js';
 import { readModelSignature } from '../model-signature.js';
-import { getTrtEnginePort, type TrtCommands, type TrtPrecision } from './engine-port.js';
+import type { TrtCommands, TrtPrecision } from './engine-port.js';
+import { getTrtEnginePort } from './installed-port.js';
 import { locateTrtexec } from './locate-trtexec.js';
 
 const PRECISIONS: Record<string, TrtPrecision> = {

@@ -1,9 +1,7 @@
-import { engineBuilderPort } from './engine-builder-adapter.js';
-
 /**
  * The part of @tamkit/engine-builder the trt-* stacks need, as a small local interface, so that the runners stay
  * testable without TensorRT. The default adapter (`engine-builder-adapter.ts`) calls engine-builder's
- * `buildEngine` and `timeEngine`; `setTrtEnginePort()` swaps it (tests install named doubles).
+ * `buildEngine` and `timeEngine`; `setTrtEnginePort()` (`installed-port.ts`) swaps it (tests install named doubles).
  */
 
 /** Precision of a TensorRT build: `mixed` keeps attention scores, softmax and normalisations in FP32. */
@@ -78,20 +76,4 @@ export interface TrtEnginePort {
   timeEngine(request: TrtTimingRequest): Promise<TrtTimingResult>;
   /** The commands `buildEngine` and `timeEngine` would run, without running anything (`--print-command`). */
   describeCommands?(request: TrtDescribeRequest): Promise<TrtCommands>;
-}
-
-let installed: TrtEnginePort | null | undefined;
-const defaultPort = engineBuilderPort();
-
-/**
- * Installs the adapter the trt-* stacks use: a port, `null` for none (the stacks then report that engine-builder
- * is not wired), or `undefined` to go back to the engine-builder adapter.
- */
-export function setTrtEnginePort(port: TrtEnginePort | null | undefined): void {
-  installed = port;
-}
-
-/** The adapter in use, or undefined when none is installed. */
-export function getTrtEnginePort(): TrtEnginePort | undefined {
-  return installed === undefined ? defaultPort : (installed ?? undefined);
 }

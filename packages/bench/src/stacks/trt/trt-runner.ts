@@ -1,11 +1,12 @@
-import { ToolkitError } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
 import { type Availability, available, unavailable } from '../availability.js';
 import { RunnerErrorCode, StackUnavailableError } from '../errors.js';
 import { readModelSignature } from '../model-signature.js';
 import { BaseRunner, type SelfTimedBudget, type SelfTimedResult } from '../runner.js';
 import type { StackDefinition } from '../stack-definition.js';
 import type { Feeds, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
-import { getTrtEnginePort, type TrtPrecision } from './engine-port.js';
+import type { TrtPrecision } from './engine-port.js';
+import { getTrtEnginePort } from './installed-port.js';
 import { locateTrtexec, TRTEXEC_REMEDY } from './locate-trtexec.js';
 
 /** Options of the trt-* stacks. */

@@ -1,5 +1,5 @@
 /** Applies the bakes of one module, recognised from its I/O signature or named. */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import type { ModelProto } from '../../onnx/types.js';
 import { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './mask-box.js';
 import { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './mask-resize.js';

@@ -2,7 +2,7 @@
  * What the bakes share: reading I/O signatures, the record of applied bakes (so a bake is never applied twice),
  * opset-dependent node forms.
  */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { makeNode } from '../../graph/build.js';
 import type { Graph } from '../../graph/graph.js';
 import { makeTensor } from '../../onnx/tensor-data.js';

@@ -5,12 +5,12 @@
  * s = frame/low-res, so xmin = x0*s and xmax = (x1+1)*s - 1. The box is [xmin, ymin, xmax - xmin, ymax - ymin]
  * (the pipeline's convention), one per mask, [0,0,0,0] for an empty mask.
  */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { makeValueInfo } from '../../graph/build.js';
 import { cloneMessage } from '../../graph/clone.js';
 import { Graph } from '../../graph/graph.js';
 import { DataType, type ModelProto } from '../../onnx/types.js';
-import { requireGraph } from '../model-checks.js';
+import { requireGraph } from '../support/model-checks.js';
 import { NodeWriter, recordBake, refuseTwice, requireOpset } from './common.js';
 import { findMaskLogits, lowResSize } from './mask-logits.js';
 

@@ -1,5 +1,5 @@
 /** Finding the mask-logits output of a mask decoder: its rank-4 float output ([N, masks, h, w]). */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import type { ModelProto } from '../../onnx/types.js';
 import { type IoSignature, isFloat, signatureOfValue } from './common.js';
 import { assertModule } from './recognize.js';

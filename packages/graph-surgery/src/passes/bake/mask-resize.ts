@@ -2,12 +2,12 @@
  * mask_decoder bake: bilinear upsampling of the mask logits to the frame size inside the graph (what
  * `F.interpolate(..., mode="bilinear", align_corners=False)` does in the Python glue).
  */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { makeValueInfo } from '../../graph/build.js';
 import { cloneMessage } from '../../graph/clone.js';
 import { Graph } from '../../graph/graph.js';
 import { DataType, type ModelProto } from '../../onnx/types.js';
-import { requireGraph } from '../model-checks.js';
+import { requireGraph } from '../support/model-checks.js';
 import { NodeWriter, recordBake, refuseTwice, requireOpset } from './common.js';
 import { findMaskLogits, lowResSize } from './mask-logits.js';
 

@@ -2,12 +2,12 @@
  * memory_attention bake: accept memory inputs batch-first (B, T, C) and Transpose them to the sequence-first
  * (T, B, C) layout the exported graph expects, so callers can pass the memory bank as they store it.
  */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { makeNode, makeValueInfo } from '../../graph/build.js';
 import { cloneMessage } from '../../graph/clone.js';
 import { Graph } from '../../graph/graph.js';
 import type { ModelProto } from '../../onnx/types.js';
-import { requireGraph } from '../model-checks.js';
+import { requireGraph } from '../support/model-checks.js';
 import { isFloat, recordBake, refuseTwice, signatureOfValue } from './common.js';
 
 export interface MemoryLayoutOptions {

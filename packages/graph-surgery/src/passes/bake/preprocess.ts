@@ -2,12 +2,12 @@
  * image_encoder bake: take a uint8 RGB frame (H, W, 3) and do in the graph what the Python glue does before
  * the encoder: cast, optional bilinear resize to the encoder's size, /255, (x - mean) / std, HWC -> NCHW.
  */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { makeValueInfo } from '../../graph/build.js';
 import { cloneMessage } from '../../graph/clone.js';
 import { Graph } from '../../graph/graph.js';
 import { DataType, type ModelProto } from '../../onnx/types.js';
-import { requireGraph } from '../model-checks.js';
+import { requireGraph } from '../support/model-checks.js';
 import { isFloat, NodeWriter, recordBake, refuseTwice, requireOpset, signatureOfValue } from './common.js';
 
 export const IMAGENET_MEAN = [0.485, 0.456, 0.406] as const;

@@ -3,7 +3,7 @@
  * element types. Names are only a hint, used when the signature alone is ambiguous (exporters name things
  * differently).
  */
-import { ToolkitError } from '../../errors.js';
+import { ToolkitError } from '@tamkit/common';
 import { DataType, type ModelProto } from '../../onnx/types.js';
 import { type IoSignature, isFloat, signatureOfValue } from './common.js';
 

@@ -1,4 +1,12 @@
 /** Builder API for zoo modules: write ONNX graphs the way PyTorch 2.x exports them at opset 17. */
+
+import { SeededRandom } from '@tamkit/common';
+
+export { deriveSeed, hashString, SeededRandom } from '@tamkit/common';
+/** @deprecated The zoo's generator is `SeededRandom` of `@tamkit/common`; this alias will be removed. */
+export const Rng = SeededRandom;
+/** @deprecated The zoo's generator is `SeededRandom` of `@tamkit/common`; this alias will be removed. */
+export type Rng = SeededRandom;
 export {
   type AttentionOptions,
   type ConvOptions,
@@ -21,7 +29,6 @@ export {
   type ModuleBuilderOptions,
   type WeightInit,
 } from './module-builder.js';
-export { deriveSeed, hashString, Rng } from './rng.js';
 export {
   dimOf,
   dimsOf,

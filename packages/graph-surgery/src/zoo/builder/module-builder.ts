@@ -5,11 +5,10 @@
  * (`image_encoder.trunk.blocks.2.attn.qkv.weight`) with seeded, trained-network-like values.
  */
 
-import { InternalError } from '../../errors.js';
+import { deriveSeed, InternalError, SeededRandom } from '@tamkit/common';
 import { type AttributeValue, type Dim, emptyGraph, makeModel, makeNode, makeValueInfo } from '../../graph/build.js';
 import { makeTensor } from '../../onnx/tensor-data.js';
 import { DataType, type GraphProto, type ModelProto, type NodeProto } from '../../onnx/types.js';
-import { deriveSeed, Rng } from './rng.js';
 
 /**
  * How to draw a parameter. `std`: truncated normal (+-2 std), the ViT/timm default for linear weights (0.02).
@@ -214,7 +213,7 @@ export class ModuleBuilder {
         throw new InternalError(`${fullName}: ${init.values.length} values given for ${count} elements`);
       return init.values;
     }
-    const rng = new Rng(deriveSeed(this.options.seed, fullName));
+    const rng = new SeededRandom(deriveSeed(this.options.seed, fullName));
     if ('std' in init) {
       const { std, mean = 0 } = init;
       return rng.fill(count, (r) => mean + r.truncNormal(std));

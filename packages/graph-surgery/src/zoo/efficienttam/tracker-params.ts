@@ -4,7 +4,7 @@
  * as `tracker-params.json` in the format bench's tracking loop reads (`tamkit-tracker-params` version 1,
  * row-major arrays). Seeded like the weights, with trained-network-like scale (std 0.02).
  */
-import { deriveSeed, Rng } from '../builder/rng.js';
+import { deriveSeed, SeededRandom } from '@tamkit/common';
 import { SHARED_DIMS } from './config.js';
 import type { ZooSize } from './types.js';
 
@@ -14,7 +14,7 @@ export function trackerParamsJson(size: ZooSize, seed: number): string {
   const { dModel, memDim } = SHARED_DIMS[size];
   const tensor = (name: string, shape: number[]) => {
     const count = shape.reduce((a, b) => a * b, 1);
-    const rng = new Rng(deriveSeed(seed, `tracker.${name}`));
+    const rng = new SeededRandom(deriveSeed(seed, `tracker.${name}`));
     return {
       shape,
       data: Array.from(

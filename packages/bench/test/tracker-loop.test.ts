@@ -1,0 +1,195 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ToolkitError } from '@tamkit/common';
+import { writeZoo } from '@tamkit/graph-surgery';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../src/pipeline/run-pipeline.js';
+import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
+import type { Box } from '../src/tracker/mask-box.js';
+import { TRACKER_MODULES } from '../src/tracker/module-runner.js';
+import { closeModules, moduleFiles, openModules } from '../src/tracker/open-modules.js';
+import { parseStackSpec } from '../src/tracker/stack-spec.js';
+import { createTracker } from '../src/tracker/tracker.js';
+import { defaultTrackerParams, formatTrackerParams, TRACKER_PARAMS_FILE } from '../src/tracker/tracker-params.js';
+
+// The tiny EfficientTAM-Ti zoo: the real four-module topology and I/O at small widths (d_model 32, mem_dim 16).
+let dir: string;
+let withParams: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tamkit-pipeline-'));
+  await writeZoo(dir, { model: 'efficienttam-ti', size: 'tiny', seed: 7 });
+  withParams = await mkdtemp(join(tmpdir(), 'tamkit-pipeline-params-'));
+  await writeZoo(withParams, { model: 'efficienttam-ti', size: 'tiny', seed: 7 });
+  await writeFile(join(withParams, TRACKER_PARAMS_FILE), formatTrackerParams(defaultTrackerParams(32, 16, 99), 32, 16));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await rm(withParams, { recursive: true, force: true });
+});
+
+function wellFormed(box: Box, width: number, height: number): void {
+  expect(box).toHaveLength(4);
+  for (const v of box) expect(Number.isFinite(v)).toBe(true);
+  const [x, y, w, h] = box;
+  expect(w).toBeGreaterThanOrEqual(0);
+  expect(h).toBeGreaterThanOrEqual(0);
+  expect(x).toBeGreaterThanOrEqual(0);
+  expect(y).toBeGreaterThanOrEqual(0);
+  expect(x + w).toBeLessThanOrEqual(width);
+  expect(y + h).toBeLessThanOrEqual(height);
+}
+
+describe('tracking loop on the tiny zoo (ort-cpu)', () => {
+  it('tracks frame after frame: well-formed boxes, positive timings, memory growing to 7 frames and 16 pointers', async () => {
+    const runners = await openModules(await moduleFiles(dir), parseStackSpec('ort-cpu'), { threads: 1 });
+    try {
+      const tracker = createTracker({ modules: runners });
+      const video = new SyntheticVideo({ width: 160, height: 120, seed: 3 });
+      const sizes: { frames: number; pointers: number }[] = [];
+      const first = await tracker.init(video.frame(0), video.box(0));
+      sizes.push(tracker.memorySize());
+      expect(first.timings.memory_attention).toBe(0); // frame 0 takes the no-memory path
+      expect(first.timings.memory_encoder).toBe(0); // its memory is encoded during the next call
+      for (const stage of ['preprocess', 'image_encoder', 'mask_decoder'] as const) {
+        expect(first.timings[stage]).toBeGreaterThan(0);
+      }
+      for (let i = 1; i < 18; i += 1) {
+        const out = await tracker.track(video.frame(i));
+        sizes.push(tracker.memorySize());
+        expect(out.frameIndex).toBe(i);
+        wellFormed(out.box, 160, 120);
+        expect(out.maskLogits).toHaveLength(128 * 128);
+        expect(out.maskLogits).toBe(first.maskLogits); // one buffer reused frame after frame
+        expect(out.iou).toBeGreaterThanOrEqual(0);
+        expect(out.iou).toBeLessThanOrEqual(1);
+        expect(out.timings.memory_attention).toBeGreaterThan(0);
+        expect(out.timings.memory_encoder).toBeGreaterThan(0); // the previous frame's memory
+        expect(out.timings.total).toBeGreaterThanOrEqual(out.timings.image_encoder + out.timings.memory_attention);
+      }
+      expect(sizes.map((s) => s.frames)).toEqual([1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]);
+      expect(sizes.map((s) => s.pointers).slice(12)).toEqual([13, 14, 15, 16, 16, 16]);
+      expect(tracker.notes.join('\n')).toMatch(/seeded defaults/);
+    } finally {
+      await closeModules(runners);
+    }
+  });
+
+  it('gives the same boxes for the same frames and, with --kalman, still tracks well-formed boxes', async () => {
+    const runners = await openModules(await moduleFiles(dir), parseStackSpec('ort-cpu'), { threads: 1 });
+    try {
+      const video = new SyntheticVideo({ width: 96, height: 64, seed: 5 });
+      const run = async (kalman: boolean) => {
+        const tracker = createTracker({ modules: runners, options: { kalman, box: 'low-res' } });
+        const boxes = [(await tracker.init(video.frame(0), video.box(0))).box];
+        for (let i = 1; i < 4; i += 1) boxes.push((await tracker.track(video.frame(i))).box);
+        return boxes;
+      };
+      const a = await run(false);
+      expect(await run(false)).toEqual(a);
+      for (const box of await run(true)) wellFormed(box, 96, 64);
+    } finally {
+      await closeModules(runners);
+    }
+  });
+
+  it('BAD CALL - track() before init() says to call init first', async () => {
+    const runners = await openModules(await moduleFiles(dir), parseStackSpec('ort-cpu'), { threads: 1 });
+    try {
+      const tracker = createTracker({ modules: runners });
+      await expect(tracker.track(new SyntheticVideo({ width: 32, height: 32 }).frame(0))).rejects.toThrow(
+        /before init/,
+      );
+    } finally {
+      await closeModules(runners);
+    }
+  });
+});
+
+describe('runPipeline on the tiny zoo', () => {
+  it('reports per-stage and per-frame stats, FPS, and isolated module medians interleaved on the same sessions', async () => {
+    const { result, modules, boxes } = await runPipeline({
+      models: dir,
+      stacks: parseStackSpec('ort-cpu'),
+      frames: 3,
+      warmupFrames: 2,
+      isolatedIterations: 2,
+      threads: 1,
+      video: new SyntheticVideo({ width: 128, height: 96, seed: 1 }),
+      variant: 'unbaked',
+    });
+    expect(boxes).toHaveLength(5);
+    expect(result.frames).toBe(3);
+    expect(result.variant).toBe('unbaked');
+    expect(result.perFrame.samples).toBe(3);
+    expect(Object.keys(result.perStage)).toEqual(
+      expect.arrayContaining([...TRACKER_MODULES, 'preprocess', 'postprocess', 'memory']),
+    );
+    expect(result.perStage.memory_attention!.minMs).toBeGreaterThan(0);
+    expect(result.fps).toBeCloseTo(1000 / result.perFrame.meanMs, 6);
+    expect(modules.map((m) => m.module)).toEqual([...TRACKER_MODULES]);
+    for (const m of modules) expect(m.modelSha256).toMatch(/^[0-9a-f]{64}$/);
+    // Isolated runs are interleaved: isolatedIterations runs per timed frame.
+    for (const m of modules) expect(m.latency.samples).toBe(3 * 2);
+    expect(result.isolatedSumMs).toBeCloseTo(
+      modules.reduce((s, m) => s + m.latency.p50Ms, 0),
+      9,
+    );
+    expect(result.notes.join('\n')).toMatch(/x the sum of isolated module p50s/);
+    expect(result.copySavedMs).toBeUndefined();
+  });
+
+  it('uses tracker-params.json from the models folder and names it in the notes', async () => {
+    const { result } = await runPipeline({
+      models: withParams,
+      stacks: parseStackSpec('ort-cpu'),
+      frames: 1,
+      warmupFrames: 1,
+      isolatedIterations: 0,
+      threads: 1,
+      video: new SyntheticVideo({ width: 64, height: 64 }),
+      compareDeviceCopies: true,
+    });
+    expect(result.notes.join('\n')).not.toMatch(/seeded defaults/);
+    expect(result.isolatedSumMs).toBeUndefined();
+    expect(result.notes.join('\n')).toMatch(/copy time saved not measured/);
+  });
+
+  it('BAD CALL - a models folder without the four modules fails naming the missing files', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'tamkit-empty-'));
+    try {
+      const error = await runPipeline({ models: empty, stacks: parseStackSpec('ort-cpu') }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ToolkitError);
+      expect((error as ToolkitError).message).toMatch(/missing image_encoder\.onnx, memory_attention\.onnx/);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('opens the four sessions with ONNX Runtime intra-op spinning off unless asked', async () => {
+    const files = await moduleFiles(dir);
+    for (const allowSpinning of [undefined, true]) {
+      const runners = await openModules(files, parseStackSpec('ort-cpu'), {
+        threads: 1,
+        ...(allowSpinning === undefined ? {} : { allowSpinning }),
+      });
+      try {
+        for (const m of TRACKER_MODULES)
+          expect(runners[m].describeOptions().allowSpinning).toBe(allowSpinning ?? false);
+      } finally {
+        await closeModules(runners);
+      }
+    }
+  });
+
+  it('BAD CALL - runners are released when one module fails to load', async () => {
+    const files = await moduleFiles(dir);
+    const broken = join(withParams, 'broken.onnx');
+    await writeFile(broken, 'not onnx');
+    const error = await openModules({ ...files, mask_decoder: broken }, parseStackSpec('ort-cpu')).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ToolkitError);
+    expect((error as ToolkitError).message).toMatch(/broken\.onnx/);
+  });
+});
