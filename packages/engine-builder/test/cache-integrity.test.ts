@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import {
@@ -20,7 +20,7 @@ import {
   verifyCache,
 } from '../src/index.js';
 import { NVIDIA_SMI_DOUBLE, TRTEXEC_DOUBLE } from './helpers/fixtures.js';
-import { SMALL_OPS, tempDir, writeChainModel } from './helpers/models.js';
+import { SMALL_OPS, tempDir, writeChainModel, writeExternalDataModel } from './helpers/models.js';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const engineSourceSha = async (enginePath: string) =>
@@ -98,21 +98,10 @@ describe('a build reads the bytes its key hashed', () => {
 
   it('copies external data with the model and keys it by the name the model gives it', async () => {
     const { dir, cache } = await setup();
-    const { DataType, emptyGraph, makeModel, makeNode, makeTensor, makeValueInfo, writeModel } = await import(
-      '@tamkit/graph-surgery'
-    );
-    const graph = emptyGraph('g');
-    graph.initializer.push(makeTensor('w', DataType.FLOAT, [256], new Float32Array(256).fill(0.5)));
-    graph.node.push(makeNode({ name: '/mul', opType: 'Mul', inputs: ['x', 'w'], outputs: ['y'] }));
-    graph.input.push(makeValueInfo('x', DataType.FLOAT, [256]));
-    graph.output.push(makeValueInfo('y', DataType.FLOAT, [256]));
-    const path = join(dir, 'ext.onnx');
-    const { dataFiles } = await writeModel(makeModel({ graph }), path, {
-      externalData: { location: 'ext.weights', sizeThreshold: 0 },
-    });
+    const { path, dataFile } = await writeExternalDataModel(dir);
     const result = await buildEngine(path, options(cache));
     expect(result.entry.manifest.builtFrom!.externalData).toEqual([
-      { name: dataFiles[0], sha256: sha(await readFile(join(dir, dataFiles[0]!))) },
+      { name: basename(dataFile), sha256: sha(await readFile(dataFile)) },
     ]);
   });
 });

@@ -1,14 +1,5 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DataType,
-  emptyGraph,
-  makeModel,
-  makeNode,
-  makeTensor,
-  makeValueInfo,
-  writeModel,
-} from '@tamkit/graph-surgery';
 import { describe, expect, it } from 'vitest';
 import {
   acquireLock,
@@ -26,7 +17,7 @@ import {
   verifyCache,
 } from '../src/index.js';
 import { fixturePath, TRTEXEC_DOUBLE } from './helpers/fixtures.js';
-import { SMALL_OPS, tempDir, writeChainModel } from './helpers/models.js';
+import { SMALL_OPS, tempDir, writeChainModel, writeExternalDataModel } from './helpers/models.js';
 
 // Builds here run the trtexec TEST DOUBLE (test/doubles/trtexec-double.mjs): its "engines" are placeholder bytes
 // that exercise the cache around a build; they are never benchmarked or reported.
@@ -87,17 +78,7 @@ describe('cache keys', () => {
   });
 
   it('cover the bytes of external data files, which live outside the .onnx', async () => {
-    const dir = await tempDir();
-    const graph = emptyGraph('g');
-    graph.initializer.push(makeTensor('w', DataType.FLOAT, [256], new Float32Array(256).fill(0.5)));
-    graph.node.push(makeNode({ name: '/mul', opType: 'Mul', inputs: ['x', 'w'], outputs: ['y'] }));
-    graph.input.push(makeValueInfo('x', DataType.FLOAT, [256]));
-    graph.output.push(makeValueInfo('y', DataType.FLOAT, [256]));
-    const path = join(dir, 'ext.onnx');
-    const written = await writeModel(makeModel({ graph }), path, {
-      externalData: { location: 'ext.weights', sizeThreshold: 0 },
-    });
-    const dataFile = join(dir, written.dataFiles[0]!);
+    const { path, dataFile } = await writeExternalDataModel(await tempDir());
     const loaded = await loadModel(path);
     expect(loaded.externalDataFiles).toEqual([dataFile]);
     expect((await loadModel(path, { withData: false })).externalDataFiles).toEqual([dataFile]);

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { ToolkitError } from '@tamkit/common';
-import { assertModelFilesReadable } from '@tamkit/graph-surgery';
 import type { Placement } from '../report/schema.js';
 import { describeCause, RunnerErrorCode, runnerStateError } from './errors.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from './types.js';
@@ -106,11 +105,7 @@ export abstract class BaseRunner implements Runner {
 
   async activate(modelPath: string): Promise<void> {
     if (this.#active) throw runnerStateError(this.stack, `activate(${modelPath}) called while already active`);
-    const signature = await this.#wrap(`load ${modelPath}`, async () => {
-      // A runtime handed a FIFO (as the model or its external data) would block forever: refuse it first.
-      await assertModelFilesReadable(modelPath);
-      return this.activateImpl(modelPath);
-    });
+    const signature = await this.#wrap(`load ${modelPath}`, () => this.activateImpl(modelPath));
     this.#inputs = signature.inputs;
     this.#outputs = signature.outputs;
     this.#modelPath = modelPath;

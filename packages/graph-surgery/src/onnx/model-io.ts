@@ -67,10 +67,18 @@ export async function readModel(path: string, options: ReadModelOptions = {}): P
 /**
  * Checks that a model file and every external data file it names are regular files (and that the data files stay
  * inside the model's folder), reading no tensor data: for callers that hand the path to a runtime (ONNX Runtime,
- * trtexec), which would block forever opening a FIFO. Throws NOT_A_FILE, FILE_NOT_FOUND or ONNX_EXTERNAL_DATA_*.
+ * trtexec), which would block forever opening a FIFO. Throws NOT_A_FILE, FILE_NOT_FOUND or ONNX_EXTERNAL_DATA_*; a
+ * file that does not decode as ONNX passes (the runtime reports that).
  */
 export async function assertModelFilesReadable(path: string): Promise<void> {
-  const model = decodeModel(await readRegularFile(path, 'ONNX model'), path);
+  let model: ModelProto;
+  try {
+    model = decodeModel(await readRegularFile(path, 'ONNX model'), path);
+  } catch (error) {
+    // A file that is not an ONNX model is the runtime's to report, in its own words; only the file kind is ours.
+    if (error instanceof ToolkitError && (error.code === 'ONNX_MALFORMED' || error.code === 'ONNX_NO_GRAPH')) return;
+    throw error;
+  }
   const modelDir = dirname(resolve(path));
   const checked = new Set<string>();
   visitModelTensors(model, (tensor) => {

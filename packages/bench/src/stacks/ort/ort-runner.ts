@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertModelFilesReadable } from '@tamkit/graph-surgery';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Placement } from '../../report/schema.js';
 import { StackUnavailableError } from '../errors.js';
@@ -111,6 +112,8 @@ export class OrtRunner extends BaseRunner {
   }
 
   protected async activateImpl(modelPath: string): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
+    // ONNX Runtime handed a FIFO (as the model or its external data) would block forever: refuse it first.
+    await assertModelFilesReadable(modelPath);
     const availability = await probeOrtProvider(this.#traits.provider);
     if (!availability.available) {
       throw new StackUnavailableError(this.stack, availability.reason, availability.remedy);
