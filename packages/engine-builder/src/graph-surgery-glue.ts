@@ -32,8 +32,8 @@ interface PatternMatch {
 
 /** The graph-surgery passes engine-builder uses, with the signatures announced for them. */
 interface GraphSurgeryPasses {
-  convertToFloat16(model: ModelProto, options: { keepIoTypes?: boolean }): { model: ModelProto };
-  convertToBfloat16(model: ModelProto, options: { keepIoTypes?: boolean }): { model: ModelProto };
+  convertToFloat16(model: ModelProto, options: { keepIoTypes?: boolean; convertAll?: boolean }): { model: ModelProto };
+  convertToBfloat16(model: ModelProto, options: { keepIoTypes?: boolean; convertAll?: boolean }): { model: ModelProto };
   insertFp32Islands(model: ModelProto, options: { nodes: string[] }): { model: ModelProto };
   findAttentionScores(graph: GraphProto): PatternMatch[];
   findNormalizations(graph: GraphProto): PatternMatch[];
@@ -138,7 +138,11 @@ export function planGraphEdits(plan: ResolvedPlan): GraphEdit[] {
   if (plan.defaultPrecision === 'fp32') return [];
   const low = plan.defaultPrecision;
   const edits: GraphEdit[] = [
-    { pass: low === 'bf16' ? 'convertToBfloat16' : 'convertToFloat16', options: { keepIoTypes: plan.keepIoTypes } },
+    // convertAll: the ops graph-surgery keeps FP32 for a stack by default fail on ONNX Runtime stacks, not TensorRT.
+    {
+      pass: low === 'bf16' ? 'convertToBfloat16' : 'convertToFloat16',
+      options: { keepIoTypes: plan.keepIoTypes, convertAll: true },
+    },
   ];
   // Output-type requests for FP32 join the islands: the typed graph cannot keep a node's math in FP16/BF16 while
   // widening only its outputs without a cast pass, so the conservative reading (whole node in FP32) is used.
@@ -171,7 +175,7 @@ export async function applyGraphEdits(
   for (const edit of edits) {
     if (edit.pass === 'insertFp32Islands')
       model = pass('insertFp32Islands')(model, edit.options as { nodes: string[] }).model;
-    else model = pass(edit.pass)(model, edit.options as { keepIoTypes?: boolean }).model;
+    else model = pass(edit.pass)(model, edit.options as { keepIoTypes?: boolean; convertAll?: boolean }).model;
   }
   await writeModel(model, outPath, { externalData: 'embed' });
 }
