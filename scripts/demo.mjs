@@ -57,7 +57,21 @@ mkdirSync(reports, { recursive: true });
 const light = size === 'tiny';
 
 step(`1. The model: a seeded EfficientTAM-Ti replica (${size}), with trained-ViT-like FP16 outliers planted`);
-run('graph-surgery', ['zoo', 'efficienttam-ti', '--size', size, '--seed', '1', '--outliers', '-o', zoo]);
+// The clean style until the bakes read a real export's mask size (issue 11 item 1, `specialize` branch): the
+// export style declares placeholder output dims, as torch does, and `bake --box` needs the size.
+run('graph-surgery', [
+  'zoo',
+  'efficienttam-ti',
+  '--size',
+  size,
+  '--seed',
+  '1',
+  '--outliers',
+  '--style',
+  'clean',
+  '-o',
+  zoo,
+]);
 run('graph-surgery', ['inspect', join(zoo, 'image_encoder.onnx')]);
 
 step('2. Graph surgery: bake the Python glue into the graphs, make native FP16 and FP16-emulating files');
@@ -82,7 +96,8 @@ for (const m of MODULES) {
       quiet: true,
     },
   );
-  // The fix: attention scores and normalisation computed in FP32 (the islands `fp32-islands` makes natively).
+  // The fix: the mixed preset (attention scores and softmax, long-reduction values MatMuls, norms) in FP32, the
+  // islands `fp32-islands --pattern mixed` makes natively.
   run(
     'graph-surgery',
     [
@@ -92,8 +107,7 @@ for (const m of MODULES) {
       join(islands, `${m}.onnx`),
       '--fused-attention',
       '--except-pattern',
-      'attention-scores',
-      'layernorm',
+      'mixed',
     ],
     { quiet: true },
   );
@@ -138,25 +152,26 @@ run('bench', [
   '--json',
   join(reports, 'bench-baked.json'),
 ]);
+// Both sides measured again, alternating round by round, so the machine's load hits both alike; memory_attention
+// and memory_encoder are the same bytes on both sides (only converted), so they serve as controls.
 const compareCode = run(
   'bench',
   [
     'compare',
     join(reports, 'bench-unbaked.json'),
     join(reports, 'bench-baked.json'),
-    '--out',
-    reports,
-    '--name',
-    'baked-vs-unbaked',
+    '--interleave',
+    ...['--rounds', light ? '12' : '8', '--round-iterations', light ? '5' : '2'],
+    ...['--out', reports, '--name', 'baked-vs-unbaked'],
   ],
-  {
-    allow: [0, 3],
-  },
+  { allow: [0, 3, 5] },
 );
 if (compareCode === 3) {
   console.log(
-    '(exit 3 = regression beyond noise: expected here, the baked mask_decoder also upsamples to 512 and computes the box in-graph)',
+    '(exit 3 = a regression: expected here, the baked mask_decoder also upsamples to 512 and computes the box in-graph)',
   );
+} else if (compareCode === 5) {
+  console.log('(exit 5 = too noisy to judge: the machine was too busy for a verdict; the controls show by how much)');
 }
 run('bench', [
   'pipeline',
@@ -184,7 +199,7 @@ run('engine-builder', [
 ]);
 
 step('4. Precision: FP16 fidelity per module, then bisection to the nodes that must stay FP32');
-// FP16 (emulated, as the GPU would round) against FP32, then with attention and normalisation kept FP32.
+// FP16 (emulated, as the GPU would round) against FP32, then with the mixed preset kept FP32.
 for (const [name, models] of [
   ['fp16-emulated', emulated],
   ['fp16-islands-emulated', islands],

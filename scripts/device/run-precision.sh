@@ -16,17 +16,10 @@ step() { echo "== $1"; }
 step "zoos with outliers"
 for size in full tiny; do
   bin graph-surgery graph-surgery zoo efficienttam-ti --size $size --seed 1 --outliers -o /tmp/zoo-$size > /dev/null
-  mkdir -p /tmp/zoo-$size-fp16 /tmp/zoo-$size-islands
-  for m in image_encoder memory_attention mask_decoder memory_encoder; do
-    # onnxruntime-node 1.30 WebGPU fails on an FP16 cubic Resize (the pos-embed interpolation): keep Resize FP32.
-    bin graph-surgery graph-surgery fp16 /tmp/zoo-$size/$m.onnx -o /tmp/zoo-$size-fp16/$m.onnx --keep-io-types --block-ops Resize > /dev/null
-    # A module with neither pattern (memory_encoder has no attention) keeps its plain FP16 file.
-    bin graph-surgery graph-surgery fp32-islands /tmp/zoo-$size-fp16/$m.onnx -o /tmp/zoo-$size-islands/$m.onnx \
-      --pattern attention-scores layernorm > /dev/null 2>&1 ||
-      bin graph-surgery graph-surgery fp32-islands /tmp/zoo-$size-fp16/$m.onnx -o /tmp/zoo-$size-islands/$m.onnx \
-        --pattern layernorm > /dev/null 2>&1 ||
-      cp /tmp/zoo-$size-fp16/$m.onnx /tmp/zoo-$size-islands/$m.onnx
-  done
+  # onnxruntime-node 1.30 WebGPU fails on an FP16 cubic Resize (the pos-embed interpolation): keep Resize FP32.
+  bin graph-surgery graph-surgery fp16 /tmp/zoo-$size -o /tmp/zoo-$size-fp16 --keep-io-types --block-ops Resize > /dev/null
+  # The mixed preset on the whole folder; a module without a pattern (memory_encoder has no attention) is a note.
+  bin graph-surgery graph-surgery fp32-islands /tmp/zoo-$size-fp16 -o /tmp/zoo-$size-islands --pattern mixed > /dev/null
 done
 cp /tmp/zoo-full/manifest.json "$out/manifest-outliers-full.json"
 

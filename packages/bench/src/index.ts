@@ -9,6 +9,14 @@ export {
 export { findModels, moduleName } from './measure/find-models.js';
 export { sha256File } from './measure/hash.js';
 export { generateFeeds } from './measure/inputs.js';
+export {
+  DEFAULT_ITERATIONS_PER_ROUND,
+  DEFAULT_ROUNDS,
+  type InterleaveOptions,
+  type InterleaveProgress,
+  remeasureInterleaved,
+} from './measure/interleave.js';
+export { latencyWithSamples } from './measure/latency-samples.js';
 export { type BenchProgress, type BenchRunOptions, benchModule, runBench } from './measure/run-bench.js';
 export {
   DEFAULT_TIME_MS,

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode } from '@tamkit/common';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import type { BenchReport } from '../src/index.js';
@@ -42,11 +43,10 @@ const baseline = report({
 
 describe('bench compare', () => {
   it('exits 3 on a regression and writes the markdown report and SVG chart', async () => {
-    const current = report({
-      label: 'pr',
-      modules: stackResults('ort-cpu', [49.5, 95, 6.1, 7.4]),
-      pipelines: [pipeline(stacks, 163)],
-    });
+    // Only memory_attention's model changed; the other three are controls.
+    const modules = stackResults('ort-cpu', [49.3, 95, 6.1, 7.4]);
+    modules[1] = stackResults('ort-cpu', [0, 95, 0, 0], 0.01, 'v2')[1]!;
+    const current = report({ label: 'pr', modules, pipelines: [pipeline(stacks, 163)] });
     const out = join(dir, 'out');
     const result = await run([
       'compare',
@@ -57,22 +57,28 @@ describe('bench compare', () => {
     ]);
     expect(result.code).toBe(ExitCode.Regression);
     expect(result.out).toMatch(/ort-cpu \/ memory_attention .*!! regression/);
-    expect(result.out).toMatch(/ort-cpu \/ image_encoder .*unchanged/);
-    expect((await readdir(out)).sort()).toEqual(['compare.md', 'compare.svg']);
+    expect(result.out).toMatch(/ort-cpu \/ image_encoder .*control/);
+    expect(result.out).toMatch(/unbaked \[ort-cpu\] .*regression/);
+    expect((await readdir(out)).sort()).toEqual(['compare.md', 'compare.png', 'compare.svg']);
     const markdown = await readFile(join(out, 'compare.md'), 'utf8');
     expect(markdown).toContain('# Bench comparison: REGRESSION');
     expect(markdown).toContain('![comparison chart](compare.svg)');
-    expect(markdown).toMatch(
-      /\| ort-cpu \/ memory_attention \| 82\.2 \| 95\.0 \| \+12\.8 \| \+15\.6% \|.*\*\*regression\*\*/,
-    );
+    expect(markdown).toMatch(/\| ort-cpu \/ memory_attention \| 82\.2 \| 95\.0 \| \+15\.6% \|.*\*\*regression\*\*/);
+    expect(markdown).toContain('| ort-cpu / image_encoder | 49.3 | 49.3 | 0.0% |');
     const svg = await readFile(join(out, 'compare.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(svg).toContain('memory_attention [regression]');
+    expect(svg).toContain('bench compare: main → pr');
+    expect(svg).toMatch(/>ort-cpu \/ memory_attention<\/text>/);
+    expect(svg).toMatch(/fill="#c0392b">regression, \+15\.6%; p50 82\.2 → 95\.0 ms<\/text>/);
+    // The PNG is the same picture at twice the size.
+    const png = await sharp(join(out, 'compare.png')).metadata();
+    const svgWidth = Number(/width="(\d+)"/.exec(svg)![1]);
+    expect(png).toMatchObject({ format: 'png', width: 2 * svgWidth });
   });
 
   it('exits 0 when nothing regressed beyond noise', async () => {
     const current = report({
-      modules: stackResults('ort-cpu', [48, 83, 6.0, 7.4]),
+      modules: stackResults('ort-cpu', [48, 83, 6.0, 7.4], 0.01, 'v2'),
       pipelines: [pipeline(stacks, 149)],
     });
     const result = await run(['compare', await save('b.json', baseline), await save('c.json', current), '--out', dir]);
@@ -81,7 +87,7 @@ describe('bench compare', () => {
   });
 
   it('honours --threshold: the same change passes at 20% and fails at 5%', async () => {
-    const current = report({ modules: stackResults('ort-cpu', [49.3, 82.2 * 1.1, 6.1, 7.4]) });
+    const current = report({ modules: stackResults('ort-cpu', [49.3, 82.2 * 1.1, 6.1, 7.4], 0.01, 'v2') });
     const [b, c] = [await save('b.json', baseline), await save('c.json', current)];
     expect((await run(['compare', b, c, '--out', dir, '--threshold', '20%'])).code).toBe(ExitCode.Ok);
     expect((await run(['compare', b, c, '--out', dir, '--threshold', '5%'])).code).toBe(ExitCode.Regression);
@@ -136,6 +142,29 @@ describe('bench compare', () => {
     const result = await run(['compare', '--pair-stack', 'trt-fp32=trt-fp16', b, c, '--out', dir]);
     expect(result.code).toBe(ExitCode.Ok);
     expect(result.out).toMatch(/trt-fp16 \/ image_encoder .*improvement/);
+  });
+
+  it('exits 5 when no regression was found but a pair was too noisy to judge', async () => {
+    // memory_attention moved by 10% with a 30% spread sample to sample: neither "no change" nor a regression.
+    const noisy = stackResults('ort-cpu', [49.3, 82.2 * 1.1, 6.1, 7.4], 0.3, 'v2');
+    const result = await run([
+      'compare',
+      await save('b.json', report({ modules: stackResults('ort-cpu', [49.3, 82.2, 6.1, 7.4], 0.3) })),
+      await save('c.json', report({ modules: noisy })),
+      '--out',
+      dir,
+    ]);
+    expect(result.code).toBe(ExitCode.TooNoisy);
+    expect(result.out).toMatch(/ort-cpu \/ memory_attention .*too-noisy/);
+    expect(result.out).toContain('TOO NOISY TO JUDGE');
+    expect(await readFile(join(dir, 'compare.md'), 'utf8')).toContain('# Bench comparison: too noisy to judge');
+  });
+
+  it('BAD CALL - exits 2 on the removed --noise-k, saying what replaced it', async () => {
+    const b = await save('b.json', baseline);
+    const result = await run(['compare', b, b, '--noise-k', '2', '--out', dir]);
+    expect(result.code).toBe(ExitCode.Usage);
+    expect(result.err).toContain('--noise-k was removed');
   });
 
   it('BAD CALL - refuses a report of an unknown schema version with exit 1', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseBenchReport, readBenchReport } from '../src/index.js';
-import { moduleResult, report } from './report-fixtures.js';
+import { moduleResult, report, sampledModule } from './report-fixtures.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -54,6 +54,19 @@ describe('parseBenchReport', () => {
 });
 
 describe('readBenchReport', () => {
+  it('BAD CALL - refuses malformed raw samples and round indices, naming the sample', () => {
+    const value = report({ modules: [sampledModule('image_encoder', [1, 2, 3, 4, 5], 'v1', [0, 0, 1, 1, 2])] });
+    expect(parseBenchReport(JSON.parse(JSON.stringify(value)))).toEqual(value);
+    const negative = JSON.parse(JSON.stringify(value));
+    negative.modules[0].latency.samplesMs[3] = -1;
+    expect(() => parseBenchReport(negative, 'r.json')).toThrow('r.json: modules[0].latency.samplesMs[3] must be');
+    const short = JSON.parse(JSON.stringify(value));
+    short.modules[0].latency.sampleRounds.pop();
+    expect(() => parseBenchReport(short, 'r.json')).toThrow('one round index per entry of samplesMs');
+    const side = { ...JSON.parse(JSON.stringify(value)), interleaved: { id: 'x', side: 'left' } };
+    expect(codeOf(() => parseBenchReport(side))).toBe('REPORT_INVALID');
+  });
+
   it('reads a report file', async () => {
     const path = join(dir, 'r.json');
     await writeFile(path, JSON.stringify(report({ label: 'x' })));

@@ -1,6 +1,14 @@
 // Builders of BenchReport input data for the report tests. Statistics are derived from (p50, cv) so that a test
 // states only the numbers its verdict depends on.
-import type { BenchReport, Environment, LatencyStats, ModuleResult, PipelineResult } from '../src/index.js';
+import { SeededRandom } from '@tamkit/common';
+import {
+  type BenchReport,
+  type Environment,
+  type LatencyStats,
+  latencyWithSamples,
+  type ModuleResult,
+  type PipelineResult,
+} from '../src/index.js';
 
 export function stats(p50Ms: number, cv = 0.01, samples = 50): LatencyStats {
   const stdMs = p50Ms * cv;
@@ -30,12 +38,16 @@ export function environment(overrides: Partial<Environment> = {}): Environment {
   };
 }
 
-export function moduleResult(stack: string, module: string, p50Ms: number, cv = 0.01): ModuleResult {
+/**
+ * One module result. `version` names the model's bytes (SHA-256 `sha-<module>-<version>`): results of the same
+ * version on both sides of a comparison are controls.
+ */
+export function moduleResult(stack: string, module: string, p50Ms: number, cv = 0.01, version = 'v1'): ModuleResult {
   return {
     stack,
     module,
     modelPath: `models/${module}.onnx`,
-    modelSha256: `sha-${module}`,
+    modelSha256: `sha-${module}-${version}`,
     latency: stats(p50Ms, cv),
     options: {},
     notes: [],
@@ -74,7 +86,35 @@ export function report(parts: Partial<BenchReport> = {}): BenchReport {
 
 export const MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'] as const;
 
-/** The four modules on one stack, with the given p50s in MODULES order. */
-export function stackResults(stack: string, p50s: readonly number[], cv = 0.01): ModuleResult[] {
-  return MODULES.map((module, i) => moduleResult(stack, module, p50s[i]!, cv));
+/** The four modules on one stack, with the given p50s in MODULES order, all of one model version. */
+export function stackResults(stack: string, p50s: readonly number[], cv = 0.01, version = 'v1'): ModuleResult[] {
+  return MODULES.map((module, i) => moduleResult(stack, module, p50s[i]!, cv, version));
+}
+
+/**
+ * Latency-like samples: log-normal around `p50Ms` with relative spread `cv`, one in 30 a 1.5x outlier (a
+ * preempted run), each multiplied by `load(i)` (the machine's slowdown at sample i). Seeded: one seed, one set.
+ */
+export function latencySamples(
+  p50Ms: number,
+  count: number,
+  seed: number,
+  options: { cv?: number; load?: (i: number) => number } = {},
+): number[] {
+  const rng = new SeededRandom(seed);
+  const cv = options.cv ?? 0.03;
+  return Array.from({ length: count }, (_, i) => {
+    const outlier = rng.next() < 1 / 30 ? 1.5 : 1;
+    return p50Ms * Math.exp(cv * rng.normal()) * outlier * (options.load?.(i) ?? 1);
+  });
+}
+
+/** A module result carrying raw samples (and their rounds, for an interleaved run). */
+export function sampledModule(
+  module: string,
+  samples: readonly number[],
+  version: string,
+  rounds?: readonly number[],
+): ModuleResult {
+  return { ...moduleResult('ort-cpu', module, 1, 0, version), latency: latencyWithSamples(samples, rounds) };
 }

@@ -130,7 +130,7 @@ describe('reportToMarkdown and reportChart', () => {
   it('escapes labels so the SVG stays well-formed', () => {
     const odd = report({ label: 'a<b & "c"', modules: stackResults('ort-cpu', [1, 2, 3, 4]) });
     const svg = reportChart(odd);
-    expect(svg).toContain('a&#60;b &#38; &#34;c&#34;');
+    expect(svg).toContain('a&lt;b &amp; &quot;c&quot;');
     expect(svg).not.toContain('a<b');
   });
 });

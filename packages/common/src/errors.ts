@@ -48,6 +48,7 @@ export class InternalError extends Error {
  * | 2 | usage error |
  * | 3 | a benchmark regression was detected |
  * | 4 | a stack is unavailable on this machine |
+ * | 5 | `bench compare`: too noisy to judge (no regression found, but a pair could not be judged) |
  * | 70 | internal error (a bug: please report it) |
  */
 export const ExitCode = {
@@ -56,6 +57,7 @@ export const ExitCode = {
   Usage: 2,
   Regression: 3,
   Unavailable: 4,
+  TooNoisy: 5,
   Internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

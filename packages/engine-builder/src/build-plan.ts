@@ -149,6 +149,8 @@ export interface BuildDescription {
   path: TrtBuildPath;
   graphEdits: GraphEdit[];
   fp32Nodes: string[];
+  /** Why each FP32 node is pinned (`node`, `pattern:<p>`, `auto:<kind> (<reason>)`). */
+  reasons: Record<string, string[]>;
   /** Plan patterns and auto families that matched nothing in this model. */
   unmatched: string[];
   args: string[];
@@ -170,6 +172,7 @@ export async function describeBuild(modelPath: string, options: BuildSpecOptions
     path: spec.path,
     graphEdits: spec.graphEdits,
     fp32Nodes: spec.resolvedPlan.fp32Nodes,
+    reasons: spec.resolvedPlan.reasons,
     unmatched: spec.resolvedPlan.unmatched,
     args,
     command: formatCommandLine(spec.trtexec, args),

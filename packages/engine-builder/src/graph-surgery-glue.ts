@@ -14,6 +14,8 @@ import {
   type GraphProto,
   insertFp32Islands,
   type ModelProto,
+  mixedPresetNodes,
+  type PresetNode,
   readModel,
   resolveExternalPath,
   visitModelTensors,
@@ -21,7 +23,7 @@ import {
 } from '@tamkit/graph-surgery';
 import type { GraphView } from './plan/graph-view.js';
 import type { AutoPinKind } from './plan/plan.js';
-import type { AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
+import type { AutoPin, AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
 
 /** TensorProto.DataLocation EXTERNAL (onnx.proto). */
 const EXTERNAL = 1;
@@ -37,6 +39,7 @@ interface GraphSurgeryPasses {
   insertFp32Islands(model: ModelProto, options: { nodes: string[] }): { model: ModelProto };
   findAttentionScores(graph: GraphProto): PatternMatch[];
   findNormalizations(graph: GraphProto): PatternMatch[];
+  mixedPresetNodes(graph: GraphProto): PresetNode[];
 }
 
 const PASSES: GraphSurgeryPasses = {
@@ -45,6 +48,7 @@ const PASSES: GraphSurgeryPasses = {
   insertFp32Islands,
   findAttentionScores,
   findNormalizations,
+  mixedPresetNodes,
 };
 
 /** Whether graph-surgery provides a pass (kept for callers that report why something is skipped). */
@@ -106,8 +110,12 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
         : undefined;
     if (location) external.add(resolveExternalPath(modelDir, location, path));
   });
-  const found = new Map<AutoPinKind, string[]>();
+  const found = new Map<AutoPinKind, AutoPin[]>();
   for (const kind of new Set(options.autoPinKinds ?? [])) {
+    if (kind === 'mixed') {
+      found.set(kind, pass('mixedPresetNodes')(model.graph!));
+      continue;
+    }
     const finder = pass(kind === 'attention' ? 'findAttentionScores' : 'findNormalizations');
     found.set(kind, [...new Set(finder(model.graph!).flatMap((m) => m.nodes))]);
   }

@@ -58,7 +58,7 @@ export type { GraphNodeView, GraphView } from './plan/graph-view.js';
 export { trtLayerName } from './plan/graph-view.js';
 export type { AutoPinKind, PrecisionPlan } from './plan/plan.js';
 export { planForPrecision } from './plan/plan.js';
-export type { AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
+export type { AutoPin, AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
 export { compileNodePattern, resolvePlan } from './plan/resolve.js';
 export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
 export type { Precision, PrecisionMode } from './precision.js';

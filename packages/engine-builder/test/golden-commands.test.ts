@@ -70,4 +70,24 @@ describe('golden trtexec command lines and graph edits for the EfficientTAM-Ti z
     ).toBe(false);
     expect(eleven.args[0]).toBe('--onnx=model.typed.onnx');
   });
+
+  it("--precision mixed (no plan file) pins graph-surgery's mixed preset: memory cross-attention values MatMuls included, with reasons", async () => {
+    const d = await describeBuild(models.memory_attention!, {
+      plan: planForPrecision('mixed'),
+      trtVersion: 10,
+      trtexec: NO_TRTEXEC,
+    });
+    for (let layer = 0; layer < 4; layer++) {
+      const values = `/memory_attention/layers.${layer}/cross_attn_image/MatMul_1`;
+      expect(d.fp32Nodes).toContain(values);
+      expect(d.reasons[values]).toEqual([
+        'auto:mixed (attention-times-values MatMul: sums over keys that grow with num_mem_tokens (unbound))',
+      ]);
+      // Self-attention sums over the 1024 tokens of the frame: its values MatMul stays FP16.
+      expect(d.fp32Nodes).not.toContain(`/memory_attention/layers.${layer}/self_attn/MatMul_1`);
+      expect(d.fp32Nodes).toContain(`/memory_attention/layers.${layer}/self_attn/Softmax`);
+      expect(d.fp32Nodes).toContain(`/memory_attention/layers.${layer}/norm1/LayerNormalization`);
+    }
+    expect(d.unmatched).toEqual([]);
+  });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileNodePattern, type GraphView, planForPrecision, resolvePlan, validatePlan } from '../src/index.js';
+import {
+  compileNodePattern,
+  type GraphView,
+  type PrecisionPlan,
+  planForPrecision,
+  resolvePlan,
+  validatePlan,
+} from '../src/index.js';
 
 const graph: GraphView = {
   inputs: ['x'],
@@ -35,7 +42,7 @@ describe('validatePlan', () => {
     [{ schemaVersion: 1, defaultPrecision: 'fp16', pinFP32: {} }, /unknown field\(s\) "pinFP32"/],
     [
       { schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { auto: ['softmax'] } },
-      /accepts attention, normalization; got softmax/,
+      /accepts attention, normalization, mixed; got softmax/,
     ],
     [
       { schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { patterns: ['re:(unclosed'] } },
@@ -87,12 +94,26 @@ describe('resolvePlan', () => {
   });
 
   it('takes auto pins from the finder it is given, and lists families and patterns that matched nothing', () => {
-    const plan = planForPrecision('mixed');
+    const plan: PrecisionPlan = {
+      schemaVersion: 1,
+      defaultPrecision: 'fp16',
+      pinFp32: { auto: ['attention', 'normalization'] },
+    };
     const r = resolvePlan(plan, graph, (kind) =>
       kind === 'attention' ? ['/enc/blocks.1/attn/Softmax', '/enc/blocks.0/attn/MatMul'] : [],
     );
     expect(r.fp32Nodes).toEqual(['/enc/blocks.0/attn/MatMul', '/enc/blocks.1/attn/Softmax']);
     expect(r.unmatched).toEqual(['auto:normalization']);
+  });
+
+  it("--precision mixed pins graph-surgery's mixed preset, keeping the reason the finder gives for each node", () => {
+    const plan = planForPrecision('mixed');
+    expect(plan.pinFp32).toEqual({ auto: ['mixed'] });
+    const r = resolvePlan(plan, graph, (kind) =>
+      kind === 'mixed' ? [{ node: '/enc/blocks.1/attn/Softmax', reason: 'attention softmax' }] : [],
+    );
+    expect(r.fp32Nodes).toEqual(['/enc/blocks.1/attn/Softmax']);
+    expect(r.reasons).toEqual({ '/enc/blocks.1/attn/Softmax': ['auto:mixed (attention softmax)'] });
   });
 
   it('an FP32 plan pins nothing and never consults the finders', () => {

@@ -50,6 +50,12 @@ describe('bisect on the tiny zoo with --outliers (ort-cpu, FP16 emulation)', () 
     for (const c of layers.fp32) expect(c.nodes.some((n) => plantedNodes.includes(n))).toBe(true);
   });
 
+  it('says plainly what emulated bisection cannot see (FP16 accumulation over long reductions)', () => {
+    expect(report.notes.join('\n')).toMatch(
+      /What this bisection cannot see: FP16 emulation rounds stored tensors only and sums in FP32: it cannot see FP16 accumulation error over long reductions/,
+    );
+  });
+
   it('stays within the k log n evaluation budget', () => {
     const layers = report.modules[0]!.layers!;
     const k = layers.fp32.length;

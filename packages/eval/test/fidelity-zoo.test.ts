@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildZoo, emulateFloat16, encodeModel, writeZoo } from '@tamkit/graph-surgery';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatFidelityText } from '../src/cli/fidelity-command.js';
 import { main } from '../src/cli/index.js';
 import { compareStacks, type FidelityReport } from '../src/fidelity/compare-stacks.js';
 import { generateSyntheticDataset } from '../src/synth/generate.js';
@@ -69,6 +70,50 @@ describe('compareStacks on the tiny zoo (ort-cpu)', () => {
     // Inf features upstream leave A without a mask: the tracks disagree from the first frame on.
     expect(report.sequence?.frames).toBe(2);
     expect(report.sequence?.meanMaskIou).toBeLessThan(0.5);
+    // The emulated files say what they cannot show, per module (JSON) and once in the notes (text and JSON).
+    for (const m of report.modules) {
+      expect(m.emulation).toMatchObject({ format: 'fp16', fusedAttention: true });
+      expect(m.emulation?.cannotSee).toMatch(/cannot see FP16 accumulation error over long reductions/);
+    }
+    const note = report.notes.find((n) => n.startsWith('emulated FP16 files'))!;
+    expect(note).toMatch(/\(image_encoder, memory_attention, mask_decoder, memory_encoder\)/);
+    expect(note).toMatch(/sums in FP32: it cannot see FP16 accumulation error/);
+    expect(formatFidelityText(report)).toContain(`note: ${note}`);
+  });
+
+  it('says what an accumulation-modelling emulation still leaves out', async () => {
+    const dir = join(root, 'fp16-accumulated');
+    await mkdir(dir, { recursive: true });
+    const { modules } = buildZoo({ model: 'efficienttam-ti', size: 'tiny', seed: 0, modules: ['memory_encoder'] });
+    await writeFile(
+      join(dir, 'memory_encoder.onnx'),
+      encodeModel(emulateFloat16(modules.memory_encoder!, { accumulation: { chunk: 64 } }).model),
+    );
+    const report = await compareStacks({
+      models: dir,
+      referenceModels: join(root, 'fp32'),
+      stack: 'ort-cpu',
+      reference: 'ort-cpu',
+      sequence: false,
+      timedRuns: 0,
+    });
+    expect(report.modules[0]?.emulation).toMatchObject({ accumulationChunk: 64 });
+    expect(report.notes.join('\n')).toMatch(
+      /emulated FP16 files \(memory_encoder\): FP16 emulation with accumulation modelled in \d+ MatMuls \(chunks of 64\); other reductions/,
+    );
+  });
+
+  it('adds no emulation note for files that are not emulated', async () => {
+    const report = await compareStacks({
+      models: join(root, 'fp32'),
+      stack: 'ort-cpu',
+      reference: 'ort-cpu',
+      modules: ['memory_encoder'],
+      sequence: false,
+      timedRuns: 0,
+    });
+    expect(report.modules[0]?.emulation).toBeUndefined();
+    expect(report.notes.some((n) => n.includes('emulat'))).toBe(false);
   });
 });
 

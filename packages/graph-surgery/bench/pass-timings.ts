@@ -27,7 +27,7 @@ for (const name of EFFICIENTTAM_MODULES) {
   const model = modules[name];
   if (!model) continue;
   const half = convertToFloat16(model).model;
-  const islands = name === 'memory_encoder' ? ['layernorm'] : ['attention-scores', 'layernorm'];
+  const islands = ['mixed'];
   const passes: Record<string, () => unknown> = {
     fp16: () => convertToFloat16(model),
     'fp32-islands': () => insertFp32Islands(half, { patterns: islands }),

@@ -3,10 +3,10 @@
  * Times `writeZoo` end to end (what `graph-surgery zoo` does) and, separately, each module's build (graph +
  * weights + FLOP estimate), encoding and write. Writes JSON to reports/zoo-generate.json and prints a table.
  *
- * Usage: npm run bench:zoo -- [--runs N] [--seed N] [--outliers] [--out reports/zoo-generate.json]
+ * Usage: npm run bench:zoo -- [--runs N] [--seed N] [--outliers] [--style export|clean] [--out reports/zoo-generate.json]
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median } from '@tamkit/common';
@@ -18,6 +18,7 @@ import {
   writeFileAtomic,
   writeZoo,
   ZOO_GENERATOR_VERSION,
+  type ZooStyle,
 } from '../src/index.js';
 
 const GOAL_SECONDS = 15;
@@ -27,12 +28,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     seed: { type: 'string', default: '0' },
     outliers: { type: 'boolean', default: false },
+    style: { type: 'string', default: 'export' },
     out: { type: 'string', default: 'reports/zoo-generate.json' },
   },
 });
 const runs = Number(values.runs);
 const seed = Number(values.seed);
 const outliers = values.outliers ?? false;
+const style = values.style as ZooStyle;
 
 const time = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
   const start = performance.now();
@@ -47,11 +50,11 @@ const perModule: Record<string, { build: number[]; encode: number[]; write: numb
 try {
   for (let run = 0; run < runs; run++) {
     const dir = join(work, `run-${run}`);
-    const [, ms] = await time(() => writeZoo(dir, { model: 'efficienttam-ti', size: 'full', seed, outliers }));
+    const [, ms] = await time(() => writeZoo(dir, { model: 'efficienttam-ti', size: 'full', seed, outliers, style }));
     endToEnd.push(ms);
     for (const module of modules) {
       const [built, buildMs] = await time(() =>
-        buildZoo({ model: 'efficienttam-ti', size: 'full', seed, outliers, modules: [module] }),
+        buildZoo({ model: 'efficienttam-ti', size: 'full', seed, outliers, style, modules: [module] }),
       );
       const [bytes, encodeMs] = await time(() => encodeModel(built.modules[module]!));
       const [, writeMs] = await time(() => writeFileAtomic(join(dir, `${module}.again.onnx`), bytes));
@@ -71,7 +74,8 @@ const report = {
   schemaVersion: 1,
   date: new Date().toISOString(),
   generatorVersion: ZOO_GENERATOR_VERSION,
-  options: { model: 'efficienttam-ti', size: 'full', seed, outliers, runs },
+  options: { model: 'efficienttam-ti', size: 'full', seed, outliers, style, runs },
+  loadAverage: loadavg(),
   machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
   goalSeconds: GOAL_SECONDS,
   endToEndMs: { median: median(endToEnd), samples: endToEnd },

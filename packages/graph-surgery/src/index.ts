@@ -110,7 +110,23 @@ export {
 } from './passes/bake/preprocess.js';
 export { assertModule, MODULES, type ModuleKind, type Recognition, recognizeModule } from './passes/bake/recognize.js';
 export { type Bfloat16Options, type Bfloat16Report, convertToBfloat16 } from './passes/bf16.js';
-export { type EmulateFloat16Options, type EmulateFloat16Report, emulateFloat16 } from './passes/emulate-fp16.js';
+export {
+  describeEmulation,
+  EMULATION_BLIND_SPOT,
+  EMULATION_METADATA_KEY,
+  type EmulateFloat16Options,
+  type EmulateFloat16Report,
+  type EmulationStamp,
+  emulateFloat16,
+  emulationStampOf,
+} from './passes/emulate-fp16.js';
+export {
+  applyPassToFolder,
+  FOLDER_COMPANIONS,
+  type FolderPassOptions,
+  type FolderPassResult,
+  isDirectory,
+} from './passes/folder.js';
 export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
 export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
 export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
@@ -122,6 +138,7 @@ export {
   removeCancellingCasts,
 } from './passes/support/casts.js';
 export { inferElemTypes, outputTypesOf } from './passes/support/elem-types.js';
+export { type AccumulationOptions, accumulateMatMul } from './passes/support/fp16-accumulation.js';
 export type { DtypeFix, OutOfRangeValues } from './passes/support/fp16-values.js';
 export type { LowFloatType } from './passes/support/half-arrays.js';
 export type { KeptForStack, LowPrecisionOptions, LowPrecisionReport } from './passes/support/low-precision.js';
@@ -136,8 +153,17 @@ export { KNOWN_STACK_FAILURES, type KnownStackFailure, knownFailuresOf } from '.
 export { checkSubgraphTypes, inferModelElemTypes } from './passes/support/subgraph-types.js';
 // Patterns
 export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';
+export {
+  LONG_REDUCTION,
+  type MixedPresetOptions,
+  mixedPresetNodes,
+  type PresetNode,
+  type ReductionLength,
+  valuesReductionLengths,
+} from './patterns/mixed-preset.js';
 export { findNormalizations, type NormalizationMatch } from './patterns/normalization.js';
 export {
+  explainPattern,
   isNodePattern,
   NODE_PATTERNS,
   type NodePattern,

@@ -63,6 +63,15 @@ describe('buildZoo', () => {
     expect(planted.every((p) => p.node.startsWith('/image_encoder/'))).toBe(true);
   });
 
+  it('records the style in the manifest (export by default) and rejects an unknown one', () => {
+    expect(buildZoo({ model: 'efficienttam-ti', size: 'tiny', modules: ['memory_encoder'] }).manifest.style).toBe(
+      'export',
+    );
+    expect(() => buildZoo({ model: 'efficienttam-ti', style: 'pretty' as 'clean' })).toThrow(
+      expect.objectContaining({ code: 'ZOO_STYLE' }),
+    );
+  });
+
   it('rejects a seed that is not a 32-bit unsigned integer and an unknown module', () => {
     for (const seed of [-1, 1.5, 2 ** 32]) {
       expect(() => buildZoo({ model: 'efficienttam-ti', seed })).toThrow(ToolkitError);
@@ -130,6 +139,17 @@ describe('graph-surgery zoo', () => {
     expect(await main(['zoo', 'efficienttam-ti', '--seed', '1.5', '-o', dir], io)).toBe(1);
     expect(err.join('\n')).toMatch(/seed 1.5/);
     await expect(readdir(dir)).rejects.toThrow();
+  });
+
+  it('--style clean writes the tidier graphs with concrete output dims', async () => {
+    const dir = await tempDir();
+    const { io } = captureIo();
+    expect(await main(['zoo', 'efficienttam-ti', '--size', 'tiny', '--style', 'clean', '-o', dir], io)).toBe(0);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ZooManifest;
+    expect(manifest.style).toBe('clean');
+    const decoder = manifest.modules.find((m) => m.name === 'mask_decoder')!;
+    expect(decoder.outputs.find((o) => o.name === 'low_res_masks')?.shape).toEqual([1, 3, 128, 128]);
+    expect(await main(['zoo', 'efficienttam-ti', '--style', 'pretty', '-o', dir], io)).toBe(2);
   });
 
   it('BAD CALL - an unknown model or a missing output folder is a usage error', async () => {

@@ -95,7 +95,7 @@ describe('image_encoder (full)', () => {
     expect(resize.map((n) => getString(n, 'mode'))).toEqual(['cubic']);
     const names = built.model.graph!.node.map((n) => n.name);
     expect(names).toContain('/image_encoder/trunk/blocks.2/attn/Softmax');
-    expect(names).toContain('/image_encoder/neck/convs.0/ln_1/Pow');
+    expect(names).toContain('/image_encoder/neck/convs.0/norm_0/Pow');
   });
 
   it('has the op histogram of the real export for compute and layout ops, and a similar share of Constants', () => {

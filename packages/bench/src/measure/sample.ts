@@ -2,6 +2,7 @@ import { Bench } from 'tinybench';
 import type { LatencyStats } from '../report/schema.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds, Outputs } from '../stacks/types.js';
+import { latencyWithSamples } from './latency-samples.js';
 import { computeLatencyStats } from './stats.js';
 
 /** How long to measure one module on one stack. */
@@ -60,7 +61,7 @@ export async function measureRunner(
         : { iterations: budget.iterations }),
     });
     return {
-      latency: computeLatencyStats(self.latencyMs),
+      latency: latencyWithSamples(self.latencyMs),
       ...(self.h2dMs?.length ? { h2d: computeLatencyStats(self.h2dMs) } : {}),
       ...(self.d2hMs?.length ? { d2h: computeLatencyStats(self.d2hMs) } : {}),
     };
@@ -107,7 +108,7 @@ export async function measureRunner(
   // With device outputs the tinybench sample includes the download: report the inference alone, copies apart.
   const latencySamples = d2hSamples.length > 0 ? inferSamples : [...result.latency.samples];
   return {
-    latency: computeLatencyStats(latencySamples),
+    latency: latencyWithSamples(latencySamples),
     ...(d2hSamples.length > 0 ? { d2h: computeLatencyStats(d2hSamples) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { median } from '@tamkit/common';
 import { sha256File } from '../measure/hash.js';
+import { latencyWithSamples } from '../measure/latency-samples.js';
 import { computeLatencyStats } from '../measure/stats.js';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { ModuleResult, PipelineResult } from '../report/schema.js';
@@ -107,7 +108,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   } else if (options.compareDeviceCopies) {
     notes.push('copy time saved not measured: no module runs on a stack that keeps outputs on the device (ort-webgpu)');
   }
-  const perFrame = computeLatencyStats(host.perFrame);
+  const perFrame = latencyWithSamples(host.perFrame);
   const modules: ModuleResult[] = [];
   for (const m of TRACKER_MODULES) {
     const isolated = host.isolated[m];
@@ -117,7 +118,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
       module: m,
       modelPath: files[m],
       modelSha256: await sha256File(files[m]),
-      latency: computeLatencyStats(isolated.samples),
+      latency: latencyWithSamples(isolated.samples),
       options: {
         ...isolated.runner.describeOptions(),
         inputs: "each timed frame's own inputs, run right after that frame",

@@ -1,4 +1,3 @@
-import type { ReportComparison } from './compare.js';
 import { pipelineLabel, unique } from './labels.js';
 import type { BenchReport, LatencyStats } from './schema.js';
 import { type ChartBar, renderBarChart } from './svg-chart.js';
@@ -25,25 +24,4 @@ export function reportChart(report: BenchReport, title = report.label ?? 'bench'
   }
   const series = report.pipelines.length > 0 ? [...stacks, CHAINED_SERIES] : stacks;
   return renderBarChart({ title, axisLabel: CHART_AXIS_LABEL, groups, series });
-}
-
-/** SVG chart of a comparison: one group per compared row, a baseline and a current bar in each. */
-export function comparisonChart(comparison: ReportComparison, title?: string): string {
-  const baselineName = `baseline${comparison.baseline.label ? ` (${comparison.baseline.label})` : ''}`;
-  const currentName = `current${comparison.current.label ? ` (${comparison.current.label})` : ''}`;
-  const groups = comparison.rows.map((row) => ({
-    label: row.verdict === 'regression' || row.verdict === 'improvement' ? `${row.key} [${row.verdict}]` : row.key,
-    ...(row.verdict === 'regression' ? { emphasis: 'bad' as const } : {}),
-    ...(row.verdict === 'improvement' ? { emphasis: 'good' as const } : {}),
-    bars: [
-      ...(row.baseline ? [bar(baselineName, row.baseline)] : []),
-      ...(row.current ? [bar(currentName, row.current)] : []),
-    ],
-  }));
-  return renderBarChart({
-    title: title ?? `${baselineName} vs ${currentName}`,
-    axisLabel: CHART_AXIS_LABEL,
-    groups,
-    series: [baselineName, currentName],
-  });
 }

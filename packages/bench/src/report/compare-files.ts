@@ -1,9 +1,11 @@
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { writeFileAtomic } from '@tamkit/common';
-import { comparisonChart } from './charts.js';
+import { type InterleaveOptions, remeasureInterleaved } from '../measure/interleave.js';
 import { type CompareOptions, compareReports, type ReportComparison } from './compare.js';
+import { comparisonChart } from './comparison-chart.js';
 import { comparisonToMarkdown } from './markdown.js';
 import { readBenchReport } from './read-report.js';
+import { writeSvgAndPng } from './svg-png.js';
 
 /** Options of `compareReportFiles`. */
 export interface CompareFilesOptions extends CompareOptions {
@@ -11,8 +13,14 @@ export interface CompareFilesOptions extends CompareOptions {
   currentPath: string;
   /** Directory for the markdown report and the SVG chart. Default "reports". */
   outDir?: string;
-  /** Base name of the written files (`<name>.md`, `<name>.svg`). Default "compare". */
+  /** Base name of the written files (`<name>.md`, `<name>.svg`, `<name>.png`). Default "compare". */
   name?: string;
+  /**
+   * Measure both sides again, interleaved round by round, from the model files the reports name (see
+   * `remeasureInterleaved`), and judge those samples. The two new reports are written as
+   * `<name>-baseline.json` and `<name>-current.json`. Default: judge the stored runs.
+   */
+  interleave?: Omit<InterleaveOptions, 'pairStacks'>;
 }
 
 /** What `compareReportFiles` did. */
@@ -20,24 +28,46 @@ export interface CompareFilesResult {
   comparison: ReportComparison;
   markdownPath: string;
   svgPath: string;
+  /** The chart as PNG, beside the SVG. */
+  pngPath: string;
+  /** The reports measured again, when interleaved. */
+  interleavedPaths?: { baseline: string; current: string };
 }
 
 /**
- * Reads and validates two bench reports, compares them (see `compareReports`) and writes the markdown report
- * and its SVG chart atomically. Nothing is written when reading or comparing fails.
+ * Reads and validates two bench reports, optionally measures them again interleaved, compares them (see
+ * `compareReports`) and writes the markdown report and its SVG chart atomically. Nothing is written when
+ * reading, measuring or comparing fails.
  */
 export async function compareReportFiles(options: CompareFilesOptions): Promise<CompareFilesResult> {
-  const [baseline, current] = await Promise.all([
+  let [baseline, current] = await Promise.all([
     readBenchReport(options.baselinePath),
     readBenchReport(options.currentPath),
   ]);
-  const comparison = compareReports(baseline, current, options);
   const outDir = options.outDir ?? 'reports';
   const name = options.name ?? 'compare';
+  let interleavedPaths: CompareFilesResult['interleavedPaths'];
+  if (options.interleave) {
+    ({ baseline, current } = await remeasureInterleaved(baseline, current, {
+      ...options.interleave,
+      ...(options.pairStacks ? { pairStacks: options.pairStacks } : {}),
+    }));
+  }
+  const comparison = compareReports(baseline, current, options);
+  comparison.baseline.name = basename(options.baselinePath, '.json');
+  comparison.current.name = basename(options.currentPath, '.json');
+  if (options.interleave) {
+    interleavedPaths = {
+      baseline: join(outDir, `${name}-baseline.json`),
+      current: join(outDir, `${name}-current.json`),
+    };
+    await writeFileAtomic(interleavedPaths.baseline, `${JSON.stringify(baseline, null, 2)}\n`);
+    await writeFileAtomic(interleavedPaths.current, `${JSON.stringify(current, null, 2)}\n`);
+  }
   const markdownPath = join(outDir, `${name}.md`);
   const svgPath = join(outDir, `${name}.svg`);
-  await writeFileAtomic(svgPath, comparisonChart(comparison));
+  const { pngPath } = await writeSvgAndPng(svgPath, comparisonChart(comparison));
   const chartLink = relative(outDir, svgPath).split('\\').join('/');
   await writeFileAtomic(markdownPath, comparisonToMarkdown(comparison, { chartPath: chartLink }));
-  return { comparison, markdownPath, svgPath };
+  return { comparison, markdownPath, svgPath, pngPath, ...(interleavedPaths ? { interleavedPaths } : {}) };
 }

@@ -1,21 +1,28 @@
 import { ToolkitError } from '@tamkit/common';
 import { diffEnvironments, type EnvironmentDifference } from './environment-diff.js';
-import { pipelineLabel } from './labels.js';
+import { formatPercent, pipelineLabel } from './labels.js';
+import {
+  DEFAULT_CONFIDENCE,
+  DEFAULT_QUANTILE,
+  type IntervalOptions,
+  MIN_SAMPLES,
+  type RatioInterval,
+} from './ratio-interval.js';
 import type { BenchReport, LatencyStats, PipelineResult } from './schema.js';
+import { isControlPair, type JudgedVerdict, judgeRatio, ratioInterval } from './verdict.js';
 
-/** Default relative threshold: a change under 5% of the baseline median never counts. */
+/** Default minimum effect: a change of the median under 5% never counts, however certain. */
 export const DEFAULT_THRESHOLD = 0.05;
 /**
- * Default noise multiplier k. A change counts only when |current p50 - baseline p50| exceeds
- * max(threshold * baseline p50, k * pooled std), with pooled std = sqrt((std_baseline^2 + std_current^2) / 2),
- * the per-sample standard deviation of both runs. With k = 1 the median must move by more than one typical
- * sample-to-sample swing: a noisy run (cv 15%) needs a 15% shift, a quiet one (cv 2%) is judged by the threshold.
+ * Default largest drift the controls may show before every verdict is refused: past 25% the machine changed so
+ * much between the runs that the controls no longer say how much the other modules were hit.
  */
-export const DEFAULT_NOISE_K = 1;
+export const DEFAULT_MAX_DRIFT = 0.25;
 
-export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'missing' | 'added';
+/** `control`: identical model and stack on both sides (measures drift); the others as in `judgeRatio`. */
+export type Verdict = JudgedVerdict | 'control' | 'missing' | 'added';
 
-/** One (stack, module) pair or one pipeline, as compared. Times are p50 milliseconds. */
+/** One (stack, module) pair or one pipeline, as compared. */
 export interface ComparisonRow {
   kind: 'module' | 'pipeline';
   /** "stack / module" for modules, the pipeline label for pipelines (current naming when stacks are paired). */
@@ -28,32 +35,87 @@ export interface ComparisonRow {
   deltaMs?: number;
   /** deltaMs / baseline p50. */
   deltaRatio?: number;
-  /** The change that had to be exceeded: max(threshold part, noise part). */
-  limitMs?: number;
-  /** Which term set the limit. */
-  limitBy?: 'threshold' | 'noise';
+  /** current median / baseline median with its confidence interval (absent with too few samples). */
+  interval?: RatioInterval;
+  /** The interval the verdict was read from: `interval` widened by the controls' drift. */
+  judged?: { low: number; high: number };
   verdict: Verdict;
+  /** Why this verdict, in one sentence. */
+  reason?: string;
   notes: string[];
 }
 
+/** What the controls measured. */
+export interface DriftSummary {
+  /** Keys of the control rows. */
+  controls: string[];
+  /**
+   * The drift between the two sides the controls show, as a relative change (0.46: 46%), the largest over the
+   * controls: a control whose interval holds 1 (no sign of drift) counts with the change it measured; one whose
+   * interval excludes 1 (drift for sure) with the end of its interval farthest from 1, the most the data allow.
+   * Absent without controls.
+   */
+  drift?: number;
+  /** The control that moved most. */
+  worst?: string;
+  /** True when the drift exceeded `maxDrift` and every verdict was refused as too noisy. */
+  refused: boolean;
+}
+
+/** Overall outcome; `bench compare` maps it to its exit code (3 regression, 5 too noisy, 0 ok). */
+export type ComparisonOutcome = 'regression' | 'too-noisy' | 'ok';
+
+/** One side of a comparison: the report's label, its file name (set by `compareReportFiles`), its date. */
+export interface ComparedSide {
+  label?: string;
+  /** The report's file name without `.json`, when it was read from a file. */
+  name?: string;
+  createdAt: string;
+}
+
 export interface ReportComparison {
-  baseline: { label?: string; createdAt: string };
-  current: { label?: string; createdAt: string };
+  baseline: ComparedSide;
+  current: ComparedSide;
+  /** Minimum effect: the relative change below which nothing counts. */
   threshold: number;
-  noiseK: number;
+  confidence: number;
+  /** The quantile of the samples the verdicts compared. */
+  quantile: number;
+  maxDrift: number;
+  /** Whether the two reports are the two sides of one interleaved run (paired rounds). */
+  interleaved: boolean;
+  drift: DriftSummary;
   /** Environment differences found; non-empty only when the comparison was forced. */
   environmentDifferences: EnvironmentDifference[];
   rows: ComparisonRow[];
   counts: Record<Verdict, number>;
   hasRegression: boolean;
+  outcome: ComparisonOutcome;
+  /** Caveats about the comparison as a whole. */
+  notes: string[];
 }
 
 /** Options of `compareReports`. */
 export interface CompareOptions {
-  /** Relative change below which nothing counts (0.05 = 5%). Default `DEFAULT_THRESHOLD`. */
+  /** Minimum effect: relative change of the median below which nothing counts (0.05 = 5%). Default 0.05. */
   threshold?: number;
-  /** Noise multiplier k (see `DEFAULT_NOISE_K`). Default 1. */
-  noiseK?: number;
+  /**
+   * Confidence of the comparison as a whole: with k pairs judged, each pair's interval has confidence
+   * 1 - (1 - confidence) / k (Bonferroni). Default `DEFAULT_CONFIDENCE` (0.99): a false alarm in one CI run of 100.
+   */
+  confidence?: number;
+  /** The quantile of the samples compared. Default `DEFAULT_QUANTILE` (0.25, see there why); 0.5: medians. */
+  quantile?: number;
+  /** Bootstrap resamples per pair. Default 2000. */
+  resamples?: number;
+  /**
+   * `auto` (default): modules with identical model bytes, stack and options on both sides are controls when the
+   * environments match; their drift widens every other interval. `none`: no controls (e.g. when what changed is
+   * the software around identical models: every module is then judged).
+   */
+  controls?: 'auto' | 'none';
+  /** Largest drift of the controls before every verdict is refused as too noisy. Default 0.25. */
+  maxDrift?: number;
   /** Compare even when the environments differ (the differences are kept in the result). Default false. */
   force?: boolean;
   /** Baseline stack name -> current stack name, to compare across stacks (e.g. trt-fp32 -> trt-fp16). */
@@ -62,22 +124,44 @@ export interface CompareOptions {
   pairVariants?: Record<string, string>;
 }
 
+interface PendingRow {
+  row: ComparisonRow;
+  control: boolean;
+}
+
+function emptyCounts(): Record<Verdict, number> {
+  return { regression: 0, improvement: 0, unchanged: 0, 'too-noisy': 0, control: 0, missing: 0, added: 0 };
+}
+
+function checkOptions(
+  options: CompareOptions,
+): Required<Pick<CompareOptions, 'threshold' | 'confidence' | 'maxDrift' | 'quantile'>> {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const quantile = options.quantile ?? DEFAULT_QUANTILE;
+  if (!(quantile > 0 && quantile < 1)) throw new RangeError(`quantile must be in (0, 1), got ${quantile}`);
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  const maxDrift = options.maxDrift ?? DEFAULT_MAX_DRIFT;
+  if (!(threshold >= 0 && threshold < 1)) throw new RangeError(`threshold must be in [0, 1), got ${threshold}`);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
+  if (!(maxDrift >= 0)) throw new RangeError(`maxDrift must be >= 0, got ${maxDrift}`);
+  return { threshold, confidence, maxDrift, quantile };
+}
+
 /**
- * Compares two bench reports per (stack, module) and per chained pipeline on the median, marking each change
- * as regression, improvement or unchanged when it is beyond both the threshold and the measured noise (see
- * `DEFAULT_NOISE_K`). Refuses reports from different environments unless `force` is set, listing every
- * difference.
+ * Compares two bench reports per (stack, module) and per chained pipeline. Each pair gets the ratio of its
+ * medians with a bootstrap confidence interval (paired by round when the reports come from one interleaved run);
+ * modules whose model bytes, stack and options are identical on both sides are controls, and the largest drift
+ * they show widens every other interval (or, past `maxDrift`, refuses every verdict). A pair is a regression or
+ * improvement only when its widened interval excludes 1 and it moved by at least the minimum effect, unchanged
+ * when the interval rules out any change that large, and too noisy otherwise. Refuses reports from different
+ * environments unless `force` is set, listing every difference.
  */
 export function compareReports(
   baseline: BenchReport,
   current: BenchReport,
   options: CompareOptions = {},
 ): ReportComparison {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const noiseK = options.noiseK ?? DEFAULT_NOISE_K;
-  if (!(threshold >= 0 && threshold < 1)) throw new RangeError(`threshold must be in [0, 1), got ${threshold}`);
-  if (!(noiseK >= 0)) throw new RangeError(`noiseK must be >= 0, got ${noiseK}`);
-
+  const { threshold, confidence, maxDrift, quantile } = checkOptions(options);
   const differences = diffEnvironments(baseline.environment, current.environment);
   if (differences.length > 0 && !options.force) {
     const list = differences.map((d) => `  ${d.field}: ${d.baseline} (baseline) vs ${d.current} (current)`).join('\n');
@@ -87,31 +171,44 @@ export function compareReports(
         '--force to compare anyway; verdicts may then reflect the machine rather than the change.',
     });
   }
+  const interleaved =
+    baseline.interleaved !== undefined &&
+    baseline.interleaved.id === current.interleaved?.id &&
+    baseline.interleaved.side !== current.interleaved.side;
+  // Controls need everything but the model to be equal; a forced comparison across environments has none.
+  const useControls = (options.controls ?? 'auto') === 'auto' && differences.length === 0;
+  const measure = (row: ComparisonRow, b: LatencyStats, c: LatencyStats): ComparisonRow => ({
+    ...row,
+    current: c,
+    deltaMs: c.p50Ms - b.p50Ms,
+    deltaRatio: b.p50Ms > 0 ? c.p50Ms / b.p50Ms - 1 : Number.NaN,
+  });
 
-  const mapStack = (stack: string) => options.pairStacks?.[stack] ?? stack;
-  const mapVariant = (variant: string) => options.pairVariants?.[variant] ?? variant;
-  const judge = (b: LatencyStats, c: LatencyStats) => judgeChange(b, c, threshold, noiseK);
-  const rows: ComparisonRow[] = [];
-
+  const pending: PendingRow[] = [];
   for (const base of baseline.modules) {
-    const stack = mapStack(base.stack);
+    const stack = options.pairStacks?.[base.stack] ?? base.stack;
     const cur = current.modules.find((m) => m.stack === stack && m.module === base.module);
     const notes: string[] = [];
     if (stack !== base.stack) notes.push(`baseline stack ${base.stack}`);
     if (cur && base.modelSha256 && cur.modelSha256 && base.modelSha256 !== cur.modelSha256) notes.push('model changed');
-    rows.push({
+    const row: ComparisonRow = {
       kind: 'module',
       key: `${stack} / ${base.module}`,
       stack,
       module: base.module,
       baseline: base.latency,
-      ...(cur ? { current: cur.latency, ...judge(base.latency, cur.latency) } : { verdict: 'missing' as const }),
+      verdict: 'missing',
       notes,
-    });
+    };
+    pending.push(
+      cur
+        ? { row: measure(row, base.latency, cur.latency), control: useControls && isControlPair(base, cur) }
+        : { row, control: false },
+    );
   }
   for (const cur of current.modules) {
-    if (!rows.some((r) => r.kind === 'module' && r.stack === cur.stack && r.module === cur.module)) {
-      rows.push({
+    if (!pending.some(({ row }) => row.kind === 'module' && row.stack === cur.stack && row.module === cur.module)) {
+      const row: ComparisonRow = {
         kind: 'module',
         key: `${cur.stack} / ${cur.module}`,
         stack: cur.stack,
@@ -119,77 +216,161 @@ export function compareReports(
         current: cur.latency,
         verdict: 'added',
         notes: [],
-      });
+      };
+      pending.push({ row, control: false });
     }
   }
-
-  const mapped = (p: PipelineResult): PipelineResult => ({
-    ...p,
-    variant: mapVariant(p.variant),
-    stacks: Object.fromEntries(Object.entries(p.stacks).map(([m, s]) => [m, mapStack(s)])),
-  });
-  const currentLabels = new Map(current.pipelines.map((p) => [pipelineLabel(p), p]));
-  const seen = new Set<string>();
-  for (const base of baseline.pipelines) {
-    const key = pipelineLabel(mapped(base));
-    const cur = currentLabels.get(key);
-    seen.add(key);
-    const notes = key === pipelineLabel(base) ? [] : [`baseline ${pipelineLabel(base)}`];
+  for (const [key, base, cur, notes] of pairPipelines(baseline, current, options)) {
     const row: ComparisonRow = {
       kind: 'pipeline',
       key,
       stack: '',
       module: 'frame',
-      baseline: base.perFrame,
-      verdict: 'missing',
+      verdict: base ? 'missing' : 'added',
       notes,
+      ...(base ? { baseline: base.perFrame } : {}),
+      ...(cur && !base ? { current: cur.perFrame } : {}),
     };
-    rows.push(cur ? { ...row, current: cur.perFrame, ...judge(base.perFrame, cur.perFrame) } : row);
-  }
-  for (const [key, cur] of currentLabels) {
-    if (!seen.has(key))
-      rows.push({
-        kind: 'pipeline',
-        key,
-        stack: '',
-        module: 'frame',
-        current: cur.perFrame,
-        verdict: 'added',
-        notes: [],
-      });
+    pending.push({ row: base && cur ? measure(row, base.perFrame, cur.perFrame) : row, control: false });
   }
 
-  const counts: Record<Verdict, number> = { regression: 0, improvement: 0, unchanged: 0, missing: 0, added: 0 };
+  // `confidence` holds for the comparison as a whole: each of the k judged pairs gets 1 - (1 - confidence) / k
+  // (Bonferroni), or eight pairs at 95% each would call a regression in one A/A comparison out of three.
+  const judged = pending.filter((p) => !p.control && p.row.baseline && p.row.current).length;
+  const intervalOptions: IntervalOptions = {
+    confidence: 1 - (1 - confidence) / Math.max(1, judged),
+    quantile,
+    ...(options.resamples ? { resamples: options.resamples } : {}),
+  };
+  for (const p of pending) {
+    const { baseline: b, current: c } = p.row;
+    const interval =
+      b && c && p.row.verdict !== 'added' ? ratioInterval(b, c, interleaved, intervalOptions) : undefined;
+    if (interval) p.row = { ...p.row, interval };
+  }
+  const drift = summariseDrift(pending, maxDrift);
+  const driftLog = drift.drift === undefined ? 0 : Math.log1p(drift.drift);
+  const rows = pending.map(({ row, control }) => judgeRow(row, control, threshold, driftLog, drift, maxDrift));
+  const counts = emptyCounts();
   for (const row of rows) counts[row.verdict] += 1;
+  const outcome: ComparisonOutcome =
+    counts.regression > 0 ? 'regression' : counts['too-noisy'] > 0 ? 'too-noisy' : 'ok';
   return {
-    baseline: { label: baseline.label, createdAt: baseline.createdAt },
-    current: { label: current.label, createdAt: current.createdAt },
+    baseline: { ...(baseline.label ? { label: baseline.label } : {}), createdAt: baseline.createdAt },
+    current: { ...(current.label ? { label: current.label } : {}), createdAt: current.createdAt },
     threshold,
-    noiseK,
+    confidence,
+    quantile,
+    maxDrift,
+    interleaved,
+    drift,
     environmentDifferences: differences,
     rows,
     counts,
     hasRegression: counts.regression > 0,
+    outcome,
+    notes: comparisonNotes(rows, drift, interleaved, useControls),
   };
 }
 
-/** The verdict for one pair of latency statistics (exported for tests and for callers comparing single results). */
-export function judgeChange(
-  baseline: LatencyStats,
-  current: LatencyStats,
-  threshold: number,
-  noiseK: number,
-): Pick<ComparisonRow, 'deltaMs' | 'deltaRatio' | 'limitMs' | 'limitBy' | 'verdict'> {
-  const deltaMs = current.p50Ms - baseline.p50Ms;
-  const thresholdMs = threshold * baseline.p50Ms;
-  const noiseMs = noiseK * Math.sqrt((baseline.stdMs ** 2 + current.stdMs ** 2) / 2);
-  const limitMs = Math.max(thresholdMs, noiseMs);
-  const verdict: Verdict = deltaMs > limitMs ? 'regression' : deltaMs < -limitMs ? 'improvement' : 'unchanged';
+/** [label, baseline, current, notes] per pipeline label found in either report. */
+function pairPipelines(
+  baseline: BenchReport,
+  current: BenchReport,
+  options: CompareOptions,
+): [string, PipelineResult | undefined, PipelineResult | undefined, string[]][] {
+  const mapped = (p: PipelineResult): PipelineResult => ({
+    ...p,
+    variant: options.pairVariants?.[p.variant] ?? p.variant,
+    stacks: Object.fromEntries(Object.entries(p.stacks).map(([m, s]) => [m, options.pairStacks?.[s] ?? s])),
+  });
+  const currentByLabel = new Map(current.pipelines.map((p) => [pipelineLabel(p), p]));
+  const pairs: [string, PipelineResult | undefined, PipelineResult | undefined, string[]][] = [];
+  for (const base of baseline.pipelines) {
+    const key = pipelineLabel(mapped(base));
+    pairs.push([
+      key,
+      base,
+      currentByLabel.get(key),
+      key === pipelineLabel(base) ? [] : [`baseline ${pipelineLabel(base)}`],
+    ]);
+    currentByLabel.delete(key);
+  }
+  for (const [key, cur] of currentByLabel) pairs.push([key, undefined, cur, []]);
+  return pairs;
+}
+
+function summariseDrift(pending: readonly PendingRow[], maxDrift: number): DriftSummary {
+  const controls = pending.filter((p) => p.control);
+  let drift: number | undefined;
+  let worst: string | undefined;
+  for (const { row } of controls) {
+    if (!row.interval) continue;
+    const { ratio, low, high } = row.interval;
+    const drifted = low > 1 || high < 1;
+    const moved = Math.exp(drifted ? Math.max(-Math.log(low), Math.log(high)) : Math.abs(Math.log(ratio))) - 1;
+    if (drift === undefined || moved > drift) [drift, worst] = [moved, row.key];
+  }
   return {
-    deltaMs,
-    deltaRatio: baseline.p50Ms > 0 ? deltaMs / baseline.p50Ms : Number.NaN,
-    limitMs,
-    limitBy: noiseMs > thresholdMs ? 'noise' : 'threshold',
-    verdict,
+    controls: controls.map((c) => c.row.key),
+    ...(drift === undefined ? {} : { drift, worst }),
+    refused: drift !== undefined && drift > maxDrift,
   };
+}
+
+function judgeRow(
+  row: ComparisonRow,
+  control: boolean,
+  threshold: number,
+  driftLog: number,
+  drift: DriftSummary,
+  maxDrift: number,
+): ComparisonRow {
+  if (row.verdict === 'added' || row.current === undefined || row.baseline === undefined) return row;
+  if (control) {
+    const moved = row.interval ? formatPercent(row.interval.ratio - 1, true) : 'not measurable';
+    return { ...row, verdict: 'control', reason: `same model and stack on both sides: drift ${moved}` };
+  }
+  if (!row.interval) {
+    return { ...row, verdict: 'too-noisy', reason: `fewer than ${MIN_SAMPLES} samples on a side` };
+  }
+  const judgement = judgeRatio(row.interval, threshold, driftLog);
+  const judged = { low: judgement.low, high: judgement.high };
+  if (drift.refused) {
+    const reason =
+      `the controls show a drift of ${formatPercent(drift.drift ?? 0)} between the runs (${drift.worst}), beyond the ` +
+      `${formatPercent(maxDrift)} allowed: measure both sides again, interleaved`;
+    return { ...row, judged, verdict: 'too-noisy', reason };
+  }
+  return { ...row, judged, verdict: judgement.verdict, reason: judgement.reason };
+}
+
+function comparisonNotes(
+  rows: readonly ComparisonRow[],
+  drift: DriftSummary,
+  interleaved: boolean,
+  useControls: boolean,
+): string[] {
+  const notes: string[] = [];
+  const judged = rows.filter((r) => r.interval && r.verdict !== 'control');
+  const methods = new Set(judged.map((r) => r.interval!.method));
+  if (interleaved) notes.push('Both sides were measured interleaved, round by round: intervals are paired by round.');
+  if (methods.has('normal-approximation')) {
+    notes.push('Some pairs have no raw samples (a report written by an older bench): their intervals are approximate.');
+  }
+  if (drift.drift !== undefined) {
+    notes.push(
+      `Controls (${drift.controls.join(', ')}) show a drift of up to ${formatPercent(drift.drift)} between the ` +
+        `sides (${drift.worst}); every ` +
+        `other interval is widened by that much${drift.refused ? ', and past the allowed drift every verdict is refused' : ''}.`,
+    );
+  } else if (!interleaved && judged.length > 0) {
+    notes.push(
+      useControls
+        ? 'No control (a module with identical model bytes and stack on both sides): drift of the machine between ' +
+            'the two runs is not measured. Keep an unchanged module in both runs, or compare with --interleave.'
+        : 'Controls are off: drift of the machine between the two runs is not measured.',
+    );
+  }
+  return notes;
 }

@@ -1,4 +1,4 @@
-import type { ReportComparison } from './compare.js';
+import type { ComparisonRow, ReportComparison } from './compare.js';
 import { formatMs, formatPercent, pipelineLabel, placementShare, unique } from './labels.js';
 import type { BenchReport } from './schema.js';
 import { renderTextTable } from './text-table.js';
@@ -79,20 +79,61 @@ export function formatReportTables(report: BenchReport): string {
   return parts.join('\n');
 }
 
-/** The comparison summary for a terminal: one row per compared pair, regressions marked with "!!". */
+/** "p25" for the quantile 0.25. */
+export function quantileName(quantile: number): string {
+  return `p${Number((quantile * 100).toFixed(1))}`;
+}
+
+/** The change of the compared quantile (of the median when the pair has no interval), e.g. "+12.5%". */
+export function formatCompared(row: ComparisonRow): string {
+  if (row.interval) return formatPercent(row.interval.ratio - 1, true);
+  return row.deltaRatio === undefined ? '-' : formatPercent(row.deltaRatio, true);
+}
+
+/** `-3.1%..+2.0%`: an interval of a ratio as the changes it allows. */
+export function formatChangeRange(low: number, high: number): string {
+  return `${formatPercent(low - 1, true)}..${formatPercent(high - 1, true)}`;
+}
+
+/** One line on the outcome, the counts and the drift the controls measured. */
+export function comparisonSummary(comparison: ReportComparison): string {
+  const { counts, drift } = comparison;
+  const outcome = { regression: 'REGRESSION', 'too-noisy': 'TOO NOISY TO JUDGE', ok: 'no regression' }[
+    comparison.outcome
+  ];
+  const driftText = drift.drift === undefined ? '' : `; control drift up to ${formatPercent(drift.drift)}`;
+  return (
+    `${outcome}: ${counts.regression} regression(s), ${counts.improvement} improvement(s), ${counts.unchanged} ` +
+    `unchanged, ${counts['too-noisy']} too noisy, ${counts.control} control(s), ${counts.missing} missing, ` +
+    `${counts.added} new${driftText}`
+  );
+}
+
+/**
+ * The comparison for a terminal: one row per compared pair with the change of the compared quantile, the interval the
+ * verdict was read from (widened by the controls' drift), and the verdict; regressions marked with "!!".
+ */
 export function formatComparisonTable(comparison: ReportComparison): string {
   const rows = comparison.rows.map((r) => [
     r.key,
     r.baseline ? formatMs(r.baseline.p50Ms) : '-',
     r.current ? formatMs(r.current.p50Ms) : '-',
-    r.deltaRatio === undefined ? '-' : formatPercent(r.deltaRatio, true),
-    r.limitMs === undefined || r.baseline === undefined ? '-' : `±${formatPercent(r.limitMs / r.baseline.p50Ms)}`,
+    formatCompared(r),
+    r.judged
+      ? formatChangeRange(r.judged.low, r.judged.high)
+      : r.interval
+        ? formatChangeRange(r.interval.low, r.interval.high)
+        : '-',
     r.verdict === 'regression' ? '!! regression' : r.verdict,
   ]);
-  const { counts } = comparison;
-  const summary =
-    `${counts.regression} regression(s), ${counts.improvement} improvement(s), ${counts.unchanged} unchanged, ` +
-    `${counts.missing} missing, ${counts.added} new`;
-  const header = ['pair', 'base p50 ms', 'cur p50 ms', 'delta', 'limit', 'verdict'];
-  return `${renderTextTable(header, rows, { align: ['left', 'right', 'right', 'right', 'right', 'left'] })}${summary}\n`;
+  const header = [
+    'pair',
+    'base p50 ms',
+    'cur p50 ms',
+    `${quantileName(comparison.quantile)} change`,
+    `${Math.round(comparison.confidence * 100)}% interval`,
+    'verdict',
+  ];
+  const table = renderTextTable(header, rows, { align: ['left', 'right', 'right', 'right', 'right', 'left'] });
+  return `${table}${comparisonSummary(comparison)}\n${comparison.notes.map((n) => `note: ${n}\n`).join('')}`;
 }

@@ -1,22 +1,38 @@
 // Atomic file writes live in @tamkit/common; re-exported for code written against bench's API.
 export { writeFileAtomic, writeFilesAtomic } from '@tamkit/common';
-export { CHART_AXIS_LABEL, comparisonChart, reportChart } from './charts.js';
+export { CHART_AXIS_LABEL, reportChart } from './charts.js';
 export {
+  type ComparedSide,
   type CompareOptions,
+  type ComparisonOutcome,
   type ComparisonRow,
   compareReports,
-  DEFAULT_NOISE_K,
+  DEFAULT_MAX_DRIFT,
   DEFAULT_THRESHOLD,
-  judgeChange,
+  type DriftSummary,
   type ReportComparison,
   type Verdict,
 } from './compare.js';
 export { type CompareFilesOptions, type CompareFilesResult, compareReportFiles } from './compare-files.js';
+export { comparisonChart } from './comparison-chart.js';
 export { formatComparisonTable, formatModuleTable, formatPipelineTable, formatReportTables } from './console-table.js';
 export { CSV_COLUMNS, reportToCsv } from './csv.js';
 export { COMPARED_ENVIRONMENT_FIELDS, diffEnvironments, type EnvironmentDifference } from './environment-diff.js';
 export { formatMs, formatPercent, pipelineLabel, placementShare } from './labels.js';
 export { comparisonToMarkdown, reportToMarkdown } from './markdown.js';
+export {
+  bootstrapRatio,
+  DEFAULT_CONFIDENCE,
+  DEFAULT_RESAMPLES,
+  type IntervalMethod,
+  type IntervalOptions,
+  MIN_SAMPLES,
+  normalApproximationRatio,
+  type PairedRound,
+  pairedRoundsRatio,
+  pairRounds,
+  type RatioInterval,
+} from './ratio-interval.js';
 export { parseBenchReport, readBenchReport } from './read-report.js';
 export {
   type AssignmentRecommendation,
@@ -28,5 +44,8 @@ export {
 } from './recommend.js';
 export * from './schema.js';
 export { type BarChartSpec, type ChartBar, type ChartGroup, renderBarChart } from './svg-chart.js';
+export { PNG_SCALE, renderSvgToPng, writeSvgAndPng } from './svg-png.js';
+export { escapeXml, textWidth } from './svg-text.js';
 export { renderTextTable, type TextTableOptions } from './text-table.js';
 export { parseThreshold } from './threshold.js';
+export { isControlPair, type JudgedVerdict, type Judgement, judgeRatio, ratioInterval } from './verdict.js';

@@ -1,4 +1,5 @@
 import type { ComparisonRow, ReportComparison } from './compare.js';
+import { comparisonSummary, formatChangeRange, formatCompared, quantileName } from './console-table.js';
 import { formatMs, formatPercent, pipelineLabel, placementShare, unique } from './labels.js';
 import { recommendAssignment } from './recommend.js';
 import type { BenchReport, Environment } from './schema.js';
@@ -76,25 +77,41 @@ const VERDICT_MARK: Record<ComparisonRow['verdict'], string> = {
   regression: '**regression**',
   improvement: 'improvement',
   unchanged: 'unchanged',
+  'too-noisy': '**too noisy to judge**',
+  control: 'control',
   missing: 'missing in current',
   added: 'new in current',
 };
 
-/** A comparison as markdown: summary line, how noise was judged, one table row per compared pair. */
+const OUTCOME_TITLE: Record<ReportComparison['outcome'], string> = {
+  regression: 'REGRESSION',
+  'too-noisy': 'too noisy to judge',
+  ok: 'no regression',
+};
+
+/**
+ * A comparison as markdown: outcome, how the verdicts were reached (minimum effect, confidence, controls and
+ * their drift), one table row per compared pair with its interval and the reason for its verdict.
+ */
 export function comparisonToMarkdown(comparison: ReportComparison, options: { chartPath?: string } = {}): string {
-  const { counts } = comparison;
   const name = (side: { label?: string; createdAt: string }) => `${side.label ?? 'unlabelled'} (${side.createdAt})`;
+  const confidence = `${Math.round(comparison.confidence * 100)}%`;
   const parts = [
-    `# Bench comparison: ${comparison.hasRegression ? 'REGRESSION' : 'no regression'}`,
+    `# Bench comparison: ${OUTCOME_TITLE[comparison.outcome]}`,
     '',
     `Baseline ${name(comparison.baseline)}, current ${name(comparison.current)}.`,
     '',
-    `${counts.regression} regression(s), ${counts.improvement} improvement(s), ${counts.unchanged} unchanged, ` +
-      `${counts.missing} missing, ${counts.added} new.`,
+    comparisonSummary(comparison),
     '',
-    `A change counts when the median moves by more than max(${formatPercent(comparison.threshold)} of the baseline, ` +
-      `${comparison.noiseK} x pooled standard deviation of both runs); the limit column shows that bound.`,
+    `Each pair's change is the ratio of its ${quantileName(comparison.quantile)} latencies (the quantile compared) ` +
+      `with a bootstrap interval (${confidence} for the comparison as a whole, split among the pairs judged)` +
+      `${comparison.interleaved ? ' (rounds of the interleaved run resampled together)' : ''}, widened by the drift ` +
+      `the controls measured. It counts when that interval excludes no change and the quantile moved by at least ` +
+      `${formatPercent(comparison.threshold)}; it is unchanged when the interval rules out a change that large, and ` +
+      'too noisy to judge otherwise.',
     '',
+    ...comparison.notes.flatMap((n) => [`- ${n}`]),
+    ...(comparison.notes.length > 0 ? [''] : []),
   ];
   if (comparison.environmentDifferences.length > 0) {
     parts.push(
@@ -109,13 +126,26 @@ export function comparisonToMarkdown(comparison: ReportComparison, options: { ch
     r.key,
     r.baseline ? formatMs(r.baseline.p50Ms) : '-',
     r.current ? formatMs(r.current.p50Ms) : '-',
-    r.deltaMs === undefined ? '-' : `${r.deltaMs > 0 ? '+' : ''}${formatMs(r.deltaMs)}`,
-    r.deltaRatio === undefined ? '-' : formatPercent(r.deltaRatio, true),
-    r.limitMs === undefined ? '-' : `±${formatMs(r.limitMs)} (${r.limitBy})`,
-    VERDICT_MARK[r.verdict] + (r.notes.length > 0 ? ` (${r.notes.join('; ')})` : ''),
+    formatCompared(r),
+    r.interval ? formatChangeRange(r.interval.low, r.interval.high) : '-',
+    r.judged ? formatChangeRange(r.judged.low, r.judged.high) : '-',
+    VERDICT_MARK[r.verdict] +
+      (r.reason ? `: ${r.reason}` : '') +
+      (r.notes.length > 0 ? ` (${r.notes.join('; ')})` : ''),
   ]);
   parts.push(
-    markdownTable(['pair', 'baseline p50 ms', 'current p50 ms', 'delta ms', 'delta', 'limit', 'verdict'], rows),
+    markdownTable(
+      [
+        'pair',
+        'baseline p50 ms',
+        'current p50 ms',
+        `${quantileName(comparison.quantile)} change`,
+        `${confidence} interval`,
+        'with drift',
+        'verdict',
+      ],
+      rows,
+    ),
     '',
   );
   return parts.join('\n');

@@ -37,6 +37,20 @@ function expectLatency(value: unknown, source: string, path: string): void {
       throw invalid(source, `${path}.${field}`, 'must be a finite, non-negative number');
     }
   }
+  const { samplesMs, sampleRounds } = stats;
+  if (samplesMs !== undefined) {
+    const values = expectArray(samplesMs, source, `${path}.samplesMs`);
+    const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0);
+    if (bad >= 0) throw invalid(source, `${path}.samplesMs[${bad}]`, 'must be a finite, non-negative number');
+  }
+  if (sampleRounds !== undefined) {
+    const rounds = expectArray(sampleRounds, source, `${path}.sampleRounds`);
+    if (!Array.isArray(samplesMs) || rounds.length !== samplesMs.length) {
+      throw invalid(source, `${path}.sampleRounds`, 'must have one round index per entry of samplesMs');
+    }
+    const bad = rounds.findIndex((v) => !Number.isInteger(v) || (v as number) < 0);
+    if (bad >= 0) throw invalid(source, `${path}.sampleRounds[${bad}]`, 'must be a non-negative integer');
+  }
 }
 
 /**
@@ -91,6 +105,13 @@ export function parseBenchReport(value: unknown, source = 'input'): BenchReport 
       expectLatency(stats, source, `pipelines[${i}].perStage.${stage}`);
   });
   if (root.unavailable !== undefined) expectArray(root.unavailable, source, 'unavailable');
+  if (root.interleaved !== undefined) {
+    const run = expectRecord(root.interleaved, source, 'interleaved');
+    expectString(run.id, source, 'interleaved.id');
+    if (run.side !== 'baseline' && run.side !== 'current') {
+      throw invalid(source, 'interleaved.side', 'must be "baseline" or "current"');
+    }
+  }
   return root as unknown as BenchReport;
 }
 

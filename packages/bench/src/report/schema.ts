@@ -29,6 +29,13 @@ export interface LatencyStats {
   maxMs: number;
   stdMs: number;
   cv: number;
+  /**
+   * The raw samples in measurement order, rounded to 1 ns (written by bench since the verdict statistics; older
+   * reports lack them and are judged from the summary above). `bench compare` bootstraps its intervals from them.
+   */
+  samplesMs?: number[];
+  /** For interleaved runs: the round each sample of `samplesMs` was taken in (same length). */
+  sampleRounds?: number[];
 }
 
 /** Which execution provider ran how many nodes and how much kernel time (from ORT profiling). */
@@ -85,6 +92,16 @@ export interface UnavailableStack {
   remedy: string;
 }
 
+/** Marks a report measured interleaved with another one (`bench compare --interleave`). */
+export interface InterleavedRun {
+  /** Shared by the two reports of one interleaved run: samples of equal round index were taken side by side. */
+  id: string;
+  side: 'baseline' | 'current';
+  rounds: number;
+  /** Timed runs of each module on each side per round. */
+  iterationsPerRound: number;
+}
+
 export interface BenchReport {
   kind: typeof BENCH_REPORT_KIND;
   schemaVersion: typeof BENCH_SCHEMA_VERSION;
@@ -94,4 +111,6 @@ export interface BenchReport {
   modules: ModuleResult[];
   pipelines: PipelineResult[];
   unavailable: UnavailableStack[];
+  /** Present when this report is one side of an interleaved run. */
+  interleaved?: InterleavedRun;
 }

@@ -43,3 +43,24 @@ export function referenceScores(a: Float32Array, b: Float32Array, rows: number, 
   }
   return out;
 }
+
+/**
+ * `layers` MatMuls of x [rows, size] by one weight input w [size, size], one after the other: the run time grows
+ * with `layers`. `tag` goes into the node names only, so two tags give different bytes for the same computation.
+ */
+export function matMulChain(layers: number, size: number, tag = 'a'): TinyModel {
+  const names = Array.from({ length: layers + 1 }, (_, i) => (i === 0 ? 'x' : i === layers ? 'y' : `h${i}`));
+  return {
+    inputs: [
+      { name: 'x', elemType: 1, dims: [size, size] },
+      { name: 'w', elemType: 1, dims: [size, size] },
+    ],
+    outputs: [{ name: 'y', elemType: 1, dims: [size, size] }],
+    nodes: names.slice(1).map((out, i) => ({
+      opType: 'MatMul',
+      inputs: [names[i]!, 'w'],
+      outputs: [out],
+      name: `/${tag}/MatMul_${i}`,
+    })),
+  };
+}

@@ -122,6 +122,7 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
             `# TensorRT ${version}: ${d.path === 10 ? 'weakly typed, precision from flags' : 'strongly typed, precision from graph types'}`,
           );
           for (const u of d.unmatched) io.out(`# warning: plan entry ${u} matches no node of this model`);
+          for (const line of pinSummary(d.reasons)) io.out(`# FP32: ${line}`);
           for (const e of d.graphEdits) io.out(`# graph edit: ${e.pass} ${JSON.stringify(e.options)}`);
           if (d.graphEdits.length > 0) io.out('# (the edited model is written as model.typed.onnx in the cache entry)');
           io.out('# runs in the cache entry directory');
@@ -167,4 +168,11 @@ export function registerBuildCommand(cli: Argv, io: CliIo, setExitCode: (code: n
       }
     },
   );
+}
+
+/** "12 x auto:mixed (attention softmax)" lines: how many pinned nodes each reason accounts for. */
+function pinSummary(reasons: Record<string, string[]>): string[] {
+  const counts = new Map<string, number>();
+  for (const list of Object.values(reasons)) for (const r of list) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts].map(([reason, n]) => `${n} x ${reason}`);
 }

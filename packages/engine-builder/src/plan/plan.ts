@@ -1,8 +1,13 @@
 import type { Precision } from '../precision.js';
 
-/** The pattern families `auto` pinning can ask graph-surgery's finders for. */
-export type AutoPinKind = 'attention' | 'normalization';
-export const AUTO_PIN_KINDS: readonly AutoPinKind[] = ['attention', 'normalization'];
+/**
+ * The pattern families `auto` pinning can ask graph-surgery's finders for: `attention` (every node of each
+ * attention: scaling, scores, softmax, values MatMul), `normalization` (whole norms, affine part included), and
+ * `mixed`, graph-surgery's preset of what a real FP16 stack needs (attention scores and softmax, the values
+ * MatMul where the reduction over keys is long, norm statistics; see its `mixedPresetNodes`).
+ */
+export type AutoPinKind = 'attention' | 'normalization' | 'mixed';
+export const AUTO_PIN_KINDS: readonly AutoPinKind[] = ['attention', 'normalization', 'mixed'];
 
 /**
  * A precision plan: what precision a module should run in, and which ONNX nodes must stay in FP32.
@@ -23,7 +28,7 @@ export interface PrecisionPlan {
      * Each pattern must match at least one node.
      */
     patterns?: string[];
-    /** Pattern families found by graph-surgery's finders: attention scores + softmax, normalisations. */
+    /** Pattern families found by graph-surgery's finders (see `AutoPinKind`). */
     auto?: AutoPinKind[];
   };
   /**
@@ -37,10 +42,11 @@ export interface PrecisionPlan {
   note?: string;
 }
 
-/** The plan for `--precision fp32|fp16|bf16|mixed` when no plan file is given. */
+/**
+ * The plan for `--precision fp32|fp16|bf16|mixed` when no plan file is given. `mixed` is FP16 with graph-surgery's
+ * `mixed` preset pinned to FP32: the one definition the fp32-islands command and this package share.
+ */
 export function planForPrecision(mode: Precision | 'mixed'): PrecisionPlan {
-  if (mode === 'mixed') {
-    return { schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { auto: ['attention', 'normalization'] } };
-  }
+  if (mode === 'mixed') return { schemaVersion: 1, defaultPrecision: 'fp16', pinFp32: { auto: ['mixed'] } };
   return { schemaVersion: 1, defaultPrecision: mode };
 }

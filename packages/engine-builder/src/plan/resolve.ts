@@ -8,7 +8,7 @@ export interface ResolvedPlan {
   defaultPrecision: Precision;
   /** Nodes pinned to FP32, in graph order, without duplicates. */
   fp32Nodes: string[];
-  /** Why each pinned node is pinned: `node`, `pattern:<p>`, `auto:<kind>`. */
+  /** Why each pinned node is pinned: `node`, `pattern:<p>`, `auto:<kind>` or `auto:<kind> (<the finder's reason>)`. */
   reasons: Record<string, string[]>;
   /** Output types per node (explicit ones, plus FP32 for every pinned node), in graph order. */
   outputTypes: { node: string; types: Precision[] }[];
@@ -17,8 +17,11 @@ export interface ResolvedPlan {
   unmatched: string[];
 }
 
+/** A node an auto-pin family found: its name, or its name and why the family pins it. */
+export type AutoPin = string | { node: string; reason: string };
+
 /** Finds the nodes of one auto-pin family; supplied by the graph-surgery glue. */
-export type AutoPinFinder = (kind: AutoPinKind) => string[];
+export type AutoPinFinder = (kind: AutoPinKind) => readonly AutoPin[];
 
 /** Compiles a plan glob (`*`, `?`) or `re:` pattern to a RegExp matching whole node names. */
 export function compileNodePattern(pattern: string): RegExp {
@@ -86,10 +89,11 @@ export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: Au
     }
     const found = autoPins(kind);
     if (found.length === 0) unmatched.push(`auto:${kind}`);
-    for (const n of found) {
+    for (const entry of found) {
+      const n = typeof entry === 'string' ? entry : entry.node;
       if (!order.has(n))
         throw new InternalError(`auto-pin finder "${kind}" returned "${n}", which is not a node of the model`);
-      pin(n, `auto:${kind}`);
+      pin(n, typeof entry === 'string' ? `auto:${kind}` : `auto:${kind} (${entry.reason})`);
     }
   }
 

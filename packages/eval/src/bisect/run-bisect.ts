@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { getStack, type ModuleKind } from '@tamkit/bench';
 import { UsageError } from '@tamkit/common';
 import type { PrecisionPlan } from '@tamkit/engine-builder';
-import { readModel } from '@tamkit/graph-surgery';
+import { EMULATION_BLIND_SPOT, readModel } from '@tamkit/graph-surgery';
 import {
   compareOutputs,
   DEFAULT_TOLERANCE,
@@ -144,6 +144,7 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
   if (mode === 'emulate') {
     notes.push(
       `FP16 emulated by rounding every tensor through FP16 on ${options.stack}${options.fusedAttention === false ? '' : ', attention softmax modelled as a fused kernel without max subtraction'}; the GPU run on native FP16 is the check.`,
+      `What this bisection cannot see: ${EMULATION_BLIND_SPOT} A plan found here may be short of the nodes a native FP16 stack needs (bisect there with --mode native, or start from the mixed preset: graph-surgery fp32-islands --pattern mixed).`,
       'Latencies of emulated variants include the rounding Casts: they rank nothing about FP16 speed; time plans on the target stack.',
     );
   }

@@ -4,7 +4,9 @@
  */
 import { basename } from 'node:path';
 import { type ModuleKind, openTracker, parseStackSpec } from '@tamkit/bench';
+import type { EmulationStamp } from '@tamkit/graph-surgery';
 import { compareOutputs, type OutputFidelity } from './compare-outputs.js';
+import { emulationNotes, emulationOfFile } from './emulation-notes.js';
 import { findModuleFiles, MODULE_KINDS, selectModules } from './module-files.js';
 import { buildModuleInputs } from './module-inputs.js';
 import { runModuleOnStack } from './run-module.js';
@@ -47,6 +49,11 @@ export interface ModuleFidelity {
   outputs: OutputFidelity[];
   latencyMs: number;
   referenceLatencyMs: number;
+  /**
+   * Set when stack A's file is an FP16 emulation (graph-surgery emulate-fp16): what was emulated, and in
+   * `cannotSee` what such a comparison cannot show (FP16 accumulation over long reductions, unless modelled).
+   */
+  emulation?: EmulationStamp & { cannotSee: string };
 }
 
 /** The versioned, JSON-serialisable result. */
@@ -96,6 +103,7 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
     const timedRuns = options.timedRuns ?? 5;
     const ref = await runModuleOnStack(stacksB[kind], b, feeds, { timedRuns });
     const got = await runModuleOnStack(stacksA[kind], a, feeds, { timedRuns });
+    const stamp = await emulationOfFile(a);
     modules.push({
       module: kind,
       file: basename(a),
@@ -103,8 +111,12 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
       outputs: compareOutputs(got.outputs, ref.outputs),
       latencyMs: got.latencyMs,
       referenceLatencyMs: ref.latencyMs,
+      ...(stamp ? { emulation: { ...stamp, cannotSee: emulationNotes([{ module: kind, stamp }])[0]! } } : {}),
     });
   }
+  notes.push(
+    ...emulationNotes(modules.flatMap((m) => (m.emulation ? [{ module: m.module, stamp: m.emulation }] : []))),
+  );
   const report: FidelityReport = {
     kind: FIDELITY_REPORT_KIND,
     schemaVersion: FIDELITY_REPORT_SCHEMA_VERSION,

@@ -14,7 +14,6 @@ export function renderStandardPlots(reports: readonly LasotScoreReport[], title 
       yLabel: 'Success rate',
       x: first.curves.overlapThresholds,
       series: reports.map((r) => ({ label: r.label, values: r.curves.success, legendValue: r.auc })),
-      legend: 'bottom-left',
     }),
     'precision.svg': renderCurvePlot({
       title: `Precision plots of OPE on ${title}${suffix}`,
@@ -22,7 +21,6 @@ export function renderStandardPlots(reports: readonly LasotScoreReport[], title 
       yLabel: 'Precision',
       x: first.curves.precisionThresholds,
       series: reports.map((r) => ({ label: r.label, values: r.curves.precision, legendValue: r.precision })),
-      legend: 'bottom-right',
     }),
     'normalized-precision.svg': renderCurvePlot({
       title: `Normalized precision plots of OPE on ${title}${suffix}`,
@@ -34,7 +32,6 @@ export function renderStandardPlots(reports: readonly LasotScoreReport[], title 
         values: r.curves.normalizedPrecision,
         legendValue: r.normalizedPrecision,
       })),
-      legend: 'bottom-right',
     }),
   };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { writeSvgAndPng } from '@tamkit/bench';
 import { writeFileAtomic } from '@tamkit/common';
 import { renderMarkdownSummary } from './markdown.js';
 import { renderStandardPlots } from './plots.js';
@@ -14,7 +15,10 @@ export interface WriteReportOptions {
   notes?: readonly string[];
 }
 
-/** Writes `summary.md` and the success, precision and normalized precision SVG plots; returns the paths. */
+/**
+ * Writes `summary.md` and the success, precision and normalized precision plots, each as SVG and as PNG beside it
+ * (for viewers that do not show SVG); returns the paths.
+ */
 export async function writeLasotReport(
   reports: readonly LasotScoreReport[],
   options: WriteReportOptions,
@@ -23,9 +27,8 @@ export async function writeLasotReport(
   const plots = renderStandardPlots(reports, title);
   const written: string[] = [];
   for (const [file, svg] of Object.entries(plots)) {
-    const path = join(options.outDir, file);
-    await writeFileAtomic(path, svg);
-    written.push(path);
+    const { svgPath, pngPath } = await writeSvgAndPng(join(options.outDir, file), svg);
+    written.push(svgPath, pngPath);
   }
   const summary = join(options.outDir, 'summary.md');
   await writeFileAtomic(

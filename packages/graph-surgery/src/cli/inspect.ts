@@ -5,7 +5,7 @@ import { formatSummary, inspectModel } from '../inspect/inspect.js';
 import { readModel } from '../onnx/model-io.js';
 
 /** Parses NAME=V[,V...] options into single values and value lists; `maxValues` limits the list length. */
-function parseAssignments(
+export function parseAssignments(
   items: readonly string[],
   flag: string,
   maxValues = Number.POSITIVE_INFINITY,

@@ -1,6 +1,7 @@
 import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { formatFlops } from '../inspect/flops.js';
+import { ZOO_STYLES, type ZooStyle } from '../zoo/builder/module-builder.js';
 import type { ZooSize } from '../zoo/efficienttam/index.js';
 import { writeZoo, ZOO_MODELS, type ZooModel } from '../zoo/zoo.js';
 
@@ -17,6 +18,12 @@ export function registerZoo(cli: Argv, io: CliIo): Argv {
           describe: 'full: published sizes; tiny: same topology, small widths (unit tests)',
         })
         .option('seed', { type: 'number', default: 0, describe: 'Weight seed (integer); same seed, same bytes' })
+        .option('style', {
+          choices: ZOO_STYLES,
+          default: 'export' as const,
+          describe:
+            'export: the graphs torch.onnx.export (opset 17) writes, shape arithmetic and placeholder output dims included; clean: the same weights and math, tidier shape arithmetic',
+        })
         .option('outliers', {
           type: 'boolean',
           default: false,
@@ -26,7 +33,8 @@ export function registerZoo(cli: Argv, io: CliIo): Argv {
         .options(jsonOption('Print the manifest as JSON'))
         .example('$0 zoo efficienttam-ti -o zoo/', 'Full-size EfficientTAM-Ti modules, seed 0')
         .example('$0 zoo efficienttam-ti --size tiny --seed 7 -o fixtures/', 'Tiny modules for tests')
-        .example('$0 zoo efficienttam-ti --outliers -o zoo-fp16-trap/', 'Modules that overflow in FP16'),
+        .example('$0 zoo efficienttam-ti --outliers -o zoo-fp16-trap/', 'Modules that overflow in FP16')
+        .example('$0 zoo efficienttam-ti --style clean -o zoo-clean/', 'The tidier graphs of earlier zoo versions'),
     async (args) => {
       const started = performance.now();
       const manifest = await writeZoo(args.output, {
@@ -34,6 +42,7 @@ export function registerZoo(cli: Argv, io: CliIo): Argv {
         size: args.size as ZooSize,
         seed: args.seed,
         outliers: args.outliers,
+        style: args.style as ZooStyle,
         onProgress: ({ module, index, count }) => io.err(`[${index + 1}/${count}] building ${module}`),
       });
       io.err(

@@ -8,12 +8,16 @@ import { ToolkitError } from '@tamkit/common';
 import { getInt } from '../graph/attributes.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
+import { inferShapes } from '../inspect/shape-inference.js';
 import { readFloatValues } from '../onnx/tensor-data.js';
 import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from '../patterns/attention.js';
+import type { MixedPresetOptions } from '../patterns/mixed-preset.js';
+import { scalarIntegerInputs } from '../patterns/mixed-preset.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
 import { castNode } from './support/casts.js';
 import { inferElemTypes } from './support/elem-types.js';
+import { type AccumulationOptions, accumulateMatMul } from './support/fp16-accumulation.js';
 import type { OutOfRangeValues } from './support/fp16-values.js';
 import { roundThroughLow } from './support/half-arrays.js';
 import { requireGraph } from './support/model-checks.js';
@@ -24,8 +28,13 @@ import { defaultOpset } from './support/subgraph-types.js';
 export interface EmulateFloat16Options {
   /** Node names or op types that compute in FP32 (their results are rounded only where they leave this set). */
   except?: readonly string[];
-  /** Patterns whose nodes compute in FP32, as `except` (attention-scores, attention, layernorm, softmax). */
+  /**
+   * Patterns whose nodes compute in FP32, as `except` (attention-scores, attention, layernorm, softmax, mixed). A
+   * pattern that matches nothing in this model is a note in the report, not an error.
+   */
   exceptPatterns?: readonly string[];
+  /** Options of the `mixed` preset (long-reduction threshold, bound symbolic dims). */
+  preset?: MixedPresetOptions;
   /**
    * Model fused-attention kernels that skip the softmax max-subtraction: attention Softmaxes become
    * Exp -> ReduceSum -> Div with FP16 rounding after Exp, so logits above ~11.1 overflow (default false).
@@ -36,7 +45,23 @@ export interface EmulateFloat16Options {
    * precision; a stand-in for a native BF16 graph on stacks with no BF16 kernels (ONNX Runtime's CPU provider).
    */
   format?: 'fp16' | 'bf16';
+  /**
+   * Model FP16 accumulation in MatMuls (default off): the reduction is summed in chunks of `chunk` products with
+   * the running sum rounded to the storage format after every chunk (see `fp16-accumulation.ts`). Storage
+   * emulation alone cannot see the error of long FP16 reductions. MatMuls in FP32 islands are left alone.
+   */
+  accumulation?: AccumulationOptions;
 }
+
+/**
+ * What storage emulation cannot see, in plain words, for reports that compare emulated models (eval's fidelity
+ * and bisect print it).
+ */
+export const EMULATION_BLIND_SPOT =
+  'FP16 emulation rounds stored tensors only and sums in FP32: it cannot see FP16 accumulation error over long ' +
+  "reductions. GPU FP16 kernels sum a MatMul in FP16; over memory_attention's 7232 memory tokens that put native " +
+  'FP16 on WebGPU at 3.0e-2 relative L2 where emulation showed 8.8e-4. Check on the native FP16 stack, or emulate ' +
+  'with --accumulate.';
 
 export interface EmulateFloat16Report {
   /** Tensors now rounded through FP16 (node outputs and graph inputs). */
@@ -48,6 +73,10 @@ export interface EmulateFloat16Report {
   exceptedNodes: number;
   /** Attention Softmaxes replaced by the unfused, max-free form. */
   fusedSoftmaxes: number;
+  /** MatMuls whose FP16 accumulation is modelled (`accumulation`), by node name. */
+  accumulatedMatMuls: string[];
+  /** Patterns that matched nothing in this model. */
+  notes: string[];
 }
 
 /** Emulates FP16 storage in an FP32 model (the input model is not changed). */
@@ -59,7 +88,7 @@ export function emulateFloat16(
   const proto = requireGraph(model, 'emulate-fp16');
   const graph = new Graph(proto);
   nameUnnamedNodes(graph);
-  const except = exceptedNodes(graph, options);
+  const { nodes: except, notes } = exceptedNodes(graph, options);
   const format = options.format ?? 'fp16';
   const low = format === 'bf16' ? DataType.BFLOAT16 : DataType.FLOAT16;
   const report: EmulateFloat16Report = {
@@ -68,6 +97,8 @@ export function emulateFloat16(
     outOfRange: [],
     exceptedNodes: except.size,
     fusedSoftmaxes: 0,
+    accumulatedMatMuls: [],
+    notes,
   };
   if (options.fusedAttention) {
     for (const m of findAttentionScores(proto)) {
@@ -78,6 +109,8 @@ export function emulateFloat16(
       }
     }
   }
+  if (options.accumulation) report.accumulatedMatMuls = modelAccumulation(graph, except, options.accumulation, low);
+  stampEmulation(model, format, options, report.accumulatedMatMuls.length);
   const order = graph.topologicalOrder();
   refuseEmulated(graph, order);
   const opset = defaultOpset(model);
@@ -166,9 +199,14 @@ function refuseEmulated(graph: Graph, order: readonly NodeProto[]): void {
   }
 }
 
-function exceptedNodes(graph: Graph, options: EmulateFloat16Options): Set<NodeProto> {
+function exceptedNodes(graph: Graph, options: EmulateFloat16Options): { nodes: Set<NodeProto>; notes: string[] } {
   const wanted = new Set(options.except ?? []);
-  for (const p of options.exceptPatterns ?? []) for (const n of nodeNamesOfPattern(graph.proto, p)) wanted.add(n);
+  const notes: string[] = [];
+  for (const p of options.exceptPatterns ?? []) {
+    const found = nodeNamesOfPattern(graph.proto, p, options.preset);
+    if (found.length === 0) notes.push(`pattern "${p}" matches no node of this model`);
+    for (const n of found) wanted.add(n);
+  }
   const found = new Set<string>();
   const nodes = new Set<NodeProto>();
   for (const n of graph.nodes) {
@@ -187,5 +225,82 @@ function exceptedNodes(graph: Graph, options: EmulateFloat16Options): Set<NodePr
       { remedy: 'Give node names as they appear in the model, or op types such as Softmax.' },
     );
   }
-  return nodes;
+  return { nodes, notes };
+}
+
+/** Unbound symbolic dims are taken this large when deciding which reductions are long (a full memory bank). */
+const LARGE_DIM = 8192;
+
+/**
+ * Rewrites every MatMul outside the FP32 set whose reduction can exceed `minLength` (static length, or one that
+ * grows with symbolic dims, or unknown) into chunked FP16 accumulation. Returns their names.
+ */
+function modelAccumulation(graph: Graph, except: Set<NodeProto>, options: AccumulationOptions, low: number): string[] {
+  const chunk = options.chunk;
+  if (!Number.isInteger(chunk) || chunk < 1) {
+    throw new ToolkitError('EMULATE_CHUNK', `emulate-fp16: accumulation chunk ${chunk} is not a positive integer`, {
+      remedy: 'Give --accumulate N with N >= 1 (1 = strictly sequential FP16 accumulation).',
+    });
+  }
+  const minLength = options.minLength ?? chunk;
+  const dims: Record<string, number> = {};
+  for (const input of graph.proto.input)
+    for (const d of input.type?.tensorType?.shape?.dim ?? []) if (d.dimParam) dims[d.dimParam] = LARGE_DIM;
+  const { facts } = inferShapes(graph.proto, { dims, inputValues: scalarIntegerInputs(graph.proto) });
+  const rewritten: string[] = [];
+  for (const node of [...graph.nodes]) {
+    if (node.opType !== 'MatMul' || (node.domain ?? '') !== '' || except.has(node)) continue;
+    const k = facts.get(node.input[0] ?? '')?.shape?.at(-1);
+    if (k !== undefined && k <= minLength) continue;
+    const replacement = accumulateMatMul(graph, node, chunk, low);
+    graph.proto.node.splice(graph.nodes.indexOf(node), 1, ...replacement);
+    graph.invalidate();
+    rewritten.push(node.name ?? '');
+  }
+  return rewritten;
+}
+
+/** Records in the model's metadata what was emulated, so reports on the file can say what it can and cannot see. */
+function stampEmulation(model: ModelProto, format: string, options: EmulateFloat16Options, accumulated: number): void {
+  const value = JSON.stringify({
+    format,
+    fusedAttention: options.fusedAttention ?? false,
+    ...(options.accumulation ? { accumulationChunk: options.accumulation.chunk, accumulatedMatMuls: accumulated } : {}),
+  });
+  model.metadataProps = [
+    ...model.metadataProps.filter((p) => p.key !== EMULATION_METADATA_KEY),
+    { key: EMULATION_METADATA_KEY, value },
+  ];
+}
+
+/** The metadata key `emulate-fp16` writes (JSON: format, fusedAttention, accumulationChunk?). */
+export const EMULATION_METADATA_KEY = 'tamkit.emulation';
+
+/** What `emulate-fp16` recorded in a model it wrote (undefined for a model it did not write). */
+export interface EmulationStamp {
+  format: string;
+  fusedAttention: boolean;
+  accumulationChunk?: number;
+  accumulatedMatMuls?: number;
+}
+
+/** Reads the emulation record of a model, if `emulate-fp16` wrote it. */
+export function emulationStampOf(model: ModelProto): EmulationStamp | undefined {
+  const entry = model.metadataProps.find((p) => p.key === EMULATION_METADATA_KEY);
+  if (!entry?.value) return undefined;
+  try {
+    return JSON.parse(entry.value) as EmulationStamp;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One sentence on what an emulated model can and cannot show, for reports that compare it with FP32. */
+export function describeEmulation(stamp: EmulationStamp): string {
+  if (stamp.accumulationChunk === undefined) return EMULATION_BLIND_SPOT;
+  return (
+    `${stamp.format.toUpperCase()} emulation with accumulation modelled in ${stamp.accumulatedMatMuls ?? 0} MatMuls ` +
+    `(chunks of ${stamp.accumulationChunk}); other reductions (softmax and norm sums, Gemm, Conv) still sum in FP32, ` +
+    'and a GPU kernel may order its sums differently: check on the native FP16 stack.'
+  );
 }

@@ -8,7 +8,8 @@ import { ToolkitError } from '@tamkit/common';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { DataType, type ModelProto } from '../onnx/types.js';
-import { nameUnnamedNodes, nodeNamesOfPattern, nodesNamed } from '../patterns/select.js';
+import type { MixedPresetOptions } from '../patterns/mixed-preset.js';
+import { explainPattern, nameUnnamedNodes, nodesNamed } from '../patterns/select.js';
 import { computeRegionInFloat32, removeCancellingCasts } from './support/casts.js';
 import { inferElemTypes } from './support/elem-types.js';
 import { requireGraph, resolveNodeNames } from './support/model-checks.js';
@@ -17,13 +18,23 @@ import { defaultOpset } from './support/subgraph-types.js';
 export interface Fp32IslandOptions {
   /** Names of nodes to compute in FP32 (default none). */
   nodes?: readonly string[];
-  /** Patterns whose nodes compute in FP32: attention-scores, attention, layernorm, softmax (default none). */
+  /**
+   * Patterns whose nodes compute in FP32: attention-scores, attention, layernorm, softmax, mixed (default none).
+   * A pattern that matches nothing in this model is a note in the report, not an error: one preset serves all
+   * modules of a tracker, and memory_encoder has no attention.
+   */
   patterns?: readonly string[];
+  /** Options of the `mixed` preset (long-reduction threshold, bound symbolic dims). */
+  preset?: MixedPresetOptions;
 }
 
 export interface Fp32IslandReport {
   /** Names of the nodes now computing in FP32. */
   nodes: string[];
+  /** Why each node computes in FP32: `named`, `pattern <p>`, or the `mixed` preset's reason. */
+  reasons: Record<string, string>;
+  /** Patterns that matched nothing here, and what that meant (e.g. the model left unchanged). */
+  notes: string[];
   castsIn: number;
   castsOut: number;
   castsRemoved: number;
@@ -47,20 +58,23 @@ export function insertFp32Islands(
         'Convert the model first (graph-surgery fp16 or bf16), or use --block-nodes of those commands on the FP32 original.',
     });
   }
-  const names = [...(options.nodes ?? [])];
+  const reasons: Record<string, string> = {};
+  for (const n of options.nodes ?? []) reasons[n] = 'named';
+  const notes: string[] = [];
   for (const p of options.patterns ?? []) {
-    const found = nodeNamesOfPattern(proto, p);
-    if (found.length === 0) {
-      throw new ToolkitError('PATTERN_NO_MATCH', `fp32-islands: pattern "${p}" matches no node of this model`, {
-        remedy: 'Check the pattern with `graph-surgery probe --pattern` or name the nodes with --nodes.',
-      });
-    }
-    names.push(...found);
+    const found = explainPattern(proto, p, options.preset);
+    if (found.length === 0) notes.push(`pattern "${p}" matches no node of this model`);
+    for (const { node, reason } of found) reasons[node] ??= reason;
   }
-  if (names.length === 0) {
+  if (!options.nodes?.length && !options.patterns?.length) {
     throw new ToolkitError('FP32_ISLANDS_EMPTY', 'fp32-islands: no nodes chosen', {
       remedy: 'Name nodes with --nodes or choose a --pattern.',
     });
+  }
+  const names = Object.keys(reasons);
+  if (names.length === 0) {
+    notes.push('no node chosen: the model is unchanged');
+    return { model, report: { nodes: [], reasons, notes, castsIn: 0, castsOut: 0, castsRemoved: 0 } };
   }
   resolveNodeNames(graph, names, 'fp32-islands');
   const region = nodesNamed(graph, names);
@@ -68,6 +82,6 @@ export function insertFp32Islands(
   const castsRemoved = removeCancellingCasts(graph, undefined, opset);
   return {
     model,
-    report: { nodes: [...new Set(names)], castsIn: casts.castsIn, castsOut: casts.castsOut, castsRemoved },
+    report: { nodes: names, reasons, notes, castsIn: casts.castsIn, castsOut: casts.castsOut, castsRemoved },
   };
 }

@@ -43,7 +43,10 @@ const ELEMENTWISE: ReadonlySet<string> = new Set([
 export interface ProbeOptions {
   /** Tensor names to expose (default none). */
   tensors?: readonly string[];
-  /** A pattern whose key tensors to expose: attention-scores, attention, layernorm, softmax. */
+  /**
+   * A pattern whose key tensors to expose: attention-scores, attention, layernorm, softmax, mixed. A pattern that
+   * matches nothing is a note in the report (the model is left unchanged when nothing else is asked).
+   */
   pattern?: string;
 }
 
@@ -52,6 +55,8 @@ export interface ProbeReport {
   probes: { tensor: string; output: string }[];
   /** Requested tensors that were graph outputs already. */
   alreadyOutputs: string[];
+  /** A pattern that matched nothing here, and what that meant. */
+  notes: string[];
 }
 
 /** Adds graph outputs for the chosen tensors (the input model is not changed). */
@@ -59,19 +64,21 @@ export function probeTensors(input: ModelProto, options: ProbeOptions): { model:
   const model = cloneMessage(input);
   const proto = requireGraph(model, 'probe');
   const wanted = [...(options.tensors ?? [])];
-  if (options.pattern !== undefined) {
-    const found = tensorsOfPattern(proto, options.pattern);
-    if (found.length === 0) {
-      throw new ToolkitError('PATTERN_NO_MATCH', `probe: pattern "${options.pattern}" matches nothing in this model`, {
-        remedy: 'Name the tensors with --tensors instead.',
-      });
-    }
-    wanted.push(...found);
-  }
-  if (wanted.length === 0) {
+  const notes: string[] = [];
+  if (options.pattern === undefined && wanted.length === 0) {
     throw new ToolkitError('PROBE_EMPTY', 'probe: no tensors chosen', {
       remedy: 'Name tensors with --tensors or choose a --pattern.',
     });
+  }
+  if (options.pattern !== undefined) {
+    const found = tensorsOfPattern(proto, options.pattern);
+    // One pattern serves every module of a folder: a module without a match is a note, not a failure.
+    if (found.length === 0) notes.push(`pattern "${options.pattern}" matches nothing in this model`);
+    wanted.push(...found);
+  }
+  if (wanted.length === 0) {
+    notes.push('no tensor chosen: the model is unchanged');
+    return { model, report: { probes: [], alreadyOutputs: [], notes } };
   }
   const defined = definedTensors(proto);
   const missing = wanted.filter((t) => !defined.has(t));
@@ -100,7 +107,7 @@ export function probeTensors(input: ModelProto, options: ProbeOptions): { model:
     const declared = graph.valueInfo(tensor)?.type?.tensorType?.shape?.dim.length;
     return declared;
   };
-  const report: ProbeReport = { probes: [], alreadyOutputs: [] };
+  const report: ProbeReport = { probes: [], alreadyOutputs: [], notes };
   for (const tensor of new Set(wanted)) {
     if (graph.isGraphOutput(tensor)) {
       report.alreadyOutputs.push(tensor);

@@ -6,6 +6,7 @@ import { ToolkitError } from '@tamkit/common';
 import type { Graph } from '../graph/graph.js';
 import type { GraphProto, NodeProto } from '../onnx/types.js';
 import { findAttentionScores } from './attention.js';
+import { type MixedPresetOptions, mixedPresetNodes, type PresetNode } from './mixed-preset.js';
 import { findNormalizations } from './normalization.js';
 
 /**
@@ -14,9 +15,11 @@ import { findNormalizations } from './normalization.js';
  * - `layernorm`: LayerNormalization nodes and the statistics of decomposed chains (ReduceMean..Div: the squares
  *   overflow FP16); the affine Mul/Add stays out (it cannot overflow more than any other layer, and ORT 1.30's
  *   LayerNormFusion mis-types a Cast-fed chain whose affine part is FP32 and refuses the session);
- * - `softmax`: every Softmax node.
+ * - `softmax`: every Softmax node;
+ * - `mixed`: the preset a real FP16 stack needs (see `mixed-preset.ts`): attention scores and softmax, the
+ *   attention-times-values MatMul where the reduction is long, and layer normalisation (statistics).
  */
-export const NODE_PATTERNS = ['attention-scores', 'attention', 'layernorm', 'softmax'] as const;
+export const NODE_PATTERNS = ['attention-scores', 'attention', 'layernorm', 'softmax', 'mixed'] as const;
 export type NodePattern = (typeof NODE_PATTERNS)[number];
 
 export function isNodePattern(name: string): name is NodePattern {
@@ -30,7 +33,12 @@ function unknownPattern(name: string): ToolkitError {
 }
 
 /** Names of the nodes a pattern covers, in graph order, without duplicates. */
-export function nodeNamesOfPattern(graph: GraphProto, pattern: string): string[] {
+export function nodeNamesOfPattern(graph: GraphProto, pattern: string, options: MixedPresetOptions = {}): string[] {
+  return explainPattern(graph, pattern, options).map((n) => n.node);
+}
+
+/** The nodes a pattern covers, each with the reason it is covered (the pattern, or the `mixed` preset's reason). */
+export function explainPattern(graph: GraphProto, pattern: string, options: MixedPresetOptions = {}): PresetNode[] {
   const names: string[] = [];
   switch (pattern) {
     case 'attention-scores':
@@ -45,10 +53,12 @@ export function nodeNamesOfPattern(graph: GraphProto, pattern: string): string[]
     case 'softmax':
       for (const n of graph.node) if (n.opType === 'Softmax') names.push(n.name ?? '');
       break;
+    case 'mixed':
+      return mixedPresetNodes(graph, options);
     default:
       throw unknownPattern(pattern);
   }
-  return [...new Set(names)];
+  return [...new Set(names)].map((node) => ({ node, reason: `pattern ${pattern}` }));
 }
 
 /** Tensors a probe of the pattern exposes: attention logits and probabilities, normalisation outputs, Softmax outputs. */
@@ -60,6 +70,10 @@ export function tensorsOfPattern(graph: GraphProto, pattern: string): string[] {
       for (const m of findAttentionScores(graph)) tensors.push(m.logits, m.probabilities);
       break;
     case 'layernorm':
+      for (const m of findNormalizations(graph)) tensors.push(m.output);
+      break;
+    case 'mixed':
+      for (const m of findAttentionScores(graph)) tensors.push(m.logits, m.probabilities);
       for (const m of findNormalizations(graph)) tensors.push(m.output);
       break;
     case 'softmax':

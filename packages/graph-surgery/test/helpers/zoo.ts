@@ -1,5 +1,5 @@
 /** Zoo models and inputs for the acceptance tests, built once per test file. */
-import { buildZoo, type EfficientTamModule, type ModelProto, type ZooSize } from '../../src/index.js';
+import { buildZoo, type EfficientTamModule, type ModelProto, type ZooSize, type ZooStyle } from '../../src/index.js';
 import type { Feed } from './ort-feeds.js';
 
 /** Symbolic dims at test time: one spatial memory frame plus one object pointer (4 tokens). */
@@ -7,18 +7,26 @@ export const ZOO_DIMS = { num_points: 2, num_mem_tokens: 1028, num_obj_ptr_token
 
 const cache = new Map<string, Partial<Record<EfficientTamModule, ModelProto>>>();
 
-export function zooModules(size: ZooSize, outliers = false, modules?: EfficientTamModule[]) {
-  const key = `${size}/${outliers}/${modules?.join(',') ?? 'all'}`;
+/** Zoo modules of the default (export) style, or of `style`. */
+export function zooModules(size: ZooSize, outliers = false, modules?: EfficientTamModule[], style?: ZooStyle) {
+  const key = `${size}/${outliers}/${modules?.join(',') ?? 'all'}/${style ?? 'default'}`;
   let built = cache.get(key);
   if (!built) {
-    built = buildZoo({ model: 'efficienttam-ti', size, seed: 0, outliers, ...(modules ? { modules } : {}) }).modules;
+    built = buildZoo({
+      model: 'efficienttam-ti',
+      size,
+      seed: 0,
+      outliers,
+      ...(modules ? { modules } : {}),
+      ...(style ? { style } : {}),
+    }).modules;
     cache.set(key, built);
   }
   return built;
 }
 
-export function zooModule(size: ZooSize, module: EfficientTamModule, outliers = false): ModelProto {
-  const m = zooModules(size, outliers)[module];
+export function zooModule(size: ZooSize, module: EfficientTamModule, outliers = false, style?: ZooStyle): ModelProto {
+  const m = zooModules(size, outliers, undefined, style)[module];
   if (!m) throw new Error(`zoo has no ${module}`);
   return m;
 }

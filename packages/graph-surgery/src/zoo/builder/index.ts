@@ -28,10 +28,13 @@ export {
   ModuleBuilder,
   type ModuleBuilderOptions,
   type WeightInit,
+  ZOO_STYLES,
+  type ZooStyle,
 } from './module-builder.js';
 export {
   dimOf,
   dimsOf,
+  floorDiv,
   mergeHeads,
   reshape,
   type SizePart,

@@ -234,6 +234,11 @@ export interface AttentionOptions {
   mask?: string;
   /** Rank of q/k/v (default 4: [B, heads, N, d]). */
   rank?: number;
+  /**
+   * `k` is already k^T ([B, heads, d, N]): the exporter fuses the head split's Transpose with SDPA's key
+   * Transpose into one when nothing stands between them (default false).
+   */
+  keyTransposed?: boolean;
 }
 
 /**
@@ -256,7 +261,7 @@ export function scaledDotProductAttention(
   const scale = b.op1('Cast', [b.op1('Div', [b.floatConstant([1]), b.op1('Sqrt', [embed])])], { to: DataType.FLOAT });
   const perm = Array.from({ length: rank }, (_, i) => i);
   [perm[rank - 1], perm[rank - 2]] = [perm[rank - 2]!, perm[rank - 1]!];
-  const kT = transpose(b, k, perm);
+  const kT = options.keyTransposed ? k : transpose(b, k, perm);
   const qScaled = b.op1('Mul', [q, b.op1('Sqrt', [scale])]);
   const kScaled = b.op1('Mul', [kT, b.op1('Sqrt', [scale])]);
   let scores = b.op1('MatMul', [qScaled, kScaled]);

@@ -24,10 +24,25 @@ export type WeightInit =
   | { init: 'uniform'; bound: number }
   | { values: Float32Array };
 
+/**
+ * How faithfully the graph imitates `torch.onnx.export(opset_version=17, dynamo=False)`:
+ * - `export` (the default of the zoo): what the TorchScript exporter really emits, after its common-subexpression
+ *   elimination (one `x.shape[i]` per tensor and axis, one `H * W`), with `a // b` on sizes as Div + two Casts,
+ *   placeholder output dims, `.float()` Casts and the other glue of the reference export;
+ * - `clean`: the same modules and weights with tidier shape arithmetic (every size access traced anew, `//` as a
+ *   bare Div, concrete output dims): what earlier zoo versions produced.
+ */
+export type ZooStyle = 'export' | 'clean';
+
+/** The styles `buildZoo` and the CLI accept. */
+export const ZOO_STYLES: readonly ZooStyle[] = ['export', 'clean'];
+
 /** Options of a ModuleBuilder. */
 export interface ModuleBuilderOptions {
   /** Seed of every weight; each initializer gets its own stream derived from the seed and its name. */
   seed: number;
+  /** Export style (default `clean` for a bare builder; the zoo passes its own default, `export`). */
+  style?: ZooStyle;
   /** Graph name (default: the root scope). */
   graphName?: string;
   /** Default-domain opset (default 17, what the reference export used). */
@@ -57,6 +72,8 @@ export class ModuleBuilder {
   private readonly initializerNames = new Set<string>();
   private readonly options: ModuleBuilderOptions;
   private parameterCount = 0;
+  /** Values already computed, by key: the exporter's common-subexpression elimination (export style only). */
+  private readonly memo = new Map<string, string>();
 
   /** `rootScope` is the first component of every node and initializer name, e.g. `image_encoder`. */
   constructor(rootScope: string, options: ModuleBuilderOptions) {
@@ -68,6 +85,25 @@ export class ModuleBuilder {
   /** The seed the builder was created with. */
   get seed(): number {
     return this.options.seed;
+  }
+
+  /** The export style this builder writes. */
+  get style(): ZooStyle {
+    return this.options.style ?? 'clean';
+  }
+
+  /**
+   * In the export style, returns the tensor an identical earlier computation produced (torch runs CSE on the
+   * traced graph before converting it to ONNX), or computes it once with `make`; in the clean style, always
+   * computes anew. `key` must name the computation and its inputs completely.
+   */
+  shared(key: string, make: () => string): string {
+    if (this.style !== 'export') return make();
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    const made = make();
+    this.memo.set(key, made);
+    return made;
   }
 
   /** Float parameters added so far. */
@@ -189,18 +225,22 @@ export class ModuleBuilder {
 
   /**
    * Declares `tensor` as the graph output `name`: the producing node's output is renamed, as torch names
-   * outputs after the wrapper's output names.
+   * outputs after the wrapper's output names. In the export style the declared dims are the exporter's
+   * placeholders (`<producer op><name>_dim_<i>`, e.g. `Castlow_res_masks_dim_0`): the TorchScript exporter writes
+   * those when its own shape inference loses track of a size, which run-time shape arithmetic makes it do.
    */
   output(name: string, tensor: string, shape: readonly Dim[], dataType: number = DataType.FLOAT): string {
+    const node = this.producers.get(tensor);
     if (name !== tensor) {
-      const node = this.producers.get(tensor);
       if (!node) throw new InternalError(`output "${name}": tensor "${tensor}" has no producer in this builder`);
       node.output = node.output.map((o) => (o === tensor ? name : o));
       for (const n of this.graph.node) n.input = n.input.map((i) => (i === tensor ? name : i));
       this.producers.delete(tensor);
       this.producers.set(name, node);
+      for (const [key, value] of this.memo) if (value === tensor) this.memo.set(key, name);
     }
-    this.graph.output.push(makeValueInfo(name, dataType, shape));
+    const declared = this.style === 'export' && node ? shape.map((_, i) => `${node.opType}${name}_dim_${i}`) : shape;
+    this.graph.output.push(makeValueInfo(name, dataType, declared));
     return name;
   }
 

@@ -4,15 +4,22 @@
  * Unsqueeze(Constant [0]) per dynamic size, a 1-d Constant per literal size, Concat(axis 0) and Reshape.
  * This is ~40% of the nodes of a real export; passes and shape tools must cope with it.
  */
+import { DataType } from '../../onnx/types.js';
 import type { ModuleBuilder } from './module-builder.js';
 
 /** A size in a shape list: a literal (becomes a 1-d Constant) or a 0-d INT64 tensor name (gets unsqueezed). */
 export type SizePart = number | string;
 
-/** `x.shape[axis]` as a 0-d INT64 tensor (Shape -> Gather with a Constant index), the way torch traces it. */
+/**
+ * `x.shape[axis]` as a 0-d INT64 tensor (Shape -> Gather with a Constant index), the way torch traces it. In the
+ * export style one access per tensor and axis survives the exporter's CSE; negative axes count from the end and
+ * are passed as the caller wrote them (the key is the tensor and the axis as given).
+ */
 export function dimOf(b: ModuleBuilder, x: string, axis: number): string {
-  const shape = b.op1('Shape', [x]);
-  return b.op1('Gather', [shape, b.constant(axis)], { axis: 0 });
+  return b.shared(`size|${x}|${axis}`, () => {
+    const shape = b.op1('Shape', [x]);
+    return b.op1('Gather', [shape, b.constant(axis)], { axis: 0 });
+  });
 }
 
 /** Several `x.shape[i]`, each traced separately as torch does (one Shape per access). */
@@ -22,10 +29,28 @@ export function dimsOf(b: ModuleBuilder, x: string, axes: readonly number[]): st
 
 /** Arithmetic on 0-d INT64 sizes (`H * W`, `H + pad`, `H // ws`): one node with a Constant for literals. */
 export function sizeOp(b: ModuleBuilder, op: 'Add' | 'Sub' | 'Mul' | 'Div' | 'Mod', a: SizePart, c: SizePart): string {
-  const lhs = typeof a === 'number' ? b.constant(a) : a;
-  const rhs = typeof c === 'number' ? b.constant(c) : c;
-  return b.op1(op, [lhs, rhs]);
+  return b.shared(`${op}|${partKey(a)}|${partKey(c)}`, () => {
+    const lhs = typeof a === 'number' ? b.constant(a) : a;
+    const rhs = typeof c === 'number' ? b.constant(c) : c;
+    return b.op1(op, [lhs, rhs]);
+  });
 }
+
+/**
+ * `a // c` on sizes. torch's TorchScript exporter writes integer floor division (`aten::floor_divide`) as
+ * Div -> Cast(INT64) -> Cast(INT64) (its `_trunc_divide`); the clean style writes the bare Div.
+ */
+export function floorDiv(b: ModuleBuilder, a: SizePart, c: SizePart): string {
+  if (b.style !== 'export') return sizeOp(b, 'Div', a, c);
+  return b.shared(`floordiv|${partKey(a)}|${partKey(c)}`, () => {
+    const lhs = typeof a === 'number' ? b.constant(a) : a;
+    const rhs = typeof c === 'number' ? b.constant(c) : c;
+    const quotient = b.op1('Cast', [b.op1('Div', [lhs, rhs])], { to: DataType.INT64 });
+    return b.op1('Cast', [quotient], { to: DataType.INT64 });
+  });
+}
+
+const partKey = (p: SizePart) => (typeof p === 'number' ? `#${p}` : p);
 
 /** A 1-d INT64 shape tensor from sizes: Unsqueeze each dynamic size, a Constant per literal, then Concat. */
 export function shapeTensor(b: ModuleBuilder, parts: readonly SizePart[]): string {

@@ -6,6 +6,7 @@
  *
  * With `outliers`, it carries what trained ViTs have and FP16 cannot hold (see `plantOutliers` below).
  */
+import { DataType } from '../../onnx/types.js';
 import { conv2d, layerNorm2d } from '../builder/layers.js';
 import { ModuleBuilder } from '../builder/module-builder.js';
 import { dimsOf, slice, transpose } from '../builder/shape-ops.js';
@@ -119,7 +120,13 @@ function embed(b: ModuleBuilder, image: string, cfg: ImageEncoderConfig): string
   const [h, w] = dimsOf(b, patches, [1, 2]);
   const leading = slice(b, b.op1('Shape', [posEmbed]), 0, 0, 2);
   const hw = [h!, w!].map((d) => b.op1('Unsqueeze', [d, b.constant([0])]));
-  const sizes = b.op1('Concat', [leading, ...hw], { axis: 0 });
+  // F.interpolate(size=(h, w)): the exporter casts the traced size list to INT64 before joining it to N, C.
+  const sizes =
+    b.style === 'export'
+      ? b.op1('Concat', [leading, b.op1('Cast', [b.op1('Concat', hw, { axis: 0 })], { to: DataType.INT64 })], {
+          axis: 0,
+        })
+      : b.op1('Concat', [leading, ...hw], { axis: 0 });
   const resized = b.op1('Resize', [posEmbed, '', '', sizes], {
     coordinate_transformation_mode: 'half_pixel',
     cubic_coeff_a: -0.75,
@@ -133,7 +140,11 @@ function embed(b: ModuleBuilder, image: string, cfg: ImageEncoderConfig): string
 export function buildImageEncoder(options: ModuleBuildOptions): BuiltModule {
   const cfg = IMAGE_ENCODER_CONFIG[options.size];
   const dims = SHARED_DIMS[options.size];
-  const b = new ModuleBuilder('image_encoder', { seed: options.seed, graphName: 'main_graph' });
+  const b = new ModuleBuilder('image_encoder', {
+    seed: options.seed,
+    style: options.style ?? 'export',
+    graphName: 'main_graph',
+  });
   const image = b.input('image', [1, 3, dims.imageSize, dims.imageSize]);
   const planted: PlantedOutlier[] = [];
   const trunkOut = b.scope('trunk', () => {
@@ -172,9 +183,9 @@ export function buildImageEncoder(options: ModuleBuildOptions): BuiltModule {
   const [features, pos] = b.scope('neck', () => {
     const out = b.scope('convs.0', () => {
       const reduced = conv2d(b, trunkOut, 'conv_1x1', cfg.embedDim, dims.dModel, 1, { bias: false });
-      const n1 = layerNorm2d(b, reduced, 'ln_1', dims.dModel);
+      const n1 = layerNorm2d(b, reduced, 'norm_0', dims.dModel);
       if (options.outliers) {
-        const pow = b.graph.node.find((n) => n.opType === 'Pow' && n.name?.startsWith(`${b.nodeScope}/ln_1/`));
+        const pow = b.graph.node.find((n) => n.opType === 'Pow' && n.name?.startsWith(`${b.nodeScope}/norm_0/`));
         if (pow)
           planted.push({
             node: pow.name!,
@@ -184,7 +195,7 @@ export function buildImageEncoder(options: ModuleBuildOptions): BuiltModule {
           });
       }
       const spatial = conv2d(b, n1, 'conv_3x3', dims.dModel, dims.dModel, 3, { padding: 1, bias: false });
-      return layerNorm2d(b, spatial, 'ln_2', dims.dModel);
+      return layerNorm2d(b, spatial, 'norm_1', dims.dModel);
     });
     return [out, sinePositionEncoding(b, out, dims.dModel, 'position_encoding')];
   });

@@ -10,14 +10,9 @@ import { DataType } from '../../onnx/types.js';
 import { convTranspose2d, gelu, layerNorm2d } from '../builder/layers.js';
 import { ModuleBuilder } from '../builder/module-builder.js';
 import { dimOf, dimsOf, reshape, shapeTensor, slice, transpose } from '../builder/shape-ops.js';
+import { expandLikeTorch, pickRows, repeatInterleave } from '../builder/torch-idioms.js';
 import { SHARED_DIMS } from './config.js';
-import {
-  addGaussianMatrix,
-  densePositionalEncoding,
-  embedPoints,
-  expandLikeTorch,
-  noMaskEmbedding,
-} from './prompt-encoder.js';
+import { addGaussianMatrix, densePositionalEncoding, embedPoints, noMaskEmbedding } from './prompt-encoder.js';
 import { samMlp } from './sam-layers.js';
 import { twoWayTransformer } from './two-way-transformer.js';
 import type { BuiltModule, ModuleBuildOptions, ZooSize } from './types.js';
@@ -126,7 +121,9 @@ function maskDecoder(
       downsampleRate: config.attentionDownsampleRate,
       eps: config.eps,
     };
-    const { queries, keys } = twoWayTransformer(b, src, imagePe, tokens, transformerDims);
+    // pos_src = torch.repeat_interleave(image_pe, tokens.shape[0], dim=0): the export traces the batch size.
+    const posSrc = b.style === 'export' ? repeatInterleave(b, imagePe, 4, dimOf(b, tokens, 0), 0) : imagePe;
+    const { queries, keys } = twoWayTransformer(b, src, posSrc, tokens, transformerDims);
     const iouTokenOut = b.op1('Gather', [queries, b.constant(1)], { axis: 1 });
     const maskTokensOut = slice(b, queries, 1, 2, 2 + maskTokenCount);
 
@@ -172,9 +169,17 @@ function maskDecoder(
 /** SAM2Base: obj_ptr from the best-IoU token, blended with no_obj_ptr where the object is absent. */
 function objectPointer(b: ModuleBuilder, out: DecoderOutputs, appearing: string, config: MaskDecoderConfig): string {
   const best = b.op1('ArgMax', [out.iou], { axis: -1, keepdims: 0 });
-  const oneHot = b.op1('OneHot', [best, b.constant(config.multimaskOutputs), b.floatConstant([0, 1])], { axis: -1 });
-  const picked = b.op1('MatMul', [b.op1('Unsqueeze', [oneHot, b.constant([1])]), out.multimaskTokens]);
-  const token = b.op1('Squeeze', [picked, b.constant([1])]);
+  let token: string;
+  if (b.style === 'export') {
+    // sam_output_tokens[torch.arange(B), best_iou_inds], as SAM2Base indexes it.
+    token = pickRows(b, out.multimaskTokens, best);
+  } else {
+    const oneHot = b.op1('OneHot', [best, b.constant(config.multimaskOutputs), b.floatConstant([0, 1])], {
+      axis: -1,
+    });
+    const picked = b.op1('MatMul', [b.op1('Unsqueeze', [oneHot, b.constant([1])]), out.multimaskTokens]);
+    token = b.op1('Squeeze', [picked, b.constant([1])]);
+  }
   const { dim } = config;
   const pointer = samMlp(b, token, 'obj_ptr_proj', [dim, dim, dim, dim], { twoD: true, init: 'kaiming' });
   const lambda = b.op1('Cast', [appearing], { to: DataType.FLOAT });
@@ -191,7 +196,7 @@ export function buildMaskDecoder(options: ModuleBuildOptions): BuiltModule {
   const config = MASK_DECODER_CONFIGS[options.size];
   const { dim, grid, multimaskOutputs } = config;
   // The wrapper holds sam_prompt_encoder, sam_mask_decoder and obj_ptr_proj at top level: no root scope.
-  const b = new ModuleBuilder('', { seed: options.seed, graphName: 'main_graph' });
+  const b = new ModuleBuilder('', { seed: options.seed, style: options.style ?? 'export', graphName: 'main_graph' });
   const image = b.input('image_embed', [1, dim, grid[0], grid[1]]);
   const coords = b.input('point_coords', [1, NUM_POINTS_DIM, 2]);
   const labels = b.input('point_labels', [1, NUM_POINTS_DIM], DataType.INT32);
@@ -209,7 +214,9 @@ export function buildMaskDecoder(options: ModuleBuildOptions): BuiltModule {
 
   const appearing = b.op1('Greater', [decoded.objectScore, b.floatConstant(0)]);
   const appearingMap = b.op1('Unsqueeze', [appearing, b.constant([2, 3])]);
-  const masks = b.op1('Where', [appearingMap, decoded.masks, b.floatConstant(NO_OBJECT_SCORE)]);
+  const gated = b.op1('Where', [appearingMap, decoded.masks, b.floatConstant(NO_OBJECT_SCORE)]);
+  // SAM2Base converts the masks with .float() (a Cast the exporter keeps, hence `Castlow_res_masks_dim_0`).
+  const masks = b.style === 'export' ? b.op1('Cast', [gated], { to: DataType.FLOAT }) : gated;
   const pointer = objectPointer(b, decoded, appearing, config);
 
   b.output('low_res_masks', masks, [1, multimaskOutputs, 4 * grid[0], 4 * grid[1]]);

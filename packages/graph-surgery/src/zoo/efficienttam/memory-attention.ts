@@ -98,10 +98,16 @@ function ropeTables(b: ModuleBuilder, ctx: LayerContext): RopeTableNames {
 function selfAttention(b: ModuleBuilder, x: string, ctx: LayerContext): string {
   const { config } = ctx;
   const geometry = { tokens: config.grid[0] * config.grid[1], pairs: config.dModel / config.heads / 2 };
-  return samAttention(b, 'self_attn', { q: x, k: x, v: x }, { dim: config.dModel, heads: config.heads }, (q, k) => {
-    const tables = ropeTables(b, ctx);
-    return { q: applyRotary(b, q, tables, geometry), k: applyRotary(b, k, tables, geometry) };
-  });
+  return samAttention(
+    b,
+    'self_attn',
+    { q: x, k: x, v: x },
+    { dim: config.dModel, heads: config.heads, tracedHeads: false },
+    (q, k) => {
+      const tables = ropeTables(b, ctx);
+      return { q: applyRotary(b, q, tables, geometry), k: applyRotary(b, k, tables, geometry) };
+    },
+  );
 }
 
 /**
@@ -111,17 +117,16 @@ function selfAttention(b: ModuleBuilder, x: string, ctx: LayerContext): string {
 function crossAttention(b: ModuleBuilder, x: string, ctx: LayerContext): string {
   const { config } = ctx;
   const geometry = { tokens: config.grid[0] * config.grid[1], pairs: config.dModel / config.heads / 2 };
-  const keys = b.op1('Add', [ctx.memory, ctx.memoryPos]);
-  const dims = { dim: config.dModel, kvInDim: config.memDim, heads: config.heads };
+  // memory + pos is the same in every layer: the exporter's CSE keeps one Add.
+  const keys = b.shared(`keys|${ctx.memory}|${ctx.memoryPos}`, () => b.op1('Add', [ctx.memory, ctx.memoryPos]));
+  const dims = { dim: config.dModel, kvInDim: config.memDim, heads: config.heads, tracedHeads: false };
   return samAttention(b, 'cross_attn_image', { q: x, k: keys, v: ctx.memory }, dims, (q, k) => {
     const tables = ropeTables(b, ctx);
     const ropeTokens = b.op1('Sub', [dimOf(b, k, 2), ctx.numObjPtrTokens]);
+    const rotatedQ = applyRotary(b, q, tables, geometry);
     const rotated = applyRotary(b, slice(b, k, 2, 0, ropeTokens), tables, geometry, true);
     const pointers = slice(b, k, 2, ropeTokens, Number.MAX_SAFE_INTEGER);
-    return {
-      q: applyRotary(b, q, tables, geometry),
-      k: b.op1('Concat', [rotated, pointers], { axis: 2 }),
-    };
+    return { q: rotatedQ, k: b.op1('Concat', [rotated, pointers], { axis: 2 }) };
   });
 }
 
@@ -141,7 +146,7 @@ function memoryAttentionLayer(b: ModuleBuilder, tgt: string, ctx: LayerContext):
 export function buildMemoryAttention(options: ModuleBuildOptions): BuiltModule {
   const config = MEMORY_ATTENTION_CONFIGS[options.size];
   const tokens = config.grid[0] * config.grid[1];
-  const b = new ModuleBuilder('memory_attention', { seed: options.seed });
+  const b = new ModuleBuilder('memory_attention', { seed: options.seed, style: options.style ?? 'export' });
   const curr = b.input('curr', [tokens, 1, config.dModel]);
   const currPos = b.input('curr_pos', [tokens, 1, config.dModel]);
   const memory = b.input('memory', [MEMORY_TOKENS_DIM, 1, config.memDim]);

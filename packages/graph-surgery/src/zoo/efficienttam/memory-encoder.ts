@@ -60,7 +60,11 @@ function convNextBlock(b: ModuleBuilder, x: string, index: number, dim: number):
 export function buildMemoryEncoder(options: ModuleBuildOptions): BuiltModule {
   const dims = SHARED_DIMS[options.size];
   const side = dims.featureSize;
-  const b = new ModuleBuilder('memory_encoder', { seed: options.seed, graphName: 'main_graph' });
+  const b = new ModuleBuilder('memory_encoder', {
+    seed: options.seed,
+    style: options.style ?? 'export',
+    graphName: 'main_graph',
+  });
   const pixFeat = b.input('pix_feat', [1, dims.dModel, side, side]);
   const mask = b.input('mask_for_mem', [1, 1, dims.imageSize, dims.imageSize]);
   const maskFeatures = maskDownsampler(b, mask, dims.dModel);
@@ -72,7 +76,8 @@ export function buildMemoryEncoder(options: ModuleBuildOptions): BuiltModule {
     return y;
   });
   const features = conv2d(b, x, 'out_proj', dims.dModel, dims.memDim, 1);
-  const pos = sinePositionEncoding(b, features, dims.memDim, 'position_encoding');
+  // The reference export's memory_encoder has no run-time shapes at all: its pos-enc sizes fold to constants.
+  const pos = sinePositionEncoding(b, features, dims.memDim, 'position_encoding', [1, side, side]);
   b.output('maskmem_features', features, [1, dims.memDim, side, side]);
   b.output('maskmem_pos_enc', pos, [1, dims.memDim, side, side]);
   return { model: b.build(), plantedOutliers: [] };

@@ -5,10 +5,10 @@
  * embedding, and the dense positional encoding of the image grid.
  */
 
-import { makeTensor } from '../../onnx/tensor-data.js';
-import { DataType, type TensorProto } from '../../onnx/types.js';
+import { DataType } from '../../onnx/types.js';
 import type { ModuleBuilder } from '../builder/module-builder.js';
 import { dimOf, shapeTensor, transpose } from '../builder/shape-ops.js';
+import { assignChannel, expandLikeTorch, fillValue, zerosLike } from '../builder/torch-idioms.js';
 
 /** Dimensions the prompt encoder needs. */
 export interface PromptEncoderDims {
@@ -48,6 +48,10 @@ function normaliseCoords(b: ModuleBuilder, points: string, dims: PromptEncoderDi
     [1, height],
   ] as const) {
     const scaled = b.op1('Div', [b.op1('Gather', [coords, b.constant(axis)], { axis: 2 }), b.floatConstant(size)]);
+    if (b.style === 'export') {
+      coords = assignChannel(b, coords, axis, scaled);
+      continue;
+    }
     const front = transpose(b, coords, [2, 0, 1]);
     const index = b.constant({ dims: [1, 1], values: [axis] });
     const written = b.op1('ScatterND', [front, index, b.op1('Unsqueeze', [scaled, b.constant([0])])]);
@@ -81,9 +85,15 @@ export function embedPoints(
   const isLabel = (value: number) =>
     b.op1('Unsqueeze', [b.op1('Equal', [allLabels, b.floatConstant(value)]), b.constant([-1])]);
   const isPad = isLabel(-1);
-  embedding = b.op1('Where', [isPad, b.floatConstant(0), embedding]);
-  const notAPoint = b.scope('not_a_point_embed', () => b.weight('weight', [1, dims.dim], { std: 0.5 }));
-  embedding = b.op1('Where', [isPad, b.op1('Add', [embedding, notAPoint]), embedding]);
+  if (b.style === 'export') {
+    // torch.where(labels == -1, torch.zeros_like(pe) + not_a_point_embed.weight, pe), as EfficientTAM writes it.
+    const notAPoint = b.scope('not_a_point_embed', () => b.weight('weight', [1, dims.dim], { std: 0.5 }));
+    embedding = b.op1('Where', [isPad, b.op1('Add', [zerosLike(b, embedding), notAPoint]), embedding]);
+  } else {
+    embedding = b.op1('Where', [isPad, b.floatConstant(0), embedding]);
+    const notAPoint = b.scope('not_a_point_embed', () => b.weight('weight', [1, dims.dim], { std: 0.5 }));
+    embedding = b.op1('Where', [isPad, b.op1('Add', [embedding, notAPoint]), embedding]);
+  }
   for (const label of POINT_LABELS) {
     const table = b.scope(`point_embeddings.${label}`, () => b.weight('weight', [1, dims.dim], { std: 0.5 }));
     const mask = isLabel(label);
@@ -97,17 +107,6 @@ export function noMaskEmbedding(b: ModuleBuilder, batch: string, dims: PromptEnc
   const weight = b.scope('no_mask_embed', () => b.weight('weight', [1, dims.dim], { std: 0.1 }));
   const column = b.op1('Reshape', [weight, b.constant([1, -1, 1, 1])]);
   return expandLikeTorch(b, column, shapeTensor(b, [batch, -1, dims.grid[0], dims.grid[1]]));
-}
-
-/**
- * `x.expand(*sizes)` where sizes may hold -1 ("keep"), as torch exports it: ONNX Expand has no -1, so -1 entries
- * become 1 (broadcast keeps the size) via ConstantOfShape -> Mul(-1) -> Equal -> Where.
- */
-export function expandLikeTorch(b: ModuleBuilder, x: string, sizes: string): string {
-  const ones = b.op1('ConstantOfShape', [b.op1('Shape', [sizes])], { value: fillValue(1, DataType.INT64) });
-  const minusOnes = b.op1('Mul', [ones, b.constant(-1)]);
-  const resolved = b.op1('Where', [b.op1('Equal', [sizes, minusOnes]), ones, sizes]);
-  return b.op1('Expand', [x, resolved]);
 }
 
 /** get_dense_pe(): the grid's Fourier encoding [1, dim, H, W], from pixel-centre coordinates in [0, 1]. */
@@ -129,11 +128,4 @@ export function densePositionalEncoding(b: ModuleBuilder, gaussian: string, dims
     const pe = transpose(b, fourierEncoding(b, coords, gaussian), [2, 0, 1]);
     return b.op1('Unsqueeze', [pe, b.constant([0])]);
   });
-}
-
-/** ConstantOfShape's `value` attribute: a one-element FLOAT tensor. */
-function fillValue(value: number, dataType: number = DataType.FLOAT): TensorProto {
-  const tensor = makeTensor('', dataType, [1], dataType === DataType.INT64 ? [BigInt(value)] : [value]);
-  delete tensor.name;
-  return tensor;
 }

@@ -3,6 +3,8 @@
  * `view_as_complex` does not export): the cos/sin tables are initializers shared by every attention module, and
  * each rotated tensor goes Reshape(.., d/2, 2) -> Gather(0|1) -> Mul/Sub/Add -> Unsqueeze -> Concat -> Reshape.
  */
+
+import { DataType } from '../../onnx/types.js';
 import type { ModuleBuilder } from '../builder/module-builder.js';
 import { dimsOf, reshape } from '../builder/shape-ops.js';
 
@@ -61,10 +63,13 @@ export function applyRotary(
   geometry: { tokens: number; pairs: number },
   repeat = false,
 ): string {
-  const [batch, heads, tokens] = dimsOf(b, x, [0, 1, 2]);
+  const exportStyle = b.style === 'export';
+  // apply_rotary_enc works on x.float() and returns .type_as(x): Casts to FLOAT the exporter keeps.
+  const input = exportStyle ? b.op1('Cast', [x], { to: DataType.FLOAT }) : x;
+  const [batch, heads, tokens] = dimsOf(b, input, [0, 1, 2]);
   const pairs = repeat
-    ? reshape(b, x, [batch!, heads!, -1, geometry.tokens, geometry.pairs, 2])
-    : reshape(b, x, [batch!, heads!, tokens!, geometry.pairs, 2]);
+    ? reshape(b, input, [batch!, heads!, -1, geometry.tokens, geometry.pairs, 2])
+    : reshape(b, input, [batch!, heads!, tokens!, geometry.pairs, 2]);
   const real = b.op1('Gather', [pairs, b.constant(0)], { axis: -1 });
   const imag = b.op1('Gather', [pairs, b.constant(1)], { axis: -1 });
   const outReal = b.op1('Sub', [b.op1('Mul', [real, tables.cos]), b.op1('Mul', [imag, tables.sin])]);
@@ -75,5 +80,6 @@ export function applyRotary(
     { axis: -1 },
   );
   // flatten(3): back to [B, heads, N, d].
-  return reshape(b, stacked, [batch!, heads!, tokens!, -1]);
+  const flat = reshape(b, stacked, [batch!, heads!, tokens!, -1]);
+  return exportStyle ? b.op1('Cast', [flat], { to: DataType.FLOAT }) : flat;
 }

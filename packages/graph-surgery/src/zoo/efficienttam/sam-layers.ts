@@ -5,7 +5,7 @@
  */
 import { gemm, linear, type ParamOptions, relu, scaledDotProductAttention } from '../builder/layers.js';
 import type { ModuleBuilder } from '../builder/module-builder.js';
-import { mergeHeads, splitHeads } from '../builder/shape-ops.js';
+import { dimsOf, floorDiv, mergeHeads, reshape, sizeOp, splitHeads, transpose } from '../builder/shape-ops.js';
 
 /** Shape of one SAM `Attention` module. */
 export interface SamAttentionDims {
@@ -16,6 +16,26 @@ export interface SamAttentionDims {
   heads: number;
   /** Internal width is `dim / downsampleRate` (2 in the mask decoder's cross attention; default 1). */
   downsampleRate?: number;
+  /**
+   * In the export style, split and merge heads as SAM's `_separate_heads` / `_recombine_heads` trace
+   * (`b, n, c = x.shape`, `c // num_heads`, `n_heads * c_per_head`); default true. The reference memory_attention
+   * export reads fewer sizes there (its counts fit `reshape(b, n, heads, -1)`), so it passes false.
+   */
+  tracedHeads?: boolean;
+}
+
+/** `_separate_heads` as traced: x [B, N, C] -> [B, heads, N, C / heads], C // heads computed from the shape. */
+function separateHeads(b: ModuleBuilder, x: string, heads: number, transposed = true): string {
+  const [batch, tokens, channels] = dimsOf(b, x, [0, 1, 2]);
+  const split = reshape(b, x, [batch!, tokens!, heads, floorDiv(b, channels!, heads)]);
+  return transposed ? transpose(b, split, [0, 2, 1, 3]) : split;
+}
+
+/** `_recombine_heads` as traced: x [B, heads, N, d] -> [B, N, heads * d], every size read from the shape. */
+function recombineHeads(b: ModuleBuilder, x: string): string {
+  const [batch, heads, tokens, perHead] = dimsOf(b, x, [0, 1, 2, 3]);
+  const merged = transpose(b, x, [0, 2, 1, 3]);
+  return reshape(b, merged, [batch!, tokens!, sizeOp(b, 'Mul', heads!, perHead!)]);
 }
 
 /**
@@ -46,14 +66,25 @@ export function samAttention(
   const kvIn = dims.kvInDim ?? dims.dim;
   const internal = dims.dim / (dims.downsampleRate ?? 1);
   return b.scope(name, () => {
+    const traced = b.style === 'export' && dims.tracedHeads !== false;
+    const split = traced ? separateHeads : splitHeads;
+    const merge = traced ? recombineHeads : mergeHeads;
     const project = (x: string, name: string, fanIn: number) =>
-      splitHeads(b, linear(b, x, name, fanIn, internal, projectionInit(fanIn)), dims.heads);
+      split(b, linear(b, x, name, fanIn, internal, projectionInit(fanIn)), dims.heads);
     const q = project(inputs.q, 'q_proj', dims.dim);
+    if (traced && !hook) {
+      // k's head split and SDPA's key transpose meet with nothing between: torch's peephole fuses the two.
+      const kProjected = linear(b, inputs.k, 'k_proj', kvIn, internal, projectionInit(kvIn));
+      const v = project(inputs.v, 'v_proj', kvIn);
+      const kT = transpose(b, separateHeads(b, kProjected, dims.heads, false), [0, 2, 3, 1]);
+      const { output } = scaledDotProductAttention(b, q, kT, v, { keyTransposed: true });
+      return linear(b, merge(b, output), 'out_proj', internal, dims.dim, projectionInit(internal));
+    }
     const k = project(inputs.k, 'k_proj', kvIn);
     const v = project(inputs.v, 'v_proj', kvIn);
     const rotated = hook ? hook(q, k) : { q, k };
     const { output } = scaledDotProductAttention(b, rotated.q, rotated.k, v);
-    return linear(b, mergeHeads(b, output), 'out_proj', internal, dims.dim, projectionInit(internal));
+    return linear(b, merge(b, output), 'out_proj', internal, dims.dim, projectionInit(internal));
   });
 }
 

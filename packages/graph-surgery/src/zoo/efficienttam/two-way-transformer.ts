@@ -6,6 +6,7 @@
 import { layerNorm } from '../builder/layers.js';
 import type { ModuleBuilder } from '../builder/module-builder.js';
 import { dimsOf, reshape, transpose } from '../builder/shape-ops.js';
+import { flattenRange } from '../builder/torch-idioms.js';
 import { samAttention, samMlp } from './sam-layers.js';
 
 /** Hyperparameters of the two-way transformer. */
@@ -61,6 +62,7 @@ function twoWayBlock(
 
 /** `x.flatten(2).permute(0, 2, 1)`: [B, C, H, W] -> [B, H*W, C]. */
 function flattenImage(b: ModuleBuilder, x: string): string {
+  if (b.style === 'export') return transpose(b, flattenRange(b, x, 4, 2, 3), [0, 2, 1]);
   const [batch, channels] = dimsOf(b, x, [0, 1]);
   return transpose(b, reshape(b, x, [batch!, channels!, -1]), [0, 2, 1]);
 }

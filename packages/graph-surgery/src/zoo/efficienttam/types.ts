@@ -1,6 +1,7 @@
 /** The shared contract of the EfficientTAM-Ti module builders: one build function per ONNX module. */
 import type { FlopsOptions } from '../../inspect/flops.js';
 import type { ModelProto } from '../../onnx/types.js';
+import type { ZooStyle } from '../builder/module-builder.js';
 
 /** `full`: the published architecture at 512 px. `tiny`: same topology, small widths and depth (unit tests). */
 export type ZooSize = 'full' | 'tiny';
@@ -13,6 +14,8 @@ export interface ModuleBuildOptions {
   seed: number;
   /** Plant trained-ViT-like activation outliers (only modules that have them in the field act on it). */
   outliers: boolean;
+  /** Export style (default `export`: what torch.onnx.export writes; `clean`: tidier shape arithmetic). */
+  style?: ZooStyle;
 }
 
 /**

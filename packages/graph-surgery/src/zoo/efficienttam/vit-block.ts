@@ -9,7 +9,7 @@ import { makeTensor } from '../../onnx/tensor-data.js';
 import { DataType } from '../../onnx/types.js';
 import { gelu, layerNorm, linear, type ParamOptions, scaledDotProductAttention } from '../builder/layers.js';
 import type { ModuleBuilder } from '../builder/module-builder.js';
-import { dimOf, dimsOf, reshape, shapeTensor, sizeOp, slice, transpose } from '../builder/shape-ops.js';
+import { dimOf, dimsOf, floorDiv, reshape, shapeTensor, sizeOp, slice, transpose } from '../builder/shape-ops.js';
 
 const INT64_MIN = -9223372036854775808n;
 
@@ -39,8 +39,15 @@ export interface VitBlockTensors {
 
 /** F.pad(x, (0, 0, 0, padW, 0, padH)) on [B, H, W, C] with dynamic pads, via torch's pads-reordering chain. */
 function padBottomRight(b: ModuleBuilder, x: string, padH: string, padW: string): string {
-  const given = b.op1('Cast', [shapeTensor(b, [0, 0, 0, padW, 0, padH])], { to: DataType.INT64 });
-  const rest = b.op1('ConstantOfShape', [b.constant([2])], { value: makeTensor('', DataType.INT64, [1], [0]) });
+  const list = shapeTensor(b, [0, 0, 0, padW, 0, padH]);
+  const given = b.op1('Cast', [list], { to: DataType.INT64 });
+  // The zeros for the dims the pad list leaves out: rank * 2 - len(pad). The exporter folds rank * 2 but reads
+  // the list's length at run time; the clean style folds both.
+  const missing =
+    b.style === 'export'
+      ? b.op1('Sub', [b.constant(8), b.op1('Gather', [b.op1('Shape', [list]), b.constant([0])], { axis: 0 })])
+      : b.constant([2]);
+  const rest = b.op1('ConstantOfShape', [missing], { value: makeTensor('', DataType.INT64, [1], [0]) });
   const pairs = reshape(b, b.op1('Concat', [given, rest], { axis: 0 }), [-1, 2]);
   const flipped = b.op1('Slice', [pairs, b.constant([-1]), b.constant([INT64_MIN]), b.constant([0]), b.constant([-1])]);
   const pads = b.op1('Cast', [reshape(b, transpose(b, flipped, [1, 0]), [-1])], { to: DataType.INT64 });
@@ -55,7 +62,7 @@ function windowPartition(b: ModuleBuilder, x: string, ws: number) {
   const padded = padBottomRight(b, x, padH, padW);
   const hp = sizeOp(b, 'Add', h!, padH);
   const wp = sizeOp(b, 'Add', w!, padW);
-  const grid = reshape(b, padded, [batch!, sizeOp(b, 'Div', hp, ws), ws, sizeOp(b, 'Div', wp, ws), ws, c!]);
+  const grid = reshape(b, padded, [batch!, floorDiv(b, hp, ws), ws, floorDiv(b, wp, ws), ws, c!]);
   const windows = reshape(b, transpose(b, grid, [0, 1, 3, 2, 4, 5]), [-1, ws, ws, c!]);
   return { windows, hp, wp, h: h!, w: w! };
 }
@@ -70,9 +77,9 @@ function windowUnpartition(
   h: string,
   w: string,
 ): string {
-  const perImage = sizeOp(b, 'Div', sizeOp(b, 'Div', sizeOp(b, 'Mul', hp, wp), ws), ws);
-  const batch = sizeOp(b, 'Div', dimOf(b, windows, 0), perImage);
-  const grid = reshape(b, windows, [batch, sizeOp(b, 'Div', hp, ws), sizeOp(b, 'Div', wp, ws), ws, ws, -1]);
+  const perImage = floorDiv(b, floorDiv(b, sizeOp(b, 'Mul', hp, wp), ws), ws);
+  const batch = floorDiv(b, dimOf(b, windows, 0), perImage);
+  const grid = reshape(b, windows, [batch, floorDiv(b, hp, ws), floorDiv(b, wp, ws), ws, ws, -1]);
   const full = reshape(b, transpose(b, grid, [0, 1, 3, 2, 4, 5]), [batch, hp, wp, -1]);
   return slice(b, slice(b, full, 1, 0, h), 2, 0, w);
 }
