@@ -154,10 +154,14 @@ describe('emulateFloat16 and FP32 islands on a model with outliers', () => {
     const model = attentionModel({ form: 'prescaled-qk', norm: 'decomposed' });
     for (const format of ['fp16', 'bf16'] as const) {
       const { model: emulated } = emulateFloat16(model, { format });
+      // Recognised by its metadata stamp, and by its Cast pairs where another tool left no stamp.
+      const unstamped = { ...emulated, metadataProps: [] };
       for (const again of ['fp16', 'bf16'] as const) {
-        expect(() => emulateFloat16(emulated, { format: again })).toThrow(
-          expect.objectContaining({ code: 'EMULATE_ALREADY' }),
-        );
+        for (const m of [emulated, unstamped]) {
+          expect(() => emulateFloat16(m, { format: again })).toThrow(
+            expect.objectContaining({ code: 'EMULATE_ALREADY' }),
+          );
+        }
       }
     }
   });

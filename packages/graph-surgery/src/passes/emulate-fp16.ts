@@ -87,6 +87,8 @@ export function emulateFloat16(
   const model = cloneMessage(input);
   const proto = requireGraph(model, 'emulate-fp16');
   const graph = new Graph(proto);
+  // Before anything is added: the accumulation model and the rounding insert Cast pairs of their own.
+  refuseEmulated(model, graph);
   nameUnnamedNodes(graph);
   const { nodes: except, notes } = exceptedNodes(graph, options);
   const format = options.format ?? 'fp16';
@@ -112,7 +114,6 @@ export function emulateFloat16(
   if (options.accumulation) report.accumulatedMatMuls = modelAccumulation(graph, except, options.accumulation, low);
   stampEmulation(model, format, options, report.accumulatedMatMuls.length);
   const order = graph.topologicalOrder();
-  refuseEmulated(graph, order);
   const opset = defaultOpset(model);
   const types = inferElemTypes(proto, order, undefined, opset);
   if (![...types.values()].includes(DataType.FLOAT)) {
@@ -179,13 +180,20 @@ export function emulateFloat16(
 }
 
 /**
- * Refuses a model that already emulates a 16-bit format (Casts to FLOAT16/BFLOAT16 read only by Casts back to
- * FLOAT): rounding it again would double every Cast pair. Emulation is not applied twice; emulate the original.
+ * Refuses a model that already emulates a 16-bit format (stamped by emulate-fp16, or holding Casts to FLOAT16/BFLOAT16
+ * read only by Casts back to FLOAT): rounding it again would double every Cast pair. Emulation is not applied twice;
+ * emulate the original.
  */
-function refuseEmulated(graph: Graph, order: readonly NodeProto[]): void {
+function refuseEmulated(model: ModelProto, graph: Graph): void {
+  const stamp = model.metadataProps.find((p) => p.key === EMULATION_METADATA_KEY)?.value;
+  if (stamp !== undefined) {
+    throw new ToolkitError('EMULATE_ALREADY', `emulate-fp16: the model is already emulated (${stamp})`, {
+      remedy: 'Emulate the FP32 original; emulating an emulated model would round every tensor twice.',
+    });
+  }
   const isCastTo = (n: NodeProto | undefined, types: number[]) =>
     n?.opType === 'Cast' && (n.domain ?? '') === '' && types.includes(Number(getInt(n, 'to', 0)));
-  const pairs = order.filter((n) => {
+  const pairs = graph.nodes.filter((n) => {
     if (!isCastTo(n, [DataType.FLOAT16, DataType.BFLOAT16])) return false;
     const readers = graph.consumersOf(n.output[0] ?? '');
     return readers.length > 0 && readers.every((r) => isCastTo(r, [DataType.FLOAT]));
