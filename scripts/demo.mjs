@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { TRACKER_MODULES as MODULES } from '../packages/graph-surgery/dist/index.js';
 import { repoRoot } from './lib/report.mjs';
 
 const size = process.env.DEMO_SIZE ?? 'full';
@@ -16,7 +17,6 @@ const emulated = join(out, 'zoo-fp16-emulated');
 const native = join(out, 'zoo-fp16');
 const islands = join(out, 'zoo-fp16-islands-emulated');
 const synth = join(out, 'synth');
-const MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'];
 const bins = {
   'graph-surgery': 'packages/graph-surgery/bin/graph-surgery.js',
   'engine-builder': 'packages/engine-builder/bin/engine-builder.js',

@@ -6,8 +6,8 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TRACKER_MODULES as MODULES } from '../../packages/graph-surgery/dist/index.js';
 
-const MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'];
 const dir = process.argv[2];
 if (!dir) {
   console.error('usage: accumulation-summary.mjs DIR');

@@ -42,9 +42,3 @@ export function printTable(rows) {
     if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
 }
-
-export function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}

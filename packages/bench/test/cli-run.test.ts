@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '@tamkit/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, main } from '../src/cli/index.js';
+import { buildCli } from '../src/cli/index.js';
+import { bench } from './helpers/cli.js';
 import { ATTENTION_SCORES_MODEL, writeTinyModels } from './helpers/tiny-models.js';
 
 let models: Awaited<ReturnType<typeof writeTinyModels>>;
@@ -10,13 +11,6 @@ beforeAll(async () => {
   models = await writeTinyModels({ scores: ATTENTION_SCORES_MODEL });
 });
 afterAll(() => models.dispose());
-
-async function bench(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const quick = ['--iterations', '5', '--warmup', '1', '--profile-runs', '1'];
 

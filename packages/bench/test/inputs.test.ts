@@ -40,6 +40,13 @@ describe('generateFeeds', () => {
     expect(feeds.num_obj_ptr_tokens!.data).toEqual(BigInt64Array.from([64n]));
   });
 
+  it("recognises memory_attention's pointer count by its signature (an integer scalar), whatever its name", async () => {
+    // An exporter that calls the input "k" (no ptr/pointer/obj in sight): it still gets the pointer tokens.
+    const renamed = MEMORY_ATTENTION.map((t) => (t.type === 'int64' ? { ...t, name: 'k' } : t));
+    const feeds = await generateFeeds(renamed, resolveInputShapes(renamed), 0);
+    expect(feeds.k!.data).toEqual(BigInt64Array.from([64n]));
+  });
+
   it('prompts the decoder with a box: two corner points with labels 2 and 3 inside the 512-pixel frame', async () => {
     const feeds = await generateFeeds(MASK_DECODER, resolveInputShapes(MASK_DECODER), 5);
     const [x0, y0, x1, y1] = Array.from(feeds.point_coords!.data as Float32Array);

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { ExitCode, UsageError } from '@tamkit/common';
 import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/index.js';
 import { ImageFolderVideo } from '../src/pipeline/image-folder-video.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
 import { parseBenchReport } from '../src/report/read-report.js';
 import { createSequenceTracker } from '../src/tracker/sequence-tracker.js';
 import { formatModuleStacks, parseStackSpec } from '../src/tracker/stack-spec.js';
+import { bench } from './helpers/cli.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -18,13 +18,6 @@ beforeAll(async () => {
   await writeZoo(join(dir, 'zoo'), { model: 'efficienttam-ti', size: 'tiny', seed: 2 });
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function bench(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('--stack for the pipeline', () => {
   it('gives every module one stack, or overrides some modules of a default', () => {

@@ -8,8 +8,9 @@ import { loadOrt, type OrtModule } from '../src/stacks/ort/load-ort.js';
 import type { Runner } from '../src/stacks/runner.js';
 import type { Feeds, Outputs, RunnerTensor } from '../src/stacks/types.js';
 import type { Box } from '../src/tracker/mask-box.js';
+import { moduleFiles } from '../src/tracker/module-files.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from '../src/tracker/module-runner.js';
-import { closeModules, moduleFiles, openModules } from '../src/tracker/open-modules.js';
+import { closeModules, openModules } from '../src/tracker/open-modules.js';
 import { parseStackSpec } from '../src/tracker/stack-spec.js';
 import { createTracker } from '../src/tracker/tracker.js';
 

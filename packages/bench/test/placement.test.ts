@@ -20,12 +20,15 @@ describe('parseOrtProfile', () => {
     const profile = webgpuProfile();
     expect(profile.runs).toBe(2);
     expect(profile.nodeEvents).toHaveLength(20);
-    expect(profile.nodeEvents[5]).toEqual({
+    expect(profile.nodeEvents[5]).toMatchObject({
       node: '/attn/MatMul',
       opType: 'MatMul',
       provider: 'WebGpuExecutionProvider',
       durationUs: 400,
     });
+    expect(profile.runWindows.map((w) => w.startUs)).toEqual(
+      [...profile.runWindows.map((w) => w.startUs)].sort((a, b) => a - b),
+    );
   });
 
   it('reads a profile written by onnxruntime-node 1.30 for a one-Conv model on the CPU provider', () => {
@@ -41,7 +44,7 @@ describe('parseOrtProfile', () => {
       ],
     });
     expect(parseOrtProfile(text).nodeEvents).toEqual([
-      { node: 'n', opType: 'Relu', provider: 'CPUExecutionProvider', durationUs: 7 },
+      { node: 'n', opType: 'Relu', provider: 'CPUExecutionProvider', durationUs: 7, startUs: 0 },
     ]);
   });
 

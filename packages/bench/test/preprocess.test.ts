@@ -96,7 +96,9 @@ describe('BilinearPlan', () => {
   });
 });
 
-describe.skipIf(!simdResizeSupported({ width: 2, height: 2 }, 4))('SimdBilinearPlan (WebAssembly SIMD)', () => {
+const simd = simdResizeSupported({ width: 2, height: 2 }, 4);
+if (!simd) console.warn('[bench preprocess] skipping the SIMD kernel tests: this runtime has no WebAssembly SIMD');
+describe.skipIf(!simd)('SimdBilinearPlan (WebAssembly SIMD)', () => {
   it.each(RESIZE_CASES)('matches the per-value reference bilinear within its fixed-point bound: $name', ({
     image,
     size,

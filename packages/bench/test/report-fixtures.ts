@@ -1,6 +1,7 @@
 // Builders of BenchReport input data for the report tests. Statistics are derived from (p50, cv) so that a test
 // states only the numbers its verdict depends on.
 import { SeededRandom } from '@tamkit/common';
+import { TRACKER_MODULES } from '@tamkit/graph-surgery';
 import {
   type BenchReport,
   type Environment,
@@ -84,7 +85,7 @@ export function report(parts: Partial<BenchReport> = {}): BenchReport {
   };
 }
 
-export const MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'] as const;
+export const MODULES = TRACKER_MODULES;
 
 /** The four modules on one stack, with the given p50s in MODULES order, all of one model version. */
 export function stackResults(stack: string, p50s: readonly number[], cv = 0.01, version = 'v1'): ModuleResult[] {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Availability,
   createRunner,
+  createRunnerWith,
   loadOrt,
   RunnerErrorCode,
   STACK_NAMES,
@@ -23,6 +24,19 @@ beforeAll(async () => {
   for (const name of STACK_NAMES) probed.set(name, await STACKS[name].probe());
 });
 afterAll(() => models.dispose());
+
+/** Skips the running test and prints why: a skip is never silent. */
+function skipBecause(ctx: { skip: () => void }, name: string, reason: string): void {
+  console.warn(`[bench conformance] skipped for ${name}: ${reason}`);
+  ctx.skip();
+}
+
+/** Why the in-process tests cannot run on a stack, or undefined when they can. */
+function notInProcess(name: (typeof STACK_NAMES)[number]): string | undefined {
+  const availability = probed.get(name)!;
+  if (!availability.available) return availability.reason;
+  return STACKS[name].create().capabilities.inProcess ? undefined : 'runs out of process (trtexec)';
+}
 
 async function feedsFor(rows: number) {
   const ort = await loadOrt();
@@ -68,7 +82,7 @@ describe.each(STACK_NAMES)('Runner conformance: %s', (name) => {
 
   it('when unavailable, activate throws StackUnavailableError carrying the probe reason and remedy', async (ctx) => {
     const availability = probed.get(name)!;
-    if (availability.available) ctx.skip();
+    if (availability.available) skipBecause(ctx, name, 'available here: there is no unavailability to check');
     const runner = createRunner(name);
     const error = await runner.activate(modelPath).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StackUnavailableError);
@@ -79,13 +93,8 @@ describe.each(STACK_NAMES)('Runner conformance: %s', (name) => {
 
   describe('when available', () => {
     it('activates, exposes named inputs and outputs, and infers the reference result', async (ctx) => {
-      const availability = probed.get(name)!;
-      if (!availability.available || !STACKS[name].create().capabilities.inProcess) {
-        console.warn(
-          `skipped for ${name}: ${availability.available ? 'runs out of process (trtexec)' : availability.reason}`,
-        );
-        ctx.skip();
-      }
+      const why = notInProcess(name);
+      if (why) skipBecause(ctx, name, why);
       const runner = createRunner(name);
       await runner.activate(modelPath);
       try {
@@ -110,8 +119,8 @@ describe.each(STACK_NAMES)('Runner conformance: %s', (name) => {
     });
 
     it('BAD CALL - activate twice, wrong feeds: typed errors that name the problem', async (ctx) => {
-      const availability = probed.get(name)!;
-      if (!availability.available || !STACKS[name].create().capabilities.inProcess) ctx.skip();
+      const why = notInProcess(name);
+      if (why) skipBecause(ctx, name, why);
       const runner = createRunner(name);
       await runner.activate(modelPath);
       try {
@@ -133,8 +142,9 @@ describe.each(STACK_NAMES)('Runner conformance: %s', (name) => {
 
     it('keeps outputs on the device when asked, and toHost() downloads them with a timed copy', async (ctx) => {
       const availability = probed.get(name)!;
-      if (!availability.available || !createRunner(name).capabilities.deviceOutputs) ctx.skip();
-      const runner = STACKS[name].create({ outputLocation: 'gpu-buffer' } as never);
+      if (!availability.available) skipBecause(ctx, name, availability.reason);
+      if (!STACKS[name].deviceOutputs) skipBecause(ctx, name, 'keeps no outputs on a device');
+      const runner = createRunnerWith(name, { deviceOutputs: true });
       await runner.activate(modelPath);
       try {
         const { a, b, feeds } = await feedsFor(2);
@@ -155,7 +165,8 @@ describe.each(STACK_NAMES)('Runner conformance: %s', (name) => {
     it('reports placement from a separate profiled session when it can', async (ctx) => {
       const availability = probed.get(name)!;
       const runner = createRunner(name);
-      if (!availability.available || !runner.capabilities.placement) ctx.skip();
+      if (!availability.available) skipBecause(ctx, name, availability.reason);
+      if (!runner.capabilities.placement) skipBecause(ctx, name, 'reports no placement (runs out of process)');
       await runner.activate(modelPath);
       try {
         const { feeds } = await feedsFor(4);

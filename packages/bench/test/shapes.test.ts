@@ -1,5 +1,8 @@
+import { recognizeModuleSignature } from '@tamkit/graph-surgery';
 import { describe, expect, it } from 'vitest';
-import { parseShapeSpecs, recogniseModule, resolveInputShapes, type TensorInfo } from '../src/index.js';
+import { parseShapeSpecs, resolveInputShapes, type TensorInfo } from '../src/index.js';
+
+const recogniseModule = (inputs: TensorInfo[]) => recognizeModuleSignature({ inputs })?.module;
 
 const t = (name: string, shape: (number | string)[], type: TensorInfo['type'] = 'float32'): TensorInfo => ({
   name,

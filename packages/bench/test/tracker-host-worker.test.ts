@@ -1,16 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
 import { bakeModule, readModel, writeModel, writeZoo } from '@tamkit/graph-surgery';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
 import { Preprocessor } from '../src/preprocess/preprocessor.js';
 import { BilinearResizer } from '../src/tracker/bilinear.js';
 import { HostStages } from '../src/tracker/host-stages.js';
 import { HostWorker } from '../src/tracker/host-worker/host-worker.js';
 import { chwToTokens } from '../src/tracker/layout.js';
-import { closeModules, moduleFiles, openModules } from '../src/tracker/open-modules.js';
+import { moduleFiles } from '../src/tracker/module-files.js';
+import { closeModules, openModules } from '../src/tracker/open-modules.js';
+import { createSequenceTracker } from '../src/tracker/sequence-tracker.js';
 import { parseStackSpec } from '../src/tracker/stack-spec.js';
 import { createTracker, type TrackResult } from '../src/tracker/tracker.js';
 
@@ -125,6 +128,60 @@ describe('tracker host stages in a worker thread', () => {
       expect(threaded.notes.join('\n')).not.toMatch(/host worker unavailable/);
     } finally {
       await closeModules(runners);
+    }
+  });
+});
+
+describe('the next frame handed over as a promise (a decode under way)', () => {
+  it('is preprocessed in the worker once it arrives: preprocess() takes that tensor, not the in-process path', async () => {
+    const stages = new HostStages(true);
+    try {
+      const frame = new SyntheticVideo({ width: 200, height: 120, seed: 5 }).frame(2);
+      const expected = new Preprocessor().fromRgb(frame);
+      const inProcess = vi.spyOn(stages.preprocessor, 'fromRgb');
+      stages.prefetch(new Promise((resolve) => setTimeout(() => resolve(frame), 10)));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await stages.preprocess(frame)).toEqual(expected);
+      expect(inProcess).not.toHaveBeenCalled();
+      // A frame nobody announced goes the in-process way.
+      const other = new SyntheticVideo({ width: 200, height: 120, seed: 6 }).frame(0);
+      await stages.preprocess(other);
+      expect(inProcess).toHaveBeenCalledTimes(1);
+    } finally {
+      await stages.dispose();
+    }
+  });
+
+  it('is what the sequence tracker (LaSOT runs) hands the loop: every frame after the first arrives prefetched', async () => {
+    const video = new SyntheticVideo({ width: 160, height: 96, seed: 3 });
+    const frames = join(dir, 'frames');
+    await mkdir(frames, { recursive: true });
+    for (let i = 0; i < 4; i += 1) {
+      const f = video.frame(i);
+      await sharp(Buffer.from(f.data), { raw: { width: f.width, height: f.height, channels: 3 } })
+        .png()
+        .toFile(join(frames, `${i}.png`));
+    }
+    const prefetch = vi.spyOn(HostStages.prototype, 'prefetch');
+    const inProcess = vi.spyOn(Preprocessor.prototype, 'fromRgb');
+    const tracker = await createSequenceTracker({
+      models: dir,
+      stack: 'ort-cpu',
+      threads: 1,
+      tracker: { hostWorker: true },
+    });
+    try {
+      const frame = (i: number) => ({ index: i, path: join(frames, `${i}.png`) });
+      await tracker.init(frame(0), video.box(0), frame(1));
+      for (let i = 1; i < 4; i += 1) await tracker.track(frame(i), i < 3 ? frame(i + 1) : undefined);
+      expect(prefetch).toHaveBeenCalledTimes(3);
+      for (const [given] of prefetch.mock.calls) expect(given).toBeInstanceOf(Promise);
+      // Only the first frame was preprocessed in process: the next three came from the worker.
+      expect(inProcess).toHaveBeenCalledTimes(1);
+    } finally {
+      prefetch.mockRestore();
+      inProcess.mockRestore();
+      await tracker.dispose();
     }
   });
 });

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
 import { writeZoo } from '@tamkit/graph-surgery';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
+import { BaseRunner } from '../src/stacks/runner.js';
 import type { Box } from '../src/tracker/mask-box.js';
+import { moduleFiles } from '../src/tracker/module-files.js';
 import { TRACKER_MODULES } from '../src/tracker/module-runner.js';
-import { closeModules, moduleFiles, openModules } from '../src/tracker/open-modules.js';
+import { closeModules, openModules } from '../src/tracker/open-modules.js';
 import { parseStackSpec } from '../src/tracker/stack-spec.js';
 import { createTracker } from '../src/tracker/tracker.js';
 import { defaultTrackerParams, formatTrackerParams, TRACKER_PARAMS_FILE } from '../src/tracker/tracker-params.js';
@@ -75,19 +77,29 @@ describe('tracking loop on the tiny zoo (ort-cpu)', () => {
     }
   });
 
-  it('gives the same boxes for the same frames and, with --kalman, still tracks well-formed boxes', async () => {
+  it('gives the same boxes for the same frames, and with kalman runs the Kalman choice in the loop', async () => {
     const runners = await openModules(await moduleFiles(dir), parseStackSpec('ort-cpu'), { threads: 1 });
     try {
       const video = new SyntheticVideo({ width: 96, height: 64, seed: 5 });
-      const run = async (kalman: boolean) => {
+      // SAMURAI's defaults wait 15 gated frames before the Kalman score counts; a gate of 0 and one stable frame
+      // reach the weighted phase within these frames, so the Kalman half can fail if the loop ignores kalman.
+      const run = async (kalman: false | { stableFrames: number; gate: number }) => {
         const tracker = createTracker({ modules: runners, options: { kalman, box: 'low-res' } });
-        const boxes = [(await tracker.init(video.frame(0), video.box(0))).box];
-        for (let i = 1; i < 4; i += 1) boxes.push((await tracker.track(video.frame(i))).box);
-        return boxes;
+        const results = [await tracker.init(video.frame(0), video.box(0))];
+        for (let i = 1; i < 5; i += 1) results.push(await tracker.track(video.frame(i)));
+        return {
+          boxes: results.map((r) => [...r.box]),
+          scores: results.map((r) => r.kalmanScore),
+          notes: tracker.notes,
+        };
       };
       const a = await run(false);
-      expect(await run(false)).toEqual(a);
-      for (const box of await run(true)) wellFormed(box, 96, 64);
+      expect((await run(false)).boxes).toEqual(a.boxes);
+      expect(a.scores.every((k) => k === undefined)).toBe(true);
+      const withKalman = await run({ stableFrames: 1, gate: 0 });
+      for (const box of withKalman.boxes) wellFormed(box as Box, 96, 64);
+      expect(withKalman.scores.slice(2).every((k) => typeof k === 'number' && k >= 0 && k <= 1)).toBe(true);
+      expect(withKalman.notes.join('\n')).toMatch(/SAMURAI Kalman selection/);
     } finally {
       await closeModules(runners);
     }
@@ -182,14 +194,27 @@ describe('runPipeline on the tiny zoo', () => {
     }
   });
 
-  it('BAD CALL - runners are released when one module fails to load', async () => {
+  it('BAD CALL - runners already activated are released when one module fails to load', async () => {
     const files = await moduleFiles(dir);
     const broken = join(withParams, 'broken.onnx');
     await writeFile(broken, 'not onnx');
-    const error = await openModules({ ...files, mask_decoder: broken }, parseStackSpec('ort-cpu')).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ToolkitError);
-    expect((error as ToolkitError).message).toMatch(/broken\.onnx/);
+    const activated: { runner: BaseRunner; path: string }[] = [];
+    const activate = BaseRunner.prototype.activate;
+    const spy = vi.spyOn(BaseRunner.prototype, 'activate').mockImplementation(async function (this: BaseRunner, path) {
+      await activate.call(this, path);
+      activated.push({ runner: this, path });
+    });
+    try {
+      const error = await openModules({ ...files, mask_decoder: broken }, parseStackSpec('ort-cpu')).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ToolkitError);
+      expect((error as ToolkitError).message).toMatch(/broken\.onnx/);
+      // image_encoder and memory_attention were open when mask_decoder failed: both are closed again.
+      expect(activated.map((a) => a.path)).toEqual([files.image_encoder, files.memory_attention]);
+      for (const { runner } of activated) expect(runner.isActive).toBe(false);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

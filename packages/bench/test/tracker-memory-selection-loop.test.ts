@@ -5,7 +5,8 @@ import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
 import { isMemoryCandidate, pickMemoryFrames, resolveMemorySelection } from '../src/tracker/memory-selection.js';
-import { closeModules, moduleFiles, openModules } from '../src/tracker/open-modules.js';
+import { moduleFiles } from '../src/tracker/module-files.js';
+import { closeModules, openModules } from '../src/tracker/open-modules.js';
 import { parseStackSpec } from '../src/tracker/stack-spec.js';
 import { createTracker, type TrackerOptions, type TrackResult } from '../src/tracker/tracker.js';
 

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
+import type { GraphView, PrecisionPlan } from '@tamkit/graph-surgery';
+import { type ResolvedPlan, resolvePlan } from '@tamkit/graph-surgery';
 import { type GraphEdit, type LoadedModel, loadModel, planGraphEdits } from './graph-surgery-glue.js';
-import type { GraphView } from './plan/graph-view.js';
-import type { PrecisionPlan } from './plan/plan.js';
-import { type ResolvedPlan, resolvePlan } from './plan/resolve.js';
 import { type BuildArgsInput, buildTrtexecArgs, type ShapeProfile } from './trtexec/build-args.js';
 import { formatCommandLine } from './trtexec/spec.js';
 import { detectTrtVersion, resolveTrtexec, type TrtexecLocation } from './trtexec/trtexec.js';
@@ -73,7 +72,11 @@ function needsGraph(plan: PrecisionPlan): boolean {
   if (plan.defaultPrecision === 'fp32') return Object.keys(plan.outputTypes ?? {}).length > 0;
   const pins = plan.pinFp32 ?? {};
   return Boolean(
-    pins.nodes?.length || pins.patterns?.length || pins.auto?.length || Object.keys(plan.outputTypes ?? {}).length,
+    pins.nodes?.length ||
+      pins.patterns?.length ||
+      pins.auto?.length ||
+      plan.blockOps?.length ||
+      Object.keys(plan.outputTypes ?? {}).length,
   );
 }
 
@@ -107,10 +110,9 @@ export async function planBuild(
 ): Promise<BuildSpec> {
   const version = await chooseVersion(options, mustRun);
   const plan = options.plan;
-  const autoKinds = plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []);
   const loaded =
     mustRun || needsGraph(plan) || options.shapes
-      ? await loadModel(modelPath, { autoPinKinds: autoKinds, withData: mustRun && version.path === 11 })
+      ? await loadModel(modelPath, { withData: mustRun && version.path === 11 })
       : undefined;
   const graph: GraphView = loaded?.graph ?? { nodes: [], inputs: [], outputs: [] };
   if (options.shapes) checkShapeInputs(options.shapes, graph, displayPath);

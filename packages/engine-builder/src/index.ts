@@ -1,5 +1,26 @@
 // Plans
 
+export type {
+  AutoPin,
+  AutoPinFinder,
+  AutoPinKind,
+  GraphNodeView,
+  GraphView,
+  Precision,
+  PrecisionMode,
+  PrecisionPlan,
+  ResolvedPlan,
+} from '@tamkit/graph-surgery';
+export {
+  compileNodePattern,
+  loadPlan,
+  PRECISION_MODES,
+  PRECISIONS,
+  planForPrecision,
+  resolvePlan,
+  serializePlan,
+  validatePlan,
+} from '@tamkit/graph-surgery';
 export type { BuildEngineOptions, BuildEngineResult, BuildEvent } from './build.js';
 export { buildEngine } from './build.js';
 // Workflows
@@ -18,7 +39,7 @@ export type { EngineManifest } from './cache/manifest.js';
 export type { CacheEntry } from './cache/store.js';
 export { cachePaths, entryDir, getOrBuildEntry, lookupEntry, timingCachePath } from './cache/store.js';
 export type { GraphEdit, LoadedModel, LoadModelOptions } from './graph-surgery-glue.js';
-export { applyGraphEdits, graphViewOf, hasGraphSurgeryPass, loadModel, planGraphEdits } from './graph-surgery-glue.js';
+export { applyGraphEdits, graphViewOf, loadModel, planGraphEdits } from './graph-surgery-glue.js';
 export type { InspectOptions, InspectResult } from './inspect.js';
 export { inspectEngine } from './inspect.js';
 export type {
@@ -54,19 +75,10 @@ export type { PerformanceSummary, PerformanceWarning, TimingStats } from './pars
 export { parsePerformanceSummary } from './parsers/summary.js';
 export type { IterationTiming, TraceSummary, UnavailableStat } from './parsers/times.js';
 export { ENQUEUE_FROM_TRACE_UNAVAILABLE, parseExportTimes, summarizeTimes, timingStats } from './parsers/times.js';
-export type { GraphNodeView, GraphView } from './plan/graph-view.js';
-export { trtLayerName } from './plan/graph-view.js';
-export type { AutoPinKind, PrecisionPlan } from './plan/plan.js';
-export { planForPrecision } from './plan/plan.js';
-export type { AutoPin, AutoPinFinder, ResolvedPlan } from './plan/resolve.js';
-export { compileNodePattern, resolvePlan } from './plan/resolve.js';
-export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
-export type { Precision, PrecisionMode } from './precision.js';
-export { PRECISION_MODES, PRECISIONS } from './precision.js';
 export type { EngineTiming, TimeEngineOptions } from './run.js';
 export { timeEngine } from './run.js';
 export type { BuildArgsInput, ShapeProfile } from './trtexec/build-args.js';
-export { buildTrtexecArgs } from './trtexec/build-args.js';
+export { buildTrtexecArgs, trtLayerName } from './trtexec/build-args.js';
 export type { GpuIdentity } from './trtexec/gpu.js';
 export { parseGpuRecord, parseNvidiaSmiGpus, queryGpu } from './trtexec/gpu.js';
 export type { ProcessResult, RunProcessOptions } from './trtexec/process.js';

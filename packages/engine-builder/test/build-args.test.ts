@@ -24,6 +24,7 @@ function plan(fp32Nodes: string[], outputTypes?: ResolvedPlan['outputTypes']): R
     fp32Nodes,
     reasons: {},
     outputTypes: outputTypes ?? fp32Nodes.map((node) => ({ node, types: ['fp32'] })),
+    blockOps: [],
     keepIoTypes: true,
     unmatched: [],
   };

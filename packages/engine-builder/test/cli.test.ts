@@ -69,7 +69,7 @@ describe('engine-builder CLI', () => {
       ...NO_TRTEXEC,
     ]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('# graph edit: convertToBfloat16 {"keepIoTypes":true,"convertAll":true}');
+    expect(r.out).toContain('# graph edit: convertToBfloat16 {"keepIoTypes":true}');
     expect(r.out).toContain('/nonexistent/trtexec --onnx=model.typed.onnx ');
     expect(r.out).not.toMatch(/--bf16|--fp16/);
   });

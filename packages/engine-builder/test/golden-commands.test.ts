@@ -62,7 +62,7 @@ describe('golden trtexec command lines and graph edits for the EfficientTAM-Ti z
     const ten = await describeBuild(models.memory_attention!, { plan: mixed, trtVersion: 10, trtexec: NO_TRTEXEC });
     const eleven = await describeBuild(models.memory_attention!, { plan: mixed, trtVersion: 11, trtexec: NO_TRTEXEC });
     expect(eleven.graphEdits).toEqual([
-      { pass: 'convertToFloat16', options: { keepIoTypes: true, convertAll: true } },
+      { pass: 'convertToFloat16', options: { keepIoTypes: true } },
       { pass: 'insertFp32Islands', options: { nodes: ten.fp32Nodes } },
     ]);
     expect(

@@ -2,29 +2,9 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataType, inferElemTypes, readModel } from '@tamkit/graph-surgery';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildEngine,
-  describeBuild,
-  hasGraphSurgeryPass,
-  planForPrecision,
-  planGraphEdits,
-  resolvePlan,
-} from '../src/index.js';
+import { buildEngine, describeBuild, planForPrecision, planGraphEdits, resolvePlan } from '../src/index.js';
 import { TRTEXEC_DOUBLE } from './helpers/fixtures.js';
 import { tempDir, writeZooModels } from './helpers/models.js';
-
-// These tests need graph-surgery's pattern finders and FP16/FP32-island passes, which land on main after this
-// package. Until then they are skipped, and say so.
-const hasFinders = hasGraphSurgeryPass('findAttentionScores') && hasGraphSurgeryPass('findNormalizations');
-const hasPasses = hasGraphSurgeryPass('convertToFloat16') && hasGraphSurgeryPass('insertFp32Islands');
-if (!hasFinders)
-  console.warn(
-    '[engine-builder] skipping auto-pin tests: graph-surgery has no findAttentionScores/findNormalizations yet',
-  );
-if (!hasPasses)
-  console.warn(
-    '[engine-builder] skipping TensorRT 11 graph-edit build tests: graph-surgery has no convertToFloat16/insertFp32Islands yet',
-  );
 
 const GPU = {
   name: 'NVIDIA H100 80GB HBM3',
@@ -49,65 +29,56 @@ describe('graph-surgery passes behind --precision mixed and TensorRT 11', () => 
       env: { ...process.env, TRTEXEC_DOUBLE_VERSION: '11' },
     });
 
-  it.skipIf(!hasFinders)(
-    'mixed (auto) pins the attention scores and softmax of every image-encoder block',
-    async () => {
-      const d = await describeBuild(models.image_encoder!, {
-        plan: planForPrecision('mixed'),
-        trtVersion: 10,
-        trtexec: '/nonexistent/trtexec',
-      });
-      for (const block of [0, 2]) {
-        expect(d.fp32Nodes).toContain(`/image_encoder/trunk/blocks.${block}/attn/Softmax`);
-        expect(d.fp32Nodes).toContain(`/image_encoder/trunk/blocks.${block}/attn/MatMul`);
-      }
-      expect(d.fp32Nodes).not.toContain('/image_encoder/trunk/patch_embed/proj/Conv');
-    },
-  );
+  it('mixed (auto) pins the attention scores and softmax of every image-encoder block', async () => {
+    const d = await describeBuild(models.image_encoder!, {
+      plan: planForPrecision('mixed'),
+      trtVersion: 10,
+      trtexec: '/nonexistent/trtexec',
+    });
+    for (const block of [0, 2]) {
+      expect(d.fp32Nodes).toContain(`/image_encoder/trunk/blocks.${block}/attn/Softmax`);
+      expect(d.fp32Nodes).toContain(`/image_encoder/trunk/blocks.${block}/attn/MatMul`);
+    }
+    expect(d.fp32Nodes).not.toContain('/image_encoder/trunk/patch_embed/proj/Conv');
+  });
 
-  it.skipIf(!hasPasses)(
-    'a TensorRT 11 mixed build feeds trtexec a typed model kept next to the engine (trtexec test double)',
-    async () => {
-      // TEST DOUBLE: trtexec-double.mjs stands in for trtexec; only the typed ONNX it is handed is checked here.
-      const r = await buildOnTrt11Double({
-        schemaVersion: 1 as const,
-        defaultPrecision: 'fp16' as const,
-        pinFp32: { patterns: ['*/attn/Softmax'] },
-      });
-      const typed = join(r.entry.dir, 'model.typed.onnx');
-      expect((await stat(typed)).size).toBeGreaterThan(0);
-      expect(r.entry.manifest.args[0]).toBe('--onnx=model.typed.onnx');
-      const model = await readModel(typed);
-      const softmax = model.graph!.node.find((n) => n.name === '/image_encoder/trunk/blocks.0/attn/Softmax');
-      expect(softmax).toBeDefined();
-      expect(model.graph!.node.some((n) => n.opType === 'Cast')).toBe(true);
-    },
-  );
+  it('a TensorRT 11 mixed build feeds trtexec a typed model kept next to the engine (trtexec test double)', async () => {
+    // TEST DOUBLE: trtexec-double.mjs stands in for trtexec; only the typed ONNX it is handed is checked here.
+    const r = await buildOnTrt11Double({
+      schemaVersion: 1 as const,
+      defaultPrecision: 'fp16' as const,
+      pinFp32: { patterns: ['*/attn/Softmax'] },
+    });
+    const typed = join(r.entry.dir, 'model.typed.onnx');
+    expect((await stat(typed)).size).toBeGreaterThan(0);
+    expect(r.entry.manifest.args[0]).toBe('--onnx=model.typed.onnx');
+    const model = await readModel(typed);
+    const softmax = model.graph!.node.find((n) => n.name === '/image_encoder/trunk/blocks.0/attn/Softmax');
+    expect(softmax).toBeDefined();
+    expect(model.graph!.node.some((n) => n.opType === 'Cast')).toBe(true);
+  });
 
-  it.skipIf(!hasPasses)(
-    'a TensorRT 11 BF16 build with a pinned Softmax feeds trtexec a BF16 graph with that Softmax in FP32 (trtexec test double)',
-    async () => {
-      // TEST DOUBLE: trtexec-double.mjs stands in for trtexec; only the typed ONNX it is handed is checked here.
-      const softmaxName = '/image_encoder/trunk/blocks.0/attn/Softmax';
-      const r = await buildOnTrt11Double({
-        schemaVersion: 1 as const,
-        defaultPrecision: 'bf16' as const,
-        pinFp32: { nodes: [softmaxName] },
-      });
-      expect(r.entry.manifest.args.some((a) => /^--(bf16|fp16)/.test(a))).toBe(false);
-      const model = await readModel(join(r.entry.dir, 'model.typed.onnx'));
-      const graph = model.graph!;
-      const types = inferElemTypes(graph);
-      const floats = new Set([...types.values()].filter((t) => t === DataType.FLOAT16 || t === DataType.BFLOAT16));
-      expect(floats).toEqual(new Set([DataType.BFLOAT16]));
-      const softmax = graph.node.find((n) => n.name === softmaxName)!;
-      expect(types.get(softmax.input[0]!)).toBe(DataType.FLOAT);
-      const other = graph.node.find((n) => n.name === '/image_encoder/trunk/blocks.1/attn/Softmax')!;
-      expect(types.get(other.input[0]!)).toBe(DataType.BFLOAT16);
-      // keepIoTypes (the plan default): FP32 in and out.
-      for (const v of [...graph.input, ...graph.output]) expect(v.type?.tensorType?.elemType).toBe(DataType.FLOAT);
-    },
-  );
+  it('a TensorRT 11 BF16 build with a pinned Softmax feeds trtexec a BF16 graph with that Softmax in FP32 (trtexec test double)', async () => {
+    // TEST DOUBLE: trtexec-double.mjs stands in for trtexec; only the typed ONNX it is handed is checked here.
+    const softmaxName = '/image_encoder/trunk/blocks.0/attn/Softmax';
+    const r = await buildOnTrt11Double({
+      schemaVersion: 1 as const,
+      defaultPrecision: 'bf16' as const,
+      pinFp32: { nodes: [softmaxName] },
+    });
+    expect(r.entry.manifest.args.some((a) => /^--(bf16|fp16)/.test(a))).toBe(false);
+    const model = await readModel(join(r.entry.dir, 'model.typed.onnx'));
+    const graph = model.graph!;
+    const types = inferElemTypes(graph);
+    const floats = new Set([...types.values()].filter((t) => t === DataType.FLOAT16 || t === DataType.BFLOAT16));
+    expect(floats).toEqual(new Set([DataType.BFLOAT16]));
+    const softmax = graph.node.find((n) => n.name === softmaxName)!;
+    expect(types.get(softmax.input[0]!)).toBe(DataType.FLOAT);
+    const other = graph.node.find((n) => n.name === '/image_encoder/trunk/blocks.1/attn/Softmax')!;
+    expect(types.get(other.input[0]!)).toBe(DataType.BFLOAT16);
+    // keepIoTypes (the plan default): FP32 in and out.
+    for (const v of [...graph.input, ...graph.output]) expect(v.type?.tensorType?.elemType).toBe(DataType.FLOAT);
+  });
 
   it('refuses a BF16 plan on TensorRT 11 that asks for FP16 outputs of a node (a typed graph cannot say it)', () => {
     expect(() =>

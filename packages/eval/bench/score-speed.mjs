@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median } from '@tamkit/common';
+import { median, SeededRandom } from '@tamkit/common';
 import {
   absentFlags,
   aggregateScores,
@@ -27,13 +27,8 @@ const TARGET_MS = 5000;
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 // Deterministic pseudo-random numbers so every run scores the same files.
-let state = 12345;
-function random() {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = Math.imul(state ^ (state >>> 15), state | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
+const generator = new SeededRandom(12345);
+const random = () => generator.next();
 
 async function writeWorkload(root, names) {
   const gtRoot = join(root, 'gt');

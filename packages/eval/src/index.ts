@@ -1,5 +1,7 @@
 // LaSOT dataset layout, box / flag / result files, split lists.
 
+// Module folders are found by bench's one rule; re-exported for eval's API.
+export { findModuleFiles, selectModules } from '@tamkit/bench';
 // Precision bisection: the search, candidates, variants, module and layer levels, plans.
 export {
   type Candidate,
@@ -77,7 +79,6 @@ export {
   type TensorComparator,
   type TensorMetricName,
 } from './fidelity/metrics.js';
-export { findModuleFiles, MODULE_KINDS, selectModules } from './fidelity/module-files.js';
 export {
   buildModuleInputs,
   type ModuleFiles,

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, printTable, repoRoot, writeReport } from '../../../scripts/lib/report.mjs';
+import { median } from '@tamkit/common';
+import { printTable, repoRoot, writeReport } from '../../../scripts/lib/report.mjs';
 
 const runs = Number(process.env.RUNS ?? 5);
 const dist = join(repoRoot, 'packages/graph-surgery/dist/index.js');

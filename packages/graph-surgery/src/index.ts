@@ -95,6 +95,8 @@ export {
 } from './onnx/tensor-data.js';
 export * from './onnx/types.js';
 export { visitGraphs, visitGraphTensors, visitModelTensors } from './onnx/walk.js';
+// Precision plans: one format for every stack (engine-builder builds TensorRT engines from them).
+export { type ApplyPlanReport, applyPrecisionPlan, autoPinFinder } from './passes/apply-plan.js';
 // Bakes
 export { type BakeModuleOptions, type BakeModuleReport, bakeModule } from './passes/bake/bake-module.js';
 export { appliedBakes } from './passes/bake/common.js';
@@ -108,7 +110,7 @@ export {
   type PreprocessOptions,
   type PreprocessReport,
 } from './passes/bake/preprocess.js';
-export { assertModule, MODULES, type ModuleKind, type Recognition, recognizeModule } from './passes/bake/recognize.js';
+export { assertModule, MODULES, type ModuleKind, recognizeModule } from './passes/bake/recognize.js';
 export { type Bfloat16Options, type Bfloat16Report, convertToBfloat16 } from './passes/bf16.js';
 export {
   describeEmulation,
@@ -129,6 +131,14 @@ export {
 } from './passes/folder.js';
 export { convertToFloat16, type Float16Options, type Float16Report } from './passes/fp16.js';
 export { type Fp32IslandOptions, type Fp32IslandReport, insertFp32Islands } from './passes/fp32-islands.js';
+export {
+  FUSIONS,
+  type FuseOptions,
+  type FuseReport,
+  type FusionName,
+  fuseForOrt,
+  isFusionName,
+} from './passes/fuse/index.js';
 export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
 // Passes: pure functions model -> { model, report }
 export {
@@ -170,6 +180,45 @@ export {
   nodeNamesOfPattern,
   tensorsOfPattern,
 } from './patterns/select.js';
+export {
+  applyPlanEdits,
+  createPlanApplier,
+  type GraphEdit,
+  type PlanBase,
+  planGraphEdits,
+} from './plan/graph-edits.js';
+export { type GraphNodeView, type GraphView, graphViewOf } from './plan/graph-view.js';
+export { AUTO_PIN_KINDS, type AutoPinKind, type PrecisionPlan, planForPrecision } from './plan/plan.js';
+export {
+  isPrecision,
+  PRECISION_MODES,
+  PRECISIONS,
+  type Precision,
+  type PrecisionMode,
+} from './plan/precision.js';
+export {
+  type AutoPin,
+  type AutoPinFinder,
+  compileNodePattern,
+  type ResolvedPlan,
+  resolvePlan,
+} from './plan/resolve.js';
+export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
+// The tracker's modules: the one list and the one recognition rule every package uses.
+export {
+  currentFrameSequence,
+  type DeclaredTensor,
+  isMemoryLike,
+  isPointerCountInput,
+  isTrackerModule,
+  type ModuleSignature,
+  moduleCandidates,
+  type Recognition,
+  recognizeModuleSignature,
+  signatureOfModel,
+  TRACKER_MODULES,
+  type TrackerModule,
+} from './tracker-modules.js';
 // Model zoo: builder API and the EfficientTAM-Ti module registry.
 export * from './zoo/builder/index.js';
 export {

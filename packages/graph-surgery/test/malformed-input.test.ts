@@ -7,15 +7,21 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
-import { decodeModel, ExitCode, readModel, ToolkitError } from '../src/index.js';
+import { decodeModel, ExitCode, encodeModel, readModel, ToolkitError } from '../src/index.js';
+import { attentionModel } from './helpers/graphs.js';
 import { hasTestdata, TESTDATA_ROOT, testdataModels } from './helpers/testdata.js';
 
 const work = mkdtempSync(join(tmpdir(), 'tamkit-malformed-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const sample = hasTestdata
-  ? readFileSync(join(TESTDATA_ROOT, 'node/test_conv_with_strides_padding/model.onnx'))
-  : Buffer.alloc(0);
+/** A well-formed model to damage: an attention block as PyTorch exports it (no corpus needed). */
+const sample = Buffer.from(encodeModel(attentionModel({ form: 'prescaled-qk', norm: 'decomposed' })));
+
+if (!hasTestdata) {
+  console.warn(
+    `[graph-surgery] skipping the mutation tests over libonnx-testdata: ${TESTDATA_ROOT} is not installed (apt-get install libonnx-testdata, as .ci/run does)`,
+  );
+}
 
 async function expectToolkitError(path: string, code: string | RegExp, mention: RegExp): Promise<void> {
   const error = await readModel(path).catch((e: unknown) => e);
@@ -36,7 +42,7 @@ function quietIo() {
   return { io: { out: () => undefined, err: (t: string) => err.push(t) }, err };
 }
 
-describe.skipIf(!hasTestdata)('BAD CALL - malformed model files', () => {
+describe('BAD CALL - malformed model files', () => {
   it('names the file and says it is truncated', async () => {
     await expectToolkitError(
       writeBad('truncated.onnx', sample.subarray(0, sample.length - 7)),
@@ -92,7 +98,6 @@ describe.skipIf(!hasTestdata)('BAD CALL - malformed model files', () => {
       dataLocation: 1,
       externalData: [{ key: 'location', value: 'nowhere.data' }],
     });
-    const { encodeModel } = await import('../src/index.js');
     await expectToolkitError(
       writeBad('missing-ext.onnx', encodeModel(model)),
       'ONNX_EXTERNAL_DATA_MISSING',
@@ -145,13 +150,13 @@ function* mutants(bytes: Uint8Array, seed: number, count: number): Generator<Uin
 }
 
 describe.skipIf(!hasTestdata)('mutation test over libonnx-testdata', () => {
-  it('either decodes or throws a typed error for thousands of mutated files, within bounded time', () => {
+  it('either decodes or throws a typed error for five mutants of every corpus model', () => {
+    // A fixed amount of work (no time budget): the same mutants are checked on a busy machine as on an idle one.
     const models = testdataModels();
-    const started = Date.now();
     let decoded = 0;
     let rejected = 0;
     const untyped: string[] = [];
-    for (let i = 0; i < models.length && Date.now() - started < 20_000; i++) {
+    for (let i = 0; i < models.length; i++) {
       const bytes = readFileSync(models[i]!.model);
       for (const m of mutants(bytes, i + 1, 5)) {
         try {
@@ -164,7 +169,8 @@ describe.skipIf(!hasTestdata)('mutation test over libonnx-testdata', () => {
       }
     }
     expect(untyped).toEqual([]);
-    expect(decoded + rejected).toBeGreaterThan(5000);
+    expect(models.length).toBeGreaterThan(1000);
+    expect(decoded + rejected).toBe(models.length * 5);
     expect(rejected).toBeGreaterThan(100);
   });
 

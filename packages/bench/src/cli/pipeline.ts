@@ -75,6 +75,10 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
               'Let ONNX Runtime intra-op threads spin between runs (off: the modules take turns on the same cores)',
           },
           threads: { type: 'number', describe: 'Intra-op threads of the ONNX Runtime stacks (default: ORT chooses)' },
+          plan: {
+            type: 'string',
+            describe: 'Precision plan for every module (a plan file), or a folder of <module>.plan.json',
+          },
           json: {
             type: 'string',
             describe: 'Write the BenchReport JSON to FILE (`--json=-` prints it instead of the table)',
@@ -134,6 +138,7 @@ export function registerPipelineCommand(cli: Argv, io: CliIo, setExitCode: (code
           seed: args.seed,
           video,
           ...(args.threads === undefined ? {} : { threads: args.threads }),
+          ...(args.plan === undefined ? {} : { plan: args.plan }),
           onProgress: (e: { keepOnDevice: boolean }) =>
             io.err(`${variants[i]}: tracking (${e.keepOnDevice ? 'outputs kept on the device' : 'host copies'})...`),
         })),

@@ -2,6 +2,7 @@ import { ExitCode, UsageError } from '@tamkit/common';
 import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { findModels, moduleName } from '../measure/find-models.js';
+import { loadModulePlans } from '../measure/plans.js';
 import { runBench } from '../measure/run-bench.js';
 import { parseShapeSpecs } from '../measure/shapes.js';
 import { formatReportTables, reportToCsv, writeFileAtomic } from '../report/index.js';
@@ -42,6 +43,11 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
             choices: [10, 11],
             describe: 'TensorRT major version for --print-command when no trtexec is found',
           },
+          plan: {
+            type: 'string',
+            describe:
+              'Precision plan for every module (a plan file), or a folder of <module>.plan.json (track-eval bisect --plan-dir): ort-* stacks run the plan applied to the model, trt-* stacks build their engines from it',
+          },
           'profile-runs': {
             type: 'number',
             default: 3,
@@ -58,6 +64,10 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
           'the trtexec commands, run nothing',
         )
         .example(
+          '$0 --stack ort-webgpu --models zoo/ --plan plans/',
+          'every module at the precision plan track-eval bisect wrote for it',
+        )
+        .example(
           '$0 --stack ort-cpu --models zoo/memory_attention.onnx --shape memory:4160x1x64 --shape memory_pos:4160x1x64 --iterations 50',
           'memory attention with 4 memory frames, 50 timed runs',
         ),
@@ -70,8 +80,11 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         throw new UsageError(`--time-ms ${args['time-ms']}: expected a positive number of milliseconds`);
       }
       if (args['print-command']) {
-        const described = await describeRunCommands(args.stack, await findModels(args.models), {
+        const models = await findModels(args.models);
+        const planned = args.plan === undefined ? undefined : await loadModulePlans(args.plan, models);
+        const described = await describeRunCommands(args.stack, models, {
           shapes: parseShapeSpecs(args.shape),
+          ...(planned === undefined ? {} : { plans: planned.plans }),
           ...(args.iterations === undefined ? { timeMs: args['time-ms'] } : { iterations: args.iterations }),
           ...(args['trt-version'] === undefined ? {} : { trtVersion: args['trt-version'] as 10 | 11 }),
         });
@@ -92,6 +105,7 @@ export function registerRunCommand(cli: Argv, io: CliIo, setExitCode: (code: num
         allowPartial: args['allow-partial'],
         deviceOutputs: args['device-outputs'],
         profileRuns: args['profile-runs'],
+        ...(args.plan === undefined ? {} : { plan: args.plan }),
         ...(args.label === undefined ? {} : { label: args.label }),
         onProgress: (event) => {
           if (event.kind === 'module-start') io.err(`running ${event.module} on ${event.stack}...`);

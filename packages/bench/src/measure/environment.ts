@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, hostname, release, type } from 'node:os';
+import { describeBenchProviders } from '../cuda/status.js';
 import type { Environment } from '../report/schema.js';
 import { ortVersion } from '../stacks/ort/load-ort.js';
+import { readLoadedLibraries } from '../stacks/ort/loaded-libraries.js';
 
 export interface GpuInfo {
   name: string;
@@ -41,6 +43,9 @@ export function probeNvidiaGpu(): GpuInfo | undefined {
   return parseNvidiaSmiGpus(run.stdout)[0];
 }
 
+/** Environment variables that change what the GPU computes or which GPU runs (recorded in reports when set). */
+const GPU_ENV_VARIABLES = ['NVIDIA_TF32_OVERRIDE', 'CUDA_VISIBLE_DEVICES'];
+
 export interface EnvironmentOptions {
   /** Intra-op threads the CPU stacks were given. */
   threads?: number;
@@ -48,11 +53,20 @@ export interface EnvironmentOptions {
   tensorrt?: string;
 }
 
-/** Where a result came from: versions, CPU, GPU, host, threads. */
+/**
+ * Where a result came from: versions, CPU, GPU, host, threads, the ORT provider libraries installed and the GPU
+ * libraries loaded. Call it after the runs: CUDA and cuDNN libraries load with the first session that needs them.
+ */
 export async function collectEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
   const cpuList = cpus();
   const gpu = probeNvidiaGpu();
   const onnxruntime = await ortVersion();
+  const providers = onnxruntime === undefined ? undefined : await describeBenchProviders(onnxruntime);
+  const gpuLibraries = readLoadedLibraries();
+  const warnings = providers?.warnings ?? [];
+  const gpuEnv = Object.fromEntries(
+    GPU_ENV_VARIABLES.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])),
+  );
   return {
     node: process.version,
     ...(onnxruntime === undefined ? {} : { onnxruntime }),
@@ -62,5 +76,17 @@ export async function collectEnvironment(options: EnvironmentOptions = {}): Prom
     ...(gpu === undefined ? {} : { gpu }),
     hostname: hostname(),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(providers === undefined || providers.present.length === 0
+      ? {}
+      : {
+          ortProviders: {
+            libraries: providers.present,
+            ...(providers.providerOrtVersion === undefined ? {} : { onnxruntime: providers.providerOrtVersion }),
+            ...(providers.manifest === undefined ? {} : { source: providers.manifest.source }),
+          },
+        }),
+    ...(gpuLibraries.length === 0 ? {} : { gpuLibraries }),
+    ...(Object.keys(gpuEnv).length === 0 ? {} : { gpuEnv }),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }

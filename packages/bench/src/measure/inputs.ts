@@ -1,5 +1,5 @@
 import { SeededRandom, ToolkitError } from '@tamkit/common';
-import { float32ToFloat16Bits } from '@tamkit/graph-surgery';
+import { float32ToFloat16Bits, isPointerCountInput, type TrackerModule } from '@tamkit/graph-surgery';
 import { loadOrt } from '../stacks/ort/load-ort.js';
 import type { Feeds, TensorInfo } from '../stacks/types.js';
 import type { ResolvedShapes } from './shapes.js';
@@ -11,10 +11,10 @@ const IMAGE_SIZE = 512;
 
 type Role = 'image' | 'mask' | 'points' | 'labels' | 'pointer-count' | 'features';
 
-/** What an input holds, from its shape (names only as a hint), so that values can be realistic. */
-function roleOf(input: TensorInfo, shape: readonly number[]): Role {
+/** What an input holds, from its module and shape (never its name), so that values can be realistic. */
+function roleOf(input: TensorInfo, shape: readonly number[], module: TrackerModule | undefined): Role {
   const isInt = input.type === 'int32' || input.type === 'int64';
-  if (isInt && shape.length === 0 && /ptr|pointer|obj/i.test(input.name)) return 'pointer-count';
+  if (isPointerCountInput(module, input)) return 'pointer-count';
   if (isInt && shape.length === 2) return 'labels';
   if (shape.length === 4 && shape[1] === 3) return 'image';
   if (shape.length === 4 && shape[1] === 1 && (shape[2] ?? 0) >= 64) return 'mask';
@@ -95,7 +95,7 @@ export async function generateFeeds(
     const shape = resolved.shapes[input.name];
     if (shape === undefined) throw new RangeError(`resolved.shapes has no shape for input "${input.name}"`);
     const count = shape.reduce((a, b) => a * b, 1);
-    const values = fillValues(roleOf(input, shape), shape, count, rng, resolved.pointerTokens ?? 0);
+    const values = fillValues(roleOf(input, shape, resolved.module), shape, count, rng, resolved.pointerTokens ?? 0);
     feeds[input.name] = new ort.Tensor(input.type, typedData(input, values), shape);
   }
   return feeds;

@@ -9,12 +9,13 @@ import {
 import { StackUnavailableError } from '../stacks/errors.js';
 import { readModelSignature } from '../stacks/model-signature.js';
 import { assertPlacement, describePlacement } from '../stacks/ort/placement.js';
-import { getStack, type StackName, type StackOptionsMap } from '../stacks/registry.js';
+import { getStack, type StackName } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import { collectEnvironment } from './environment.js';
 import { findModels, moduleName } from './find-models.js';
 import { sha256File } from './hash.js';
 import { generateFeeds } from './inputs.js';
+import { loadModulePlans } from './plans.js';
 import { type MeasureBudget, measureRunner } from './sample.js';
 import { applicableUserShapes, resolveInputShapes } from './shapes.js';
 
@@ -47,18 +48,14 @@ export interface BenchRunOptions {
    * download is reported apart as `copies.d2hMs`. Default false (latency includes ORT's own copy to host).
    */
   deviceOutputs?: boolean;
+  /**
+   * Precision plans (`--plan`): a plan file for every module, or a folder of `<module>.plan.json`. ONNX Runtime
+   * stacks run each plan applied to its model; trt-* stacks build their engines from it. Default: none.
+   */
+  plan?: string;
   /** Free-form label stored in the report. */
   label?: string;
   onProgress?: (event: BenchProgress) => void;
-}
-
-function stackOptions(name: StackName, options: BenchRunOptions): StackOptionsMap[StackName] {
-  const stack = getStack(name);
-  if (stack.family !== 'onnxruntime') return {};
-  return {
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    ...(options.deviceOutputs && stack.deviceOutputs ? { outputLocation: 'gpu-buffer' as const } : {}),
-  };
 }
 
 /**
@@ -71,6 +68,7 @@ export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
   if (options.stacks.length === 0) throw new RangeError('options.stacks: name at least one stack');
   const models = await findModels(options.models);
   if (options.shapes !== undefined) await checkShapesNameInputs(models, options.shapes);
+  const planned = options.plan === undefined ? undefined : await loadModulePlans(options.plan, models);
   const hashes = new Map<string, string>();
   for (const model of models) hashes.set(model, await sha256File(model));
 
@@ -88,8 +86,14 @@ export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
     try {
       for (const model of models) {
         options.onProgress?.({ kind: 'module-start', stack: name, module: moduleName(model) });
-        const runner = stack.create(stackOptions(name, options) as never);
+        const plan = planned?.plans.get(model);
+        const runner = stack.createWith({
+          ...(options.threads === undefined ? {} : { threads: options.threads }),
+          ...(options.deviceOutputs ? { deviceOutputs: true } : {}),
+          ...(plan === undefined ? {} : { plan }),
+        });
         const result = await benchModule(runner, model, hashes.get(model)!, options);
+        if (planned) result.notes.push(...planned.notes);
         tensorrt ??= result.options.tensorrt as string | undefined;
         results.push(result);
         options.onProgress?.({ kind: 'module-done', result });

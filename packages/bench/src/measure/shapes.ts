@@ -1,8 +1,11 @@
 import { UsageError } from '@tamkit/common';
+import {
+  currentFrameSequence,
+  isMemoryLike,
+  recognizeModuleSignature,
+  type TrackerModule,
+} from '@tamkit/graph-surgery';
 import type { TensorInfo } from '../stacks/types.js';
-
-/** The four EfficientTAM / SAM 2 modules, recognised from input shapes so that defaults can be realistic. */
-export type ModuleKind = 'image_encoder' | 'memory_attention' | 'mask_decoder' | 'memory_encoder';
 
 /** Full memory bank of the tracker: 7 frames of 32x32 tokens and 16 object pointers of 4 tokens each. */
 export const FULL_MEMORY_BANK = { frames: 7, pointers: 16, tokensPerPointer: 4 } as const;
@@ -12,55 +15,15 @@ export const DEFAULT_PROMPT_POINTS = 2;
 export interface ResolvedShapes {
   /** Concrete shape of every input. */
   shapes: Record<string, number[]>;
-  module: ModuleKind | undefined;
+  /** The module the input signature is (graph-surgery's recognition rule), when it is one. */
+  module: TrackerModule | undefined;
   /** For memory_attention: the object-pointer tokens inside the memory (feeds scalar pointer-count inputs). */
   pointerTokens: number | undefined;
   /** How each dynamic dimension was chosen, for the result's notes. */
   notes: string[];
 }
 
-const isFloat = (t: TensorInfo) => t.type === 'float32' || t.type === 'float16' || t.type === 'float64';
-const isInt = (t: TensorInfo) => t.type === 'int32' || t.type === 'int64';
 const last = (t: TensorInfo) => t.shape.at(-1);
-const isSymbolic = (d: number | string | undefined) => typeof d === 'string';
-
-/** The current frame's features as a sequence, [tokens, 1, width] with every dim fixed (e.g. [1024, 1, 256]). */
-function frameSequence(inputs: readonly TensorInfo[]): TensorInfo | undefined {
-  return inputs.find(
-    (t) =>
-      isFloat(t) &&
-      t.shape.length === 3 &&
-      t.shape.every((d) => typeof d === 'number') &&
-      t.shape[1] === 1 &&
-      (t.shape[0] as number) > 1,
-  );
-}
-
-/** Memory inputs: rank 3 with a dynamic token axis ([N, 1, C] or [1, N, C]) or a 5-D spatial memory [1, F, C, H, W]. */
-function isMemoryLike(t: TensorInfo): boolean {
-  if (!isFloat(t)) return false;
-  if (t.shape.length === 3) return isSymbolic(t.shape[0]) || (t.shape[0] === 1 && isSymbolic(t.shape[1]));
-  return t.shape.length === 5 && isSymbolic(t.shape[1]);
-}
-
-/**
- * Recognises a module by the rank/shape pattern of its inputs, never by one exporter's names or widths:
- * mask_decoder has point coordinates [.., .., 2] and integer labels; memory_attention has the current frame as a
- * fixed sequence [T, 1, C] and memory with a dynamic token (or frame) axis; memory_encoder a feature map and a
- * 1-channel mask; image_encoder one 3-channel image.
- */
-export function recogniseModule(inputs: readonly TensorInfo[]): ModuleKind | undefined {
-  const floats = inputs.filter(isFloat);
-  const maps = floats.filter((t) => t.shape.length === 4);
-  const coords = floats.some((t) => t.shape.length === 3 && last(t) === 2);
-  if (coords && inputs.some((t) => isInt(t) && t.shape.length === 2)) return 'mask_decoder';
-  if (frameSequence(inputs) !== undefined && floats.some(isMemoryLike)) return 'memory_attention';
-  if (maps.length === 2 && maps.some((t) => t.shape[1] === 1) && maps.some((t) => t.shape[1] !== 1)) {
-    return 'memory_encoder';
-  }
-  if (floats.length === 1 && maps.length === 1 && maps[0]!.shape[1] === 3) return 'image_encoder';
-  return undefined;
-}
 
 /** Parses `--shape name:d0xd1x...` specs (a scalar is `name:`). Throws a usage error quoting the bad spec. */
 export function parseShapeSpecs(specs: readonly string[]): Record<string, number[]> {
@@ -96,12 +59,12 @@ export function resolveInputShapes(
   inputs: readonly TensorInfo[],
   userShapes: Record<string, number[]> = {},
 ): ResolvedShapes {
-  const module = recogniseModule(inputs);
+  const module = recognizeModuleSignature({ inputs })?.module;
   const notes: string[] = [];
   const byDimName = new Map<string, number>();
   const shapes: Record<string, number[]> = {};
   // Tokens per memory frame = the length of the current-frame sequence ([1024, 1, C] at 512 px).
-  const sequence = frameSequence(inputs);
+  const sequence = currentFrameSequence(inputs);
   const tokensPerFrame = (sequence?.shape[0] as number | undefined) ?? 1024;
   const width = sequence === undefined ? undefined : last(sequence);
   const memoryTokens =
@@ -148,7 +111,7 @@ export function resolveInputShapes(
 }
 
 function defaultDim(
-  module: ModuleKind | undefined,
+  module: TrackerModule | undefined,
   input: TensorInfo,
   axis: number,
   memoryTokens: number,

@@ -16,14 +16,8 @@ export interface BenchPipelineOptions {
  * is listed under `unavailable` with the reason and remedy; the others still run.
  */
 export async function benchPipeline(options: BenchPipelineOptions): Promise<BenchReport> {
-  const report: BenchReport = {
-    kind: BENCH_REPORT_KIND,
-    schemaVersion: BENCH_SCHEMA_VERSION,
-    createdAt: new Date().toISOString(),
-    ...(options.label === undefined ? {} : { label: options.label }),
-    environment: await collectEnvironment(
-      options.runs[0]?.threads === undefined ? {} : { threads: options.runs[0].threads },
-    ),
+  const createdAt = new Date().toISOString();
+  const report: Pick<BenchReport, 'modules' | 'pipelines' | 'unavailable'> = {
     modules: [],
     pipelines: [],
     unavailable: [],
@@ -38,5 +32,14 @@ export async function benchPipeline(options: BenchPipelineOptions): Promise<Benc
       report.unavailable.push({ stack: error.stackName, reason: error.reason, remedy: error.remedy ?? '' });
     }
   }
-  return report;
+  // After the runs: the GPU libraries a session loaded are part of the environment.
+  const threads = options.runs[0]?.threads;
+  return {
+    kind: BENCH_REPORT_KIND,
+    schemaVersion: BENCH_SCHEMA_VERSION,
+    createdAt,
+    ...(options.label === undefined ? {} : { label: options.label }),
+    environment: await collectEnvironment(threads === undefined ? {} : { threads }),
+    ...report,
+  };
 }

@@ -1,15 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { median } from '@tamkit/common';
+import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import { sha256File } from '../measure/hash.js';
 import { latencyWithSamples } from '../measure/latency-samples.js';
+import { loadModulePlans } from '../measure/plans.js';
 import { computeLatencyStats } from '../measure/stats.js';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { ModuleResult, PipelineResult } from '../report/schema.js';
+import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
 import type { Box } from '../tracker/mask-box.js';
+import { moduleFiles } from '../tracker/module-files.js';
 import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js';
-import { closeModules, moduleFiles, openModules, recordingRunner } from '../tracker/open-modules.js';
+import { closeModules, openModules, recordingRunner } from '../tracker/open-modules.js';
 import type { ModuleStacks } from '../tracker/stack-spec.js';
 import { PIPELINE_STAGES } from '../tracker/stages.js';
 import { createTracker, type TrackerOptions } from '../tracker/tracker.js';
@@ -47,6 +51,8 @@ export interface PipelineRunOptions {
   threads?: number;
   /** ONNX Runtime intra-op spinning (see `OpenModulesOptions.allowSpinning`). Default false. */
   allowSpinning?: boolean;
+  /** Precision plans (`--plan`): a plan file for every module, or a folder of `<module>.plan.json`. */
+  plan?: string;
   /** Tracker options (Kalman selection, box mode). */
   tracker?: Omit<TrackerOptions, 'keepOnDevice'>;
   /** Also run with outputs kept on the device (stacks that can) and report the copy time saved. Default false. */
@@ -95,12 +101,14 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const files = await moduleFiles(options.models);
   const params = await readTrackerParams(options.models);
   const video = options.video ?? new SyntheticVideo({ seed: options.seed ?? 0 });
-  const host = await runPass(options, files, params, video, false);
-  const notes = [...host.notes];
+  const planned = options.plan === undefined ? undefined : await loadModulePlans(options.plan, Object.values(files));
+  const plans = planned && modulePlans(files, planned.plans);
+  const host = await runPass(options, files, params, video, false, plans);
+  const notes = [...host.notes, ...(planned?.notes ?? [])];
   let copySavedMs: number | undefined;
-  const deviceCapable = TRACKER_MODULES.some((m) => options.stacks[m] === 'ort-webgpu');
+  const deviceCapable = TRACKER_MODULES.some((m) => getStack(options.stacks[m]).deviceOutputs);
   if (options.compareDeviceCopies && deviceCapable) {
-    const device = await runPass({ ...options, isolatedIterations: 0 }, files, params, video, true);
+    const device = await runPass({ ...options, isolatedIterations: 0 }, files, params, video, true, plans);
     copySavedMs = median(host.perFrame) - median(device.perFrame);
     notes.push(
       `device pass (outputs kept on the GPU, image features fed to memory_encoder without a host round trip): p50 ${median(device.perFrame).toFixed(3)} ms/frame vs ${median(host.perFrame).toFixed(3)} ms with host copies`,
@@ -157,18 +165,28 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   return { result, modules, boxes: host.boxes };
 }
 
+/** Plans by module from plans by model file. */
+function modulePlans(
+  files: Record<TrackerModule, string>,
+  byFile: ReadonlyMap<string, PrecisionPlan>,
+): Partial<Record<TrackerModule, PrecisionPlan>> {
+  return Object.fromEntries(TRACKER_MODULES.flatMap((m) => (byFile.has(files[m]) ? [[m, byFile.get(files[m])!]] : [])));
+}
+
 async function runPass(
   options: PipelineRunOptions,
   files: Record<TrackerModule, string>,
   params: Awaited<ReturnType<typeof readTrackerParams>>,
   video: FrameSource,
   keepOnDevice: boolean,
+  plans: Partial<Record<TrackerModule, PrecisionPlan>> | undefined,
 ): Promise<Pass> {
   options.onProgress?.({ kind: 'pass', keepOnDevice });
   const runners = await openModules(files, options.stacks, {
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: keepOnDevice,
     allowSpinning: options.allowSpinning ?? false,
+    ...(plans === undefined ? {} : { plans }),
   });
   try {
     const lastFeeds: Partial<Record<TrackerModule, Feeds>> = {};

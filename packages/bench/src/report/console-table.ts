@@ -74,6 +74,7 @@ export function formatReportTables(report: BenchReport): string {
   if (report.modules.length > 0) parts.push(formatModuleTable(report));
   if (report.pipelines.length > 0) parts.push(formatPipelineTable(report));
   for (const u of report.unavailable ?? []) parts.push(`${u.stack} unavailable: ${u.reason}\n  Note: ${u.remedy}\n`);
+  for (const w of report.environment?.warnings ?? []) parts.push(`warning: ${w}\n`);
   const notes = unique(report.modules.flatMap((m) => (m.notes ?? []).map((note) => `${m.stack}: ${note}`)));
   if (notes.length > 0) parts.push(`${notes.map((n) => `note: ${n}`).join('\n')}\n`);
   return parts.join('\n');

@@ -21,6 +21,12 @@ const COMPARED_FIELDS: { field: string; read: (env: Environment) => unknown }[] 
   { field: 'threads', read: (env) => env.threads },
   { field: 'gpu.name', read: (env) => env.gpu?.name },
   { field: 'gpu.driver', read: (env) => env.gpu?.driver },
+  { field: 'ortProviders.onnxruntime', read: (env) => env.ortProviders?.onnxruntime },
+  { field: 'gpuEnv.NVIDIA_TF32_OVERRIDE', read: (env) => env.gpuEnv?.NVIDIA_TF32_OVERRIDE },
+  {
+    field: 'gpuLibraries',
+    read: (env) => env.gpuLibraries?.map((l) => `${l.name}${l.version ? `.${l.version}` : ''}`).join(' '),
+  },
 ];
 
 function show(value: unknown): string {

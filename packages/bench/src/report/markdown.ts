@@ -20,6 +20,17 @@ function environmentLines(env: Environment): string {
     `- CPU: ${env.cpu.model} (${env.cpu.cores} cores)${env.threads ? `, ${env.threads} threads` : ''}`,
     `- GPU: ${gpu}`,
     `- node ${env.node}, onnxruntime ${env.onnxruntime ?? '-'}, TensorRT ${env.tensorrt ?? '-'}, ${env.os}`,
+    ...(env.ortProviders
+      ? [
+          `- ORT provider libraries: ${env.ortProviders.libraries.join(', ')} (ONNX Runtime ${env.ortProviders.onnxruntime ?? '?'})`,
+        ]
+      : []),
+    ...(env.gpuLibraries?.length
+      ? [
+          `- GPU libraries loaded: ${env.gpuLibraries.map((l) => `${l.name}${l.version ? ` ${l.version}` : ''}`).join(', ')}`,
+        ]
+      : []),
+    ...(env.warnings ?? []).map((w) => `- **warning**: ${w}`),
   ].join('\n');
 }
 

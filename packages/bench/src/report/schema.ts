@@ -16,6 +16,17 @@ export interface Environment {
   hostname: string;
   /** Intra-op threads used by CPU stacks, when set. */
   threads?: number;
+  /**
+   * ONNX Runtime provider libraries installed next to onnxruntime-node's binding (CUDA, TensorRT: not bundled),
+   * with the ORT version compiled into the CUDA one and where bench installed them from.
+   */
+  ortProviders?: { libraries: string[]; onnxruntime?: string; source?: string };
+  /** GPU runtime libraries (CUDA, cuBLAS, cuDNN, TensorRT, ORT providers) the process had loaded when it reported. */
+  gpuLibraries?: { name: string; version?: string; path: string }[];
+  /** GPU math switches set in the environment (NVIDIA_TF32_OVERRIDE, CUDA_VISIBLE_DEVICES), when set. */
+  gpuEnv?: Record<string, string>;
+  /** What makes these numbers questionable (e.g. a provider built for another ONNX Runtime version than the core). */
+  warnings?: string[];
 }
 
 /** Statistics over latency samples. `cv` is the coefficient of variation (std / mean). */

@@ -1,5 +1,5 @@
 import { assertModelFilesReadable } from '@tamkit/graph-surgery';
-import { loadOrt } from './ort/load-ort.js';
+import { loadOrt, ortSessionSeverity } from './ort/load-ort.js';
 import type { TensorInfo } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ export async function readModelSignature(modelPath: string): Promise<{ inputs: T
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'disabled',
-    logSeverityLevel: 3,
+    logSeverityLevel: ortSessionSeverity(),
   });
   try {
     const toInfo = (m: (typeof session.inputMetadata)[number]): TensorInfo[] =>

@@ -1,34 +1,22 @@
 import { UsageError } from '@tamkit/common';
 import type { Availability } from './availability.js';
-import { type OrtCpuOptions, ortCpuStack } from './ort-cpu/index.js';
-import { type OrtCudaOptions, ortCudaStack } from './ort-cuda/index.js';
-import { type OrtTrtOptions, ortTrtStack } from './ort-trt/index.js';
-import { type OrtWebGpuOptions, ortWebGpuStack } from './ort-webgpu/index.js';
+import { ortCpuStack } from './ort-cpu/index.js';
+import { ortCudaStack } from './ort-cuda/index.js';
+import { ortTrtStack } from './ort-trt/index.js';
+import { ortWebGpuStack } from './ort-webgpu/index.js';
 import type { Runner } from './runner.js';
-import type { StackDefinition } from './stack-definition.js';
-import type { TrtStackOptions } from './trt/trt-runner.js';
+import type { RunnerSettings, StackDefinition } from './stack-definition.js';
 import { trtBf16Stack } from './trt-bf16/index.js';
 import { trtFp16Stack } from './trt-fp16/index.js';
 import { trtFp32Stack } from './trt-fp32/index.js';
 import { trtMixedStack } from './trt-mixed/index.js';
 import type { StackFamily } from './types.js';
 
-/** Options type of each stack, by name. */
-export interface StackOptionsMap {
-  'ort-cpu': OrtCpuOptions;
-  'ort-webgpu': OrtWebGpuOptions;
-  'ort-cuda': OrtCudaOptions;
-  'ort-trt': OrtTrtOptions;
-  'trt-fp32': TrtStackOptions;
-  'trt-fp16': TrtStackOptions;
-  'trt-bf16': TrtStackOptions;
-  'trt-mixed': TrtStackOptions;
-}
-
-export type StackName = keyof StackOptionsMap;
-
-/** Every stack bench knows, by name. Adding a stack = one folder + one line here + one in StackOptionsMap. */
-export const STACKS: { readonly [K in StackName]: StackDefinition<StackOptionsMap[K]> } = {
+/**
+ * Every stack bench knows, by name: the only source of stack traits. Adding a stack = one folder exporting its
+ * definition (`defineOrtStack`, `defineTrtStack`) + one line here.
+ */
+export const STACKS = {
   'ort-cpu': ortCpuStack,
   'ort-webgpu': ortWebGpuStack,
   'ort-cuda': ortCudaStack,
@@ -37,6 +25,13 @@ export const STACKS: { readonly [K in StackName]: StackDefinition<StackOptionsMa
   'trt-fp16': trtFp16Stack,
   'trt-bf16': trtBf16Stack,
   'trt-mixed': trtMixedStack,
+} as const satisfies Record<string, StackDefinition<never>>;
+
+export type StackName = keyof typeof STACKS;
+
+/** Options type of each stack, by name (from its definition). */
+export type StackOptionsMap = {
+  [K in StackName]: (typeof STACKS)[K] extends StackDefinition<infer Options> ? Options : never;
 };
 
 export const STACK_NAMES = Object.keys(STACKS) as StackName[];
@@ -55,9 +50,14 @@ export function getStack(name: string): StackDefinition<unknown> {
   return STACKS[name] as StackDefinition<unknown>;
 }
 
-/** A new inactive runner of the named stack. */
+/** A new inactive runner of the named stack, with that stack's own options. */
 export function createRunner<K extends StackName>(name: K, options?: StackOptionsMap[K]): Runner {
   return getStack(name).create(options);
+}
+
+/** A new inactive runner of any stack from the settings every stack understands (see `RunnerSettings`). */
+export function createRunnerWith(name: string, settings: RunnerSettings = {}): Runner {
+  return getStack(name).createWith(settings);
 }
 
 export interface StackListing {

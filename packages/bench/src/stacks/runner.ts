@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { ToolkitError } from '@tamkit/common';
 import type { Placement } from '../report/schema.js';
 import { describeCause, RunnerErrorCode, runnerStateError } from './errors.js';
+import type { KernelProfile, SummariseKernelsOptions } from './ort/kernel-profile.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from './types.js';
 
 /** How long a self-timed runner (trtexec) measures. */
@@ -57,6 +58,11 @@ export interface Runner {
   readonly lastTransferMs: number | undefined;
   /** Runs the model `runs` times in a separate profiled session and reports which provider ran what. */
   profilePlacement(feeds: Feeds, runs: number): Promise<Placement>;
+  /**
+   * Runs the model `runs` times in a separate profiled session and reports where the time goes (see
+   * `KernelProfile`); the first `skipRuns` runs are left out of the summary. Same capability as placement.
+   */
+  profileKernels(feeds: Feeds, runs: number, options?: SummariseKernelsOptions): Promise<KernelProfile>;
   /** For self-timed stacks: lets the tool measure latency itself. */
   measureSelf(budget: SelfTimedBudget): Promise<SelfTimedResult>;
   /** Stack options as run (threads, optimisation level, precision...), for the report. */
@@ -138,6 +144,13 @@ export abstract class BaseRunner implements Runner {
     return this.#wrap(`profile ${this.#modelPath}`, () => this.profilePlacementImpl(feeds, Math.max(1, runs)));
   }
 
+  async profileKernels(feeds: Feeds, runs: number, options: SummariseKernelsOptions = {}): Promise<KernelProfile> {
+    this.#requireActive('profileKernels()');
+    if (!this.capabilities.placement) throw this.#notSupported('kernel profiling');
+    validateFeeds(this.stack, this.#inputs, feeds);
+    return this.#wrap(`profile ${this.#modelPath}`, () => this.profileKernelsImpl(feeds, Math.max(1, runs), options));
+  }
+
   async measureSelf(budget: SelfTimedBudget): Promise<SelfTimedResult> {
     this.#requireActive('measureSelf()');
     if (!this.capabilities.selfTimed) throw this.#notSupported('self-timed measurement');
@@ -167,6 +180,13 @@ export abstract class BaseRunner implements Runner {
   }
   protected profilePlacementImpl(_feeds: Feeds, _runs: number): Promise<Placement> {
     throw this.#notSupported('placement profiling');
+  }
+  protected profileKernelsImpl(
+    _feeds: Feeds,
+    _runs: number,
+    _options: SummariseKernelsOptions,
+  ): Promise<KernelProfile> {
+    throw this.#notSupported('kernel profiling');
   }
   protected measureSelfImpl(_budget: SelfTimedBudget): Promise<SelfTimedResult> {
     throw this.#notSupported('self-timed measurement');

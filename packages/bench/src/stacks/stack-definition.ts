@@ -1,17 +1,50 @@
+import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import type { Availability } from './availability.js';
 import type { Runner } from './runner.js';
+import type { TrtPrecision } from './trt/engine-port.js';
 import type { StackFamily } from './types.js';
 
-/** What the registry knows about a stack: how to probe it and how to make a runner. Nothing loads until used. */
-export interface StackDefinition<Options> {
-  name: string;
+/**
+ * Settings every caller may hand any stack (the tracking loop, `bench`, eval): each stack maps them onto its own
+ * options and ignores what does not apply to it (trtexec has no intra-op threads).
+ */
+export interface RunnerSettings {
+  /** Intra-op threads of CPU kernels. Default: the stack's choice. */
+  threads?: number;
+  /** Let intra-op threads spin between runs. Default: the stack's (ONNX Runtime: on). */
+  allowSpinning?: boolean;
+  /** Keep outputs on the device where the stack can (`deviceOutputs`). Default false. */
+  deviceOutputs?: boolean;
+  /**
+   * Run the model at this precision plan: the ONNX Runtime stacks run the plan applied to the model (graph-surgery's
+   * `applyPrecisionPlan`), the trt-* stacks build their engine from it instead of their precision's default plan.
+   */
+  plan?: PrecisionPlan;
+}
+
+/** What a stack is, as callers that must treat stacks differently ask it (never by comparing names). */
+export interface StackTraits {
   family: StackFamily;
-  /** Whether its runners accept `outputLocation: 'gpu-buffer'` (outputs that stay on the device). */
+  /** Whether its runners can keep outputs on the device (`outputLocation: 'gpu-buffer'`), for chaining. */
   deviceOutputs: boolean;
+  /**
+   * Whether it computes most FP16 ops in FP32 (ONNX Runtime's CPU provider): native FP16 hides overflow there,
+   * so precision checks emulate FP16 storage on it instead.
+   */
+  computesFp16InFp32: boolean;
+  /** The engine precision of a trt-* stack (its default plan); absent for stacks that run in this process. */
+  tensorRtPrecision?: TrtPrecision;
+}
+
+/** What the registry knows about a stack: its traits, how to probe it and how to make a runner. Nothing loads until used. */
+export interface StackDefinition<Options> extends StackTraits {
+  name: string;
   /** One line for `bench list`. */
   description: string;
   /** Whether the stack can run here; never throws. */
   probe(): Promise<Availability>;
   /** A new, inactive runner. Throws `RangeError` for invalid options; never loads native code. */
   create(options?: Options): Runner;
+  /** A new, inactive runner from the settings every stack understands (see `RunnerSettings`). */
+  createWith(settings: RunnerSettings): Runner;
 }

@@ -12,6 +12,13 @@ export interface MaskSource {
   width: number;
 }
 
+/** The frame handed to `prefetch` (or the promise of it), the frame once there, and its tensor under way. */
+interface Prefetched {
+  given: RawImage | Promise<RawImage>;
+  frame?: RawImage;
+  tensor: Promise<Float32Array>;
+}
+
 /**
  * The tracker's host stages that can run beside inference: preprocessing a frame given ahead of time, and
  * the memory encoder's mask (sigmoid of the upsampled logits). With a worker they run on another thread while
@@ -24,7 +31,7 @@ export class HostStages {
   readonly notes: string[] = [];
   #worker: HostWorker | undefined;
   #useWorker: boolean;
-  #prefetched: { frame: RawImage; tensor: Promise<Float32Array> } | undefined;
+  #prefetched: Prefetched | undefined;
   /** Worker results handed out and not retired yet. */
   readonly #pooled = new WeakSet<Float32Array>();
   /** Results retired this frame: back to the pool when the next frame starts (a recorded input may be replayed). */
@@ -48,16 +55,34 @@ export class HostStages {
     this.#retired = [];
   }
 
-  /** Starts preprocessing `frame` in the worker (no-op without one); `preprocess(frame)` picks it up. */
-  prefetch(frame: RawImage): void {
+  /**
+   * Starts preprocessing `frame` in the worker (no-op without one); `preprocess(frame)` picks it up. A promise of
+   * the frame (a decode under way) is preprocessed as soon as it resolves.
+   */
+  prefetch(frame: RawImage | Promise<RawImage>): void {
     const worker = this.#ensureWorker();
     this.#dropPrefetch();
-    if (worker) this.#prefetched = { frame, tensor: worker.preprocess(frame, this.preprocessor.size) };
+    if (!worker) return;
+    const size = this.preprocessor.size;
+    if (!(frame instanceof Promise)) {
+      this.#prefetched = { given: frame, frame, tensor: worker.preprocess(frame, size) };
+      return;
+    }
+    const entry: Prefetched = {
+      given: frame,
+      tensor: frame.then((image) => {
+        entry.frame = image;
+        return worker.preprocess(image, size);
+      }),
+    };
+    // A failed decode surfaces when that frame is tracked, not as an unhandled rejection now.
+    entry.tensor.catch(() => undefined);
+    this.#prefetched = entry;
   }
 
   /** The normalised tensor of `frame`: the prefetched one when `frame` is the object given to `prefetch`. */
   async preprocess(frame: RawImage): Promise<Float32Array> {
-    if (this.#prefetched?.frame === frame) {
+    if (this.#prefetched !== undefined && (this.#prefetched.frame === frame || this.#prefetched.given === frame)) {
       const job = this.#prefetched.tensor;
       this.#prefetched = undefined;
       const tensor = await this.#orFallback(job);

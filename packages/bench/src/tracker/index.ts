@@ -25,6 +25,7 @@ export {
   type SamuraiOptions,
   type StoredFrame,
 } from './memory-selection.js';
+export { findModuleFiles, type ModuleFiles, moduleFiles, selectModules } from './module-files.js';
 export { assignRoles, type ModuleIoNames, resolveModuleIo } from './module-io.js';
 export {
   isTrackerModule,
@@ -34,14 +35,17 @@ export {
   type TrackerModule,
 } from './module-runner.js';
 export { type MotionChoice, MotionSelector, type MotionSelectorOptions } from './motion-selector.js';
-export { closeModules, moduleFiles, type OpenModulesOptions, openModules, recordingRunner } from './open-modules.js';
+export { closeModules, type OpenModulesOptions, openModules, recordingRunner } from './open-modules.js';
 export { type OpenedTracker, type OpenTrackerOptions, openTracker } from './open-tracker.js';
 export {
+  type BoxConvention,
   createSequenceTracker,
-  type SequenceFrame,
-  type SequenceOutput,
-  type SequenceTrackerAdapter,
+  type LoopSequenceTracker,
+  type SequenceTracker,
   type SequenceTrackerOptions,
+  type TrackerFrame,
+  type TrackerMask,
+  type TrackerOutput,
 } from './sequence-tracker.js';
 export { formatModuleStacks, type ModuleStacks, parseStackSpec } from './stack-spec.js';
 export { emptyTimings, PIPELINE_STAGES, type PipelineStage, type StageTimings } from './stages.js';

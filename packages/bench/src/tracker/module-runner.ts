@@ -1,8 +1,8 @@
+import type { TrackerModule } from '@tamkit/graph-surgery';
 import type { Runner } from '../stacks/runner.js';
 
-/** The four ONNX modules of an EfficientTAM / SAM 2 export, in pipeline order. */
-export const TRACKER_MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'] as const;
-export type TrackerModule = (typeof TRACKER_MODULES)[number];
+// The module list lives in graph-surgery (tracker-modules.ts); re-exported for bench's API.
+export { isTrackerModule, TRACKER_MODULES, type TrackerModule } from '@tamkit/graph-surgery';
 
 /**
  * What the tracking loop needs from a runner: an active model's declared I/O, `infer`, and `toHost` for
@@ -12,7 +12,3 @@ export type ModuleRunner = Pick<Runner, 'stack' | 'capabilities' | 'inputs' | 'o
 
 /** One active runner per module. */
 export type ModuleRunners = Record<TrackerModule, ModuleRunner>;
-
-export function isTrackerModule(name: string): name is TrackerModule {
-  return (TRACKER_MODULES as readonly string[]).includes(name);
-}

@@ -1,7 +1,5 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ToolkitError } from '@tamkit/common';
-import { getStack, type StackName } from '../stacks/registry.js';
+import type { PrecisionPlan } from '@tamkit/graph-surgery';
+import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
@@ -11,36 +9,15 @@ import type { ModuleStacks } from './stack-spec.js';
 export interface OpenModulesOptions {
   /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
   threads?: number;
-  /** Keep outputs on the device on stacks that can (ort-webgpu `gpu-buffer`). Default false. */
+  /** Keep outputs on the device on stacks that can (`deviceOutputs`, e.g. ort-webgpu). Default false. */
   deviceOutputs?: boolean;
   /**
    * ONNX Runtime intra-op spinning. Default false here: the four sessions take turns, and a spinning pool left
    * behind by one module slows the next module and the host stages (measured several-fold on a 2-core machine).
    */
   allowSpinning?: boolean;
-}
-
-/** The model file of each module in a models folder (`<module>.onnx`). */
-export async function moduleFiles(dir: string): Promise<Record<TrackerModule, string>> {
-  const files = Object.fromEntries(TRACKER_MODULES.map((m) => [m, join(dir, `${m}.onnx`)])) as Record<
-    TrackerModule,
-    string
-  >;
-  const missing: string[] = [];
-  for (const m of TRACKER_MODULES) {
-    try {
-      await access(files[m]);
-    } catch {
-      missing.push(`${m}.onnx`);
-    }
-  }
-  if (missing.length > 0) {
-    throw new ToolkitError('PIPELINE_MODELS_MISSING', `--models ${dir}: missing ${missing.join(', ')}`, {
-      remedy:
-        'Point --models at a folder with the four modules, e.g. one written by `graph-surgery zoo efficienttam-ti -o DIR`.',
-    });
-  }
-  return files;
+  /** A precision plan per module (see `RunnerSettings.plan`); modules without one run as they are. */
+  plans?: Partial<Record<TrackerModule, PrecisionPlan>>;
 }
 
 /** Creates and activates one runner per module on its assigned stack. On failure, those already active are released. */
@@ -52,8 +29,12 @@ export async function openModules(
   const opened: Partial<Record<TrackerModule, Runner>> = {};
   try {
     for (const m of TRACKER_MODULES) {
-      const stack = getStack(stacks[m]);
-      const runner = stack.create(runnerOptions(stacks[m], stack.family, options) as never);
+      const runner = getStack(stacks[m]).createWith({
+        ...(options.threads === undefined ? {} : { threads: options.threads }),
+        allowSpinning: options.allowSpinning ?? false,
+        deviceOutputs: options.deviceOutputs ?? false,
+        ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
+      });
       await runner.activate(files[m]);
       opened[m] = runner;
     }
@@ -62,15 +43,6 @@ export async function openModules(
     throw error;
   }
   return opened as Record<TrackerModule, Runner>;
-}
-
-function runnerOptions(name: StackName, family: string, options: OpenModulesOptions): Record<string, unknown> {
-  if (family !== 'onnxruntime') return {};
-  return {
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
-    allowSpinning: options.allowSpinning ?? false,
-    ...(options.deviceOutputs && name === 'ort-webgpu' ? { outputLocation: 'gpu-buffer' } : {}),
-  };
 }
 
 export async function closeModules(runners: Partial<Record<TrackerModule, Runner>>): Promise<void> {

@@ -1,4 +1,5 @@
-import { closeModules, moduleFiles, openModules } from './open-modules.js';
+import { moduleFiles } from './module-files.js';
+import { closeModules, openModules } from './open-modules.js';
 import type { ModuleStacks } from './stack-spec.js';
 import { createTracker, type Tracker, type TrackerOptions } from './tracker.js';
 import { readTrackerParams } from './tracker-params.js';

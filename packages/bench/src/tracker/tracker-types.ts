@@ -38,10 +38,11 @@ export interface TrackerOptions {
 /** Per-call options of `init` and `track`. */
 export interface TrackOptions {
   /**
-   * The frame the next `track()` call will get (the same object): its preprocessing starts now, beside this
-   * frame's inference, when the tracker has a host worker. Its pixels are copied now.
+   * The frame the next `track()` call will get (the same object, or a promise of it, e.g. a decode under way):
+   * its preprocessing starts as soon as it is there, beside this frame's inference, when the tracker has a host
+   * worker. Its pixels are copied then.
    */
-  next?: RawImage;
+  next?: RawImage | Promise<RawImage>;
 }
 
 /** What `createTracker` takes. Runners must be active. */

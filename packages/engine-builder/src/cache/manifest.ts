@@ -1,6 +1,5 @@
+import type { PrecisionPlan, ResolvedPlan } from '@tamkit/graph-surgery';
 import type { GraphEdit } from '../graph-surgery-glue.js';
-import type { PrecisionPlan } from '../plan/plan.js';
-import type { ResolvedPlan } from '../plan/resolve.js';
 import type { ModelDigest } from './hash.js';
 import type { CacheKeyMaterial } from './key.js';
 

@@ -1,11 +1,15 @@
 import { ExitCode, UsageError } from '@tamkit/common';
 import { type CliIo, jsonOption, quietOption } from '@tamkit/common/cli';
+import {
+  loadPlan,
+  PRECISION_MODES,
+  type PrecisionMode,
+  type PrecisionPlan,
+  planForPrecision,
+} from '@tamkit/graph-surgery';
 import type { Argv } from 'yargs';
 import { buildEngine } from '../build.js';
 import { describeBuild } from '../build-plan.js';
-import { type PrecisionPlan, planForPrecision } from '../plan/plan.js';
-import { loadPlan } from '../plan/validate.js';
-import { PRECISION_MODES, type PrecisionMode } from '../precision.js';
 import type { ShapeProfile } from '../trtexec/build-args.js';
 import { parseGpuRecord } from '../trtexec/gpu.js';
 import { parseShapeList } from '../trtexec/spec.js';

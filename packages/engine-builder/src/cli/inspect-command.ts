@@ -1,11 +1,10 @@
 import { ExitCode, ToolkitError } from '@tamkit/common';
 import { type CliIo, jsonOption } from '@tamkit/common/cli';
+import { compileNodePattern, loadPlan, resolvePlan } from '@tamkit/graph-surgery';
 import type { Argv } from 'yargs';
 import { loadModel } from '../graph-surgery-glue.js';
 import { inspectEngine } from '../inspect.js';
 import { reportLayerPrecisions } from '../parsers/precision-report.js';
-import { compileNodePattern, resolvePlan } from '../plan/resolve.js';
-import { loadPlan } from '../plan/validate.js';
 import { withTrtexecOption } from './options.js';
 import { renderReport } from './render.js';
 
@@ -20,10 +19,7 @@ async function pinnedFromPlan(
 ): Promise<string[]> {
   const plan = await loadPlan(planFile);
   if (modelFile) {
-    const loaded = await loadModel(modelFile, {
-      autoPinKinds: plan.defaultPrecision === 'fp32' ? [] : (plan.pinFp32?.auto ?? []),
-      withData: false,
-    });
+    const loaded = await loadModel(modelFile, { withData: false });
     return resolvePlan(plan, loaded.graph, loaded.autoPins).fp32Nodes;
   }
   if (plan.pinFp32?.auto?.length) {

@@ -1,6 +1,5 @@
 import { ToolkitError } from '@tamkit/common';
-import { type GraphView, trtLayerName } from '../plan/graph-view.js';
-import type { ResolvedPlan } from '../plan/resolve.js';
+import type { GraphNodeView, GraphView, ResolvedPlan } from '@tamkit/graph-surgery';
 import { shapeSpec, specName } from './spec.js';
 import type { TrtBuildPath } from './version.js';
 
@@ -133,4 +132,12 @@ export function buildTrtexecArgs(input: BuildArgsInput): string[] {
   if (input.verbose) args.push('--verbose');
   args.push(...(input.extraArgs ?? []));
   return args;
+}
+
+/**
+ * The name TensorRT's ONNX parser gives the layer made from a node: the node name, or, for an unnamed node,
+ * `node_of_<first output>` (onnx-tensorrt's naming).
+ */
+export function trtLayerName(node: GraphNodeView): string {
+  return node.name.length > 0 ? node.name : `node_of_${node.outputs[0] ?? ''}`;
 }

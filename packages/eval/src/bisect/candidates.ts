@@ -39,6 +39,12 @@ export const PRECISION_RELEVANT_OPS: readonly string[] = [
   'Sigmoid',
 ];
 
+/**
+ * ONNX Runtime contrib ops `graph-surgery fuse` makes (com.microsoft): precision-relevant like the chains they
+ * replace (GELU's erf; SkipLayerNormalization is grouped as a normalisation).
+ */
+export const PRECISION_RELEVANT_CONTRIB_OPS: readonly string[] = ['Gelu', 'FastGelu', 'BiasGelu'];
+
 /** One unit of the search: nodes that stay FP32 together. */
 export interface Candidate {
   /** `attention` / `normalization` for a pattern's nodes, `node` for a single node. */
@@ -93,7 +99,9 @@ export function findCandidates(model: ModelProto, options: FindCandidatesOptions
         remedy: 'Name every node (graph-surgery passes keep names; most exporters name all nodes).',
       });
     }
-    if (taken.has(name) || !ops.has(node.opType ?? '') || (node.domain ?? '') !== '') continue;
+    const contrib = node.domain === 'com.microsoft' && PRECISION_RELEVANT_CONTRIB_OPS.includes(node.opType ?? '');
+    if (taken.has(name) || (!ops.has(node.opType ?? '') && !contrib) || ((node.domain ?? '') !== '' && !contrib))
+      continue;
     if (!node.output.some((o) => types.get(o) === DataType.FLOAT)) continue;
     // Nodes fed only by constants are folded by every runtime; their precision is the stored weights'.
     const computed = node.input.some((i) => i && !graph.initializer(i) && graph.producerOf(i)?.opType !== 'Constant');

@@ -4,10 +4,10 @@
  * plan per module.
  */
 import { basename, join } from 'node:path';
-import { getStack, type ModuleKind } from '@tamkit/bench';
+import { findModuleFiles, getStack, selectModules, TRACKER_MODULES } from '@tamkit/bench';
 import { UsageError } from '@tamkit/common';
 import type { PrecisionPlan } from '@tamkit/engine-builder';
-import { EMULATION_BLIND_SPOT, readModel } from '@tamkit/graph-surgery';
+import { EMULATION_BLIND_SPOT, readModel, type TrackerModule } from '@tamkit/graph-surgery';
 import {
   compareOutputs,
   DEFAULT_TOLERANCE,
@@ -15,7 +15,6 @@ import {
   type OutputFidelity,
   type Tolerance,
 } from '../fidelity/compare-outputs.js';
-import { findModuleFiles, MODULE_KINDS, selectModules } from '../fidelity/module-files.js';
 import { buildModuleInputs } from '../fidelity/module-inputs.js';
 import { runModuleOnStack } from '../fidelity/run-module.js';
 import type { FindCandidatesOptions } from './candidates.js';
@@ -45,7 +44,7 @@ export interface BisectModelsOptions {
   /** Modules to bisect (default: every module found). */
   modules?: readonly string[];
   /**
-   * Default: `emulate` on ort-cpu (it computes FP16 in FP32, so native FP16 would hide failures), `engine` on
+   * Default: `emulate` on stacks that compute FP16 in FP32 (ort-cpu: native FP16 would hide failures), `engine` on
    * TensorRT stacks, `native` on other ONNX Runtime stacks.
    */
   mode?: BisectMode;
@@ -109,8 +108,9 @@ export interface BisectReport {
 
 /** The default candidate mode of a stack (see `BisectModelsOptions.mode`). */
 export function defaultBisectMode(stack: string): BisectMode {
-  if (stack === 'ort-cpu') return 'emulate';
-  return getStack(stack).family === 'tensorrt' ? 'engine' : 'native';
+  const traits = getStack(stack);
+  if (traits.computesFp16InFp32) return 'emulate';
+  return traits.family === 'tensorrt' ? 'engine' : 'native';
 }
 
 /** Runs the module-level check and, where needed, the layer-level search for every selected module. */
@@ -137,9 +137,8 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
     );
   }
   options.onProgress?.({ phase: 'inputs' });
-  // memory_attention's bank needs every module; the others only their predecessors' outputs.
-  const chain = selected.memory_attention ? all : { ...selected, image_encoder: all.image_encoder };
-  const inputs = await buildModuleInputs(chain, { stack: referenceStack, seed });
+  // The reference stack's tracking loop over every module found makes the inputs.
+  const inputs = await buildModuleInputs(all, { stack: referenceStack, seed });
   const notes = [...inputs.notes];
   if (mode === 'emulate') {
     notes.push(
@@ -148,13 +147,13 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
       'Latencies of emulated variants include the rounding Casts: they rank nothing about FP16 speed; time plans on the target stack.',
     );
   }
-  if (mode === 'native' && options.stack === 'ort-cpu') {
+  if (mode === 'native' && getStack(options.stack).computesFp16InFp32) {
     notes.push(
-      'ort-cpu computes most FP16 ops in FP32: native FP16 hides overflow here; use --mode emulate to predict GPU failures.',
+      `${options.stack} computes most FP16 ops in FP32: native FP16 hides overflow here; use --mode emulate to predict GPU failures.`,
     );
   }
   const modules: ModuleBisect[] = [];
-  for (const kind of MODULE_KINDS) {
+  for (const kind of TRACKER_MODULES) {
     const file = selected[kind];
     if (!file) continue;
     options.onProgress?.({ phase: 'module', module: kind });
@@ -169,7 +168,9 @@ export async function bisectModels(options: BisectModelsOptions): Promise<Bisect
     m.planFile = path;
   }
   if (mode === 'native' && options.blockOps?.length) {
-    notes.push(`kept FP32 in every candidate (not searched, not in the plan): ${options.blockOps.join(', ')} ops`);
+    notes.push(
+      `kept FP32 in every candidate (not searched; in the plans as blockOps): ${options.blockOps.join(', ')} ops`,
+    );
   }
   return {
     kind: BISECT_REPORT_KIND,
@@ -193,12 +194,14 @@ type ResolvedOptions = BisectModelsOptions & {
 };
 
 async function bisectModule(
-  kind: ModuleKind,
+  kind: TrackerModule,
   file: string,
   feeds: Parameters<typeof runModuleOnStack>[2],
   options: ResolvedOptions,
 ): Promise<ModuleBisect> {
   const model = await readModel(file);
+  // Kernels kept FP32 in every native candidate belong in the plan; emulated and engine candidates have none.
+  const blockOps = options.mode === 'native' ? [...(options.blockOps ?? [])] : [];
   const reference = await runModuleOnStack(options.referenceStack, file, feeds, { timedRuns: options.timedRuns });
   let evaluate: CandidateEvaluator;
   if (options.mode === 'engine') {
@@ -233,7 +236,7 @@ async function bisectModule(
   const tol = `relative L2 <= ${options.tolerance.relativeL2}`;
   if (verdict.ok) {
     const detail = `meets ${tol} in FP16 on ${options.stack} (${options.mode}); worst ${verdict.worstRelativeL2.toExponential(2)}`;
-    return { ...result, plan: planFromBisection({ module: kind, outcome: 'fp16', fp32Nodes: [], detail }) };
+    return { ...result, plan: planFromBisection({ module: kind, outcome: 'fp16', fp32Nodes: [], blockOps, detail }) };
   }
   const layers = await bisectLayers({
     model,
@@ -252,6 +255,7 @@ async function bisectModule(
     module: kind,
     outcome: found ? 'fp16' : 'fp32',
     fp32Nodes: layers.fp32Nodes,
+    blockOps,
     detail,
   });
   return { ...result, layers, plan };

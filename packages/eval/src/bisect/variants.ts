@@ -3,11 +3,12 @@
  * - `emulate`: the FP32 graph with FP16 storage emulated everywhere except the FP32 nodes (graph-surgery
  *   `emulateFloat16`). For stacks that compute FP16 in FP32 (ONNX Runtime CPU), where native FP16 would hide the
  *   failures GPUs have. `fusedAttention` also models fused attention kernels that skip the softmax max subtraction.
- * - `native`: the graph converted to FP16 with FP32 islands around the FP32 nodes (`convertToFloat16`, then
- *   `insertFp32Islands`); what ONNX Runtime GPU providers and TensorRT 11 (strongly typed) run.
+ * - `native`: the precision plan of the candidate applied to the graph (graph-surgery's `createPlanApplier`: FP16
+ *   with FP32 islands around the FP32 nodes and blocked op types kept FP32): exactly what `applyPrecisionPlan`
+ *   makes of the plan the bisection writes, and what ONNX Runtime GPU providers and TensorRT 11 run.
  * The TensorRT 10 path (layer precisions in a plan, no graph edit) lives in `trt-plan-evaluator.ts`.
  */
-import { convertToFloat16, emulateFloat16, insertFp32Islands, type ModelProto } from '@tamkit/graph-surgery';
+import { createPlanApplier, emulateFloat16, type ModelProto } from '@tamkit/graph-surgery';
 
 /** The graph-level ways to make a candidate. */
 export const FP16_MODES = ['emulate', 'native'] as const;
@@ -24,7 +25,8 @@ export interface VariantOptions {
   fusedAttention?: boolean;
   /**
    * `native` only: op types kept in FP32 in every candidate, for kernels a stack lacks or gets wrong in FP16
-   * (onnxruntime-node 1.30's WebGPU provider fails on an FP16 cubic Resize). Not searched, not in the plan.
+   * (onnxruntime-node 1.30's WebGPU provider fails on an FP16 cubic Resize). Not searched; recorded in the plan
+   * (`blockOps`), so the plan reproduces the candidate.
    */
   blockOps?: readonly string[];
 }
@@ -39,6 +41,5 @@ export function createVariantBuilder(model: ModelProto, options: VariantOptions)
     return (fp32Nodes) => emulateFloat16(model, { except: fp32Nodes, fusedAttention }).model;
   }
   // Converted once; each candidate only adds its islands. I/O stay FP32 so the same feeds serve every variant.
-  const fp16 = convertToFloat16(model, { keepIoTypes: true, blockOps: [...(options.blockOps ?? [])] }).model;
-  return (fp32Nodes) => (fp32Nodes.length === 0 ? fp16 : insertFp32Islands(fp16, { nodes: fp32Nodes }).model);
+  return createPlanApplier(model, { defaultPrecision: 'fp16', blockOps: options.blockOps ?? [], keepIoTypes: true });
 }

@@ -1,3 +1,4 @@
+import { withCudaMath, withOrtLogging } from '@tamkit/bench/cli';
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { benchTrackerFactory } from '../run/bench-tracker.js';
@@ -11,7 +12,7 @@ import { registerSynthCommand } from './synth-command.js';
 
 /** Builds the `track-eval` command line; commands are registered by the modules under src/cli/. */
 export function buildCli(argv: readonly string[], io: CliIo, setExitCode: (code: number) => void): Argv {
-  let cli = createCli('track-eval', argv);
+  let cli = withCudaMath(withOrtLogging(createCli('track-eval', argv)));
   cli = registerScoreCommand(cli, io);
   // bench's tracking loop plugs in here as the tracker factory once it exists; until then `lasot` is unavailable.
   cli = registerLasotCommand(cli, io, benchTrackerFactory);

@@ -3,11 +3,10 @@
  * per module and output on realistic inputs, and along a sequence through the tracking loop.
  */
 import { basename } from 'node:path';
-import { type ModuleKind, openTracker, parseStackSpec } from '@tamkit/bench';
+import { findModuleFiles, openTracker, parseStackSpec, selectModules, TRACKER_MODULES } from '@tamkit/bench';
 import type { EmulationStamp } from '@tamkit/graph-surgery';
 import { compareOutputs, type OutputFidelity } from './compare-outputs.js';
 import { emulationNotes, emulationOfFile } from './emulation-notes.js';
-import { findModuleFiles, MODULE_KINDS, selectModules } from './module-files.js';
 import { buildModuleInputs } from './module-inputs.js';
 import { runModuleOnStack } from './run-module.js';
 import { compareTracking, lasotFrames, type SequenceFidelity, syntheticFrames } from './sequence-fidelity.js';
@@ -82,15 +81,11 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
   const stacksB = parseStackSpec(options.reference);
   const notes: string[] = [];
   options.onProgress?.({ phase: 'inputs' });
-  // Inputs come from B's chain: the reference's view of realistic features and memory.
-  // memory_attention's bank needs every module; the others only the image encoder's features.
-  const chain = selected.memory_attention
-    ? filesB
-    : Object.fromEntries(Object.entries(filesB).filter(([k]) => k === 'image_encoder' || k in selected));
-  const inputs = await buildModuleInputs(chain, { stack: stacksB.image_encoder, seed });
+  // Inputs come from B's tracking loop: the reference's view of realistic features and memory.
+  const inputs = await buildModuleInputs(filesB, { stack: stacksB, seed });
   notes.push(...inputs.notes);
   const modules: ModuleFidelity[] = [];
-  for (const kind of MODULE_KINDS) {
+  for (const kind of TRACKER_MODULES) {
     const a = selected[kind];
     const b = filesB[kind];
     if (!a) continue;
@@ -99,7 +94,7 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
       continue;
     }
     options.onProgress?.({ phase: 'module', module: kind });
-    const feeds = inputs.feeds[kind as ModuleKind]!;
+    const feeds = inputs.feeds[kind]!;
     const timedRuns = options.timedRuns ?? 5;
     const ref = await runModuleOnStack(stacksB[kind], b, feeds, { timedRuns });
     const got = await runModuleOnStack(stacksA[kind], a, feeds, { timedRuns });
@@ -130,7 +125,7 @@ export async function compareStacks(options: CompareStacksOptions): Promise<Fide
   };
   const sequence = options.sequence ?? { frames: 16 };
   if (sequence !== false) {
-    const complete = (f: object) => MODULE_KINDS.every((k) => k in f);
+    const complete = (f: object) => TRACKER_MODULES.every((k) => k in f);
     if (!complete(filesA) || !complete(filesB)) {
       notes.push('sequence: skipped, the tracking loop needs all four modules in both folders');
     } else {

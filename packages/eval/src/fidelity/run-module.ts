@@ -2,7 +2,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRunner, type Feeds, loadOrt, type Runner, type TensorInfo } from '@tamkit/bench';
+import {
+  createRunnerWith,
+  type Feeds,
+  loadOrt,
+  type Runner,
+  type RunnerSettings,
+  type TensorInfo,
+} from '@tamkit/bench';
 import { median } from '@tamkit/common';
 import { encodeModel, float16BitsToFloat32, float32ToFloat16Bits, type ModelProto } from '@tamkit/graph-surgery';
 import type { HostTensor } from './compare-outputs.js';
@@ -12,8 +19,8 @@ import { hostOutputs } from './host-tensors.js';
 export interface RunModuleOptions {
   /** Timed runs after the first (default 0: one run, its time is the latency). The median is reported. */
   timedRuns?: number;
-  /** Options passed to the stack's runner (see bench's StackOptionsMap). */
-  stackOptions?: unknown;
+  /** Settings for the stack's runner (threads, spinning; see bench's `RunnerSettings`). */
+  settings?: RunnerSettings;
 }
 
 /** Outputs and timing of one module run. */
@@ -58,7 +65,7 @@ export async function runModuleOnStack(
   options: RunModuleOptions = {},
 ): Promise<ModuleRun> {
   const temp = typeof model === 'string' ? undefined : await mkdtemp(join(tmpdir(), 'tamkit-eval-'));
-  const runner: Runner = createRunner(stack as never, options.stackOptions as never);
+  const runner: Runner = createRunnerWith(stack, options.settings);
   try {
     let path = model as string;
     if (temp) {

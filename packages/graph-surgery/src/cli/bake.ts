@@ -2,7 +2,7 @@ import { UsageError } from '@tamkit/common';
 import type { CliIo } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { bakeModule } from '../passes/bake/bake-module.js';
-import { MODULES, type ModuleKind } from '../passes/bake/recognize.js';
+import { TRACKER_MODULES, type TrackerModule } from '../tracker-modules.js';
 import { applyPass, listOption, parseSize, passOptions } from './pass-io.js';
 
 function numbers(values: readonly (string | number)[] | undefined, option: string): number[] | undefined {
@@ -19,7 +19,7 @@ export function registerBake(cli: Argv, io: CliIo): Argv {
       passOptions(y)
         .option('module', {
           type: 'string',
-          choices: MODULES,
+          choices: TRACKER_MODULES,
           describe: 'Module (default: recognised from the I/O signature)',
         })
         .option('mask-resize', {
@@ -71,7 +71,7 @@ export function registerBake(cli: Argv, io: CliIo): Argv {
         io,
         (m) =>
           bakeModule(m, {
-            module: args.module as ModuleKind | undefined,
+            module: args.module as TrackerModule | undefined,
             maskResize: args.maskResize && { size: parseSize(args.size, '--size'), replace: args.replaceLowRes },
             maskBox: args.box && { frameSize: parseSize(args.frameSize, '--frame-size'), threshold: args.threshold },
             memoryLayout: { inputs: listOption(args.memoryInputs) },

@@ -1,11 +1,13 @@
 import { type CliIo, createCli, processIo, runCli } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
+import { registerApplyPlan } from './apply-plan.js';
 import { registerBake } from './bake.js';
 import { registerBf16 } from './bf16.js';
 import { registerConvert } from './convert.js';
 import { registerEmulateFp16 } from './emulate-fp16.js';
 import { registerFp16 } from './fp16.js';
 import { registerFp32Islands } from './fp32-islands.js';
+import { registerFuse } from './fuse.js';
 import { registerInspect } from './inspect.js';
 import { registerProbe } from './probe.js';
 import { registerZoo } from './zoo.js';
@@ -21,7 +23,9 @@ export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code
   cli = registerFp16(cli, io);
   cli = registerBf16(cli, io);
   cli = registerFp32Islands(cli, io);
+  cli = registerApplyPlan(cli, io);
   cli = registerEmulateFp16(cli, io);
+  cli = registerFuse(cli, io);
   cli = registerProbe(cli, io);
   cli = registerZoo(cli, io);
   return cli;

@@ -1,32 +1,8 @@
-import { UsageError } from '@tamkit/common';
 import { type CliIo, jsonOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import { formatSummary, inspectModel } from '../inspect/inspect.js';
 import { readModel } from '../onnx/model-io.js';
-
-/** Parses NAME=V[,V...] options into single values and value lists; `maxValues` limits the list length. */
-export function parseAssignments(
-  items: readonly string[],
-  flag: string,
-  maxValues = Number.POSITIVE_INFINITY,
-): [Record<string, number>, Record<string, number[]>] {
-  const single: Record<string, number> = {};
-  const lists: Record<string, number[]> = {};
-  for (const item of items) {
-    const eq = item.lastIndexOf('=');
-    const name = item.slice(0, eq);
-    const values = item
-      .slice(eq + 1)
-      .split(',')
-      .map(Number);
-    if (eq <= 0 || values.length > maxValues || values.some((v) => !Number.isInteger(v))) {
-      throw new UsageError(`${flag} ${item}: expected NAME=${maxValues === 1 ? 'INTEGER' : 'INTEGER[,INTEGER...]'}`);
-    }
-    single[name] = values[0]!;
-    lists[name] = values;
-  }
-  return [single, lists];
-}
+import { parseAssignments } from './pass-io.js';
 
 export function registerInspect(cli: Argv, io: CliIo): Argv {
   return cli.command(

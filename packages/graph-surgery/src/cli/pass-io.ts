@@ -95,3 +95,27 @@ export function listOption(values: readonly (string | number)[] | undefined): st
     .map((v) => v.trim())
     .filter(Boolean);
 }
+
+/** Parses NAME=V[,V...] options into single values and value lists; `maxValues` limits the list length. */
+export function parseAssignments(
+  items: readonly string[],
+  flag: string,
+  maxValues = Number.POSITIVE_INFINITY,
+): [Record<string, number>, Record<string, number[]>] {
+  const single: Record<string, number> = {};
+  const lists: Record<string, number[]> = {};
+  for (const item of items) {
+    const eq = item.lastIndexOf('=');
+    const name = item.slice(0, eq);
+    const values = item
+      .slice(eq + 1)
+      .split(',')
+      .map(Number);
+    if (eq <= 0 || values.length > maxValues || values.some((v) => !Number.isInteger(v))) {
+      throw new UsageError(`${flag} ${item}: expected NAME=${maxValues === 1 ? 'INTEGER' : 'INTEGER[,INTEGER...]'}`);
+    }
+    single[name] = values[0]!;
+    lists[name] = values;
+  }
+  return [single, lists];
+}

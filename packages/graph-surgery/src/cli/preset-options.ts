@@ -1,7 +1,7 @@
 /** The option group of the `mixed` preset, shared by fp32-islands and emulate-fp16, and its report summary. */
 import type { Argv } from 'yargs';
 import { LONG_REDUCTION, type MixedPresetOptions } from '../patterns/mixed-preset.js';
-import { parseAssignments } from './inspect.js';
+import { parseAssignments } from './pass-io.js';
 
 /** --dim NAME=N, --value NAME=V (repeatable), --long-reduction N. */
 export function presetOptions<T>(y: Argv<T>) {

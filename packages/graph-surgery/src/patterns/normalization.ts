@@ -1,13 +1,14 @@
 /**
- * Finder for layer normalisation: the LayerNormalization op, and the decomposed chain exporters emit for
- * LayerNorm2d and friends: ReduceMean -> Sub -> Pow -> ReduceMean -> Add(eps) -> Sqrt -> Div, optionally followed
- * by the affine Mul(weight) -> Add(bias).
+ * Finder for layer normalisation: the LayerNormalization op, ONNX Runtime's fused SkipLayerNormalization
+ * (com.microsoft, what `graph-surgery fuse` makes of a residual Add + LayerNormalization), and the decomposed
+ * chain exporters emit for LayerNorm2d and friends: ReduceMean -> Sub -> Pow -> ReduceMean -> Add(eps) -> Sqrt ->
+ * Div, optionally followed by the affine Mul(weight) -> Add(bias).
  */
 import { Graph } from '../graph/graph.js';
 import type { GraphProto, NodeProto } from '../onnx/types.js';
 
 export interface NormalizationMatch {
-  kind: 'LayerNormalization' | 'decomposed';
+  kind: 'LayerNormalization' | 'SkipLayerNormalization' | 'decomposed';
   /** Every node of the match in data-flow order. */
   nodes: string[];
   /** The normalised tensor. */
@@ -35,9 +36,10 @@ export function findNormalizations(graphProto: GraphProto): NormalizationMatch[]
   const graph = new Graph(graphProto);
   const matches: NormalizationMatch[] = [];
   for (const node of graphProto.node) {
-    if (isOp(node, 'LayerNormalization')) {
+    const fused = node.domain === 'com.microsoft' && node.opType === 'SkipLayerNormalization';
+    if (isOp(node, 'LayerNormalization') || fused) {
       matches.push({
-        kind: 'LayerNormalization',
+        kind: fused ? 'SkipLayerNormalization' : 'LayerNormalization',
         nodes: [node.name ?? ''],
         input: node.input[0] ?? '',
         output: node.output[0] ?? '',

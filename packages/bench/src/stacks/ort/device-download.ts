@@ -7,7 +7,7 @@
  */
 import { DataType, emptyGraph, encodeModel, makeModel, makeNode, makeValueInfo } from '@tamkit/graph-surgery';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { OrtModule } from './load-ort.js';
+import { type OrtModule, ortSessionSeverity } from './load-ort.js';
 
 const ELEMENT_TYPES: Record<string, number> = {
   float32: DataType.FLOAT,
@@ -29,7 +29,10 @@ function identitySession(ort: OrtModule, type: string): Promise<InferenceSession
     graph.input.push(makeValueInfo('x', elemType));
     graph.output.push(makeValueInfo('y', elemType));
     graph.node.push(makeNode({ opType: 'Identity', inputs: ['x'], outputs: ['y'], name: 'download' }));
-    session = ort.InferenceSession.create(encodeModel(makeModel({ graph })), { executionProviders: ['webgpu'] });
+    session = ort.InferenceSession.create(encodeModel(makeModel({ graph })), {
+      executionProviders: ['webgpu'],
+      logSeverityLevel: ortSessionSeverity(),
+    });
     sessions.set(type, session);
   }
   return session;

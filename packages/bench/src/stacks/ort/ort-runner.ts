@@ -1,17 +1,24 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertModelFilesReadable } from '@tamkit/graph-surgery';
+import {
+  applyPrecisionPlan,
+  assertModelFilesReadable,
+  encodeModel,
+  type PrecisionPlan,
+  readModel,
+} from '@tamkit/graph-surgery';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Placement } from '../../report/schema.js';
 import { StackUnavailableError } from '../errors.js';
 import { BaseRunner, type ToHostOptions } from '../runner.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
 import { downloadDeviceTensor } from './device-download.js';
-import { loadOrt, type OrtModule } from './load-ort.js';
+import { type KernelProfile, type SummariseKernelsOptions, summariseKernels } from './kernel-profile.js';
+import { loadOrt, type OrtModule, ortSessionSeverity } from './load-ort.js';
 import { summarisePlacement } from './placement.js';
 import { type OrtProviderSpec, probeOrtProvider } from './probe.js';
-import { parseOrtProfile } from './profile-trace.js';
+import { type OrtProfile, parseOrtProfile } from './profile-trace.js';
 
 /** Options shared by the ONNX Runtime stacks. */
 export interface OrtRunnerOptions {
@@ -33,16 +40,25 @@ export interface OrtRunnerOptions {
    * session's spinning pool otherwise competes for the cores with the next session and with host code.
    */
   allowSpinning?: boolean;
+  /**
+   * A precision plan applied to the model at activation (graph-surgery's `applyPrecisionPlan`): the session runs the
+   * typed graph of that plan. Default: the model as it is.
+   */
+  plan?: PrecisionPlan;
 }
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
 
-/** What distinguishes one ORT stack from another; the runner is otherwise the same. */
-export interface OrtStackTraits {
-  stack: string;
+/** What distinguishes one ONNX Runtime stack from another; the runner is otherwise the same. */
+export interface OrtStackSpec {
+  name: string;
+  /** One line for `bench list`. */
+  description: string;
   provider: OrtProviderSpec;
-  /** Whether `outputLocation: 'gpu-buffer'` is allowed. */
+  /** Whether `outputLocation: 'gpu-buffer'` is allowed (outputs that stay on the device). */
   deviceOutputs: boolean;
+  /** Whether the provider computes most FP16 ops in FP32 (see `StackTraits`). */
+  computesFp16InFp32: boolean;
   /** Caveats reported with every result of this stack. */
   notes: string[];
 }
@@ -51,22 +67,24 @@ export interface OrtStackTraits {
 export class OrtRunner extends BaseRunner {
   readonly stack: string;
   readonly capabilities: RunnerCapabilities;
-  readonly #traits: OrtStackTraits;
+  readonly #traits: OrtStackSpec;
   readonly #options: OrtRunnerOptions;
   #ort: OrtModule | undefined;
   #session: InferenceSession | undefined;
+  /** The model the sessions load: the file, or the plan's typed graph in memory. */
+  #source: string | Uint8Array = '';
 
-  constructor(traits: OrtStackTraits, options: OrtRunnerOptions = {}) {
+  constructor(traits: OrtStackSpec, options: OrtRunnerOptions = {}) {
     super();
     const locations =
       typeof options.outputLocation === 'object' ? Object.values(options.outputLocation) : [options.outputLocation];
     if (locations.some((l) => l !== undefined && l !== 'cpu') && !traits.deviceOutputs) {
-      throw new RangeError(`options.outputLocation: ${traits.stack} cannot keep outputs on a device; use 'cpu'`);
+      throw new RangeError(`options.outputLocation: ${traits.name} cannot keep outputs on a device; use 'cpu'`);
     }
     if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
       throw new RangeError(`options.threads must be a positive integer, got ${options.threads}`);
     }
-    this.stack = traits.stack;
+    this.stack = traits.name;
     this.#traits = traits;
     this.#options = options;
     this.capabilities = { inProcess: true, deviceOutputs: traits.deviceOutputs, placement: true, selfTimed: false };
@@ -88,6 +106,7 @@ export class OrtRunner extends BaseRunner {
       outputLocation: this.#options.outputLocation ?? 'cpu',
       ...(this.#options.deviceId === undefined ? {} : { deviceId: this.#options.deviceId }),
       ...(this.#options.allowSpinning === undefined ? {} : { allowSpinning: this.#options.allowSpinning }),
+      ...(this.#options.plan === undefined ? {} : { precisionPlan: this.#options.plan }),
     };
   }
 
@@ -103,7 +122,7 @@ export class OrtRunner extends BaseRunner {
       graphOptimizationLevel: this.#options.graphOptimizationLevel ?? 'all',
       executionMode: 'sequential',
       ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
-      logSeverityLevel: 3,
+      logSeverityLevel: ortSessionSeverity(),
       ...(this.#options.allowSpinning === undefined
         ? {}
         : { extra: { session: { intra_op: { allow_spinning: this.#options.allowSpinning ? '1' : '0' } } } }),
@@ -119,10 +138,14 @@ export class OrtRunner extends BaseRunner {
       throw new StackUnavailableError(this.stack, availability.reason, availability.remedy);
     }
     this.#ort = await loadOrt();
+    const plan = this.#options.plan;
+    this.#source =
+      plan === undefined ? modelPath : encodeModel(applyPrecisionPlan(await readModel(modelPath), plan).model);
     const outputLocation = this.#options.outputLocation ?? 'cpu';
     // A per-output map leaves unnamed outputs on the CPU, ORT's default.
-    this.#session = await this.#ort.InferenceSession.create(
-      modelPath,
+    this.#session = await createSession(
+      this.#ort,
+      this.#source,
       this.#sessionOptions(outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation }),
     );
     return { inputs: tensorInfos(this.#session.inputMetadata), outputs: tensorInfos(this.#session.outputMetadata) };
@@ -149,12 +172,13 @@ export class OrtRunner extends BaseRunner {
   }
 
   /** A separate profiled session, so that profiling never perturbs the timed session. */
-  protected override async profilePlacementImpl(feeds: Feeds, runs: number): Promise<Placement> {
+  async #profileTrace(feeds: Feeds, runs: number): Promise<OrtProfile> {
     const ort = this.#ort!;
     const dir = await mkdtemp(join(tmpdir(), 'tamkit-ort-profile-'));
     try {
-      const session = await ort.InferenceSession.create(
-        this.modelPath,
+      const session = await createSession(
+        ort,
+        this.#source,
         this.#sessionOptions({ enableProfiling: true, profileFilePrefix: join(dir, 'profile') }),
       );
       try {
@@ -165,11 +189,22 @@ export class OrtRunner extends BaseRunner {
       }
       const file = (await readdir(dir)).find((f) => f.startsWith('profile') && f.endsWith('.json'));
       if (file === undefined) throw new Error(`ONNX Runtime wrote no profile under ${dir}`);
-      const profile = parseOrtProfile(await readFile(join(dir, file), 'utf8'), file);
-      return summarisePlacement(profile, this.#traits.provider.profileName);
+      return parseOrtProfile(await readFile(join(dir, file), 'utf8'), file);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  protected override async profilePlacementImpl(feeds: Feeds, runs: number): Promise<Placement> {
+    return summarisePlacement(await this.#profileTrace(feeds, runs), this.#traits.provider.profileName);
+  }
+
+  protected override async profileKernelsImpl(
+    feeds: Feeds,
+    runs: number,
+    options: SummariseKernelsOptions,
+  ): Promise<KernelProfile> {
+    return summariseKernels(await this.#profileTrace(feeds, runs), this.#traits.provider.profileName, options);
   }
 
   protected async deactivateImpl(): Promise<void> {
@@ -177,6 +212,17 @@ export class OrtRunner extends BaseRunner {
     this.#session = undefined;
     await session?.release();
   }
+}
+
+/** A session from a file or from model bytes (ONNX Runtime's two overloads). */
+function createSession(
+  ort: OrtModule,
+  source: string | Uint8Array,
+  options: InferenceSession.SessionOptions,
+): Promise<InferenceSession> {
+  return typeof source === 'string'
+    ? ort.InferenceSession.create(source, options)
+    : ort.InferenceSession.create(source, options);
 }
 
 function tensorInfos(metadata: readonly InferenceSession.ValueMetadata[]): TensorInfo[] {

@@ -1,16 +1,11 @@
 import { UsageError } from '@tamkit/common';
+import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import { applicableUserShapes, resolveInputShapes } from '../../measure/shapes.js';
 import { readModelSignature } from '../model-signature.js';
-import type { TrtCommands, TrtPrecision } from './engine-port.js';
+import { getStack } from '../registry.js';
+import type { TrtCommands } from './engine-port.js';
 import { getTrtEnginePort } from './installed-port.js';
 import { locateTrtexec } from './locate-trtexec.js';
-
-const PRECISIONS: Record<string, TrtPrecision> = {
-  'trt-fp32': 'fp32',
-  'trt-fp16': 'fp16',
-  'trt-bf16': 'bf16',
-  'trt-mixed': 'mixed',
-};
 
 /** Options of `describeTrtCommands`. */
 export interface DescribeTrtOptions {
@@ -22,6 +17,8 @@ export interface DescribeTrtOptions {
   trtVersion?: 10 | 11;
   /** Environment to find trtexec in. Default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** The precision plan per model path (`--plan`); models without one build their stack's default plan. */
+  plans?: ReadonlyMap<string, PrecisionPlan>;
 }
 
 /**
@@ -33,7 +30,7 @@ export async function describeTrtCommands(
   modelPath: string,
   options: DescribeTrtOptions = {},
 ): Promise<TrtCommands> {
-  const precision = PRECISIONS[stack];
+  const precision = getStack(stack).tensorRtPrecision;
   if (precision === undefined) {
     throw new UsageError(`${stack} runs in this process; only trt-* stacks drive trtexec`, 'Name a trt-* stack.');
   }
@@ -54,6 +51,7 @@ export async function describeTrtCommands(
   return port.describeCommands({
     modelPath,
     precision,
+    ...(options.plans?.has(modelPath) ? { plan: options.plans.get(modelPath)! } : {}),
     shapes,
     env,
     ...(trtexec.found ? { trtexecPath: trtexec.path } : {}),
@@ -79,7 +77,8 @@ export async function describeRunCommands(
   const described: DescribedRun[] = [];
   for (const stack of stacks) {
     for (const modelPath of modelPaths) {
-      const commands = PRECISIONS[stack] === undefined ? null : await describeTrtCommands(stack, modelPath, options);
+      const inProcess = getStack(stack).tensorRtPrecision === undefined;
+      const commands = inProcess ? null : await describeTrtCommands(stack, modelPath, options);
       described.push({ stack, modelPath, commands });
     }
   }

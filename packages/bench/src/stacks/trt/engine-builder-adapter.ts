@@ -17,7 +17,7 @@ export function engineBuilderPort(options: EngineBuilderPortOptions = {}): TrtEn
       const engineBuilder = await import('@tamkit/engine-builder');
       const shapes = Object.keys(request.shapes).length > 0 ? request.shapes : undefined;
       const built = await engineBuilder.buildEngine(request.modelPath, {
-        plan: engineBuilder.planForPrecision(request.precision),
+        plan: request.plan ?? engineBuilder.planForPrecision(request.precision),
         trtexec: request.trtexecPath,
         cacheDir: request.cacheDir,
         // One optimisation profile at exactly the benchmarked shapes.
@@ -38,7 +38,7 @@ export function engineBuilderPort(options: EngineBuilderPortOptions = {}): TrtEn
       const env = request.env === undefined ? {} : { env: request.env as NodeJS.ProcessEnv };
       const trtexec = request.trtexecPath === undefined ? {} : { trtexec: request.trtexecPath };
       const described = await engineBuilder.describeBuild(request.modelPath, {
-        plan: engineBuilder.planForPrecision(request.precision),
+        plan: request.plan ?? engineBuilder.planForPrecision(request.precision),
         ...trtexec,
         ...env,
         ...(request.trtVersion === undefined ? {} : { trtVersion: request.trtVersion }),

@@ -1,3 +1,5 @@
+import type { PrecisionPlan } from '@tamkit/graph-surgery';
+
 /**
  * The part of @tamkit/engine-builder the trt-* stacks need, as a small local interface, so that the runners stay
  * testable without TensorRT. The default adapter (`engine-builder-adapter.ts`) calls engine-builder's
@@ -10,6 +12,8 @@ export type TrtPrecision = 'fp32' | 'fp16' | 'bf16' | 'mixed';
 export interface TrtBuildRequest {
   modelPath: string;
   precision: TrtPrecision;
+  /** Build from this plan instead of `precision`'s default plan (`bench --plan`). */
+  plan?: PrecisionPlan;
   trtexecPath: string;
   /** Concrete shapes for every input (min = opt = max for dynamic dims). */
   shapes: Record<string, number[]>;

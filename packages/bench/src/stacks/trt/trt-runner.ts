@@ -1,5 +1,5 @@
 import { ToolkitError } from '@tamkit/common';
-import { assertModelFilesReadable } from '@tamkit/graph-surgery';
+import { assertModelFilesReadable, type PrecisionPlan } from '@tamkit/graph-surgery';
 import { type Availability, available, unavailable } from '../availability.js';
 import { RunnerErrorCode, StackUnavailableError } from '../errors.js';
 import { readModelSignature } from '../model-signature.js';
@@ -16,6 +16,8 @@ export interface TrtStackOptions {
   env?: Record<string, string | undefined>;
   /** engine-builder's engine cache. Default `.cache/tamkit-engines` under the working directory. */
   cacheDir?: string;
+  /** Build the engine from this precision plan instead of the stack precision's default plan. */
+  plan?: PrecisionPlan;
 }
 
 export const DEFAULT_ENGINE_CACHE_DIR = '.cache/tamkit-engines';
@@ -51,6 +53,7 @@ export class TrtexecRunner extends BaseRunner {
   readonly #precision: TrtPrecision;
   readonly #env: Record<string, string | undefined>;
   readonly #cacheDir: string;
+  readonly #plan: PrecisionPlan | undefined;
   #trtexecPath = '';
   #engineCommand: string[] | undefined;
   #tensorrtVersion: string | undefined;
@@ -61,11 +64,13 @@ export class TrtexecRunner extends BaseRunner {
     this.#precision = precision;
     this.#env = options.env ?? process.env;
     this.#cacheDir = options.cacheDir ?? DEFAULT_ENGINE_CACHE_DIR;
+    this.#plan = options.plan;
   }
 
   override describeOptions(): Record<string, unknown> {
     return {
-      precision: this.#precision,
+      precision: this.#plan === undefined ? this.#precision : 'plan',
+      ...(this.#plan === undefined ? {} : { precisionPlan: this.#plan }),
       engineCache: this.#cacheDir,
       ...(this.#tensorrtVersion === undefined ? {} : { tensorrt: this.#tensorrtVersion }),
       ...(this.#engineCommand === undefined ? {} : { buildCommand: this.#engineCommand.join(' ') }),
@@ -107,6 +112,7 @@ export class TrtexecRunner extends BaseRunner {
     const built = await port.buildEngine({
       modelPath: this.modelPath,
       precision: this.#precision,
+      ...(this.#plan === undefined ? {} : { plan: this.#plan }),
       trtexecPath: this.#trtexecPath,
       shapes,
       cacheDir: this.#cacheDir,
@@ -146,8 +152,13 @@ export function defineTrtStack(name: string, precision: TrtPrecision): StackDefi
     name,
     family: 'tensorrt',
     deviceOutputs: false,
+    computesFp16InFp32: false,
+    tensorRtPrecision: precision,
     description: DESCRIPTIONS[precision],
     probe: async () => probeTrtStack(),
     create: (options = {}) => new TrtexecRunner(name, precision, options),
+    // trtexec runs out of process: threads, spinning and device outputs do not apply.
+    createWith: (settings) =>
+      new TrtexecRunner(name, precision, settings.plan === undefined ? {} : { plan: settings.plan }),
   };
 }

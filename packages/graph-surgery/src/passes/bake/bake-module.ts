@@ -1,15 +1,16 @@
 /** Applies the bakes of one module, recognised from its I/O signature or named. */
 import { ToolkitError } from '@tamkit/common';
 import type { ModelProto } from '../../onnx/types.js';
+import type { TrackerModule } from '../../tracker-modules.js';
 import { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './mask-box.js';
 import { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './mask-resize.js';
 import { bakeMemoryLayout, type MemoryLayoutOptions, type MemoryLayoutReport } from './memory-layout.js';
 import { bakePreprocess, type PreprocessOptions, type PreprocessReport } from './preprocess.js';
-import { assertModule, type ModuleKind, recognizeModule } from './recognize.js';
+import { assertModule, recognizeModule } from './recognize.js';
 
 export interface BakeModuleOptions {
   /** The module (default: recognised from the I/O signature; when given, the signature must fit it). */
-  module?: ModuleKind;
+  module?: TrackerModule;
   /** mask_decoder: upsample the mask logits in the graph (default true); `false` skips it. */
   maskResize?: boolean | MaskResizeOptions;
   /** mask_decoder: add the in-graph box output (default false). */
@@ -21,7 +22,7 @@ export interface BakeModuleOptions {
 }
 
 export interface BakeModuleReport {
-  module: ModuleKind;
+  module: TrackerModule;
   /** How the module was chosen. */
   recognisedBy: string;
   applied: string[];
@@ -42,7 +43,7 @@ export function bakeModule(
   model: ModelProto,
   opts: BakeModuleOptions = {},
 ): { model: ModelProto; report: BakeModuleReport } {
-  let module: ModuleKind;
+  let module: TrackerModule;
   let recognisedBy: string;
   if (opts.module) {
     assertModule(model, opts.module);

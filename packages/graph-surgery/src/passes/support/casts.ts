@@ -158,6 +158,15 @@ const WIDENS: ReadonlySet<string> = new Set([
   `${DataType.BFLOAT16}>${DataType.FLOAT}`,
   `${DataType.BFLOAT16}>${DataType.DOUBLE}`,
   `${DataType.FLOAT}>${DataType.DOUBLE}`,
+  // Integers (shape arithmetic casts int32 <-> int64 back and forth) and booleans (0/1 survive any integer).
+  `${DataType.INT8}>${DataType.INT32}`,
+  `${DataType.INT16}>${DataType.INT32}`,
+  `${DataType.INT32}>${DataType.INT64}`,
+  `${DataType.UINT8}>${DataType.INT32}`,
+  `${DataType.UINT8}>${DataType.INT64}`,
+  `${DataType.BOOL}>${DataType.INT32}`,
+  `${DataType.BOOL}>${DataType.INT64}`,
+  `${DataType.BOOL}>${DataType.FLOAT}`,
 ]);
 
 /**

@@ -28,6 +28,12 @@ const DTYPE_OPS: Record<string, 'float' | 'input'> = {
   Bernoulli: 'input',
 };
 
+/**
+ * ONNX Runtime contrib ops the fusion passes create (com.microsoft), typed like their input; SkipLayerNormalization's
+ * optional mean and inverse-std outputs (1, 2) are FLOAT whatever the input.
+ */
+const MS_SAME_TYPE_OPS = new Set(['Gelu', 'FastGelu', 'BiasGelu', 'QuickGelu', 'SkipLayerNormalization']);
+
 /** Ops whose output type is an attribute (name, type when absent), not bound to an input. */
 const TYPE_ATTRIBUTE_OPS: Record<string, [string, number]> = {
   HannWindow: ['output_datatype', DataType.FLOAT],
@@ -90,6 +96,11 @@ export function outputTypesOf(
   const first = node.input.find((i) => i !== '' && typeOf(i) !== undefined);
   const fromFirst = first === undefined ? undefined : typeOf(first);
   const all = (t: number | undefined) => node.output.map(() => t);
+  if (node.domain === 'com.microsoft' && MS_SAME_TYPE_OPS.has(op)) {
+    return node.output.map((_, k) =>
+      op === 'SkipLayerNormalization' && (k === 1 || k === 2) ? DataType.FLOAT : fromFirst,
+    );
+  }
   if (!isDefaultDomain(node.domain)) return all(undefined);
   if (op === 'Cast') return all(getInt(node, 'to', DataType.FLOAT) as number);
   if (op === 'CastLike') return all(typeOf(node.input[1] ?? ''));

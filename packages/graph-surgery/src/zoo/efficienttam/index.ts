@@ -2,6 +2,7 @@
  * The EfficientTAM-Ti module registry: module name -> build function, in pipeline order. Every entry has the
  * shared `ModuleBuildFn` signature; `buildZoo` builds the modules listed here.
  */
+import { TRACKER_MODULES, type TrackerModule } from '../../tracker-modules.js';
 import { buildImageEncoder } from './image-encoder.js';
 import { buildMaskDecoder } from './mask-decoder.js';
 import { buildMemoryAttention } from './memory-attention.js';
@@ -35,9 +36,9 @@ export { sinePositionEncoding } from './position-encoding.js';
 export { computeAxialRopeTables, type RopeTables } from './rope.js';
 export type { BuiltModule, ModuleBuildFn, ModuleBuildOptions, PlantedOutlier, ZooSize } from './types.js';
 
-/** The four ONNX modules of EfficientTAM-Ti at 512 px. */
-export const EFFICIENTTAM_MODULES = ['image_encoder', 'memory_attention', 'mask_decoder', 'memory_encoder'] as const;
-export type EfficientTamModule = (typeof EFFICIENTTAM_MODULES)[number];
+/** The four ONNX modules of EfficientTAM-Ti at 512 px: the tracker's modules (`TRACKER_MODULES`). */
+export const EFFICIENTTAM_MODULES = TRACKER_MODULES;
+export type EfficientTamModule = TrackerModule;
 
 /** Build functions by module name. Entries land as the modules are written. */
 export const efficientTamTiBuilders: Partial<Record<EfficientTamModule, ModuleBuildFn>> = {

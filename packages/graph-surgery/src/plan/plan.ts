@@ -1,4 +1,4 @@
-import type { Precision } from '../precision.js';
+import type { Precision } from './precision.js';
 
 /**
  * The pattern families `auto` pinning can ask graph-surgery's finders for: `attention` (every node of each
@@ -10,8 +10,10 @@ export type AutoPinKind = 'attention' | 'normalization' | 'mixed';
 export const AUTO_PIN_KINDS: readonly AutoPinKind[] = ['attention', 'normalization', 'mixed'];
 
 /**
- * A precision plan: what precision a module should run in, and which ONNX nodes must stay in FP32.
- * One plan serves both TensorRT paths (10.x layer constraints, 11.x typed graph) and is what eval's bisection writes.
+ * A precision plan: what precision a module should run in, and which ONNX nodes must stay in FP32. One plan
+ * serves every stack: the ONNX Runtime stacks and TensorRT 11 run it as a typed graph (`applyPrecisionPlan`),
+ * TensorRT 10 as layer constraints (engine-builder); eval's bisection writes it with everything its candidate
+ * needed, so the plan reproduces that candidate.
  */
 export interface PrecisionPlan {
   /** Plan format version; only 1 exists. */
@@ -36,7 +38,13 @@ export interface PrecisionPlan {
    * (e.g. `{ "/x/MatMul": ["fp32"] }`). Pinned nodes get FP32 outputs without being listed here.
    */
   outputTypes?: Record<string, Precision[]>;
-  /** Keep the model's inputs and outputs in FP32 on the typed-graph path (TensorRT 11). Default true. */
+  /**
+   * Op types every node of which stays FP32, for kernels a stack lacks or gets wrong in FP16 (onnxruntime-node
+   * 1.30's WebGPU provider fails on an FP16 cubic Resize). On a typed graph they stay FP32 behind Casts, as
+   * `graph-surgery fp16 --block-ops` does; TensorRT 10 pins their layers to FP32.
+   */
+  blockOps?: string[];
+  /** Keep the model's inputs and outputs in FP32 on a typed graph (TensorRT 11, ONNX Runtime). Default true. */
   keepIoTypes?: boolean;
   /** Free text: where the plan came from (e.g. "eval bisect 2026-11-27"). Not used for building. */
   note?: string;

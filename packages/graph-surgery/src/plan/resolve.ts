@@ -1,18 +1,23 @@
 import { InternalError, ToolkitError } from '@tamkit/common';
-import type { Precision } from '../precision.js';
 import type { GraphView } from './graph-view.js';
 import type { AutoPinKind, PrecisionPlan } from './plan.js';
+import type { Precision } from './precision.js';
 
 /** A plan applied to one graph: concrete node names, in graph order. */
 export interface ResolvedPlan {
   defaultPrecision: Precision;
   /** Nodes pinned to FP32, in graph order, without duplicates. */
   fp32Nodes: string[];
-  /** Why each pinned node is pinned: `node`, `pattern:<p>`, `auto:<kind>` or `auto:<kind> (<the finder's reason>)`. */
+  /**
+   * Why each pinned node is pinned: `node`, `pattern:<p>`, `auto:<kind>` or `auto:<kind> (<the finder's reason>)`,
+   * `op:<type>` (blockOps).
+   */
   reasons: Record<string, string[]>;
   /** Output types per node (explicit ones, plus FP32 for every pinned node), in graph order. */
   outputTypes: { node: string; types: Precision[] }[];
   keepIoTypes: boolean;
+  /** Op types kept FP32 everywhere (the plan's `blockOps`); their nodes are among `fp32Nodes` as `op:<type>`. */
+  blockOps: string[];
   /** Patterns and auto families that matched no node (a plan shared by several modules may have some). */
   unmatched: string[];
 }
@@ -97,8 +102,15 @@ export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: Au
     }
   }
 
+  // Blocked op types: FP32 in every plan that is not FP32 already; a type the model lacks is no error (one plan
+  // may serve several modules, and a stack's blocked kernels need not occur in each).
+  const blockOps = plan.defaultPrecision === 'fp32' ? [] : [...(plan.blockOps ?? [])];
+  const blocked = new Set(blockOps);
+  for (const n of graph.nodes) if (n.name.length > 0 && blocked.has(n.opType)) pin(n.name, `op:${n.opType}`);
+
   const requested = (pins.nodes?.length ?? 0) + (pins.patterns?.length ?? 0) + (pins.auto?.length ?? 0);
-  if (requested > 0 && Object.keys(reasons).length === 0) {
+  const pinnedByRequest = Object.values(reasons).some((r) => r.some((why) => !why.startsWith('op:')));
+  if (requested > 0 && !pinnedByRequest) {
     throw unresolved(
       `Precision plan pins nothing in this model: ${unmatched.join(', ')} matched no node`,
       'Globs match whole node names (`*` any run, `?` one character; write `re:<regex>` for a regular expression). A plan that silently pins nothing is refused on purpose.',
@@ -134,6 +146,7 @@ export function resolvePlan(plan: PrecisionPlan, graph: GraphView, autoPins?: Au
     fp32Nodes,
     reasons,
     outputTypes,
+    blockOps,
     keepIoTypes: plan.keepIoTypes ?? true,
     unmatched,
   };

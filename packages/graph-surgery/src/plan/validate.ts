@@ -1,13 +1,13 @@
 import { readRegularFile, ToolkitError } from '@tamkit/common';
-import { isPrecision, PRECISIONS, type Precision } from '../precision.js';
 import { AUTO_PIN_KINDS, type AutoPinKind, type PrecisionPlan } from './plan.js';
+import { isPrecision, PRECISIONS, type Precision } from './precision.js';
 
-const PLAN_KEYS = ['schemaVersion', 'defaultPrecision', 'pinFp32', 'outputTypes', 'keepIoTypes', 'note'];
+const PLAN_KEYS = ['schemaVersion', 'defaultPrecision', 'pinFp32', 'outputTypes', 'blockOps', 'keepIoTypes', 'note'];
 const PIN_KEYS = ['nodes', 'patterns', 'auto'];
 
 function invalid(where: string, message: string): ToolkitError {
   return new ToolkitError('PLAN_INVALID', `Precision plan ${where}: ${message}`, {
-    remedy: 'Fix the plan file; the format is described in packages/engine-builder/README.md ("Precision plans").',
+    remedy: 'Fix the plan file; the format is described in packages/graph-surgery/README.md ("Precision plans").',
   });
 }
 
@@ -79,6 +79,7 @@ export function validatePlan(value: unknown, where = 'object'): PrecisionPlan {
     }
     plan.outputTypes = outputTypes;
   }
+  if (raw.blockOps !== undefined) plan.blockOps = stringList(raw.blockOps, where, 'blockOps');
   if (raw.keepIoTypes !== undefined) {
     if (typeof raw.keepIoTypes !== 'boolean') throw invalid(where, '"keepIoTypes" must be true or false');
     plan.keepIoTypes = raw.keepIoTypes;

@@ -1,0 +1,26 @@
+import type { StackDefinition } from '../stack-definition.js';
+import { OrtRunner, type OrtRunnerOptions, type OrtStackSpec } from './ort-runner.js';
+import { probeOrtProvider } from './probe.js';
+
+/**
+ * A stack on one ONNX Runtime execution provider: an `OrtRunner` with the spec's provider, traits and notes.
+ * `Options` is the subset of `OrtRunnerOptions` the provider honours (a type only: the runner checks values).
+ */
+export function defineOrtStack<Options extends OrtRunnerOptions>(spec: OrtStackSpec): StackDefinition<Options> {
+  return {
+    name: spec.name,
+    family: 'onnxruntime',
+    deviceOutputs: spec.deviceOutputs,
+    computesFp16InFp32: spec.computesFp16InFp32,
+    description: spec.description,
+    probe: () => probeOrtProvider(spec.provider),
+    create: (options = {} as Options) => new OrtRunner(spec, options),
+    createWith: (settings) =>
+      new OrtRunner(spec, {
+        ...(settings.threads === undefined ? {} : { threads: settings.threads }),
+        ...(settings.allowSpinning === undefined ? {} : { allowSpinning: settings.allowSpinning }),
+        ...(settings.deviceOutputs && spec.deviceOutputs ? { outputLocation: 'gpu-buffer' } : {}),
+        ...(settings.plan === undefined ? {} : { plan: settings.plan }),
+      }),
+  };
+}

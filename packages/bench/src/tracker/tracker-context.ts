@@ -1,0 +1,159 @@
+/**
+ * What one tracker keeps between its stages: the modules and their resolved I/O, the host stages, the options,
+ * and the state that lives from frame to frame (buffers, memory bank, the frame whose memory is not encoded
+ * yet). The stages themselves are named functions in tracker-stages.ts.
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { OrtModule } from '../stacks/ort/load-ort.js';
+import type { Feeds, Outputs, RunnerTensor } from '../stacks/types.js';
+import { HostStages } from './host-stages.js';
+import {
+  type MemoryScores,
+  type MemorySelectionOptions,
+  memorySelectionOf,
+  minObjectScoreOf,
+} from './memory-selection.js';
+import { type ModuleIoNames, resolveModuleIo } from './module-io.js';
+import type { ModuleRunner, ModuleRunners, TrackerModule } from './module-runner.js';
+import { MotionSelector } from './motion-selector.js';
+import type { StageTimings } from './stages.js';
+import { releaseDevice } from './tensors.js';
+import type { TrackerBuffers } from './tracker-buffers.js';
+import type { TrackerParams } from './tracker-params.js';
+import type { TrackerOptions } from './tracker-types.js';
+
+/**
+ * A tracked frame whose memory is not encoded yet. memory_encoder runs at the start of the next frame, after
+ * its image_encoder: nothing needs the memory earlier, and the mask upsampling it waits for overlaps that run.
+ */
+export interface PendingMemory {
+  index: number;
+  conditioning: boolean;
+  /** image_encoder's features of the frame (host), or on the device when kept there. */
+  features: Float32Array;
+  device: RunnerTensor | undefined;
+  dims: readonly number[];
+  objPtr: Float32Array;
+  mask: Promise<Float32Array>;
+  /** What memory selection judges the frame by. */
+  scores: MemoryScores;
+}
+
+/** One tracker's modules, settings and frame-to-frame state. */
+export interface TrackerContext {
+  readonly modules: ModuleRunners;
+  readonly io: ModuleIoNames;
+  readonly options: TrackerOptions;
+  readonly host: HostStages;
+  readonly selector: MotionSelector | undefined;
+  readonly memorySelection: MemorySelectionOptions | undefined;
+  readonly minObjectScore: number;
+  /** image_encoder's features go to memory_encoder as the device tensor they are (same stack, device outputs). */
+  readonly keepFeaturesOnDevice: boolean;
+  /** A second rank-4 float decoder output: the mask logits already upsampled in the graph (mask-resize bake). */
+  readonly highResMasks: string | undefined;
+  readonly notes: string[];
+  ort: OrtModule | undefined;
+  buffers: TrackerBuffers | undefined;
+  params: TrackerParams | undefined;
+  /** Index of the last tracked frame; -1 before `init`. */
+  frameIndex: number;
+  padPoint: { coords: RunnerTensor; labels: RunnerTensor } | undefined;
+  pending: PendingMemory | undefined;
+  readonly rawScratch: { bytes: Uint8Array };
+}
+
+/** Resolves the modules' I/O (errors name what is missing) and sets up the host stages and selection. */
+export function createTrackerContext(
+  modules: ModuleRunners,
+  params: TrackerParams | undefined,
+  options: TrackerOptions,
+): TrackerContext {
+  const io = resolveModuleIo(modules);
+  const notes: string[] = [
+    'frame 0 takes the best-IoU mask of the multimask output (SAM 2 uses the single-mask token for a box prompt; the exported decoder only gives multimask outputs)',
+  ];
+  const selector = options.kalman ? new MotionSelector(options.kalman === true ? {} : options.kalman) : undefined;
+  const memorySelection = memorySelectionOf(options.kalman);
+  if (selector)
+    notes.push(
+      memorySelection
+        ? "SAMURAI Kalman selection on candidate boxes from the masks upsampled to 512; SAMURAI's memory selection (previous frames kept by predicted IoU, object score and Kalman score)"
+        : 'SAMURAI Kalman selection on candidate boxes from the masks upsampled to 512; memory selection off (the 6 newest frames, as SAM 2)',
+    );
+  const keepFeaturesOnDevice =
+    options.keepOnDevice === true &&
+    modules.image_encoder.stack === modules.memory_encoder.stack &&
+    modules.image_encoder.capabilities.deviceOutputs;
+  const host = new HostStages(options.hostWorker ?? availableParallelism() > 2);
+  notes.push(
+    host.threaded
+      ? "memory_encoder of a frame runs after the next frame's image_encoder (its time is in that frame's row); the mask it takes is upsampled in a worker thread meanwhile, and the next frame's preprocessing too when handed over"
+      : "memory_encoder of a frame runs after the next frame's image_encoder (its time is in that frame's row); host stages in process",
+  );
+  const highResMasks = modules.mask_decoder.outputs.find(
+    (o) => o.shape.length === 4 && o.type === 'float32' && o.name !== io.mask_decoder.outputs.masks,
+  )?.name;
+  if (highResMasks !== undefined)
+    notes.push(`memory-encoder mask from the decoder's in-graph upsampled output "${highResMasks}"`);
+  return {
+    modules,
+    io,
+    options,
+    host,
+    selector,
+    memorySelection,
+    minObjectScore: minObjectScoreOf(options.kalman),
+    keepFeaturesOnDevice,
+    highResMasks,
+    notes,
+    ort: undefined,
+    buffers: undefined,
+    params,
+    frameIndex: -1,
+    padPoint: undefined,
+    pending: undefined,
+    rawScratch: { bytes: new Uint8Array(0) },
+  };
+}
+
+/** Runs `body` and adds its wall time to `stage`. */
+export async function timed<T>(
+  timings: StageTimings,
+  stage: keyof StageTimings,
+  body: () => Promise<T> | T,
+): Promise<T> {
+  const start = performance.now();
+  const value = await body();
+  timings[stage] += performance.now() - start;
+  return value;
+}
+
+/**
+ * Runs one module and returns its outputs with the `host` ones on the host. Device outputs nobody reads are
+ * released now (GPU buffers are not garbage-collected).
+ */
+export async function runModule(
+  ctx: TrackerContext,
+  module: TrackerModule,
+  feeds: Feeds,
+  host: readonly string[],
+): Promise<Outputs> {
+  const runner: ModuleRunner = ctx.modules[module];
+  const outputs = await runner.infer(feeds);
+  releaseDevice(
+    Object.keys(outputs)
+      .filter((n) => !host.includes(n))
+      .map((n) => outputs[n]),
+  );
+  const onDevice = host.filter((n) => outputs[n]?.location !== 'cpu');
+  if (onDevice.length === 0) return outputs;
+  const subset = Object.fromEntries(onDevice.map((n) => [n, outputs[n]!]));
+  return { ...outputs, ...(await runner.toHost(subset)) };
+}
+
+/** A float32 tensor over `data` (no copy). */
+export function f32(ctx: TrackerContext, data: Float32Array, dims: readonly number[]): RunnerTensor {
+  return new ctx.ort!.Tensor('float32', data, dims);
+}

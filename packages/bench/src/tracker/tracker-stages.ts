@@ -1,0 +1,327 @@
+/**
+ * The tracking loop's stages, one named function each, in the order `trackFrame` runs them. A reader (or a
+ * profiler) finds each by name; the state they share is the `TrackerContext`.
+ */
+import { performance } from 'node:perf_hooks';
+import type { RawImage } from '../preprocess/normalize.js';
+import { loadOrt } from '../stacks/ort/load-ort.js';
+import type { Outputs, RunnerTensor } from '../stacks/types.js';
+import { declaredMemDim, promptCorners, rawBytes } from './frame-helpers.js';
+import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
+import { type Box, maskToBox, resizedMaskBox, scaleLowResBox } from './mask-box.js';
+import { sameValues } from './memory-bank.js';
+import { emptyTimings, type StageTimings } from './stages.js';
+import { hostFloats, inputType, intTensor, isBatchFirst, releaseDevice } from './tensors.js';
+import {
+  allocateBuffers,
+  type ChosenMask,
+  chooseMask,
+  createMemoryBank,
+  type TrackerBuffers,
+} from './tracker-buffers.js';
+import { f32, type PendingMemory, runModule, type TrackerContext, timed } from './tracker-context.js';
+import { checkTrackerParams, defaultTrackerParams } from './tracker-params.js';
+import type { TrackResult } from './tracker-types.js';
+
+/** The image_encoder input of a frame: the preprocessed tensor, or the raw frame for a graph that preprocesses. */
+interface ImageInput {
+  tensor: RunnerTensor;
+  /** The preprocessed host data (absent for raw frames), retired once image_encoder has read it. */
+  data: Float32Array | undefined;
+}
+
+/** image_encoder's outputs as the later stages take them. */
+interface EncodedImage {
+  features: Float32Array;
+  /** The image positional encoding (not needed on the conditioning frame). */
+  pos: Float32Array | undefined;
+  /** The features on the device, when memory_encoder takes them from there. */
+  device: RunnerTensor | undefined;
+  dims: readonly number[];
+}
+
+/** One frame through the loop: `prompt` on the conditioning frame, `next` the frame the next call will get. */
+export async function trackFrame(
+  ctx: TrackerContext,
+  frame: RawImage,
+  prompt: Box | undefined,
+  next: RawImage | Promise<RawImage> | undefined,
+): Promise<TrackResult> {
+  ctx.ort ??= await loadOrt();
+  const timings = emptyTimings();
+  const start = performance.now();
+  const index = prompt ? 0 : ctx.frameIndex + 1;
+  ctx.host.nextFrame();
+  const image = await preprocessFrame(ctx, frame, next, timings);
+  const encoded = await encodeImage(ctx, image, prompt !== undefined, timings);
+  ctx.buffers ??= allocateBuffers(encoded.dims as number[]);
+  const b = ctx.buffers;
+  ctx.params ??= defaultTrackerParams(b.dModel, declaredMemDim(ctx.modules, ctx.io), ctx.options.paramsSeed ?? 0);
+  // The previous frame's memory, now that its mask is ready (see PendingMemory); meanwhile the host worker turns
+  // this frame's features into memory-attention tokens.
+  const early =
+    !prompt && ctx.pending && ctx.host.threaded
+      ? await timed(timings, 'memory', () => ({ job: ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens) }))
+      : undefined;
+  if (ctx.pending) await encodeMemory(ctx, ctx.pending, b, timings);
+  ctx.pending = undefined;
+  let memoryFrames: number[] = [];
+  if (prompt) {
+    await conditionWithoutMemory(ctx, encoded, b, timings);
+  } else {
+    const tokens = early?.job ?? ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens);
+    memoryFrames = await attendMemory(ctx, tokens, encoded.pos!, b, index, timings);
+  }
+  const decoded = await decodeMask(ctx, frame, prompt, b, timings);
+  const chosen = await timed(timings, 'postprocess', () => chooseFrameMask(ctx, decoded, encoded, index, prompt, b));
+  const box = await timed(timings, 'postprocess', () => videoBox(ctx, b, frame));
+  ctx.frameIndex = index;
+  timings.total = performance.now() - start;
+  const { maskIndex, iou, objectScore, kalmanScore } = chosen;
+  const result: TrackResult = {
+    frameIndex: index,
+    box,
+    maskLogits: b.maskLogits,
+    maskIndex,
+    iou,
+    objectScore,
+    memoryFrames,
+    timings,
+  };
+  if (kalmanScore !== undefined) result.kalmanScore = kalmanScore;
+  return result;
+}
+
+/**
+ * 1. Preprocesses the frame (or hands the raw frame to a graph with preprocessing baked in), and starts on the
+ * next frame in the host worker.
+ */
+export async function preprocessFrame(
+  ctx: TrackerContext,
+  frame: RawImage,
+  next: RawImage | Promise<RawImage> | undefined,
+  timings: StageTimings,
+): Promise<ImageInput> {
+  const { host, io } = ctx;
+  const size = host.preprocessor.size;
+  return timed(timings, 'preprocess', async () => {
+    const data = io.image_encoder.rawFrames ? undefined : await host.preprocess(frame);
+    if (next && data && host.threaded) host.prefetch(next);
+    return data
+      ? { tensor: f32(ctx, data, [1, 3, size, size]), data }
+      : {
+          tensor: new ctx.ort!.Tensor('uint8', rawBytes(frame, ctx.rawScratch), [frame.height, frame.width, 3]),
+          data,
+        };
+  });
+}
+
+/** 2. image_encoder. Features stay on the device when memory_encoder can take them from there. */
+export async function encodeImage(
+  ctx: TrackerContext,
+  image: ImageInput,
+  conditioning: boolean,
+  timings: StageTimings,
+): Promise<EncodedImage> {
+  const enc = ctx.io.image_encoder.outputs;
+  const encoder = ctx.modules.image_encoder;
+  return timed(timings, 'image_encoder', async () => {
+    const out = await encoder.infer({ [ctx.io.image_encoder.inputs.image]: image.tensor });
+    if (image.data) ctx.host.retire(image.data);
+    const features = await hostFloats(encoder, out[enc.features]!);
+    const pos = conditioning ? undefined : await hostFloats(encoder, out[enc.pos]!);
+    const keep = ctx.keepFeaturesOnDevice;
+    if (!keep) releaseDevice([out[enc.features], out[enc.pos]]);
+    else releaseDevice([out[enc.pos]]);
+    return { features, pos, device: keep ? out[enc.features] : undefined, dims: out[enc.features]!.dims };
+  });
+}
+
+/** 3. memory_encoder on a pending frame's features and mask, then the frame goes into the bank. */
+export async function encodeMemory(
+  ctx: TrackerContext,
+  p: PendingMemory,
+  b: TrackerBuffers,
+  timings: StageTimings,
+): Promise<void> {
+  const mask = await timed(timings, 'postprocess', () => p.mask);
+  const me = ctx.io.memory_encoder;
+  const side = ctx.host.preprocessor.size;
+  const memory = await timed(timings, 'memory_encoder', () =>
+    runModule(
+      ctx,
+      'memory_encoder',
+      {
+        [me.inputs.pixFeat]: p.device ?? f32(ctx, p.features, p.dims),
+        [me.inputs.mask]: f32(ctx, mask, [1, 1, side, side]),
+      },
+      [me.outputs.features, me.outputs.pos],
+    ),
+  );
+  releaseDevice([p.device]);
+  ctx.host.retire(mask);
+  await timed(timings, 'memory', () => {
+    const features = memory[me.outputs.features]!;
+    if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], ctx.params!, ctx.memorySelection);
+    b.bank.addFrame(
+      p.index,
+      features.data as Float32Array,
+      memory[me.outputs.pos]!.data as Float32Array,
+      p.objPtr,
+      p.conditioning,
+      p.scores,
+    );
+  });
+}
+
+/** 4a. The conditioning frame: the features plus the no-memory embedding, into `b.embed`. */
+export async function conditionWithoutMemory(
+  ctx: TrackerContext,
+  encoded: EncodedImage,
+  b: TrackerBuffers,
+  timings: StageTimings,
+): Promise<void> {
+  const params = ctx.params!;
+  checkTrackerParams(params, b.dModel, params.maskmemTposEnc.length / params.numMaskmem);
+  if (params.source.startsWith('seeded') && !ctx.notes.includes(params.source)) ctx.notes.push(params.source);
+  await timed(timings, 'memory', () => addPerChannel(encoded.features, params.noMemEmbed, b.hw, b.embed));
+}
+
+/**
+ * 4b. Memory attention of the current features over the bank; writes the conditioned features into `b.embed`
+ * and returns the frames whose spatial memories it used.
+ */
+export async function attendMemory(
+  ctx: TrackerContext,
+  tokensJob: Promise<Float32Array>,
+  pos: Float32Array,
+  b: TrackerBuffers,
+  index: number,
+  timings: StageTimings,
+): Promise<number[]> {
+  const bank = b.bank!;
+  const tokens = await timed(timings, 'memory', () => tokensJob);
+  const assembled = await timed(timings, 'memory', () => {
+    // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
+    if (!b.posValid || !sameValues(pos, b.lastPos)) {
+      chwToTokens(pos, b.dModel, b.hw, b.tokensPos);
+      b.lastPos.set(pos);
+      b.posValid = true;
+    }
+    return bank.assemble(index);
+  });
+  const attention = ctx.modules.memory_attention;
+  const ma = ctx.io.memory_attention.inputs;
+  const memLen = assembled.tokens * b.memDim;
+  const memDims = isBatchFirst(attention, ma.memory)
+    ? [1, assembled.tokens, b.memDim]
+    : [assembled.tokens, 1, b.memDim];
+  const out = await timed(timings, 'memory_attention', () =>
+    runModule(
+      ctx,
+      'memory_attention',
+      {
+        [ma.curr]: f32(ctx, tokens, [b.hw, 1, b.dModel]),
+        [ma.currPos]: f32(ctx, b.tokensPos, [b.hw, 1, b.dModel]),
+        [ma.memory]: f32(ctx, bank.memory.subarray(0, memLen), memDims),
+        [ma.memoryPos]: f32(ctx, bank.memoryPos.subarray(0, memLen), memDims),
+        [ma.numObjPtrTokens]: intTensor(
+          ctx.ort!,
+          inputType(attention, ma.numObjPtrTokens),
+          [assembled.objPtrTokens],
+          [],
+        ),
+      },
+      [ctx.io.memory_attention.outputs.features],
+    ),
+  );
+  ctx.host.retire(tokens);
+  await timed(timings, 'memory', () =>
+    tokensToChw(out[ctx.io.memory_attention.outputs.features]!.data as Float32Array, b.dModel, b.hw, b.embed),
+  );
+  return assembled.segments.filter((s) => s.kind === 'frame').map((s) => s.frameIndex);
+}
+
+/** 5. mask_decoder: the box as two corner points (labels 2, 3) on frame 0, one pad point (label -1) after. */
+export async function decodeMask(
+  ctx: TrackerContext,
+  frame: RawImage,
+  prompt: Box | undefined,
+  b: TrackerBuffers,
+  timings: StageTimings,
+): Promise<Outputs> {
+  const md = ctx.io.mask_decoder;
+  const labelType = inputType(ctx.modules.mask_decoder, md.inputs.pointLabels);
+  ctx.padPoint ??= {
+    coords: f32(ctx, new Float32Array(2), [1, 1, 2]),
+    labels: intTensor(ctx.ort!, labelType, [-1], [1, 1]),
+  };
+  const side = ctx.host.preprocessor.size;
+  const points = prompt
+    ? {
+        coords: f32(ctx, Float32Array.from(promptCorners(prompt, frame, side)), [1, 2, 2]),
+        labels: intTensor(ctx.ort!, labelType, [2, 3], [1, 2]),
+      }
+    : ctx.padPoint;
+  const outputs = Object.values(md.outputs);
+  return timed(timings, 'mask_decoder', () =>
+    runModule(
+      ctx,
+      'mask_decoder',
+      {
+        [md.inputs.imageEmbed]: f32(ctx, b.embed, b.embedDims),
+        [md.inputs.pointCoords]: points.coords,
+        [md.inputs.pointLabels]: points.labels,
+      },
+      ctx.highResMasks === undefined ? outputs : [...outputs, ctx.highResMasks],
+    ),
+  );
+}
+
+/**
+ * 6. Chooses a mask (an absent object's is blanked) and leaves the frame pending: its memory-encoder input is
+ * made beside the next frame.
+ */
+export function chooseFrameMask(
+  ctx: TrackerContext,
+  decoded: Outputs,
+  encoded: EncodedImage,
+  index: number,
+  prompt: Box | undefined,
+  b: TrackerBuffers,
+): ChosenMask {
+  const md = ctx.io.mask_decoder;
+  const side = ctx.host.preprocessor.size;
+  const c = chooseMask(decoded, { ...md.outputs, highRes: ctx.highResMasks }, b, {
+    side,
+    selector: ctx.selector,
+    conditioning: prompt !== undefined,
+    minObjectScore: ctx.minObjectScore,
+  });
+  ctx.pending = {
+    index,
+    conditioning: prompt !== undefined,
+    features: encoded.features,
+    device: encoded.device,
+    dims: encoded.dims,
+    objPtr: Float32Array.from(decoded[md.outputs.objPtr]!.data as Float32Array),
+    mask: ctx.host.maskForMem(c.forMemory, side, { scale: ctx.params!.sigmoidScale, bias: ctx.params!.sigmoidBias }),
+    scores: { iou: c.iou, objectScore: c.objectScore, kalmanScore: c.kalmanScore },
+  };
+  return c;
+}
+
+/** 7. The box in video pixels: exact (the logits resized to the frame) or the scaled low-res box. */
+export function videoBox(ctx: TrackerContext, b: TrackerBuffers, frame: RawImage): Box {
+  if (ctx.options.box === 'low-res') {
+    return scaleLowResBox(maskToBox(b.maskLogits, b.maskH, b.maskW), b.maskH, b.maskW, frame.height, frame.width);
+  }
+  return resizedMaskBox(b.maskH, b.maskW, frame.height, frame.width).box(b.maskLogits);
+}
+
+/** Forgets the frame whose memory was not encoded (a new sequence, or the end). */
+export function dropPending(ctx: TrackerContext): void {
+  if (ctx.pending) releaseDevice([ctx.pending.device]);
+  ctx.pending?.mask.catch(() => undefined);
+  ctx.pending = undefined;
+}
