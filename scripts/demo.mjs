@@ -57,21 +57,8 @@ mkdirSync(reports, { recursive: true });
 const light = size === 'tiny';
 
 step(`1. The model: a seeded EfficientTAM-Ti replica (${size}), with trained-ViT-like FP16 outliers planted`);
-// The clean style until the bakes read a real export's mask size (issue 11 item 1, `specialize` branch): the
-// export style declares placeholder output dims, as torch does, and `bake --box` needs the size.
-run('graph-surgery', [
-  'zoo',
-  'efficienttam-ti',
-  '--size',
-  size,
-  '--seed',
-  '1',
-  '--outliers',
-  '--style',
-  'clean',
-  '-o',
-  zoo,
-]);
+// The default (export) style: what torch.onnx.export writes, placeholder output dims and shape arithmetic included.
+run('graph-surgery', ['zoo', 'efficienttam-ti', '--size', size, '--seed', '1', '--outliers', '-o', zoo]);
 run('graph-surgery', ['inspect', join(zoo, 'image_encoder.onnx')]);
 
 step('2. Graph surgery: bake the Python glue into the graphs, make native FP16 and FP16-emulating files');

@@ -204,6 +204,12 @@ export {
   resolvePlan,
 } from './plan/resolve.js';
 export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
+// Specialisation: bind input dims and integer inputs, fold what becomes constant
+export type { Bindings, BoundInput } from './specialize/bind.js';
+export { type BindingConflict, BindingConflictError } from './specialize/conflict.js';
+export type { KeptNode } from './specialize/propagate.js';
+export { formatSpecializeReport, type SpecializeReport } from './specialize/report.js';
+export { type SpecializeOptions, specializeModel } from './specialize/specialize.js';
 // The tracker's modules: the one list and the one recognition rule every package uses.
 export {
   currentFrameSequence,

@@ -45,6 +45,10 @@ export function registerBake(cli: Argv, io: CliIo): Argv {
           type: 'string',
           describe: 'mask_decoder: frame HxW the box is scaled to (default 4x low-res)',
         })
+        .option('low-res-size', {
+          type: 'string',
+          describe: 'mask_decoder: low-res logits HxW, only where the graph does not let it be inferred (box)',
+        })
         .option('threshold', {
           type: 'number',
           default: 0,
@@ -73,7 +77,11 @@ export function registerBake(cli: Argv, io: CliIo): Argv {
           bakeModule(m, {
             module: args.module as TrackerModule | undefined,
             maskResize: args.maskResize && { size: parseSize(args.size, '--size'), replace: args.replaceLowRes },
-            maskBox: args.box && { frameSize: parseSize(args.frameSize, '--frame-size'), threshold: args.threshold },
+            maskBox: args.box && {
+              frameSize: parseSize(args.frameSize, '--frame-size'),
+              lowResSize: parseSize(args.lowResSize, '--low-res-size'),
+              threshold: args.threshold,
+            },
             memoryLayout: { inputs: listOption(args.memoryInputs) },
             preprocess: {
               resize: args.resizeInput,

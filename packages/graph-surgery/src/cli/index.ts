@@ -10,6 +10,7 @@ import { registerFp32Islands } from './fp32-islands.js';
 import { registerFuse } from './fuse.js';
 import { registerInspect } from './inspect.js';
 import { registerProbe } from './probe.js';
+import { registerSpecialize } from './specialize.js';
 import { registerZoo } from './zoo.js';
 
 /** Builds the `graph-surgery` command line; each command lives in its own module under src/cli/. */
@@ -27,6 +28,7 @@ export function buildCli(argv: readonly string[], io: CliIo, _setExitCode: (code
   cli = registerEmulateFp16(cli, io);
   cli = registerFuse(cli, io);
   cli = registerProbe(cli, io);
+  cli = registerSpecialize(cli, io);
   cli = registerZoo(cli, io);
   return cli;
 }

@@ -39,7 +39,7 @@ export function passOptions<T>(y: Argv<T>) {
 export async function applyPass<R>(
   args: PassArgs,
   io: CliIo,
-  pass: (model: ModelProto) => { model: ModelProto; report: R },
+  pass: (model: ModelProto) => { model: ModelProto; report: R } | Promise<{ model: ModelProto; report: R }>,
   summary: (report: R) => string,
 ): Promise<void> {
   if (await isDirectory(args.model)) {
@@ -56,7 +56,7 @@ export async function applyPass<R>(
     return;
   }
   assertNotSameFile(args.model, args.output);
-  const { model, report } = pass(await readModel(args.model));
+  const { model, report } = await pass(await readModel(args.model));
   const written = await writeModel(model, args.output);
   io.out(
     args.json

@@ -43,7 +43,11 @@ function constantTensors(graph: GraphProto): Set<string> {
 /** Estimates FLOPs of the main graph of `model` (subgraphs of If/Loop are not counted). */
 export function estimateFlops(model: ModelProto, options: FlopsOptions = {}): FlopsEstimate {
   const graph = model.graph!;
-  const { facts, assumedDims } = inferShapes(graph, options);
+  const opset = model.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx')?.version;
+  const { facts, assumedDims } = inferShapes(graph, {
+    opset: opset === undefined ? undefined : Number(opset),
+    ...options,
+  });
   const constant = constantTensors(graph);
   const byCategory: Record<FlopsCategory, number> = { matmul: 0, attention: 0, gemm: 0, conv: 0, convTranspose: 0 };
   const unresolved: string[] = [];

@@ -45,7 +45,10 @@ export async function isDirectory(path: string): Promise<boolean> {
 export async function applyPassToFolder<R>(
   inputDir: string,
   outputDir: string,
-  pass: (model: ModelProto, file: string) => { model: ModelProto; report: R },
+  pass: (
+    model: ModelProto,
+    file: string,
+  ) => { model: ModelProto; report: R } | Promise<{ model: ModelProto; report: R }>,
   options: FolderPassOptions = {},
 ): Promise<FolderPassResult<R>> {
   if (resolve(inputDir) === resolve(outputDir)) {
@@ -66,7 +69,7 @@ export async function applyPassToFolder<R>(
     options.onProgress?.({ file, index, count: models.length });
     const input = await readModel(join(inputDir, file));
     try {
-      results.push({ file, ...pass(input, file) });
+      results.push({ file, ...(await pass(input, file)) });
     } catch (error) {
       if (error instanceof ToolkitError) {
         throw new ToolkitError(error.code, `${file}: ${error.message}`, {

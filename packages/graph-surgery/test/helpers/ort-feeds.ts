@@ -22,7 +22,7 @@ export interface Output {
   type: string;
 }
 
-function toTensor(feed: Feed): ort.Tensor {
+export function toTensor(feed: Feed): ort.Tensor {
   switch (feed.type) {
     case 'float32':
       return new ort.Tensor('float32', Float32Array.from(feed.data), feed.dims);

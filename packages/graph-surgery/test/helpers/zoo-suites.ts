@@ -13,7 +13,6 @@ import {
 } from '../../src/index.js';
 import { checkMaskBox, checkMaskResize, checkMemoryLayout, checkPreprocess, feedsFor } from './bake-checks.js';
 import { relativeL2, runModel } from './ort-feeds.js';
-import { awaitingFix } from './pending-fixes.js';
 import { halfFeeds, skipFullSize, ZOO_DIMS, zooModule, zooModules } from './zoo.js';
 
 /** The recommended FP32 islands: the mixed preset (on the image encoder, attention scores and norms). */
@@ -44,9 +43,8 @@ export function bakeSuite(size: ZooSize): void {
       expect(report.scale).toEqual([4, 4]);
     };
 
-    it.skipIf(awaitingFix('bakeSizes'))('mask_decoder: logits resized 128 -> 512 within 1e-5, boxes exact', () =>
-      maskBakes(zooModule(size, 'mask_decoder')),
-    );
+    it('mask_decoder (export style, placeholder output dims): logits resized 128 -> 512 within 1e-5, boxes exact', () =>
+      maskBakes(zooModule(size, 'mask_decoder')));
 
     it('mask_decoder (clean style, concrete output dims): logits resized 128 -> 512 within 1e-5, boxes exact', () =>
       maskBakes(zooModule(size, 'mask_decoder', false, 'clean')));
@@ -69,7 +67,7 @@ export function bakeSuite(size: ZooSize): void {
     );
 
     it('recognises every module from its signature; memory_encoder has no bakes', () => {
-      // The export style's mask_decoder waits for its bake sizes (see PENDING_FIXES.bakeSizes).
+      expect(bakeModule(zooModule(size, 'mask_decoder')).report.module).toBe('mask_decoder');
       expect(bakeModule(zooModule(size, 'mask_decoder', false, 'clean')).report.module).toBe('mask_decoder');
       expect(bakeModule(zooModule(size, 'memory_attention')).report.module).toBe('memory_attention');
       expect(bakeModule(zooModule(size, 'image_encoder')).report.module).toBe('image_encoder');

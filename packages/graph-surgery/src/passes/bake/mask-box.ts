@@ -12,13 +12,15 @@ import { Graph } from '../../graph/graph.js';
 import { DataType, type ModelProto } from '../../onnx/types.js';
 import { requireGraph } from '../support/model-checks.js';
 import { NodeWriter, recordBake, refuseTwice, requireOpset } from './common.js';
-import { findMaskLogits, lowResSize } from './mask-logits.js';
+import { findMaskLogits, inferredMaskDims, lowResSize } from './mask-logits.js';
 
 export interface MaskBoxOptions {
   /** The mask-logits output (default: the model's rank-4 float output). */
   maskOutput?: string;
   /** Frame [height, width] the box is scaled to (default 4x the low-res logits: the model's 512x512 frame). */
   frameSize?: readonly [number, number];
+  /** [height, width] of the low-res logits (default: inferred from the graph; needed only where it cannot be). */
+  lowResSize?: readonly [number, number];
   /** Logits above this are foreground (default 0). */
   threshold?: number;
   /** Name of the new output (default `<mask>_boxes`), FLOAT [N, masks, 4]. */
@@ -42,7 +44,8 @@ export function bakeMaskBox(
   const proto = requireGraph(model, 'bake mask-box');
   const opset = requireOpset(model, 'mask-box', 13);
   const mask = findMaskLogits(model, 'mask-box', options.maskOutput);
-  const [lh, lw] = lowResSize(mask, 'mask-box');
+  const dims = inferredMaskDims(model, mask);
+  const [lh, lw] = lowResSize(mask, 'mask-box', dims, options.lowResSize);
   const [fh, fw] = options.frameSize ? [...options.frameSize] : [lh * 4, lw * 4];
   if (!(fh! > 0 && fw! > 0)) {
     throw new ToolkitError('BAD_OPTION', `bake mask-box: frame size ${fh}x${fw} is not positive`, {
@@ -73,7 +76,10 @@ export function bakeMaskBox(
   b.op('Mul', [b.op('Concat', [xmin, ymin, width, height], { axis: 2 }), present]);
   const name = graph.uniqueName(options.outputName ?? `${mask.name}_boxes`);
   b.nodes[b.nodes.length - 1]!.output[0] = name;
-  proto.output.push(makeValueInfo(name, DataType.FLOAT, [mask.declared?.[0] ?? null, mask.declared?.[1] ?? null, 4]));
+  const [n, c] = dims;
+  proto.output.push(
+    makeValueInfo(name, DataType.FLOAT, [n ?? mask.declared?.[0] ?? null, c ?? mask.declared?.[1] ?? null, 4]),
+  );
   recordBake(model, 'mask-box');
   return { model, report: { input: mask.name, output: name, frameSize: [fh!, fw!], scale: [sy, sx] } };
 }

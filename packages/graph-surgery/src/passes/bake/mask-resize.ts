@@ -9,7 +9,7 @@ import { Graph } from '../../graph/graph.js';
 import { DataType, type ModelProto } from '../../onnx/types.js';
 import { requireGraph } from '../support/model-checks.js';
 import { NodeWriter, recordBake, refuseTwice, requireOpset } from './common.js';
-import { findMaskLogits, lowResSize } from './mask-logits.js';
+import { findMaskLogits, inferredMaskDims, lowResSize } from './mask-logits.js';
 
 export interface MaskResizeOptions {
   /** The mask-logits output (default: the model's rank-4 float output). */
@@ -38,7 +38,8 @@ export function bakeMaskResize(
   const proto = requireGraph(model, 'bake mask-resize');
   const opset = requireOpset(model, 'mask-resize', 13);
   const mask = findMaskLogits(model, 'mask-resize', options.maskOutput);
-  const size = options.size ? [...options.size] : lowResSize(mask, 'mask-resize').map((d) => d * 4);
+  const dims = inferredMaskDims(model, mask);
+  const size = options.size ? [...options.size] : lowResSize(mask, 'mask-resize', dims).map((d) => d * 4);
   const [h, w] = size as [number, number];
   if (!(Number.isInteger(h) && Number.isInteger(w) && h > 0 && w > 0)) {
     throw new ToolkitError('BAD_OPTION', `bake mask-resize: size ${h}x${w} is not a positive integer size`, {
@@ -64,7 +65,10 @@ export function bakeMaskResize(
   out.nodes[out.nodes.length - 1]!.output[0] = name;
   const replace = options.replace ?? false;
   if (replace) proto.output = proto.output.filter((o) => o.name !== mask.name);
-  proto.output.push(makeValueInfo(name, mask.elemType, [mask.declared?.[0] ?? null, mask.declared?.[1] ?? null, h, w]));
+  const [n, c] = dims;
+  proto.output.push(
+    makeValueInfo(name, mask.elemType, [n ?? mask.declared?.[0] ?? null, c ?? mask.declared?.[1] ?? null, h, w]),
+  );
   recordBake(model, 'mask-resize');
   return { model, report: { input: mask.name, output: name, size: [h, w], replaced: replace } };
 }
