@@ -70,6 +70,16 @@ describe.each(STACK_NAMES)('Runner conformance: %s', (name) => {
     await expect(createRunner(name).deactivate()).resolves.toBeUndefined();
   });
 
+  it('BAD CALL - a FIFO as the model file is refused at once with NOT_A_FILE, not opened', async (ctx) => {
+    const { spawnSync } = await import('node:child_process');
+    const fifo = `${models.dir}/fifo-${name}.onnx`;
+    if (spawnSync('mkfifo', [fifo]).status !== 0) {
+      console.warn('SKIPPED FIFO model test: mkfifo failed');
+      ctx.skip();
+    }
+    await expect(createRunner(name).activate(fifo)).rejects.toMatchObject({ code: 'NOT_A_FILE' });
+  }, 5_000);
+
   it('when unavailable, activate throws StackUnavailableError carrying the probe reason and remedy', async (ctx) => {
     const availability = probed.get(name)!;
     if (availability.available) skipBecause(ctx, name, 'available here: there is no unavailability to check');

@@ -161,6 +161,8 @@ describe('engine-builder adapter (with the trtexec and nvidia-smi test doubles)'
     const argvFile = join(dir, 'trtexec-argv.jsonl');
     const env = {
       ...process.env,
+      // The nvidia-smi double lists two GPU models: only PCI bus order says which one device 0 is.
+      CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
       TRTEXEC: trtexecDouble,
       TRTEXEC_DOUBLE_ARGV_FILE: argvFile,
       TRTEXEC_DOUBLE_RUN_LOG: fixture('run.log'),

@@ -1,7 +1,10 @@
 /**
- * File plumbing shared by every writer in the toolkit: outputs appear whole or not at all.
+ * File plumbing shared by every writer in the toolkit (outputs appear whole or not at all) and every reader of
+ * models, data and plans (only regular files: a FIFO or device is refused at once).
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { ToolkitError } from './errors.js';
@@ -12,16 +15,17 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** The `WRITE_FAILED` error for `target`, from whatever went wrong (what is wrong and how to fix it, by errno). */
+function writeFailed(target: string, error: unknown): ToolkitError {
+  return error instanceof ToolkitError ? error : writeError(target, error);
+}
+
 /**
- * Writes `data` (a string, bytes, or byte chunks written in order without concatenating them, so a multi-GiB
- * model is never copied) to `target` atomically: into a temp file in the same folder, then renamed, so readers
- * see the old file or the whole new one, never a part. Missing parent folders are created. (No fsync: like
- * onnx.save, durability across power loss is left to the file system; the rename still never exposes a partial
- * file.) On any failure the temp file is removed, `target` is untouched, and a `ToolkitError` `WRITE_FAILED`
- * says which file, why, and how to fix it. Temps of `target` left by a killed earlier writer are removed after
- * the rename.
+ * Writes `data` to a new temp file beside `target` (missing parent folders are created) and returns its path, for
+ * a caller that renames it into place itself (a model and its data files are published in a chosen order). On any
+ * failure the temp file is removed and a `ToolkitError` `WRITE_FAILED` says which file and why.
  */
-export async function writeFileAtomic(target: string, data: Iterable<Uint8Array> | Uint8Array | string): Promise<void> {
+export async function writeTempFile(target: string, data: Iterable<Uint8Array> | Uint8Array | string): Promise<string> {
   const temp = tempPathFor(target);
   let handle: FileHandle | undefined;
   try {
@@ -31,15 +35,39 @@ export async function writeFileAtomic(target: string, data: Iterable<Uint8Array>
     const buffers = [...list].map((c) => (typeof c === 'string' ? Buffer.from(c) : c));
     for (const batch of writeBatches(buffers)) await writeAll(handle, batch);
     await handle.close();
-    handle = undefined;
-    await rename(temp, target);
+    return temp;
   } catch (error) {
     await handle?.close().catch(() => undefined);
     // The temp may not exist, or its folder may not be a folder: cleaning up must not hide the real error.
     await rm(temp, { force: true }).catch(() => undefined);
-    throw writeError(target, error);
+    throw writeFailed(target, error);
+  }
+}
+
+/**
+ * Renames a temp file over `target`; on failure the temp file is removed and `WRITE_FAILED` is thrown. Temps of
+ * `target` left by a killed earlier writer are removed after the rename.
+ */
+export async function publishTempFile(temp: string, target: string): Promise<void> {
+  try {
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw writeFailed(target, error);
   }
   await removeStaleTemps(dirname(target), basename(target));
+}
+
+/**
+ * Writes `data` (a string, bytes, or byte chunks written in order without concatenating them, so a multi-GiB
+ * model is never copied) to `target` atomically: into a temp file in the same folder, then renamed, so readers
+ * see the old file or the whole new one, never a part. Missing parent folders are created. (No fsync: like
+ * onnx.save, durability across power loss is left to the file system; the rename still never exposes a partial
+ * file.) On any failure the temp file is removed, `target` is untouched, and a `ToolkitError` `WRITE_FAILED`
+ * says which file and why.
+ */
+export async function writeFileAtomic(target: string, data: Iterable<Uint8Array> | Uint8Array | string): Promise<void> {
+  await publishTempFile(await writeTempFile(target, data), target);
 }
 
 /** Writes several files atomically, one after the other; returns the paths written, in order. */
@@ -97,3 +125,109 @@ function* writeBatches(buffers: Uint8Array[]): Generator<Uint8Array[]> {
   }
   if (batch.length) yield batch;
 }
+/** What a non-regular file is, for messages ("a FIFO (named pipe)"). */
+function fileKind(stat: Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isFIFO()) return 'a FIFO (named pipe)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice()) return 'a character device';
+  if (stat.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function openError(path: string, what: string, error: NodeJS.ErrnoException): ToolkitError {
+  if (error.code === 'ENOENT') {
+    return new ToolkitError('FILE_NOT_FOUND', `${path}: no such file (${what})`, { remedy: 'Check the path.' });
+  }
+  return new ToolkitError('FILE_UNREADABLE', `${path}: cannot be read (${what}): ${error.message}`, {
+    remedy: 'Check the file permissions.',
+    cause: error,
+  });
+}
+
+function notRegular(path: string, what: string, stat: Stats): ToolkitError {
+  return new ToolkitError('NOT_A_FILE', `${path}: is ${fileKind(stat)}, not a regular file (${what})`, {
+    remedy: 'Name the file itself; tamkit reads models, data and plans only from regular files.',
+  });
+}
+
+// Non-blocking, so that opening a FIFO with no writer returns at once instead of waiting for one.
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/**
+ * Opens `path` for reading if, and only if, it is a regular file. A FIFO, socket, device or directory is refused
+ * at once with NOT_A_FILE (the open is non-blocking and the type is checked on the opened descriptor, so a FIFO
+ * can neither hang the call nor be swapped in after the check). `what` names the file's role in messages.
+ */
+export function openRegularFileSync(path: string, what: string): { fd: number; size: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    throw openError(path, what, error as NodeJS.ErrnoException);
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    throw notRegular(path, what, stat);
+  }
+  return { fd, size: stat.size };
+}
+
+/** As `openRegularFileSync`, returning a FileHandle and the file's size. */
+export async function openRegularFile(path: string, what: string): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, OPEN_FLAGS);
+  } catch (error) {
+    throw openError(path, what, error as NodeJS.ErrnoException);
+  }
+  const stat = await handle.stat();
+  if (!stat.isFile()) {
+    await handle.close();
+    throw notRegular(path, what, stat);
+  }
+  return { handle, size: stat.size };
+}
+
+/** The whole content of a regular file (refused as `openRegularFile` refuses). */
+export async function readRegularFile(path: string, what: string): Promise<Buffer> {
+  const { handle } = await openRegularFile(path, what);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Largest single read: Node's fs.read takes at most 2 GiB - 1 bytes per call. */
+const MAX_READ = 2 ** 30;
+
+/**
+ * Reads `length` bytes at `offset` of an open file into a new buffer, in reads of at most 1 GiB (one read of 2 GiB
+ * or more is refused by Node). Throws TENSOR_TOO_LARGE when the length exceeds what one Node buffer holds, and
+ * FILE_TRUNCATED when the file ends first.
+ */
+export function readRangeSync(fd: number, offset: number, length: number, where: string): Buffer {
+  if (length > MAX_BUFFER) {
+    throw new ToolkitError(
+      'TENSOR_TOO_LARGE',
+      `${where}: ${(length / 2 ** 30).toFixed(2)} GiB in one tensor, more than one Node.js buffer holds (${MAX_BUFFER / 2 ** 30} GiB)`,
+      { remedy: 'Split the tensor, or read the model with loadExternalData: false and stream the bytes yourself.' },
+    );
+  }
+  const data = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, data, done, Math.min(MAX_READ, length - done), offset + done);
+    if (n === 0) {
+      throw new ToolkitError('FILE_TRUNCATED', `${where}: the file ended after ${done} of ${length} bytes`, {
+        remedy: 'The file was truncated (or is being rewritten); re-export or copy it again.',
+      });
+    }
+    done += n;
+  }
+  return data;
+}
+
+const MAX_BUFFER = Number(bufferConstants.MAX_LENGTH);

@@ -80,17 +80,42 @@ function needsGraph(plan: PrecisionPlan): boolean {
   );
 }
 
+const SHAPE_FLAGS = { min: '--min-shapes', opt: '--opt-shapes', max: '--max-shapes' } as const;
+
+/** Every name in a shape profile must be an input of the model (trtexec would fail late, or ignore it). */
+function checkShapeInputs(shapes: ShapeProfile, graph: GraphView, modelPath: string): void {
+  for (const [kind, flag] of Object.entries(SHAPE_FLAGS) as [keyof ShapeProfile, string][]) {
+    const unknown = Object.keys(shapes[kind] ?? {}).filter((name) => !graph.inputs.includes(name));
+    if (unknown.length > 0) {
+      throw new ToolkitError(
+        'SHAPE_INPUT_UNKNOWN',
+        `${flag} names ${unknown.map((n) => `"${n}"`).join(', ')}, which ${unknown.length > 1 ? 'are' : 'is'} not an input of ${modelPath}`,
+        { remedy: `Name inputs of the model: ${graph.inputs.map((n) => `"${n}"`).join(', ') || '(it has none)'}.` },
+      );
+    }
+  }
+}
+
 /**
  * Decides a build: TensorRT version and path, the plan resolved on the model, the graph edits (11.x) and the
  * trtexec arguments. `mustRun` (a real build) requires trtexec and always loads the model (its external data is
  * part of the cache key); otherwise (`--print-command`) the model is loaded only when the plan needs its graph.
  */
-export async function planBuild(modelPath: string, options: BuildSpecOptions, mustRun: boolean): Promise<BuildSpec> {
+export async function planBuild(
+  modelPath: string,
+  options: BuildSpecOptions,
+  mustRun: boolean,
+  /** The path to name in messages (a build plans on a snapshot of the user's file). */
+  displayPath = modelPath,
+): Promise<BuildSpec> {
   const version = await chooseVersion(options, mustRun);
   const plan = options.plan;
   const loaded =
-    mustRun || needsGraph(plan) ? await loadModel(modelPath, { withData: version.path === 11 }) : undefined;
+    mustRun || needsGraph(plan) || options.shapes
+      ? await loadModel(modelPath, { withData: mustRun && version.path === 11 })
+      : undefined;
   const graph: GraphView = loaded?.graph ?? { nodes: [], inputs: [], outputs: [] };
+  if (options.shapes) checkShapeInputs(options.shapes, graph, displayPath);
   const resolvedPlan = resolvePlan(plan, graph, loaded?.autoPins);
   const graphEdits = version.path === 11 ? planGraphEdits(resolvedPlan) : [];
   const base = {

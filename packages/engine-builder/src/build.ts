@@ -1,8 +1,8 @@
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
 import { type BuildSpecOptions, planBuild } from './build-plan.js';
-import { digestModel, hashFile } from './cache/hash.js';
+import { canonicalJson, hashFile } from './cache/hash.js';
 import { type CacheKeyMaterial, computeCacheKey, KEY_PLACEHOLDERS } from './cache/key.js';
 import type { LockOptions } from './cache/lock.js';
 import {
@@ -13,6 +13,7 @@ import {
   TIMING_CACHE_FILE,
   TYPED_MODEL_FILE,
 } from './cache/manifest.js';
+import { type ModelSnapshot, rehashSnapshot, snapshotModel } from './cache/snapshot.js';
 import { type CacheEntry, cachePaths, getOrBuildEntry, timingCachePath } from './cache/store.js';
 import { applyGraphEdits } from './graph-surgery-glue.js';
 import { parsingFile } from './parsers/errors.js';
@@ -70,14 +71,34 @@ async function keepFailedLog(cacheDir: string, key: string, staging: string): Pr
  * driver, so a cached engine is served only when every one of them matches.
  */
 export async function buildEngine(modelPath: string, options: BuildEngineOptions): Promise<BuildEngineResult> {
-  const spec = await planBuild(modelPath, options, true);
-  const gpu =
-    options.gpu ??
-    (await queryGpu({ device: options.device ?? 0, ...(options.nvidiaSmi ? { nvidiaSmi: options.nvidiaSmi } : {}) }));
-  const loaded = spec.loaded!;
-  const model = await digestModel(modelPath, loaded.externalDataFiles);
   const paths = cachePaths(options.cacheDir);
   await mkdir(paths.staging, { recursive: true });
+  // Everything below reads the snapshot: the bytes hashed into the key are the bytes trtexec builds from.
+  const sourceDir = await mkdtemp(join(paths.staging, 'source-'));
+  try {
+    const snapshot = await snapshotModel(modelPath, sourceDir);
+    return await buildFromSnapshot(resolve(modelPath), snapshot, options);
+  } finally {
+    await rm(sourceDir, { recursive: true, force: true });
+  }
+}
+
+async function buildFromSnapshot(
+  modelPath: string,
+  snapshot: ModelSnapshot,
+  options: BuildEngineOptions,
+): Promise<BuildEngineResult> {
+  const spec = await planBuild(snapshot.modelPath, options, true, modelPath);
+  const gpu =
+    options.gpu ??
+    (await queryGpu({
+      device: options.device ?? 0,
+      ...(options.nvidiaSmi ? { nvidiaSmi: options.nvidiaSmi } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    }));
+  const loaded = spec.loaded!;
+  const model = snapshot.digest;
+  const paths = cachePaths(options.cacheDir);
   await mkdir(paths.timingCaches, { recursive: true });
 
   // The typed model (11.x) is written first: its bytes, not just the edit list, go into the key.
@@ -90,7 +111,7 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
   }
   try {
     const material: CacheKeyMaterial = {
-      keyVersion: 1,
+      keyVersion: 2,
       model,
       ...(typedSha ? { typedModelSha256: typedSha } : {}),
       buildPath: spec.path,
@@ -119,7 +140,7 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
         // rename: concurrent builds may lose each other's additions (last one wins) but never corrupt the file.
         await copyFile(timingCache, join(staging, TIMING_CACHE_FILE)).catch(() => undefined);
         const args = spec.args({
-          onnxPath: typedDir ? TYPED_MODEL_FILE : spec.modelPath,
+          onnxPath: typedDir ? TYPED_MODEL_FILE : snapshot.modelPath,
           enginePath: ENGINE_FILE,
           layerInfoPath: LAYER_INFO_FILE,
           timingCachePath: TIMING_CACHE_FILE,
@@ -140,6 +161,13 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
             remedy: 'Read the build log; a trtexec that ignores --saveEngine is not a real trtexec.',
           });
         }
+        // What trtexec read must still be what the key describes (nothing but this build writes the snapshot).
+        const builtFrom = await rehashSnapshot(snapshot);
+        if (canonicalJson(builtFrom) !== canonicalJson(model)) {
+          throw new ToolkitError('SNAPSHOT_CHANGED', `the copy of ${modelPath} changed while trtexec built from it`, {
+            remedy: 'Something wrote into the cache staging folder during the build; build again.',
+          });
+        }
         await rename(join(staging, TIMING_CACHE_FILE), timingCache).catch(() => undefined);
         const hasLayerInfo = await stat(join(staging, LAYER_INFO_FILE)).then(
           () => true,
@@ -150,7 +178,8 @@ export async function buildEngine(modelPath: string, options: BuildEngineOptions
           key,
           createdAt: new Date().toISOString(),
           buildSeconds: (Date.now() - started) / 1000,
-          model: { path: spec.modelPath, sha256: model.sha256, externalData: model.externalData },
+          model: { path: modelPath, sha256: model.sha256, externalData: model.externalData },
+          builtFrom,
           plan: options.plan,
           resolvedPlan: spec.resolvedPlan,
           graphEdits: spec.graphEdits,

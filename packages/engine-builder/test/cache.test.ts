@@ -1,14 +1,5 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DataType,
-  emptyGraph,
-  makeModel,
-  makeNode,
-  makeTensor,
-  makeValueInfo,
-  writeModel,
-} from '@tamkit/graph-surgery';
 import { describe, expect, it } from 'vitest';
 import {
   acquireLock,
@@ -26,7 +17,7 @@ import {
   verifyCache,
 } from '../src/index.js';
 import { fixturePath, TRTEXEC_DOUBLE } from './helpers/fixtures.js';
-import { SMALL_OPS, tempDir, writeChainModel } from './helpers/models.js';
+import { SMALL_OPS, tempDir, writeChainModel, writeExternalDataModel } from './helpers/models.js';
 
 // Builds here run the trtexec TEST DOUBLE (test/doubles/trtexec-double.mjs): its "engines" are placeholder bytes
 // that exercise the cache around a build; they are never benchmarked or reported.
@@ -87,26 +78,19 @@ describe('cache keys', () => {
   });
 
   it('cover the bytes of external data files, which live outside the .onnx', async () => {
-    const dir = await tempDir();
-    const graph = emptyGraph('g');
-    graph.initializer.push(makeTensor('w', DataType.FLOAT, [256], new Float32Array(256).fill(0.5)));
-    graph.node.push(makeNode({ name: '/mul', opType: 'Mul', inputs: ['x', 'w'], outputs: ['y'] }));
-    graph.input.push(makeValueInfo('x', DataType.FLOAT, [256]));
-    graph.output.push(makeValueInfo('y', DataType.FLOAT, [256]));
-    const path = join(dir, 'ext.onnx');
-    await writeModel(makeModel({ graph }), path, { externalData: { location: 'ext.weights', sizeThreshold: 0 } });
+    const { path, dataFile } = await writeExternalDataModel(await tempDir());
     const loaded = await loadModel(path);
-    expect(loaded.externalDataFiles).toEqual([join(dir, 'ext.weights')]);
-    expect((await loadModel(path, { withData: false })).externalDataFiles).toEqual([join(dir, 'ext.weights')]);
+    expect(loaded.externalDataFiles).toEqual([dataFile]);
+    expect((await loadModel(path, { withData: false })).externalDataFiles).toEqual([dataFile]);
     const before = await digestModel(path, loaded.externalDataFiles);
-    const weights = await readFile(join(dir, 'ext.weights'));
+    const weights = await readFile(dataFile);
     weights[weights.length - 1] = weights[weights.length - 1]! ^ 1;
-    await writeFile(join(dir, 'ext.weights'), weights);
+    await writeFile(dataFile, weights);
     const after = await digestModel(path, loaded.externalDataFiles);
     expect(after.sha256).toBe(before.sha256);
     expect(after.externalData[0]!.sha256).not.toBe(before.externalData[0]!.sha256);
     const material = (m: typeof before) => ({
-      keyVersion: 1 as const,
+      keyVersion: 2 as const,
       model: m,
       buildPath: 10 as const,
       args: [],

@@ -86,13 +86,15 @@ describe('process plumbing against the trtexec test double', () => {
   });
 
   it('reads the GPU identity for a device index from the nvidia-smi double', async () => {
-    expect(await queryGpu({ nvidiaSmi: NVIDIA_SMI_DOUBLE, device: 1 })).toEqual({
+    const pciOrder: NodeJS.ProcessEnv = { ...process.env, CUDA_DEVICE_ORDER: 'PCI_BUS_ID' };
+    delete pciOrder.CUDA_VISIBLE_DEVICES;
+    expect(await queryGpu({ nvidiaSmi: NVIDIA_SMI_DOUBLE, device: 1, env: pciOrder })).toEqual({
       name: 'NVIDIA H200',
       computeCapability: '9.0',
       uuid: 'GPU-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
       driverVersion: '550.54.15',
     });
-    await expect(queryGpu({ nvidiaSmi: NVIDIA_SMI_DOUBLE, device: 5 })).rejects.toThrow(
+    await expect(queryGpu({ nvidiaSmi: NVIDIA_SMI_DOUBLE, device: 5, env: pciOrder })).rejects.toThrow(
       /GPU 5 does not exist \(nvidia-smi lists 2\)/,
     );
     await expect(queryGpu({ nvidiaSmi: '/nonexistent/nvidia-smi' })).rejects.toThrow(/nvidia-smi .*was not found/);

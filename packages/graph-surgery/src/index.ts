@@ -61,16 +61,24 @@ export {
 } from './onnx/float-bits.js';
 export { messageSpec } from './onnx/message-specs.js';
 export {
+  assertModelFilesReadable,
   decodeModel,
   encodeModel,
   externalOrigin,
   loadExternalData,
-  PROTOBUF_LIMIT,
   type ReadModelOptions,
   readModel,
-  type WriteModelOptions,
-  writeModel,
 } from './onnx/model-io.js';
+export { PROTOBUF_LIMIT, type WriteModelOptions, type WrittenModel, writeModel } from './onnx/model-write.js';
+export {
+  elemTypeOf,
+  elemTypeOfTypeString,
+  type FormalParam,
+  innerTensorType,
+  type OpSchema,
+  opSchema,
+  SCHEMA_MAX_OPSET,
+} from './onnx/op-schemas.js';
 export {
   dataTypeBits,
   dataTypeName,
@@ -132,7 +140,6 @@ export {
   isFusionName,
 } from './passes/fuse/index.js';
 export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
-export { BF16_SINCE, lacksBfloat16 } from './passes/support/bf16-ops.js';
 // Passes: pure functions model -> { model, report }
 export {
   computeRegionInFloat32,
@@ -144,7 +151,15 @@ export { inferElemTypes, outputTypesOf } from './passes/support/elem-types.js';
 export { type AccumulationOptions, accumulateMatMul } from './passes/support/fp16-accumulation.js';
 export type { DtypeFix, OutOfRangeValues } from './passes/support/fp16-values.js';
 export type { LowFloatType } from './passes/support/half-arrays.js';
-export type { LowPrecisionOptions, LowPrecisionReport } from './passes/support/low-precision.js';
+export type { KeptForStack, LowPrecisionOptions, LowPrecisionReport } from './passes/support/low-precision.js';
+export {
+  isFixedFloatInput,
+  lowPrecisionFit,
+  nonTensorValues,
+  type PrecisionFit,
+  schemaTypeViolations,
+} from './passes/support/op-precision.js';
+export { KNOWN_STACK_FAILURES, type KnownStackFailure, knownFailuresOf } from './passes/support/stack-failures.js';
 export { checkSubgraphTypes, inferModelElemTypes } from './passes/support/subgraph-types.js';
 // Patterns
 export { type AttentionForm, type AttentionMatch, findAttentionScores } from './patterns/attention.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  convertToBfloat16,
   convertToFloat16,
   DataType,
   emulateFloat16,
@@ -9,6 +10,7 @@ import {
   insertFp32Islands,
   type ModelProto,
   makeNode,
+  ToolkitError,
 } from '../src/index.js';
 import { attentionModel, GraphSketch } from './helpers/graphs.js';
 import { graphOf, maxAbsDiff, relativeL2, runModel, seededValues } from './helpers/ort-feeds.js';
@@ -94,6 +96,28 @@ describe('convertToFloat16', () => {
     expect(() => convertToFloat16(half)).toThrow(expect.objectContaining({ code: 'FP16_ALREADY' }));
   });
 
+  it('BAD CALL - refuses partly converted models: FP16 with FP32 I/O, FP16 with blocked ops, and BF16 for fp16', async () => {
+    const model = attentionModel({ form: 'scaled-mul' });
+    for (const converted of [
+      convertToFloat16(model, { keepIoTypes: true }).model,
+      convertToFloat16(model, { blockOps: ['Softmax'] }).model,
+      convertToBfloat16(model, { keepIoTypes: true }).model,
+    ]) {
+      for (const convert of [convertToFloat16, convertToBfloat16]) {
+        const error = (() => {
+          try {
+            convert(converted);
+          } catch (e) {
+            return e;
+          }
+        })();
+        expect(error).toBeInstanceOf(ToolkitError);
+        expect((error as ToolkitError).code).toMatch(/^(FP16|BF16)_ALREADY$/);
+        expect((error as ToolkitError).remedy).toMatch(/FP32 original/);
+      }
+    }
+  });
+
   it('refuses unknown node names to block', () => {
     expect(() => convertToFloat16(attentionModel({ form: 'scaled-mul' }), { blockNodes: ['/nope'] })).toThrow(
       expect.objectContaining({ code: 'NODE_NOT_FOUND' }),
@@ -124,6 +148,22 @@ describe('emulateFloat16 and FP32 islands on a model with outliers', () => {
     const reference = await y(model);
     expect(relativeL2(out, reference)).toBeLessThan(5e-3);
     expect(maxAbsDiff(out, reference)).toBeGreaterThan(0);
+  });
+
+  it('BAD CALL - refuses to emulate an emulated model (the Cast pairs would double), in either format', () => {
+    const model = attentionModel({ form: 'prescaled-qk', norm: 'decomposed' });
+    for (const format of ['fp16', 'bf16'] as const) {
+      const { model: emulated } = emulateFloat16(model, { format });
+      // Recognised by its metadata stamp, and by its Cast pairs where another tool left no stamp.
+      const unstamped = { ...emulated, metadataProps: [] };
+      for (const again of ['fp16', 'bf16'] as const) {
+        for (const m of [emulated, unstamped]) {
+          expect(() => emulateFloat16(m, { format: again })).toThrow(
+            expect.objectContaining({ code: 'EMULATE_ALREADY' }),
+          );
+        }
+      }
+    }
   });
 
   it('models fused attention that skips the max subtraction: large logits overflow exp()', async () => {

@@ -1,3 +1,4 @@
+import { assertModelFilesReadable } from '@tamkit/graph-surgery';
 import { loadOrt, ortSessionSeverity } from './ort/load-ort.js';
 import type { TensorInfo } from './types.js';
 
@@ -6,6 +7,7 @@ import type { TensorInfo } from './types.js';
  * session (stacks that do not run in this process, like trtexec, still need them to generate inputs).
  */
 export async function readModelSignature(modelPath: string): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
+  await assertModelFilesReadable(modelPath);
   const ort = await loadOrt();
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'],

@@ -1,27 +1,22 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { ToolkitError } from '@tamkit/common';
+import { openRegularFile, ToolkitError } from '@tamkit/common';
 
-/** SHA-256 of a file, streamed (ONNX files with external data can be gigabytes). */
-export function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('error', (error: NodeJS.ErrnoException) =>
-        reject(
-          new ToolkitError('FILE_UNREADABLE', `Cannot read ${path}: ${error.message}`, {
-            remedy:
-              error.code === 'ENOENT'
-                ? 'Check the path (and that external-data files sit next to the model).'
-                : 'Check file permissions.',
-            cause: error,
-          }),
-        ),
-      )
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+/** SHA-256 of a regular file, streamed (ONNX files with external data can be gigabytes; a FIFO is refused). */
+export async function hashFile(path: string): Promise<string> {
+  const { handle } = await openRegularFile(path, 'file to hash');
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of handle.createReadStream({ autoClose: false })) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw new ToolkitError('FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}`, {
+      remedy: 'Check file permissions.',
+      cause: error,
+    });
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
 }
 
 /** JSON with object keys sorted at every level, so equal values always serialise to equal text. */
@@ -43,7 +38,7 @@ export function sha256(text: string | Buffer): string {
 /** The model's identity for the cache: the bytes of the .onnx and of every external-data file. */
 export interface ModelDigest {
   sha256: string;
-  /** External-data files by base name (the model refers to them relative to itself), sorted. */
+  /** External-data files by the name the model gives them (relative to itself), sorted. */
   externalData: { name: string; sha256: string }[];
 }
 

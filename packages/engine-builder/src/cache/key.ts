@@ -5,7 +5,8 @@ import { canonicalJson, type ModelDigest, sha256 } from './hash.js';
 
 /** Everything that decides what engine a build produces. Any change to any field gives a new key. */
 export interface CacheKeyMaterial {
-  keyVersion: 1;
+  /** 2: the model digest is of the snapshot trtexec builds from (1 hashed the path trtexec later read). */
+  keyVersion: 2;
   model: ModelDigest;
   /** SHA-256 of the typed model trtexec actually reads (TensorRT 11 path). */
   typedModelSha256?: string;

@@ -1,6 +1,6 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hashFile } from './hash.js';
+import { canonicalJson, hashFile } from './hash.js';
 import { computeCacheKey } from './key.js';
 import { type EngineManifest, MANIFEST_FILE, manifestProblems } from './manifest.js';
 import { cachePaths } from './store.js';
@@ -70,6 +70,12 @@ export async function verifyCache(cacheDir: string): Promise<VerifyResult[]> {
       if (m.key !== listing.key) problems.push(`manifest key ${m.key} differs from the directory name`);
       if (computeCacheKey(m.keyMaterial) !== listing.key)
         problems.push('key material does not hash to the entry key (manifest edited?)');
+      if (!m.builtFrom)
+        problems.push(
+          'no record of the bytes trtexec built from (an entry of an older engine-builder, which read the model path after hashing it); prune it',
+        );
+      else if (canonicalJson(m.builtFrom) !== canonicalJson(m.keyMaterial.model))
+        problems.push('the engine was built from other model bytes than its key names');
       const enginePath = join(listing.dir, m.files.engine.name);
       try {
         const size = (await stat(enginePath)).size;

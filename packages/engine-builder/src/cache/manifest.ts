@@ -1,5 +1,6 @@
 import type { PrecisionPlan, ResolvedPlan } from '@tamkit/graph-surgery';
 import type { GraphEdit } from '../graph-surgery-glue.js';
+import type { ModelDigest } from './hash.js';
 import type { CacheKeyMaterial } from './key.js';
 
 export const ENGINE_FILE = 'engine.plan';
@@ -18,6 +19,11 @@ export interface EngineManifest {
   createdAt: string;
   buildSeconds: number;
   model: { path: string; sha256: string; externalData: { name: string; sha256: string }[] };
+  /**
+   * The model bytes trtexec read, hashed again from the build's snapshot after the build; `cache verify` checks
+   * that they are the key's. Absent in entries of key version 1, which built from the model's own path.
+   */
+  builtFrom?: ModelDigest;
   plan: PrecisionPlan;
   resolvedPlan: ResolvedPlan;
   graphEdits: GraphEdit[];

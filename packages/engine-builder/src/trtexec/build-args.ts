@@ -62,6 +62,15 @@ function checkExtraArgs(path: TrtBuildPath, extra: readonly string[]): void {
         remedy: "Express precision in the plan; on TensorRT 11 it becomes the graph's types.",
       });
     }
+    // The plan is the engine's precision: the cache lists it and inspect checks against it, so a flag that changes
+    // precision behind its back (an "fp32" engine built with --fp16) is refused on every path.
+    if (WEAK_TYPING_FLAGS.includes(flag) || flag === '--stronglyTyped') {
+      throw new ToolkitError(
+        'EXTRA_ARG_CONFLICT',
+        `Extra trtexec argument ${arg} sets precision outside the plan, so the engine would not be what the plan (and the cache) says`,
+        { remedy: 'Drop it and choose the precision with --precision or --plan (pins, output types) instead.' },
+      );
+    }
   }
 }
 

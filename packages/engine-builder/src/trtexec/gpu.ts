@@ -1,5 +1,6 @@
 import { ToolkitError } from '@tamkit/common';
 import { runProcess } from './process.js';
+import { type InventoryGpu, resolveCudaDevice } from './visible-devices.js';
 
 /** The GPU an engine is built for: engines are not portable across GPU models, drivers or TensorRT versions. */
 export interface GpuIdentity {
@@ -11,7 +12,10 @@ export interface GpuIdentity {
   driverVersion: string;
 }
 
-export const NVIDIA_SMI_ARGS = ['--query-gpu=name,compute_cap,uuid,driver_version', '--format=csv,noheader'];
+export const NVIDIA_SMI_ARGS = [
+  '--query-gpu=index,pci.bus_id,name,compute_cap,uuid,driver_version',
+  '--format=csv,noheader',
+];
 
 const GPU_REMEDY =
   'Install the NVIDIA driver (nvidia-smi comes with it), or pass --gpu "name,compute_cap,uuid,driver_version" explicitly.';
@@ -41,24 +45,37 @@ export function parseGpuRecord(line: string): GpuIdentity {
   return { name, computeCapability, uuid, driverVersion };
 }
 
-/** Parses `nvidia-smi --query-gpu=name,compute_cap,uuid,driver_version --format=csv,noheader` output. */
-export function parseNvidiaSmiGpus(text: string): GpuIdentity[] {
+/** Parses `nvidia-smi --query-gpu=index,pci.bus_id,name,compute_cap,uuid,driver_version --format=csv,noheader`. */
+export function parseNvidiaSmiGpus(text: string): InventoryGpu[] {
   return text
     .split(/\r?\n/)
     .filter((l) => l.trim().length > 0)
-    .map(parseGpuRecord);
+    .map((line) => {
+      const fields = line.split(',').map((f) => f.trim());
+      if (fields.length !== 6 || !/^\d+$/.test(fields[0]!)) {
+        throw new ToolkitError('GPU_RECORD_INVALID', `Unexpected nvidia-smi line ${JSON.stringify(line)}`, {
+          remedy: GPU_REMEDY,
+        });
+      }
+      const [index, pciBusId, ...identity] = fields as [string, string, string, string, string, string];
+      return { index: Number(index), pciBusId, ...parseGpuRecord(identity.join(', ')) };
+    });
 }
 
-/** Asks nvidia-smi for the identity of GPU `device` (the index trtexec's --device uses). */
+/**
+ * Asks nvidia-smi for the identity of the GPU trtexec's `--device` index means: the index counts the devices CUDA
+ * sees under `env`'s CUDA_VISIBLE_DEVICES, in CUDA's device order (see visible-devices.ts), which is what trtexec
+ * (started with the same environment) will use.
+ */
 export async function queryGpu(
   options: { device?: number; nvidiaSmi?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GpuIdentity> {
-  const device = options.device ?? 0;
+  const env = options.env ?? process.env;
   const result = await runProcess(options.nvidiaSmi ?? 'nvidia-smi', NVIDIA_SMI_ARGS, {
     timeoutMs: 30_000,
     what: 'nvidia-smi (needed to key the engine cache by GPU)',
     remedy: GPU_REMEDY,
-    ...(options.env ? { env: options.env } : {}),
+    env,
   });
   if (result.exitCode !== 0) {
     throw new ToolkitError(
@@ -69,12 +86,11 @@ export async function queryGpu(
       },
     );
   }
-  const gpus = parseNvidiaSmiGpus(result.output);
-  const gpu = gpus[device];
-  if (!gpu) {
-    throw new ToolkitError('GPU_NOT_FOUND', `GPU ${device} does not exist (nvidia-smi lists ${gpus.length})`, {
-      remedy: 'Choose an index nvidia-smi lists with --device.',
-    });
-  }
-  return gpu;
+  const gpu = resolveCudaDevice(parseNvidiaSmiGpus(result.output), options.device ?? 0, env);
+  return {
+    name: gpu.name,
+    computeCapability: gpu.computeCapability,
+    uuid: gpu.uuid,
+    driverVersion: gpu.driverVersion,
+  };
 }

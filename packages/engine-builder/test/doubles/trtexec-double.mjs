@@ -12,6 +12,12 @@
 //   TRTEXEC_DOUBLE_LAYER_INFO copy this file to --exportLayerInfo
 //   TRTEXEC_DOUBLE_RUN_LOG    print this file when asked to --loadEngine (a recorded performance summary)
 //   TRTEXEC_DOUBLE_TIMES      copy this file to --exportTimes
+//   TRTEXEC_DOUBLE_TAMPER     before reading --onnx, copy TRTEXEC_DOUBLE_TAMPER_FROM over this path (a user saving an
+//                             edited model during the build); the value `onnx` instead appends a byte to the --onnx
+//                             file after reading it (something writing into the build's own input)
+// Its placeholder engine records the SHA-256 of the --onnx bytes it read (`onnx-sha256=<hex>`), as a real engine
+// depends on the model it was built from.
+import { createHash } from 'node:crypto';
 import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -40,12 +46,20 @@ else {
       process.exit(3);
     }
     const engine = flag('saveEngine');
+    const onnx = flag('onnx');
     if (engine) {
+      const tamper = env.TRTEXEC_DOUBLE_TAMPER;
+      if (tamper && tamper !== 'onnx') copyFileSync(env.TRTEXEC_DOUBLE_TAMPER_FROM, tamper);
+      const onnxSha = onnx ? createHash('sha256').update(readFileSync(onnx)).digest('hex') : 'none';
+      if (onnx && tamper === 'onnx') appendFileSync(onnx, '\0');
       console.log('[I] Start parsing network model.');
       console.log('[I] [TRT] Detected 1 inputs and 1 output network tensors.');
       // Binary (a NUL byte), as a real engine is: inspect tells engines from layer-information text that way.
       if (mode !== 'no-engine')
-        writeFileSync(engine, `TRTEXEC-DOUBLE placeholder, not an engine\0${JSON.stringify(args)}\n`);
+        writeFileSync(
+          engine,
+          `TRTEXEC-DOUBLE placeholder, not an engine\0onnx-sha256=${onnxSha} ${JSON.stringify(args)}\n`,
+        );
       const layerInfo = flag('exportLayerInfo');
       if (layerInfo && env.TRTEXEC_DOUBLE_LAYER_INFO) copyFileSync(env.TRTEXEC_DOUBLE_LAYER_INFO, layerInfo);
       // Like trtexec, read the timing cache if present and write it back with this build's entries added.

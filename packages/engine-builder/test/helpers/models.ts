@@ -10,6 +10,7 @@ import {
   emptyGraph,
   makeModel,
   makeNode,
+  makeTensor,
   makeValueInfo,
   type NodeProto,
   writeModel,
@@ -56,6 +57,20 @@ export async function writeChainModel(
   const path = join(dir, file);
   await writeModel(makeModel({ graph }), path);
   return path;
+}
+
+/** `y = x * w` with `w` in an external data file (`ext.<hash>.weights`); returns the model and data paths. */
+export async function writeExternalDataModel(dir: string): Promise<{ path: string; dataFile: string }> {
+  const graph = emptyGraph('g');
+  graph.initializer.push(makeTensor('w', DataType.FLOAT, [256], new Float32Array(256).fill(0.5)));
+  graph.node.push(makeNode({ name: '/mul', opType: 'Mul', inputs: ['x', 'w'], outputs: ['y'] }));
+  graph.input.push(makeValueInfo('x', DataType.FLOAT, [256]));
+  graph.output.push(makeValueInfo('y', DataType.FLOAT, [256]));
+  const path = join(dir, 'ext.onnx');
+  const written = await writeModel(makeModel({ graph }), path, {
+    externalData: { location: 'ext.weights', sizeThreshold: 0 },
+  });
+  return { path, dataFile: join(dir, written.dataFiles[0]!) };
 }
 
 /**

@@ -1,9 +1,8 @@
-import { dirname, join } from 'node:path';
 import { assertNotSameFile, checkOutputLocation, UsageError } from '@tamkit/common';
 import { type CommandIo, numberOption, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { WriteModelOptions } from '../onnx/model-io.js';
-import { withOutputDeprecation } from './pass-io.js';
+import { sayWritten, withOutputDeprecation } from './pass-io.js';
 
 export function registerConvert(cli: Argv, io: CommandIo): Argv {
   return cli.command(
@@ -16,7 +15,8 @@ export function registerConvert(cli: Argv, io: CommandIo): Argv {
           .options(outOption('Output .onnx file', { demandOption: true }))
           .option('external-data', {
             type: 'string',
-            describe: 'Store tensors in this external file (a name next to the output)',
+            describe:
+              'Store tensors in an external file next to the output, named after this one with a content hash inserted (out.data -> out.<hash>.data)',
           })
           .options(
             numberOption(
@@ -41,9 +41,7 @@ export function registerConvert(cli: Argv, io: CommandIo): Argv {
       let mode: WriteModelOptions['externalData'] = 'preserve';
       if (args.embed) mode = 'embed';
       else if (args.externalData) mode = { location: args.externalData, sizeThreshold: args.sizeThreshold };
-      await writeModel(model, args.out, { externalData: mode });
-      io.wrote(args.out);
-      if (args.externalData) io.wrote(join(dirname(args.out), args.externalData), 'its tensors to');
+      sayWritten(io, await writeModel(model, args.out, { externalData: mode }));
     },
   );
 }

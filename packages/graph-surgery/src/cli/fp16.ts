@@ -6,14 +6,20 @@ import { fp32Options, loadLowPrecisionArgs, lowPrecisionSummary, oldList } from 
 /** Former spellings of the fp16 and bf16 keep-FP32 flags. */
 export const BLOCK_FLAG_DEPRECATIONS = [oldList('block-ops', 'fp32-ops'), oldList('block-nodes', 'fp32-nodes')];
 
-/** --keep-io-types and the keep-FP32 flags of the native 16-bit conversions. */
+/** --keep-io-types, --convert-all and the keep-FP32 flags of the native 16-bit conversions. */
 export function nativeConversionOptions<T>(y: Argv<T>, io: CommandIo, label: string) {
   return fp32Options(
-    passOptions(y, io).option('keep-io-types', {
-      type: 'boolean',
-      default: false,
-      describe: 'Keep FP32 inputs/outputs (Casts at the boundary)',
-    }),
+    passOptions(y, io)
+      .option('keep-io-types', {
+        type: 'boolean',
+        default: false,
+        describe: 'Keep FP32 inputs/outputs (Casts at the boundary)',
+      })
+      .option('convert-all', {
+        type: 'boolean',
+        default: false,
+        describe: `Also convert ops a stack is known to fail on in ${label} (kept FP32 by default, listed in the report)`,
+      }),
     io,
     `stay FP32 instead of ${label} (Casts around them)`,
     BLOCK_FLAG_DEPRECATIONS,
@@ -33,7 +39,8 @@ export function registerFp16(cli: Argv, io: CommandIo): Argv {
         })
         .example('$0 fp16 encoder.onnx -o encoder.fp16.onnx', 'Native FP16, FP16 I/O')
         .example('$0 fp16 encoder.onnx -o out.onnx --keep-io-types --fp32-ops Softmax', 'FP32 I/O, Softmax in FP32')
-        .example('$0 fp16 encoder.onnx -o out.onnx --fp32-patterns attention-scores layernorm', 'With FP32 islands'),
+        .example('$0 fp16 encoder.onnx -o out.onnx --fp32-patterns attention-scores layernorm', 'With FP32 islands')
+        .example('$0 fp16 encoder.onnx -o out.onnx --convert-all', 'Also convert ops a stack is known to fail on'),
     (args) =>
       applyPass(
         args,

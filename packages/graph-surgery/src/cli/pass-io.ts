@@ -4,9 +4,11 @@
  */
 
 import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { assertNotSameFile, checkOutputLocation, UsageError } from '@tamkit/common';
 import { type CommandIo, jsonOption, outOption, withDeprecatedFlags } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
+import type { WrittenModel } from '../onnx/model-io.js';
 import type { ModelProto } from '../onnx/types.js';
 
 export interface PassArgs {
@@ -89,10 +91,26 @@ export async function applyPass<R>(
   const { model, report } = await pass(input);
   io.debug(`pass done in ${seconds(performance.now() - t)}`);
   t = performance.now();
-  await writeModel(model, args.out);
+  const written = await writeModel(model, args.out);
   io.debug(`wrote in ${seconds(performance.now() - t)}`);
   io.out(args.json ? JSON.stringify(report, null, 2) : [summary(report), ...noteLines(report)].join('\n'));
-  io.wrote(args.out);
+  sayWritten(io, written);
+}
+
+/** "wrote OUT (external data: FILES)", the line every writing command ends with. */
+export function describeWrite(written: WrittenModel): string {
+  const data = written.dataFiles.length ? ` (external data: ${written.dataFiles.join(', ')})` : '';
+  return `wrote ${written.path}${data}`;
+}
+
+/**
+ * The lines that say what a model write wrote: the model (with its size), and each external data file it refers
+ * to, whether written now or already there; data files of the replaced model that were removed are detail.
+ */
+export function sayWritten(io: CommandIo, written: WrittenModel): void {
+  io.wrote(written.path);
+  for (const file of written.dataFiles) io.wrote(join(dirname(written.path), file), 'its external data');
+  for (const file of written.removed) io.debug(`removed ${file}, the replaced model's own data`);
 }
 
 /** "  note: ..." lines for the `notes` a pass report may carry. */

@@ -67,13 +67,14 @@ export async function loadFp32NodeNames(args: Fp32Args): Promise<(model: ModelPr
 
 /** The library options of fp16/bf16 from --keep-io-types and the keep-FP32 flags (patterns resolved per model). */
 export async function loadLowPrecisionArgs(
-  args: Fp32Args & { keepIoTypes: boolean },
+  args: Fp32Args & { keepIoTypes: boolean; convertAll: boolean },
 ): Promise<(model: ModelProto) => LowPrecisionOptions> {
   const names = await loadFp32NodeNames({ fp32Nodes: args.fp32Nodes, fp32Patterns: args.fp32Patterns });
   return (model) => ({
     keepIoTypes: args.keepIoTypes,
     blockOps: listOption(args.fp32Ops),
     blockNodes: args.fp32Patterns?.length ? names(model) : listOption(args.fp32Nodes),
+    convertAll: args.convertAll,
   });
 }
 
@@ -83,6 +84,9 @@ export function lowPrecisionSummary(label: string, r: LowPrecisionReport): strin
     `${label}: ${r.initializersConverted} initializers, ${r.constantsConverted} constants, ${r.castsRetargeted} Casts, ` +
     `${r.dtypeFixes.length} dtype fixes, ${r.subgraphsConverted} subgraphs; ${r.blockedNodes} nodes kept FP32 and ` +
     `${r.floatOnlyNodes.length} without a ${label.toUpperCase()} form kept FP32 (${r.castsInserted} Casts added, ` +
-    `${r.castsRemoved} removed)`
+    `${r.castsRemoved} removed)` +
+    r.keptForStacks
+      .map((k) => `\nkept FP32 for a stack (--convert-all converts it): ${k.node} (${k.op}): ${k.failures.join('; ')}`)
+      .join('')
   );
 }

@@ -5,6 +5,7 @@
  * FP32 internally (ONNX Runtime's CPU provider) then show the failures native FP16 has on GPUs.
  */
 import { ToolkitError } from '@tamkit/common';
+import { getInt } from '../graph/attributes.js';
 import { cloneMessage } from '../graph/clone.js';
 import { Graph } from '../graph/graph.js';
 import { inferShapes } from '../inspect/shape-inference.js';
@@ -14,14 +15,15 @@ import { findAttentionScores } from '../patterns/attention.js';
 import type { MixedPresetOptions } from '../patterns/mixed-preset.js';
 import { scalarIntegerInputs } from '../patterns/mixed-preset.js';
 import { nameUnnamedNodes, nodeNamesOfPattern } from '../patterns/select.js';
-import { isFloatOnlyInput } from './fp16.js';
 import { castNode } from './support/casts.js';
 import { inferElemTypes } from './support/elem-types.js';
 import { type AccumulationOptions, accumulateMatMul } from './support/fp16-accumulation.js';
 import type { OutOfRangeValues } from './support/fp16-values.js';
 import { roundThroughLow } from './support/half-arrays.js';
 import { requireGraph } from './support/model-checks.js';
+import { isFixedFloatInput } from './support/op-precision.js';
 import { decomposeSoftmax } from './support/softmax-unfused.js';
+import { defaultOpset } from './support/subgraph-types.js';
 
 export interface EmulateFloat16Options {
   /** Node names or op types that compute in FP32 (their results are rounded only where they leave this set). */
@@ -85,6 +87,8 @@ export function emulateFloat16(
   const model = cloneMessage(input);
   const proto = requireGraph(model, 'emulate-fp16');
   const graph = new Graph(proto);
+  // Before anything is added: the accumulation model and the rounding insert Cast pairs of their own.
+  refuseEmulated(model, graph);
   nameUnnamedNodes(graph);
   const { nodes: except, notes } = exceptedNodes(graph, options);
   const format = options.format ?? 'fp16';
@@ -110,7 +114,8 @@ export function emulateFloat16(
   if (options.accumulation) report.accumulatedMatMuls = modelAccumulation(graph, except, options.accumulation, low);
   stampEmulation(model, format, options, report.accumulatedMatMuls.length);
   const order = graph.topologicalOrder();
-  const types = inferElemTypes(proto, order);
+  const opset = defaultOpset(model);
+  const types = inferElemTypes(proto, order, undefined, opset);
   if (![...types.values()].includes(DataType.FLOAT)) {
     throw new ToolkitError('EMULATE_NOT_FP32', 'emulate-fp16: the model has no FLOAT tensors to round', {
       remedy: 'Emulation works on the FP32 model; pass the original rather than an FP16 conversion.',
@@ -121,7 +126,9 @@ export function emulateFloat16(
   // Native FP16 keeps Resize/Upsample scales FLOAT: a tensor read only there is not rounded.
   const scalesOnly = (tensor: string) => {
     const users = readers.get(tensor) ?? [];
-    return users.length > 0 && users.every((u) => u.input.every((t, i) => t !== tensor || isFloatOnlyInput(u, i)));
+    return (
+      users.length > 0 && users.every((u) => u.input.every((t, i) => t !== tensor || isFixedFloatInput(u, i, opset)))
+    );
   };
   proto.initializer = proto.initializer.map((t) => {
     if (t.dataType !== DataType.FLOAT || scalesOnly(t.name ?? '')) return t;
@@ -170,6 +177,34 @@ export function emulateFloat16(
   proto.node = out;
   graph.invalidate();
   return { model, report };
+}
+
+/**
+ * Refuses a model that already emulates a 16-bit format (stamped by emulate-fp16, or holding Casts to FLOAT16/BFLOAT16
+ * read only by Casts back to FLOAT): rounding it again would double every Cast pair. Emulation is not applied twice;
+ * emulate the original.
+ */
+function refuseEmulated(model: ModelProto, graph: Graph): void {
+  const stamp = model.metadataProps.find((p) => p.key === EMULATION_METADATA_KEY)?.value;
+  if (stamp !== undefined) {
+    throw new ToolkitError('EMULATE_ALREADY', `emulate-fp16: the model is already emulated (${stamp})`, {
+      remedy: 'Emulate the FP32 original; emulating an emulated model would round every tensor twice.',
+    });
+  }
+  const isCastTo = (n: NodeProto | undefined, types: number[]) =>
+    n?.opType === 'Cast' && (n.domain ?? '') === '' && types.includes(Number(getInt(n, 'to', 0)));
+  const pairs = graph.nodes.filter((n) => {
+    if (!isCastTo(n, [DataType.FLOAT16, DataType.BFLOAT16])) return false;
+    const readers = graph.consumersOf(n.output[0] ?? '');
+    return readers.length > 0 && readers.every((r) => isCastTo(r, [DataType.FLOAT]));
+  });
+  if (pairs.length > 0) {
+    throw new ToolkitError(
+      'EMULATE_ALREADY',
+      `emulate-fp16: the model already rounds ${pairs.length} tensors through a 16-bit format (Cast pairs such as "${pairs[0]!.name ?? ''}")`,
+      { remedy: 'Emulate the FP32 original; emulating an emulated model would round every tensor twice.' },
+    );
+  }
 }
 
 function exceptedNodes(graph: Graph, options: EmulateFloat16Options): { nodes: Set<NodeProto>; notes: string[] } {

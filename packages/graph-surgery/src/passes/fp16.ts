@@ -3,7 +3,7 @@
  * initializer, Constant, Cast target, float-hard-coding attribute, value_info and graph I/O becomes FLOAT16, If/
  * Loop/Scan bodies included; blocked nodes stay FLOAT behind Casts. The shared work is in low-precision.ts.
  */
-import { DataType, type ModelProto, type NodeProto } from '../onnx/types.js';
+import { DataType, type ModelProto } from '../onnx/types.js';
 import type { OutOfRangeValues } from './support/fp16-values.js';
 import { tensorToFloat16 } from './support/fp16-values.js';
 import { convertFloatPrecision, type LowPrecisionOptions, type LowPrecisionReport } from './support/low-precision.js';
@@ -19,16 +19,6 @@ export interface Float16Report extends LowPrecisionReport {
   clamped: boolean;
 }
 
-/**
- * Ops with no FLOAT16 form in the ONNX spec (Range's T is float/double/int; IsInf before opset 20;
- * NonMaxSuppression's boxes): they stay FLOAT with Casts around them, as blocked nodes do.
- */
-const FLOAT_ONLY_OPS: ReadonlySet<string> = new Set(['Range', 'IsInf', 'NonMaxSuppression']);
-
-/** Inputs that the ONNX spec requires to be FLOAT whatever the data type (Resize/Upsample scales). */
-const FLOAT_ONLY_INPUTS: Record<string, number> = { Resize: 2, Upsample: 1 };
-export const isFloatOnlyInput = (node: NodeProto, i: number) => FLOAT_ONLY_INPUTS[node.opType ?? ''] === i;
-
 /** Converts an FP32 model to native FP16 (the input model is not changed). */
 export function convertToFloat16(
   input: ModelProto,
@@ -37,8 +27,6 @@ export function convertToFloat16(
   const clamp = options.clampInitializers ?? false;
   const { model, report, notes } = convertFloatPrecision(input, options, {
     type: DataType.FLOAT16,
-    keepsFloat: (node) => FLOAT_ONLY_OPS.has(node.opType ?? ''),
-    pinnedInput: isFloatOnlyInput,
     convertTensor: (tensor) => {
       const { tensor: converted, outOfRange } = tensorToFloat16(tensor, clamp);
       return { tensor: converted, note: outOfRange };

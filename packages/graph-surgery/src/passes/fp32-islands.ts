@@ -13,6 +13,7 @@ import { explainPattern, nameUnnamedNodes, nodesNamed } from '../patterns/select
 import { computeRegionInFloat32, removeCancellingCasts } from './support/casts.js';
 import { inferElemTypes } from './support/elem-types.js';
 import { requireGraph, resolveNodeNames } from './support/model-checks.js';
+import { defaultOpset } from './support/subgraph-types.js';
 
 export interface Fp32IslandOptions {
   /** Names of nodes to compute in FP32 (default none). */
@@ -48,7 +49,8 @@ export function insertFp32Islands(
   const proto = requireGraph(model, 'fp32-islands');
   const graph = new Graph(proto);
   nameUnnamedNodes(graph);
-  const types = inferElemTypes(proto, graph.topologicalOrder());
+  const opset = defaultOpset(model);
+  const types = inferElemTypes(proto, graph.topologicalOrder(), undefined, opset);
   const present = new Set(types.values());
   if (!present.has(DataType.FLOAT16) && !present.has(DataType.BFLOAT16)) {
     throw new ToolkitError('FP32_ISLANDS_NOT_FP16', 'fp32-islands: the model has no FLOAT16 or BFLOAT16 tensors', {
@@ -76,8 +78,8 @@ export function insertFp32Islands(
   }
   resolveNodeNames(graph, names, 'fp32-islands');
   const region = nodesNamed(graph, names);
-  const casts = computeRegionInFloat32(graph, region);
-  const castsRemoved = removeCancellingCasts(graph);
+  const casts = computeRegionInFloat32(graph, region, undefined, 'changed', { opset });
+  const castsRemoved = removeCancellingCasts(graph, undefined, opset);
   return {
     model,
     report: { nodes: names, reasons, notes, castsIn: casts.castsIn, castsOut: casts.castsOut, castsRemoved },

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { ToolkitError } from '@tamkit/common';
+import { readRegularFile, ToolkitError } from '@tamkit/common';
 import { AUTO_PIN_KINDS, type AutoPinKind, type PrecisionPlan } from './plan.js';
 import { isPrecision, PRECISIONS, type Precision } from './precision.js';
 
@@ -99,8 +98,9 @@ export function validatePlan(value: unknown, where = 'object'): PrecisionPlan {
 export async function loadPlan(path: string): Promise<PrecisionPlan> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path, 'precision plan')).toString('utf8');
   } catch (error) {
+    if (error instanceof ToolkitError && error.code === 'NOT_A_FILE') throw error;
     throw new ToolkitError('PLAN_UNREADABLE', `Cannot read precision plan ${path}: ${(error as Error).message}`, {
       remedy: 'Check the path given to --plan.',
       cause: error,

@@ -9,8 +9,8 @@ import {
   encodeModel,
   type GraphProto,
   inferElemTypes,
-  lacksBfloat16,
   type ModelProto,
+  schemaTypeViolations,
   subgraphsOf,
 } from '../../src/index.js';
 
@@ -55,14 +55,14 @@ export function typeMismatches(model: ModelProto): string[] {
   return problems;
 }
 
-/** Nodes (any graph) that read or write a BFLOAT16 tensor although their op has no BF16 form at `opset`. */
+/** Nodes (any graph) that read or write a BFLOAT16 tensor where their op's ONNX schema at `opset` does not allow it. */
 export function bf16Violations(model: ModelProto, opset: number): string[] {
   const bad: string[] = [];
   const visit = (graph: GraphProto, outer?: ReadonlyMap<string, number>) => {
-    const types = inferElemTypes(graph, graph.node, outer);
+    const types = inferElemTypes(graph, graph.node, outer, opset);
     for (const n of graph.node) {
       const touches = [...n.input, ...n.output].some((t) => types.get(t) === DataType.BFLOAT16);
-      if (touches && lacksBfloat16(n.opType ?? '', opset)) bad.push(`${n.name} (${n.opType})`);
+      if (touches) bad.push(...schemaTypeViolations(n, opset, (t) => types.get(t)));
       for (const sub of subgraphsOf(n)) visit(sub, types);
     }
   };

@@ -1,7 +1,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPrecisionPlan, encodeModel, type PrecisionPlan, readModel } from '@tamkit/graph-surgery';
+import {
+  applyPrecisionPlan,
+  assertModelFilesReadable,
+  encodeModel,
+  type PrecisionPlan,
+  readModel,
+} from '@tamkit/graph-surgery';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Placement } from '../../report/schema.js';
 import { StackUnavailableError } from '../errors.js';
@@ -125,6 +131,8 @@ export class OrtRunner extends BaseRunner {
   }
 
   protected async activateImpl(modelPath: string): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
+    // ONNX Runtime handed a FIFO (as the model or its external data) would block forever: refuse it first.
+    await assertModelFilesReadable(modelPath);
     const availability = await probeOrtProvider(this.#traits.provider);
     if (!availability.available) {
       throw new StackUnavailableError(this.stack, availability.reason, availability.remedy);

@@ -1,5 +1,5 @@
 import { ToolkitError } from '@tamkit/common';
-import type { PrecisionPlan } from '@tamkit/graph-surgery';
+import { assertModelFilesReadable, type PrecisionPlan } from '@tamkit/graph-surgery';
 import { type Availability, available, unavailable } from '../availability.js';
 import { RunnerErrorCode, StackUnavailableError } from '../errors.js';
 import { readModelSignature } from '../model-signature.js';
@@ -84,6 +84,8 @@ export class TrtexecRunner extends BaseRunner {
   }
 
   protected async activateImpl(modelPath: string): Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }> {
+    // trtexec handed a FIFO would block forever: refuse it whether or not TensorRT is here.
+    await assertModelFilesReadable(modelPath);
     const availability = probeTrtStack(this.#env);
     if (!availability.available) throw new StackUnavailableError(this.stack, availability.reason, availability.remedy);
     const trtexec = locateTrtexec(this.#env);

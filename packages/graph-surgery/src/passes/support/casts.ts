@@ -4,6 +4,7 @@
  */
 import { makeNode } from '../../graph/build.js';
 import { type Graph, outerReferences, renameOuterReads, subgraphsOf } from '../../graph/graph.js';
+import { elemTypeOf, innerTensorType } from '../../onnx/op-schemas.js';
 import { makeTensor, readFloatValues } from '../../onnx/tensor-data.js';
 import { DataType, type GraphProto, type NodeProto } from '../../onnx/types.js';
 import { inferElemTypes, outputTypesOf } from './elem-types.js';
@@ -33,6 +34,8 @@ export interface RegionScope {
   low?: LowFloatType;
   /** Element types of the enclosing-scope tensors a subgraph reads (default none: a top-level graph). */
   outerTypes?: ReadonlyMap<string, number>;
+  /** The model's default-domain opset, for the op schemas that type node outputs (default: the newest known). */
+  opset?: number;
 }
 
 /** Short names of the 16-bit float types, used in the names of inserted Casts and in messages. */
@@ -66,7 +69,7 @@ export function computeRegionInFloat32(
 ): RegionCasts {
   const proto = graph.proto;
   const order = graph.topologicalOrder();
-  const before = inferElemTypes(proto, order, scope.outerTypes);
+  const before = inferElemTypes(proto, order, scope.outerTypes, scope.opset);
   const low = scope.low ?? lowTypeOf(before.values());
   const label = LOW_LABEL[low];
   const after = new Map(before);
@@ -111,7 +114,7 @@ export function computeRegionInFloat32(
     }
     // Outputs follow the inputs as they are now: FLOAT in the region, and after a Cast down outside it (a chain
     // fed by a region result is 16-bit again, so a later region node must cast it up).
-    const types = outputTypesOf(node, (n) => after.get(n));
+    const types = outputTypesOf(node, (n) => after.get(n), scope.opset);
     node.output.forEach((o, k) => {
       const t = types[k];
       if (o && t !== undefined) after.set(o, t);
@@ -123,7 +126,7 @@ export function computeRegionInFloat32(
   // Graph outputs keep their name and 16-bit type: the region writes a FLOAT copy, a Cast restores the name.
   for (const o of proto.output) {
     const name = o.name ?? '';
-    const declared = o.type?.tensorType?.elemType ?? before.get(name);
+    const declared = elemTypeOf(o.type) ?? before.get(name);
     if (after.get(name) !== DataType.FLOAT || declared !== low) continue;
     const producer = graph.producerOf(name);
     if (!producer) continue;
@@ -143,7 +146,8 @@ export function computeRegionInFloat32(
 export function syncValueInfoTypes(graph: GraphProto, types: ReadonlyMap<string, number>): void {
   for (const v of graph.valueInfo) {
     const t = v.name ? types.get(v.name) : undefined;
-    if (t !== undefined && v.type?.tensorType) v.type.tensorType.elemType = t;
+    const tensor = innerTensorType(v.type);
+    if (t !== undefined && tensor) tensor.elemType = t;
   }
 }
 
@@ -171,9 +175,9 @@ const WIDENS: ReadonlySet<string> = new Set([
  * kept. Casts that write a graph output are kept so output names stay. `outerTypes`: as for `inferElemTypes`,
  * when `graph` is a subgraph. Returns how many Casts were bypassed.
  */
-export function removeCancellingCasts(graph: Graph, outerTypes?: ReadonlyMap<string, number>): number {
+export function removeCancellingCasts(graph: Graph, outerTypes?: ReadonlyMap<string, number>, opset?: number): number {
   const proto = graph.proto;
-  const types = inferElemTypes(proto, graph.topologicalOrder(), outerTypes);
+  const types = inferElemTypes(proto, graph.topologicalOrder(), outerTypes, opset);
   let removed = 0;
   for (const cast of [...proto.node]) {
     if (cast.opType !== 'Cast' || (cast.domain ?? '') !== '') continue;

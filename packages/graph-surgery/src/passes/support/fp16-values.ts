@@ -5,6 +5,7 @@
 import { getAttribute, setAttribute } from '../../graph/attributes.js';
 import { makeAttribute } from '../../graph/build.js';
 import { FLOAT16_MAX } from '../../onnx/float-bits.js';
+import { innerTensorType } from '../../onnx/op-schemas.js';
 import { makeTensor, readFloatValues } from '../../onnx/tensor-data.js';
 import { DataType, type NodeProto, type TensorProto } from '../../onnx/types.js';
 import { type LowFloatType, toLowBits } from './half-arrays.js';
@@ -84,16 +85,23 @@ export interface DtypeFix {
 }
 
 /** Ops whose `dtype` attribute picks the output type; the non-Like forms default to FLOAT when it is absent. */
-const DTYPE_DEFAULT_FLOAT = new Set(['RandomNormal', 'RandomUniform']);
+const DTYPE_DEFAULT_FLOAT = new Set(['RandomNormal', 'RandomUniform', 'SequenceEmpty']);
 const DTYPE_OPTIONAL = new Set(['RandomNormalLike', 'RandomUniformLike', 'EyeLike', 'Bernoulli']);
 
 /**
- * Rewrites attributes that hard-code FLOAT output (dtype of Random*, EyeLike, Bernoulli; ConstantOfShape's
- * value, FLOAT 0 when absent) to `to` (FLOAT16 by default). Returns the fix made, if any.
+ * Rewrites attributes that hard-code FLOAT output (dtype of Random*, EyeLike, Bernoulli, SequenceEmpty; the element
+ * type of Optional's `type`; ConstantOfShape's value, FLOAT 0 when absent) to `to` (FLOAT16 by default). Returns the
+ * fix made, if any.
  */
 export function fixFloat32Attribute(node: NodeProto, to: LowFloatType = DataType.FLOAT16): DtypeFix | undefined {
   const op = node.opType ?? '';
   const fix = (attribute: string): DtypeFix => ({ node: node.name ?? '', opType: op, attribute });
+  if (op === 'Optional') {
+    const tensor = innerTensorType(getAttribute(node, 'type')?.tp);
+    if (tensor?.elemType !== DataType.FLOAT) return undefined;
+    tensor.elemType = to;
+    return fix('type');
+  }
   if (DTYPE_DEFAULT_FLOAT.has(op) || DTYPE_OPTIONAL.has(op)) {
     const dtype = getAttribute(node, 'dtype');
     const current = dtype ? Number(dtype.i ?? 0) : DTYPE_DEFAULT_FLOAT.has(op) ? DataType.FLOAT : undefined;

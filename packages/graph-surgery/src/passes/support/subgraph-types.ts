@@ -5,7 +5,8 @@
 import { ToolkitError } from '@tamkit/common';
 import { getAttribute } from '../../graph/attributes.js';
 import { Graph, subgraphsOf } from '../../graph/graph.js';
-import { DataType, type GraphProto, type ModelProto, type NodeProto } from '../../onnx/types.js';
+import { elemTypeOf } from '../../onnx/op-schemas.js';
+import { DataType, type GraphProto, type ModelProto, type NodeProto, type TypeProto } from '../../onnx/types.js';
 import { inferElemTypes } from './elem-types.js';
 
 /** The version of the default ONNX domain the model imports (0 when it imports none). */
@@ -19,15 +20,15 @@ export function inferModelElemTypes(
   graph: GraphProto,
   outerTypes?: ReadonlyMap<string, number>,
   into = new Map<string, number>(),
+  opset?: number,
 ): Map<string, number> {
-  const types = inferElemTypes(graph, new Graph(graph).topologicalOrder(), outerTypes);
+  const types = inferElemTypes(graph, new Graph(graph).topologicalOrder(), outerTypes, opset);
   for (const [name, t] of types) into.set(name, t);
-  for (const n of graph.node) for (const sub of subgraphsOf(n)) inferModelElemTypes(sub, types, into);
+  for (const n of graph.node) for (const sub of subgraphsOf(n)) inferModelElemTypes(sub, types, into, opset);
   return into;
 }
 
-const declaredType = (v: { type?: { tensorType?: { elemType?: number } } } | undefined) =>
-  v?.type?.tensorType?.elemType || undefined;
+const declaredType = (v: { type?: TypeProto } | undefined) => elemTypeOf(v?.type);
 
 const typeName = (t: number | undefined) =>
   t === undefined ? 'unknown' : (Object.entries(DataType).find(([, v]) => v === t)?.[0] ?? String(t));
@@ -53,7 +54,8 @@ function requiredAgreements(
     return pairs;
   }
   const body = getAttribute(node, 'body')?.g;
-  if (!body) return pairs;
+  // SequenceMap's body maps elements to elements: nothing is carried from one iteration to the next.
+  if (!body || (node.opType !== 'Loop' && node.opType !== 'Scan')) return pairs;
   // Loop: inputs (M, cond, carried...), body inputs (iteration, cond, carried...), body outputs (cond, carried..., scans).
   // Scan: inputs (states..., scan inputs...), body inputs in the same order, body outputs (states..., scans...).
   const isLoop = node.opType === 'Loop';
@@ -78,8 +80,8 @@ function requiredAgreements(
  * the values carried in, a body's carried outputs differ from its inputs, or a body computes an output of another
  * type than it declares.
  */
-export function checkSubgraphTypes(graph: GraphProto, outerTypes?: ReadonlyMap<string, number>): void {
-  const types = inferElemTypes(graph, new Graph(graph).topologicalOrder(), outerTypes);
+export function checkSubgraphTypes(graph: GraphProto, outerTypes?: ReadonlyMap<string, number>, opset?: number): void {
+  const types = inferElemTypes(graph, new Graph(graph).topologicalOrder(), outerTypes, opset);
   const typeOf = (name: string) => types.get(name);
   for (const node of graph.node) {
     const subs = subgraphsOf(node);
@@ -96,7 +98,7 @@ export function checkSubgraphTypes(graph: GraphProto, outerTypes?: ReadonlyMap<s
         fail(`${a} is ${typeName(ta)} but ${b} is ${typeName(tb)}`);
     }
     for (const sub of subs) {
-      const inner = inferElemTypes(sub, new Graph(sub).topologicalOrder(), types);
+      const inner = inferElemTypes(sub, new Graph(sub).topologicalOrder(), types, opset);
       for (const o of sub.output) {
         const computed = inner.get(o.name ?? '');
         const declared = declaredType(o);
@@ -104,7 +106,7 @@ export function checkSubgraphTypes(graph: GraphProto, outerTypes?: ReadonlyMap<s
           fail(`body output "${o.name}" is computed as ${typeName(computed)} but declared ${typeName(declared)}`);
         }
       }
-      checkSubgraphTypes(sub, types);
+      checkSubgraphTypes(sub, types, opset);
     }
   }
 }
