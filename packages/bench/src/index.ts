@@ -88,8 +88,18 @@ export * from './report/index.js';
 export * from './report/schema.js';
 // Stacks: the Runner contract, the registry, and the pieces a custom runner or the tracking loop reuses.
 export { type Availability, available, unavailable } from './stacks/availability.js';
-export { RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
+export { type CrashSite, NativeCrashError, RunnerErrorCode, StackUnavailableError } from './stacks/errors.js';
 export { readModelSignature } from './stacks/model-signature.js';
+export {
+  type CrashingNode,
+  type CrashProbeOptions,
+  type CrashVerdict,
+  defaultCrashProbeCacheDir,
+  locateCrash,
+  probeForCrash,
+} from './stacks/ort/crash-probe.js';
+export { canEncodeFeeds, decodeFeeds, encodeFeeds } from './stacks/ort/crash-probe-protocol.js';
+export { crashProbeDefault, setCrashProbeDefault } from './stacks/ort/crash-probe-setting.js';
 export { defineOrtStack } from './stacks/ort/define-ort-stack.js';
 export {
   type KernelProfile,

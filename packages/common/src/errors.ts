@@ -49,6 +49,7 @@ export class InternalError extends Error {
  * | 3 | a benchmark regression was detected |
  * | 4 | a stack is unavailable on this machine |
  * | 5 | `bench compare`: too noisy to judge (no regression found, but a pair could not be judged) |
+ * | 6 | a native crash inside a runtime (ONNX Runtime), caught in a child process by the crash probe |
  * | 70 | internal error (a bug: please report it) |
  */
 export const ExitCode = {
@@ -58,6 +59,7 @@ export const ExitCode = {
   Regression: 3,
   Unavailable: 4,
   TooNoisy: 5,
+  NativeCrash: 6,
   Internal: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -139,6 +139,7 @@ export {
   fuseForOrt,
   isFusionName,
 } from './passes/fuse/index.js';
+export { keepNodePrefix, type NodePrefix, nodesInOrder } from './passes/prefix.js';
 export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
 // Passes: pure functions model -> { model, report }
 export {

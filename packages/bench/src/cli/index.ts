@@ -3,12 +3,12 @@ import { defineCli, packageVersion } from '@tamkit/common/cli';
 import { compareCommand } from './compare.js';
 import { registerCudaCommand } from './cuda-command.js';
 import { registerListCommand } from './list-command.js';
-import { rewriteLegacyJsonFile, withCudaMath, withOrtLogging } from './options.js';
+import { rewriteLegacyJsonFile, withCrashProbe, withCudaMath, withOrtLogging } from './options.js';
 import { registerPipelineCommand } from './pipeline.js';
 import { registerProfileCommand } from './profile-command.js';
 import { registerRunCommand } from './run-command.js';
 
-export { withCudaMath, withOrtLogging } from './options.js';
+export { withCrashProbe, withCudaMath, withOrtLogging } from './options.js';
 
 /** onnxruntime-node's version, read from its package.json (loading the runtime for it would cost seconds). */
 function onnxruntimeVersion(): string {
@@ -29,7 +29,7 @@ export const { buildCli, main } = defineCli({
   version: () => packageVersion(new URL('../../package.json', import.meta.url), [onnxruntimeVersion()]),
   rewrite: rewriteLegacyJsonFile,
   commands: (cli, io, setExitCode) => {
-    let c = withCudaMath(withOrtLogging(cli));
+    let c = withCrashProbe(withCudaMath(withOrtLogging(cli)));
     c = registerListCommand(c, io);
     c = registerRunCommand(c, io, setExitCode);
     c = c.command(compareCommand(io, setExitCode));

@@ -8,6 +8,7 @@ import {
   withDeprecatedFlags,
 } from '@tamkit/common/cli';
 import type { Argv, Options } from 'yargs';
+import { setCrashProbeDefault } from '../stacks/ort/crash-probe-setting.js';
 import { setOrtLogLevel } from '../stacks/ort/load-ort.js';
 import { STACK_NAMES } from '../stacks/registry.js';
 
@@ -106,6 +107,23 @@ export function withVideoSizeDeprecation<T>(y: Argv<T>, io: CommandIo): Argv<T> 
  */
 export function withOrtLogging(cli: Argv): Argv {
   return cli.middleware((args) => setOrtLogLevel(args.verbose ? 'verbose' : 'error'));
+}
+
+/**
+ * `--no-crash-probe`: by default the CLIs run each ort-cpu module once in a child process before running it here,
+ * so a native crash of ONNX Runtime is a typed error naming the module, the stack and the op (exit code 6), not
+ * the end of the CLI; verdicts are cached, so the cost is paid once per model, options and shapes.
+ */
+export function withCrashProbe(cli: Argv): Argv {
+  return cli
+    .option('crash-probe', {
+      type: 'boolean',
+      default: true,
+      global: true,
+      describe:
+        'Run each ort-cpu module once in a child process first, so a native ONNX Runtime crash is a typed error (cached per model, options and shapes); --no-crash-probe skips it',
+    })
+    .middleware((args) => setCrashProbeDefault(args.crashProbe !== false));
 }
 
 /**

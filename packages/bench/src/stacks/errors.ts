@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { ExitCode, ToolkitError } from '@tamkit/common';
 
 /** Stable error codes raised by runners. */
@@ -14,6 +15,8 @@ export const RunnerErrorCode = {
   Placement: 'STACK_PARTIAL_PLACEMENT',
   /** The stack does not offer this operation. */
   NotSupported: 'RUNNER_NOT_SUPPORTED',
+  /** The runtime crashes natively on this model (caught in a child process by the crash probe). */
+  NativeCrash: 'NATIVE_CRASH',
 } as const;
 
 /** A stack that cannot run here. Carries the reason and the remedy the report lists under `unavailable`. */
@@ -30,6 +33,57 @@ export class StackUnavailableError extends ToolkitError {
     });
     this.stackName = stack;
     this.reason = reason;
+  }
+}
+
+/** Where a native crash was traced to (the crash probe's bisection), as `NativeCrashError` reports it. */
+export interface CrashSite {
+  name: string;
+  opType: string;
+  /** 1-based position in topological order, and the node count. */
+  position: number;
+  of: number;
+}
+
+/**
+ * The runtime dies natively (a signal such as SIGSEGV) running this model on this stack: seen in a child process
+ * by the crash probe, so this process lives to say so. Names the module, the stack, the signal and, when
+ * bisection found it, the first node whose execution crashes.
+ */
+export class NativeCrashError extends ToolkitError {
+  override readonly name = 'NativeCrashError';
+  readonly stackName: string;
+  readonly modelPath: string;
+  /** How the probe child ended: `signal SIGSEGV`. */
+  readonly exit: string;
+  readonly node: CrashSite | undefined;
+
+  constructor(stack: string, modelPath: string, exit: string, node: CrashSite | undefined, detail: string[] = []) {
+    const module = basename(modelPath);
+    const where =
+      node === undefined
+        ? ''
+        : `; the first node that crashes it is ${node.opType} "${node.name}" (node ${node.position} of ${node.of})`;
+    const keep =
+      node === undefined
+        ? 'keep the failing op in FP32 (`track-eval bisect` finds which)'
+        : `keep it in FP32 (\`graph-surgery fp32-islands --fp32-nodes "${node.name}"\` or \`fp16 --fp32-ops ${node.opType}\`)`;
+    super(
+      RunnerErrorCode.NativeCrash,
+      `${stack}: ONNX Runtime crashes natively (${exit}) running ${module} (${modelPath})${where}` +
+        (detail.length > 0 ? `. Note: ${detail.join(' | ')}` : ''),
+      {
+        remedy:
+          `Run ${module} on another stack (e.g. --stack ort-webgpu or ort-cuda), ${keep}, ` +
+          'or convert without `fp16 --convert-all` so ops a stack is known to fail on stay FP32. The check ran in a ' +
+          'child process; --no-crash-probe skips it (the crash then ends this process).',
+        exitCode: ExitCode.NativeCrash,
+      },
+    );
+    this.stackName = stack;
+    this.modelPath = modelPath;
+    this.exit = exit;
+    this.node = node;
   }
 }
 

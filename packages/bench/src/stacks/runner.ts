@@ -123,6 +123,8 @@ export abstract class BaseRunner implements Runner {
     this.#requireActive('infer()');
     if (!this.capabilities.inProcess) throw this.#notSupported('infer() (it runs out of process; use measureSelf())');
     validateFeeds(this.stack, this.#inputs, feeds);
+    // Before the clock starts: a check a stack makes once per kind of feed (the ONNX Runtime crash probe).
+    await this.#wrap(`check ${this.#modelPath}`, () => this.beforeInferImpl(feeds));
     const start = performance.now();
     const outputs = await this.#wrap(`run ${this.#modelPath}`, () => this.inferImpl(feeds, options));
     this.#lastInferenceMs = performance.now() - start;
@@ -175,6 +177,10 @@ export abstract class BaseRunner implements Runner {
   protected abstract inferImpl(feeds: Feeds, options: InferOptions): Promise<Outputs>;
   protected abstract deactivateImpl(): Promise<void>;
 
+  /** Runs before each timed `inferImpl` with its validated feeds; not timed. Default: nothing. */
+  protected beforeInferImpl(_feeds: Feeds): Promise<void> {
+    return Promise.resolve();
+  }
   protected toHostImpl(_outputs: Outputs, _options: ToHostOptions): Promise<Outputs> {
     throw this.#notSupported('device outputs');
   }

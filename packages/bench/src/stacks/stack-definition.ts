@@ -20,6 +20,11 @@ export interface RunnerSettings {
    * `applyPrecisionPlan`), the trt-* stacks build their engine from it instead of their precision's default plan.
    */
   plan?: PrecisionPlan;
+  /**
+   * Run each module once in a child process first, so a native crash of the runtime is a typed error instead of
+   * the end of the process (ONNX Runtime stacks; see `OrtRunnerOptions.crashProbe`). Default: the stack's.
+   */
+  crashProbe?: boolean;
 }
 
 /** What a stack is, as callers that must treat stacks differently ask it (never by comparing names). */

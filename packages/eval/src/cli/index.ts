@@ -1,4 +1,4 @@
-import { withCudaMath, withOrtLogging } from '@tamkit/bench/cli';
+import { withCrashProbe, withCudaMath, withOrtLogging } from '@tamkit/bench/cli';
 import { defineCli, packageVersion } from '@tamkit/common/cli';
 import type { TrackerFactory } from '../run/tracker.js';
 import { registerBisectCommand } from './bisect-command.js';
@@ -29,5 +29,5 @@ export const { buildCli, main } = defineCli({
       registerSynthCommand,
       registerFidelityCommand,
       registerBisectCommand,
-    ].reduce((c, register) => register(c, io), withCudaMath(withOrtLogging(cli))),
+    ].reduce((c, register) => register(c, io), withCrashProbe(withCudaMath(withOrtLogging(cli)))),
 });

@@ -2,7 +2,10 @@ import { defineOrtStack } from '../ort/define-ort-stack.js';
 import type { OrtRunnerOptions } from '../ort/ort-runner.js';
 
 /** Options of `ort-cpu`. */
-export type OrtCpuOptions = Pick<OrtRunnerOptions, 'threads' | 'graphOptimizationLevel' | 'allowSpinning'>;
+export type OrtCpuOptions = Pick<
+  OrtRunnerOptions,
+  'threads' | 'graphOptimizationLevel' | 'allowSpinning' | 'crashProbe' | 'crashProbeCacheDir'
+>;
 
 export const ortCpuStack = defineOrtStack<OrtCpuOptions>({
   name: 'ort-cpu',
@@ -16,4 +19,6 @@ export const ortCpuStack = defineOrtStack<OrtCpuOptions>({
   computesFp16InFp32: true,
   deviceOutputs: false,
   notes: [],
+  // A native crash in a CPU kernel (seen: FP16 memory_attention of a real export) must not end the CLI.
+  crashProbeByDefault: true,
 });

@@ -10,12 +10,16 @@ import {
 } from '@tamkit/graph-surgery';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Placement } from '../../report/schema.js';
-import { StackUnavailableError } from '../errors.js';
+import { NativeCrashError, StackUnavailableError } from '../errors.js';
 import { BaseRunner, type ToHostOptions } from '../runner.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
+import { probeForCrash } from './crash-probe.js';
+import { canEncodeFeeds } from './crash-probe-protocol.js';
+import { crashProbeDefault } from './crash-probe-setting.js';
 import { downloadDeviceTensor } from './device-download.js';
 import { type KernelProfile, type SummariseKernelsOptions, summariseKernels } from './kernel-profile.js';
 import { loadOrt, type OrtModule, ortSessionSeverity } from './load-ort.js';
+import { ortPackageDir } from './ort-package.js';
 import { summarisePlacement } from './placement.js';
 import { type OrtProviderSpec, probeOrtProvider } from './probe.js';
 import { type OrtProfile, parseOrtProfile } from './profile-trace.js';
@@ -45,6 +49,16 @@ export interface OrtRunnerOptions {
    * typed graph of that plan. Default: the model as it is.
    */
   plan?: PrecisionPlan;
+  /**
+   * Run each new kind of feed (names, types, shapes) once in a child process before this process runs it, so that a
+   * native crash inside ONNX Runtime becomes a `NativeCrashError` naming the module, the stack and the crashing node
+   * instead of ending the process (see `probeForCrash`). Verdicts are cached on disk. Default: off in the library;
+   * the CLIs turn it on for `ort-cpu` (`setCrashProbeDefault`); the GPU stacks stay off (a GPU session in a child
+   * costs seconds).
+   */
+  crashProbe?: boolean;
+  /** Where crash-probe verdicts are cached (default `defaultCrashProbeCacheDir()`). */
+  crashProbeCacheDir?: string;
 }
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
@@ -61,6 +75,8 @@ export interface OrtStackSpec {
   computesFp16InFp32: boolean;
   /** Caveats reported with every result of this stack. */
   notes: string[];
+  /** Whether `crashProbe` is on by default (default false). */
+  crashProbeByDefault?: boolean;
 }
 
 /** Runs a model through onnxruntime-node on one execution provider. */
@@ -73,6 +89,10 @@ export class OrtRunner extends BaseRunner {
   #session: InferenceSession | undefined;
   /** The model the sessions load: the file, or the plan's typed graph in memory. */
   #source: string | Uint8Array = '';
+  /** The timed session's options, which the crash probe's child uses too. */
+  #activeOptions: InferenceSession.SessionOptions = {};
+  /** Feed signatures the crash probe has cleared for this session. */
+  readonly #probedFeeds = new Set<string>();
 
   constructor(traits: OrtStackSpec, options: OrtRunnerOptions = {}) {
     super();
@@ -107,7 +127,12 @@ export class OrtRunner extends BaseRunner {
       ...(this.#options.deviceId === undefined ? {} : { deviceId: this.#options.deviceId }),
       ...(this.#options.allowSpinning === undefined ? {} : { allowSpinning: this.#options.allowSpinning }),
       ...(this.#options.plan === undefined ? {} : { precisionPlan: this.#options.plan }),
+      crashProbe: this.#crashProbeOn(),
     };
+  }
+
+  #crashProbeOn(): boolean {
+    return this.#options.crashProbe ?? (crashProbeDefault() && (this.#traits.crashProbeByDefault ?? false));
   }
 
   override notes(): string[] {
@@ -143,12 +168,34 @@ export class OrtRunner extends BaseRunner {
       plan === undefined ? modelPath : encodeModel(applyPrecisionPlan(await readModel(modelPath), plan).model);
     const outputLocation = this.#options.outputLocation ?? 'cpu';
     // A per-output map leaves unnamed outputs on the CPU, ORT's default.
-    this.#session = await createSession(
-      this.#ort,
-      this.#source,
-      this.#sessionOptions(outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation }),
+    this.#activeOptions = this.#sessionOptions(
+      outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation },
     );
+    this.#probedFeeds.clear();
+    this.#session = await createSession(this.#ort, this.#source, this.#activeOptions);
     return { inputs: tensorInfos(this.#session.inputMetadata), outputs: tensorInfos(this.#session.outputMetadata) };
+  }
+
+  /** The crash probe, once per feed signature (see `OrtRunnerOptions.crashProbe`). */
+  protected override async beforeInferImpl(feeds: Feeds): Promise<void> {
+    if (!this.#crashProbeOn() || !canEncodeFeeds(feeds)) return;
+    const signature = JSON.stringify(Object.entries(feeds).map(([name, t]) => [name, t.type, t.dims]));
+    const ortPackage = ortPackageDir();
+    if (this.#probedFeeds.has(signature) || ortPackage === undefined) return;
+    const verdict = await probeForCrash({
+      ortPackage,
+      ortVersion: this.#ort!.env.versions.node ?? this.#ort!.env.versions.common,
+      stack: this.stack,
+      source: this.#source,
+      sessionOptions: this.#activeOptions,
+      feeds,
+      ...(this.#options.crashProbeCacheDir === undefined ? {} : { cacheDir: this.#options.crashProbeCacheDir }),
+    });
+    if (verdict.crashed) {
+      const notes = [...verdict.lastWords, ...(verdict.unlocated === undefined ? [] : [verdict.unlocated])];
+      throw new NativeCrashError(this.stack, this.modelPath, verdict.exit, verdict.node, notes);
+    }
+    this.#probedFeeds.add(signature);
   }
 
   protected async inferImpl(feeds: Feeds, options: InferOptions): Promise<Outputs> {
