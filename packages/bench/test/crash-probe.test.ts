@@ -72,7 +72,7 @@ describe('crash probe (ort-cpu)', () => {
     expect((cached as NativeCrashError).node).toEqual(crash.node);
   });
 
-  it('lets a module that runs through, once per feed shape, with the outputs of a run without the probe', async () => {
+  it('lets a module that runs through, probed on its first feeds only, with the outputs of a run without the probe', async () => {
     const cacheDir = join(dir, 'cache-ok');
     const probed = createRunner('ort-cpu', { crashProbe: true, crashProbeCacheDir: cacheDir });
     const plain = createRunner('ort-cpu', { crashProbe: false });

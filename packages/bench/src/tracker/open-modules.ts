@@ -1,4 +1,6 @@
 import type { PrecisionPlan } from '@tamkit/graph-surgery';
+import { generateFeeds } from '../measure/inputs.js';
+import { resolveInputShapes } from '../measure/shapes.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
@@ -37,6 +39,11 @@ export async function openModules(
       });
       await runner.activate(files[m]);
       opened[m] = runner;
+      // The crash probe checks a runner's first feeds: make those the largest shapes the loop will feed (a full
+      // memory bank), before the loop, so no probe lands in a timed frame and a shape-dependent crash is seen.
+      if (runner.describeOptions().crashProbe === true) {
+        await runner.infer(await generateFeeds(runner.inputs, resolveInputShapes(runner.inputs), 0));
+      }
     }
   } catch (error) {
     await closeModules(opened);

@@ -50,11 +50,13 @@ export interface OrtRunnerOptions {
    */
   plan?: PrecisionPlan;
   /**
-   * Run each new kind of feed (names, types, shapes) once in a child process before this process runs it, so that a
+   * Run the first feeds of each activation once in a child process before this process runs them, so that a
    * native crash inside ONNX Runtime becomes a `NativeCrashError` naming the module, the stack and the crashing node
    * instead of ending the process (see `probeForCrash`). Verdicts are cached on disk. Default: off in the library;
    * the CLIs turn it on for `ort-cpu` (`setCrashProbeDefault`); the GPU stacks stay off (a GPU session in a child
-   * costs seconds).
+   * costs seconds). Only the first feeds are checked, so that no probe lands inside a timed loop whose shapes
+   * change (the tracker's memory bank): callers that know the worst-case shapes infer those first (`openModules`
+   * runs the full memory bank).
    */
   crashProbe?: boolean;
   /** Where crash-probe verdicts are cached (default `defaultCrashProbeCacheDir()`). */
@@ -91,8 +93,8 @@ export class OrtRunner extends BaseRunner {
   #source: string | Uint8Array = '';
   /** The timed session's options, which the crash probe's child uses too. */
   #activeOptions: InferenceSession.SessionOptions = {};
-  /** Feed signatures the crash probe has cleared for this session. */
-  readonly #probedFeeds = new Set<string>();
+  /** Whether the crash probe has cleared this session (it checks the first feeds only, see `crashProbe`). */
+  #probed = false;
 
   constructor(traits: OrtStackSpec, options: OrtRunnerOptions = {}) {
     super();
@@ -171,17 +173,16 @@ export class OrtRunner extends BaseRunner {
     this.#activeOptions = this.#sessionOptions(
       outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation },
     );
-    this.#probedFeeds.clear();
+    this.#probed = false;
     this.#session = await createSession(this.#ort, this.#source, this.#activeOptions);
     return { inputs: tensorInfos(this.#session.inputMetadata), outputs: tensorInfos(this.#session.outputMetadata) };
   }
 
-  /** The crash probe, once per feed signature (see `OrtRunnerOptions.crashProbe`). */
+  /** The crash probe, on the first feeds of this activation (see `OrtRunnerOptions.crashProbe`). */
   protected override async beforeInferImpl(feeds: Feeds): Promise<void> {
-    if (!this.#crashProbeOn() || !canEncodeFeeds(feeds)) return;
-    const signature = JSON.stringify(Object.entries(feeds).map(([name, t]) => [name, t.type, t.dims]));
+    if (this.#probed || !this.#crashProbeOn() || !canEncodeFeeds(feeds)) return;
     const ortPackage = ortPackageDir();
-    if (this.#probedFeeds.has(signature) || ortPackage === undefined) return;
+    if (ortPackage === undefined) return;
     const verdict = await probeForCrash({
       ortPackage,
       ortVersion: this.#ort!.env.versions.node ?? this.#ort!.env.versions.common,
@@ -195,7 +196,7 @@ export class OrtRunner extends BaseRunner {
       const notes = [...verdict.lastWords, ...(verdict.unlocated === undefined ? [] : [verdict.unlocated])];
       throw new NativeCrashError(this.stack, this.modelPath, verdict.exit, verdict.node, notes);
     }
-    this.#probedFeeds.add(signature);
+    this.#probed = true;
   }
 
   protected async inferImpl(feeds: Feeds, options: InferOptions): Promise<Outputs> {
