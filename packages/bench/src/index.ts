@@ -43,6 +43,7 @@ export {
   type EnvironmentOptions,
   type GpuInfo,
   parseNvidiaSmiGpus,
+  physicalCoreCount,
   probeNvidiaGpu,
 } from './measure/environment.js';
 export { findModels, moduleName } from './measure/find-models.js';

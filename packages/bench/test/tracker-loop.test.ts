@@ -1,5 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
 import { writeZoo } from '@tamkit/graph-surgery';
@@ -10,7 +10,7 @@ import { BaseRunner } from '../src/stacks/runner.js';
 import type { Box } from '../src/tracker/mask-box.js';
 import { moduleFiles } from '../src/tracker/module-files.js';
 import { TRACKER_MODULES } from '../src/tracker/module-runner.js';
-import { closeModules, openModules } from '../src/tracker/open-modules.js';
+import { closeModules, loopSpinsByDefault, openModules } from '../src/tracker/open-modules.js';
 import { parseStackSpec } from '../src/tracker/stack-spec.js';
 import { createTracker } from '../src/tracker/tracker.js';
 import { defaultTrackerParams, formatTrackerParams, TRACKER_PARAMS_FILE } from '../src/tracker/tracker-params.js';
@@ -178,16 +178,20 @@ describe('runPipeline on the tiny zoo', () => {
     }
   });
 
-  it('opens the four sessions with ONNX Runtime intra-op spinning off unless asked', async () => {
+  it('opens the four sessions spinning within each run and stopped when it returns, by default only with more than 2 cores', async () => {
     const files = await moduleFiles(dir);
-    for (const allowSpinning of [undefined, true]) {
+    expect(loopSpinsByDefault()).toBe(availableParallelism() > 2);
+    for (const allowSpinning of [undefined, true, false]) {
       const runners = await openModules(files, parseStackSpec('ort-cpu'), {
         threads: 1,
         ...(allowSpinning === undefined ? {} : { allowSpinning }),
       });
       try {
-        for (const m of TRACKER_MODULES)
-          expect(runners[m].describeOptions().allowSpinning).toBe(allowSpinning ?? false);
+        const spin = allowSpinning ?? loopSpinsByDefault();
+        for (const m of TRACKER_MODULES) {
+          expect(runners[m].describeOptions().allowSpinning).toBe(spin);
+          expect(runners[m].describeOptions().stopSpinningAfterRun).toBe(spin ? true : undefined);
+        }
       } finally {
         await closeModules(runners);
       }

@@ -72,9 +72,8 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             }),
             spinning: {
               type: 'boolean',
-              default: false,
               describe:
-                'Let ONNX Runtime intra-op threads spin between runs (off: the modules take turns on the same cores)',
+                'ONNX Runtime intra-op threads spin within each run, stopped when it returns (default with more than 2 cores); --no-spinning: they sleep between ops',
             },
             ...numberOption('threads', 'Intra-op threads of the ONNX Runtime stacks (default: ORT chooses)', {
               integer: true,
@@ -134,7 +133,7 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             ...(args['host-worker'] === undefined ? {} : { hostWorker: args['host-worker'] }),
           },
           compareDeviceCopies: args['device-copies'],
-          allowSpinning: args.spinning,
+          ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
           variant: variants[i]!,
           seed: args.seed,
           ...(args.plan === undefined ? {} : { plan: args.plan }),

@@ -29,6 +29,11 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
             default: false,
             describe: 'Keep outputs on the GPU where the stack can (ort-webgpu) and time their download apart (d2h)',
           },
+          spinning: {
+            type: 'boolean',
+            describe:
+              "ONNX Runtime intra-op spinning (default: ORT's, on, as in Python); --no-spinning: threads sleep between ops",
+          },
           'print-command': {
             type: 'boolean',
             default: false,
@@ -107,6 +112,7 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
           ...(args.iterations === undefined ? { timeMs: args['time-ms'] } : { iterations: args.iterations }),
         },
         ...(args.threads === undefined ? {} : { threads: args.threads }),
+        ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
         shapes: parseShapeSpecs(args.shape),
         seed: args.seed,
         allowPartial: args['allow-partial'],

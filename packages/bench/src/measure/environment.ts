@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, hostname, release, type } from 'node:os';
+import { join } from 'node:path';
 import { describeBenchProviders } from '../cuda/status.js';
 import type { Environment } from '../report/schema.js';
 import { ortVersion } from '../stacks/ort/load-ort.js';
@@ -54,11 +56,33 @@ export interface EnvironmentOptions {
 }
 
 /**
+ * Physical cores as Linux reports them (distinct physical_package_id/core_id pairs over online CPUs): ONNX
+ * Runtime's default intra-op thread count. Undefined where /sys does not say (not Linux, restricted container).
+ */
+export function physicalCoreCount(root = '/sys/devices/system/cpu'): number | undefined {
+  try {
+    const pairs = new Set<string>();
+    for (const entry of readdirSync(root)) {
+      if (!/^cpu\d+$/.test(entry)) continue;
+      const topology = join(root, entry, 'topology');
+      if (!existsSync(topology)) continue;
+      const core = readFileSync(join(topology, 'core_id'), 'utf8').trim();
+      const pkg = readFileSync(join(topology, 'physical_package_id'), 'utf8').trim();
+      pairs.add(`${pkg}:${core}`);
+    }
+    return pairs.size > 0 ? pairs.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Where a result came from: versions, CPU, GPU, host, threads, the ORT provider libraries installed and the GPU
  * libraries loaded. Call it after the runs: CUDA and cuDNN libraries load with the first session that needs them.
  */
 export async function collectEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
   const cpuList = cpus();
+  const physical = physicalCoreCount();
   const gpu = probeNvidiaGpu();
   const onnxruntime = await ortVersion();
   const providers = onnxruntime === undefined ? undefined : await describeBenchProviders(onnxruntime);
@@ -72,7 +96,11 @@ export async function collectEnvironment(options: EnvironmentOptions = {}): Prom
     ...(onnxruntime === undefined ? {} : { onnxruntime }),
     ...(options.tensorrt === undefined ? {} : { tensorrt: options.tensorrt }),
     os: `${type()} ${release()} ${process.arch}`,
-    cpu: { model: cpuList[0]?.model.trim() ?? 'unknown', cores: cpuList.length },
+    cpu: {
+      model: cpuList[0]?.model.trim() ?? 'unknown',
+      cores: cpuList.length,
+      ...(physical === undefined ? {} : { physicalCores: physical }),
+    },
     ...(gpu === undefined ? {} : { gpu }),
     hostname: hostname(),
     ...(options.threads === undefined ? {} : { threads: options.threads }),

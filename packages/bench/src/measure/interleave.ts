@@ -61,6 +61,7 @@ function runnerOptions(result: ModuleResult): Record<string, unknown> {
     ...(o.outputLocation !== undefined ? { outputLocation: o.outputLocation } : {}),
     ...(typeof o.deviceId === 'number' ? { deviceId: o.deviceId } : {}),
     ...(typeof o.allowSpinning === 'boolean' ? { allowSpinning: o.allowSpinning } : {}),
+    ...(typeof o.stopSpinningAfterRun === 'boolean' ? { stopSpinningAfterRun: o.stopSpinningAfterRun } : {}),
   };
 }
 

@@ -35,6 +35,8 @@ export interface BenchRunOptions {
   budget?: MeasureBudget;
   /** Intra-op threads for the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
   threads?: number;
+  /** ONNX Runtime intra-op spinning (`--spinning`). Default: ONNX Runtime's (on). */
+  allowSpinning?: boolean;
   /** Input shapes by input name (`--shape`); other dynamic dims get realistic defaults. */
   shapes?: Record<string, number[]>;
   /** Seed of the generated inputs. Default 0. */
@@ -89,6 +91,7 @@ export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
         const plan = planned?.plans.get(model);
         const runner = stack.createWith({
           ...(options.threads === undefined ? {} : { threads: options.threads }),
+          ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
           ...(options.deviceOutputs ? { deviceOutputs: true } : {}),
           ...(plan === undefined ? {} : { plan }),
         });

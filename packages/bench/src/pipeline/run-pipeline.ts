@@ -13,7 +13,7 @@ import type { Feeds } from '../stacks/types.js';
 import type { Box } from '../tracker/mask-box.js';
 import { moduleFiles } from '../tracker/module-files.js';
 import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js';
-import { closeModules, openModules, recordingRunner } from '../tracker/open-modules.js';
+import { closeModules, loopSpinsByDefault, openModules, recordingRunner } from '../tracker/open-modules.js';
 import type { ModuleStacks } from '../tracker/stack-spec.js';
 import { PIPELINE_STAGES } from '../tracker/stages.js';
 import { createTracker, type TrackerOptions } from '../tracker/tracker.js';
@@ -49,7 +49,7 @@ export interface PipelineRunOptions {
   isolatedIterations?: number;
   /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
   threads?: number;
-  /** ONNX Runtime intra-op spinning (see `OpenModulesOptions.allowSpinning`). Default false. */
+  /** ONNX Runtime intra-op spinning within each run (see `OpenModulesOptions.allowSpinning`). Default: `loopSpinsByDefault()`. */
   allowSpinning?: boolean;
   /** Precision plans (`--plan`): a plan file for every module, or a folder of `<module>.plan.json`. */
   plan?: string;
@@ -152,7 +152,9 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     options.video
       ? `frames: caller's ${video.width}x${video.height} source`
       : `frames: synthetic ${video.width}x${video.height} video, seed ${options.seed ?? 0}`,
-    `ONNX Runtime intra-op spinning ${options.allowSpinning ? 'on' : 'off'} (four sessions take turns on the same cores)`,
+    !(options.allowSpinning ?? loopSpinsByDefault())
+      ? 'ONNX Runtime intra-op spinning off (threads sleep between ops and runs)'
+      : 'ONNX Runtime intra-op spinning within each run, stopped when it returns (session.force_spinning_stop): four sessions take turns on the same cores',
     `${warmup} warm-up frame(s) untimed (frame 0 with the box prompt among them when warmupFrames > 0), ${frames} timed`,
   );
   const result: PipelineResult = {
@@ -191,7 +193,7 @@ async function runPass(
   const runners = await openModules(files, options.stacks, {
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: keepOnDevice,
-    allowSpinning: options.allowSpinning ?? false,
+    ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
     ...(plans === undefined ? {} : { plans }),
   });
   try {

@@ -11,7 +11,11 @@ export interface Environment {
   onnxruntime?: string;
   tensorrt?: string;
   os: string;
-  cpu: { model: string; cores: number };
+  /**
+   * `cores`: logical CPUs. `physicalCores`: distinct (package, core) pairs, where Linux says: ONNX Runtime's default
+   * intra-op thread count (when `threads` is not set), so the number of threads the CPU stacks ran with.
+   */
+  cpu: { model: string; cores: number; physicalCores?: number };
   gpu?: { name: string; driver?: string; uuid?: string; computeCapability?: string };
   hostname: string;
   /** Intra-op threads used by CPU stacks, when set. */

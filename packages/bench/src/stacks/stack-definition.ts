@@ -13,6 +13,8 @@ export interface RunnerSettings {
   threads?: number;
   /** Let intra-op threads spin between runs. Default: the stack's (ONNX Runtime: on). */
   allowSpinning?: boolean;
+  /** Stop spinning when a run returns (ONNX Runtime `session.force_spinning_stop`). Default: the stack's (off). */
+  stopSpinningAfterRun?: boolean;
   /** Keep outputs on the device where the stack can (`deviceOutputs`). Default false. */
   deviceOutputs?: boolean;
   /**

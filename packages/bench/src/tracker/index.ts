@@ -35,7 +35,13 @@ export {
   type TrackerModule,
 } from './module-runner.js';
 export { type MotionChoice, MotionSelector, type MotionSelectorOptions } from './motion-selector.js';
-export { closeModules, type OpenModulesOptions, openModules, recordingRunner } from './open-modules.js';
+export {
+  closeModules,
+  loopSpinsByDefault,
+  type OpenModulesOptions,
+  openModules,
+  recordingRunner,
+} from './open-modules.js';
 export { type OpenedTracker, type OpenTrackerOptions, openTracker } from './open-tracker.js';
 export {
   type BoxConvention,

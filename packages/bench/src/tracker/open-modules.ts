@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import { generateFeeds } from '../measure/inputs.js';
 import { resolveInputShapes } from '../measure/shapes.js';
@@ -14,8 +15,11 @@ export interface OpenModulesOptions {
   /** Keep outputs on the device on stacks that can (`deviceOutputs`, e.g. ort-webgpu). Default false. */
   deviceOutputs?: boolean;
   /**
-   * ONNX Runtime intra-op spinning. Default false here: the four sessions take turns, and a spinning pool left
-   * behind by one module slows the next module and the host stages (measured several-fold on a 2-core machine).
+   * ONNX Runtime intra-op spinning, stopped when each run returns (`stopSpinningAfterRun`): within a run, spinning
+   * threads pick up op after op without a wake-up (Python's onnxruntime spins by default); after it, they leave
+   * the cores to the next module and the host stages. Default: `loopSpinsByDefault()` (more than 2 cores). On the
+   * 16-core GPU machine the modules without spinning took 157 ms per frame against 132 ms with it; on the shared
+   * 2-core VM spinning made them slower (see the bench README). `false`: threads sleep between ops.
    */
   allowSpinning?: boolean;
   /** A precision plan per module (see `RunnerSettings.plan`); modules without one run as they are. */
@@ -33,7 +37,7 @@ export async function openModules(
     for (const m of TRACKER_MODULES) {
       const runner = getStack(stacks[m]).createWith({
         ...(options.threads === undefined ? {} : { threads: options.threads }),
-        allowSpinning: options.allowSpinning ?? false,
+        ...spinSettings(options.allowSpinning ?? loopSpinsByDefault()),
         deviceOutputs: options.deviceOutputs ?? false,
         ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
       });
@@ -50,6 +54,19 @@ export async function openModules(
     throw error;
   }
   return opened as Record<TrackerModule, Runner>;
+}
+
+/**
+ * Whether the tracking loop's ONNX Runtime sessions spin by default: with more than 2 cores (the rule the host
+ * worker follows too). On 2 cores, spinning threads compete with the JavaScript thread and with other load.
+ */
+export function loopSpinsByDefault(): boolean {
+  return availableParallelism() > 2;
+}
+
+/** Spinning within a run, stopped when it returns; or no spinning. */
+function spinSettings(spin: boolean): { allowSpinning: boolean; stopSpinningAfterRun?: boolean } {
+  return spin ? { allowSpinning: true, stopSpinningAfterRun: true } : { allowSpinning: false };
 }
 
 export async function closeModules(runners: Partial<Record<TrackerModule, Runner>>): Promise<void> {

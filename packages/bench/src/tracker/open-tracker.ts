@@ -31,7 +31,7 @@ export async function openTracker(options: OpenTrackerOptions): Promise<OpenedTr
   const runners = await openModules(await moduleFiles(options.models), options.stacks, {
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: options.tracker?.keepOnDevice ?? false,
-    allowSpinning: false,
+    // openModules' default: spinning within a run, stopped when it returns.
   });
   try {
     const tracker = createTracker({

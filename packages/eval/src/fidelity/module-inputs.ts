@@ -103,7 +103,7 @@ async function recordTrackerInputs(
   seed: number,
   maxFrames: number,
 ): Promise<ModuleInputs> {
-  const runners = await openModules(files, stacks, { allowSpinning: false });
+  const runners = await openModules(files, stacks);
   let recording = false;
   const ort = await loadOrt();
   const recorded: Partial<Record<TrackerModule, Feeds>> = {};

@@ -4,7 +4,7 @@ import type { OrtRunnerOptions } from '../ort/ort-runner.js';
 /** Options of `ort-cpu`. */
 export type OrtCpuOptions = Pick<
   OrtRunnerOptions,
-  'threads' | 'graphOptimizationLevel' | 'allowSpinning' | 'crashProbe' | 'crashProbeCacheDir'
+  'threads' | 'graphOptimizationLevel' | 'allowSpinning' | 'stopSpinningAfterRun' | 'crashProbe' | 'crashProbeCacheDir'
 >;
 
 export const ortCpuStack = defineOrtStack<OrtCpuOptions>({

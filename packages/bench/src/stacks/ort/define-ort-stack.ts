@@ -19,6 +19,7 @@ export function defineOrtStack<Options extends OrtRunnerOptions>(spec: OrtStackS
       new OrtRunner(spec, {
         ...(settings.threads === undefined ? {} : { threads: settings.threads }),
         ...(settings.allowSpinning === undefined ? {} : { allowSpinning: settings.allowSpinning }),
+        ...(settings.stopSpinningAfterRun === undefined ? {} : { stopSpinningAfterRun: settings.stopSpinningAfterRun }),
         ...(settings.deviceOutputs && spec.deviceOutputs ? { outputLocation: 'gpu-buffer' } : {}),
         ...(settings.plan === undefined ? {} : { plan: settings.plan }),
         ...(settings.crashProbe === undefined ? {} : { crashProbe: settings.crashProbe }),
