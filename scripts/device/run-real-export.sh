@@ -91,7 +91,7 @@ step lasot 90 te lasot --root "$w/lasot" --models "$real" --stack ort-cuda -o "$
 {
   echo "run-real-export.sh on $(hostname), $(date -u +%FT%TZ), ${SECONDS}s"
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
-  column -t -s $'\t' "$summary"
+  awk -F'\t' '{printf "%-32s %-18s %s\n", $1, $2, $3}' "$summary"
   echo "-- export"
   cat "$out/export.json" 2>/dev/null | grep -E '"(torch|nodes|max_abs_diff_vs_torch)"' | head -12
   echo "-- fidelity (largest relative L2 error per module against FP32 on ort-cpu)"
