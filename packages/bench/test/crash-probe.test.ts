@@ -70,6 +70,13 @@ describe('crash probe (ort-cpu)', () => {
     const cached = await again.infer(feeds).catch((e: unknown) => e);
     await again.deactivate();
     expect((cached as NativeCrashError).node).toEqual(crash.node);
+
+    // Profiling runs the model in this process too (bench profiles placement before timing): probed first.
+    const profiled = createRunner('ort-cpu', { crashProbe: true, crashProbeCacheDir: cacheDir });
+    await profiled.activate(model);
+    const profiling = await profiled.profilePlacement(feeds, 1).catch((e: unknown) => e);
+    await profiled.deactivate();
+    expect(profiling).toBeInstanceOf(NativeCrashError);
   });
 
   it('lets a module that runs through, probed on its first feeds only, with the outputs of a run without the probe', async () => {

@@ -143,6 +143,7 @@ export abstract class BaseRunner implements Runner {
     this.#requireActive('profilePlacement()');
     if (!this.capabilities.placement) throw this.#notSupported('placement profiling');
     validateFeeds(this.stack, this.#inputs, feeds);
+    await this.#wrap(`check ${this.#modelPath}`, () => this.beforeInferImpl(feeds));
     return this.#wrap(`profile ${this.#modelPath}`, () => this.profilePlacementImpl(feeds, Math.max(1, runs)));
   }
 
@@ -150,6 +151,7 @@ export abstract class BaseRunner implements Runner {
     this.#requireActive('profileKernels()');
     if (!this.capabilities.placement) throw this.#notSupported('kernel profiling');
     validateFeeds(this.stack, this.#inputs, feeds);
+    await this.#wrap(`check ${this.#modelPath}`, () => this.beforeInferImpl(feeds));
     return this.#wrap(`profile ${this.#modelPath}`, () => this.profileKernelsImpl(feeds, Math.max(1, runs), options));
   }
 
@@ -177,7 +179,10 @@ export abstract class BaseRunner implements Runner {
   protected abstract inferImpl(feeds: Feeds, options: InferOptions): Promise<Outputs>;
   protected abstract deactivateImpl(): Promise<void>;
 
-  /** Runs before each timed `inferImpl` with its validated feeds; not timed. Default: nothing. */
+  /**
+   * Runs with the validated feeds before each `inferImpl` (untimed) and before each profiling session (which runs
+   * the model in this process too). Default: nothing.
+   */
   protected beforeInferImpl(_feeds: Feeds): Promise<void> {
     return Promise.resolve();
   }
