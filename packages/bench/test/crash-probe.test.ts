@@ -18,6 +18,7 @@ import {
   type Feeds,
   generateFeeds,
   loadOrt,
+  locateCrash,
   NativeCrashError,
   resolveInputShapes,
 } from '../src/index.js';
@@ -112,6 +113,22 @@ describe('crash probe (ort-cpu)', () => {
     } finally {
       delete process.env.TAMKIT_CRASH_PROBE_CACHE;
     }
+  });
+
+  it('bisects to the first node whose prefix crashes, and says so when only the whole graph does', async () => {
+    const whole = await readModel(model);
+    const order = nodesInOrder(whole);
+    const target = Math.floor(order.length / 3);
+    // A stand-in for the child's verdict: a prefix crashes once it contains the target node.
+    const crashesAt = (k: number) => async (prefix: typeof whole) =>
+      prefix.graph!.node.some((n) => n.name === order[k]!.name);
+    expect(await locateCrash(whole, crashesAt(target))).toEqual({
+      name: order[target]!.name,
+      opType: order[target]!.opType,
+      position: target + 1,
+      of: order.length,
+    });
+    expect(await locateCrash(whole, async () => false)).toMatch(/only the whole graph crashes/);
   });
 
   it('carries feeds of every element type the runner feeds, bit for bit, to the child', async () => {

@@ -148,7 +148,11 @@ export async function probeForCrash(options: CrashProbeOptions): Promise<CrashVe
         verdict = { ...verdict, unlocated: 'bisection was not asked for' };
       }
     }
-    await writeFileAtomic(cacheFile, `${JSON.stringify(verdict)}\n`);
+    try {
+      await writeFileAtomic(cacheFile, `${JSON.stringify(verdict)}\n`);
+    } catch {
+      // A cache that cannot be written (read-only home) costs the next run a probe, never this run its result.
+    }
     return verdict;
   } finally {
     await rm(dir, { recursive: true, force: true });
