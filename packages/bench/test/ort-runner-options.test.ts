@@ -33,7 +33,6 @@ describe('ONNX Runtime stack options', () => {
       graphOptimizationLevel: 'all',
       intraOpNumThreads: 3,
       outputLocation: 'cpu',
-      crashProbe: false,
     });
     expect(createRunner('ort-trt').notes()).toContain(ORT_TRT_DEFAULTS_NOTE);
     expect(ORT_TRT_DEFAULTS_NOTE).toMatch(/no FP16/);

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import { generateFeeds } from '../measure/inputs.js';
 import { resolveInputShapes } from '../measure/shapes.js';
+import { OrtRunner } from '../stacks/ort/ort-runner.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
@@ -45,7 +46,7 @@ export async function openModules(
       opened[m] = runner;
       // The crash probe checks a runner's first feeds: make those the largest shapes the loop will feed (a full
       // memory bank), before the loop, so no probe lands in a timed frame and a shape-dependent crash is seen.
-      if (runner.describeOptions().crashProbe === true) {
+      if (runner instanceof OrtRunner && runner.crashProbe) {
         await runner.infer(await generateFeeds(runner.inputs, resolveInputShapes(runner.inputs), 0));
       }
     }

@@ -138,8 +138,15 @@ export class OrtRunner extends BaseRunner {
         ? {}
         : { stopSpinningAfterRun: this.#options.stopSpinningAfterRun }),
       ...(this.#options.plan === undefined ? {} : { precisionPlan: this.#options.plan }),
-      crashProbe: this.#crashProbeOn(),
     };
+  }
+
+  /**
+   * Whether this runner runs the crash probe (`OrtRunnerOptions.crashProbe`). Not in `describeOptions()`: it does
+   * not change what is timed, and `bench compare` pairs controls by equal options.
+   */
+  get crashProbe(): boolean {
+    return this.#crashProbeOn();
   }
 
   #crashProbeOn(): boolean {
