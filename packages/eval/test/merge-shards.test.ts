@@ -1,13 +1,15 @@
 /** Sharded runs into one folder, merge's completeness check against the split, and merged == unsharded. */
 import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ExitCode } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/index.js';
 import type { Box } from '../src/lasot/boxes.js';
 import { loadSequence, openLasotDataset } from '../src/lasot/dataset.js';
 import { MergeIncompleteError, mergeShardOutputs } from '../src/run/merge.js';
 import { runLasot } from '../src/run/run-lasot.js';
 import { scoreResults } from '../src/run/score-results.js';
-import { oracleTracker, tempDir, writeSequence } from './helpers.js';
+import { captureIo, oracleTracker, tempDir, writeSequence } from './helpers.js';
 
 /** Sequences of different lengths whose boxes drift, so a shifted oracle scores below 1. */
 async function dataset(lengths: Record<string, number>) {
@@ -122,6 +124,28 @@ describe('merge checks the set against the split', () => {
     const summary = await mergeShardOutputs({ shardDirs: [out], outDir: merged, expected: Object.keys(LENGTHS) });
     expect(summary).toMatchObject({ missingShards: [], incompleteShards: [], rerun: undefined });
     expect(summary.sequences).toEqual(Object.keys(LENGTHS).sort());
+  });
+
+  it('track-eval merge exits 1 on a killed shard and prints the rerun command and the sbatch array indices', async () => {
+    const { ds, sequences } = await dataset(LENGTHS);
+    const out = await tempDir();
+    const rerun = { argv: ['track-eval', 'lasot', '--root', ds.root], jobScript: '/j/my job.sbatch' };
+    await runLasot(ds, oracleTracker(sequences), { outDir: out, shard: { index: 1, count: 2 }, rerun });
+    const kill = killMidway();
+    await runLasot(
+      ds,
+      oracleTracker(sequences),
+      { outDir: out, shard: { index: 2, count: 2 }, rerun, signal: kill.signal },
+      kill.onProgress,
+    ).catch(() => undefined);
+    const io = captureIo();
+    const merged = await tempDir();
+    expect(await main(['merge', out, '-o', merged], io)).toBe(ExitCode.Failure);
+    const err = io.stderr.join('');
+    expect(err).toMatch(/shard 2\/2 did not finish every sequence/);
+    expect(err).toContain(`track-eval lasot --root ${ds.root} --shard 2/2`);
+    expect(err).toContain("sbatch --array=1 '/j/my job.sbatch'");
+    expect(await readdir(merged)).toEqual([]);
   });
 
   it('a merged run scores byte-identically to an unsharded run of the same tracker', async () => {
