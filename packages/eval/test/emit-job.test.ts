@@ -137,12 +137,13 @@ describe('--emit slurm', () => {
     expect([0, 1, 2].map((id) => resolveShard('auto', env(id), count).shard.index)).toEqual([1, 2, 3]);
   });
 
-  it('BAD CALL - --emit without --shard-count, with --shard, or k8s without --image: usage errors', async () => {
+  it('BAD CALL - --emit without --shard-count, with --shard, k8s without --image, --shard-count alone: usage errors', async () => {
     const cases: [string[], RegExp][] = [
       [['--emit', 'slurm'], /needs --shard-count N/],
       [['--emit', 'slurm', '--shard-count', '2', '--shard', '1/2'], /not --shard/],
       [['--emit', 'k8s', '--shard-count', '2'], /needs --image/],
       [['--emit', 'slurm', '--shard-count', '2', '--gpus-per-task', '-1'], /--gpus-per-task -1/],
+      [['--shard-count', '2'], /--shard-count goes with --shard auto/],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await emit(args);

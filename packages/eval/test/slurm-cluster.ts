@@ -6,7 +6,7 @@
 import { execFile as execFileCb } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -101,7 +101,8 @@ export async function startSlurmCluster(dir: string): Promise<SlurmCluster> {
       'PlugStackConfig=/dev/null',
       // Scheduling passes every second, so a requeued task starts again soon.
       'SchedulerParameters=sched_interval=1',
-      `NodeName=${node} CPUs=2 State=UNKNOWN`,
+      // The node's real CPU count: slurmd drains a node configured with more than it has.
+      `NodeName=${node} CPUs=${availableParallelism()} State=UNKNOWN`,
       'PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP',
       '',
     ].join('\n'),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { checkOutputLocation, ExitCode, ToolkitError, writeFileAtomic } from '@tamkit/common';
+import { checkOutputLocation, ExitCode, ToolkitError, UsageError, writeFileAtomic } from '@tamkit/common';
 import {
   type CommandIo,
   jsonOption,
@@ -81,6 +81,12 @@ export function registerLasotCommand(cli: Argv, io: CommandIo, createTracker?: T
       if (args.emit !== undefined) {
         await emitJob(io, run, { ...args, emit: args.emit });
         return;
+      }
+      if (args.shard === undefined && args['shard-count'] !== undefined) {
+        throw new UsageError(
+          '--shard-count goes with --shard auto (the count a Kubernetes index needs) or --emit (how many tasks).',
+          'Add --shard auto, or --emit slurm|k8s; or drop --shard-count.',
+        );
       }
       const { resolveShard } = await import('../run/shard-source.js');
       const resolved =
