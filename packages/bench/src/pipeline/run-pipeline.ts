@@ -9,11 +9,13 @@ import type { RawImage } from '../preprocess/normalize.js';
 import type { ModuleResult, PipelineResult } from '../report/schema.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
+import type { ShapeVariant } from '../stacks/shape-variant.js';
 import type { Feeds } from '../stacks/types.js';
 import type { Box } from '../tracker/mask-box.js';
 import { moduleFiles } from '../tracker/module-files.js';
 import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js';
 import { closeModules, openModules, recordingRunner } from '../tracker/open-modules.js';
+import { ShapeVariantRunner } from '../tracker/shape-variant-runner.js';
 import type { ModuleStacks } from '../tracker/stack-spec.js';
 import { PIPELINE_STAGES } from '../tracker/stages.js';
 import { createTracker, type TrackerOptions } from '../tracker/tracker.js';
@@ -59,6 +61,11 @@ export interface PipelineRunOptions {
   compareDeviceCopies?: boolean;
   /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
   variant?: string;
+  /**
+   * Shape variant (`OpenModulesOptions.shapeVariant`): `original` (default), `pinned` (ONNX Runtime's
+   * freeDimensionOverrides) or `static` (graph-surgery specialised graphs) for the shapes the loop settles into.
+   */
+  shapes?: ShapeVariant;
   /**
    * Frames to track. Default: a seeded synthetic 1280x720 video. The loop holds frame i while it asks for
    * frame i + 1 (handed over early for preprocessing), so a source must keep a frame valid until the second
@@ -158,6 +165,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const result: PipelineResult = {
     stacks: { ...options.stacks },
     variant: options.variant ?? 'default',
+    shapes: options.shapes ?? 'original',
     frames,
     perStage: Object.fromEntries(
       Object.entries(host.perStage).map(([stage, samples]) => [stage, computeLatencyStats(samples)]),
@@ -188,11 +196,15 @@ async function runPass(
   plans: Partial<Record<TrackerModule, PrecisionPlan>> | undefined,
 ): Promise<Pass> {
   options.onProgress?.({ kind: 'pass', keepOnDevice });
+  const shapeNotes: string[] = [];
   const runners = await openModules(files, options.stacks, {
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: keepOnDevice,
     allowSpinning: options.allowSpinning ?? false,
     ...(plans === undefined ? {} : { plans }),
+    shapeVariant: options.shapes ?? 'original',
+    ...(params === undefined ? {} : { bank: params }),
+    onNote: (note) => shapeNotes.push(note),
   });
   try {
     const lastFeeds: Partial<Record<TrackerModule, Feeds>> = {};
@@ -235,11 +247,29 @@ async function runPass(
     } finally {
       await tracker.dispose();
     }
-    pass.notes = [...tracker.notes, ...new Set(TRACKER_MODULES.flatMap((m) => runners[m].notes()))];
+    pass.notes = [
+      ...tracker.notes,
+      ...new Set(TRACKER_MODULES.flatMap((m) => runners[m].notes())),
+      ...shapeNotes,
+      ...usageNotes(runners),
+    ];
     return pass;
   } finally {
     await closeModules(runners);
   }
+}
+
+/** Which session of each shape-variant module ran how often (warm-up, timed and isolated runs together). */
+function usageNotes(runners: Record<TrackerModule, Runner>): string[] {
+  return TRACKER_MODULES.flatMap((m) => {
+    const r = runners[m];
+    if (!(r instanceof ShapeVariantRunner)) return [];
+    const calls = Object.entries(r.usage()).map(
+      ([key, n]) =>
+        `${key === 'dynamic' ? 'as exported' : key === 'specialised' ? 'specialised (one input shape)' : key}: ${n}`,
+    );
+    return [`${m} (${r.variant}) calls per session: ${calls.join('; ')}`];
+  });
 }
 
 /** Runs each module that ran in this frame alone on the frame's feeds; device outputs are downloaded and timed too. */

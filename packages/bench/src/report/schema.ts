@@ -84,6 +84,11 @@ export interface PipelineResult {
   /** module name -> stack name */
   stacks: Record<string, string>;
   variant: string;
+  /**
+   * How models with symbolic dims ran: `original` (as exported), `pinned` (ONNX Runtime freeDimensionOverrides)
+   * or `static` (graph-surgery specialised graphs). Absent in reports written before shape variants.
+   */
+  shapes?: 'original' | 'pinned' | 'static';
   frames: number;
   /** stage name (preprocess, image_encoder, memory_attention, mask_decoder, memory_encoder, postprocess) -> stats */
   perStage: Record<string, LatencyStats>;

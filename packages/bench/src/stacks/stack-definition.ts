@@ -1,6 +1,7 @@
 import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import type { Availability } from './availability.js';
 import type { Runner } from './runner.js';
+import type { ShapeBinding } from './shape-variant.js';
 import type { TrtPrecision } from './trt/engine-port.js';
 import type { StackFamily } from './types.js';
 
@@ -20,6 +21,17 @@ export interface RunnerSettings {
    * `applyPrecisionPlan`), the trt-* stacks build their engine from it instead of their precision's default plan.
    */
   plan?: PrecisionPlan;
+  /**
+   * Run the model specialised to these input shapes and integer-input values (graph-surgery's `specializeModel`,
+   * in process at activation: the shape arithmetic they decide is folded away). The runner then takes only the
+   * inputs the specialised graph keeps. ONNX Runtime stacks; the trt-* stacks ignore it (said in their notes).
+   */
+  specialize?: ShapeBinding;
+  /**
+   * ONNX Runtime's `freeDimensionOverrides`: symbolic dims (by their name) fixed for the session, the model
+   * unchanged. The cheaper, partial route to static shapes: values of integer inputs stay run-time values.
+   */
+  freeDimensionOverrides?: Record<string, number>;
 }
 
 /** What a stack is, as callers that must treat stacks differently ask it (never by comparing names). */

@@ -1,8 +1,12 @@
 import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
+import { type ShapeBinding, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
+import type { RunnerSettings } from '../stacks/stack-definition.js';
 import type { Feeds } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
+import { type BankSize, hasOneShape, trackerShapeBindings } from './shape-bindings.js';
+import { type BoundRunner, ShapeVariantRunner } from './shape-variant-runner.js';
 import type { ModuleStacks } from './stack-spec.js';
 
 /** Options of `openModules`. */
@@ -18,6 +22,17 @@ export interface OpenModulesOptions {
   allowSpinning?: boolean;
   /** A precision plan per module (see `RunnerSettings.plan`); modules without one run as they are. */
   plans?: Partial<Record<TrackerModule, PrecisionPlan>>;
+  /**
+   * How models with symbolic dims run (see shape-variant.ts): `original` (default) as exported; `pinned` adds a
+   * session with ONNX Runtime's `freeDimensionOverrides` for each shape the loop settles into; `static` adds a
+   * graph-surgery specialised session for each, and runs modules with one shape specialised outright. The
+   * shapes come from the modules and `bank` (trackerShapeBindings); other shapes run the dynamic model.
+   */
+  shapeVariant?: ShapeVariant;
+  /** Memory sizes the full-bank shape is derived from (the tracker parameters). Default 7 frames, 16 pointers. */
+  bank?: BankSize;
+  /** Receives what the shape variant could not do (a shape not derivable, a dim without a name to pin). */
+  onNote?: (note: string) => void;
 }
 
 /** Creates and activates one runner per module on its assigned stack. On failure, those already active are released. */
@@ -27,18 +42,55 @@ export async function openModules(
   options: OpenModulesOptions = {},
 ): Promise<Record<TrackerModule, Runner>> {
   const opened: Partial<Record<TrackerModule, Runner>> = {};
+  // Runners activated but not yet owned by a ShapeVariantRunner: released too if a later one fails.
+  const stray: Runner[] = [];
+  const settings = (m: TrackerModule): RunnerSettings => ({
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    allowSpinning: options.allowSpinning ?? false,
+    deviceOutputs: options.deviceOutputs ?? false,
+    ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
+  });
   try {
     for (const m of TRACKER_MODULES) {
-      const runner = getStack(stacks[m]).createWith({
-        ...(options.threads === undefined ? {} : { threads: options.threads }),
-        allowSpinning: options.allowSpinning ?? false,
-        deviceOutputs: options.deviceOutputs ?? false,
-        ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
-      });
+      const runner = getStack(stacks[m]).createWith(settings(m));
       await runner.activate(files[m]);
       opened[m] = runner;
     }
+    const variant = options.shapeVariant ?? 'original';
+    if (variant !== 'original') {
+      const all = opened as Record<TrackerModule, Runner>;
+      const { bindings, notes } = trackerShapeBindings(all, options.bank);
+      for (const note of notes) options.onNote?.(note);
+      for (const m of TRACKER_MODULES) {
+        const open = async (binding: ShapeBinding) => {
+          const extra = variantSettings(variant, all[m].inputs, binding);
+          if (Object.keys(extra).length === 0) return undefined;
+          const runner = getStack(stacks[m]).createWith({ ...settings(m), ...extra });
+          stray.push(runner);
+          await runner.activate(files[m]);
+          return runner;
+        };
+        if (variant === 'static' && hasOneShape(all[m].inputs)) {
+          // One shape only: the specialised model replaces the exported one.
+          const runner = await open({ shapes: {}, values: {} });
+          if (runner === undefined) continue;
+          await all[m].deactivate();
+          opened[m] = new ShapeVariantRunner(variant, runner, [], true);
+          stray.length = 0;
+          continue;
+        }
+        const bound: BoundRunner[] = [];
+        for (const binding of bindings[m] ?? []) {
+          const runner = await open(binding);
+          if (runner === undefined) options.onNote?.(`${m}: no named dim to pin for ${variant}; runs as exported`);
+          else bound.push({ binding, runner });
+        }
+        opened[m] = new ShapeVariantRunner(variant, all[m], bound);
+        stray.length = 0;
+      }
+    }
   } catch (error) {
+    for (const runner of stray) await runner.deactivate();
     await closeModules(opened);
     throw error;
   }

@@ -21,6 +21,10 @@ export function defineOrtStack<Options extends OrtRunnerOptions>(spec: OrtStackS
         ...(settings.allowSpinning === undefined ? {} : { allowSpinning: settings.allowSpinning }),
         ...(settings.deviceOutputs && spec.deviceOutputs ? { outputLocation: 'gpu-buffer' } : {}),
         ...(settings.plan === undefined ? {} : { plan: settings.plan }),
+        ...(settings.specialize === undefined ? {} : { specialize: settings.specialize }),
+        ...(settings.freeDimensionOverrides === undefined
+          ? {}
+          : { freeDimensionOverrides: settings.freeDimensionOverrides }),
       }),
   };
 }

@@ -7,11 +7,13 @@ import {
   encodeModel,
   type PrecisionPlan,
   readModel,
+  specializeModel,
 } from '@tamkit/graph-surgery';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Placement } from '../../report/schema.js';
 import { StackUnavailableError } from '../errors.js';
 import { BaseRunner, type ToHostOptions } from '../runner.js';
+import { describeBinding, type ShapeBinding } from '../shape-variant.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
 import { downloadDeviceTensor } from './device-download.js';
 import { type KernelProfile, type SummariseKernelsOptions, summariseKernels } from './kernel-profile.js';
@@ -45,6 +47,14 @@ export interface OrtRunnerOptions {
    * typed graph of that plan. Default: the model as it is.
    */
   plan?: PrecisionPlan;
+  /**
+   * Specialise the model to these input shapes and integer-input values at activation (graph-surgery's
+   * `specializeModel`, after the plan if both are given). The session's inputs are then those the specialised
+   * graph keeps (values bound leave the inputs).
+   */
+  specialize?: ShapeBinding;
+  /** ONNX Runtime's `freeDimensionOverrides`: symbolic dims by name fixed for the session. */
+  freeDimensionOverrides?: Record<string, number>;
 }
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
@@ -73,6 +83,8 @@ export class OrtRunner extends BaseRunner {
   #session: InferenceSession | undefined;
   /** The model the sessions load: the file, or the plan's typed graph in memory. */
   #source: string | Uint8Array = '';
+  /** What the specialisation folded, for the notes (`nodes 1498 -> 612`). */
+  #specialized: string | undefined;
 
   constructor(traits: OrtStackSpec, options: OrtRunnerOptions = {}) {
     super();
@@ -107,11 +119,15 @@ export class OrtRunner extends BaseRunner {
       ...(this.#options.deviceId === undefined ? {} : { deviceId: this.#options.deviceId }),
       ...(this.#options.allowSpinning === undefined ? {} : { allowSpinning: this.#options.allowSpinning }),
       ...(this.#options.plan === undefined ? {} : { precisionPlan: this.#options.plan }),
+      ...(this.#options.specialize === undefined ? {} : { specializedTo: describeBinding(this.#options.specialize) }),
+      ...(this.#options.freeDimensionOverrides === undefined
+        ? {}
+        : { freeDimensionOverrides: this.#options.freeDimensionOverrides }),
     };
   }
 
   override notes(): string[] {
-    return [...this.#traits.notes];
+    return [...this.#traits.notes, ...(this.#specialized === undefined ? [] : [this.#specialized])];
   }
 
   #sessionOptions(extra: InferenceSession.SessionOptions = {}): InferenceSession.SessionOptions {
@@ -123,6 +139,9 @@ export class OrtRunner extends BaseRunner {
       executionMode: 'sequential',
       ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
       logSeverityLevel: ortSessionSeverity(),
+      ...(this.#options.freeDimensionOverrides === undefined
+        ? {}
+        : { freeDimensionOverrides: this.#options.freeDimensionOverrides }),
       ...(this.#options.allowSpinning === undefined
         ? {}
         : { extra: { session: { intra_op: { allow_spinning: this.#options.allowSpinning ? '1' : '0' } } } }),
@@ -138,9 +157,7 @@ export class OrtRunner extends BaseRunner {
       throw new StackUnavailableError(this.stack, availability.reason, availability.remedy);
     }
     this.#ort = await loadOrt();
-    const plan = this.#options.plan;
-    this.#source =
-      plan === undefined ? modelPath : encodeModel(applyPrecisionPlan(await readModel(modelPath), plan).model);
+    this.#source = await this.#modelSource(modelPath);
     const outputLocation = this.#options.outputLocation ?? 'cpu';
     // A per-output map leaves unnamed outputs on the CPU, ORT's default.
     this.#session = await createSession(
@@ -149,6 +166,23 @@ export class OrtRunner extends BaseRunner {
       this.#sessionOptions(outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation }),
     );
     return { inputs: tensorInfos(this.#session.inputMetadata), outputs: tensorInfos(this.#session.outputMetadata) };
+  }
+
+  /** The file as it is, or the plan's typed graph and/or the specialised graph, encoded in memory. */
+  async #modelSource(modelPath: string): Promise<string | Uint8Array> {
+    const { plan, specialize } = this.#options;
+    if (plan === undefined && specialize === undefined) return modelPath;
+    let model = await readModel(modelPath);
+    if (plan !== undefined) model = applyPrecisionPlan(model, plan).model;
+    if (specialize !== undefined) {
+      const { model: specialized, report } = await specializeModel(model, {
+        shapes: specialize.shapes,
+        values: specialize.values,
+      });
+      model = specialized;
+      this.#specialized = `specialised to ${describeBinding(specialize)}: ${report.nodes.before} -> ${report.nodes.after} nodes`;
+    }
+    return encodeModel(model);
   }
 
   protected async inferImpl(feeds: Feeds, options: InferOptions): Promise<Outputs> {
