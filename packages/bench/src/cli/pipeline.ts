@@ -58,6 +58,13 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
               array: true,
               describe: 'Label of each --models variant, in the same order (default: the folder names)',
             },
+            shapes: {
+              choices: ['original', 'pinned', 'static'] as const,
+              array: true,
+              default: ['original' as const],
+              describe:
+                'Shape variants to run (repeat for several, each a pipeline of the report): original (as exported), pinned (ONNX Runtime freeDimensionOverrides for the full memory bank and one-point decoder), static (graph-surgery specialised graphs for those shapes, and for modules with one shape); other shapes run the exported model',
+            },
             images: {
               type: 'string',
               describe: 'Track the frames of this image folder (sorted JPEG/PNG/WebP) instead of a synthetic video',
@@ -87,6 +94,10 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
           .example(
             '$0 pipeline --models zoo/ --stack ort-webgpu,mask_decoder=ort-cpu --device-copies -o reports/pipeline.json',
             'a mixed pipeline, with and without host copies between WebGPU modules',
+          )
+          .example(
+            '$0 pipeline --models zoo/ --stack ort-cuda --shapes original --shapes pinned --shapes static',
+            'the loop as exported, with dims pinned, and with specialised graphs once the memory bank is full',
           )
           .example(
             '$0 pipeline --models zoo/ --variant unbaked --models zoo-baked/ --variant baked --stack ort-cpu --kalman',
@@ -122,26 +133,29 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
       const stacks = parseStackSpec(args.stack);
       const report = await benchPipeline({
         ...(args.label === undefined ? {} : { label: args.label }),
-        runs: args.models.map((models, i) => ({
-          models,
-          stacks,
-          frames: args.frames,
-          warmupFrames: args['warmup-frames'],
-          isolatedIterations: args['isolated-iterations'],
-          tracker: {
-            kalman: args.kalman,
-            box: args.box,
-            ...(args['host-worker'] === undefined ? {} : { hostWorker: args['host-worker'] }),
-          },
-          compareDeviceCopies: args['device-copies'],
-          allowSpinning: args.spinning,
-          variant: variants[i]!,
-          seed: args.seed,
-          ...(args.plan === undefined ? {} : { plan: args.plan }),
-          video,
-          ...(args.threads === undefined ? {} : { threads: args.threads }),
-          onProgress: passProgress(io, variants[i]!),
-        })),
+        runs: args.models.flatMap((models, i) =>
+          args.shapes.map((shapes) => ({
+            models,
+            shapes,
+            stacks,
+            frames: args.frames,
+            warmupFrames: args['warmup-frames'],
+            isolatedIterations: args['isolated-iterations'],
+            tracker: {
+              kalman: args.kalman,
+              box: args.box,
+              ...(args['host-worker'] === undefined ? {} : { hostWorker: args['host-worker'] }),
+            },
+            compareDeviceCopies: args['device-copies'],
+            allowSpinning: args.spinning,
+            variant: args.shapes.length > 1 ? `${variants[i]!}/${shapes}` : variants[i]!,
+            seed: args.seed,
+            ...(args.plan === undefined ? {} : { plan: args.plan }),
+            video,
+            ...(args.threads === undefined ? {} : { threads: args.threads }),
+            onProgress: passProgress(io, args.shapes.length > 1 ? `${variants[i]!}/${shapes}` : variants[i]!),
+          })),
+        ),
       });
       if (args.json) io.out(JSON.stringify(report, null, 2));
       else {

@@ -11,6 +11,8 @@ import { readModelSignature } from '../stacks/model-signature.js';
 import { assertPlacement, describePlacement } from '../stacks/ort/placement.js';
 import { getStack, type StackName } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
+import { bindingFromFeeds, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
+import type { RunnerSettings } from '../stacks/stack-definition.js';
 import { collectEnvironment } from './environment.js';
 import { findModels, moduleName } from './find-models.js';
 import { sha256File } from './hash.js';
@@ -53,6 +55,12 @@ export interface BenchRunOptions {
    * stacks run each plan applied to its model; trt-* stacks build their engines from it. Default: none.
    */
   plan?: string;
+  /**
+   * Shape variant (see stacks/shape-variant.ts): `original` (default) runs each model as exported; `pinned` fixes
+   * its symbolic dims at the benchmarked shapes with ONNX Runtime's freeDimensionOverrides; `static` runs it
+   * specialised by graph-surgery to those shapes and integer-input values. ONNX Runtime stacks only.
+   */
+  shapeVariant?: ShapeVariant;
   /** Free-form label stored in the report. */
   label?: string;
   onProgress?: (event: BenchProgress) => void;
@@ -91,8 +99,10 @@ export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
           ...(options.threads === undefined ? {} : { threads: options.threads }),
           ...(options.deviceOutputs ? { deviceOutputs: true } : {}),
           ...(plan === undefined ? {} : { plan }),
+          ...(stack.family === 'onnxruntime' ? await shapeSettings(model, options) : {}),
         });
         const result = await benchModule(runner, model, hashes.get(model)!, options);
+        if (options.shapeVariant !== undefined) result.options.shapeVariant = options.shapeVariant;
         if (planned) result.notes.push(...planned.notes);
         tensorrt ??= result.options.tensorrt as string | undefined;
         results.push(result);
@@ -171,6 +181,19 @@ export async function benchModule(
   } finally {
     await runner.deactivate();
   }
+}
+
+/**
+ * The runner settings of the shape variant for one model: the shapes and integer-input values the benchmark
+ * feeds it (the same resolution and seed as `benchModule`), pinned or specialised.
+ */
+async function shapeSettings(model: string, options: BenchRunOptions): Promise<RunnerSettings> {
+  const variant = options.shapeVariant ?? 'original';
+  if (variant === 'original') return {};
+  const { inputs } = await readModelSignature(model);
+  const resolved = resolveInputShapes(inputs, applicableUserShapes(inputs, options.shapes ?? {}));
+  const feeds = await generateFeeds(inputs, resolved, options.seed ?? 0);
+  return variantSettings(variant, inputs, bindingFromFeeds(inputs, feeds));
 }
 
 /** Fails before any timing when a `--shape` names no dynamic input of any model (a typo would go unnoticed). */

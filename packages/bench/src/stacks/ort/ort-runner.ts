@@ -119,7 +119,7 @@ export class OrtRunner extends BaseRunner {
       ...(this.#options.deviceId === undefined ? {} : { deviceId: this.#options.deviceId }),
       ...(this.#options.allowSpinning === undefined ? {} : { allowSpinning: this.#options.allowSpinning }),
       ...(this.#options.plan === undefined ? {} : { precisionPlan: this.#options.plan }),
-      ...(this.#options.specialize === undefined ? {} : { specializedTo: describeBinding(this.#options.specialize) }),
+      ...(this.#options.specialize === undefined ? {} : { specialize: this.#options.specialize }),
       ...(this.#options.freeDimensionOverrides === undefined
         ? {}
         : { freeDimensionOverrides: this.#options.freeDimensionOverrides }),
@@ -180,7 +180,8 @@ export class OrtRunner extends BaseRunner {
         values: specialize.values,
       });
       model = specialized;
-      this.#specialized = `specialised to ${describeBinding(specialize)}: ${report.nodes.before} -> ${report.nodes.after} nodes`;
+      const to = describeBinding(specialize);
+      this.#specialized = `specialised ${to === '' ? 'as it is (no symbolic input)' : `to ${to}`}: ${report.nodes.before} -> ${report.nodes.after} nodes`;
     }
     return encodeModel(model);
   }
