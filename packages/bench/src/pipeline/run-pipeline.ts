@@ -17,7 +17,7 @@ import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js
 import { closeModules, openModules, recordingRunner } from '../tracker/open-modules.js';
 import { ShapeVariantRunner } from '../tracker/shape-variant-runner.js';
 import type { ModuleStacks } from '../tracker/stack-spec.js';
-import { PIPELINE_STAGES } from '../tracker/stages.js';
+import { PIPELINE_STAGES, unstagedMs } from '../tracker/stages.js';
 import { createTracker, type TrackerOptions } from '../tracker/tracker.js';
 import { readTrackerParams } from '../tracker/tracker-params.js';
 import { SyntheticVideo } from './synthetic-video.js';
@@ -225,7 +225,7 @@ async function runPass(
     const warmup = options.warmupFrames ?? 8;
     const iterations = options.isolatedIterations ?? 1;
     const pass: Pass = { perFrame: [], perStage: {}, boxes: [], notes: [], isolated: {} };
-    for (const stage of PIPELINE_STAGES) pass.perStage[stage] = [];
+    for (const stage of [...PIPELINE_STAGES, 'unstaged']) pass.perStage[stage] = [];
     const total = warmup + frames;
     try {
       // Each call gets the next frame too, so its preprocessing overlaps this frame's inference.
@@ -240,6 +240,7 @@ async function runPass(
         if (i >= warmup) {
           pass.perFrame.push(out.timings.total);
           for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
+          pass.perStage.unstaged!.push(unstagedMs(out.timings));
           await timeIsolated(runners, lastFeeds, iterations, pass);
         }
         options.onProgress?.({ kind: 'frame', keepOnDevice, done: i + 1, total });

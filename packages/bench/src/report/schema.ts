@@ -90,7 +90,12 @@ export interface PipelineResult {
    */
   shapes?: 'original' | 'pinned' | 'static';
   frames: number;
-  /** stage name (preprocess, image_encoder, memory_attention, mask_decoder, memory_encoder, postprocess) -> stats */
+  /**
+   * stage name -> stats: the tracker's stages (PIPELINE_STAGES: preprocess, image_encoder, attention_inputs,
+   * memory_attention, mask_decoder, postprocess, memory_encoder, bank_update, host_copies; reports before
+   * 2026-12-02 have one `memory` stage instead of attention_inputs and bank_update) and `unstaged` (the frame's
+   * time outside them).
+   */
   perStage: Record<string, LatencyStats>;
   perFrame: LatencyStats;
   fps: number;

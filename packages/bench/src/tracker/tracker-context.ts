@@ -131,17 +131,19 @@ export async function timed<T>(
 }
 
 /**
- * Runs one module and returns its outputs with the `host` ones on the host. Device outputs nobody reads are
- * released now (GPU buffers are not garbage-collected).
+ * Runs one module and returns its outputs with the `host` ones on the host; the run counts to the module's
+ * stage, downloads to `host_copies`. Device outputs nobody reads are released now (GPU buffers are not
+ * garbage-collected).
  */
 export async function runModule(
   ctx: TrackerContext,
   module: TrackerModule,
   feeds: Feeds,
   host: readonly string[],
+  timings: StageTimings,
 ): Promise<Outputs> {
   const runner: ModuleRunner = ctx.modules[module];
-  const outputs = await runner.infer(feeds);
+  const outputs = await timed(timings, module, () => runner.infer(feeds));
   releaseDevice(
     Object.keys(outputs)
       .filter((n) => !host.includes(n))
@@ -150,7 +152,7 @@ export async function runModule(
   const onDevice = host.filter((n) => outputs[n]?.location !== 'cpu');
   if (onDevice.length === 0) return outputs;
   const subset = Object.fromEntries(onDevice.map((n) => [n, outputs[n]!]));
-  return { ...outputs, ...(await runner.toHost(subset)) };
+  return { ...outputs, ...(await timed(timings, 'host_copies', () => runner.toHost(subset))) };
 }
 
 /** A float32 tensor over `data` (no copy). */
