@@ -153,6 +153,9 @@ describe('runPipeline on the tiny zoo', () => {
     );
     expect(result.notes.join('\n')).toMatch(/x the sum of isolated module p50s/);
     expect(result.copySavedMs).toBeUndefined();
+    // auto placement on a CPU-only pipeline: host copies, no calibration.
+    expect(result.deviceOutputs).toMatchObject({ mode: 'auto', chosen: 'off' });
+    expect(result.deviceOutputs?.calibrationFrames).toBeUndefined();
   });
 
   it('uses tracker-params.json from the models folder and names it in the notes', async () => {

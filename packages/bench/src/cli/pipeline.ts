@@ -51,8 +51,21 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             'device-copies': {
               type: 'boolean',
               default: false,
-              describe: 'Run again keeping outputs on the GPU (ort-webgpu) and report the copy time saved',
+              describe:
+                'Run the loop again with the other output placement (without isolated runs) and report the copy time saved',
             },
+            'device-outputs': {
+              choices: ['on', 'off', 'auto'] as const,
+              default: 'auto' as const,
+              describe:
+                'Keep module outputs on the device (on), copy them to the host (off), or track a few frames both ways, interleaved, and keep the faster (auto; stacks that cannot keep outputs on a device always copy)',
+            },
+            ...numberOption(
+              'calibration-frames',
+              'Frames tracked each way by --device-outputs auto (2 more untimed)',
+              { integer: true, min: 1 },
+              { default: 10 },
+            ),
             variant: {
               type: 'string',
               array: true,
@@ -147,6 +160,8 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
               ...(args['host-worker'] === undefined ? {} : { hostWorker: args['host-worker'] }),
             },
             compareDeviceCopies: args['device-copies'],
+            deviceOutputs: args['device-outputs'],
+            calibrationFrames: args['calibration-frames'],
             allowSpinning: args.spinning,
             variant: args.shapes.length > 1 ? `${variants[i]!}/${shapes}` : variants[i]!,
             seed: args.seed,

@@ -20,6 +20,8 @@ import type { ModuleStacks } from '../tracker/stack-spec.js';
 import { PIPELINE_STAGES, unstagedMs } from '../tracker/stages.js';
 import { createTracker, type TrackerOptions } from '../tracker/tracker.js';
 import { readTrackerParams } from '../tracker/tracker-params.js';
+import { calibrateDeviceOutputs } from './calibrate-device-outputs.js';
+import { type DeviceOutputChoice, type DeviceOutputMode, fixedDeviceOutputs } from './device-outputs.js';
 import { SyntheticVideo } from './synthetic-video.js';
 
 /** A frame source: frames by index plus the first frame's object box. */
@@ -59,6 +61,14 @@ export interface PipelineRunOptions {
   tracker?: Omit<TrackerOptions, 'keepOnDevice'>;
   /** Also run with outputs kept on the device (stacks that can) and report the copy time saved. Default false. */
   compareDeviceCopies?: boolean;
+  /**
+   * Where the timed loop keeps module outputs on stacks that can keep them on the device (ort-webgpu): `on`,
+   * `off` (host copies), or `auto` (default): a short calibration tracks the first frames both ways,
+   * interleaved, and the faster placement runs (device-outputs.ts). The choice is in `result.deviceOutputs`.
+   */
+  deviceOutputs?: DeviceOutputMode;
+  /** Frames tracked each way by the `auto` calibration (the first 2 not counted). Default 10. */
+  calibrationFrames?: number;
   /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
   variant?: string;
   /**
@@ -116,15 +126,19 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const video = options.video ?? new SyntheticVideo({ seed: options.seed ?? 0 });
   const planned = options.plan === undefined ? undefined : await loadModulePlans(options.plan, Object.values(files));
   const plans = planned && modulePlans(files, planned.plans);
-  const host = await runPass(options, files, params, video, false, plans);
-  const notes = [...host.notes, ...(planned?.notes ?? [])];
-  let copySavedMs: number | undefined;
   const deviceCapable = TRACKER_MODULES.some((m) => getStack(options.stacks[m]).deviceOutputs);
+  const placement = await chooseOutputPlacement(options, files, params, video, plans, deviceCapable);
+  const host = await runPass(options, files, params, video, placement.chosen === 'on', plans);
+  const notes = [...host.notes, ...(planned?.notes ?? []), `output placement: ${placement.reason}`];
+  let copySavedMs: number | undefined;
   if (options.compareDeviceCopies && deviceCapable) {
-    const device = await runPass({ ...options, isolatedIterations: 0 }, files, params, video, true, plans);
-    copySavedMs = median(host.perFrame) - median(device.perFrame);
+    // The other placement than the timed loop's, without isolated runs.
+    const onDevice = placement.chosen === 'on';
+    const other = await runPass({ ...options, isolatedIterations: 0 }, files, params, video, !onDevice, plans);
+    const [devicePass, hostPass] = onDevice ? [host, other] : [other, host];
+    copySavedMs = median(hostPass.perFrame) - median(devicePass.perFrame);
     notes.push(
-      `device pass (outputs kept on the GPU, image features fed to memory_encoder without a host round trip): p50 ${median(device.perFrame).toFixed(3)} ms/frame vs ${median(host.perFrame).toFixed(3)} ms with host copies`,
+      `device pass (outputs kept on the GPU, image features fed to memory_encoder without a host round trip): p50 ${median(devicePass.perFrame).toFixed(3)} ms/frame vs ${median(hostPass.perFrame).toFixed(3)} ms with host copies`,
     );
   } else if (options.compareDeviceCopies) {
     notes.push('copy time saved not measured: no module runs on a stack that keeps outputs on the device (ort-webgpu)');
@@ -174,9 +188,41 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     fps: 1000 / perFrame.meanMs,
     ...(isolatedSumMs === undefined ? {} : { isolatedSumMs }),
     ...(copySavedMs === undefined ? {} : { copySavedMs }),
+    deviceOutputs: placement,
     notes,
   };
   return { result, modules, boxes: host.boxes };
+}
+
+/** The output placement of the timed loop: fixed, or calibrated (`auto` on a stack that can keep outputs on the device). */
+async function chooseOutputPlacement(
+  options: PipelineRunOptions,
+  files: Record<TrackerModule, string>,
+  params: Awaited<ReturnType<typeof readTrackerParams>>,
+  video: FrameSource,
+  plans: Partial<Record<TrackerModule, PrecisionPlan>> | undefined,
+  capable: boolean,
+): Promise<DeviceOutputChoice> {
+  const mode = options.deviceOutputs ?? 'auto';
+  const fixed = fixedDeviceOutputs(mode, capable);
+  if (fixed) return fixed;
+  const frames = options.calibrationFrames ?? 10;
+  return calibrateDeviceOutputs({
+    files,
+    stacks: options.stacks,
+    modules: {
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      allowSpinning: options.allowSpinning ?? false,
+      ...(plans === undefined ? {} : { plans }),
+      shapeVariant: options.shapes ?? 'original',
+      ...(params === undefined ? {} : { bank: params }),
+    },
+    params,
+    tracker: { ...options.tracker, paramsSeed: options.seed ?? 0 },
+    video,
+    frames: frames + 2,
+    skip: 2,
+  });
 }
 
 /** Plans by module from plans by model file. */

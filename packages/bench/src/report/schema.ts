@@ -103,6 +103,18 @@ export interface PipelineResult {
   isolatedSumMs?: number;
   /** Copy time saved by keeping tensors on the device between modules, when measured. */
   copySavedMs?: number;
+  /**
+   * Where the timed loop kept module outputs (`--device-outputs on|off|auto`) and why: with `auto` on a stack
+   * that can keep them on the device, the calibration's per-frame medians both ways.
+   */
+  deviceOutputs?: {
+    mode: 'on' | 'off' | 'auto';
+    chosen: 'on' | 'off';
+    reason: string;
+    onP50Ms?: number;
+    offP50Ms?: number;
+    calibrationFrames?: number;
+  };
   notes: string[];
 }
 
