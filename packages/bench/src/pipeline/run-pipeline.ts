@@ -18,7 +18,7 @@ import { closeModules, openModules, recordingRunner } from '../tracker/open-modu
 import { ShapeVariantRunner } from '../tracker/shape-variant-runner.js';
 import type { ModuleStacks } from '../tracker/stack-spec.js';
 import { PIPELINE_STAGES, unstagedMs } from '../tracker/stages.js';
-import { createTracker, type TrackerOptions } from '../tracker/tracker.js';
+import { createTracker, type TrackerOptions, type TrackResult } from '../tracker/tracker.js';
 import { readTrackerParams } from '../tracker/tracker-params.js';
 import { calibrateDeviceOutputs } from './calibrate-device-outputs.js';
 import { type DeviceOutputChoice, type DeviceOutputMode, fixedDeviceOutputs } from './device-outputs.js';
@@ -86,6 +86,11 @@ export interface PipelineRunOptions {
   seed?: number;
   /** Called when a pass starts and after each tracked frame (warm-up frames included: `done` of `total`). */
   onProgress?: (event: PipelineProgress) => void;
+  /**
+   * Called with every tracked frame of the timed pass (warm-up frames included), e.g. to score masks against a
+   * reference run. `maskLogits` is reused by the next frame: copy what you keep.
+   */
+  onFrame?: (frame: TrackResult) => void;
 }
 
 /** A progress event of `runPipeline`, for a CLI to draw. */
@@ -134,7 +139,8 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   if (options.compareDeviceCopies && deviceCapable) {
     // The other placement than the timed loop's, without isolated runs.
     const onDevice = placement.chosen === 'on';
-    const other = await runPass({ ...options, isolatedIterations: 0 }, files, params, video, !onDevice, plans);
+    const { onFrame: _, ...rest } = options;
+    const other = await runPass({ ...rest, isolatedIterations: 0 }, files, params, video, !onDevice, plans);
     const [devicePass, hostPass] = onDevice ? [host, other] : [other, host];
     copySavedMs = median(hostPass.perFrame) - median(devicePass.perFrame);
     notes.push(
@@ -282,6 +288,7 @@ async function runPass(
         const call = next === undefined ? {} : { next };
         const out = i === 0 ? await tracker.init(frame, video.box(0), call) : await tracker.track(frame, call);
         pass.boxes.push(out.box);
+        options.onFrame?.(out);
         if (next !== undefined) frame = next;
         if (i >= warmup) {
           pass.perFrame.push(out.timings.total);
