@@ -7,9 +7,12 @@
 //
 //   node packages/bench/bench/loop-levers.mjs [--models DIR] [--stack ort-cuda] [--reference-stack ort-cpu]
 //        [--lever NAME=DIR:SHAPES ...] [--frames 100] [--warmup-frames 16] [--threads T] [--out reports/loop-levers]
+//        [--append]
 // Without --lever: fp32, pinned and static on --models. Without --models: the tiny zoo in a temp folder (the
 // local measurement: ort-cpu against itself). SHAPES is original, pinned or static (default original).
-import { mkdtemp, rm } from 'node:fs/promises';
+// --append adds the levers to an existing OUT.json (same options) and reuses the reference masks it saved in
+// OUT.ref-masks.bin: one process per lever, so a native crash in one (FP16 on some providers) loses only it.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +42,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     seed: { type: 'string', default: '0' },
     out: { type: 'string', default: 'reports/loop-levers' },
+    append: { type: 'boolean', default: false },
   },
 });
 const threads = values.threads === undefined ? {} : { threads: Number(values.threads) };
@@ -79,41 +83,63 @@ const iou = (a, b) => {
   return union === 0 ? 1 : inter / union;
 };
 
-const summary = {
+const options = { stack: values.stack, referenceStack: values['reference-stack'], frames, warmupFrames, seed };
+const previous = values.append
+  ? await readFile(`${values.out}.json`, 'utf8').then(JSON.parse, () => undefined)
+  : undefined;
+if (previous && JSON.stringify(previous.options) !== JSON.stringify(options)) {
+  throw new Error(`--append: ${values.out}.json was written with other options (${JSON.stringify(previous.options)})`);
+}
+const summary = previous ?? {
   kind: 'tamkit-loop-levers',
   schemaVersion: 1,
   createdAt: new Date().toISOString(),
-  options: { stack: values.stack, referenceStack: values['reference-stack'], frames, warmupFrames, seed },
+  options,
   reference: undefined,
   levers: [],
 };
+const maskBytes = 128 * 128;
 try {
-  // The reference: FP32 models on the reference stack, host copies, no isolated runs.
-  const referenceModels = values['reference-models'] ?? models;
-  process.stderr.write(`reference: ${referenceModels} on ${values['reference-stack']}, ${tracked} frames...\n`);
+  // The reference: FP32 models on the reference stack, host copies, no isolated runs (or its saved masks).
   const ref = masksOf();
-  const refRun = await runPipeline({
-    models: referenceModels,
-    stacks: parseStackSpec(values['reference-stack']),
-    frames,
-    warmupFrames,
-    isolatedIterations: 0,
-    deviceOutputs: 'off',
-    video,
-    seed,
-    ...threads,
-    onFrame: ref.onFrame,
-  });
-  summary.reference = {
-    models: referenceModels,
-    stack: values['reference-stack'],
-    p50Ms: refRun.result.perFrame.p50Ms,
-  };
+  const saved = previous ? await readFile(`${values.out}.ref-masks.bin`).catch(() => undefined) : undefined;
+  if (saved && saved.length === tracked * maskBytes) {
+    for (let i = 0; i < tracked; i += 1)
+      ref.masks.push(new Uint8Array(saved.subarray(i * maskBytes, (i + 1) * maskBytes)));
+  } else {
+    const referenceModels = values['reference-models'] ?? models;
+    process.stderr.write(`reference: ${referenceModels} on ${values['reference-stack']}, ${tracked} frames...\n`);
+    const refRun = await runPipeline({
+      models: referenceModels,
+      stacks: parseStackSpec(values['reference-stack']),
+      frames,
+      warmupFrames,
+      isolatedIterations: 0,
+      deviceOutputs: 'off',
+      video,
+      seed,
+      ...threads,
+      onFrame: ref.onFrame,
+    });
+    summary.reference = {
+      models: referenceModels,
+      stack: values['reference-stack'],
+      p50Ms: refRun.result.perFrame.p50Ms,
+    };
+    const all = new Uint8Array(tracked * maskBytes);
+    ref.masks.forEach((m, i) => all.set(m, i * maskBytes));
+    await writeFileAtomic(`${values.out}.ref-masks.bin`, all);
+    await writeFileAtomic(`${values.out}.json`, `${JSON.stringify(summary, null, 2)}\n`);
+  }
   const probe = await getStack(values.stack).probe();
   if (!probe.available) {
     summary.unavailable = { stack: values.stack, reason: probe.reason, remedy: probe.remedy };
   } else {
     for (const lever of levers) {
+      // A lever that crashes the process leaves this mark in the JSON (the next --append run keeps it).
+      summary.levers.push({ ...lever, error: 'did not finish (the process died, e.g. a native crash)' });
+      await writeFileAtomic(`${values.out}.json`, `${JSON.stringify(summary, null, 2)}\n`);
+      summary.levers.pop();
       process.stderr.write(`${lever.name}: ${lever.models} (${lever.shapes}) on ${values.stack}...\n`);
       const run = masksOf();
       try {
@@ -141,6 +167,7 @@ try {
           loopOverIsolated: result.isolatedSumMs ? result.perFrame.p50Ms / result.isolatedSumMs : undefined,
           perStageP50Ms: Object.fromEntries(Object.entries(result.perStage).map(([k, v]) => [k, v.p50Ms])),
           deviceOutputs: result.deviceOutputs,
+          stack: values.stack,
           meanMaskIou: ious.reduce((s, v) => s + v, 0) / ious.length,
           minMaskIou: Math.min(...ious),
           iouFrames: ious.length,
@@ -180,7 +207,7 @@ try {
           ...stages.map((s) => ms(l.perStageP50Ms[s])),
         ],
   );
-  const title = `Chained loop per lever on ${values.stack}: ${frames} timed frames after ${warmupFrames} warm-up; mask IoU over all ${tracked} tracked frames against ${values['reference-stack']} FP32 (${ms(summary.reference.p50Ms)} ms/frame there)`;
+  const title = `Chained loop per lever on ${values.stack}: ${frames} timed frames after ${warmupFrames} warm-up; mask IoU over all ${tracked} tracked frames against ${values['reference-stack']} FP32 (${ms(summary.reference?.p50Ms)} ms/frame there)`;
   const md = [
     `# ${title}`,
     '',
