@@ -26,6 +26,8 @@ const levers = read('loop-levers.json');
 if (levers?.levers) {
   summary.levers = levers.levers.map(({ result: _, ...l }) => l);
   md.push(readFileSync(join(dir, 'loop-levers.md'), 'utf8').replace(/^# /, '## '), '');
+  // A lever whose process died never rewrote the table: list it from the JSON.
+  for (const l of summary.levers.filter((l) => l.error)) md.push(`- ${l.name} (${l.shapes}): ${l.error}`);
   const best = summary.levers
     .filter((l) => l.p50Ms !== undefined && l.meanMaskIou >= 0.99)
     .sort((a, b) => a.p50Ms - b.p50Ms)[0];
@@ -74,7 +76,10 @@ const assigned = read('pipeline-assignment.json');
 if (assigned?.pipelines?.[0]) {
   const p = assigned.pipelines[0];
   summary.assignmentLoop = { stacks: p.stacks, p50Ms: p.perFrame.p50Ms, isolatedSumMs: p.isolatedSumMs };
-  md.push(`Chained loop on that assignment: ${ms(p.perFrame.p50Ms)} ms/frame p50 (isolated sum ${ms(p.isolatedSumMs)})`, '');
+  md.push(
+    `Chained loop on that assignment: ${ms(p.perFrame.p50Ms)} ms/frame p50 (isolated sum ${ms(p.isolatedSumMs)})`,
+    '',
+  );
 }
 
 md.push('## WebGPU output placement (--device-outputs auto, then the other placement with --device-copies)', '');

@@ -10,9 +10,9 @@ import { BaseRunner } from '../src/stacks/runner.js';
 import type { Box } from '../src/tracker/mask-box.js';
 import { moduleFiles } from '../src/tracker/module-files.js';
 import { TRACKER_MODULES } from '../src/tracker/module-runner.js';
-import { PIPELINE_STAGES } from '../src/tracker/stages.js';
 import { closeModules, openModules } from '../src/tracker/open-modules.js';
 import { parseStackSpec } from '../src/tracker/stack-spec.js';
+import { PIPELINE_STAGES } from '../src/tracker/stages.js';
 import { createTracker } from '../src/tracker/tracker.js';
 import { defaultTrackerParams, formatTrackerParams, TRACKER_PARAMS_FILE } from '../src/tracker/tracker-params.js';
 
