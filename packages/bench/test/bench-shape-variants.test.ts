@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareReports, runBench } from '../src/index.js';
+import { compareReports, getStack, runBench } from '../src/index.js';
 
 // memory_attention of the tiny export-style zoo: num_mem_tokens symbolic, num_obj_ptr_tokens an int64 scalar.
 let dir: string;
@@ -42,10 +42,36 @@ describe('bench --shapes', () => {
     expect(Number(after)).toBeLessThan(Number(before));
   }, 60_000);
 
-  it('pinned: fixes the symbolic dim by name with freeDimensionOverrides, the graph unchanged', async () => {
+  it('pinned: fixes the symbolic dim by name (freeDimensionOverrides), the graph otherwise unchanged', async () => {
     const [result] = (await bench('pinned')).modules;
     expect(result!.options.freeDimensionOverrides).toEqual({ num_mem_tokens: 2080 });
     expect(result!.options.specialize).toBeUndefined();
+    expect(result!.notes).toContain(
+      'dims pinned (freeDimensionOverrides, applied to the loaded model): memory[0] num_mem_tokens=2080, memory_pos[0] num_mem_tokens=2080',
+    );
+  }, 60_000);
+
+  it('pinned: the session refuses another size, as ONNX Runtime does with the option applied', async () => {
+    const runner = getStack('ort-cpu').createWith({ threads: 1, freeDimensionOverrides: { num_mem_tokens: 2080 } });
+    await runner.activate(join(dir, 'memory_attention.onnx'));
+    try {
+      expect(runner.inputs.find((i) => i.name === 'memory')!.shape).toEqual([2080, 1, 16]);
+      const { Tensor } = await import('onnxruntime-node');
+      const tokens = (n: number) => new Tensor('float32', new Float32Array(n * 16), [n, 1, 16]);
+      const curr = new Tensor('float32', new Float32Array(1024 * 32), [1024, 1, 32]);
+      // n tokens: whole frames of 1024 tokens, then n mod 1024 pointer tokens.
+      const feeds = (n: number) => ({
+        curr,
+        curr_pos: curr,
+        memory: tokens(n),
+        memory_pos: tokens(n),
+        num_obj_ptr_tokens: new Tensor('int64', BigInt64Array.from([BigInt(n % 1024)]), []),
+      });
+      await expect(runner.infer(feeds(1024))).rejects.toThrow(/memory/);
+      expect((await runner.infer(feeds(2080))).pix_feat_with_mem?.dims).toEqual([1024, 1, 32]);
+    } finally {
+      await runner.deactivate();
+    }
   }, 60_000);
 
   it('compare notes the shape change on the module row', async () => {

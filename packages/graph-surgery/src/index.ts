@@ -207,6 +207,7 @@ export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
 // Specialisation: bind input dims and integer inputs, fold what becomes constant
 export type { Bindings, BoundInput } from './specialize/bind.js';
 export { type BindingConflict, BindingConflictError } from './specialize/conflict.js';
+export { pinInputDims } from './specialize/pin.js';
 export type { KeptNode } from './specialize/propagate.js';
 export { formatSpecializeReport, type SpecializeReport } from './specialize/report.js';
 export { type SpecializeOptions, specializeModel } from './specialize/specialize.js';

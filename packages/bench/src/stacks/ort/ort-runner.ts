@@ -6,6 +6,7 @@ import {
   assertModelFilesReadable,
   encodeModel,
   type PrecisionPlan,
+  pinInputDims,
   readModel,
   specializeModel,
 } from '@tamkit/graph-surgery';
@@ -53,7 +54,12 @@ export interface OrtRunnerOptions {
    * graph keeps (values bound leave the inputs).
    */
   specialize?: ShapeBinding;
-  /** ONNX Runtime's `freeDimensionOverrides`: symbolic dims by name fixed for the session. */
+  /**
+   * ONNX Runtime's `freeDimensionOverrides`: symbolic dims by name fixed for the session. onnxruntime-node 1.30
+   * does not pass this option to the session (a run with another size is not refused), so the runner does what
+   * ORT's FreeDimensionOverrideTransformer does, in the model it loads: graph-surgery's `pinInputDims` (the
+   * option is set too, for a binding that honours it).
+   */
   freeDimensionOverrides?: Record<string, number>;
 }
 
@@ -170,10 +176,15 @@ export class OrtRunner extends BaseRunner {
 
   /** The file as it is, or the plan's typed graph and/or the specialised graph, encoded in memory. */
   async #modelSource(modelPath: string): Promise<string | Uint8Array> {
-    const { plan, specialize } = this.#options;
-    if (plan === undefined && specialize === undefined) return modelPath;
+    const { plan, specialize, freeDimensionOverrides: pin } = this.#options;
+    if (plan === undefined && specialize === undefined && pin === undefined) return modelPath;
     let model = await readModel(modelPath);
     if (plan !== undefined) model = applyPrecisionPlan(model, plan).model;
+    if (pin !== undefined) {
+      const { model: pinnedModel, pinned } = pinInputDims(model, pin);
+      model = pinnedModel;
+      this.#specialized = `dims pinned (freeDimensionOverrides, applied to the loaded model): ${pinned.join(', ') || 'none matched'}`;
+    }
     if (specialize !== undefined) {
       const { model: specialized, report } = await specializeModel(model, {
         shapes: specialize.shapes,
