@@ -92,7 +92,7 @@ step levers-webgpu 120 tsxrun packages/eval/bench/levers.ts --models "$zoo" --st
 {
   echo "run-cuda.sh on $(hostname), $(date -u +%FT%TZ), ${SECONDS}s"
   cat "$out/machine.txt"
-  column -t -s $'\t' "$summary"
+  awk -F'\t' '{printf "%-32s %-18s %s\n", $1, $2, $3}' "$summary"
   echo "-- install"
   grep -E '"(cuda|providerOrtVersion|passed|maxAbsDifference|error)"' "$out/install.json" 2>/dev/null | head -12
   echo "-- tests"

@@ -135,7 +135,8 @@ describe('ort-cuda on a GPU', () => {
       expect(k.requested).toBe('CUDAExecutionProvider');
       expect(k.providers[0]!.provider).toBe('CUDAExecutionProvider');
       expect(k.nodesPerRun).toBeGreaterThan(10);
-      expect(k.elsewhere.map((o) => o.opType)).toEqual(expect.arrayContaining(['Shape']));
+      // The export's index arithmetic (Shape itself is folded or untimed by ORT's profiler: seen on the H200).
+      expect(k.elsewhere.map((o) => o.opType)).toEqual(expect.arrayContaining(['Gather', 'Unsqueeze']));
     } finally {
       await runner.deactivate();
     }

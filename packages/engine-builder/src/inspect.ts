@@ -1,7 +1,7 @@
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ToolkitError } from '@tamkit/common';
+import { openRegularFile, ToolkitError } from '@tamkit/common';
 import { type EngineManifest, MANIFEST_FILE } from './cache/manifest.js';
 import { loadModel } from './graph-surgery-glue.js';
 import { decodeTrtexecBytes, detectTrtexecKind, looksBinary } from './parsers/detect.js';
@@ -35,22 +35,17 @@ export interface InspectResult {
  * information. Any other trtexec file, an empty file or UTF-16 text is refused with what the file is.
  */
 async function layerInfoTextOrEngine(path: string): Promise<string | undefined> {
-  let head: Uint8Array;
+  // Only a regular file: a FIFO given as the engine would otherwise block this open (and trtexec) forever.
+  const { handle, size } = await openRegularFile(path, 'engine or layer information');
+  let bytes: Uint8Array;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
-      head = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    throw new ToolkitError('FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}`, {
-      remedy: 'Give an engine file or a layer-information JSON (trtexec --exportLayerInfo).',
-    });
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+    const head = buffer.subarray(0, bytesRead);
+    if (looksBinary(head)) return undefined;
+    bytes = size <= 4096 ? head : await handle.readFile();
+  } finally {
+    await handle.close();
   }
-  if (looksBinary(head)) return undefined;
-  const bytes = head.length < 4096 ? head : await readFile(path);
   return parsingFile(path, () => {
     const text = decodeTrtexecBytes(bytes, 'layers');
     const detected = detectTrtexecKind(text);

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { ToolkitError } from '@tamkit/common';
+import { readRegularFile } from '@tamkit/common';
 import { type BuildLogSummary, parseBuildLog } from './parsers/build-log.js';
 import { emptyFileError } from './parsers/common.js';
 import { decodeTrtexecBytes, detectTrtexecKind } from './parsers/detect.js';
@@ -104,14 +103,8 @@ export interface TrtexecFileResult extends ParsedTrtexecText {
  * empty, UTF-16, binary, truncated, another kind) is a typed error that names the file.
  */
 export async function readTrtexecFile(file: string, options: ParseTrtexecOptions = {}): Promise<TrtexecFileResult> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new ToolkitError('FILE_UNREADABLE', `Cannot read ${file}: ${(error as Error).message}`, {
-      remedy: 'Check the path and its permissions.',
-    });
-  }
+  // Regular files only: a FIFO would block the read forever (readRegularFile refuses it at once).
+  const bytes: Uint8Array = await readRegularFile(file, 'trtexec output');
   const asked = options.kind ?? 'auto';
   return parsingFile(file, () => ({
     file,

@@ -2,6 +2,7 @@
  * engine-builder against bad input, one table row per attack: the exit code (1 bad input, 2 usage, 4 a tool
  * missing; never 70), what stderr says, and that nothing was written or removed.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ let models: Record<string, string>;
 let dir = '';
 let cache = '';
 let aFile = '';
+let fifo = '';
 
 beforeAll(async () => {
   models = await writeZooModels();
@@ -25,6 +27,9 @@ beforeAll(async () => {
   await mkdir(join(cache, 'engines', 'a'.repeat(40)), { recursive: true });
   aFile = join(dir, 'a-file');
   await writeFile(aFile, 'x');
+  // A FIFO with no writer: opening it for reading the usual way blocks forever.
+  fifo = join(dir, 'engine.fifo');
+  execFileSync('mkfifo', [fifo]);
 });
 
 function rows(): BadInput[] {
@@ -99,6 +104,8 @@ function rows(): BadInput[] {
     },
     { name: 'prune without a rule', argv: ['cache', 'prune', '--cache', cache], code: 2, message: /Say what to prune/ },
     { name: 'inspect a missing engine', argv: ['inspect', join(dir, 'none.plan')], code: 1, message: /none\.plan/ },
+    { name: 'inspect a FIFO', argv: ['inspect', fifo], code: 1, message: /NOT_A_FILE.*engine\.fifo.*a FIFO/ },
+    { name: 'parse a FIFO', argv: ['parse', fifo], code: 1, message: /NOT_A_FILE.*engine\.fifo.*a FIFO/ },
     { name: 'parse a missing file', argv: ['parse', join(dir, 'none.log')], code: 1, message: /none\.log/ },
     { name: 'quiet and verbose', argv: ['cache', 'ls', '-q', '-v'], code: 2, message: /contradict/ },
   ];

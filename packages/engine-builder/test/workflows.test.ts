@@ -58,6 +58,6 @@ describe('inspectEngine', () => {
   });
 
   it('BAD INPUT - a missing file is a clear error', async () => {
-    await expect(inspectEngine('/nonexistent/engine.plan')).rejects.toThrow(/Cannot read \/nonexistent\/engine.plan/);
+    await expect(inspectEngine('/nonexistent/engine.plan')).rejects.toThrow(/\/nonexistent\/engine.plan: no such file/);
   });
 });
