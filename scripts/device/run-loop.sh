@@ -111,7 +111,7 @@ step summary 20 node scripts/device/loop-summary.mjs "$out"
 {
   echo "run-loop.sh on $(hostname), $(date -u +%FT%TZ), ${SECONDS}s"
   cat "$out/machine.txt"
-  column -t -s $'\t' "$summary"
+  awk -F'\t' '{printf "%-26s %-18s %s\n", $1, $2, $3}' "$summary"
   echo
   cat "$out/loop-summary.md" 2>/dev/null
 } > "$out/loop-summary.txt"
