@@ -13,7 +13,7 @@
 // --append adds the levers to an existing OUT.json (same options) and reuses the reference masks it saved in
 // OUT.ref-masks.bin: one process per lever, so a native crash in one (FP16 on some providers) loses only it.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -171,6 +171,7 @@ try {
           meanMaskIou: ious.reduce((s, v) => s + v, 0) / ious.length,
           minMaskIou: Math.min(...ious),
           iouFrames: ious.length,
+          loadAverage: loadavg()[0],
           result,
         });
       } catch (error) {
@@ -194,8 +195,9 @@ try {
   ];
   const rows = summary.levers.map((l) =>
     l.error
-      ? [l.name, l.shapes, `error: ${l.error}`, ...header.slice(3).map(() => '-')]
+      ? ['-', l.name, l.shapes, `error: ${l.error}`, ...header.slice(4).map(() => '-')]
       : [
+          l.loadAverage === undefined ? '-' : l.loadAverage.toFixed(1),
           l.name,
           l.shapes,
           ms(l.p50Ms),
@@ -223,6 +225,8 @@ try {
   if (summary.unavailable)
     process.stdout.write(`${summary.unavailable.stack} unavailable: ${summary.unavailable.reason}\n`);
   process.stdout.write(`\nwrote ${values.out}.json and ${values.out}.md\n`);
+  // The reference masks serve later --append runs only.
+  if (!values.append) await rm(`${values.out}.ref-masks.bin`, { force: true });
 } finally {
   if (cleanup) await rm(cleanup, { recursive: true, force: true });
 }
