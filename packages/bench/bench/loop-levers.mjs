@@ -127,7 +127,7 @@ try {
       p50Ms: refRun.result.perFrame.p50Ms,
     };
     const all = new Uint8Array(tracked * maskBytes);
-    ref.masks.forEach((m, i) => all.set(m, i * maskBytes));
+    for (const [i, m] of ref.masks.entries()) all.set(m, i * maskBytes);
     await writeFileAtomic(`${values.out}.ref-masks.bin`, all);
     await writeFileAtomic(`${values.out}.json`, `${JSON.stringify(summary, null, 2)}\n`);
   }
