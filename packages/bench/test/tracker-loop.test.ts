@@ -212,13 +212,14 @@ describe('runPipeline on the tiny zoo', () => {
       activated.push({ runner: this, path });
     });
     try {
-      const error = await openModules({ ...files, mask_decoder: broken }, parseStackSpec('ort-cpu')).catch(
+      const error = await openModules({ ...files, memory_encoder: broken }, parseStackSpec('ort-cpu')).catch(
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(ToolkitError);
       expect((error as ToolkitError).message).toMatch(/broken\.onnx/);
-      // image_encoder and memory_attention were open when mask_decoder failed: both are closed again.
-      expect(activated.map((a) => a.path)).toEqual([files.image_encoder, files.memory_attention]);
+      // image_encoder and mask_decoder were open when memory_encoder failed (memory_attention opens last, its
+      // layout taken from the decoder): both are closed again.
+      expect(activated.map((a) => a.path)).toEqual([files.image_encoder, files.mask_decoder]);
       for (const { runner } of activated) expect(runner.isActive).toBe(false);
     } finally {
       spy.mockRestore();

@@ -30,11 +30,15 @@ interface Track {
   usage: Record<string, Record<string, number>>;
 }
 
-async function track(variant: ShapeVariant): Promise<Track> {
+async function track(variant: ShapeVariant, layoutInGraph = true): Promise<Track> {
   const runners = await openModules(await moduleFiles(dir), parseStackSpec('ort-cpu'), {
     threads: 1,
     shapeVariant: variant,
+    layoutInGraph,
   });
+  // The layout edit is on by default: memory_attention then takes the image maps as they are.
+  const curr = runners.memory_attention.inputs.find((i) => i.name === 'curr')!;
+  expect(curr.shape).toEqual(layoutInGraph ? [1, 32, 32, 32] : [1024, 1, 32]);
   try {
     const tracker = createTracker({ modules: runners, options: { hostWorker: false } });
     const video = new SyntheticVideo({ width: 160, height: 120, seed: 4 });
@@ -93,6 +97,14 @@ describe('shape variants in the tracking loop (tiny export-style zoo, ort-cpu)',
       expect(Object.values(run.usage.mask_decoder!).sort()).toEqual([1, FRAMES - 1].sort());
     }, 60_000);
   }
+
+  it("memory_attention in the image maps' layout (the default) tracks bit for bit as in its exported layout", async () => {
+    const exported = await track('original', false);
+    for (let i = 0; i < FRAMES; i += 1) {
+      expect(original.masks[i], `frame ${i}`).toEqual(exported.masks[i]);
+      expect(original.boxes[i]).toEqual(exported.boxes[i]);
+    }
+  }, 60_000);
 
   it('static: modules with one input shape run specialised outright', async () => {
     const run = await track('static');

@@ -60,6 +60,12 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
               describe:
                 'Keep module outputs on the device (on), copy them to the host (off), or track a few frames both ways, interleaved, and keep the faster (auto; stacks that cannot keep outputs on a device always copy)',
             },
+            'layout-in-graph': {
+              type: 'boolean',
+              default: true,
+              describe:
+                "memory_attention takes and gives the image maps' layout [1,C,H,W] (a bit-identical edit at load): no host transposes; --no-layout-in-graph runs it as exported",
+            },
             ...numberOption(
               'calibration-frames',
               'Frames tracked each way by --device-outputs auto (2 more untimed)',
@@ -162,6 +168,7 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             compareDeviceCopies: args['device-copies'],
             deviceOutputs: args['device-outputs'],
             calibrationFrames: args['calibration-frames'],
+            layoutInGraph: args['layout-in-graph'],
             allowSpinning: args.spinning,
             variant: args.shapes.length > 1 ? `${variants[i]!}/${shapes}` : variants[i]!,
             seed: args.seed,

@@ -69,6 +69,8 @@ export interface PipelineRunOptions {
   deviceOutputs?: DeviceOutputMode;
   /** Frames tracked each way by the `auto` calibration (the first 2 not counted). Default 10. */
   calibrationFrames?: number;
+  /** memory_attention in the image maps' layout (`OpenModulesOptions.layoutInGraph`). Default true. */
+  layoutInGraph?: boolean;
   /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
   variant?: string;
   /**
@@ -222,6 +224,7 @@ async function chooseOutputPlacement(
       ...(plans === undefined ? {} : { plans }),
       shapeVariant: options.shapes ?? 'original',
       ...(params === undefined ? {} : { bank: params }),
+      ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
     },
     params,
     tracker: { ...options.tracker, paramsSeed: options.seed ?? 0 },
@@ -256,6 +259,7 @@ async function runPass(
     ...(plans === undefined ? {} : { plans }),
     shapeVariant: options.shapes ?? 'original',
     ...(params === undefined ? {} : { bank: params }),
+    ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
     onNote: (note) => shapeNotes.push(note),
   });
   try {

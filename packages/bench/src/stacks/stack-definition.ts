@@ -1,4 +1,4 @@
-import type { PrecisionPlan } from '@tamkit/graph-surgery';
+import type { ModelProto, PrecisionPlan } from '@tamkit/graph-surgery';
 import type { Availability } from './availability.js';
 import type { Runner } from './runner.js';
 import type { ShapeBinding } from './shape-variant.js';
@@ -32,6 +32,18 @@ export interface RunnerSettings {
    * unchanged. The cheaper, partial route to static shapes: values of integer inputs stay run-time values.
    */
   freeDimensionOverrides?: Record<string, number>;
+  /**
+   * Graph edits applied to the model at activation, in order, after the plan (e.g. the tracker's
+   * `bakeFeatureLayout` of memory_attention). ONNX Runtime stacks; the trt-* stacks ignore them.
+   */
+  edits?: readonly ModelEdit[];
+}
+
+/** A named graph edit (a graph-surgery pass with its options bound). */
+export interface ModelEdit {
+  /** Recorded in the runner's options (`edits`), e.g. `feature-layout 32x32`. */
+  label: string;
+  apply(model: ModelProto): ModelProto;
 }
 
 /** What a stack is, as callers that must treat stacks differently ask it (never by comparing names). */

@@ -1,9 +1,10 @@
-import type { PrecisionPlan } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
+import { bakeFeatureLayout, type PrecisionPlan } from '@tamkit/graph-surgery';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import { type ShapeBinding, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
-import type { RunnerSettings } from '../stacks/stack-definition.js';
-import type { Feeds } from '../stacks/types.js';
+import type { ModelEdit, RunnerSettings } from '../stacks/stack-definition.js';
+import type { Feeds, TensorInfo } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
 import { type BankSize, hasOneShape, trackerShapeBindings } from './shape-bindings.js';
 import { type BoundRunner, ShapeVariantRunner } from './shape-variant-runner.js';
@@ -31,6 +32,12 @@ export interface OpenModulesOptions {
   shapeVariant?: ShapeVariant;
   /** Memory sizes the full-bank shape is derived from (the tracker parameters). Default 7 frames, 16 pointers. */
   bank?: BankSize;
+  /**
+   * Run memory_attention with its current-frame inputs and its output in the image maps' layout [1, C, H, W]
+   * (graph-surgery `bakeFeatureLayout` at load, bit-identical): the loop then transposes nothing on the host.
+   * Default true on ONNX Runtime stacks; a model it does not fit runs as it is (said through `onNote`).
+   */
+  layoutInGraph?: boolean;
   /** Receives what the shape variant could not do (a shape not derivable, a dim without a name to pin). */
   onNote?: (note: string) => void;
 }
@@ -44,16 +51,34 @@ export async function openModules(
   const opened: Partial<Record<TrackerModule, Runner>> = {};
   // Runners activated but not yet owned by a ShapeVariantRunner: released too if a later one fails.
   const stray: Runner[] = [];
+  let layout: ModelEdit | undefined;
   const settings = (m: TrackerModule): RunnerSettings => ({
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     allowSpinning: options.allowSpinning ?? false,
     deviceOutputs: options.deviceOutputs ?? false,
     ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
+    ...(m === 'memory_attention' && layout ? { edits: [layout] } : {}),
   });
   try {
-    for (const m of TRACKER_MODULES) {
-      const runner = getStack(stacks[m]).createWith(settings(m));
-      await runner.activate(files[m]);
+    // memory_attention last: its layout edit takes the map size from the mask decoder's declared input.
+    for (const m of [...TRACKER_MODULES.filter((x) => x !== 'memory_attention'), 'memory_attention' as const]) {
+      const stack = getStack(stacks[m]);
+      if (m === 'memory_attention' && (options.layoutInGraph ?? true) && stack.family === 'onnxruntime') {
+        layout = featureLayoutEdit(opened.mask_decoder!.inputs);
+      }
+      let runner = stack.createWith(settings(m));
+      try {
+        await runner.activate(files[m]);
+      } catch (error) {
+        if (!(layout && m === 'memory_attention' && error instanceof ToolkitError && LAYOUT_MISFITS.has(error.code)))
+          throw error;
+        options.onNote?.(
+          `memory_attention runs in its exported layout (the layout edit does not fit: ${error.message})`,
+        );
+        layout = undefined;
+        runner = stack.createWith(settings(m));
+        await runner.activate(files[m]);
+      }
       opened[m] = runner;
     }
     const variant = options.shapeVariant ?? 'original';
@@ -95,6 +120,20 @@ export async function openModules(
     throw error;
   }
   return opened as Record<TrackerModule, Runner>;
+}
+
+/** What bakeFeatureLayout refuses with: a model whose inputs are not the tokens of that map, or baked already. */
+const LAYOUT_MISFITS: ReadonlySet<string> = new Set(['MODULE_MISMATCH', 'BAKE_ALREADY_APPLIED']);
+
+/** The layout edit for the map size the mask decoder declares ([1, C, H, W]); undefined when it is not fixed. */
+function featureLayoutEdit(decoderInputs: readonly TensorInfo[]): ModelEdit | undefined {
+  const map = decoderInputs.find((i) => i.type === 'float32' && i.shape.length === 4);
+  const [, , height, width] = map?.shape ?? [];
+  if (typeof height !== 'number' || typeof width !== 'number') return undefined;
+  return {
+    label: `feature-layout ${height}x${width}`,
+    apply: (model) => bakeFeatureLayout(model, { height, width }).model,
+  };
 }
 
 export async function closeModules(runners: Partial<Record<TrackerModule, Runner>>): Promise<void> {

@@ -23,7 +23,8 @@ export function fullBankTokens(
   memory: TensorInfo,
   bank: BankSize,
 ): { tokens: number; objPtrTokens: number } | undefined {
-  const dModel = curr.shape.at(-1);
+  // [HW, 1, C] tokens, or [1, C, H, W] after bakeFeatureLayout.
+  const dModel = curr.shape.length === 4 ? curr.shape[1] : curr.shape.at(-1);
   const memDim = memory.shape.at(-1);
   if (typeof dModel !== 'number' || typeof memDim !== 'number' || !curr.shape.every((d) => typeof d === 'number')) {
     return undefined;

@@ -51,6 +51,11 @@ export interface TrackerContext {
   readonly minObjectScore: number;
   /** image_encoder's features go to memory_encoder as the device tensor they are (same stack, device outputs). */
   readonly keepFeaturesOnDevice: boolean;
+  /**
+   * memory_attention takes the features and pos-enc as [1, C, H, W] and gives [1, C, H, W] (bakeFeatureLayout):
+   * the loop feeds the image encoder's maps as they are and hands the output to the decoder without transposes.
+   */
+  readonly layoutInGraph: boolean;
   /** A second rank-4 float decoder output: the mask logits already upsampled in the graph (mask-resize bake). */
   readonly highResMasks: string | undefined;
   readonly notes: string[];
@@ -106,6 +111,8 @@ export function createTrackerContext(
     memorySelection,
     minObjectScore: minObjectScoreOf(options.kalman),
     keepFeaturesOnDevice,
+    layoutInGraph:
+      modules.memory_attention.inputs.find((i) => i.name === io.memory_attention.inputs.curr)?.shape.length === 4,
     highResMasks,
     notes,
     ort: undefined,

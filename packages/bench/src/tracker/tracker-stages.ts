@@ -60,7 +60,7 @@ export async function trackFrame(
   // The previous frame's memory, now that its mask is ready (see PendingMemory); meanwhile the host worker turns
   // this frame's features into memory-attention tokens.
   const early =
-    !prompt && ctx.pending && ctx.host.threaded
+    !prompt && ctx.pending && ctx.host.threaded && !ctx.layoutInGraph
       ? await timed(timings, 'attention_inputs', () => ({
           job: ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens),
         }))
@@ -71,8 +71,10 @@ export async function trackFrame(
   if (prompt) {
     await conditionWithoutMemory(ctx, encoded, b, timings);
   } else {
-    const tokens = early?.job ?? ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens);
-    memoryFrames = await attendMemory(ctx, tokens, encoded.pos!, b, index, timings);
+    const tokens = ctx.layoutInGraph
+      ? undefined
+      : (early?.job ?? ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens));
+    memoryFrames = await attendMemory(ctx, tokens, encoded, b, index, timings);
   }
   const decoded = await decodeMask(ctx, frame, prompt, b, timings);
   const chosen = await timed(timings, 'postprocess', () => chooseFrameMask(ctx, decoded, encoded, index, prompt, b));
@@ -196,19 +198,22 @@ export async function conditionWithoutMemory(
  */
 export async function attendMemory(
   ctx: TrackerContext,
-  tokensJob: Promise<Float32Array>,
-  pos: Float32Array,
+  tokensJob: Promise<Float32Array> | undefined,
+  encoded: EncodedImage,
   b: TrackerBuffers,
   index: number,
   timings: StageTimings,
 ): Promise<number[]> {
   const bank = b.bank!;
-  const tokens = await timed(timings, 'attention_inputs', () => tokensJob);
+  const pos = encoded.pos!;
+  // Token-layout models take the features as tokens (made in the worker or here); a model baked by
+  // bakeFeatureLayout takes the image encoder's maps as they are.
+  const tokens = tokensJob && (await timed(timings, 'attention_inputs', () => tokensJob));
   const attention = ctx.modules.memory_attention;
   const ma = ctx.io.memory_attention.inputs;
   const { assembled, feeds } = await timed(timings, 'attention_inputs', () => {
-    // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
-    if (!b.posValid || !sameValues(pos, b.lastPos)) {
+    if (tokens && (!b.posValid || !sameValues(pos, b.lastPos))) {
+      // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
       chwToTokens(pos, b.dModel, b.hw, b.tokensPos);
       b.lastPos.set(pos);
       b.posValid = true;
@@ -219,8 +224,12 @@ export async function attendMemory(
       ? [1, assembled.tokens, b.memDim]
       : [assembled.tokens, 1, b.memDim];
     const feeds = {
-      [ma.curr]: f32(ctx, tokens, [b.hw, 1, b.dModel]),
-      [ma.currPos]: f32(ctx, b.tokensPos, [b.hw, 1, b.dModel]),
+      ...(tokens
+        ? {
+            [ma.curr]: f32(ctx, tokens, [b.hw, 1, b.dModel]),
+            [ma.currPos]: f32(ctx, b.tokensPos, [b.hw, 1, b.dModel]),
+          }
+        : { [ma.curr]: f32(ctx, encoded.features, encoded.dims), [ma.currPos]: f32(ctx, pos, encoded.dims) }),
       [ma.memory]: f32(ctx, bank.memory.subarray(0, memLen), memDims),
       [ma.memoryPos]: f32(ctx, bank.memoryPos.subarray(0, memLen), memDims),
       [ma.numObjPtrTokens]: intTensor(ctx.ort!, inputType(attention, ma.numObjPtrTokens), [assembled.objPtrTokens], []),
@@ -228,9 +237,10 @@ export async function attendMemory(
     return { assembled, feeds };
   });
   const out = await runModule(ctx, 'memory_attention', feeds, [ctx.io.memory_attention.outputs.features], timings);
-  ctx.host.retire(tokens);
+  if (tokens) ctx.host.retire(tokens);
+  const conditioned = out[ctx.io.memory_attention.outputs.features]!.data as Float32Array;
   await timed(timings, 'attention_inputs', () =>
-    tokensToChw(out[ctx.io.memory_attention.outputs.features]!.data as Float32Array, b.dModel, b.hw, b.embed),
+    tokens ? tokensToChw(conditioned, b.dModel, b.hw, b.embed) : b.embed.set(conditioned),
   );
   return assembled.segments.filter((s) => s.kind === 'frame').map((s) => s.frameIndex);
 }

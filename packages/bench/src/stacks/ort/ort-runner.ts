@@ -15,6 +15,7 @@ import type { Placement } from '../../report/schema.js';
 import { StackUnavailableError } from '../errors.js';
 import { BaseRunner, type ToHostOptions } from '../runner.js';
 import { describeBinding, type ShapeBinding } from '../shape-variant.js';
+import type { ModelEdit } from '../stack-definition.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
 import { downloadDeviceTensor } from './device-download.js';
 import { type KernelProfile, type SummariseKernelsOptions, summariseKernels } from './kernel-profile.js';
@@ -61,6 +62,8 @@ export interface OrtRunnerOptions {
    * option is set too, for a binding that honours it).
    */
   freeDimensionOverrides?: Record<string, number>;
+  /** Graph edits applied at activation, after the plan (see `RunnerSettings.edits`). */
+  edits?: readonly ModelEdit[];
 }
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
@@ -126,6 +129,7 @@ export class OrtRunner extends BaseRunner {
       ...(this.#options.allowSpinning === undefined ? {} : { allowSpinning: this.#options.allowSpinning }),
       ...(this.#options.plan === undefined ? {} : { precisionPlan: this.#options.plan }),
       ...(this.#options.specialize === undefined ? {} : { specialize: this.#options.specialize }),
+      ...(this.#options.edits === undefined ? {} : { edits: this.#options.edits.map((e) => e.label) }),
       ...(this.#options.freeDimensionOverrides === undefined
         ? {}
         : { freeDimensionOverrides: this.#options.freeDimensionOverrides }),
@@ -176,10 +180,11 @@ export class OrtRunner extends BaseRunner {
 
   /** The file as it is, or the plan's typed graph and/or the specialised graph, encoded in memory. */
   async #modelSource(modelPath: string): Promise<string | Uint8Array> {
-    const { plan, specialize, freeDimensionOverrides: pin } = this.#options;
-    if (plan === undefined && specialize === undefined && pin === undefined) return modelPath;
+    const { plan, specialize, freeDimensionOverrides: pin, edits = [] } = this.#options;
+    if (plan === undefined && specialize === undefined && pin === undefined && edits.length === 0) return modelPath;
     let model = await readModel(modelPath);
     if (plan !== undefined) model = applyPrecisionPlan(model, plan).model;
+    for (const edit of edits) model = edit.apply(model);
     if (pin !== undefined) {
       const { model: pinnedModel, pinned } = pinInputDims(model, pin);
       model = pinnedModel;
