@@ -3,7 +3,8 @@
 # (shape variants in the loop) and issue 11 item 8 (WebGPU output placement chosen by calibration):
 #   1. the full zoo (seed 1) and its FP16 + `mixed` FP32-islands copy;
 #   2. `bench pipeline`-style loop (bench/loop-levers.mjs), 100 timed frames after 16 warm-up (the bank is full
-#      from frame 16), per lever on $STACK: FP32 as exported, pinned (freeDimensionOverrides), static
+#      from frame 16), per lever on $STACK: FP32 as exported (memory_attention in the image maps' layout, the
+#      loop's default, and in its exported token layout), pinned (freeDimensionOverrides), static
 #      (graph-surgery specialised graphs), FP16 + mixed islands, static + FP16 + mixed islands; ms/frame p50, FPS,
 #      per-stage p50s, loop/isolated ratio, mean mask IoU of every tracked frame against the FP32 ort-cpu run;
 #   3. `bench --stack ort-cpu --stack ort-webgpu --stack ort-cuda` side by side with placement, the fastest
@@ -78,7 +79,7 @@ step fp16-mixed 60 bash -c "rm -rf '$mixed' '$mixed.fp16' && bin graph-surgery g
 # 2. The loop per lever, one process each (a native crash loses only its lever); the first also runs the FP32
 #    ort-cpu reference and saves its masks for the others.
 rm -f "$out"/loop-levers.*
-for lever in "fp32=$zoo:original" "pinned=$zoo:pinned" "static=$zoo:static" "fp16-mixed=$mixed:original" \
+for lever in "fp32=$zoo:original" "fp32-token-layout=$zoo:original:tokens" "pinned=$zoo:pinned" "static=$zoo:static" "fp16-mixed=$mixed:original" \
   "static-fp16-mixed=$mixed:static"; do
   cap=30
   [[ $lever == fp32=* ]] && cap=75

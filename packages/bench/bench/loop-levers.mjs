@@ -6,7 +6,7 @@
 // and prints the table. Goal (issue 17): <= 10.0 ms/frame p50 on ort-cuda with mean mask IoU >= 0.99.
 //
 //   node packages/bench/bench/loop-levers.mjs [--models DIR] [--stack ort-cuda] [--reference-stack ort-cpu]
-//        [--lever NAME=DIR:SHAPES ...] [--frames 100] [--warmup-frames 16] [--threads T] [--out reports/loop-levers]
+//        [--lever NAME=DIR:SHAPES[:tokens] ...] [--frames 100] [--warmup-frames 16] [--threads T] [--out reports/loop-levers]
 //        [--append]
 // Without --lever: fp32, pinned and static on --models. Without --models: the tiny zoo in a temp folder (the
 // local measurement: ort-cpu against itself). SHAPES is original, pinned or static (default original).
@@ -57,13 +57,22 @@ if (models === undefined) {
   process.stderr.write(`writing the tiny EfficientTAM-Ti zoo to ${models}...\n`);
   await writeZoo(models, { model: 'efficienttam-ti', size: 'tiny', seed: 1 });
 }
-const levers = (values.lever ?? ['fp32=:original', 'pinned=:pinned', 'static=:static']).map((spec) => {
+// NAME=DIR:SHAPES[:tokens] (`:tokens`: memory_attention in its exported token layout, host transposes).
+const levers = (
+  values.lever ?? ['fp32=:original', 'fp32-token-layout=:original:tokens', 'pinned=:pinned', 'static=:static']
+).map((spec) => {
   const eq = spec.indexOf('=');
-  const colon = spec.lastIndexOf(':');
-  if (eq <= 0 || colon < eq) throw new Error(`--lever ${spec}: expected NAME=DIR:SHAPES`);
-  const shapes = spec.slice(colon + 1) || 'original';
-  if (!isShapeVariant(shapes)) throw new Error(`--lever ${spec}: shapes must be original, pinned or static`);
-  return { name: spec.slice(0, eq), models: spec.slice(eq + 1, colon) || models, shapes };
+  const [dir, shapes = 'original', layout] = spec.slice(eq + 1).split(':');
+  if (eq <= 0) throw new Error(`--lever ${spec}: expected NAME=DIR:SHAPES[:tokens]`);
+  if (!isShapeVariant(shapes || 'original'))
+    throw new Error(`--lever ${spec}: shapes must be original, pinned or static`);
+  if (layout !== undefined && layout !== 'tokens') throw new Error(`--lever ${spec}: the 4th field can only be tokens`);
+  return {
+    name: spec.slice(0, eq),
+    models: dir || models,
+    shapes: shapes || 'original',
+    layoutInGraph: layout !== 'tokens',
+  };
 });
 
 const video = new SyntheticVideo({ width: 1280, height: 720, seed });
@@ -151,6 +160,7 @@ try {
           isolatedIterations: Number(values['isolated-iterations']),
           deviceOutputs: values['device-outputs'],
           shapes: lever.shapes,
+          layoutInGraph: lever.layoutInGraph,
           variant: lever.name,
           video,
           seed,
