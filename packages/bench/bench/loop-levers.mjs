@@ -193,6 +193,7 @@ try {
   const ms = (v) => (v === undefined ? '-' : v.toFixed(2));
   const stages = [...PIPELINE_STAGES, 'unstaged'];
   const header = [
+    'load avg',
     'lever',
     'shapes',
     'ms/frame p50',
