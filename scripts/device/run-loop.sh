@@ -103,7 +103,7 @@ assignment=$(node --input-type=module -e "
 # 4. WebGPU output placement: the calibration's choice, and the other placement measured in full beside it.
 step calibration-zoo 45 bin bench bench pipeline --models "$zoo" --stack ort-webgpu --device-outputs auto \
   --device-copies --frames 24 --warmup-frames 8 -o "$out/calibration-zoo.json"
-if [[ -f $real/memory_attention.onnx ]]; then
+if [[ -f $real/image_encoder.onnx && -f $real/memory_attention.onnx && -f $real/mask_decoder.onnx && -f $real/memory_encoder.onnx ]]; then
   step calibration-real-export 45 bin bench bench pipeline --models "$real" --stack ort-webgpu --device-outputs auto \
     --device-copies --frames 24 --warmup-frames 8 -o "$out/calibration-real-export.json"
 fi
