@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // `npm run demo`: the main job end to end on built-in defaults, with the commands a user would type.
 // Models and runs go to demo-out/, reports to reports/demo/. DEMO_SIZE=tiny runs the same story on the tiny zoo
-// in a fraction of the time.
+// in a fraction of the time. DEMO_MODELS=<folder> runs it on your own export (the four <module>.onnx files, names
+// as your exporter wrote them: modules are recognised by their inputs and outputs) instead of the zoo.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { moduleFiles } from '../packages/bench/dist/index.js';
 import { TRACKER_MODULES as MODULES } from '../packages/graph-surgery/dist/index.js';
 import { repoRoot } from './lib/report.mjs';
 
 const size = process.env.DEMO_SIZE ?? 'full';
 const out = join(repoRoot, 'demo-out');
 const reports = join(repoRoot, 'reports', 'demo');
-const zoo = join(out, 'zoo');
+const userModels = process.env.DEMO_MODELS ? resolve(process.env.DEMO_MODELS) : undefined;
+const zoo = userModels ?? join(out, 'zoo');
 const baked = join(out, 'zoo-baked');
 const emulated = join(out, 'zoo-fp16-emulated');
 const native = join(out, 'zoo-fp16');
@@ -59,34 +62,34 @@ console.log(
 
 step(`1. The model: a seeded EfficientTAM-Ti replica (${size}), with trained-ViT-like FP16 outliers planted`);
 // The default (export) style: what torch.onnx.export writes, placeholder output dims and shape arithmetic included.
-run('graph-surgery', ['zoo', 'efficienttam-ti', '--size', size, '--seed', '1', '--outliers', '-o', zoo]);
-run('graph-surgery', ['inspect', join(zoo, 'image_encoder.onnx')]);
+if (userModels === undefined) {
+  run('graph-surgery', ['zoo', 'efficienttam-ti', '--size', size, '--seed', '1', '--outliers', '-o', zoo]);
+} else {
+  console.log(`Your export: ${userModels} (DEMO_MODELS); nothing in it is modified.`);
+}
+// Each module's file, recognised by name or else by its inputs and outputs, as every command does.
+const source = await moduleFiles(zoo);
+run('graph-surgery', ['inspect', source.image_encoder]);
 
 step('2. Graph surgery: bake the Python glue into the graphs, make native FP16 and FP16-emulating files');
 mkdirSync(baked, { recursive: true });
-run('graph-surgery', ['bake', join(zoo, 'mask_decoder.onnx'), '-o', join(baked, 'mask_decoder.onnx'), '--box']);
-run('graph-surgery', ['bake', join(zoo, 'image_encoder.onnx'), '-o', join(baked, 'image_encoder.onnx')]);
+run('graph-surgery', ['bake', source.mask_decoder, '-o', join(baked, 'mask_decoder.onnx'), '--box']);
+run('graph-surgery', ['bake', source.image_encoder, '-o', join(baked, 'image_encoder.onnx')]);
 for (const m of ['memory_attention', 'memory_encoder']) {
-  run('graph-surgery', ['convert', join(zoo, `${m}.onnx`), '-o', join(baked, `${m}.onnx`)]);
+  run('graph-surgery', ['convert', source[m], '-o', join(baked, `${m}.onnx`)]);
 }
 mkdirSync(native, { recursive: true });
 mkdirSync(emulated, { recursive: true });
 mkdirSync(islands, { recursive: true });
 for (const m of MODULES) {
-  run('graph-surgery', ['fp16', join(zoo, `${m}.onnx`), '-o', join(native, `${m}.onnx`), '--keep-io-types']);
+  run('graph-surgery', ['fp16', source[m], '-o', join(native, `${m}.onnx`), '--keep-io-types']);
   // ONNX Runtime's CPU provider computes FP16 in FP32 and hides overflow; emulation rounds like FP16 storage.
-  run('graph-surgery', [
-    'emulate-fp16',
-    join(zoo, `${m}.onnx`),
-    '-o',
-    join(emulated, `${m}.onnx`),
-    '--fused-attention',
-  ]);
+  run('graph-surgery', ['emulate-fp16', source[m], '-o', join(emulated, `${m}.onnx`), '--fused-attention']);
   // The fix: the mixed preset (attention scores and softmax, long-reduction values MatMuls, norms) in FP32, the
   // islands `fp32-islands --fp32-patterns mixed` makes natively.
   run('graph-surgery', [
     'emulate-fp16',
-    join(zoo, `${m}.onnx`),
+    source[m],
     '-o',
     join(islands, `${m}.onnx`),
     '--fused-attention',
@@ -170,15 +173,7 @@ run('bench', [
   '-o',
   join(reports, 'pipeline.json'),
 ]);
-run('engine-builder', [
-  'build',
-  join(zoo, 'image_encoder.onnx'),
-  '--precision',
-  'fp16',
-  '--trt-version',
-  '10',
-  '--print-command',
-]);
+run('engine-builder', ['build', source.image_encoder, '--precision', 'fp16', '--trt-version', '10', '--print-command']);
 
 step('4. Precision: FP16 fidelity per module, then bisection to the nodes that must stay FP32');
 // FP16 (emulated, as the GPU would round) against FP32, then with the mixed preset kept FP32.
@@ -210,7 +205,7 @@ if (existsSync(planFile)) {
   for (const version of ['10', '11']) {
     run('engine-builder', [
       'build',
-      join(zoo, 'image_encoder.onnx'),
+      source.image_encoder,
       '--plan',
       planFile,
       '--trt-version',

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { openRegularFile, ToolkitError } from '@tamkit/common';
+import { openRegularFile } from '@tamkit/common';
 import { type EngineManifest, MANIFEST_FILE } from './cache/manifest.js';
 import { loadModel } from './graph-surgery-glue.js';
 import { decodeTrtexecBytes, detectTrtexecKind, looksBinary } from './parsers/detect.js';

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '@tamkit/common/cli';
-import type { Box } from '../src/lasot/boxes.js';
+import { type Box, boxAt } from '../src/lasot/boxes.js';
+import type { LasotSequence } from '../src/lasot/dataset.js';
+import type { SequenceTracker, TrackerFrame } from '../src/run/tracker.js';
 
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'tamkit-eval-'): Promise<string> {
@@ -31,4 +33,29 @@ export function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
   return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t) };
+}
+
+/**
+ * Test double standing in for bench's tracking loop (exercised for real in lasot-bench-tracker.test.ts): an
+ * "oracle" that answers each frame with the ground-truth box shifted by `shift` px, and records its calls.
+ */
+export function oracleTracker(sequences: LasotSequence[], shift = 0): SequenceTracker & { calls: string[] } {
+  const byDir = new Map(sequences.map((s) => [s.dir, s]));
+  const calls: string[] = [];
+  const answer = (frame: TrackerFrame): Box => {
+    const seq = [...byDir.values()].find((s) => frame.path.startsWith(s.dir))!;
+    const [x, y, w, h] = boxAt(seq.groundTruth, frame.index);
+    return [x + shift, y, w, h];
+  };
+  return {
+    calls,
+    init: async (frame, box, next) => {
+      calls.push(`init ${frame.path.split('/').at(-3)} ${box.join(',')} next ${next?.index}`);
+      return { box };
+    },
+    track: async (frame, next) => {
+      calls.push(`track ${frame.index} next ${next?.index}`);
+      return { box: answer(frame) };
+    },
+  };
 }

@@ -1,40 +1,13 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Box, boxAt } from '../src/lasot/boxes.js';
-import { type LasotSequence, loadSequence, openLasotDataset } from '../src/lasot/dataset.js';
+import type { Box } from '../src/lasot/boxes.js';
+import { loadSequence, openLasotDataset } from '../src/lasot/dataset.js';
 import { readResultFile, resultPath } from '../src/lasot/results.js';
 import { mergeShardOutputs } from '../src/run/merge.js';
 import { runAndScoreLasot } from '../src/run/run-and-score.js';
 import { type RunProgress, runLasot } from '../src/run/run-lasot.js';
-import { parseShard, selectShard } from '../src/run/shard.js';
-import type { SequenceTracker, TrackerFrame } from '../src/run/tracker.js';
-import { tempDir, writeSequence } from './helpers.js';
-
-/**
- * Test double standing in for bench's tracking loop (exercised for real in lasot-bench-tracker.test.ts): an
- * "oracle" that answers each frame with the ground-truth box shifted by `shift` px, and records its calls.
- */
-function oracleTracker(sequences: LasotSequence[], shift = 0): SequenceTracker & { calls: string[] } {
-  const byDir = new Map(sequences.map((s) => [s.dir, s]));
-  const calls: string[] = [];
-  const answer = (frame: TrackerFrame): Box => {
-    const seq = [...byDir.values()].find((s) => frame.path.startsWith(s.dir))!;
-    const [x, y, w, h] = boxAt(seq.groundTruth, frame.index);
-    return [x + shift, y, w, h];
-  };
-  return {
-    calls,
-    init: async (frame, box, next) => {
-      calls.push(`init ${frame.path.split('/').at(-3)} ${box.join(',')} next ${next?.index}`);
-      return { box };
-    },
-    track: async (frame, next) => {
-      calls.push(`track ${frame.index} next ${next?.index}`);
-      return { box: answer(frame) };
-    },
-  };
-}
+import { oracleTracker, tempDir, writeSequence } from './helpers.js';
 
 async function dataset(names: string[], frames = 3) {
   const root = await tempDir();
@@ -48,23 +21,6 @@ async function dataset(names: string[], frames = 3) {
   const ds = await openLasotDataset(root);
   return { ds, sequences: await Promise.all(ds.sequences.map(loadSequence)) };
 }
-
-describe('shards', () => {
-  it('puts every sequence in exactly one shard, whatever order the names come in', () => {
-    const names = Array.from({ length: 23 }, (_, i) => `c-${i}`);
-    const shards = [1, 2, 3, 4].map((index) => selectShard(names, { index, count: 4 }));
-    expect(shards.flat().sort()).toEqual([...names].sort());
-    expect(shards.map((s) => s.length)).toEqual([6, 6, 6, 5]);
-    expect(selectShard([...names].reverse(), { index: 2, count: 4 })).toEqual(shards[1]);
-  });
-
-  it('parses i/n and rejects shards outside 1..n', () => {
-    expect(parseShard('2/4')).toEqual({ index: 2, count: 4 });
-    expect(() => parseShard('0/4')).toThrow(/1 <= i <= n/);
-    expect(() => parseShard('5/4')).toThrow(/1 <= i <= n/);
-    expect(() => parseShard('two')).toThrow(/not i\/n/);
-  });
-});
 
 describe('runLasot', () => {
   it('prompts with the first ground-truth box, writes one result line per frame and a manifest', async () => {

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineCli, packageVersion } from '@tamkit/common/cli';
+import { registerCombineCommand } from './combine-command.js';
 import { compareCommand } from './compare.js';
 import { registerCudaCommand } from './cuda-command.js';
 import { registerListCommand } from './list-command.js';
@@ -33,6 +34,7 @@ export const { buildCli, main } = defineCli({
     c = registerListCommand(c, io);
     c = registerRunCommand(c, io, setExitCode);
     c = c.command(compareCommand(io, setExitCode));
+    c = registerCombineCommand(c, io);
     c = registerPipelineCommand(c, io, setExitCode);
     c = registerProfileCommand(c, io);
     return registerCudaCommand(c, io, setExitCode);

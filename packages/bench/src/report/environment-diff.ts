@@ -42,5 +42,10 @@ export function diffEnvironments(baseline: Environment, current: Environment): E
   });
 }
 
+/** The fields `diffEnvironments` compares, read from one environment (`(none)` where unset). */
+export function environmentFields(env: Environment): { field: string; value: string }[] {
+  return COMPARED_FIELDS.map(({ field, read }) => ({ field, value: show(read(env)) }));
+}
+
 /** The names of the environment fields `diffEnvironments` compares, for documentation and help text. */
 export const COMPARED_ENVIRONMENT_FIELDS: readonly string[] = COMPARED_FIELDS.map((f) => f.field);

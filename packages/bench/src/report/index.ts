@@ -2,6 +2,17 @@
 export { writeFileAtomic, writeFilesAtomic } from '@tamkit/common';
 export { CHART_AXIS_LABEL, reportChart } from './charts.js';
 export {
+  COMBINED_REPORT_KIND,
+  type CombinedCell,
+  type CombinedModuleRow,
+  type CombinedPipelineRow,
+  type CombinedReport,
+  type CombinedRunner,
+  type CombineInput,
+  combineReports,
+} from './combine.js';
+export { COMBINED_CSV_COLUMNS, combinedToCsv, combinedToMarkdown, formatCombinedTable } from './combine-format.js';
+export {
   type ComparedSide,
   type CompareOptions,
   type ComparisonOutcome,
@@ -17,7 +28,12 @@ export { type CompareFilesOptions, type CompareFilesResult, compareReportFiles }
 export { comparisonChart } from './comparison-chart.js';
 export { formatComparisonTable, formatModuleTable, formatPipelineTable, formatReportTables } from './console-table.js';
 export { CSV_COLUMNS, reportToCsv } from './csv.js';
-export { COMPARED_ENVIRONMENT_FIELDS, diffEnvironments, type EnvironmentDifference } from './environment-diff.js';
+export {
+  COMPARED_ENVIRONMENT_FIELDS,
+  diffEnvironments,
+  type EnvironmentDifference,
+  environmentFields,
+} from './environment-diff.js';
 export { formatMs, formatPercent, pipelineLabel, placementShare } from './labels.js';
 export { comparisonToMarkdown, reportToMarkdown } from './markdown.js';
 export {

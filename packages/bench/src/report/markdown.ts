@@ -10,13 +10,13 @@ function escapeCell(text: string): string {
   return text.replace(/(?<!\\)\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function markdownTable(header: string[], rows: string[][]): string {
+export function markdownTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
   const rule = `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-function environmentLines(env: Environment): string {
+export function environmentLines(env: Environment): string {
   const gpu = env.gpu ? `${env.gpu.name}${env.gpu.driver ? `, driver ${env.gpu.driver}` : ''}` : 'none';
   return [
     `- CPU: ${md(env.cpu.model)} (${env.cpu.cores} cores)${env.threads ? `, ${env.threads} threads` : ''}`,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { checkOutputLocation, ExitCode, ToolkitError, writeFileAtomic } from '@tamkit/common';
+import { checkOutputLocation, ExitCode, ToolkitError, UsageError, writeFileAtomic } from '@tamkit/common';
 import {
   type CommandIo,
   jsonOption,
@@ -10,8 +10,10 @@ import {
   withDeprecatedFlags,
 } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
+import { type LasotJobOptions, lasotArgv } from '../jobs/lasot-job.js';
 import type { Convention } from '../metrics/convention.js';
 import type { TrackerFactory } from '../run/tracker.js';
+import { absoluteRun, emitJob, jobOptions, jobProgram } from './emit-job.js';
 import { conventionOption, resolveSplit, rootOption, splitOption } from './options.js';
 import { formatScoreText, warnLeftOut } from './score-command.js';
 
@@ -33,8 +35,10 @@ export function registerLasotCommand(cli: Argv, io: CommandIo, createTracker?: T
           .option('split', splitOption)
           .option('shard', {
             type: 'string',
-            describe: 'Run shard i of n (1-based), e.g. 2/4; merge shards with `merge`',
+            describe:
+              'Run shard i of n (1-based), e.g. 2/4, or "auto" to read it from a Slurm array or Kubernetes Indexed Job; merge shards with `merge`',
           })
+          .options(jobOptions)
           .options(outOption('Results folder (default runs/<stack>)'))
           .option('resume', {
             type: 'boolean',
@@ -50,13 +54,45 @@ export function registerLasotCommand(cli: Argv, io: CommandIo, createTracker?: T
           .options(numberOption('threads', 'Intra-op threads of ONNX Runtime stacks', { integer: true, min: 1 }))
           .options(jsonOption())
           .example('$0 lasot --root data/LaSOT --models models/ --stack ort-cpu --split lasot-test', 'Whole test split')
-          .example('$0 lasot --root data/LaSOT --models models/ --stack ort-cpu --shard 1/4', 'First of four shards'),
+          .example('$0 lasot --root data/LaSOT --models models/ --stack ort-cpu --shard 1/4', 'First of four shards')
+          .example(
+            '$0 lasot --root data/LaSOT --models models/ --stack trt-fp16 --emit slurm --shard-count 8 --emit-file lasot.sbatch',
+            'An sbatch array script of eight one-GPU shards',
+          ),
         io,
         [{ flag: 'gt', replacement: 'root' }],
       ),
     async (args) => {
-      const { parseShard } = await import('../run/shard.js');
-      const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+      const outDir = args.out ?? join('runs', args.stack);
+      const sequences = args.sequences ?? (await resolveSplit(args.split));
+      const run: LasotJobOptions = {
+        program: jobProgram(args['job-command']),
+        root: args.root,
+        models: args.models,
+        stack: args.stack,
+        out: outDir,
+        ...(args.sequences ? { sequences: args.sequences } : {}),
+        ...(args.split === undefined ? {} : { split: args.split }),
+        convention: args.convention,
+        ...(args.kalman ? { kalman: true } : {}),
+        ...(args.threads === undefined ? {} : { threads: args.threads }),
+        ...(args.resume ? {} : { resume: false }),
+      };
+      if (args.emit !== undefined) {
+        await emitJob(io, run, { ...args, emit: args.emit });
+        return;
+      }
+      if (args.shard === undefined && args['shard-count'] !== undefined) {
+        throw new UsageError(
+          '--shard-count goes with --shard auto (the count a Kubernetes index needs) or --emit (how many tasks).',
+          'Add --shard auto, or --emit slurm|k8s; or drop --shard-count.',
+        );
+      }
+      const { resolveShard } = await import('../run/shard-source.js');
+      const resolved =
+        args.shard === undefined ? undefined : resolveShard(args.shard, process.env, args['shard-count']);
+      if (resolved) io.info(resolved.description);
+      const shard = resolved?.shard;
       if (!createTracker) {
         throw new ToolkitError(
           'TRACKING_LOOP_UNAVAILABLE',
@@ -68,10 +104,8 @@ export function registerLasotCommand(cli: Argv, io: CommandIo, createTracker?: T
           },
         );
       }
-      const outDir = args.out ?? join('runs', args.stack);
       // Before hours of tracking: the results folder must be writable.
       await checkOutputLocation(outDir, { kind: 'folder', flag: '--out' });
-      const sequences = args.sequences ?? (await resolveSplit(args.split));
       const { runAndScoreLasot } = await import('../run/run-and-score.js');
       const tracker = await createTracker({
         models: args.models,
@@ -91,6 +125,11 @@ export function registerLasotCommand(cli: Argv, io: CommandIo, createTracker?: T
             resume: args.resume,
             label: args.stack,
             convention: args.convention as Convention,
+            rerun: {
+              argv: lasotArgv(absoluteRun(run)),
+              ...(process.env.TAMKIT_JOB_SCRIPT ? { jobScript: process.env.TAMKIT_JOB_SCRIPT } : {}),
+            },
+            ...(resolved ? { shardSource: resolved.description } : {}),
           },
           (p) => {
             if (p.skipped) io.debug(`${p.sequence}: complete result found, skipped`);

@@ -7,7 +7,7 @@ import { resolveSplit, splitOption } from './options.js';
 export function registerMergeCommand(cli: Argv, io: CommandIo): Argv {
   return cli.command(
     'merge <shards..>',
-    'Combine the result folders of shard runs (--shard i/n) into one; an incomplete set is refused',
+    'Combine the result folders of shard runs (--shard i/n or auto) into one; an incomplete set is refused with the commands that rerun the missing shards',
     (y) =>
       y
         .positional('shards', { type: 'string', array: true, demandOption: true, describe: 'Shard output folders' })
@@ -25,6 +25,10 @@ export function registerMergeCommand(cli: Argv, io: CommandIo): Argv {
         .example(
           '$0 merge runs/shard-1 runs/shard-2 -o runs/all --split lasot-test',
           'Merge two shards and check that they cover the test split',
+        )
+        .example(
+          '$0 merge runs/trt-fp16 -o runs/trt-fp16-all',
+          'Merge the shards of a Slurm array that shared one folder',
         ),
     async (args) => {
       await checkOutputLocation(args.out, { kind: 'folder', flag: '--out' });
@@ -43,6 +47,12 @@ export function registerMergeCommand(cli: Argv, io: CommandIo): Argv {
       if (summary.duplicates.length > 0) io.info(`identical in several shards: ${summary.duplicates.join(', ')}`);
       if (summary.missingShards.length > 0)
         io.warn(`shard(s) ${summary.missingShards.join(', ')} of the set were not merged (--allow-incomplete)`);
+      if (summary.incompleteShards.length > 0)
+        io.warn(`shard(s) ${summary.incompleteShards.join(', ')} did not finish every sequence (--allow-incomplete)`);
+      if (summary.rerun) {
+        io.info(`rerun just those:\n${summary.rerun.commands.map((c) => `  ${c}`).join('\n')}`);
+        if (summary.rerun.sbatch) io.info(`or, under Slurm: ${summary.rerun.sbatch}`);
+      }
       if (summary.missing.length > 0)
         io.warn(`no result for ${summary.missing.length} sequence(s): ${summary.missing.join(', ')}`);
       if (summary.withoutManifest.length > 0)

@@ -1,7 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ToolkitError, writeFileAtomic } from '@tamkit/common';
+import { frameCount } from '../lasot/boxes.js';
+import { parseBoxText } from '../lasot/text-format.js';
+import { type RerunPlan, rerunPlan } from './rerun.js';
 import { RUN_MANIFEST_KIND, type RunManifest, type RunSequenceRecord } from './run-lasot.js';
+import type { Shard } from './shard.js';
 
 /** Options of `mergeShardOutputs`. */
 export interface MergeShardsOptions {
@@ -28,6 +32,10 @@ export interface MergeSummary {
   duplicates: string[];
   /** Shards of the set (`i/n`, from the shard manifests) that no folder holds. */
   missingShards: string[];
+  /** Shards whose manifest is there but not every sequence assigned to them has a complete result. */
+  incompleteShards: string[];
+  /** How to rerun just the missing and incomplete shards; `undefined` when none is. */
+  rerun: RerunPlan | undefined;
   /** Folders without a run manifest: what they cover cannot be checked. */
   withoutManifest: string[];
   /** The combined manifest written to `<outDir>/run.json`. */
@@ -63,8 +71,8 @@ async function readManifests(dir: string): Promise<RunManifest[]> {
   return manifests;
 }
 
-/** The shards `i/n` of the set the manifests belong to that none of them is. */
-function findMissingShards(manifests: readonly RunManifest[]): string[] {
+/** The shards of the set the manifests belong to that none of them is. */
+function findMissingShards(manifests: readonly RunManifest[]): Shard[] {
   const shards = manifests.flatMap((m) => (m.shard ? [m.shard] : []));
   const counts = [...new Set(shards.map((s) => s.count))];
   if (counts.length > 1) {
@@ -81,7 +89,45 @@ function findMissingShards(manifests: readonly RunManifest[]): string[] {
   const present = new Set(shards.map((s) => s.index));
   return Array.from({ length: count }, (_, i) => i + 1)
     .filter((i) => !present.has(i))
-    .map((i) => `${i}/${count}`);
+    .map((index) => ({ index, count }));
+}
+
+/** Whether `text` is a result with one box per frame (results are written whole; this guards other tools). */
+function isComplete(text: string | undefined, frames: number): boolean {
+  if (text === undefined) return false;
+  try {
+    return frameCount(parseBoxText(text, { source: 'result' })) === frames;
+  } catch {
+    return false;
+  }
+}
+
+/** The shards whose manifest assigns them a sequence without a complete result (killed midway, or failed). */
+function findIncompleteShards(manifests: readonly RunManifest[], results: ReadonlyMap<string, string>): Shard[] {
+  const incomplete = new Map<number, Shard>();
+  for (const manifest of manifests) {
+    const { shard, assigned } = manifest;
+    if (!shard || !assigned) continue;
+    if (assigned.some((s) => !isComplete(results.get(s.name), s.frames))) incomplete.set(shard.index, shard);
+  }
+  // A shard with a complete manifest in one folder and a stale one in another is complete.
+  for (const manifest of manifests) {
+    const { shard, assigned } = manifest;
+    if (shard && assigned?.every((s) => isComplete(results.get(s.name), s.frames))) incomplete.delete(shard.index);
+  }
+  return [...incomplete.values()].sort((a, b) => a.index - b.index);
+}
+
+/** An incomplete merge: `rerun` says what to run again. */
+export class MergeIncompleteError extends ToolkitError {
+  override readonly name = 'MergeIncompleteError';
+  constructor(
+    message: string,
+    remedy: string,
+    readonly rerun: RerunPlan | undefined,
+  ) {
+    super('MERGE_INCOMPLETE', message, { remedy });
+  }
 }
 
 /**
@@ -114,20 +160,29 @@ export async function mergeShardOutputs(options: MergeShardsOptions): Promise<Me
   const manifests = perDir.flat();
   const withoutManifest = options.shardDirs.filter((_, i) => perDir[i]!.length === 0);
   const missingShards = findMissingShards(manifests);
+  const incompleteShards = findIncompleteShards(
+    manifests,
+    new Map([...chosen].map(([name, { text }]) => [name, text])),
+  );
   const missing = (options.expected ?? []).filter((name) => !chosen.has(name));
-  if (!options.allowIncomplete && (missingShards.length > 0 || missing.length > 0)) {
+  const rerun = rerunPlan([...missingShards, ...incompleteShards], manifests);
+  const label = (shards: Shard[]) => shards.map((s) => `${s.index}/${s.count}`).join(', ');
+  if (!options.allowIncomplete && (missingShards.length > 0 || incompleteShards.length > 0 || missing.length > 0)) {
     const what = [
-      missingShards.length ? `shard ${missingShards.join(', ')} of the set is not among the folders` : '',
+      missingShards.length ? `shard ${label(missingShards)} of the set is not among the folders` : '',
+      incompleteShards.length ? `shard ${label(incompleteShards)} did not finish every sequence it was given` : '',
       missing.length
         ? `${missing.length} expected sequence(s) have no result: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}`
         : '',
     ]
       .filter(Boolean)
       .join('; ');
-    throw new ToolkitError('MERGE_INCOMPLETE', `The merge would be incomplete: ${what}. Nothing was written.`, {
-      remedy:
-        'Pass the output folder of every shard (run the missing ones first), or --allow-incomplete to merge what is there.',
-    });
+    const remedy = rerun
+      ? `Rerun just those shards, then merge again:\n${rerun.commands.map((c) => `    ${c}`).join('\n')}${
+          rerun.sbatch ? `\n  or, under Slurm:\n    ${rerun.sbatch}` : ''
+        }\n  (--allow-incomplete merges what is there.)`
+      : 'Pass the output folder of every shard (run the missing ones first), or --allow-incomplete to merge what is there.';
+    throw new MergeIncompleteError(`The merge would be incomplete: ${what}. Nothing was written.`, remedy, rerun);
   }
   for (const manifest of manifests) {
     for (const record of manifest.sequences) {
@@ -152,5 +207,14 @@ export async function mergeShardOutputs(options: MergeShardsOptions): Promise<Me
     ),
   };
   await writeFileAtomic(join(options.outDir, 'run.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { sequences, missing, duplicates: [...duplicates].sort(), missingShards, withoutManifest, manifest };
+  return {
+    sequences,
+    missing,
+    duplicates: [...duplicates].sort(),
+    missingShards: missingShards.map((x) => `${x.index}/${x.count}`),
+    incompleteShards: incompleteShards.map((x) => `${x.index}/${x.count}`),
+    rerun,
+    withoutManifest,
+    manifest,
+  };
 }

@@ -1,7 +1,7 @@
 import { openLasotDataset } from '../lasot/dataset.js';
 import type { Convention } from '../metrics/convention.js';
 import type { LasotScoreReport } from '../report/score-report.js';
-import { type RunManifest, type RunProgress, runLasot } from './run-lasot.js';
+import { type RunManifest, type RunProgress, type RunRerunInfo, runLasot } from './run-lasot.js';
 import { scoreResults } from './score-results.js';
 import type { Shard } from './shard.js';
 import type { SequenceTracker } from './tracker.js';
@@ -22,6 +22,9 @@ export interface RunAndScoreOptions {
   /** Evaluation rules of the score. Default `lasot`. */
   convention?: Convention;
   signal?: AbortSignal;
+  /** Recorded in the manifest (see `RunLasotOptions`). */
+  rerun?: RunRerunInfo;
+  shardSource?: string;
 }
 
 /** A run and, when it covers every selected sequence (no shard), its score. */
@@ -49,6 +52,8 @@ export async function runAndScoreLasot(
       resume: options.resume,
       label: options.label,
       signal: options.signal,
+      rerun: options.rerun,
+      shardSource: options.shardSource,
     },
     onProgress,
   );

@@ -5,7 +5,7 @@ import { type Box, boxAt } from '../lasot/boxes.js';
 import { framePath, type LasotDataset, type LasotSequence, loadSequence } from '../lasot/dataset.js';
 import { resultPath, writeResultFile } from '../lasot/results.js';
 import { hasCompleteResult } from './resume.js';
-import { type Shard, selectShard } from './shard.js';
+import { type Shard, selectShard, type WeightedSequence } from './shard.js';
 import type { SequenceTracker } from './tracker.js';
 
 export const RUN_MANIFEST_KIND = 'tamkit-lasot-run' as const;
@@ -25,6 +25,18 @@ export interface RunLasotOptions {
   signal?: AbortSignal;
   /** Clock in milliseconds. Default `performance.now`. */
   now?: () => number;
+  /** How to run this again (recorded in the manifest so `track-eval merge` can print the rerun command). */
+  rerun?: RunRerunInfo;
+  /** How the shard was found (e.g. the `--shard auto` line), recorded in the manifest. */
+  shardSource?: string;
+}
+
+/** What a manifest records so a missing or incomplete shard can be rerun by hand. */
+export interface RunRerunInfo {
+  /** The program and arguments of the run without its shard (e.g. `['track-eval', 'lasot', '--root', ...]`). */
+  argv: string[];
+  /** The batch script the run was submitted with (`sbatch --array=... <script>` reruns some of its tasks). */
+  jobScript?: string;
 }
 
 /** Progress of a run, reported after every frame and every skipped sequence. */
@@ -64,6 +76,14 @@ export interface RunManifest {
   label: string;
   datasetRoot: string;
   shard: Shard | null;
+  /**
+   * Every sequence this run or shard is to cover, with its frames (written before tracking starts), so a merge
+   * can tell a shard killed midway from a finished one. Absent in manifests of older versions.
+   */
+  assigned?: WeightedSequence[];
+  /** How the shard was found (`--shard auto`). */
+  shardSource?: string;
+  rerun?: RunRerunInfo;
   sequences: RunSequenceRecord[];
 }
 
@@ -114,9 +134,10 @@ export async function runLasot(
 ): Promise<RunManifest> {
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const names = dataset.sequences.map((s) => s.name);
-  const selected = new Set(options.shard ? selectShard(names, options.shard) : names);
-  const sequences = await Promise.all(dataset.sequences.filter((s) => selected.has(s.name)).map(loadSequence));
+  // Every sequence's frame count weighs the split, so all of them are read even for one shard.
+  const all = await Promise.all(dataset.sequences.map(loadSequence));
+  const selected = new Set(options.shard ? selectShard(all, options.shard) : all.map((s) => s.name));
+  const sequences = all.filter((s) => selected.has(s.name));
   const framesTotal = sequences.reduce((sum, s) => sum + s.frames, 0);
   let framesDone = 0;
   let trackedFrames = 0;
@@ -131,9 +152,14 @@ export async function runLasot(
     label: options.label ?? 'tracker',
     datasetRoot: dataset.root,
     shard: options.shard ?? null,
+    assigned: sequences.map((s) => ({ name: s.name, frames: s.frames })),
+    ...(options.shardSource === undefined ? {} : { shardSource: options.shardSource }),
+    ...(options.rerun === undefined ? {} : { rerun: options.rerun }),
     sequences: records,
   });
   const writeManifest = () => writeFileAtomic(manifestPath, `${JSON.stringify(manifest(), null, 2)}\n`);
+  // Before the first frame: a shard killed during its first sequence is then seen by merge as incomplete.
+  if (options.shard) await writeManifest();
   for (const [sequenceIndex, sequence] of sequences.entries()) {
     checkAborted(options.signal);
     const progress = (frame: number, skipped: boolean): RunProgress => {
