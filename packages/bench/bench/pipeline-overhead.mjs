@@ -97,7 +97,17 @@ try {
 
   const ms = (v) => (v === undefined ? '-' : v.toFixed(2));
   const rows = report.pipelines.map((p) => {
-    const host = ['preprocess', 'memory', 'postprocess'].reduce((s, k) => s + (p.perStage[k]?.p50Ms ?? 0), 0);
+    // Everything but the module runs (reports before the stage split had one `memory` stage).
+    const hostStages = [
+      'preprocess',
+      'memory',
+      'attention_inputs',
+      'postprocess',
+      'bank_update',
+      'host_copies',
+      'unstaged',
+    ];
+    const host = hostStages.reduce((s, k) => s + (p.perStage[k]?.p50Ms ?? 0), 0);
     const ratio = p.isolatedSumMs ? p.perFrame.p50Ms / p.isolatedSumMs : undefined;
     return [
       formatModuleStacks(p.stacks),

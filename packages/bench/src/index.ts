@@ -167,6 +167,13 @@ export {
   type SelfTimedResult,
   validateFeeds,
 } from './stacks/runner.js';
+export {
+  bindingFromFeeds,
+  isShapeVariant,
+  SHAPE_VARIANTS,
+  type ShapeBinding,
+  type ShapeVariant,
+} from './stacks/shape-variant.js';
 export type { RunnerSettings, StackDefinition, StackTraits } from './stacks/stack-definition.js';
 export { type DescribeTrtOptions, describeTrtCommands } from './stacks/trt/describe-commands.js';
 export { type EngineBuilderPortOptions, engineBuilderPort } from './stacks/trt/engine-builder-adapter.js';

@@ -100,6 +100,11 @@ export { type ApplyPlanReport, applyPrecisionPlan, autoPinFinder } from './passe
 // Bakes
 export { type BakeModuleOptions, type BakeModuleReport, bakeModule } from './passes/bake/bake-module.js';
 export { appliedBakes } from './passes/bake/common.js';
+export {
+  bakeFeatureLayout,
+  type FeatureLayoutOptions,
+  type FeatureLayoutReport,
+} from './passes/bake/feature-layout.js';
 export { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './passes/bake/mask-box.js';
 export { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './passes/bake/mask-resize.js';
 export { bakeMemoryLayout, type MemoryLayoutOptions, type MemoryLayoutReport } from './passes/bake/memory-layout.js';
@@ -208,6 +213,7 @@ export { loadPlan, serializePlan, validatePlan } from './plan/validate.js';
 // Specialisation: bind input dims and integer inputs, fold what becomes constant
 export type { Bindings, BoundInput } from './specialize/bind.js';
 export { type BindingConflict, BindingConflictError } from './specialize/conflict.js';
+export { pinInputDims } from './specialize/pin.js';
 export type { KeptNode } from './specialize/propagate.js';
 export { formatSpecializeReport, type SpecializeReport } from './specialize/report.js';
 export { type SpecializeOptions, specializeModel } from './specialize/specialize.js';

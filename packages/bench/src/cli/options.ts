@@ -154,3 +154,12 @@ export const planOption = {
       'Precision plan for every module (a plan file), or a folder of <module>.plan.json (track-eval bisect --plan-dir): ort-* stacks run the plan applied to the model, trt-* stacks build their engines from it',
   },
 } as const satisfies Record<string, Options>;
+
+/** `--shapes original|pinned|static`: how models with symbolic dims run (stacks/shape-variant.ts). */
+export const shapesOption = {
+  shapes: {
+    choices: ['original', 'pinned', 'static'] as const,
+    describe:
+      'Shape variant: original (as exported), pinned (ONNX Runtime freeDimensionOverrides at the shapes run), static (graph-surgery specialize to those shapes and integer inputs, in process)',
+  },
+} as const satisfies Record<string, Options>;

@@ -51,12 +51,38 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             'device-copies': {
               type: 'boolean',
               default: false,
-              describe: 'Run again keeping outputs on the GPU (ort-webgpu) and report the copy time saved',
+              describe:
+                'Run the loop again with the other output placement (without isolated runs) and report the copy time saved',
             },
+            'device-outputs': {
+              choices: ['on', 'off', 'auto'] as const,
+              default: 'auto' as const,
+              describe:
+                'Keep module outputs on the device (on), copy them to the host (off), or track a few frames both ways, interleaved, and keep the faster (auto; stacks that cannot keep outputs on a device always copy)',
+            },
+            'layout-in-graph': {
+              type: 'boolean',
+              default: true,
+              describe:
+                "memory_attention takes and gives the image maps' layout [1,C,H,W] (a bit-identical edit at load): no host transposes; --no-layout-in-graph runs it as exported",
+            },
+            ...numberOption(
+              'calibration-frames',
+              'Frames tracked each way by --device-outputs auto (2 more untimed)',
+              { integer: true, min: 1 },
+              { default: 10 },
+            ),
             variant: {
               type: 'string',
               array: true,
               describe: 'Label of each --models variant, in the same order (default: the folder names)',
+            },
+            shapes: {
+              choices: ['original', 'pinned', 'static'] as const,
+              array: true,
+              default: ['original' as const],
+              describe:
+                'Shape variants to run (repeat for several, each a pipeline of the report): original (as exported), pinned (ONNX Runtime freeDimensionOverrides for the full memory bank and one-point decoder), static (graph-surgery specialised graphs for those shapes, and for modules with one shape); other shapes run the exported model',
             },
             images: {
               type: 'string',
@@ -86,6 +112,10 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
           .example(
             '$0 pipeline --models zoo/ --stack ort-webgpu,mask_decoder=ort-cpu --device-copies -o reports/pipeline.json',
             'a mixed pipeline, with and without host copies between WebGPU modules',
+          )
+          .example(
+            '$0 pipeline --models zoo/ --stack ort-cuda --shapes original --shapes pinned --shapes static',
+            'the loop as exported, with dims pinned, and with specialised graphs once the memory bank is full',
           )
           .example(
             '$0 pipeline --models zoo/ --variant unbaked --models zoo-baked/ --variant baked --stack ort-cpu --kalman',
@@ -121,26 +151,32 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
       const stacks = parseStackSpec(args.stack);
       const report = await benchPipeline({
         ...(args.label === undefined ? {} : { label: args.label }),
-        runs: args.models.map((models, i) => ({
-          models,
-          stacks,
-          frames: args.frames,
-          warmupFrames: args['warmup-frames'],
-          isolatedIterations: args['isolated-iterations'],
-          tracker: {
-            kalman: args.kalman,
-            box: args.box,
-            ...(args['host-worker'] === undefined ? {} : { hostWorker: args['host-worker'] }),
-          },
-          compareDeviceCopies: args['device-copies'],
-          ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
-          variant: variants[i]!,
-          seed: args.seed,
-          ...(args.plan === undefined ? {} : { plan: args.plan }),
-          video,
-          ...(args.threads === undefined ? {} : { threads: args.threads }),
-          onProgress: passProgress(io, variants[i]!),
-        })),
+        runs: args.models.flatMap((models, i) =>
+          args.shapes.map((shapes) => ({
+            models,
+            shapes,
+            stacks,
+            frames: args.frames,
+            warmupFrames: args['warmup-frames'],
+            isolatedIterations: args['isolated-iterations'],
+            tracker: {
+              kalman: args.kalman,
+              box: args.box,
+              ...(args['host-worker'] === undefined ? {} : { hostWorker: args['host-worker'] }),
+            },
+            compareDeviceCopies: args['device-copies'],
+            deviceOutputs: args['device-outputs'],
+            calibrationFrames: args['calibration-frames'],
+            layoutInGraph: args['layout-in-graph'],
+            ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
+            variant: args.shapes.length > 1 ? `${variants[i]!}/${shapes}` : variants[i]!,
+            seed: args.seed,
+            ...(args.plan === undefined ? {} : { plan: args.plan }),
+            video,
+            ...(args.threads === undefined ? {} : { threads: args.threads }),
+            onProgress: passProgress(io, args.shapes.length > 1 ? `${variants[i]!}/${shapes}` : variants[i]!),
+          })),
+        ),
       });
       if (args.json) io.out(JSON.stringify(report, null, 2));
       else {

@@ -3,7 +3,7 @@ import { type CommandIo, numberOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { StackName } from '../stacks/registry.js';
 import type { DescribedRun } from '../stacks/trt/describe-commands.js';
-import { budgetOptions, modelOptions, planOption, reportOutputOptions, stackOptions } from './options.js';
+import { budgetOptions, modelOptions, planOption, reportOutputOptions, shapesOption, stackOptions } from './options.js';
 import { checkReportFiles, writeReportFiles } from './report-files.js';
 
 /** `bench [run] --stack NAME... --models DIR|FILE`: the default command. */
@@ -19,6 +19,7 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
           ...budgetOptions,
           ...reportOutputOptions('Write one CSV row per module result to FILE'),
           ...planOption,
+          ...shapesOption,
           'allow-partial': {
             type: 'boolean',
             default: false,
@@ -60,6 +61,10 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
         .example(
           '$0 --stack ort-webgpu --models zoo/ --plan plans/',
           'every module at the precision plan track-eval bisect wrote for it',
+        )
+        .example(
+          '$0 --stack ort-cuda --models zoo/ --shapes static -o static.json',
+          'every module specialised to the benchmarked shapes (compare with a --shapes original run)',
         )
         .example(
           '$0 --stack trt-mixed --models zoo/ --print-command --trt-version 10',
@@ -119,6 +124,7 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
         deviceOutputs: args['device-outputs'],
         profileRuns: args['profile-runs'],
         ...(args.plan === undefined ? {} : { plan: args.plan }),
+        ...(args.shapes === undefined ? {} : { shapeVariant: args.shapes }),
         ...(args.label === undefined ? {} : { label: args.label }),
         onProgress: (event) => {
           if (event.kind === 'module-start') progress.update(done(), `${event.module} on ${event.stack}`);

@@ -62,6 +62,11 @@ function runnerOptions(result: ModuleResult): Record<string, unknown> {
     ...(typeof o.deviceId === 'number' ? { deviceId: o.deviceId } : {}),
     ...(typeof o.allowSpinning === 'boolean' ? { allowSpinning: o.allowSpinning } : {}),
     ...(typeof o.stopSpinningAfterRun === 'boolean' ? { stopSpinningAfterRun: o.stopSpinningAfterRun } : {}),
+    // Shape variants (bench --shapes) run again as measured.
+    ...(typeof o.specialize === 'object' && o.specialize !== null ? { specialize: o.specialize } : {}),
+    ...(typeof o.freeDimensionOverrides === 'object' && o.freeDimensionOverrides !== null
+      ? { freeDimensionOverrides: o.freeDimensionOverrides }
+      : {}),
   };
 }
 

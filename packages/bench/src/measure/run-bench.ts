@@ -11,6 +11,9 @@ import { readModelSignature } from '../stacks/model-signature.js';
 import { assertPlacement, describePlacement } from '../stacks/ort/placement.js';
 import { getStack, type StackName } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
+import { bindingFromFeeds, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
+import type { RunnerSettings } from '../stacks/stack-definition.js';
+import type { TensorInfo } from '../stacks/types.js';
 import { collectEnvironment } from './environment.js';
 import { findModels, moduleName } from './find-models.js';
 import { sha256File } from './hash.js';
@@ -55,6 +58,12 @@ export interface BenchRunOptions {
    * stacks run each plan applied to its model; trt-* stacks build their engines from it. Default: none.
    */
   plan?: string;
+  /**
+   * Shape variant (see stacks/shape-variant.ts): `original` (default) runs each model as exported; `pinned` fixes
+   * its symbolic dims at the benchmarked shapes with ONNX Runtime's freeDimensionOverrides; `static` runs it
+   * specialised by graph-surgery to those shapes and integer-input values. ONNX Runtime stacks only.
+   */
+  shapeVariant?: ShapeVariant;
   /** Free-form label stored in the report. */
   label?: string;
   onProgress?: (event: BenchProgress) => void;
@@ -89,13 +98,16 @@ export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
       for (const model of models) {
         options.onProgress?.({ kind: 'module-start', stack: name, module: moduleName(model) });
         const plan = planned?.plans.get(model);
+        const variant = stack.family === 'onnxruntime' ? await shapeSettings(model, options) : undefined;
         const runner = stack.createWith({
           ...(options.threads === undefined ? {} : { threads: options.threads }),
           ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
           ...(options.deviceOutputs ? { deviceOutputs: true } : {}),
           ...(plan === undefined ? {} : { plan }),
+          ...(variant === undefined ? {} : variant.settings),
         });
-        const result = await benchModule(runner, model, hashes.get(model)!, options);
+        const result = await benchModule(runner, model, hashes.get(model)!, options, variant?.inputs);
+        if (options.shapeVariant !== undefined) result.options.shapeVariant = options.shapeVariant;
         if (planned) result.notes.push(...planned.notes);
         tensorrt ??= result.options.tensorrt as string | undefined;
         results.push(result);
@@ -131,13 +143,19 @@ export async function benchModule(
   model: string,
   sha256: string,
   options: BenchRunOptions,
+  signature?: readonly TensorInfo[],
 ): Promise<ModuleResult> {
   await runner.activate(model);
   try {
-    const resolved = resolveInputShapes(runner.inputs, applicableUserShapes(runner.inputs, options.shapes ?? {}));
+    // A pinned or specialised model declares fixed dims (and may have lost inputs): inputs are chosen for the
+    // model as exported (`signature`), as they were for the binding, and fed where the runner still takes them.
+    const declared = signature ?? runner.inputs;
+    const resolved = resolveInputShapes(declared, applicableUserShapes(declared, options.shapes ?? {}));
     const notes = [...runner.notes(), ...resolved.notes.map((n) => `input ${n}`)];
     const needsFeeds = runner.capabilities.inProcess;
-    const feeds = needsFeeds ? await generateFeeds(runner.inputs, resolved, options.seed ?? 0) : {};
+    const generated = needsFeeds ? await generateFeeds(declared, resolved, options.seed ?? 0) : {};
+    const takes = new Set(runner.inputs.map((i) => i.name));
+    const feeds = Object.fromEntries(Object.entries(generated).filter(([name]) => takes.has(name)));
     const profileRuns = options.profileRuns ?? 3;
     const placement =
       runner.capabilities.placement && profileRuns > 0 ? await runner.profilePlacement(feeds, profileRuns) : undefined;
@@ -174,6 +192,22 @@ export async function benchModule(
   } finally {
     await runner.deactivate();
   }
+}
+
+/**
+ * The runner settings of the shape variant for one model: the shapes and integer-input values the benchmark
+ * feeds it (the same resolution and seed as `benchModule`), pinned or specialised.
+ */
+async function shapeSettings(
+  model: string,
+  options: BenchRunOptions,
+): Promise<{ settings: RunnerSettings; inputs: TensorInfo[] } | undefined> {
+  const variant = options.shapeVariant ?? 'original';
+  if (variant === 'original') return undefined;
+  const { inputs } = await readModelSignature(model);
+  const resolved = resolveInputShapes(inputs, applicableUserShapes(inputs, options.shapes ?? {}));
+  const feeds = await generateFeeds(inputs, resolved, options.seed ?? 0);
+  return { settings: variantSettings(variant, inputs, bindingFromFeeds(inputs, feeds)), inputs };
 }
 
 /** Fails before any timing when a `--shape` names no dynamic input of any model (a typo would go unnoticed). */

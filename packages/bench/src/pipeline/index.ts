@@ -1,5 +1,13 @@
 // The pipeline benchmark: the chained tracking loop timed per stage and per frame against isolated module runs,
 // over a synthetic video or an image folder.
+
+export {
+  chooseDeviceOutputs,
+  DEVICE_OUTPUT_MODES,
+  type DeviceOutputChoice,
+  type DeviceOutputMode,
+  type PlacementSamples,
+} from './device-outputs.js';
 export { ImageFolderVideo } from './image-folder-video.js';
 export { type BenchPipelineOptions, benchPipeline } from './pipeline-report.js';
 export {

@@ -9,15 +9,19 @@ import type { RawImage } from '../preprocess/normalize.js';
 import type { ModuleResult, PipelineResult } from '../report/schema.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
+import type { ShapeVariant } from '../stacks/shape-variant.js';
 import type { Feeds } from '../stacks/types.js';
 import type { Box } from '../tracker/mask-box.js';
 import { moduleFiles } from '../tracker/module-files.js';
 import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js';
 import { closeModules, loopSpinsByDefault, openModules, recordingRunner } from '../tracker/open-modules.js';
+import { ShapeVariantRunner } from '../tracker/shape-variant-runner.js';
 import type { ModuleStacks } from '../tracker/stack-spec.js';
-import { PIPELINE_STAGES } from '../tracker/stages.js';
-import { createTracker, type TrackerOptions } from '../tracker/tracker.js';
+import { PIPELINE_STAGES, unstagedMs } from '../tracker/stages.js';
+import { createTracker, type TrackerOptions, type TrackResult } from '../tracker/tracker.js';
 import { readTrackerParams } from '../tracker/tracker-params.js';
+import { calibrateDeviceOutputs } from './calibrate-device-outputs.js';
+import { type DeviceOutputChoice, type DeviceOutputMode, fixedDeviceOutputs } from './device-outputs.js';
 import { SyntheticVideo } from './synthetic-video.js';
 
 /** A frame source: frames by index plus the first frame's object box. */
@@ -57,8 +61,23 @@ export interface PipelineRunOptions {
   tracker?: Omit<TrackerOptions, 'keepOnDevice'>;
   /** Also run with outputs kept on the device (stacks that can) and report the copy time saved. Default false. */
   compareDeviceCopies?: boolean;
+  /**
+   * Where the timed loop keeps module outputs on stacks that can keep them on the device (ort-webgpu): `on`,
+   * `off` (host copies), or `auto` (default): a short calibration tracks the first frames both ways,
+   * interleaved, and the faster placement runs (device-outputs.ts). The choice is in `result.deviceOutputs`.
+   */
+  deviceOutputs?: DeviceOutputMode;
+  /** Frames tracked each way by the `auto` calibration (the first 2 not counted). Default 10. */
+  calibrationFrames?: number;
+  /** memory_attention in the image maps' layout (`OpenModulesOptions.layoutInGraph`). Default true. */
+  layoutInGraph?: boolean;
   /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
   variant?: string;
+  /**
+   * Shape variant (`OpenModulesOptions.shapeVariant`): `original` (default), `pinned` (ONNX Runtime's
+   * freeDimensionOverrides) or `static` (graph-surgery specialised graphs) for the shapes the loop settles into.
+   */
+  shapes?: ShapeVariant;
   /**
    * Frames to track. Default: a seeded synthetic 1280x720 video. The loop holds frame i while it asks for
    * frame i + 1 (handed over early for preprocessing), so a source must keep a frame valid until the second
@@ -69,6 +88,11 @@ export interface PipelineRunOptions {
   seed?: number;
   /** Called when a pass starts and after each tracked frame (warm-up frames included: `done` of `total`). */
   onProgress?: (event: PipelineProgress) => void;
+  /**
+   * Called with every tracked frame of the timed pass (warm-up frames included), e.g. to score masks against a
+   * reference run. `maskLogits` is reused by the next frame: copy what you keep.
+   */
+  onFrame?: (frame: TrackResult) => void;
 }
 
 /** A progress event of `runPipeline`, for a CLI to draw. */
@@ -109,15 +133,20 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const video = options.video ?? new SyntheticVideo({ seed: options.seed ?? 0 });
   const planned = options.plan === undefined ? undefined : await loadModulePlans(options.plan, Object.values(files));
   const plans = planned && modulePlans(files, planned.plans);
-  const host = await runPass(options, files, params, video, false, plans);
-  const notes = [...host.notes, ...(planned?.notes ?? [])];
-  let copySavedMs: number | undefined;
   const deviceCapable = TRACKER_MODULES.some((m) => getStack(options.stacks[m]).deviceOutputs);
+  const placement = await chooseOutputPlacement(options, files, params, video, plans, deviceCapable);
+  const host = await runPass(options, files, params, video, placement.chosen === 'on', plans);
+  const notes = [...host.notes, ...(planned?.notes ?? []), `output placement: ${placement.reason}`];
+  let copySavedMs: number | undefined;
   if (options.compareDeviceCopies && deviceCapable) {
-    const device = await runPass({ ...options, isolatedIterations: 0 }, files, params, video, true, plans);
-    copySavedMs = median(host.perFrame) - median(device.perFrame);
+    // The other placement than the timed loop's, without isolated runs.
+    const onDevice = placement.chosen === 'on';
+    const { onFrame: _, ...rest } = options;
+    const other = await runPass({ ...rest, isolatedIterations: 0 }, files, params, video, !onDevice, plans);
+    const [devicePass, hostPass] = onDevice ? [host, other] : [other, host];
+    copySavedMs = median(hostPass.perFrame) - median(devicePass.perFrame);
     notes.push(
-      `device pass (outputs kept on the GPU, image features fed to memory_encoder without a host round trip): p50 ${median(device.perFrame).toFixed(3)} ms/frame vs ${median(host.perFrame).toFixed(3)} ms with host copies`,
+      `device pass (outputs kept on the GPU, image features fed to memory_encoder without a host round trip): p50 ${median(devicePass.perFrame).toFixed(3)} ms/frame vs ${median(hostPass.perFrame).toFixed(3)} ms with host copies`,
     );
   } else if (options.compareDeviceCopies) {
     notes.push('copy time saved not measured: no module runs on a stack that keeps outputs on the device (ort-webgpu)');
@@ -160,6 +189,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   const result: PipelineResult = {
     stacks: { ...options.stacks },
     variant: options.variant ?? 'default',
+    shapes: options.shapes ?? 'original',
     frames,
     perStage: Object.fromEntries(
       Object.entries(host.perStage).map(([stage, samples]) => [stage, computeLatencyStats(samples)]),
@@ -168,9 +198,42 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     fps: 1000 / perFrame.meanMs,
     ...(isolatedSumMs === undefined ? {} : { isolatedSumMs }),
     ...(copySavedMs === undefined ? {} : { copySavedMs }),
+    deviceOutputs: placement,
     notes,
   };
   return { result, modules, boxes: host.boxes };
+}
+
+/** The output placement of the timed loop: fixed, or calibrated (`auto` on a stack that can keep outputs on the device). */
+async function chooseOutputPlacement(
+  options: PipelineRunOptions,
+  files: Record<TrackerModule, string>,
+  params: Awaited<ReturnType<typeof readTrackerParams>>,
+  video: FrameSource,
+  plans: Partial<Record<TrackerModule, PrecisionPlan>> | undefined,
+  capable: boolean,
+): Promise<DeviceOutputChoice> {
+  const mode = options.deviceOutputs ?? 'auto';
+  const fixed = fixedDeviceOutputs(mode, capable);
+  if (fixed) return fixed;
+  const frames = options.calibrationFrames ?? 10;
+  return calibrateDeviceOutputs({
+    files,
+    stacks: options.stacks,
+    modules: {
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      allowSpinning: options.allowSpinning ?? false,
+      ...(plans === undefined ? {} : { plans }),
+      shapeVariant: options.shapes ?? 'original',
+      ...(params === undefined ? {} : { bank: params }),
+      ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
+    },
+    params,
+    tracker: { ...options.tracker, paramsSeed: options.seed ?? 0 },
+    video,
+    frames: frames + 2,
+    skip: 2,
+  });
 }
 
 /** Plans by module from plans by model file. */
@@ -190,11 +253,16 @@ async function runPass(
   plans: Partial<Record<TrackerModule, PrecisionPlan>> | undefined,
 ): Promise<Pass> {
   options.onProgress?.({ kind: 'pass', keepOnDevice });
+  const shapeNotes: string[] = [];
   const runners = await openModules(files, options.stacks, {
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: keepOnDevice,
     ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
     ...(plans === undefined ? {} : { plans }),
+    shapeVariant: options.shapes ?? 'original',
+    ...(params === undefined ? {} : { bank: params }),
+    ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
+    onNote: (note) => shapeNotes.push(note),
   });
   try {
     const lastFeeds: Partial<Record<TrackerModule, Feeds>> = {};
@@ -215,7 +283,7 @@ async function runPass(
     const warmup = options.warmupFrames ?? 8;
     const iterations = options.isolatedIterations ?? 1;
     const pass: Pass = { perFrame: [], perStage: {}, boxes: [], notes: [], isolated: {} };
-    for (const stage of PIPELINE_STAGES) pass.perStage[stage] = [];
+    for (const stage of [...PIPELINE_STAGES, 'unstaged']) pass.perStage[stage] = [];
     const total = warmup + frames;
     try {
       // Each call gets the next frame too, so its preprocessing overlaps this frame's inference.
@@ -226,10 +294,12 @@ async function runPass(
         const call = next === undefined ? {} : { next };
         const out = i === 0 ? await tracker.init(frame, video.box(0), call) : await tracker.track(frame, call);
         pass.boxes.push(out.box);
+        options.onFrame?.(out);
         if (next !== undefined) frame = next;
         if (i >= warmup) {
           pass.perFrame.push(out.timings.total);
           for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
+          pass.perStage.unstaged!.push(unstagedMs(out.timings));
           await timeIsolated(runners, lastFeeds, iterations, pass);
         }
         options.onProgress?.({ kind: 'frame', keepOnDevice, done: i + 1, total });
@@ -237,11 +307,29 @@ async function runPass(
     } finally {
       await tracker.dispose();
     }
-    pass.notes = [...tracker.notes, ...new Set(TRACKER_MODULES.flatMap((m) => runners[m].notes()))];
+    pass.notes = [
+      ...tracker.notes,
+      ...new Set(TRACKER_MODULES.flatMap((m) => runners[m].notes())),
+      ...shapeNotes,
+      ...usageNotes(runners),
+    ];
     return pass;
   } finally {
     await closeModules(runners);
   }
+}
+
+/** Which session of each shape-variant module ran how often (warm-up, timed and isolated runs together). */
+function usageNotes(runners: Record<TrackerModule, Runner>): string[] {
+  return TRACKER_MODULES.flatMap((m) => {
+    const r = runners[m];
+    if (!(r instanceof ShapeVariantRunner)) return [];
+    const calls = Object.entries(r.usage()).map(
+      ([key, n]) =>
+        `${key === 'dynamic' ? 'as exported' : key === 'specialised' ? 'specialised (one input shape)' : key}: ${n}`,
+    );
+    return [`${m} (${r.variant}) calls per session: ${calls.join('; ')}`];
+  });
 }
 
 /** Runs each module that ran in this frame alone on the frame's feeds; device outputs are downloaded and timed too. */

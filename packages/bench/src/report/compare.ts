@@ -191,6 +191,8 @@ export function compareReports(
     const notes: string[] = [];
     if (stack !== base.stack) notes.push(`baseline stack ${base.stack}`);
     if (cur && base.modelSha256 && cur.modelSha256 && base.modelSha256 !== cur.modelSha256) notes.push('model changed');
+    const shapes = cur && shapeChange(base.options.shapeVariant, cur.options.shapeVariant);
+    if (shapes) notes.push(shapes);
     const row: ComparisonRow = {
       kind: 'module',
       key: `${stack} / ${base.module}`,
@@ -274,6 +276,13 @@ export function compareReports(
 }
 
 /** [label, baseline, current, notes] per pipeline label found in either report. */
+/** `shapes original -> static` when the two sides ran different shape variants (absent means original). */
+function shapeChange(baseline: unknown, current: unknown): string | undefined {
+  const b = typeof baseline === 'string' ? baseline : 'original';
+  const c = typeof current === 'string' ? current : 'original';
+  return b === c ? undefined : `shapes ${b} -> ${c}`;
+}
+
 function pairPipelines(
   baseline: BenchReport,
   current: BenchReport,
@@ -288,12 +297,11 @@ function pairPipelines(
   const pairs: [string, PipelineResult | undefined, PipelineResult | undefined, string[]][] = [];
   for (const base of baseline.pipelines) {
     const key = pipelineLabel(mapped(base));
-    pairs.push([
-      key,
-      base,
-      currentByLabel.get(key),
-      key === pipelineLabel(base) ? [] : [`baseline ${pipelineLabel(base)}`],
-    ]);
+    const cur = currentByLabel.get(key);
+    const notes = key === pipelineLabel(base) ? [] : [`baseline ${pipelineLabel(base)}`];
+    const shapes = cur && shapeChange(base.shapes, cur.shapes);
+    if (shapes) notes.push(shapes);
+    pairs.push([key, base, cur, notes]);
     currentByLabel.delete(key);
   }
   for (const [key, cur] of currentByLabel) pairs.push([key, undefined, cur, []]);

@@ -88,8 +88,18 @@ export interface PipelineResult {
   /** module name -> stack name */
   stacks: Record<string, string>;
   variant: string;
+  /**
+   * How models with symbolic dims ran: `original` (as exported), `pinned` (ONNX Runtime freeDimensionOverrides)
+   * or `static` (graph-surgery specialised graphs). Absent in reports written before shape variants.
+   */
+  shapes?: 'original' | 'pinned' | 'static';
   frames: number;
-  /** stage name (preprocess, image_encoder, memory_attention, mask_decoder, memory_encoder, postprocess) -> stats */
+  /**
+   * stage name -> stats: the tracker's stages (PIPELINE_STAGES: preprocess, image_encoder, attention_inputs,
+   * memory_attention, mask_decoder, postprocess, memory_encoder, bank_update, host_copies; reports before
+   * 2026-12-02 have one `memory` stage instead of attention_inputs and bank_update) and `unstaged` (the frame's
+   * time outside them).
+   */
   perStage: Record<string, LatencyStats>;
   perFrame: LatencyStats;
   fps: number;
@@ -97,6 +107,18 @@ export interface PipelineResult {
   isolatedSumMs?: number;
   /** Copy time saved by keeping tensors on the device between modules, when measured. */
   copySavedMs?: number;
+  /**
+   * Where the timed loop kept module outputs (`--device-outputs on|off|auto`) and why: with `auto` on a stack
+   * that can keep them on the device, the calibration's per-frame medians both ways.
+   */
+  deviceOutputs?: {
+    mode: 'on' | 'off' | 'auto';
+    chosen: 'on' | 'off';
+    reason: string;
+    onP50Ms?: number;
+    offP50Ms?: number;
+    calibrationFrames?: number;
+  };
   notes: string[];
 }
 

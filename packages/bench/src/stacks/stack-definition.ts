@@ -1,6 +1,7 @@
-import type { PrecisionPlan } from '@tamkit/graph-surgery';
+import type { ModelProto, PrecisionPlan } from '@tamkit/graph-surgery';
 import type { Availability } from './availability.js';
 import type { Runner } from './runner.js';
+import type { ShapeBinding } from './shape-variant.js';
 import type { TrtPrecision } from './trt/engine-port.js';
 import type { StackFamily } from './types.js';
 
@@ -27,6 +28,29 @@ export interface RunnerSettings {
    * the end of the process (ONNX Runtime stacks; see `OrtRunnerOptions.crashProbe`). Default: the stack's.
    */
   crashProbe?: boolean;
+  /**
+   * Run the model specialised to these input shapes and integer-input values (graph-surgery's `specializeModel`,
+   * in process at activation: the shape arithmetic they decide is folded away). The runner then takes only the
+   * inputs the specialised graph keeps. ONNX Runtime stacks; the trt-* stacks ignore it (said in their notes).
+   */
+  specialize?: ShapeBinding;
+  /**
+   * ONNX Runtime's `freeDimensionOverrides`: symbolic dims (by their name) fixed for the session, the model
+   * unchanged. The cheaper, partial route to static shapes: values of integer inputs stay run-time values.
+   */
+  freeDimensionOverrides?: Record<string, number>;
+  /**
+   * Graph edits applied to the model at activation, in order, after the plan (e.g. the tracker's
+   * `bakeFeatureLayout` of memory_attention). ONNX Runtime stacks; the trt-* stacks ignore them.
+   */
+  edits?: readonly ModelEdit[];
+}
+
+/** A named graph edit (a graph-surgery pass with its options bound). */
+export interface ModelEdit {
+  /** Recorded in the runner's options (`edits`), e.g. `feature-layout 32x32`. */
+  label: string;
+  apply(model: ModelProto): ModelProto;
 }
 
 /** What a stack is, as callers that must treat stacks differently ask it (never by comparing names). */

@@ -53,8 +53,10 @@ export {
   type TrackerMask,
   type TrackerOutput,
 } from './sequence-tracker.js';
+export { type BankSize, fullBankTokens, trackerShapeBindings } from './shape-bindings.js';
+export { ShapeVariantRunner, type VariantUsage } from './shape-variant-runner.js';
 export { formatModuleStacks, type ModuleStacks, parseStackSpec } from './stack-spec.js';
-export { emptyTimings, PIPELINE_STAGES, type PipelineStage, type StageTimings } from './stages.js';
+export { emptyTimings, PIPELINE_STAGES, type PipelineStage, type StageTimings, unstagedMs } from './stages.js';
 export {
   type CreateTrackerOptions,
   createTracker,

@@ -5,7 +5,8 @@ import type { ModuleRunners, TrackerModule } from './module-runner.js';
 /** A role the tracking loop needs filled by one of a module's inputs or outputs. */
 interface RoleSpec {
   role: string;
-  rank: number;
+  /** Accepted rank(s). */
+  rank: number | readonly number[];
   types: readonly ElementType[];
   /** Name hint, used only to break ties between tensors of the same rank and type. */
   hint: RegExp;
@@ -20,8 +21,9 @@ const dimIs = (value: number | string | undefined, n: number) => typeof value !=
 const INPUT_ROLES = {
   image_encoder: [{ role: 'image', rank: 4, types: FLOAT, hint: /image|pixel|input/i, accepts: (s) => dimIs(s[1], 3) }],
   memory_attention: [
-    { role: 'currPos', rank: 3, types: FLOAT, hint: /curr.*pos|pos.*curr|vision_pos|feat.*pos/i },
-    { role: 'curr', rank: 3, types: FLOAT, hint: /^curr$|curr|vision_feat|pix_feat/i },
+    // Rank 4: [1, C, H, W], a model baked by bakeFeatureLayout (the loop then transposes nothing).
+    { role: 'currPos', rank: [3, 4], types: FLOAT, hint: /curr.*pos|pos.*curr|vision_pos|feat.*pos/i },
+    { role: 'curr', rank: [3, 4], types: FLOAT, hint: /^curr$|curr|vision_feat|pix_feat/i },
     { role: 'memoryPos', rank: 3, types: FLOAT, hint: /mem.*pos|pos.*mem/i },
     { role: 'memory', rank: 3, types: FLOAT, hint: /^memory$|mem/i },
     { role: 'numObjPtrTokens', rank: 0, types: INTS, hint: /ptr|obj/i },
@@ -42,7 +44,7 @@ const OUTPUT_ROLES = {
     { role: 'pos', rank: 4, types: FLOAT, hint: /pos/i },
     { role: 'features', rank: 4, types: FLOAT, hint: /feat|embed/i },
   ],
-  memory_attention: [{ role: 'features', rank: 3, types: FLOAT, hint: /feat|mem|out/i }],
+  memory_attention: [{ role: 'features', rank: [3, 4], types: FLOAT, hint: /feat|mem|out/i }],
   mask_decoder: [
     { role: 'masks', rank: 4, types: FLOAT, hint: /mask/i },
     {
@@ -96,7 +98,7 @@ export function assignRoles(
     infos.filter(
       (i) =>
         !taken.has(i.name) &&
-        i.shape.length === spec.rank &&
+        (typeof spec.rank === 'number' ? [spec.rank] : spec.rank).includes(i.shape.length) &&
         spec.types.includes(i.type) &&
         (spec.accepts?.(i.shape) ?? true),
     );
@@ -114,7 +116,7 @@ export function assignRoles(
       const declared = infos.map((i) => `${i.name} ${i.type}[${i.shape.join(',')}]`).join(', ') || 'none';
       throw new ToolkitError(
         'PIPELINE_MODEL_IO',
-        `${module}: no ${side} fits the role "${spec.role}" (rank ${spec.rank}, ${spec.types.join('|')}). Note: the model declares ${side}s ${declared}`,
+        `${module}: no ${side} fits the role "${spec.role}" (rank ${typeof spec.rank === 'number' ? spec.rank : spec.rank.join(' or ')}, ${spec.types.join('|')}). Note: the model declares ${side}s ${declared}`,
         { remedy: `Check that the file given as ${module} is that module of an EfficientTAM / SAM 2 export.` },
       );
     }

@@ -1,12 +1,17 @@
 import { availableParallelism } from 'node:os';
-import type { PrecisionPlan } from '@tamkit/graph-surgery';
+import { ToolkitError } from '@tamkit/common';
+import { bakeFeatureLayout, type PrecisionPlan } from '@tamkit/graph-surgery';
 import { generateFeeds } from '../measure/inputs.js';
 import { resolveInputShapes } from '../measure/shapes.js';
 import { OrtRunner } from '../stacks/ort/ort-runner.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
-import type { Feeds } from '../stacks/types.js';
+import { type ShapeBinding, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
+import type { ModelEdit, RunnerSettings } from '../stacks/stack-definition.js';
+import type { Feeds, TensorInfo } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
+import { type BankSize, hasOneShape, trackerShapeBindings } from './shape-bindings.js';
+import { type BoundRunner, ShapeVariantRunner } from './shape-variant-runner.js';
 import type { ModuleStacks } from './stack-spec.js';
 
 /** Options of `openModules`. */
@@ -25,6 +30,23 @@ export interface OpenModulesOptions {
   allowSpinning?: boolean;
   /** A precision plan per module (see `RunnerSettings.plan`); modules without one run as they are. */
   plans?: Partial<Record<TrackerModule, PrecisionPlan>>;
+  /**
+   * How models with symbolic dims run (see shape-variant.ts): `original` (default) as exported; `pinned` adds a
+   * session with ONNX Runtime's `freeDimensionOverrides` for each shape the loop settles into; `static` adds a
+   * graph-surgery specialised session for each, and runs modules with one shape specialised outright. The
+   * shapes come from the modules and `bank` (trackerShapeBindings); other shapes run the dynamic model.
+   */
+  shapeVariant?: ShapeVariant;
+  /** Memory sizes the full-bank shape is derived from (the tracker parameters). Default 7 frames, 16 pointers. */
+  bank?: BankSize;
+  /**
+   * Run memory_attention with its current-frame inputs and its output in the image maps' layout [1, C, H, W]
+   * (graph-surgery `bakeFeatureLayout` at load, bit-identical): the loop then transposes nothing on the host.
+   * Default true on ONNX Runtime stacks; a model it does not fit runs as it is (said through `onNote`).
+   */
+  layoutInGraph?: boolean;
+  /** Receives what the shape variant could not do (a shape not derivable, a dim without a name to pin). */
+  onNote?: (note: string) => void;
 }
 
 /** Creates and activates one runner per module on its assigned stack. On failure, those already active are released. */
@@ -34,23 +56,75 @@ export async function openModules(
   options: OpenModulesOptions = {},
 ): Promise<Record<TrackerModule, Runner>> {
   const opened: Partial<Record<TrackerModule, Runner>> = {};
+  // Runners activated but not yet owned by a ShapeVariantRunner: released too if a later one fails.
+  const stray: Runner[] = [];
+  let layout: ModelEdit | undefined;
+  const settings = (m: TrackerModule): RunnerSettings => ({
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...spinSettings(options.allowSpinning ?? loopSpinsByDefault()),
+    deviceOutputs: options.deviceOutputs ?? false,
+    ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
+    ...(m === 'memory_attention' && layout ? { edits: [layout] } : {}),
+  });
   try {
-    for (const m of TRACKER_MODULES) {
-      const runner = getStack(stacks[m]).createWith({
-        ...(options.threads === undefined ? {} : { threads: options.threads }),
-        ...spinSettings(options.allowSpinning ?? loopSpinsByDefault()),
-        deviceOutputs: options.deviceOutputs ?? false,
-        ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
-      });
-      await runner.activate(files[m]);
+    // memory_attention last: its layout edit takes the map size from the mask decoder's declared input.
+    for (const m of [...TRACKER_MODULES.filter((x) => x !== 'memory_attention'), 'memory_attention' as const]) {
+      const stack = getStack(stacks[m]);
+      if (m === 'memory_attention' && (options.layoutInGraph ?? true) && stack.family === 'onnxruntime') {
+        layout = featureLayoutEdit(opened.mask_decoder!.inputs);
+      }
+      let runner = stack.createWith(settings(m));
+      try {
+        await runner.activate(files[m]);
+      } catch (error) {
+        if (!(layout && m === 'memory_attention' && error instanceof ToolkitError && LAYOUT_MISFITS.has(error.code)))
+          throw error;
+        options.onNote?.(
+          `memory_attention runs in its exported layout (the layout edit does not fit: ${error.message})`,
+        );
+        layout = undefined;
+        runner = stack.createWith(settings(m));
+        await runner.activate(files[m]);
+      }
       opened[m] = runner;
-      // The crash probe checks a runner's first feeds: make those the largest shapes the loop will feed (a full
-      // memory bank), before the loop, so no probe lands in a timed frame and a shape-dependent crash is seen.
-      if (runner instanceof OrtRunner && runner.crashProbe) {
-        await runner.infer(await generateFeeds(runner.inputs, resolveInputShapes(runner.inputs), 0));
+      await probeBeforeTheLoop(runner);
+    }
+    const variant = options.shapeVariant ?? 'original';
+    if (variant !== 'original') {
+      const all = opened as Record<TrackerModule, Runner>;
+      const { bindings, notes } = trackerShapeBindings(all, options.bank);
+      for (const note of notes) options.onNote?.(note);
+      for (const m of TRACKER_MODULES) {
+        const open = async (binding: ShapeBinding) => {
+          const extra = variantSettings(variant, all[m].inputs, binding);
+          if (Object.keys(extra).length === 0) return undefined;
+          const runner = getStack(stacks[m]).createWith({ ...settings(m), ...extra });
+          stray.push(runner);
+          await runner.activate(files[m]);
+          await probeBeforeTheLoop(runner);
+          return runner;
+        };
+        if (variant === 'static' && hasOneShape(all[m].inputs)) {
+          // One shape only: the specialised model replaces the exported one.
+          const runner = await open({ shapes: {}, values: {} });
+          if (runner === undefined) continue;
+          await all[m].deactivate();
+          opened[m] = new ShapeVariantRunner(variant, runner, [], true);
+          stray.length = 0;
+          continue;
+        }
+        const bound: BoundRunner[] = [];
+        for (const binding of bindings[m] ?? []) {
+          const runner = await open(binding);
+          if (runner === undefined) options.onNote?.(`${m}: no named dim to pin for ${variant}; runs as exported`);
+          else bound.push({ binding, runner });
+        }
+        opened[m] = new ShapeVariantRunner(variant, all[m], bound);
+        stray.length = 0;
       }
     }
   } catch (error) {
+    for (const runner of stray) await runner.deactivate();
     await closeModules(opened);
     throw error;
   }
@@ -68,6 +142,30 @@ export function loopSpinsByDefault(): boolean {
 /** Spinning within a run, stopped when it returns; or no spinning. */
 function spinSettings(spin: boolean): { allowSpinning: boolean; stopSpinningAfterRun?: boolean } {
   return spin ? { allowSpinning: true, stopSpinningAfterRun: true } : { allowSpinning: false };
+}
+
+/**
+ * The crash probe checks a runner's first feeds: make those the largest shapes the loop will feed (a full memory
+ * bank), before the loop, so that no probe lands in a timed frame and a shape-dependent crash is seen.
+ */
+async function probeBeforeTheLoop(runner: Runner): Promise<void> {
+  if (runner instanceof OrtRunner && runner.crashProbe) {
+    await runner.infer(await generateFeeds(runner.inputs, resolveInputShapes(runner.inputs), 0));
+  }
+}
+
+/** What bakeFeatureLayout refuses with: a model whose inputs are not the tokens of that map, or baked already. */
+const LAYOUT_MISFITS: ReadonlySet<string> = new Set(['MODULE_MISMATCH', 'BAKE_ALREADY_APPLIED']);
+
+/** The layout edit for the map size the mask decoder declares ([1, C, H, W]); undefined when it is not fixed. */
+function featureLayoutEdit(decoderInputs: readonly TensorInfo[]): ModelEdit | undefined {
+  const map = decoderInputs.find((i) => i.type === 'float32' && i.shape.length === 4);
+  const [, , height, width] = map?.shape ?? [];
+  if (typeof height !== 'number' || typeof width !== 'number') return undefined;
+  return {
+    label: `feature-layout ${height}x${width}`,
+    apply: (model) => bakeFeatureLayout(model, { height, width }).model,
+  };
 }
 
 export async function closeModules(runners: Partial<Record<TrackerModule, Runner>>): Promise<void> {

@@ -1,3 +1,4 @@
+import type { ShapeVariant } from '../stacks/shape-variant.js';
 import { moduleFiles } from './module-files.js';
 import { closeModules, openModules } from './open-modules.js';
 import type { ModuleStacks } from './stack-spec.js';
@@ -12,6 +13,8 @@ export interface OpenTrackerOptions {
   stacks: ModuleStacks;
   /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
   threads?: number;
+  /** Shape variant of the modules (`OpenModulesOptions.shapeVariant`). Default `original`. */
+  shapes?: ShapeVariant;
   tracker?: TrackerOptions;
 }
 
@@ -32,6 +35,8 @@ export async function openTracker(options: OpenTrackerOptions): Promise<OpenedTr
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: options.tracker?.keepOnDevice ?? false,
     // openModules' default: spinning within a run, stopped when it returns.
+    ...(options.shapes === undefined ? {} : { shapeVariant: options.shapes }),
+    ...(params === undefined ? {} : { bank: params }),
   });
   try {
     const tracker = createTracker({

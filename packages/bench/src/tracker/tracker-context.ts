@@ -51,6 +51,11 @@ export interface TrackerContext {
   readonly minObjectScore: number;
   /** image_encoder's features go to memory_encoder as the device tensor they are (same stack, device outputs). */
   readonly keepFeaturesOnDevice: boolean;
+  /**
+   * memory_attention takes the features and pos-enc as [1, C, H, W] and gives [1, C, H, W] (bakeFeatureLayout):
+   * the loop feeds the image encoder's maps as they are and hands the output to the decoder without transposes.
+   */
+  readonly layoutInGraph: boolean;
   /** A second rank-4 float decoder output: the mask logits already upsampled in the graph (mask-resize bake). */
   readonly highResMasks: string | undefined;
   readonly notes: string[];
@@ -106,6 +111,8 @@ export function createTrackerContext(
     memorySelection,
     minObjectScore: minObjectScoreOf(options.kalman),
     keepFeaturesOnDevice,
+    layoutInGraph:
+      modules.memory_attention.inputs.find((i) => i.name === io.memory_attention.inputs.curr)?.shape.length === 4,
     highResMasks,
     notes,
     ort: undefined,
@@ -131,17 +138,19 @@ export async function timed<T>(
 }
 
 /**
- * Runs one module and returns its outputs with the `host` ones on the host. Device outputs nobody reads are
- * released now (GPU buffers are not garbage-collected).
+ * Runs one module and returns its outputs with the `host` ones on the host; the run counts to the module's
+ * stage, downloads to `host_copies`. Device outputs nobody reads are released now (GPU buffers are not
+ * garbage-collected).
  */
 export async function runModule(
   ctx: TrackerContext,
   module: TrackerModule,
   feeds: Feeds,
   host: readonly string[],
+  timings: StageTimings,
 ): Promise<Outputs> {
   const runner: ModuleRunner = ctx.modules[module];
-  const outputs = await runner.infer(feeds);
+  const outputs = await timed(timings, module, () => runner.infer(feeds));
   releaseDevice(
     Object.keys(outputs)
       .filter((n) => !host.includes(n))
@@ -150,7 +159,7 @@ export async function runModule(
   const onDevice = host.filter((n) => outputs[n]?.location !== 'cpu');
   if (onDevice.length === 0) return outputs;
   const subset = Object.fromEntries(onDevice.map((n) => [n, outputs[n]!]));
-  return { ...outputs, ...(await runner.toHost(subset)) };
+  return { ...outputs, ...(await timed(timings, 'host_copies', () => runner.toHost(subset))) };
 }
 
 /** A float32 tensor over `data` (no copy). */

@@ -60,8 +60,10 @@ export async function trackFrame(
   // The previous frame's memory, now that its mask is ready (see PendingMemory); meanwhile the host worker turns
   // this frame's features into memory-attention tokens.
   const early =
-    !prompt && ctx.pending && ctx.host.threaded
-      ? await timed(timings, 'memory', () => ({ job: ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens) }))
+    !prompt && ctx.pending && ctx.host.threaded && !ctx.layoutInGraph
+      ? await timed(timings, 'attention_inputs', () => ({
+          job: ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens),
+        }))
       : undefined;
   if (ctx.pending) await encodeMemory(ctx, ctx.pending, b, timings);
   ctx.pending = undefined;
@@ -69,8 +71,10 @@ export async function trackFrame(
   if (prompt) {
     await conditionWithoutMemory(ctx, encoded, b, timings);
   } else {
-    const tokens = early?.job ?? ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens);
-    memoryFrames = await attendMemory(ctx, tokens, encoded.pos!, b, index, timings);
+    const tokens = ctx.layoutInGraph
+      ? undefined
+      : (early?.job ?? ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens));
+    memoryFrames = await attendMemory(ctx, tokens, encoded, b, index, timings);
   }
   const decoded = await decodeMask(ctx, frame, prompt, b, timings);
   const chosen = await timed(timings, 'postprocess', () => chooseFrameMask(ctx, decoded, encoded, index, prompt, b));
@@ -125,9 +129,11 @@ export async function encodeImage(
 ): Promise<EncodedImage> {
   const enc = ctx.io.image_encoder.outputs;
   const encoder = ctx.modules.image_encoder;
-  return timed(timings, 'image_encoder', async () => {
-    const out = await encoder.infer({ [ctx.io.image_encoder.inputs.image]: image.tensor });
-    if (image.data) ctx.host.retire(image.data);
+  const out = await timed(timings, 'image_encoder', () =>
+    encoder.infer({ [ctx.io.image_encoder.inputs.image]: image.tensor }),
+  );
+  if (image.data) ctx.host.retire(image.data);
+  return timed(timings, 'host_copies', async () => {
     const features = await hostFloats(encoder, out[enc.features]!);
     const pos = conditioning ? undefined : await hostFloats(encoder, out[enc.pos]!);
     const keep = ctx.keepFeaturesOnDevice;
@@ -147,20 +153,19 @@ export async function encodeMemory(
   const mask = await timed(timings, 'postprocess', () => p.mask);
   const me = ctx.io.memory_encoder;
   const side = ctx.host.preprocessor.size;
-  const memory = await timed(timings, 'memory_encoder', () =>
-    runModule(
-      ctx,
-      'memory_encoder',
-      {
-        [me.inputs.pixFeat]: p.device ?? f32(ctx, p.features, p.dims),
-        [me.inputs.mask]: f32(ctx, mask, [1, 1, side, side]),
-      },
-      [me.outputs.features, me.outputs.pos],
-    ),
+  const memory = await runModule(
+    ctx,
+    'memory_encoder',
+    {
+      [me.inputs.pixFeat]: p.device ?? f32(ctx, p.features, p.dims),
+      [me.inputs.mask]: f32(ctx, mask, [1, 1, side, side]),
+    },
+    [me.outputs.features, me.outputs.pos],
+    timings,
   );
   releaseDevice([p.device]);
   ctx.host.retire(mask);
-  await timed(timings, 'memory', () => {
+  await timed(timings, 'bank_update', () => {
     const features = memory[me.outputs.features]!;
     if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], ctx.params!, ctx.memorySelection);
     b.bank.addFrame(
@@ -184,7 +189,7 @@ export async function conditionWithoutMemory(
   const params = ctx.params!;
   checkTrackerParams(params, b.dModel, params.maskmemTposEnc.length / params.numMaskmem);
   if (params.source.startsWith('seeded') && !ctx.notes.includes(params.source)) ctx.notes.push(params.source);
-  await timed(timings, 'memory', () => addPerChannel(encoded.features, params.noMemEmbed, b.hw, b.embed));
+  await timed(timings, 'attention_inputs', () => addPerChannel(encoded.features, params.noMemEmbed, b.hw, b.embed));
 }
 
 /**
@@ -193,51 +198,49 @@ export async function conditionWithoutMemory(
  */
 export async function attendMemory(
   ctx: TrackerContext,
-  tokensJob: Promise<Float32Array>,
-  pos: Float32Array,
+  tokensJob: Promise<Float32Array> | undefined,
+  encoded: EncodedImage,
   b: TrackerBuffers,
   index: number,
   timings: StageTimings,
 ): Promise<number[]> {
   const bank = b.bank!;
-  const tokens = await timed(timings, 'memory', () => tokensJob);
-  const assembled = await timed(timings, 'memory', () => {
-    // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
-    if (!b.posValid || !sameValues(pos, b.lastPos)) {
+  const pos = encoded.pos!;
+  // Token-layout models take the features as tokens (made in the worker or here); a model baked by
+  // bakeFeatureLayout takes the image encoder's maps as they are.
+  const tokens = tokensJob && (await timed(timings, 'attention_inputs', () => tokensJob));
+  const attention = ctx.modules.memory_attention;
+  const ma = ctx.io.memory_attention.inputs;
+  const { assembled, feeds } = await timed(timings, 'attention_inputs', () => {
+    if (tokens && (!b.posValid || !sameValues(pos, b.lastPos))) {
+      // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
       chwToTokens(pos, b.dModel, b.hw, b.tokensPos);
       b.lastPos.set(pos);
       b.posValid = true;
     }
-    return bank.assemble(index);
+    const assembled = bank.assemble(index);
+    const memLen = assembled.tokens * b.memDim;
+    const memDims = isBatchFirst(attention, ma.memory)
+      ? [1, assembled.tokens, b.memDim]
+      : [assembled.tokens, 1, b.memDim];
+    const feeds = {
+      ...(tokens
+        ? {
+            [ma.curr]: f32(ctx, tokens, [b.hw, 1, b.dModel]),
+            [ma.currPos]: f32(ctx, b.tokensPos, [b.hw, 1, b.dModel]),
+          }
+        : { [ma.curr]: f32(ctx, encoded.features, encoded.dims), [ma.currPos]: f32(ctx, pos, encoded.dims) }),
+      [ma.memory]: f32(ctx, bank.memory.subarray(0, memLen), memDims),
+      [ma.memoryPos]: f32(ctx, bank.memoryPos.subarray(0, memLen), memDims),
+      [ma.numObjPtrTokens]: intTensor(ctx.ort!, inputType(attention, ma.numObjPtrTokens), [assembled.objPtrTokens], []),
+    };
+    return { assembled, feeds };
   });
-  const attention = ctx.modules.memory_attention;
-  const ma = ctx.io.memory_attention.inputs;
-  const memLen = assembled.tokens * b.memDim;
-  const memDims = isBatchFirst(attention, ma.memory)
-    ? [1, assembled.tokens, b.memDim]
-    : [assembled.tokens, 1, b.memDim];
-  const out = await timed(timings, 'memory_attention', () =>
-    runModule(
-      ctx,
-      'memory_attention',
-      {
-        [ma.curr]: f32(ctx, tokens, [b.hw, 1, b.dModel]),
-        [ma.currPos]: f32(ctx, b.tokensPos, [b.hw, 1, b.dModel]),
-        [ma.memory]: f32(ctx, bank.memory.subarray(0, memLen), memDims),
-        [ma.memoryPos]: f32(ctx, bank.memoryPos.subarray(0, memLen), memDims),
-        [ma.numObjPtrTokens]: intTensor(
-          ctx.ort!,
-          inputType(attention, ma.numObjPtrTokens),
-          [assembled.objPtrTokens],
-          [],
-        ),
-      },
-      [ctx.io.memory_attention.outputs.features],
-    ),
-  );
-  ctx.host.retire(tokens);
-  await timed(timings, 'memory', () =>
-    tokensToChw(out[ctx.io.memory_attention.outputs.features]!.data as Float32Array, b.dModel, b.hw, b.embed),
+  const out = await runModule(ctx, 'memory_attention', feeds, [ctx.io.memory_attention.outputs.features], timings);
+  if (tokens) ctx.host.retire(tokens);
+  const conditioned = out[ctx.io.memory_attention.outputs.features]!.data as Float32Array;
+  await timed(timings, 'attention_inputs', () =>
+    tokens ? tokensToChw(conditioned, b.dModel, b.hw, b.embed) : b.embed.set(conditioned),
   );
   return assembled.segments.filter((s) => s.kind === 'frame').map((s) => s.frameIndex);
 }
@@ -264,17 +267,16 @@ export async function decodeMask(
       }
     : ctx.padPoint;
   const outputs = Object.values(md.outputs);
-  return timed(timings, 'mask_decoder', () =>
-    runModule(
-      ctx,
-      'mask_decoder',
-      {
-        [md.inputs.imageEmbed]: f32(ctx, b.embed, b.embedDims),
-        [md.inputs.pointCoords]: points.coords,
-        [md.inputs.pointLabels]: points.labels,
-      },
-      ctx.highResMasks === undefined ? outputs : [...outputs, ctx.highResMasks],
-    ),
+  return runModule(
+    ctx,
+    'mask_decoder',
+    {
+      [md.inputs.imageEmbed]: f32(ctx, b.embed, b.embedDims),
+      [md.inputs.pointCoords]: points.coords,
+      [md.inputs.pointLabels]: points.labels,
+    },
+    ctx.highResMasks === undefined ? outputs : [...outputs, ctx.highResMasks],
+    timings,
   );
 }
 

@@ -103,7 +103,8 @@ async function recordTrackerInputs(
   seed: number,
   maxFrames: number,
 ): Promise<ModuleInputs> {
-  const runners = await openModules(files, stacks);
+  // The recorded feeds go to the model files as they are: memory_attention in its exported layout.
+  const runners = await openModules(files, stacks, { layoutInGraph: false });
   let recording = false;
   const ort = await loadOrt();
   const recorded: Partial<Record<TrackerModule, Feeds>> = {};

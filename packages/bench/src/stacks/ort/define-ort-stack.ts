@@ -23,6 +23,11 @@ export function defineOrtStack<Options extends OrtRunnerOptions>(spec: OrtStackS
         ...(settings.deviceOutputs && spec.deviceOutputs ? { outputLocation: 'gpu-buffer' } : {}),
         ...(settings.plan === undefined ? {} : { plan: settings.plan }),
         ...(settings.crashProbe === undefined ? {} : { crashProbe: settings.crashProbe }),
+        ...(settings.specialize === undefined ? {} : { specialize: settings.specialize }),
+        ...(settings.edits === undefined ? {} : { edits: settings.edits }),
+        ...(settings.freeDimensionOverrides === undefined
+          ? {}
+          : { freeDimensionOverrides: settings.freeDimensionOverrides }),
       }),
   };
 }

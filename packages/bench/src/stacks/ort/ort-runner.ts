@@ -6,12 +6,16 @@ import {
   assertModelFilesReadable,
   encodeModel,
   type PrecisionPlan,
+  pinInputDims,
   readModel,
+  specializeModel,
 } from '@tamkit/graph-surgery';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Placement } from '../../report/schema.js';
 import { NativeCrashError, StackUnavailableError } from '../errors.js';
 import { BaseRunner, type ToHostOptions } from '../runner.js';
+import { describeBinding, type ShapeBinding } from '../shape-variant.js';
+import type { ModelEdit } from '../stack-definition.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
 import { probeForCrash } from './crash-probe.js';
 import { canEncodeFeeds } from './crash-probe-protocol.js';
@@ -67,6 +71,21 @@ export interface OrtRunnerOptions {
   crashProbe?: boolean;
   /** Where crash-probe verdicts are cached (default `defaultCrashProbeCacheDir()`). */
   crashProbeCacheDir?: string;
+  /**
+   * Specialise the model to these input shapes and integer-input values at activation (graph-surgery's
+   * `specializeModel`, after the plan if both are given). The session's inputs are then those the specialised
+   * graph keeps (values bound leave the inputs).
+   */
+  specialize?: ShapeBinding;
+  /**
+   * ONNX Runtime's `freeDimensionOverrides`: symbolic dims by name fixed for the session. onnxruntime-node 1.30
+   * does not pass this option to the session (a run with another size is not refused), so the runner does what
+   * ORT's FreeDimensionOverrideTransformer does, in the model it loads: graph-surgery's `pinInputDims` (the
+   * option is set too, for a binding that honours it).
+   */
+  freeDimensionOverrides?: Record<string, number>;
+  /** Graph edits applied at activation, after the plan (see `RunnerSettings.edits`). */
+  edits?: readonly ModelEdit[];
 }
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
@@ -101,6 +120,8 @@ export class OrtRunner extends BaseRunner {
   #activeOptions: InferenceSession.SessionOptions = {};
   /** Whether the crash probe has cleared this session (it checks the first feeds only, see `crashProbe`). */
   #probed = false;
+  /** What the specialisation folded, for the notes (`nodes 1498 -> 612`). */
+  #specialized: string | undefined;
 
   constructor(traits: OrtStackSpec, options: OrtRunnerOptions = {}) {
     super();
@@ -138,6 +159,11 @@ export class OrtRunner extends BaseRunner {
         ? {}
         : { stopSpinningAfterRun: this.#options.stopSpinningAfterRun }),
       ...(this.#options.plan === undefined ? {} : { precisionPlan: this.#options.plan }),
+      ...(this.#options.specialize === undefined ? {} : { specialize: this.#options.specialize }),
+      ...(this.#options.edits === undefined ? {} : { edits: this.#options.edits.map((e) => e.label) }),
+      ...(this.#options.freeDimensionOverrides === undefined
+        ? {}
+        : { freeDimensionOverrides: this.#options.freeDimensionOverrides }),
     };
   }
 
@@ -154,7 +180,7 @@ export class OrtRunner extends BaseRunner {
   }
 
   override notes(): string[] {
-    return [...this.#traits.notes];
+    return [...this.#traits.notes, ...(this.#specialized === undefined ? [] : [this.#specialized])];
   }
 
   #sessionOptions(extra: InferenceSession.SessionOptions = {}): InferenceSession.SessionOptions {
@@ -175,6 +201,9 @@ export class OrtRunner extends BaseRunner {
       executionMode: 'sequential',
       ...(this.#options.threads === undefined ? {} : { intraOpNumThreads: this.#options.threads }),
       logSeverityLevel: ortSessionSeverity(),
+      ...(this.#options.freeDimensionOverrides === undefined
+        ? {}
+        : { freeDimensionOverrides: this.#options.freeDimensionOverrides }),
       ...(sessionConfig === undefined ? {} : { extra: { session: sessionConfig } }),
       ...extra,
     };
@@ -188,9 +217,7 @@ export class OrtRunner extends BaseRunner {
       throw new StackUnavailableError(this.stack, availability.reason, availability.remedy);
     }
     this.#ort = await loadOrt();
-    const plan = this.#options.plan;
-    this.#source =
-      plan === undefined ? modelPath : encodeModel(applyPrecisionPlan(await readModel(modelPath), plan).model);
+    this.#source = await this.#modelSource(modelPath);
     const outputLocation = this.#options.outputLocation ?? 'cpu';
     // A per-output map leaves unnamed outputs on the CPU, ORT's default.
     this.#activeOptions = this.#sessionOptions(
@@ -220,6 +247,30 @@ export class OrtRunner extends BaseRunner {
       throw new NativeCrashError(this.stack, this.modelPath, verdict.exit, verdict.node, notes);
     }
     this.#probed = true;
+  }
+
+  /** The file as it is, or the plan's typed graph and/or the specialised graph, encoded in memory. */
+  async #modelSource(modelPath: string): Promise<string | Uint8Array> {
+    const { plan, specialize, freeDimensionOverrides: pin, edits = [] } = this.#options;
+    if (plan === undefined && specialize === undefined && pin === undefined && edits.length === 0) return modelPath;
+    let model = await readModel(modelPath);
+    if (plan !== undefined) model = applyPrecisionPlan(model, plan).model;
+    for (const edit of edits) model = edit.apply(model);
+    if (pin !== undefined) {
+      const { model: pinnedModel, pinned } = pinInputDims(model, pin);
+      model = pinnedModel;
+      this.#specialized = `dims pinned (freeDimensionOverrides, applied to the loaded model): ${pinned.join(', ') || 'none matched'}`;
+    }
+    if (specialize !== undefined) {
+      const { model: specialized, report } = await specializeModel(model, {
+        shapes: specialize.shapes,
+        values: specialize.values,
+      });
+      model = specialized;
+      const to = describeBinding(specialize);
+      this.#specialized = `specialised ${to === '' ? 'as it is (no symbolic input)' : `to ${to}`}: ${report.nodes.before} -> ${report.nodes.after} nodes`;
+    }
+    return encodeModel(model);
   }
 
   protected async inferImpl(feeds: Feeds, options: InferOptions): Promise<Outputs> {

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# GPU machine, issue 17 (goal: the chained loop at >= 100 FPS on ort-cuda with mean mask IoU >= 0.99), issue 12
+# (shape variants in the loop) and issue 11 item 8 (WebGPU output placement chosen by calibration):
+#   1. the full zoo (seed 1) and its FP16 + `mixed` FP32-islands copy;
+#   2. `bench pipeline`-style loop (bench/loop-levers.mjs), 100 timed frames after 16 warm-up (the bank is full
+#      from frame 16), per lever on $STACK: FP32 as exported (memory_attention in the image maps' layout, the
+#      loop's default, and in its exported token layout), pinned (freeDimensionOverrides), static
+#      (graph-surgery specialised graphs), FP16 + mixed islands, static + FP16 + mixed islands; ms/frame p50, FPS,
+#      per-stage p50s, loop/isolated ratio, mean mask IoU of every tracked frame against the FP32 ort-cpu run;
+#   3. `bench --stack ort-cpu --stack ort-webgpu --stack ort-cuda` side by side with placement, the fastest
+#      assignment across the three (bench's recommendation) and the loop on that assignment;
+#   4. `--device-outputs auto` on ort-webgpu (calibration, then the other placement with --device-copies) on the
+#      zoo and, when /tmp/real-export holds the four modules, on the real export.
+# Before it: scripts/device/prepare.sh here; for ort-cuda also ../shared/device/cuda-ep.sh and its three staging
+# runs (on-device.sh puts the provider next to the bindings; without it ort-cuda is unavailable and the levers
+# run on ort-webgpu, said in the summary). Then
+#   source .device/on-device.sh && bash scripts/device/run-loop.sh
+# Every step is time-boxed and independent; the whole stays under BUDGET_S (default 240 s). Results in $OUT
+# (6 files): loop-summary.md and loop-summary.json (everything below in one table/file), loop-levers.json,
+# loop-levers.md, stacks.json, loop-logs.tgz (every log and the other JSON reports).
+# Dry run off the GPU machine: ZOO_SIZE=tiny STACK=ort-cpu STACKS="ort-cpu" FRAMES=8 bash scripts/device/run-loop.sh
+set -uo pipefail
+cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
+final=${OUT:?set OUT}
+out=/tmp/loop-results
+rm -rf "$out"
+mkdir -p "$out/logs"
+BUDGET_S=${BUDGET_S:-330}
+size=${ZOO_SIZE:-full}
+frames=${FRAMES:-100}
+zoo=/tmp/zoo-loop-$size
+mixed=/tmp/zoo-loop-$size-mixed
+real=${REAL_EXPORT:-/tmp/real-export}
+summary=$out/steps.tsv
+printf 'step\texit\tseconds\n' > "$summary"
+bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
+export -f bin
+
+# step NAME CAP_SECONDS COMMAND...: runs with a timeout of min(CAP, time left), output to logs/NAME.log.
+step() {
+  local name=$1 cap=$2
+  shift 2
+  local left=$((BUDGET_S - SECONDS))
+  if ((left < 10)); then
+    printf '%s\tskipped (budget)\t0\n' "$name" >> "$summary"
+    return
+  fi
+  ((cap > left)) && cap=$left
+  local start=$SECONDS
+  echo "== $name (up to ${cap}s)"
+  timeout "$cap" bash -c '"$@"' _ "$@" > "$out/logs/$name.log" 2>&1
+  printf '%s\t%s\t%s\n' "$name" "$?" "$((SECONDS - start))" >> "$summary"
+}
+
+# ort-cuda only when its provider loads here (on-device.sh installed the staged one); else the levers on WebGPU.
+stack=${STACK:-}
+if [[ -z $stack ]]; then
+  if node --input-type=module -e "
+    import { getStack } from '@tamkit/bench';
+    const a = await getStack('ort-cuda').probe();
+    if (!a.available) console.error(a.reason);
+    process.exit(a.available ? 0 : 1);" 2> "$out/logs/cuda-probe.log"; then
+    stack=ort-cuda
+  else
+    stack=ort-webgpu
+    echo "ort-cuda unavailable here (see logs/cuda-probe.log); levers on ort-webgpu" >> "$out/logs/cuda-probe.log"
+  fi
+fi
+{
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1
+  echo "cores $(nproc); levers on $stack; zoo $size; $frames timed frames"
+} > "$out/machine.txt"
+
+# 1. Models.
+[[ -f $zoo/manifest.json ]] || step zoo 60 bin graph-surgery graph-surgery zoo efficienttam-ti --size "$size" --seed 1 -o "$zoo"
+tokens=$([[ $size == full ]] && echo 7232 || echo 7200)
+step fp16-mixed 60 bash -c "rm -rf '$mixed' '$mixed.fp16' && bin graph-surgery graph-surgery fp16 '$zoo' -o '$mixed.fp16' --keep-io-types -q && bin graph-surgery graph-surgery fp32-islands '$mixed.fp16' -o '$mixed' --fp32-patterns mixed --dim num_mem_tokens=$tokens -q"
+
+# The fusions that measured faster per module on ort-cuda (run-cuda.sh levers, 2026-12-02: fuse-all -17% image_encoder,
+# -26% mask_decoder, -18% memory_encoder; FP16 + mixed islands -19% memory_attention): every module fused, and the
+# best per module (fused image_encoder, mask_decoder, memory_encoder; FP16 + mixed memory_attention).
+fused=/tmp/zoo-loop-$size-fused
+best=/tmp/zoo-loop-$size-best
+step fused 60 bash -c "rm -rf '$fused' && bin graph-surgery graph-surgery fuse '$zoo' -o '$fused' --dim num_mem_tokens=$tokens -q"
+step best 20 bash -c "rm -rf '$best' && cp -r '$fused' '$best' && rm -f '$best'/memory_attention* && cp '$mixed'/memory_attention* '$best/'"
+
+# 2. The loop per lever, one process each (a native crash loses only its lever); the first also runs the FP32
+#    ort-cpu reference and saves its masks for the others.
+rm -f "$out"/loop-levers.*
+for lever in "fp32=$zoo:original" "fp32-token-layout=$zoo:original:tokens" "pinned=$zoo:pinned" "static=$zoo:static" "fp16-mixed=$mixed:original" \
+  "static-fp16-mixed=$mixed:static" "fused=$fused:original" "static-fused=$fused:static" "best=$best:original" \
+  "static-best=$best:static"; do
+  cap=30
+  [[ $lever == fp32=* ]] && cap=75
+  step "lever-${lever%%=*}" "$cap" node packages/bench/bench/loop-levers.mjs --models "$zoo" --stack "$stack" \
+    --reference-stack ort-cpu --lever "$lever" --frames "$frames" --warmup-frames 16 --append --out "$out/loop-levers"
+done
+
+# 3. Stacks side by side, with placement; then the loop on the fastest assignment.
+stacks=()
+for s in ${STACKS:-ort-cpu ort-webgpu ort-cuda}; do stacks+=(--stack "$s"); done
+step stacks 60 bin bench bench "${stacks[@]}" --models "$zoo" --allow-partial --time-ms "${TIME_MS:-800}" --warmup 5 \
+  --label side-by-side -o "$out/stacks.json"
+assignment=$(node --input-type=module -e "
+  import { readFileSync } from 'node:fs';
+  import { recommendAssignment } from '@tamkit/bench';
+  const r = recommendAssignment(JSON.parse(readFileSync('$out/stacks.json', 'utf8')), { allowPartialPlacement: true });
+  console.log(Object.entries(r.assignment).map(([m, s]) => m + '=' + s).join(','));" 2> "$out/logs/assignment.log")
+[[ -n $assignment ]] && step pipeline-assignment 40 bin bench bench pipeline --models "$zoo" --stack "$assignment" \
+  --frames 32 --warmup-frames 16 -o "$out/pipeline-assignment.json"
+
+# 4. WebGPU output placement: the calibration's choice, and the other placement measured in full beside it.
+step calibration-zoo 45 bin bench bench pipeline --models "$zoo" --stack ort-webgpu --device-outputs auto \
+  --device-copies --frames 24 --warmup-frames 8 -o "$out/calibration-zoo.json"
+if [[ -f $real/image_encoder.onnx && -f $real/memory_attention.onnx && -f $real/mask_decoder.onnx && -f $real/memory_encoder.onnx ]]; then
+  step calibration-real-export 45 bin bench bench pipeline --models "$real" --stack ort-webgpu --device-outputs auto \
+    --device-copies --frames 24 --warmup-frames 8 -o "$out/calibration-real-export.json"
+fi
+
+step summary 20 node scripts/device/loop-summary.mjs "$out"
+{
+  echo "run-loop.sh on $(hostname), $(date -u +%FT%TZ), ${SECONDS}s"
+  cat "$out/machine.txt"
+  awk -F'\t' '{printf "%-26s %-18s %s\n", $1, $2, $3}' "$summary"
+  echo
+  cat "$out/loop-summary.md" 2>/dev/null
+} > "$out/loop-summary.txt"
+for f in loop-summary.md loop-summary.json loop-levers.json loop-levers.md stacks.json; do
+  [[ -f $out/$f ]] && cp "$out/$f" "$final/"
+done
+# The steps table and machine lines lead the markdown summary too.
+[[ -f $out/loop-summary.txt ]] && cp "$out/loop-summary.txt" "$final/loop-summary.md"
+rm -f "$out/loop-levers.ref-masks.bin"
+tar -czf "$final/loop-logs.tgz" -C "$(dirname "$out")" "$(basename "$out")"
+echo "done in ${SECONDS}s"
