@@ -66,7 +66,7 @@ describe('crash probe (ort-cpu)', () => {
 
     // Cached: with the double gone, a new runner still refuses (no child could have crashed), and quickly.
     delete process.env[DOUBLE];
-    expect(await readdir(cacheDir)).toHaveLength(1);
+    expect(await readdir(cacheDir)).toHaveLength(2); // the session-creation verdict and the run verdict
     const again = createRunner('ort-cpu', { crashProbe: true, crashProbeCacheDir: cacheDir });
     await again.activate(model);
     const cached = await again.infer(feeds).catch((e: unknown) => e);
@@ -93,7 +93,7 @@ describe('crash probe (ort-cpu)', () => {
     const want = await plain.infer(feeds);
     await Promise.all([probed.deactivate(), plain.deactivate()]);
     for (const [name, tensor] of Object.entries(want)) expect(got[name]!.data).toEqual(tensor.data);
-    expect(await readdir(cacheDir)).toHaveLength(1);
+    expect(await readdir(cacheDir)).toHaveLength(2); // the session-creation verdict and the run verdict
     expect((probed as OrtRunner).crashProbe).toBe(true);
     expect(probed.describeOptions()).not.toHaveProperty('crashProbe');
   });

@@ -45,7 +45,15 @@ export const budgetOptions = {
     integer: true,
     min: 1,
   }),
+  'graph-optimization': {
+    choices: ['disabled', 'basic', 'extended', 'all'],
+    describe:
+      "ONNX Runtime's graph optimisation level (default all); extended leaves out the NCHWc layout transformer, which crashes on some FP16 graphs (ORT 1.30 CPU)",
+  },
 } as const satisfies Record<string, Options>;
+
+/** --graph-optimization LEVEL, for every command that opens ONNX Runtime sessions. */
+export const graphOptimizationOption = { 'graph-optimization': budgetOptions['graph-optimization'] } as const;
 
 /** -o/--out FILE (the report as JSON), --json (the report on stdout), --csv FILE, --label. */
 export function reportOutputOptions(csv: string) {

@@ -3,8 +3,9 @@ import { ExitCode, UsageError } from '@tamkit/common';
 import { type CommandIo, modelsOption, numberOption, type Progress, SEED_RANGE, stackOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { PipelineProgress } from '../pipeline/run-pipeline.js';
+import type { GraphOptimization } from '../stacks/stack-definition.js';
 import type { Box } from '../tracker/mask-box.js';
-import { planOption, reportOutputOptions, withVideoSizeDeprecation } from './options.js';
+import { graphOptimizationOption, planOption, reportOutputOptions, withVideoSizeDeprecation } from './options.js';
 import { checkReportFiles, writeReportFiles } from './report-files.js';
 
 /** `bench pipeline --models DIR --stack SPEC`: the chained tracking loop, timed per stage and per frame. */
@@ -105,6 +106,7 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
               integer: true,
               min: 1,
             }),
+            ...graphOptimizationOption,
             ...reportOutputOptions('Write the CSV (one row per stage and per frame summary) to FILE'),
             ...planOption,
           })
@@ -169,6 +171,9 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             calibrationFrames: args['calibration-frames'],
             layoutInGraph: args['layout-in-graph'],
             ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
+            ...(args['graph-optimization'] === undefined
+              ? {}
+              : { graphOptimization: args['graph-optimization'] as GraphOptimization }),
             variant: args.shapes.length > 1 ? `${variants[i]!}/${shapes}` : variants[i]!,
             seed: args.seed,
             ...(args.plan === undefined ? {} : { plan: args.plan }),

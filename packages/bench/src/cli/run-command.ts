@@ -2,6 +2,7 @@ import { ExitCode } from '@tamkit/common';
 import { type CommandIo, numberOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { StackName } from '../stacks/registry.js';
+import type { GraphOptimization } from '../stacks/stack-definition.js';
 import type { DescribedRun } from '../stacks/trt/describe-commands.js';
 import { budgetOptions, modelOptions, planOption, reportOutputOptions, shapesOption, stackOptions } from './options.js';
 import { checkReportFiles, writeReportFiles } from './report-files.js';
@@ -117,6 +118,9 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
           ...(args.iterations === undefined ? { timeMs: args['time-ms'] } : { iterations: args.iterations }),
         },
         ...(args.threads === undefined ? {} : { threads: args.threads }),
+        ...(args['graph-optimization'] === undefined
+          ? {}
+          : { graphOptimization: args['graph-optimization'] as GraphOptimization }),
         ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
         shapes: parseShapeSpecs(args.shape),
         seed: args.seed,

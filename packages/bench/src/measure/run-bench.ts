@@ -12,7 +12,7 @@ import { assertPlacement, describePlacement } from '../stacks/ort/placement.js';
 import { getStack, type StackName } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import { bindingFromFeeds, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
-import type { RunnerSettings } from '../stacks/stack-definition.js';
+import type { GraphOptimization, RunnerSettings } from '../stacks/stack-definition.js';
 import type { TensorInfo } from '../stacks/types.js';
 import { collectEnvironment } from './environment.js';
 import { findModels, moduleName } from './find-models.js';
@@ -40,6 +40,8 @@ export interface BenchRunOptions {
   threads?: number;
   /** ONNX Runtime intra-op spinning (`--spinning`). Default: ONNX Runtime's (on). */
   allowSpinning?: boolean;
+  /** ONNX Runtime's graph optimisation level (see `RunnerSettings.graphOptimization`). Default 'all'. */
+  graphOptimization?: GraphOptimization;
   /** Input shapes by input name (`--shape`); other dynamic dims get realistic defaults. */
   shapes?: Record<string, number[]>;
   /** Seed of the generated inputs. Default 0. */
@@ -102,6 +104,7 @@ export async function runBench(options: BenchRunOptions): Promise<BenchReport> {
         const runner = stack.createWith({
           ...(options.threads === undefined ? {} : { threads: options.threads }),
           ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
+          ...(options.graphOptimization === undefined ? {} : { graphOptimization: options.graphOptimization }),
           ...(options.deviceOutputs ? { deviceOutputs: true } : {}),
           ...(plan === undefined ? {} : { plan }),
           ...(variant === undefined ? {} : variant.settings),

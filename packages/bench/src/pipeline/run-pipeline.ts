@@ -10,6 +10,7 @@ import type { ModuleResult, PipelineResult } from '../report/schema.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { ShapeVariant } from '../stacks/shape-variant.js';
+import type { GraphOptimization } from '../stacks/stack-definition.js';
 import type { Feeds } from '../stacks/types.js';
 import type { Box } from '../tracker/mask-box.js';
 import { moduleFiles } from '../tracker/module-files.js';
@@ -55,6 +56,8 @@ export interface PipelineRunOptions {
   threads?: number;
   /** ONNX Runtime intra-op spinning within each run (see `OpenModulesOptions.allowSpinning`). Default: `loopSpinsByDefault()`. */
   allowSpinning?: boolean;
+  /** ONNX Runtime's graph optimisation level (see `RunnerSettings.graphOptimization`). Default 'all'. */
+  graphOptimization?: GraphOptimization;
   /** Precision plans (`--plan`): a plan file for every module, or a folder of `<module>.plan.json`. */
   plan?: string;
   /** Tracker options (Kalman selection, box mode). */
@@ -222,7 +225,8 @@ async function chooseOutputPlacement(
     stacks: options.stacks,
     modules: {
       ...(options.threads === undefined ? {} : { threads: options.threads }),
-      allowSpinning: options.allowSpinning ?? false,
+      ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
+      ...(options.graphOptimization === undefined ? {} : { graphOptimization: options.graphOptimization }),
       ...(plans === undefined ? {} : { plans }),
       shapeVariant: options.shapes ?? 'original',
       ...(params === undefined ? {} : { bank: params }),
@@ -258,6 +262,7 @@ async function runPass(
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: keepOnDevice,
     ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
+    ...(options.graphOptimization === undefined ? {} : { graphOptimization: options.graphOptimization }),
     ...(plans === undefined ? {} : { plans }),
     shapeVariant: options.shapes ?? 'original',
     ...(params === undefined ? {} : { bank: params }),

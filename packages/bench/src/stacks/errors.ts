@@ -58,8 +58,24 @@ export class NativeCrashError extends ToolkitError {
   readonly exit: string;
   readonly node: CrashSite | undefined;
 
-  constructor(stack: string, modelPath: string, exit: string, node: CrashSite | undefined, detail: string[] = []) {
+  /** Where it died: creating the session (ONNX Runtime's graph optimisations) or running the model. */
+  readonly phase: 'session' | 'run';
+
+  constructor(
+    stack: string,
+    modelPath: string,
+    exit: string,
+    node: CrashSite | undefined,
+    detail: string[] = [],
+    phase: 'session' | 'run' = 'run',
+  ) {
     const module = basename(modelPath);
+    const doing = phase === 'session' ? 'optimising the graph of' : 'running';
+    // A crash in graph optimisation goes away at a lower level (ORT's layout transformers run at 'all' only).
+    const lower =
+      phase === 'session'
+        ? 'run it with ONNX Runtime graph optimisation at "extended" (bench `--graph-optimization extended`), '
+        : '';
     const where =
       node === undefined
         ? ''
@@ -70,11 +86,11 @@ export class NativeCrashError extends ToolkitError {
         : `keep it in FP32 (\`graph-surgery fp32-islands --fp32-nodes "${node.name}"\` or \`fp16 --fp32-ops ${node.opType}\`)`;
     super(
       RunnerErrorCode.NativeCrash,
-      `${stack}: ONNX Runtime crashes natively (${exit}) running ${module} (${modelPath})${where}` +
+      `${stack}: ONNX Runtime crashes natively (${exit}) ${doing} ${module} (${modelPath})${where}` +
         (detail.length > 0 ? `. Note: ${detail.join(' | ')}` : ''),
       {
         remedy:
-          `Run ${module} on another stack (e.g. --stack ort-webgpu or ort-cuda), ${keep}, ` +
+          `Run ${module} on another stack (e.g. --stack ort-webgpu or ort-cuda), ${lower}${keep}, ` +
           'or convert without `fp16 --convert-all` so ops a stack is known to fail on stay FP32. The check ran in a ' +
           'child process; --no-crash-probe skips it (the crash then ends this process).',
         exitCode: ExitCode.NativeCrash,
@@ -84,6 +100,7 @@ export class NativeCrashError extends ToolkitError {
     this.modelPath = modelPath;
     this.exit = exit;
     this.node = node;
+    this.phase = phase;
   }
 }
 

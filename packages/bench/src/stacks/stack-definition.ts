@@ -12,6 +12,11 @@ import type { StackFamily } from './types.js';
 export interface RunnerSettings {
   /** Intra-op threads of CPU kernels. Default: the stack's choice. */
   threads?: number;
+  /**
+   * ONNX Runtime's graph optimisation level (default 'all'). 'extended' leaves out the layout transformers of
+   * 'all' (NCHWc), one of which crashes natively on some FP16 graphs in ORT 1.30's CPU provider.
+   */
+  graphOptimization?: GraphOptimization;
   /** Let intra-op threads spin between runs. Default: the stack's (ONNX Runtime: on). */
   allowSpinning?: boolean;
   /** Stop spinning when a run returns (ONNX Runtime `session.force_spinning_stop`). Default: the stack's (off). */
@@ -79,3 +84,7 @@ export interface StackDefinition<Options> extends StackTraits {
   /** A new, inactive runner from the settings every stack understands (see `RunnerSettings`). */
   createWith(settings: RunnerSettings): Runner;
 }
+
+/** ONNX Runtime's graph optimisation levels, as onnxruntime-node names them. */
+export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
+export const GRAPH_OPTIMIZATIONS: readonly GraphOptimization[] = ['disabled', 'basic', 'extended', 'all'];

@@ -7,7 +7,7 @@ import { OrtRunner } from '../stacks/ort/ort-runner.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import { type ShapeBinding, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
-import type { ModelEdit, RunnerSettings } from '../stacks/stack-definition.js';
+import type { GraphOptimization, ModelEdit, RunnerSettings } from '../stacks/stack-definition.js';
 import type { Feeds, TensorInfo } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
 import { type BankSize, hasOneShape, trackerShapeBindings } from './shape-bindings.js';
@@ -18,6 +18,8 @@ import type { ModuleStacks } from './stack-spec.js';
 export interface OpenModulesOptions {
   /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
   threads?: number;
+  /** ONNX Runtime's graph optimisation level (see `RunnerSettings.graphOptimization`). Default 'all'. */
+  graphOptimization?: GraphOptimization;
   /** Keep outputs on the device on stacks that can (`deviceOutputs`, e.g. ort-webgpu). Default false. */
   deviceOutputs?: boolean;
   /**
@@ -61,6 +63,7 @@ export async function openModules(
   let layout: ModelEdit | undefined;
   const settings = (m: TrackerModule): RunnerSettings => ({
     ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.graphOptimization === undefined ? {} : { graphOptimization: options.graphOptimization }),
     ...spinSettings(options.allowSpinning ?? loopSpinsByDefault()),
     deviceOutputs: options.deviceOutputs ?? false,
     ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),

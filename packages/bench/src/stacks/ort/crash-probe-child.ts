@@ -1,6 +1,7 @@
 /**
  * Child process entry of the crash probe (`crash-probe.ts` spawns it): loads onnxruntime-node, starts a session
- * on the model with the parent's session options, runs the feeds once and prints one JSON line
+ * on the model with the parent's session options, runs the feeds once (or, without feeds, only creates the
+ * session: ONNX Runtime's graph optimisations run there) and prints one JSON line
  * (`CrashProbeReply`). If ONNX Runtime crashes natively, this process dies instead of the parent, and the parent
  * reads the signal.
  *
@@ -26,18 +27,23 @@ async function crashLikeOrtIfAsked(modelPath: string): Promise<void> {
 
 async function probe(request: CrashProbeRequest): Promise<CrashProbeReply> {
   const ort = createRequire(import.meta.url)(request.ortPackage) as OrtModule;
-  const feeds = Object.fromEntries(
-    decodeFeeds(new Uint8Array(await readFile(request.feeds))).map((f) => [
-      f.name,
-      new ort.Tensor(f.type, f.data as Float32Array, f.dims),
-    ]),
-  );
+  const feeds =
+    request.feeds === undefined
+      ? undefined
+      : Object.fromEntries(
+          decodeFeeds(new Uint8Array(await readFile(request.feeds))).map((f) => [
+            f.name,
+            new ort.Tensor(f.type, f.data as Float32Array, f.dims),
+          ]),
+        );
   try {
     // From the path, not the bytes: external data resolves beside the model file as in the parent.
     const session = await ort.InferenceSession.create(request.model, request.sessionOptions);
-    await crashLikeOrtIfAsked(request.model);
     try {
-      await session.run(feeds);
+      if (feeds !== undefined) {
+        await crashLikeOrtIfAsked(request.model);
+        await session.run(feeds);
+      }
     } finally {
       await session.release();
     }

@@ -13,8 +13,11 @@ export interface CrashProbeRequest {
   model: string;
   /** The parent's session options (plain JSON: providers by name, levels, `extra` config entries). */
   sessionOptions: InferenceSession.SessionOptions;
-  /** A file written by `encodeFeeds`. */
-  feeds: string;
+  /**
+   * A file written by `encodeFeeds`. Absent: the child only creates the session (ONNX Runtime's graph
+   * optimisations run there, and can crash too) and releases it.
+   */
+  feeds?: string;
 }
 
 export interface CrashProbeReply {

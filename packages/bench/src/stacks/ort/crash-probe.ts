@@ -44,7 +44,12 @@ export type CrashVerdict =
       node?: CrashingNode;
       /** Why no node was named (bisection off, or every prefix ran). */
       unlocated?: string;
+      /** Where it died: creating the session (ONNX Runtime's graph optimisations) or running the feeds. */
+      phase: CrashPhase;
     };
+
+/** `session`: while ONNX Runtime created the session (graph optimisations); `run`: while it ran the feeds. */
+export type CrashPhase = 'session' | 'run';
 
 export interface CrashProbeOptions {
   /** The onnxruntime-node package directory the child loads. */
@@ -54,7 +59,8 @@ export interface CrashProbeOptions {
   /** The model as the runner loads it: its file, or bytes (a precision plan applied in memory). */
   source: string | Uint8Array;
   sessionOptions: InferenceSession.SessionOptions;
-  feeds: Feeds;
+  /** The feeds to run once; absent, the child only creates the session (the `session` phase). */
+  feeds?: Feeds;
   /** Verdict cache directory (default: `defaultCrashProbeCacheDir()`). */
   cacheDir?: string;
   /** Bisect to the crashing node when the whole model crashes (default true). */
@@ -101,7 +107,10 @@ async function runChild(request: CrashProbeRequest, timeoutMs: number): Promise<
 
 function cacheKey(options: CrashProbeOptions, modelBytes: Uint8Array): string {
   const { logSeverityLevel: _log, ...session } = options.sessionOptions;
-  const feeds = Object.entries(options.feeds).map(([name, t]) => [name, t.type, t.dims]);
+  const feeds =
+    options.feeds === undefined
+      ? 'session only'
+      : Object.entries(options.feeds).map(([name, t]) => [name, t.type, t.dims]);
   return createHash('sha256')
     .update(modelBytes)
     .update(JSON.stringify({ stack: options.stack, ort: options.ortVersion, session, feeds }))
@@ -124,17 +133,29 @@ export async function probeForCrash(options: CrashProbeOptions): Promise<CrashVe
   }
   const dir = await mkdtemp(join(tmpdir(), 'tamkit-crash-probe-'));
   try {
-    const feeds = join(dir, 'feeds.bin');
-    await writeFile(feeds, encodeFeeds(options.feeds));
+    let feeds: string | undefined;
+    if (options.feeds !== undefined) {
+      feeds = join(dir, 'feeds.bin');
+      await writeFile(feeds, encodeFeeds(options.feeds));
+    }
     let model = typeof options.source === 'string' ? options.source : join(dir, 'model.onnx');
     if (typeof options.source !== 'string') await writeFile(model, options.source);
-    const base = { ortPackage: options.ortPackage, sessionOptions: options.sessionOptions, feeds };
+    const base = {
+      ortPackage: options.ortPackage,
+      sessionOptions: options.sessionOptions,
+      ...(feeds === undefined ? {} : { feeds }),
+    };
     const timeoutMs = options.timeoutMs ?? 300_000;
     const whole = await runChild({ ...base, model }, timeoutMs);
     if (whole.kind === 'no-verdict') return { crashed: false };
     let verdict: CrashVerdict = { crashed: false };
     if (whole.kind === 'crashed') {
-      verdict = { crashed: true, exit: whole.exit, lastWords: whole.lastWords };
+      verdict = {
+        crashed: true,
+        exit: whole.exit,
+        lastWords: whole.lastWords,
+        phase: options.feeds === undefined ? 'session' : 'run',
+      };
       if (options.locate ?? true) {
         model = join(dir, 'prefix.onnx');
         // readModel inlines external data: the prefixes are written where the model's data files are not.

@@ -18,6 +18,7 @@ export function defineOrtStack<Options extends OrtRunnerOptions>(spec: OrtStackS
     createWith: (settings) =>
       new OrtRunner(spec, {
         ...(settings.threads === undefined ? {} : { threads: settings.threads }),
+        ...(settings.graphOptimization === undefined ? {} : { graphOptimizationLevel: settings.graphOptimization }),
         ...(settings.allowSpinning === undefined ? {} : { allowSpinning: settings.allowSpinning }),
         ...(settings.stopSpinningAfterRun === undefined ? {} : { stopSpinningAfterRun: settings.stopSpinningAfterRun }),
         ...(settings.deviceOutputs && spec.deviceOutputs ? { outputLocation: 'gpu-buffer' } : {}),

@@ -224,6 +224,9 @@ export class OrtRunner extends BaseRunner {
       outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation },
     );
     this.#probed = false;
+    // ONNX Runtime's graph optimisations run while the session is created, and can crash natively too (seen: an
+    // FP16 memory_attention at level 'all', ORT 1.30 CPU): probe the creation alone before doing it here.
+    if (this.#crashProbeOn()) await this.#probeInChild(modelPath);
     this.#session = await createSession(this.#ort, this.#source, this.#activeOptions);
     return { inputs: tensorInfos(this.#session.inputMetadata), outputs: tensorInfos(this.#session.outputMetadata) };
   }
@@ -231,6 +234,12 @@ export class OrtRunner extends BaseRunner {
   /** The crash probe, on the first feeds of this activation (see `OrtRunnerOptions.crashProbe`). */
   protected override async beforeInferImpl(feeds: Feeds): Promise<void> {
     if (this.#probed || !this.#crashProbeOn() || !canEncodeFeeds(feeds)) return;
+    await this.#probeInChild(this.modelPath, feeds);
+    this.#probed = true;
+  }
+
+  /** Creates the session (and runs `feeds` once, when given) in a child; a native crash there is thrown here. */
+  async #probeInChild(modelPath: string, feeds?: Feeds): Promise<void> {
     const ortPackage = ortPackageDir();
     if (ortPackage === undefined) return;
     const verdict = await probeForCrash({
@@ -239,14 +248,13 @@ export class OrtRunner extends BaseRunner {
       stack: this.stack,
       source: this.#source,
       sessionOptions: this.#activeOptions,
-      feeds,
+      ...(feeds === undefined ? {} : { feeds }),
       ...(this.#options.crashProbeCacheDir === undefined ? {} : { cacheDir: this.#options.crashProbeCacheDir }),
     });
     if (verdict.crashed) {
       const notes = [...verdict.lastWords, ...(verdict.unlocated === undefined ? [] : [verdict.unlocated])];
-      throw new NativeCrashError(this.stack, this.modelPath, verdict.exit, verdict.node, notes);
+      throw new NativeCrashError(this.stack, modelPath, verdict.exit, verdict.node, notes, verdict.phase);
     }
-    this.#probed = true;
   }
 
   /** The file as it is, or the plan's typed graph and/or the specialised graph, encoded in memory. */
