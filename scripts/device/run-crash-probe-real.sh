@@ -9,9 +9,10 @@
 # (call with carry [".device", ".efficienttam-src"])
 BUDGET=240 # seconds, whole script; each step is time-boxed below
 set -uo pipefail
+# The carried source sits in the caller's folder (the repository copy), not in the unpacked bundle.
+src=${EFFICIENTTAM_SRC:-$PWD/.efficienttam-src}
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 final=${OUT:?set OUT}
-src=${EFFICIENTTAM_SRC:-$PWD/.efficienttam-src}
 work=/tmp/crash-real
 mkdir -p "$work"
 summary=$final/summary.txt
@@ -29,6 +30,10 @@ timeout 120 node packages/bench/bin/bench.js --stack ort-cpu --models "$work/fp1
   --iterations 3 --warmup 1 > "$final/bench.log" 2>&1
 echo "bench --stack ort-cpu (crash probe on): exit $? (6: native crash caught)" | tee -a "$summary"
 grep -E 'NATIVE_CRASH|Note:' "$final/bench.log" | tee -a "$summary"
+# A crash in graph optimisation (the session phase) goes away at level extended: the workaround the error offers.
+timeout 120 node packages/bench/bin/bench.js --stack ort-cpu --models "$work/fp16/memory_attention.onnx" \
+  --iterations 3 --warmup 1 --graph-optimization extended > "$final/bench-extended.log" 2>&1
+echo "bench --stack ort-cpu --graph-optimization extended: exit $?" | tee -a "$summary"
 # The raw behaviour, for comparison: one run in this process, no probe (139 = SIGSEGV).
 (cd packages/bench && timeout 60 node --input-type=module -e '
 const { createRunner, generateFeeds, resolveInputShapes } = await import("@tamkit/bench");
