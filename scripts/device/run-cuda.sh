@@ -7,12 +7,13 @@
 # Every step is independent: a failing or timed-out step is logged and the next one runs; the whole stays under
 # BUDGET_S (default 500 s). Results: $OUT/cuda-results.tgz (logs and JSON) and $OUT/cuda-summary.txt.
 set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 final=${OUT:?set OUT}
 out=/tmp/cuda-results
 rm -rf "$out"
 mkdir -p "$out/logs"
-budget=${BUDGET_S:-500}
+BUDGET_S=${BUDGET_S:-500}
 staged=${CUDA_EP_DIR:-/tmp/rt/cuda-ep}
 zoo=/tmp/zoo-cuda
 size=${ZOO_SIZE:-full} # tiny for a dry run off the GPU machine
@@ -22,23 +23,7 @@ bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
 tsxrun() { node --conditions=source --import tsx "$@"; }
 export -f bin tsxrun
 
-# step NAME CAP_SECONDS COMMAND...: runs with a timeout of min(CAP, time left), output to logs/NAME.log.
-step() {
-  local name=$1 cap=$2
-  shift 2
-  local left=$((budget - SECONDS))
-  if ((left < 15)); then
-    printf '%s\tskipped (budget)\t0\n' "$name" >> "$summary"
-    return
-  fi
-  ((cap > left)) && cap=$left
-  local start=$SECONDS
-  echo "== $name (up to ${cap}s)"
-  # Through bash, so that the helper functions above can be the command.
-  timeout "$cap" bash -c '"$@"' _ "$@" > "$out/logs/$name.log" 2>&1
-  local rc=$?
-  printf '%s\t%s\t%s\n' "$name" "$rc" "$((SECONDS - start))" >> "$summary"
-}
+source "$here/lib/steps.sh"
 
 {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
@@ -92,7 +77,7 @@ step levers-webgpu 120 tsxrun packages/eval/bench/levers.ts --models "$zoo" --st
 {
   echo "run-cuda.sh on $(hostname), $(date -u +%FT%TZ), ${SECONDS}s"
   cat "$out/machine.txt"
-  awk -F'\t' '{printf "%-32s %-18s %s\n", $1, $2, $3}' "$summary"
+  steps_table
   echo "-- install"
   grep -E '"(cuda|providerOrtVersion|passed|maxAbsDifference|error)"' "$out/install.json" 2>/dev/null | head -12
   echo "-- tests"

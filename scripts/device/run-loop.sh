@@ -15,11 +15,12 @@
 # runs (on-device.sh puts the provider next to the bindings; without it ort-cuda is unavailable and the levers
 # run on ort-webgpu, said in the summary). Then
 #   source .device/on-device.sh && bash scripts/device/run-loop.sh
-# Every step is time-boxed and independent; the whole stays under BUDGET_S (default 240 s). Results in $OUT
+# Every step is time-boxed and independent; the whole stays under BUDGET_S (default 330 s). Results in $OUT
 # (6 files): loop-summary.md and loop-summary.json (everything below in one table/file), loop-levers.json,
 # loop-levers.md, stacks.json, loop-logs.tgz (every log and the other JSON reports).
 # Dry run off the GPU machine: ZOO_SIZE=tiny STACK=ort-cpu STACKS="ort-cpu" FRAMES=8 bash scripts/device/run-loop.sh
 set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 final=${OUT:?set OUT}
 out=/tmp/loop-results
@@ -36,21 +37,7 @@ printf 'step\texit\tseconds\n' > "$summary"
 bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
 export -f bin
 
-# step NAME CAP_SECONDS COMMAND...: runs with a timeout of min(CAP, time left), output to logs/NAME.log.
-step() {
-  local name=$1 cap=$2
-  shift 2
-  local left=$((BUDGET_S - SECONDS))
-  if ((left < 10)); then
-    printf '%s\tskipped (budget)\t0\n' "$name" >> "$summary"
-    return
-  fi
-  ((cap > left)) && cap=$left
-  local start=$SECONDS
-  echo "== $name (up to ${cap}s)"
-  timeout "$cap" bash -c '"$@"' _ "$@" > "$out/logs/$name.log" 2>&1
-  printf '%s\t%s\t%s\n' "$name" "$?" "$((SECONDS - start))" >> "$summary"
-}
+source "$here/lib/steps.sh"
 
 # ort-cuda only when its provider loads here (on-device.sh installed the staged one); else the levers on WebGPU.
 stack=${STACK:-}
@@ -121,7 +108,7 @@ step summary 20 node scripts/device/loop-summary.mjs "$out"
 {
   echo "run-loop.sh on $(hostname), $(date -u +%FT%TZ), ${SECONDS}s"
   cat "$out/machine.txt"
-  awk -F'\t' '{printf "%-26s %-18s %s\n", $1, $2, $3}' "$summary"
+  steps_table
   echo
   cat "$out/loop-summary.md" 2>/dev/null
 } > "$out/loop-summary.txt"

@@ -8,6 +8,7 @@
 # Every step has its own timeout and its exit code in steps.tsv; the whole stays under BUDGET_S (default 540).
 # Writes $OUT/real-export-summary.txt and $OUT/real-export-results.tgz (logs, JSON reports, export.json).
 set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 caller=$PWD
 src=${EFFICIENTTAM_SRC:-$caller/.efficienttam-src}
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
@@ -15,7 +16,7 @@ final=${OUT:?set OUT}
 out=/tmp/real-results
 rm -rf "$out"
 mkdir -p "$out/logs"
-budget=${BUDGET_S:-540}
+BUDGET_S=${BUDGET_S:-540}
 real=${REAL:-/tmp/real-export}
 zoo=/tmp/zoo-real-check
 w=/tmp/real-work
@@ -29,20 +30,7 @@ te() { node packages/eval/bin/track-eval.js "$@"; }
 eb() { node packages/engine-builder/bin/engine-builder.js "$@"; }
 export -f gs bench te eb
 
-step() { # NAME CAP COMMAND...
-  local name=$1 cap=$2
-  shift 2
-  local left=$((budget - SECONDS))
-  if ((left < 15)); then
-    printf '%s\tskipped (budget)\t0\n' "$name" >> "$summary"
-    return
-  fi
-  ((cap > left)) && cap=$left
-  local start=$SECONDS
-  echo "== $name (up to ${cap}s)"
-  timeout "$cap" bash -c '"$@"' _ "$@" > "$out/logs/$name.log" 2>&1
-  printf '%s\t%s\t%s\n' "$name" "$?" "$((SECONDS - start))" >> "$summary"
-}
+source "$here/lib/steps.sh"
 
 # 1. The export, as a user makes it (skipped when REAL already holds one).
 if [[ ! -f $real/export.json ]]; then
@@ -91,7 +79,7 @@ step lasot 90 te lasot --root "$w/lasot" --models "$real" --stack ort-cuda -o "$
 {
   echo "run-real-export.sh on $(hostname), $(date -u +%FT%TZ), ${SECONDS}s"
   nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
-  awk -F'\t' '{printf "%-32s %-18s %s\n", $1, $2, $3}' "$summary"
+  steps_table
   echo "-- export"
   cat "$out/export.json" 2>/dev/null | grep -E '"(torch|nodes|max_abs_diff_vs_torch)"' | head -12
   echo "-- fidelity (largest relative L2 error per module against FP32 on ort-cpu)"
