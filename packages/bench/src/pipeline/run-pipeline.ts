@@ -15,7 +15,13 @@ import type { Feeds } from '../stacks/types.js';
 import type { Box } from '../tracker/mask-box.js';
 import { moduleFiles } from '../tracker/module-files.js';
 import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js';
-import { closeModules, loopSpinsByDefault, openModules, recordingRunner } from '../tracker/open-modules.js';
+import {
+  closeModules,
+  loopSpinsByDefault,
+  type OpenModulesOptions,
+  openModules,
+  recordingRunner,
+} from '../tracker/open-modules.js';
 import { ShapeVariantRunner } from '../tracker/shape-variant-runner.js';
 import type { ModuleStacks } from '../tracker/stack-spec.js';
 import { PIPELINE_STAGES, unstagedMs } from '../tracker/stages.js';
@@ -223,21 +229,30 @@ async function chooseOutputPlacement(
   return calibrateDeviceOutputs({
     files,
     stacks: options.stacks,
-    modules: {
-      ...(options.threads === undefined ? {} : { threads: options.threads }),
-      ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
-      ...(options.graphOptimization === undefined ? {} : { graphOptimization: options.graphOptimization }),
-      ...(plans === undefined ? {} : { plans }),
-      shapeVariant: options.shapes ?? 'original',
-      ...(params === undefined ? {} : { bank: params }),
-      ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
-    },
+    modules: sessionOptions(options, plans, params),
     params,
     tracker: { ...options.tracker, paramsSeed: options.seed ?? 0 },
     video,
     frames: frames + 2,
     skip: 2,
   });
+}
+
+/** How the calibration and the timed passes open the modules: the same sessions, whatever the output placement. */
+function sessionOptions(
+  options: PipelineRunOptions,
+  plans: Partial<Record<TrackerModule, PrecisionPlan>> | undefined,
+  params: Awaited<ReturnType<typeof readTrackerParams>>,
+): OpenModulesOptions {
+  return {
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
+    ...(options.graphOptimization === undefined ? {} : { graphOptimization: options.graphOptimization }),
+    ...(plans === undefined ? {} : { plans }),
+    shapeVariant: options.shapes ?? 'original',
+    ...(params === undefined ? {} : { bank: params }),
+    ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
+  };
 }
 
 /** Plans by module from plans by model file. */
@@ -259,14 +274,8 @@ async function runPass(
   options.onProgress?.({ kind: 'pass', keepOnDevice });
   const shapeNotes: string[] = [];
   const runners = await openModules(files, options.stacks, {
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    ...sessionOptions(options, plans, params),
     deviceOutputs: keepOnDevice,
-    ...(options.allowSpinning === undefined ? {} : { allowSpinning: options.allowSpinning }),
-    ...(options.graphOptimization === undefined ? {} : { graphOptimization: options.graphOptimization }),
-    ...(plans === undefined ? {} : { plans }),
-    shapeVariant: options.shapes ?? 'original',
-    ...(params === undefined ? {} : { bank: params }),
-    ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
     onNote: (note) => shapeNotes.push(note),
   });
   try {
