@@ -61,6 +61,11 @@ export interface CrashProbeOptions {
   sessionOptions: InferenceSession.SessionOptions;
   /** The feeds to run once; absent, the child only creates the session (the `session` phase). */
   feeds?: Feeds;
+  /**
+   * `crashProbeModelDigest(source)`, when the caller has it already (a runner probes session creation and the
+   * first run of one model: the file is read and hashed once, not per probe).
+   */
+  modelDigest?: string;
   /** Verdict cache directory (default: `defaultCrashProbeCacheDir()`). */
   cacheDir?: string;
   /** Bisect to the crashing node when the whole model crashes (default true). */
@@ -105,14 +110,20 @@ async function runChild(request: CrashProbeRequest, timeoutMs: number): Promise<
   }
 }
 
-function cacheKey(options: CrashProbeOptions, modelBytes: Uint8Array): string {
+/** SHA-256 of the model bytes a probe runs (hex): what the verdict cache is keyed on. */
+export async function crashProbeModelDigest(source: string | Uint8Array): Promise<string> {
+  const bytes = typeof source === 'string' ? await readFile(source) : source;
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function cacheKey(options: CrashProbeOptions, modelDigest: string): string {
   const { logSeverityLevel: _log, ...session } = options.sessionOptions;
   const feeds =
     options.feeds === undefined
       ? 'session only'
       : Object.entries(options.feeds).map(([name, t]) => [name, t.type, t.dims]);
   return createHash('sha256')
-    .update(modelBytes)
+    .update(modelDigest)
     .update(JSON.stringify({ stack: options.stack, ort: options.ortVersion, session, feeds }))
     .digest('hex');
 }
@@ -122,10 +133,9 @@ function cacheKey(options: CrashProbeOptions, modelBytes: Uint8Array): string {
  * caller decides). A model that fails with an ordinary error is not a crash: the in-process run reports it.
  */
 export async function probeForCrash(options: CrashProbeOptions): Promise<CrashVerdict> {
-  const modelBytes =
-    typeof options.source === 'string' ? new Uint8Array(await readFile(options.source)) : options.source;
+  const modelDigest = options.modelDigest ?? (await crashProbeModelDigest(options.source));
   const cacheDir = options.cacheDir ?? defaultCrashProbeCacheDir();
-  const cacheFile = join(cacheDir, `${cacheKey(options, modelBytes)}.json`);
+  const cacheFile = join(cacheDir, `${cacheKey(options, modelDigest)}.json`);
   try {
     return JSON.parse(await readFile(cacheFile, 'utf8')) as CrashVerdict;
   } catch {
@@ -159,7 +169,8 @@ export async function probeForCrash(options: CrashProbeOptions): Promise<CrashVe
       if (options.locate ?? true) {
         model = join(dir, 'prefix.onnx');
         // readModel inlines external data: the prefixes are written where the model's data files are not.
-        const whole = typeof options.source === 'string' ? await readModel(options.source) : decodeModel(modelBytes);
+        const whole =
+          typeof options.source === 'string' ? await readModel(options.source) : decodeModel(options.source);
         const located = await locateCrash(whole, async (prefix) => {
           await writeFile(model, encodeModel(prefix));
           return (await runChild({ ...base, model }, timeoutMs)).kind === 'crashed';

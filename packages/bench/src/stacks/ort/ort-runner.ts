@@ -17,7 +17,7 @@ import { BaseRunner, type ToHostOptions } from '../runner.js';
 import { describeBinding, type ShapeBinding } from '../shape-variant.js';
 import type { ModelEdit } from '../stack-definition.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
-import { probeForCrash } from './crash-probe.js';
+import { crashProbeModelDigest, probeForCrash } from './crash-probe.js';
 import { canEncodeFeeds } from './crash-probe-protocol.js';
 import { crashProbeDefault } from './crash-probe-setting.js';
 import { downloadDeviceTensor } from './device-download.js';
@@ -120,6 +120,8 @@ export class OrtRunner extends BaseRunner {
   #activeOptions: InferenceSession.SessionOptions = {};
   /** Whether the crash probe has cleared this session (it checks the first feeds only, see `crashProbe`). */
   #probed = false;
+  /** The probed model's digest, computed once per activation for both probes. */
+  #sourceDigest: Promise<string> | undefined;
   /** What the specialisation folded, for the notes (`nodes 1498 -> 612`). */
   #specialized: string | undefined;
 
@@ -224,6 +226,7 @@ export class OrtRunner extends BaseRunner {
       outputLocation === 'cpu' ? {} : { preferredOutputLocation: outputLocation },
     );
     this.#probed = false;
+    this.#sourceDigest = undefined;
     // ONNX Runtime's graph optimisations run while the session is created, and can crash natively too (seen: an
     // FP16 memory_attention at level 'all', ORT 1.30 CPU): probe the creation alone before doing it here.
     if (this.#crashProbeOn()) await this.#probeInChild(modelPath);
@@ -247,6 +250,7 @@ export class OrtRunner extends BaseRunner {
       ortVersion: this.#ort!.env.versions.node ?? this.#ort!.env.versions.common,
       stack: this.stack,
       source: this.#source,
+      modelDigest: await (this.#sourceDigest ??= crashProbeModelDigest(this.#source)),
       sessionOptions: this.#activeOptions,
       ...(feeds === undefined ? {} : { feeds }),
       ...(this.#options.crashProbeCacheDir === undefined ? {} : { cacheDir: this.#options.crashProbeCacheDir }),
