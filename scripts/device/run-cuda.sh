@@ -10,20 +10,16 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 final=${OUT:?set OUT}
-out=/tmp/cuda-results
-rm -rf "$out"
-mkdir -p "$out/logs"
 BUDGET_S=${BUDGET_S:-500}
 staged=${CUDA_EP_DIR:-/tmp/rt/cuda-ep}
 zoo=/tmp/zoo-cuda
 size=${ZOO_SIZE:-full} # tiny for a dry run off the GPU machine
-summary=$out/steps.tsv
-printf 'step\texit\tseconds\n' > "$summary"
 bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
 tsxrun() { node --conditions=source --import tsx "$@"; }
 export -f bin tsxrun
 
 source "$here/lib/steps.sh"
+steps_begin /tmp/cuda-results
 
 {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader

@@ -23,21 +23,17 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 final=${OUT:?set OUT}
-out=/tmp/loop-results
-rm -rf "$out"
-mkdir -p "$out/logs"
 BUDGET_S=${BUDGET_S:-330}
 size=${ZOO_SIZE:-full}
 frames=${FRAMES:-100}
 zoo=/tmp/zoo-loop-$size
 mixed=/tmp/zoo-loop-$size-mixed
 real=${REAL_EXPORT:-/tmp/real-export}
-summary=$out/steps.tsv
-printf 'step\texit\tseconds\n' > "$summary"
 bin() { node "packages/$1/bin/$2.js" "${@:3}"; }
 export -f bin
 
 source "$here/lib/steps.sh"
+steps_begin /tmp/loop-results
 
 # ort-cuda only when its provider loads here (on-device.sh installed the staged one); else the levers on WebGPU.
 stack=${STACK:-}

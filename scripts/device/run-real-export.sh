@@ -13,17 +13,12 @@ caller=$PWD
 src=${EFFICIENTTAM_SRC:-$caller/.efficienttam-src}
 cd "${TAMKIT_ROOT:-/tmp/rt/tamkit}"
 final=${OUT:?set OUT}
-out=/tmp/real-results
-rm -rf "$out"
-mkdir -p "$out/logs"
 BUDGET_S=${BUDGET_S:-540}
 real=${REAL:-/tmp/real-export}
 zoo=/tmp/zoo-real-check
 w=/tmp/real-work
 rm -rf "$w"
 mkdir -p "$w"
-summary=$out/steps.tsv
-printf 'step\texit\tseconds\n' > "$summary"
 gs() { node packages/graph-surgery/bin/graph-surgery.js "$@"; }
 bench() { node packages/bench/bin/bench.js "$@"; }
 te() { node packages/eval/bin/track-eval.js "$@"; }
@@ -31,6 +26,7 @@ eb() { node packages/engine-builder/bin/engine-builder.js "$@"; }
 export -f gs bench te eb
 
 source "$here/lib/steps.sh"
+steps_begin /tmp/real-results
 
 # 1. The export, as a user makes it (skipped when REAL already holds one).
 if [[ ! -f $real/export.json ]]; then

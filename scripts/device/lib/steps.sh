@@ -3,7 +3,16 @@
 #   step NAME CAP_SECONDS COMMAND...
 # runs COMMAND through bash (so exported shell functions can be the command) with a timeout of min(CAP, time left
 # of BUDGET_S), its output in $out/logs/NAME.log, and appends "NAME<TAB>exit code<TAB>seconds" to $summary;
-# with less than 15 s left it is skipped and listed as such. The caller sets out, summary and BUDGET_S.
+# with less than 15 s left it is skipped and listed as such. `steps_begin DIR` starts a run's results folder
+# (DIR/logs, DIR/steps.tsv) and sets out and summary; the caller sets BUDGET_S.
+steps_begin() {
+  out=$1
+  rm -rf "$out"
+  mkdir -p "$out/logs"
+  summary=$out/steps.tsv
+  printf 'step\texit\tseconds\n' > "$summary"
+}
+
 step() {
   local name=$1 cap=$2
   shift 2
