@@ -245,12 +245,13 @@ export class OrtRunner extends BaseRunner {
   async #probeInChild(modelPath: string, feeds?: Feeds): Promise<void> {
     const ortPackage = ortPackageDir();
     if (ortPackage === undefined) return;
+    this.#sourceDigest ??= crashProbeModelDigest(this.#source);
     const verdict = await probeForCrash({
       ortPackage,
       ortVersion: this.#ort!.env.versions.node ?? this.#ort!.env.versions.common,
       stack: this.stack,
       source: this.#source,
-      modelDigest: await (this.#sourceDigest ??= crashProbeModelDigest(this.#source)),
+      modelDigest: await this.#sourceDigest,
       sessionOptions: this.#activeOptions,
       ...(feeds === undefined ? {} : { feeds }),
       ...(this.#options.crashProbeCacheDir === undefined ? {} : { cacheDir: this.#options.crashProbeCacheDir }),
