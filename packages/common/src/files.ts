@@ -190,14 +190,48 @@ export async function openRegularFile(path: string, what: string): Promise<{ han
   return { handle, size: stat.size };
 }
 
-/** The whole content of a regular file (refused as `openRegularFile` refuses). */
+/**
+ * The whole content of a regular file (refused as `openRegularFile` refuses). The buffer is sized from the file's
+ * length and filled by one read where the kernel allows (FileHandle.readFile makes a thread-pool round trip per
+ * 512 KiB: 170 for an 84 MB model). A file that grows meanwhile, or reports size 0 as /proc files do, is read to
+ * its end all the same.
+ */
 export async function readRegularFile(path: string, what: string): Promise<Buffer> {
-  const { handle } = await openRegularFile(path, what);
+  const { handle, size } = await openRegularFile(path, what);
   try {
-    return await handle.readFile();
+    const parts: Buffer[] = [];
+    let total = 0;
+    for (let want = Math.min(size, MAX_BUFFER) || 64 * 1024; ; want = 64 * 1024) {
+      const part = await readUpTo(handle, want, total);
+      if (part.byteLength === 0) break;
+      parts.push(part);
+      total += part.byteLength;
+      if (total > MAX_BUFFER) throw tooLarge(path, what);
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, total);
   } finally {
     await handle.close();
   }
+}
+
+/** Up to `length` bytes at `position`, fewer only at the end of the file. */
+async function readUpTo(handle: FileHandle, length: number, position: number): Promise<Buffer> {
+  const data = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(data, done, Math.min(MAX_READ, length - done), position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? data : data.subarray(0, done);
+}
+
+function tooLarge(path: string, what: string): ToolkitError {
+  return new ToolkitError(
+    'FILE_TOO_LARGE',
+    `${path}: more than ${MAX_BUFFER / 2 ** 30} GiB, more than one Node.js buffer holds (${what})`,
+    { remedy: 'Keep large tensors in external data files (graph-surgery convert --external-data).' },
+  );
 }
 
 /** Largest single read: Node's fs.read takes at most 2 GiB - 1 bytes per call. */

@@ -1,8 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertNotSameFile, writeFileAtomic, writeFilesAtomic } from '../src/index.js';
+import { assertNotSameFile, readRegularFile, writeFileAtomic, writeFilesAtomic } from '../src/index.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -58,5 +59,28 @@ describe('assertNotSameFile', () => {
       expect.objectContaining({ code: 'OUTPUT_IS_INPUT' }),
     );
     expect(() => assertNotSameFile(join(dir, 'm.onnx'), join(dir, 'n.onnx'))).not.toThrow();
+  });
+});
+
+describe('readRegularFile', () => {
+  it('reads a file whole, byte for byte', async () => {
+    const data = Buffer.from(Array.from({ length: 3 * 2 ** 20 + 7 }, (_, i) => (i * 2654435761) >>> 24));
+    await writeFile(join(dir, 'a.bin'), data);
+    expect((await readRegularFile(join(dir, 'a.bin'), 'test file')).equals(data)).toBe(true);
+  });
+
+  it('reads an empty file as no bytes', async () => {
+    await writeFile(join(dir, 'empty'), '');
+    expect((await readRegularFile(join(dir, 'empty'), 'test file')).byteLength).toBe(0);
+  });
+
+  it('reads a file that reports size 0 but has content (/proc) to its end', async (ctx) => {
+    if (!existsSync('/proc/version')) {
+      console.log('skipped: no /proc/version (not Linux)');
+      ctx.skip();
+    }
+    const expected = readFileSync('/proc/version');
+    expect(expected.byteLength).toBeGreaterThan(0);
+    expect((await readRegularFile('/proc/version', 'kernel version')).equals(expected)).toBe(true);
   });
 });

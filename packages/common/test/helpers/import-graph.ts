@@ -11,11 +11,14 @@ import ts from 'typescript';
 
 const packagesRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** `@tamkit/<pkg>[/sub]` to its source entry file. */
+/** `@tamkit/<pkg>[/sub]` to its source entry file (the `source` condition of the package's exports). */
 function tamkitSource(specifier: string): string {
   const [, pkg, sub] = /^@tamkit\/([^/]+)(?:\/(.+))?$/.exec(specifier)!;
-  const folder = pkg === 'eval' ? 'eval' : pkg!;
-  return join(packagesRoot, folder, 'src', sub ? `${sub}/index.ts` : 'index.ts');
+  const packageDir = join(packagesRoot, pkg!);
+  const { exports } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    exports: Record<string, { source: string }>;
+  };
+  return join(packageDir, exports[sub ? `./${sub}` : '.']!.source);
 }
 
 function runtimeSpecifiers(file: string): string[] {

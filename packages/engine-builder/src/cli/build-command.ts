@@ -1,6 +1,6 @@
 import { checkOutputLocation, ExitCode, ToolkitError } from '@tamkit/common';
 import { type CommandIo, jsonOption, numberOption } from '@tamkit/common/cli';
-import { PRECISION_MODES, type PrecisionMode } from '@tamkit/graph-surgery';
+import { PRECISION_MODES, type PrecisionMode } from '@tamkit/graph-surgery/names';
 import type { Argv } from 'yargs';
 import type { BuildSpecOptions } from '../build-plan.js';
 import type { ShapeProfile } from '../trtexec/build-args.js';

@@ -11,7 +11,7 @@
  * writes the same content). `test/write-kill.test.ts` kills a child process at each step to hold this.
  */
 import { createHash } from 'node:crypto';
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { openRegularFile, publishTempFile, readRegularFile, ToolkitError, writeTempFile } from '@tamkit/common';
 import { encodeMessageChunks } from './codec.js';
@@ -182,6 +182,10 @@ async function holdsContent(file: string, data: DataFile): Promise<boolean> {
 
 /** The content-named data files the model now at `path` refers to (none when there is no readable model). */
 async function dataFilesOf(path: string): Promise<string[]> {
+  // Only files in the output's folder are ever removed: with no content-named file there, there is nothing to
+  // find, and reading (and decoding) the previous model, as large as the new one when embedded, is skipped.
+  const siblings = await readdir(dirname(resolve(path))).catch(() => []);
+  if (!siblings.some((name) => CONTENT_NAMED.test(name))) return [];
   let model: ModelProto;
   try {
     model = decodeModel(await readRegularFile(path, 'previous output'), path);
