@@ -4,7 +4,8 @@
 // of the ~84 MB benchmark model against `onnx.load` + `onnx.save` of the same file, each a fresh process, runs
 // interleaved so that load drift hits both sides alike. Wall time is what the user waits; CPU time (user + sys
 // of the child, from /proc) is what the command costs, and moves less with the machine's load, which is
-// recorded before and after. Writes reports/startup.json and prints a table.
+// recorded before and after. The other three CLIs' `--help` is measured beside it. Writes reports/startup.json and
+// prints a table and the goals' verdicts (help under 120 ms median wall; convert no slower than Python's).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -47,6 +48,11 @@ const cases = [
   ['node -e 0 (Node.js start-up floor)', process.execPath, ['-e', '0']],
   ['graph-surgery --version', process.execPath, [bin, '--version']],
   ['graph-surgery --help', process.execPath, [bin, '--help']],
+  ...['engine-builder', 'bench', 'track-eval'].map((name) => [
+    `${name} --help`,
+    process.execPath,
+    [join(repoRoot, 'packages', name === 'track-eval' ? 'eval' : name, 'bin', `${name}.js`), '--help'],
+  ]),
   ...(pythonAvailable ? [['python3 -c "import onnx"', pythonBin, ['-c', 'import onnx']]] : []),
   ['graph-surgery convert (84 MB)', process.execPath, [bin, 'convert', model, '-o', join(work, 'ours.onnx'), '-q']],
   ...(pythonAvailable
@@ -83,16 +89,17 @@ const pyConvert = summary['python3 onnx.load + onnx.save (84 MB)'];
 const onnxVersion = pythonAvailable
   ? spawnSync(pythonBin, ['-c', 'import onnx; print(onnx.__version__)'], { encoding: 'utf8' }).stdout.trim()
   : null;
+const goals = {
+  helpUnder120ms: help.medianWallMs < 120,
+  convertNoSlowerThanPython: pyConvert ? convert.medianWallMs <= pyConvert.medianWallMs : null,
+};
 const report = {
   runs,
   modelBytes: statSync(model).size,
   loadAverage: { before: loadBefore, after: loadAfter },
   python: pythonAvailable ? { interpreter: pythonBin, onnx: onnxVersion } : { unavailable: 'install python3-onnx' },
   results: summary,
-  goals: {
-    helpUnder120ms: help.medianWallMs < 120,
-    convertNoSlowerThanPython: pyConvert ? convert.medianWallMs <= pyConvert.medianWallMs : null,
-  },
+  goals,
   notes: [
     'Each command is a fresh process, as a user runs it; rounds are interleaved; one warm-up round first.',
     'cpuMs: user + sys of the child from /proc/self/stat (10 ms ticks); it moves less with load than wall time.',
@@ -112,4 +119,7 @@ printTable(
 console.log(
   `\nload average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(1)).join('/')}, after ${loadAfter.map((l) => l.toFixed(1)).join('/')}`,
 );
+const verdict = (ok) => (ok === null ? 'not judged (no Python onnx)' : ok ? 'met' : 'NOT met');
+console.log(`goal: graph-surgery --help median wall under 120 ms: ${verdict(goals.helpUnder120ms)}`);
+console.log(`goal: convert median wall no slower than Python's onnx.load + onnx.save: ${verdict(goals.convertNoSlowerThanPython)}`);
 console.log(`wrote ${path}`);

@@ -75,15 +75,24 @@ function scalarSize(kind: FieldSpec['kind'], v: unknown): number {
   }
 }
 
+/**
+ * Pass one. Sizes are kept in the order pass two needs them (a message's size before its fields, a packed list's
+ * body before its items: pre-order), so pass two reads them back with a cursor instead of looking each object up.
+ * The loops are indexed, not for-of: a model is saved once per process, so this code runs mostly unoptimised,
+ * where for-of's iterator protocol and Map lookups cost more than the encoding itself.
+ */
 class Sizer {
-  readonly sizes = new Map<object, number>();
-  readonly packed = new Map<unknown[], number>();
+  readonly sizes: number[] = [];
   /** Bytes of large byte fields, which are not copied into the output buffer. */
   largeBytes = 0;
 
   message(spec: MessageSpec, obj: Record<string, unknown>): number {
+    const slot = this.sizes.length;
+    this.sizes.push(0);
     let size = 0;
-    for (const f of spec.fields) {
+    const fields = spec.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
       const value = obj[f.name];
       if (value === undefined || value === null) continue;
       const tag = varint32Size((f.id << 3) >>> 0);
@@ -91,16 +100,18 @@ class Sizer {
         const list = value as unknown[];
         if (list.length === 0) continue;
         if (f.packed) {
+          const bodySlot = this.sizes.length;
+          this.sizes.push(0);
           let body = 0;
-          for (const item of list) body += scalarSize(f.kind, item);
-          this.packed.set(list, body);
+          for (let k = 0; k < list.length; k++) body += scalarSize(f.kind, list[k]);
+          this.sizes[bodySlot] = body;
           size += tag + varint32Size(body) + body;
-        } else for (const item of list) size += tag + this.field(f, item);
+        } else for (let k = 0; k < list.length; k++) size += tag + this.field(f, list[k]);
       } else size += tag + this.field(f, value);
     }
     const unknown = obj.$unknown as Uint8Array[] | undefined;
-    if (unknown) for (const raw of unknown) size += raw.byteLength;
-    this.sizes.set(obj, size);
+    if (unknown) for (let k = 0; k < unknown.length; k++) size += unknown[k]!.byteLength;
+    this.sizes[slot] = size;
     return size;
   }
 
@@ -118,12 +129,14 @@ class Sizer {
 class ChunkWriter {
   private pos = 0;
   private segmentStart = 0;
+  /** Cursor into the sizer's pre-order sizes. */
+  private next = 0;
   readonly chunks: Uint8Array[] = [];
   private readonly view: DataView;
 
   constructor(
     private readonly buf: Buffer,
-    private readonly sizer: Sizer,
+    private readonly sizes: readonly number[],
   ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
@@ -227,8 +240,12 @@ class ChunkWriter {
     }
   }
 
+  /** Writes the fields of a message whose size the sizer recorded at the cursor (the caller wrote it). */
   message(spec: MessageSpec, obj: Record<string, unknown>): void {
-    for (const f of spec.fields) {
+    this.next++; // this message's own size
+    const fields = spec.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
       const value = obj[f.name];
       if (value === undefined || value === null) continue;
       if (f.repeated) {
@@ -236,14 +253,15 @@ class ChunkWriter {
         if (list.length === 0) continue;
         if (f.packed) {
           this.varint32(((f.id << 3) | 2) >>> 0);
-          this.varint32(this.sizer.packed.get(list)!);
-          for (const item of list) this.scalar(f.kind, item);
-        } else for (const item of list) this.field(f, item);
+          this.varint32(this.sizes[this.next++]!);
+          for (let k = 0; k < list.length; k++) this.scalar(f.kind, list[k]);
+        } else for (let k = 0; k < list.length; k++) this.field(f, list[k]);
       } else this.field(f, value);
     }
     const unknown = obj.$unknown as Uint8Array[] | undefined;
     if (unknown) {
-      for (const raw of unknown) {
+      for (let k = 0; k < unknown.length; k++) {
+        const raw = unknown[k]!;
         this.buf.set(raw, this.pos);
         this.pos += raw.byteLength;
       }
@@ -253,9 +271,8 @@ class ChunkWriter {
   private field(f: FieldSpec, value: unknown): void {
     this.varint32(((f.id << 3) | f.wire) >>> 0);
     if (f.kind === 'message') {
-      const obj = value as Record<string, unknown>;
-      this.varint32(this.sizer.sizes.get(obj)!);
-      this.message(f.message!, obj);
+      this.varint32(this.sizes[this.next]!);
+      this.message(f.message!, value as Record<string, unknown>);
     } else this.scalar(f.kind, value);
   }
 }
@@ -267,7 +284,7 @@ class ChunkWriter {
 export function encodeChunks(spec: MessageSpec, obj: object): { chunks: Uint8Array[]; size: number } {
   const sizer = new Sizer();
   const size = sizer.message(spec, obj as Record<string, unknown>);
-  const writer = new ChunkWriter(Buffer.allocUnsafe(size - sizer.largeBytes), sizer);
+  const writer = new ChunkWriter(Buffer.allocUnsafe(size - sizer.largeBytes), sizer.sizes);
   writer.message(spec, obj as Record<string, unknown>);
   return { chunks: writer.finish(), size };
 }

@@ -39,6 +39,8 @@ export interface MessageSpec {
   readonly name: string;
   readonly fields: FieldSpec[];
   readonly byId: Map<number, FieldSpec>;
+  /** Names of the repeated fields: a decoded message starts with an empty array for each. */
+  readonly repeatedNames: string[];
 }
 
 const WIRE_OF: Record<string, number> = {
@@ -59,7 +61,7 @@ export type FieldRow = readonly [number, string, FieldSpec['kind'], boolean, boo
 function buildSpecs(): Map<string, MessageSpec> {
   const specs = new Map<string, MessageSpec>();
   for (const fullName of Object.keys(MESSAGE_TABLE)) {
-    specs.set(fullName, { name: fullName.slice(fullName.lastIndexOf('.') + 1), fields: [], byId: new Map() });
+    specs.set(fullName, { name: fullName.slice(fullName.lastIndexOf('.') + 1), fields: [], byId: new Map(), repeatedNames: [] });
   }
   for (const [fullName, rows] of Object.entries(MESSAGE_TABLE)) {
     const spec = specs.get(fullName)!;
@@ -68,6 +70,7 @@ function buildSpecs(): Map<string, MessageSpec> {
       if (nested !== undefined) f.message = specs.get(nested)!;
       spec.fields.push(f);
       spec.byId.set(id, f);
+      if (repeated) spec.repeatedNames.push(name);
     }
   }
   return specs;
