@@ -9,3 +9,7 @@ export function bundleCli(options: {
   inline?: readonly string[];
   outdir?: string;
 }): Promise<{ outputs: string[]; packages: string[] }>;
+/** The wrap widths whose `--help` start.js serves. */
+export const SERVED_WIDTHS: readonly number[];
+/** What `main(argv)` of a bundle prints on stdout with stdout `columns` wide (undefined: a pipe). */
+export function printedBy(entry: string, argv: readonly string[], columns: number | undefined, cwd: string): string;

@@ -10,9 +10,11 @@ import {
   binBundleDir,
   bundleForTest,
   CLI_BUNDLE_DIR,
+  SERVED_WIDTHS,
   unbuiltReason,
 } from '../../common/test/helpers/cli-bundle.js';
 import { staticImportGraph } from '../../common/test/helpers/import-graph.js';
+import { buildCli } from '../src/cli/index.js';
 
 const packageDir = join(import.meta.dirname, '..');
 const unbuilt = unbuiltReason(packageDir);
@@ -40,6 +42,33 @@ describe('engine-builder start-up', () => {
 describe.skipIf(unbuilt)('engine-builder as bundled for its bin', () => {
   it('is what the bin loads', () => {
     expect(binBundleDir(join(packageDir, 'bin', 'engine-builder.js'))).toBe(CLI_BUNDLE_DIR);
+  });
+
+  it.each([
+    undefined,
+    ...SERVED_WIDTHS,
+  ])('serves a plain --help and --version exactly as the parser prints them live (stdout %s columns wide)', async (columns) => {
+    const { served } = await cli.startModule();
+    for (const args of [['--help'], ['--version']]) {
+      const text = served(args, columns);
+      expect(text, args[0]).toBeDefined();
+      expect(text).toBe(cli.runColumns(args, columns).stdout);
+    }
+  });
+
+  it.each([
+    60, 119, 200,
+  ])('the bin entry prints what the parser prints, served or not (stdout %s columns wide)', (columns) => {
+    for (const args of [['--help'], ['--version'], ['build', '--help'], ['--help', '-q']]) {
+      expect(cli.runStart(args, columns)).toEqual(cli.runColumns(args, columns));
+    }
+  });
+
+  it('serves the --help the current TypeScript source defines (a stale build fails here)', async () => {
+    const { served } = await cli.startModule();
+    const quiet = { out: () => undefined, err: () => undefined };
+    const help = await buildCli(['--help'], quiet, () => undefined).getHelp();
+    expect(served(['--help'], process.stdout.columns)).toBe(`${help}\n`);
   });
 
   it('prints the package version', () => {

@@ -1,5 +1,5 @@
 // The bundled command line (the build's bundle-cli step, which the bin loads) against the modules it is made
-// from: same version, same help, a real command through the chunk that holds the codec, typed errors keeping
+// from: same version, same help (and the --help/--version that start.js serves equal to what the parser prints), a real command through the chunk that holds the codec, typed errors keeping
 // their exit codes, and nothing of tamkit imported at run time.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,8 +11,10 @@ import {
   binBundleDir,
   bundleForTest,
   CLI_BUNDLE_DIR,
+  SERVED_WIDTHS,
   unbuiltReason,
 } from '../../common/test/helpers/cli-bundle.js';
+import { buildCli } from '../src/cli/index.js';
 import { writeModel } from '../src/index.js';
 import { miniMaskDecoder } from './helpers/modules.js';
 
@@ -33,6 +35,33 @@ afterAll(async () => {
 describe.skipIf(unbuilt)('graph-surgery as bundled for its bin', () => {
   it('is what the bin loads', () => {
     expect(binBundleDir(join(packageDir, 'bin', 'graph-surgery.js'))).toBe(CLI_BUNDLE_DIR);
+  });
+
+  it.each([
+    undefined,
+    ...SERVED_WIDTHS,
+  ])('serves a plain --help and --version exactly as the parser prints them live (stdout %s columns wide)', async (columns) => {
+    const { served } = await cli.startModule();
+    for (const args of [['--help'], ['--version']]) {
+      const text = served(args, columns);
+      expect(text, args[0]).toBeDefined();
+      expect(text).toBe(cli.runColumns(args, columns).stdout);
+    }
+  });
+
+  it.each([
+    60, 119, 200,
+  ])('the bin entry prints what the parser prints, served or not (stdout %s columns wide)', (columns) => {
+    for (const args of [['--help'], ['--version'], ['convert', '--help'], ['--help', '-q']]) {
+      expect(cli.runStart(args, columns)).toEqual(cli.runColumns(args, columns));
+    }
+  });
+
+  it('serves the --help the current TypeScript source defines (a stale build fails here)', async () => {
+    const { served } = await cli.startModule();
+    const quiet = { out: () => undefined, err: () => undefined };
+    const help = await buildCli(['--help'], quiet, () => undefined).getHelp();
+    expect(served(['--help'], process.stdout.columns)).toBe(`${help}\n`);
   });
 
   it('prints the package version', () => {

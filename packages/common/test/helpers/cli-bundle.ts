@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleCli, CLI_BUNDLE_DIR } from '../../scripts/bundle-cli.mjs';
+import { bundleCli, CLI_BUNDLE_DIR, SERVED_WIDTHS } from '../../scripts/bundle-cli.mjs';
 
 export interface CliRun {
   status: number | null;
@@ -18,8 +18,14 @@ export interface CliRun {
 export interface BundledCli {
   /** Runs `main(args)` of the fresh bundle in a child process. */
   run(args: readonly string[], cwd?: string): CliRun;
+  /** Runs `start(args)` of the fresh bundle's start.js (the bin's entry) with stdout `columns` wide. */
+  runStart(args: readonly string[], columns?: number): CliRun;
+  /** Runs `main(args)` of the fresh bundle with stdout `columns` wide. */
+  runColumns(args: readonly string[], columns?: number): CliRun;
   /** Runs `main(args)` of dist/cli/index.js, the unbundled modules, in a child process. */
   runModules(args: readonly string[], cwd?: string): CliRun;
+  /** The fresh bundle's start.js, imported here: `served(argv, columns)` is the text it answers with. */
+  startModule(): Promise<{ served(argv: readonly string[], columns: number | undefined): string | undefined }>;
   /** The run-time imports of every bundle file (`from"x"` and `import("x")`), relative ones left out. */
   imports(): string[];
   remove(): void;
@@ -32,14 +38,12 @@ export function unbuiltReason(packageDir: string): string | undefined {
     : `${packageDir}/dist not built (run npm run build first)`;
 }
 
-function runEntry(entry: string, args: readonly string[], cwd: string): CliRun {
-  const code = `const { main } = await import(${JSON.stringify(pathToFileURL(entry).href)});
-process.exitCode = await main(process.argv.slice(1));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, '--', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, COLUMNS: '100' },
-  });
+/** Runs `main` (or `start`) of a bundle file with stdout `columns` wide (undefined: a pipe, as spawnSync gives). */
+function runEntry(entry: string, args: readonly string[], cwd: string, columns?: number, fn = 'main'): CliRun {
+  const code = `${columns === undefined ? '' : `Object.defineProperty(process.stdout, 'columns', { value: ${columns} });`}
+const { ${fn}: run } = await import(${JSON.stringify(pathToFileURL(entry).href)});
+process.exitCode = await run(process.argv.slice(1));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, '--', ...args], { cwd, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -48,7 +52,10 @@ export async function bundleForTest(packageDir: string, inline: readonly string[
   await bundleCli({ packageDir, inline, outdir });
   return {
     run: (args, cwd = packageDir) => runEntry(join(outdir, 'index.js'), args, cwd),
+    runStart: (args, columns) => runEntry(join(outdir, 'start.js'), args, packageDir, columns, 'start'),
+    runColumns: (args, columns) => runEntry(join(outdir, 'index.js'), args, packageDir, columns),
     runModules: (args, cwd = packageDir) => runEntry(join(packageDir, 'dist', 'cli', 'index.js'), args, cwd),
+    startModule: () => import(pathToFileURL(join(outdir, 'start.js')).href),
     imports: () =>
       readdirSync(outdir)
         .filter((f) => f.endsWith('.js'))
@@ -58,9 +65,9 @@ export async function bundleForTest(packageDir: string, inline: readonly string[
   };
 }
 
-/** The bundle folder the bin of `packageDir` imports, read from the bin itself. */
+/** The bundle folder whose start.js the bin imports, read from the bin itself. */
 export function binBundleDir(binFile: string): string | undefined {
-  return /import\('\.\.\/(.+)\/index\.js'\)/.exec(readFileSync(binFile, 'utf8'))?.[1];
+  return /import\('\.\.\/(.+)\/start\.js'\)/.exec(readFileSync(binFile, 'utf8'))?.[1];
 }
 
-export { CLI_BUNDLE_DIR };
+export { CLI_BUNDLE_DIR, SERVED_WIDTHS };
