@@ -2,7 +2,7 @@
 export const CLI_BUNDLE_DIR: string;
 /**
  * Bundles `<packageDir>/dist/cli/index.js` into `outdir` (default dist/cli-bundle, emptied first), inlining the
- * @tamkit packages named in `inline`. Returns the output files and the npm packages whose code was bundled.
+ * packages named in `inline`. Returns the output files and the npm packages whose code was bundled.
  */
 export function bundleCli(options: {
   packageDir: string;

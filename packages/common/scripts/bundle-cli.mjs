@@ -3,11 +3,12 @@
 // dist/cli-bundle/index.js, which the bin loads. Node then resolves and reads one file at start-up instead of the
 // ~50-160 modules of dist/cli and @tamkit/common, and the code of a command (passes, ONNX codec, ...) sits in chunk
 // files that load when that command runs, as the dynamic imports in the command handlers ask. The modules of
-// dist/ stay as they are for library users (the package's exports). Only the named @tamkit packages are bundled;
-// every other import (protobufjs, onnxruntime-node, node:*) stays a run-time import of the installed package.
+// dist/ stay as they are for library users (the package's exports). Only the packages named on the command line
+// are bundled (the @tamkit ones, and protobufjs with its long: loading its ~20 CommonJS files cost ~20 ms of every
+// convert); every other import (onnxruntime-node, node:*) stays a run-time import of the installed package.
 // Beside it, start.js (what the bin loads) answers a plain --help or --version from text recorded at build time.
 //
-//   node ../common/scripts/bundle-cli.mjs [@tamkit/common @tamkit/graph-surgery ...]
+//   node ../common/scripts/bundle-cli.mjs [@tamkit/common @tamkit/graph-surgery protobufjs ...]
 //
 // A package whose CLI imports another @tamkit package's library must bundle @tamkit/common with it or neither:
 // two copies of common would mean two ToolkitError classes, and exit codes are chosen by instanceof.
@@ -23,7 +24,7 @@ export const CLI_BUNDLE_DIR = join('dist', 'cli-bundle');
 
 /**
  * Bundles `<packageDir>/dist/cli/index.js` into `outdir` (default dist/cli-bundle, emptied first), inlining the
- * @tamkit packages named in `inline`. Returns the output files and the npm packages whose code was bundled.
+ * packages named in `inline`. Returns the output files and the npm packages whose code was bundled.
  */
 export async function bundleCli({ packageDir, inline = [], outdir = join(packageDir, CLI_BUNDLE_DIR) }) {
   rmSync(outdir, { recursive: true, force: true });
