@@ -23,7 +23,8 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'eb-bundle-'));
-  if (!unbuilt) cli = await bundleForTest(packageDir, ['@tamkit/common', '@tamkit/graph-surgery', 'protobufjs', 'long']);
+  if (!unbuilt)
+    cli = await bundleForTest(packageDir, ['@tamkit/common', '@tamkit/graph-surgery', 'protobufjs', 'long']);
 }, 120_000);
 afterAll(async () => {
   cli?.remove();

@@ -121,5 +121,7 @@ console.log(
 );
 const verdict = (ok) => (ok === null ? 'not judged (no Python onnx)' : ok ? 'met' : 'NOT met');
 console.log(`goal: graph-surgery --help median wall under 120 ms: ${verdict(goals.helpUnder120ms)}`);
-console.log(`goal: convert median wall no slower than Python's onnx.load + onnx.save: ${verdict(goals.convertNoSlowerThanPython)}`);
+console.log(
+  `goal: convert median wall no slower than Python's onnx.load + onnx.save: ${verdict(goals.convertNoSlowerThanPython)}`,
+);
 console.log(`wrote ${path}`);

@@ -61,7 +61,12 @@ export type FieldRow = readonly [number, string, FieldSpec['kind'], boolean, boo
 function buildSpecs(): Map<string, MessageSpec> {
   const specs = new Map<string, MessageSpec>();
   for (const fullName of Object.keys(MESSAGE_TABLE)) {
-    specs.set(fullName, { name: fullName.slice(fullName.lastIndexOf('.') + 1), fields: [], byId: new Map(), repeatedNames: [] });
+    specs.set(fullName, {
+      name: fullName.slice(fullName.lastIndexOf('.') + 1),
+      fields: [],
+      byId: new Map(),
+      repeatedNames: [],
+    });
   }
   for (const [fullName, rows] of Object.entries(MESSAGE_TABLE)) {
     const spec = specs.get(fullName)!;
