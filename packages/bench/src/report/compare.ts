@@ -8,7 +8,7 @@ import {
   MIN_SAMPLES,
   type RatioInterval,
 } from './ratio-interval.js';
-import type { BenchReport, LatencyStats, PipelineResult } from './schema.js';
+import { type BenchReport, type LatencyStats, moduleShapes, type PipelineResult } from './schema.js';
 import { isControlPair, type JudgedVerdict, judgeRatio, ratioInterval } from './verdict.js';
 
 /** Default minimum effect: a change of the median under 5% never counts, however certain. */
@@ -191,7 +191,7 @@ export function compareReports(
     const notes: string[] = [];
     if (stack !== base.stack) notes.push(`baseline stack ${base.stack}`);
     if (cur && base.modelSha256 && cur.modelSha256 && base.modelSha256 !== cur.modelSha256) notes.push('model changed');
-    const shapes = cur && shapeChange(base.options.shapeVariant, cur.options.shapeVariant);
+    const shapes = cur && shapeChange(moduleShapes(base), moduleShapes(cur));
     if (shapes) notes.push(shapes);
     const row: ComparisonRow = {
       kind: 'module',
