@@ -9,13 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BenchProgress,
   type BenchReport,
+  combineReports,
   compareReports,
   formatModuleTable,
   formatReportTables,
   moduleShapes,
   parseBenchReport,
   recommendAssignment,
+  reportChart,
   reportToCsv,
+  reportToMarkdown,
   roundBudgets,
   roundOrder,
   runBench,
@@ -130,6 +133,24 @@ describe('bench run --shapes original --shapes static', () => {
     const one = { ...both, modules: both.modules.filter((m) => m.shapes === 'static') };
     expect(formatModuleTable(one).split('\n')[1]).toMatch(/^module\s+p50 ms/);
     expect(reportToCsv(one).split('\n')[0]).not.toContain('shapes');
+  });
+
+  it('the markdown report, chart and bench combine keep the variants apart', () => {
+    const markdown = reportToMarkdown(both);
+    expect(markdown).toMatch(/\| memory_attention \(original\) \| \d/);
+    expect(markdown).toMatch(/\| memory_attention \(static\) \| \d/);
+    expect(markdown).toContain('Fastest assignment (shapes static)');
+    expect(reportChart(both)).toContain('ort-cpu static');
+    const combined = combineReports([
+      { report: both, source: 'a.json', label: 'a' },
+      { report: both, source: 'b.json', label: 'b' },
+    ]);
+    expect(combined.modules.map((m) => m.module).sort()).toEqual([
+      'mask_decoder',
+      'mask_decoder [static]',
+      'memory_attention',
+      'memory_attention [static]',
+    ]);
   });
 
   it('recommends per variant, never mixing them', () => {
