@@ -120,7 +120,17 @@ export interface PipelineResult {
    */
   perStage: Record<string, LatencyStats>;
   perFrame: LatencyStats;
+  /**
+   * Wall time from the end of one frame to the next frame's result, the frame source's time included (what a
+   * caller sees as throughput). Absent in reports before 2026-12-03.
+   */
+  interval?: LatencyStats;
   fps: number;
+  /**
+   * True when image_encoder ran in a worker thread one frame ahead (`--encoder-ahead`): each frame's time holds
+   * only the wait for its encoding, done beside the previous frame. Absent: encoded in the frame.
+   */
+  encoderAhead?: boolean;
   /** Sum of the isolated per-module medians measured in the same run, when measured. */
   isolatedSumMs?: number;
   /** Copy time saved by keeping tensors on the device between modules, when measured. */
