@@ -129,6 +129,30 @@ describe('bench run --shapes original --shapes static', () => {
     expect(read.modules.map(moduleShapes)).toEqual(both.modules.map((m) => m.shapes));
   });
 
+  it('bench run --shapes original --shapes static prints both variants, their ratios, and writes the CSV', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'tamkit-bench-variants-cli-'));
+    try {
+      const csv = join(out, 'run.csv');
+      const { code, out: printed } = await cli(
+        ...['run', '--stack', 'ort-cpu', '--models', dir, '--shapes', 'original', '--shapes', 'static'],
+        ...['--shape', 'memory:2080x1x16', '--shape', 'memory_pos:2080x1x16'],
+        ...['--iterations', '3', '--warmup', '0', '--profile-runs', '0', '--threads', '1', '--csv', csv],
+      );
+      expect(code).toBe(0);
+      expect(printed).toMatch(/^mask_decoder\s+static\s/m);
+      expect(printed).toMatch(/^ort-cpu mask_decoder static\/original p50 \d+\.\d{3}/m);
+      const lines = (await readFile(csv, 'utf8')).trim().split('\n');
+      expect(
+        lines
+          .slice(1)
+          .map((l) => l.split(',')[3])
+          .sort(),
+      ).toEqual(['original', 'original', 'static', 'static']);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('one variant keeps the table and CSV without a shapes column', async () => {
     const one = { ...both, modules: both.modules.filter((m) => m.shapes === 'static') };
     expect(formatModuleTable(one).split('\n')[1]).toMatch(/^module\s+p50 ms/);
