@@ -86,11 +86,11 @@ md.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
 for (const t of table) md.push(`| ${t.join(' | ')} |`);
 md.push('');
 if (rows.length === 0) md.push('No results: see the steps table and logs.');
-for (const p of problems) md.push(`- ${p}`);
+for (const p of new Set(problems)) md.push(`- ${p}`);
 const summary = {
   createdAt: new Date().toISOString(),
   rows: rows.map(({ cpuText: _, ...r }) => r),
-  problems,
+  problems: [...new Set(problems)],
 };
 writeFileSync(join(dir, 'shapes-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 writeFileSync(join(dir, 'shapes-summary.md'), `${md.join('\n')}\n`);
