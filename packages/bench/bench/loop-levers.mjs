@@ -26,6 +26,7 @@ import {
   renderTextTable,
   runPipeline,
   SyntheticVideo,
+  setCrashProbeDefault,
   writeFileAtomic,
 } from '@tamkit/bench';
 import { median } from '@tamkit/common';
@@ -82,6 +83,9 @@ const levers = (
     encoderAhead: flags.includes('ahead'),
   };
 });
+// As the CLIs do: a model that crashes ONNX Runtime's CPU provider (FP16 memory_attention at level `all`) is
+// found in a child process and fails its lever with a typed error instead of ending every lever's process.
+setCrashProbeDefault(true);
 const rounds = Number(values.rounds);
 if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds ${values.rounds}: a whole number >= 1`);
 

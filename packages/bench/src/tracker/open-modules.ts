@@ -3,6 +3,7 @@ import { ToolkitError } from '@tamkit/common';
 import { bakeFeatureLayout, type PrecisionPlan } from '@tamkit/graph-surgery';
 import { generateFeeds } from '../measure/inputs.js';
 import { resolveInputShapes } from '../measure/shapes.js';
+import { loadOrt } from '../stacks/ort/load-ort.js';
 import { OrtRunner } from '../stacks/ort/ort-runner.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
@@ -14,6 +15,7 @@ import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module
 import { type BankSize, hasOneShape, trackerShapeBindings } from './shape-bindings.js';
 import { type BoundRunner, ShapeVariantRunner } from './shape-variant-runner.js';
 import type { ModuleStacks } from './stack-spec.js';
+import { intTensor } from './tensors.js';
 
 /** Options of `openModules`. */
 export interface OpenModulesOptions {
@@ -121,7 +123,7 @@ export async function openModules(
           const runner = create(m, { ...settings(m), ...extra });
           stray.push(runner);
           await runner.activate(files[m]);
-          await probeBeforeTheLoop(runner);
+          await probeBeforeTheLoop(runner, binding);
           return runner;
         };
         if (variant === 'static' && hasOneShape(all[m].inputs)) {
@@ -168,10 +170,26 @@ function spinSettings(spin: boolean): { allowSpinning: boolean; stopSpinningAfte
  * The crash probe checks a runner's first feeds: make those the largest shapes the loop will feed (a full memory
  * bank), before the loop, so that no probe lands in a timed frame and a shape-dependent crash is seen.
  */
-async function probeBeforeTheLoop(runner: Runner): Promise<void> {
-  if (runner instanceof OrtRunner && runner.crashProbe) {
+async function probeBeforeTheLoop(runner: Runner, binding?: ShapeBinding): Promise<void> {
+  if (!(runner instanceof OrtRunner && runner.crashProbe)) return;
+  if (binding === undefined) {
     await runner.infer(await generateFeeds(runner.inputs, resolveInputShapes(runner.inputs), 0));
+    return;
   }
+  // A session for one binding gets that binding's shapes and integer values (e.g. num_obj_ptr_tokens): generic
+  // values would not fit its graph (the memory's pointer tokens decide a reshape of the rest).
+  const resolved = resolveInputShapes(runner.inputs);
+  const feeds = await generateFeeds(
+    runner.inputs,
+    { ...resolved, shapes: { ...resolved.shapes, ...binding.shapes } },
+    0,
+  );
+  const ort = await loadOrt();
+  for (const info of runner.inputs) {
+    const value = binding.values[info.name];
+    if (value !== undefined) feeds[info.name] = intTensor(ort, info.type, [value], info.shape as number[]);
+  }
+  await runner.infer(feeds);
 }
 
 /** What bakeFeatureLayout refuses with: a model whose inputs are not the tokens of that map, or baked already. */
