@@ -13,9 +13,7 @@
 # (at most 7 files): shapes-summary.md and shapes-summary.json (one table: module or loop x stack x variant ->
 # p50 ms, ratio to original, CPU-provider nodes), modules-zoo.json, modules-real-export.json,
 # pipeline-<stack>.json per stack, shapes-logs.tgz (logs, CSVs, steps.tsv).
-# Dry run off the GPU machine:
-#   ZOO_SIZE=tiny STACKS=ort-cpu FRAMES=4 ITERATIONS=10 PIPELINE_SHAPES="original static" OUT=/tmp/x \
-#     bash scripts/device/run-shapes.sh
+# Dry run off the GPU machine: ZOO_SIZE=tiny STACKS=ort-cpu FRAMES=4 ITERATIONS=10 OUT=/tmp/x bash scripts/device/run-shapes.sh
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=${TAMKIT_ROOT:-/tmp/rt/tamkit}
@@ -59,8 +57,7 @@ modules() {
 }
 modules "$zoo" zoo 90
 
-# 2. The chained loop per stack, the variants in one report. PIPELINE_SHAPES narrows them (the tiny zoo's bank is
-#    7200 tokens and the tracker pins 7232: `pinned` fails there, so the dry run leaves it out).
+# 2. The chained loop per stack, the variants in one report (PIPELINE_SHAPES narrows them).
 pipeline_variants=()
 for v in ${PIPELINE_SHAPES:-original pinned static}; do pipeline_variants+=(--shapes "$v"); done
 for s in "${stack_list[@]}"; do
