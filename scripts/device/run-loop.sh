@@ -3,10 +3,11 @@
 # (shape variants in the loop) and issue 11 item 8 (WebGPU output placement chosen by calibration):
 #   1. the full zoo (seed 1) and its FP16 + `mixed` FP32-islands copy;
 #   2. `bench pipeline`-style loop (bench/loop-levers.mjs), 100 timed frames after 16 warm-up (the bank is full
-#      from frame 16), per lever on $STACK: FP32 as exported (memory_attention in the image maps' layout, the
-#      loop's default, and in its exported token layout), pinned (freeDimensionOverrides), static
-#      (graph-surgery specialised graphs), FP16 + mixed islands, static + FP16 + mixed islands; ms/frame p50, FPS,
-#      per-stage p50s, loop/isolated ratio, mean mask IoU of every tracked frame against the FP32 ort-cpu run;
+#      from frame 16), per lever on $STACK, levers interleaved in rounds (see below; LEVERS overrides the list):
+#      FP32 as exported, pinned (freeDimensionOverrides), and with the encoder one frame ahead in a worker thread:
+#      as exported, pinned, static (specialised graphs), fused, pinned + fused, pinned + best per module (fused,
+#      FP16 + mixed memory_attention); ms/frame p50 (median of the rounds), FPS, per-stage p50s, loop/isolated
+#      ratio, mean mask IoU of every tracked frame against the FP32 ort-cpu run;
 #   3. `bench --stack ort-cpu --stack ort-webgpu --stack ort-cuda` side by side with placement, the fastest
 #      assignment across the three (bench's recommendation) and the loop on that assignment;
 #   4. `--device-outputs auto` on ort-webgpu (calibration, then the other placement with --device-copies) on the
@@ -67,18 +68,33 @@ best=/tmp/zoo-loop-$size-best
 step fused 60 bash -c "rm -rf '$fused' && bin graph-surgery graph-surgery fuse '$zoo' -o '$fused' --dim num_mem_tokens=$tokens -q"
 step best 20 bash -c "rm -rf '$best' && cp -r '$fused' '$best' && rm -f '$best'/memory_attention* && cp '$mixed'/memory_attention* '$best/'"
 
-# 2. The loop per lever, one process each (a native crash loses only its lever); the first also runs the FP32
-#    ort-cpu reference and saves its masks for the others.
+# 2. The loop per lever. Interleaved (default): every lever in one process, ROUNDS rounds round robin, so that a
+#    drift of the machine hits all alike (sequential processes of graphs that compute the same FP32 result spread
+#    from 13.2 to 16.3 ms/frame on 2026-12-02); the reference FP32 ort-cpu run first. INTERLEAVE=0: one process
+#    per lever (a native crash loses only its lever), as before. `:ahead`: image_encoder one frame ahead in a
+#    worker thread (bench pipeline --encoder-ahead).
 rm -f "$out"/loop-levers.*
-for lever in "fp32=$zoo:original" "fp32-token-layout=$zoo:original:tokens" "pinned=$zoo:pinned" "static=$zoo:static" "fp16-mixed=$mixed:original" \
-  "static-fp16-mixed=$mixed:static" "fused=$fused:original" "static-fused=$fused:static" "best=$best:original" \
-  "static-best=$best:static"; do
-  cap=30
-  [[ $lever == fp32=* ]] && cap=75
-  step "lever-${lever%%=*}" "$cap" node packages/bench/bench/loop-levers.mjs --models "$zoo" --stack "$stack" \
-    --reference-stack ort-cpu --lever "$lever" --frames "$frames" --warmup-frames 16 --append --out "$out/loop-levers"
-done
+default_levers="fp32=$zoo:original pinned=$zoo:pinned fp32-ahead=$zoo:original:ahead pinned-ahead=$zoo:pinned:ahead \
+  static-ahead=$zoo:static:ahead fused-ahead=$fused:original:ahead pinned-fused-ahead=$fused:pinned:ahead \
+  pinned-best-ahead=$best:pinned:ahead"
+read -r -a levers <<< "$(echo ${LEVERS:-$default_levers})"
+if [[ ${INTERLEAVE:-1} == 1 ]]; then
+  args=()
+  for lever in "${levers[@]}"; do args+=(--lever "$lever"); done
+  step levers "${LEVERS_CAP_S:-260}" node packages/bench/bench/loop-levers.mjs --models "$zoo" --stack "$stack" \
+    --reference-stack ort-cpu "${args[@]}" --rounds "${ROUNDS:-3}" --frames "$frames" --warmup-frames 16 \
+    --out "$out/loop-levers"
+else
+  for lever in "${levers[@]}"; do
+    cap=30
+    [[ $lever == fp32=* ]] && cap=75
+    step "lever-${lever%%=*}" "$cap" node packages/bench/bench/loop-levers.mjs --models "$zoo" --stack "$stack" \
+      --reference-stack ort-cpu --lever "$lever" --frames "$frames" --warmup-frames 16 --append --out "$out/loop-levers"
+  done
+fi
 
+# 3 and 4 ran on 2026-12-02 (reports/device-h200/loop-2026-12-02); EXTRAS=0 skips them.
+if [[ ${EXTRAS:-1} == 1 ]]; then
 # 3. Stacks side by side, with placement; then the loop on the fastest assignment.
 stacks=()
 for s in ${STACKS:-ort-cpu ort-webgpu ort-cuda}; do stacks+=(--stack "$s"); done
@@ -98,6 +114,7 @@ step calibration-zoo 45 bin bench bench pipeline --models "$zoo" --stack ort-web
 if [[ -f $real/image_encoder.onnx && -f $real/memory_attention.onnx && -f $real/mask_decoder.onnx && -f $real/memory_encoder.onnx ]]; then
   step calibration-real-export 45 bin bench bench pipeline --models "$real" --stack ort-webgpu --device-outputs auto \
     --device-copies --frames 24 --warmup-frames 8 -o "$out/calibration-real-export.json"
+fi
 fi
 
 step summary 20 node scripts/device/loop-summary.mjs "$out"

@@ -7,11 +7,13 @@
 //
 //   node packages/bench/bench/loop-levers.mjs [--models DIR] [--stack ort-cuda] [--reference-stack ort-cpu]
 //        [--lever NAME=DIR:SHAPES[:tokens] ...] [--frames 100] [--warmup-frames 16] [--threads T] [--out reports/loop-levers]
-//        [--append]
+//        [--append] [--rounds R]
 // Without --lever: fp32, pinned and static on --models. Without --models: the tiny zoo in a temp folder (the
 // local measurement: ort-cpu against itself). SHAPES is original, pinned or static (default original).
 // --append adds the levers to an existing OUT.json (same options) and reuses the reference masks it saved in
 // OUT.ref-masks.bin: one process per lever, so a native crash in one (FP16 on some providers) loses only it.
+// --rounds R runs the levers of this process R times, round robin (A B C A B C ...), so that a drift of the
+// machine hits every lever alike; a lever's p50 is then the median of its rounds' p50s (each round's in `rounds`).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,8 +26,10 @@ import {
   renderTextTable,
   runPipeline,
   SyntheticVideo,
+  setCrashProbeDefault,
   writeFileAtomic,
 } from '@tamkit/bench';
+import { median } from '@tamkit/common';
 import { writeZoo } from '@tamkit/graph-surgery';
 
 const { values } = parseArgs({
@@ -43,6 +47,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '0' },
     out: { type: 'string', default: 'reports/loop-levers' },
     append: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const threads = values.threads === undefined ? {} : { threads: Number(values.threads) };
@@ -57,23 +62,32 @@ if (models === undefined) {
   process.stderr.write(`writing the tiny EfficientTAM-Ti zoo to ${models}...\n`);
   await writeZoo(models, { model: 'efficienttam-ti', size: 'tiny', seed: 1 });
 }
-// NAME=DIR:SHAPES[:tokens] (`:tokens`: memory_attention in its exported token layout, host transposes).
+// NAME=DIR:SHAPES[:FLAG...], flags `tokens` (memory_attention in its exported token layout, host transposes) and
+// `ahead` (image_encoder in a worker thread, one frame ahead: runPipeline's encoderAhead).
+const LEVER_FLAGS = ['tokens', 'ahead'];
 const levers = (
   values.lever ?? ['fp32=:original', 'fp32-token-layout=:original:tokens', 'pinned=:pinned', 'static=:static']
 ).map((spec) => {
   const eq = spec.indexOf('=');
-  const [dir, shapes = 'original', layout] = spec.slice(eq + 1).split(':');
-  if (eq <= 0) throw new Error(`--lever ${spec}: expected NAME=DIR:SHAPES[:tokens]`);
+  const [dir, shapes = 'original', ...flags] = spec.slice(eq + 1).split(':');
+  if (eq <= 0) throw new Error(`--lever ${spec}: expected NAME=DIR:SHAPES[:tokens][:ahead]`);
   if (!isShapeVariant(shapes || 'original'))
     throw new Error(`--lever ${spec}: shapes must be original, pinned or static`);
-  if (layout !== undefined && layout !== 'tokens') throw new Error(`--lever ${spec}: the 4th field can only be tokens`);
+  const unknown = flags.filter((f) => !LEVER_FLAGS.includes(f));
+  if (unknown.length > 0) throw new Error(`--lever ${spec}: unknown flag(s) ${unknown.join(', ')} (tokens, ahead)`);
   return {
     name: spec.slice(0, eq),
     models: dir || models,
     shapes: shapes || 'original',
-    layoutInGraph: layout !== 'tokens',
+    layoutInGraph: !flags.includes('tokens'),
+    encoderAhead: flags.includes('ahead'),
   };
 });
+// As the CLIs do: a model that crashes ONNX Runtime's CPU provider (FP16 memory_attention at level `all`) is
+// found in a child process and fails its lever with a typed error instead of ending every lever's process.
+setCrashProbeDefault(true);
+const rounds = Number(values.rounds);
+if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds ${values.rounds}: a whole number >= 1`);
 
 const video = new SyntheticVideo({ width: 1280, height: 720, seed });
 const tracked = frames + warmupFrames;
@@ -144,50 +158,74 @@ try {
   if (!probe.available) {
     summary.unavailable = { stack: values.stack, reason: probe.reason, remedy: probe.remedy };
   } else {
-    for (const lever of levers) {
-      // A lever that crashes the process leaves this mark in the JSON (the next --append run keeps it).
-      summary.levers.push({ ...lever, error: 'did not finish (the process died, e.g. a native crash)' });
-      await writeFileAtomic(`${values.out}.json`, `${JSON.stringify(summary, null, 2)}\n`);
-      summary.levers.pop();
-      process.stderr.write(`${lever.name}: ${lever.models} (${lever.shapes}) on ${values.stack}...\n`);
-      const run = masksOf();
-      try {
-        const { result } = await runPipeline({
-          models: lever.models,
-          stacks: parseStackSpec(values.stack),
-          frames,
-          warmupFrames,
-          isolatedIterations: Number(values['isolated-iterations']),
-          deviceOutputs: values['device-outputs'],
-          shapes: lever.shapes,
-          layoutInGraph: lever.layoutInGraph,
-          variant: lever.name,
-          video,
-          seed,
-          ...threads,
-          onFrame: run.onFrame,
-        });
-        const ious = run.masks.map((m, i) => iou(m, ref.masks[i]));
-        summary.levers.push({
-          ...lever,
-          models: resolve(lever.models),
-          p50Ms: result.perFrame.p50Ms,
-          fps: 1000 / result.perFrame.p50Ms,
-          isolatedSumMs: result.isolatedSumMs,
-          loopOverIsolated: result.isolatedSumMs ? result.perFrame.p50Ms / result.isolatedSumMs : undefined,
-          perStageP50Ms: Object.fromEntries(Object.entries(result.perStage).map(([k, v]) => [k, v.p50Ms])),
-          deviceOutputs: result.deviceOutputs,
-          stack: values.stack,
-          meanMaskIou: ious.reduce((s, v) => s + v, 0) / ious.length,
-          minMaskIou: Math.min(...ious),
-          iouFrames: ious.length,
-          loadAverage: loadavg()[0],
-          result,
-        });
-      } catch (error) {
-        summary.levers.push({ ...lever, error: String(error?.message ?? error).split('\n')[0] });
+    // Per lever, its rounds' results (round robin over the levers).
+    const byLever = new Map(levers.map((l) => [l.name, { runs: [], error: undefined }]));
+    for (let round = 0; round < rounds; round += 1) {
+      for (const lever of levers) {
+        const done = byLever.get(lever.name);
+        if (done.error) continue;
+        // A lever that crashes the process leaves this mark in the JSON (the next --append run keeps it).
+        summary.levers.push({ ...lever, error: 'did not finish (the process died, e.g. a native crash)' });
+        await writeFileAtomic(`${values.out}.json`, `${JSON.stringify(summary, null, 2)}\n`);
+        summary.levers.pop();
+        const label = rounds > 1 ? ` (round ${round + 1}/${rounds})` : '';
+        process.stderr.write(`${lever.name}: ${lever.models} (${lever.shapes}) on ${values.stack}${label}...\n`);
+        const run = masksOf();
+        try {
+          const { result } = await runPipeline({
+            models: lever.models,
+            stacks: parseStackSpec(values.stack),
+            frames,
+            warmupFrames,
+            isolatedIterations: Number(values['isolated-iterations']),
+            deviceOutputs: values['device-outputs'],
+            shapes: lever.shapes,
+            layoutInGraph: lever.layoutInGraph,
+            encoderAhead: lever.encoderAhead,
+            variant: lever.name,
+            video,
+            seed,
+            ...threads,
+            onFrame: run.onFrame,
+          });
+          done.runs.push({ result, ious: run.masks.map((m, i) => iou(m, ref.masks[i])), loadAverage: loadavg()[0] });
+        } catch (error) {
+          done.error = String(error?.message ?? error).split('\n')[0];
+        }
       }
-      await writeFileAtomic(`${values.out}.json`, `${JSON.stringify(summary, null, 2)}\n`);
+    }
+    for (const lever of levers) {
+      const done = byLever.get(lever.name);
+      if (done.error || done.runs.length === 0) {
+        summary.levers.push({ ...lever, error: done.error ?? 'no round finished' });
+        continue;
+      }
+      const runs = done.runs;
+      const p50s = runs.map((d) => d.result.perFrame.p50Ms);
+      const p50Ms = median(p50s);
+      const isolatedSumMs = median(runs.map((d) => d.result.isolatedSumMs ?? Number.NaN));
+      const last = runs[runs.length - 1];
+      const ious = runs.flatMap((d) => d.ious);
+      summary.levers.push({
+        ...lever,
+        models: resolve(lever.models),
+        p50Ms,
+        fps: 1000 / p50Ms,
+        rounds: p50s,
+        intervalP50Ms: median(runs.map((d) => d.result.interval?.p50Ms ?? Number.NaN)),
+        isolatedSumMs: Number.isNaN(isolatedSumMs) ? undefined : isolatedSumMs,
+        loopOverIsolated: Number.isNaN(isolatedSumMs) ? undefined : p50Ms / isolatedSumMs,
+        perStageP50Ms: Object.fromEntries(
+          Object.keys(last.result.perStage).map((k) => [k, median(runs.map((d) => d.result.perStage[k].p50Ms))]),
+        ),
+        deviceOutputs: last.result.deviceOutputs,
+        stack: values.stack,
+        meanMaskIou: ious.reduce((s, v) => s + v, 0) / ious.length,
+        minMaskIou: Math.min(...ious),
+        iouFrames: ious.length / runs.length,
+        loadAverage: median(runs.map((d) => d.loadAverage)),
+        result: last.result,
+      });
     }
   }
   const ms = (v) => (v === undefined ? '-' : v.toFixed(2));
@@ -197,6 +235,8 @@ try {
     'lever',
     'shapes',
     'ms/frame p50',
+    'rounds',
+    'interval p50',
     'fps',
     'isolated sum',
     'loop/isolated',
@@ -210,8 +250,10 @@ try {
       : [
           l.loadAverage === undefined ? '-' : l.loadAverage.toFixed(1),
           l.name,
-          l.shapes,
+          l.encoderAhead ? `${l.shapes}, encoder ahead` : l.shapes,
           ms(l.p50Ms),
+          (l.rounds ?? [l.p50Ms]).map(ms).join(' '),
+          ms(l.intervalP50Ms),
           l.fps.toFixed(1),
           ms(l.isolatedSumMs),
           l.loopOverIsolated === undefined ? '-' : `${l.loopOverIsolated.toFixed(3)}x`,

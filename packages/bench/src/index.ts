@@ -82,6 +82,14 @@ export {
   resolveInputShapes,
 } from './measure/shapes.js';
 export { computeLatencyStats } from './measure/stats.js';
+export {
+  measureVariantRounds,
+  roundBudgets,
+  roundOrder,
+  VARIANT_ROUNDS,
+  type VariantMeasurement,
+  type VariantSide,
+} from './measure/variant-rounds.js';
 // The tracking loop and the pipeline benchmark.
 export * from './pipeline/index.js';
 export * from './preprocess/index.js';

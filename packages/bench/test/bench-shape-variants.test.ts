@@ -32,7 +32,7 @@ const bench = (shapeVariant?: 'pinned' | 'static') =>
 describe('bench --shapes', () => {
   it('static: runs the model specialised to the benchmarked shapes and pointer-token value, and records them', async () => {
     const [result] = (await bench('static')).modules;
-    expect(result!.options.shapeVariant).toBe('static');
+    expect(result!.shapes).toBe('static');
     expect(result!.options.specialize).toEqual({
       shapes: { memory: [2080, 1, 16], memory_pos: [2080, 1, 16] },
       values: { num_obj_ptr_tokens: expect.any(Number) },

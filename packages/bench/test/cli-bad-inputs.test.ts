@@ -102,6 +102,37 @@ function rows(): BadInput[] {
       message: /--shape names "nope"/,
     },
     {
+      name: 'an unknown shape variant',
+      argv: run(...quick, '--shapes', 'original', '--shapes', 'bogus'),
+      code: 2,
+      message: /Argument: shapes, Given: "bogus", Choices: "original", "pinned", "static"/,
+    },
+    {
+      name: 'a shape variant given twice',
+      argv: run(...quick, '--shapes', 'static', '--shapes', 'static', '-o', report),
+      code: 2,
+      message: /--shapes static is given twice[\s\S]*Note: Name each shape variant once/,
+      writesNothing: [report],
+    },
+    {
+      name: 'compare of one report that ran one shape variant',
+      argv: ['compare', baseline, '--out', dir],
+      code: 2,
+      message: /ran one shape variant \(original\): nothing to compare within it[\s\S]*several --shapes/,
+    },
+    {
+      name: 'compare of one report with --interleave',
+      argv: ['compare', baseline, '--interleave', '--out', dir],
+      code: 2,
+      message: /one report compares its own shape variants/,
+    },
+    {
+      name: 'an unknown shape variant to pair',
+      argv: ['compare', baseline, current, '--pair-shapes', 'original=fast', '--out', dir],
+      code: 2,
+      message: /--pair-shapes original=fast: "fast" is no shape variant/,
+    },
+    {
       name: '--print-command without trtexec names --trt-version',
       argv: ['--stack', 'trt-fp16', '--models', models.dir, '--print-command'],
       code: 4,

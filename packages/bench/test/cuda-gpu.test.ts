@@ -15,8 +15,12 @@ import {
   PROVIDER_LIBRARIES,
   resolveInputShapes,
   runBench,
+  runPipeline,
   STACKS,
+  SyntheticVideo,
 } from '../src/index.js';
+import { parseStackSpec } from '../src/tracker/stack-spec.js';
+import type { TrackResult } from '../src/tracker/tracker.js';
 
 let cuda: Availability;
 let dir: string;
@@ -158,4 +162,32 @@ describe('ort-cuda on a GPU', () => {
       expect(trt.remedy).toMatch(/TensorRT is not installed here/);
     }
   });
+
+  it('encoder ahead on ort-cuda: image_encoder in a worker thread on its own session, masks as the loop in turn', async (ctx) => {
+    requireCuda(ctx);
+    const options = {
+      models: join(dir, 'zoo'),
+      stacks: parseStackSpec('ort-cuda'),
+      frames: 6,
+      warmupFrames: 10,
+      video: new SyntheticVideo({ width: 320, height: 240, seed: 3 }),
+    };
+    const masks = (into: Uint8Array[]) => (r: TrackResult) =>
+      into.push(Uint8Array.from(r.maskLogits, (v) => (v > 0 ? 1 : 0)));
+    const inTurn: Uint8Array[] = [];
+    const ahead: Uint8Array[] = [];
+    await runPipeline({ ...options, onFrame: masks(inTurn) });
+    const run = await runPipeline({ ...options, encoderAhead: true, onFrame: masks(ahead) });
+    expect(run.result.encoderAhead).toBe(true);
+    expect(run.result.notes.some((n) => n.includes('session in a worker thread'))).toBe(true);
+    let inter = 0;
+    let union = 0;
+    for (const [i, m] of inTurn.entries()) {
+      for (let k = 0; k < m.length; k += 1) {
+        inter += m[k]! & ahead[i]![k]!;
+        union += m[k]! | ahead[i]![k]!;
+      }
+    }
+    expect(inter / Math.max(union, 1)).toBeGreaterThan(0.99);
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
+import { setCrashProbeDefault } from '../src/stacks/ort/crash-probe-setting.js';
 import type { ShapeVariant } from '../src/stacks/shape-variant.js';
 import type { Box } from '../src/tracker/mask-box.js';
 import { moduleFiles } from '../src/tracker/module-files.js';
@@ -110,4 +111,19 @@ describe('shape variants in the tracking loop (tiny export-style zoo, ort-cpu)',
     const run = await track('static');
     expect(run.usage.image_encoder).toEqual({ specialised: FRAMES });
   }, 60_000);
+
+  it("pinned, with the crash probe on (the CLIs' default): each bound session is probed with its own binding", async () => {
+    // Generic feeds (pointer tokens 0) do not fit a session pinned to the full bank: its RoPE reshape of the
+    // memory without the pointer tokens fails. The probe must feed the binding's num_obj_ptr_tokens.
+    setCrashProbeDefault(true);
+    try {
+      const runners = await openModules(await moduleFiles(dir), parseStackSpec('ort-cpu'), {
+        threads: 1,
+        shapeVariant: 'pinned',
+      });
+      await closeModules(runners);
+    } finally {
+      setCrashProbeDefault(false);
+    }
+  }, 120_000);
 });

@@ -8,7 +8,7 @@ import { DEFAULT_CONFIDENCE, DEFAULT_QUANTILE } from '../report/ratio-interval.j
 
 interface CompareArgs {
   baseline: string;
-  current: string;
+  current?: string;
   threshold: string;
   confidence: number;
   quantile: number;
@@ -24,6 +24,7 @@ interface CompareArgs {
   json: boolean;
   pairStack: string[];
   pairVariant: string[];
+  pairShapes: string[];
 }
 
 /** Parses repeated "BASE=CURRENT" options into a map. */
@@ -40,6 +41,22 @@ function parsePairs(values: string[], option: string): Record<string, string> {
       return [from, to];
     }),
   );
+}
+
+/** `--pair-shapes original=static`: pairs of shape variants, each side one of SHAPE_VARIANTS. */
+function parseShapePairs(values: string[]): Record<string, string> {
+  const pairs = parsePairs(values, 'pair-shapes');
+  const known = ['original', 'pinned', 'static'];
+  for (const [from, to] of Object.entries(pairs)) {
+    const bad = [from, to].find((v) => !known.includes(v));
+    if (bad !== undefined) {
+      throw new UsageError(
+        `--pair-shapes ${from}=${to}: "${bad}" is no shape variant.`,
+        'Shape variants: original, pinned, static (e.g. --pair-shapes original=static).',
+      );
+    }
+  }
+  return pairs;
 }
 
 /** The exit code of a comparison: 3 on a regression, 5 when a pair was too noisy to judge, else 0. */
@@ -69,13 +86,17 @@ function interleaveProgress(io: CommandIo): (event: InterleaveProgress) => void 
  */
 export function compareCommand(io: CommandIo, setExitCode: (code: number) => void): CommandModule<object, CompareArgs> {
   return {
-    command: 'compare <baseline> <current>',
+    command: 'compare <baseline> [current]',
     describe:
-      'Compare two bench JSON reports; write a markdown report and a chart (SVG, PNG); exit 3 on a regression, 5 when too noisy to judge',
+      'Compare two bench JSON reports (or the shape variants within one); write a markdown report and a chart (SVG, PNG); exit 3 on a regression, 5 when too noisy to judge',
     builder: (yargs: Argv) =>
       yargs
         .positional('baseline', { type: 'string', demandOption: true, describe: 'Baseline report (bench -o)' })
-        .positional('current', { type: 'string', demandOption: true, describe: 'Current report (bench -o)' })
+        .positional('current', {
+          type: 'string',
+          describe:
+            'Current report (bench -o); left out: the shape variants of the baseline report (bench run --shapes ...), each against its original',
+        })
         .option('threshold', {
           type: 'string',
           // nargs 1: "--threshold -5%" reaches the validator instead of being read as the flags -5 and -%.
@@ -151,7 +172,20 @@ export function compareCommand(io: CommandIo, setExitCode: (code: number) => voi
           default: [],
           describe: 'Compare a baseline pipeline variant with another current variant (BASELINE=CURRENT)',
         })
+        .option('pair-shapes', {
+          type: 'string',
+          array: true,
+          nargs: 1,
+          default: [],
+          describe:
+            'Compare a baseline shape variant with another current one (BASELINE=CURRENT, e.g. original=static); by default the same variant pairs up',
+        })
         .example('$0 compare reports/baselines/linux-x64.json out/bench.json', 'Fail (exit 3) on a regression')
+        .example(
+          '$0 compare shapes.json',
+          'Each shape variant of one `bench run --shapes original --shapes static` against the original',
+        )
+        .example('$0 compare original.json static.json', 'A --shapes original run against a --shapes static run')
         .example(
           '$0 compare unbaked.json baked.json --interleave --rounds 12',
           'Both sides measured again, alternating',
@@ -181,7 +215,7 @@ export function compareCommand(io: CommandIo, setExitCode: (code: number) => voi
       await checkOutputLocation(args.out, { kind: 'folder', flag: '--out' });
       const result = await compareReportFiles({
         baselinePath: args.baseline,
-        currentPath: args.current,
+        ...(args.current === undefined ? {} : { currentPath: args.current }),
         threshold,
         confidence: args.confidence,
         quantile: args.quantile,
@@ -201,6 +235,7 @@ export function compareCommand(io: CommandIo, setExitCode: (code: number) => voi
         name: args.name,
         pairStacks: parsePairs(args.pairStack, 'pair-stack'),
         pairVariants: parsePairs(args.pairVariant, 'pair-variant'),
+        ...(args.pairShapes.length === 0 ? {} : { pairShapes: parseShapePairs(args.pairShapes) }),
       });
       if (args.json) {
         io.out(

@@ -163,11 +163,16 @@ export const planOption = {
   },
 } as const satisfies Record<string, Options>;
 
-/** `--shapes original|pinned|static`: how models with symbolic dims run (stacks/shape-variant.ts). */
+/**
+ * `--shapes original|pinned|static`, repeatable: how models with symbolic dims run (stacks/shape-variant.ts).
+ * Default `original` alone; several variants of one module run interleaved, one result each.
+ */
 export const shapesOption = {
   shapes: {
     choices: ['original', 'pinned', 'static'] as const,
+    array: true,
+    default: ['original' as const],
     describe:
-      'Shape variant: original (as exported), pinned (ONNX Runtime freeDimensionOverrides at the shapes run), static (graph-surgery specialize to those shapes and integer inputs, in process)',
+      'Shape variant (repeat for several, measured interleaved, one result each): original (as exported), pinned (ONNX Runtime freeDimensionOverrides at the shapes run), static (graph-surgery specialize to those shapes and integer inputs, in process)',
   },
 } as const satisfies Record<string, Options>;

@@ -61,6 +61,12 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
               describe:
                 'Keep module outputs on the device (on), copy them to the host (off), or track a few frames both ways, interleaved, and keep the faster (auto; stacks that cannot keep outputs on a device always copy)',
             },
+            'encoder-ahead': {
+              type: 'boolean',
+              default: false,
+              describe:
+                "Run image_encoder in a worker thread, one frame ahead: frame t+1 is encoded while frame t's other modules run (isolated runs then follow the timed loop)",
+            },
             'layout-in-graph': {
               type: 'boolean',
               default: true,
@@ -114,6 +120,10 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
           .example(
             '$0 pipeline --models zoo/ --stack ort-webgpu,mask_decoder=ort-cpu --device-copies -o reports/pipeline.json',
             'a mixed pipeline, with and without host copies between WebGPU modules',
+          )
+          .example(
+            '$0 pipeline --models zoo/ --stack ort-cuda --shapes pinned --encoder-ahead',
+            'the next frame encoded in a worker thread beside the current one (throughput per frame)',
           )
           .example(
             '$0 pipeline --models zoo/ --stack ort-cuda --shapes original --shapes pinned --shapes static',
@@ -170,6 +180,7 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             deviceOutputs: args['device-outputs'],
             calibrationFrames: args['calibration-frames'],
             layoutInGraph: args['layout-in-graph'],
+            encoderAhead: args['encoder-ahead'],
             ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
             ...(args['graph-optimization'] === undefined
               ? {}

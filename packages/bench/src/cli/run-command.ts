@@ -64,8 +64,8 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
           'every module at the precision plan track-eval bisect wrote for it',
         )
         .example(
-          '$0 --stack ort-cuda --models zoo/ --shapes static -o static.json',
-          'every module specialised to the benchmarked shapes (compare with a --shapes original run)',
+          '$0 --stack ort-cuda --models zoo/ --shapes original --shapes static -o shapes.json',
+          'every module as exported and specialised to the benchmarked shapes, interleaved (bench compare shapes.json)',
         )
         .example(
           '$0 --stack trt-mixed --models zoo/ --print-command --trt-version 10',
@@ -106,8 +106,17 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
       ]);
       const stacks = [...new Set(args.stack as StackName[])];
       const modules = (await findModels(args.models)).length;
-      const progress = io.progress('bench', stacks.length * modules);
-      // Modules finished per stack; a stack found unavailable counts all its modules as done (the ETA stays true).
+      // Results per stack: one per module and shape variant on ONNX Runtime stacks, one per module elsewhere.
+      const { getStack } = await import('../stacks/registry.js');
+      const variants = args.shapes.length;
+      const perStack = new Map(
+        stacks.map((s) => [s, modules * (getStack(s).family === 'onnxruntime' ? variants : 1)] as const),
+      );
+      const progress = io.progress(
+        'bench',
+        [...perStack.values()].reduce((a, b) => a + b, 0),
+      );
+      // Results finished per stack; a stack found unavailable counts all its results as done (the ETA stays true).
       const finished = new Map<string, number>();
       const done = () => [...finished.values()].reduce((a, b) => a + b, 0);
       const report = await runBench({
@@ -128,18 +137,20 @@ export function registerRunCommand(cli: Argv, io: CommandIo, setExitCode: (code:
         deviceOutputs: args['device-outputs'],
         profileRuns: args['profile-runs'],
         ...(args.plan === undefined ? {} : { plan: args.plan }),
-        ...(args.shapes === undefined ? {} : { shapeVariant: args.shapes }),
+        shapeVariants: args.shapes,
         ...(args.label === undefined ? {} : { label: args.label }),
         onProgress: (event) => {
           if (event.kind === 'module-start') progress.update(done(), `${event.module} on ${event.stack}`);
           if (event.kind === 'module-done') {
             finished.set(event.result.stack, (finished.get(event.result.stack) ?? 0) + 1);
             const r = event.result;
-            io.debug(`${r.module} on ${r.stack}: p50 ${r.latency.p50Ms.toFixed(3)} ms over ${r.latency.samples} runs`);
+            io.debug(
+              `${r.module} (${r.shapes ?? 'original'}) on ${r.stack}: p50 ${r.latency.p50Ms.toFixed(3)} ms over ${r.latency.samples} runs`,
+            );
             progress.update(done());
           }
           if (event.kind === 'unavailable') {
-            finished.set(event.stack, modules);
+            finished.set(event.stack, perStack.get(event.stack as StackName) ?? modules);
             io.info(`skipping ${event.stack}: ${event.reason}`);
           }
         },

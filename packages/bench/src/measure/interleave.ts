@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { ToolkitError } from '@tamkit/common';
-import type { BenchReport, ModuleResult } from '../report/schema.js';
+import { type BenchReport, type ModuleResult, moduleShapes } from '../report/schema.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import type { Feeds } from '../stacks/types.js';
@@ -123,7 +123,14 @@ export async function remeasureInterleaved(
   const wanted: [ModuleResult, ModuleResult][] = [];
   for (const base of baseline.modules) {
     const stack = options.pairStacks?.[base.stack] ?? base.stack;
-    const cur = current.modules.find((m) => m.stack === stack && m.module === base.module);
+    // Shape variants pair with the same variant, or across variants where each side ran one (as compare does).
+    const candidates = current.modules.filter(
+      (m) => m.stack === stack && m.module === base.module && !wanted.some(([, c]) => c === m),
+    );
+    const single = baseline.modules.filter((m) => m.stack === base.stack && m.module === base.module).length === 1;
+    const cur =
+      candidates.find((m) => moduleShapes(m) === moduleShapes(base)) ??
+      (single && candidates.length === 1 ? candidates[0] : undefined);
     if (cur) wanted.push([base, cur]);
   }
   if (wanted.length === 0) {

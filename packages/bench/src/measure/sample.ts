@@ -20,6 +20,8 @@ export interface Measurement {
   /** Device-to-host copy of outputs, measured separately when the runner keeps outputs on the device. */
   d2h?: LatencyStats;
   h2d?: LatencyStats;
+  /** The raw samples behind `d2h` (in-process runners), for callers that pool several measurements. */
+  d2hSamples?: number[];
 }
 
 export const DEFAULT_WARMUP_ITERATIONS = 10;
@@ -109,6 +111,6 @@ export async function measureRunner(
   const latencySamples = d2hSamples.length > 0 ? inferSamples : [...result.latency.samples];
   return {
     latency: latencyWithSamples(latencySamples),
-    ...(d2hSamples.length > 0 ? { d2h: computeLatencyStats(d2hSamples) } : {}),
+    ...(d2hSamples.length > 0 ? { d2h: computeLatencyStats(d2hSamples), d2hSamples } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { pipelineLabel, unique } from './labels.js';
-import type { BenchReport, LatencyStats } from './schema.js';
+import { type BenchReport, type LatencyStats, type ModuleResult, moduleShapes } from './schema.js';
 import { type ChartBar, renderBarChart } from './svg-chart.js';
 
 /** What the bars and whiskers show; printed under the axis of every chart. */
@@ -14,10 +14,13 @@ function bar(series: string, stats: LatencyStats): ChartBar {
 
 /** SVG chart of one report: a group per module (bars per stack), then one group per pipeline's frame time. */
 export function reportChart(report: BenchReport, title = report.label ?? 'bench'): string {
-  const stacks = unique(report.modules.map((m) => m.stack));
+  // With several shape variants (bench run --shapes), a series per stack and variant: "ort-cuda static".
+  const several = unique(report.modules.map(moduleShapes)).length > 1;
+  const seriesOf = (m: ModuleResult) => (several ? `${m.stack} ${moduleShapes(m)}` : m.stack);
+  const stacks = unique(report.modules.map(seriesOf));
   const groups = unique(report.modules.map((m) => m.module)).map((module) => ({
     label: module,
-    bars: report.modules.filter((m) => m.module === module).map((m) => bar(m.stack, m.latency)),
+    bars: report.modules.filter((m) => m.module === module).map((m) => bar(seriesOf(m), m.latency)),
   }));
   for (const pipeline of report.pipelines) {
     groups.push({ label: `frame ${pipelineLabel(pipeline)}`, bars: [bar(CHAINED_SERIES, pipeline.perFrame)] });

@@ -1,7 +1,7 @@
 import { UsageError } from '@tamkit/common';
 import { environmentFields } from './environment-diff.js';
 import { pipelineLabel } from './labels.js';
-import type { BenchReport, Environment } from './schema.js';
+import { type BenchReport, type Environment, type ModuleResult, moduleShapes } from './schema.js';
 
 export const COMBINED_REPORT_KIND = 'tamkit-bench-combined' as const;
 export const COMBINED_SCHEMA_VERSION = 1 as const;
@@ -109,7 +109,11 @@ export function combineReports(inputs: readonly CombineInput[]): CombinedReport 
   });
   const warnings: string[] = [];
 
-  const moduleKey = (m: { stack: string; module: string }) => `${m.stack}\u0000${m.module}`;
+  // A shape variant other than the original is a row of its own: "memory_attention [static]".
+  const moduleKey = (m: ModuleResult) => {
+    const shapes = moduleShapes(m);
+    return `${m.stack}\u0000${m.module}${shapes === 'original' ? '' : ` [${shapes}]`}`;
+  };
   const perRunner = inputs.map((i) => keyed(i.report.modules, moduleKey));
   const moduleKeys = [...new Set(inputs.flatMap((i) => i.report.modules.map(moduleKey)))];
   const modules = moduleKeys.map((key): CombinedModuleRow => {

@@ -8,7 +8,7 @@ import {
   MIN_SAMPLES,
   type RatioInterval,
 } from './ratio-interval.js';
-import type { BenchReport, LatencyStats, PipelineResult } from './schema.js';
+import { type BenchReport, type LatencyStats, type ModuleResult, moduleShapes, type PipelineResult } from './schema.js';
 import { isControlPair, type JudgedVerdict, judgeRatio, ratioInterval } from './verdict.js';
 
 /** Default minimum effect: a change of the median under 5% never counts, however certain. */
@@ -122,6 +122,16 @@ export interface CompareOptions {
   pairStacks?: Record<string, string>;
   /** Baseline pipeline variant -> current variant (e.g. unbaked -> baked). */
   pairVariants?: Record<string, string>;
+  /**
+   * Baseline shape variant -> current shape variant (`bench run --shapes`, e.g. original -> static). Without it,
+   * results pair with the same variant, or, where each side ran one variant of a module, with that one.
+   */
+  pairShapes?: Record<string, string>;
+  /**
+   * Compare the shape variants within one report (pass it as both sides): every non-original variant of a module
+   * on a stack against its original, pipelines likewise. Rounds pair up where the variants ran interleaved.
+   */
+  withinShapes?: boolean;
 }
 
 interface PendingRow {
@@ -171,10 +181,12 @@ export function compareReports(
         '--force to compare anyway; verdicts may then reflect the machine rather than the change.',
     });
   }
+  // Shape variants of one report ran interleaved by round (bench run --shapes): their rounds pair up too.
   const interleaved =
-    baseline.interleaved !== undefined &&
-    baseline.interleaved.id === current.interleaved?.id &&
-    baseline.interleaved.side !== current.interleaved.side;
+    (options.withinShapes === true && baseline === current) ||
+    (baseline.interleaved !== undefined &&
+      baseline.interleaved.id === current.interleaved?.id &&
+      baseline.interleaved.side !== current.interleaved.side);
   // Controls need everything but the model to be equal; a forced comparison across environments has none.
   const useControls = (options.controls ?? 'auto') === 'auto' && differences.length === 0;
   const measure = (row: ComparisonRow, b: LatencyStats, c: LatencyStats): ComparisonRow => ({
@@ -185,17 +197,28 @@ export function compareReports(
   });
 
   const pending: PendingRow[] = [];
-  for (const base of baseline.modules) {
-    const stack = options.pairStacks?.[base.stack] ?? base.stack;
-    const cur = current.modules.find((m) => m.stack === stack && m.module === base.module);
+  for (const { base, cur, stack } of pairModules(baseline, current, options)) {
+    if (!base) {
+      const row: ComparisonRow = {
+        kind: 'module',
+        key: moduleKey(cur!.stack, cur!.module, moduleShapes(cur!), moduleShapes(cur!)),
+        stack: cur!.stack,
+        module: cur!.module,
+        current: cur!.latency,
+        verdict: 'added',
+        notes: [],
+      };
+      pending.push({ row, control: false });
+      continue;
+    }
     const notes: string[] = [];
     if (stack !== base.stack) notes.push(`baseline stack ${base.stack}`);
     if (cur && base.modelSha256 && cur.modelSha256 && base.modelSha256 !== cur.modelSha256) notes.push('model changed');
-    const shapes = cur && shapeChange(base.options.shapeVariant, cur.options.shapeVariant);
+    const shapes = cur && shapeChange(moduleShapes(base), moduleShapes(cur));
     if (shapes) notes.push(shapes);
     const row: ComparisonRow = {
       kind: 'module',
-      key: `${stack} / ${base.module}`,
+      key: moduleKey(stack, base.module, moduleShapes(base), cur ? moduleShapes(cur) : moduleShapes(base)),
       stack,
       module: base.module,
       baseline: base.latency,
@@ -208,21 +231,8 @@ export function compareReports(
         : { row, control: false },
     );
   }
-  for (const cur of current.modules) {
-    if (!pending.some(({ row }) => row.kind === 'module' && row.stack === cur.stack && row.module === cur.module)) {
-      const row: ComparisonRow = {
-        kind: 'module',
-        key: `${cur.stack} / ${cur.module}`,
-        stack: cur.stack,
-        module: cur.module,
-        current: cur.latency,
-        verdict: 'added',
-        notes: [],
-      };
-      pending.push({ row, control: false });
-    }
-  }
-  for (const [key, base, cur, notes] of pairPipelines(baseline, current, options)) {
+  const pipelinePairs = options.withinShapes ? pairPipelineShapes(baseline) : pairPipelines(baseline, current, options);
+  for (const [key, base, cur, notes] of pipelinePairs) {
     const row: ComparisonRow = {
       kind: 'pipeline',
       key,
@@ -271,11 +281,16 @@ export function compareReports(
     counts,
     hasRegression: counts.regression > 0,
     outcome,
-    notes: comparisonNotes(rows, drift, interleaved, useControls),
+    notes: options.withinShapes
+      ? [
+          'Shape variants of one report, each against the original of its stack and module (pipeline) in the same run' +
+            (interleaved ? '; modules measured interleaved are paired by round.' : '.'),
+          ...comparisonNotes(rows, drift, false, useControls).filter((n) => !n.startsWith('No control')),
+        ]
+      : comparisonNotes(rows, drift, interleaved, useControls),
   };
 }
 
-/** [label, baseline, current, notes] per pipeline label found in either report. */
 /** `shapes original -> static` when the two sides ran different shape variants (absent means original). */
 function shapeChange(baseline: unknown, current: unknown): string | undefined {
   const b = typeof baseline === 'string' ? baseline : 'original';
@@ -283,6 +298,72 @@ function shapeChange(baseline: unknown, current: unknown): string | undefined {
   return b === c ? undefined : `shapes ${b} -> ${c}`;
 }
 
+/** "ort-cuda / memory_attention", with "[static]" for a variant, "[original -> static]" across variants. */
+function moduleKey(stack: string, module: string, baseShapes: string, curShapes: string): string {
+  const suffix =
+    baseShapes === curShapes ? (curShapes === 'original' ? '' : ` [${curShapes}]`) : ` [${baseShapes} -> ${curShapes}]`;
+  return `${stack} / ${module}${suffix}`;
+}
+
+interface ModulePair {
+  base?: ModuleResult;
+  cur?: ModuleResult;
+  /** The current side's stack name (the baseline's, mapped by `pairStacks`). */
+  stack: string;
+}
+
+/**
+ * The module results to compare: each baseline result with the current one of its stack (mapped by `pairStacks`),
+ * module and shape variant (mapped by `pairShapes`); without `pairShapes`, a module that ran one variant on each
+ * side pairs across variants (an original run against a static run). Current results left over are `added`
+ * (no `base`). With `withinShapes`, every non-original variant against the original of its stack and module.
+ */
+function pairModules(baseline: BenchReport, current: BenchReport, options: CompareOptions): ModulePair[] {
+  const same = (a: ModuleResult, stack: string, module: string) => a.stack === stack && a.module === module;
+  if (options.withinShapes) {
+    const originals = baseline.modules.filter((m) => moduleShapes(m) === 'original');
+    const pairs: ModulePair[] = [];
+    for (const cur of baseline.modules) {
+      if (moduleShapes(cur) === 'original') continue;
+      const base = originals.find((o) => same(o, cur.stack, cur.module));
+      pairs.push(base ? { base, cur, stack: cur.stack } : { cur, stack: cur.stack });
+    }
+    return pairs;
+  }
+  const used = new Set<ModuleResult>();
+  const pairs: ModulePair[] = [];
+  for (const base of baseline.modules) {
+    const stack = options.pairStacks?.[base.stack] ?? base.stack;
+    const wanted = options.pairShapes?.[moduleShapes(base)] ?? moduleShapes(base);
+    const candidates = current.modules.filter((m) => same(m, stack, base.module) && !used.has(m));
+    let cur = candidates.find((m) => moduleShapes(m) === wanted);
+    const single = baseline.modules.filter((m) => same(m, base.stack, base.module)).length === 1;
+    if (!cur && options.pairShapes === undefined && single && candidates.length === 1) cur = candidates[0];
+    if (cur) used.add(cur);
+    pairs.push({ base, ...(cur ? { cur } : {}), stack });
+  }
+  for (const cur of current.modules) if (!used.has(cur)) pairs.push({ cur, stack: cur.stack });
+  return pairs;
+}
+
+/** Within one report: each pipeline of a non-original shape variant against the original run of the same label. */
+function pairPipelineShapes(
+  report: BenchReport,
+): [string, PipelineResult | undefined, PipelineResult | undefined, string[]][] {
+  // bench pipeline labels the variants of one --models folder "<variant>/<shapes>": compare them without it.
+  const label = (p: PipelineResult) =>
+    pipelineLabel({ ...p, variant: p.variant.replace(/\/(original|pinned|static)$/, '') });
+  const pairs: [string, PipelineResult | undefined, PipelineResult | undefined, string[]][] = [];
+  for (const cur of report.pipelines) {
+    const shapes = cur.shapes ?? 'original';
+    if (shapes === 'original') continue;
+    const base = report.pipelines.find((p) => (p.shapes ?? 'original') === 'original' && label(p) === label(cur));
+    pairs.push([`${label(cur)} [original -> ${shapes}]`, base, cur, base ? [`shapes original -> ${shapes}`] : []]);
+  }
+  return pairs;
+}
+
+/** [label, baseline, current, notes] per pipeline label found in either report. */
 function pairPipelines(
   baseline: BenchReport,
   current: BenchReport,

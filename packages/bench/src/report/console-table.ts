@@ -1,6 +1,7 @@
 import type { ComparisonRow, ReportComparison } from './compare.js';
 import { formatMs, formatPercent, pipelineLabel, placementShare, unique } from './labels.js';
-import type { BenchReport } from './schema.js';
+import { type BenchReport, moduleShapes } from './schema.js';
+import { shapeRatios } from './shape-ratios.js';
 import { renderTextTable } from './text-table.js';
 
 const MODULE_COLUMNS = ['p50 ms', 'p90 ms', 'cv', 'on-stack'] as const;
@@ -8,16 +9,25 @@ const MODULE_COLUMNS = ['p50 ms', 'p90 ms', 'cv', 'on-stack'] as const;
 /**
  * Per-module latency with the stacks side by side: one row per module, and for each stack its p50, p90,
  * coefficient of variation and placement share (kernel time on the requested provider; "-" when not reported).
- * A module a stack did not run shows empty cells.
+ * A module a stack did not run shows empty cells. When several shape variants ran, one row per module and
+ * variant, with a `shapes` column, and one sum row per variant.
  */
 export function formatModuleTable(report: BenchReport): string {
   const stacks = unique(report.modules.map((m) => m.stack));
   const modules = unique(report.modules.map((m) => m.module));
-  const header = ['module', ...stacks.flatMap(() => [...MODULE_COLUMNS])];
-  const rows = modules.map((module) => [
-    module,
+  const variants = unique(report.modules.map(moduleShapes));
+  const withShapes = variants.length > 1;
+  const lead = withShapes ? ['module', 'shapes'] : ['module'];
+  const header = [...lead, ...stacks.flatMap(() => [...MODULE_COLUMNS])];
+  const keys = modules.flatMap((module) =>
+    variants
+      .filter((shapes) => report.modules.some((m) => m.module === module && moduleShapes(m) === shapes))
+      .map((shapes) => ({ module, shapes })),
+  );
+  const rows = keys.map(({ module, shapes }) => [
+    ...(withShapes ? [module, shapes] : [module]),
     ...stacks.flatMap((stack) => {
-      const result = report.modules.find((m) => m.stack === stack && m.module === module);
+      const result = report.modules.find((m) => m.stack === stack && m.module === module && moduleShapes(m) === shapes);
       if (!result) return MODULE_COLUMNS.map(() => '');
       const share = placementShare(result);
       return [
@@ -28,17 +38,35 @@ export function formatModuleTable(report: BenchReport): string {
       ];
     }),
   ]);
-  rows.push([
-    'sum of p50',
-    ...stacks.flatMap((stack) => {
-      const results = report.modules.filter((m) => m.stack === stack);
-      const complete = results.length === modules.length;
-      const sum = results.reduce((total, m) => total + m.latency.p50Ms, 0);
-      return [complete ? formatMs(sum) : `(${formatMs(sum)})`, '', '', ''];
-    }),
-  ]);
-  const groups = [{ title: '', span: 1 }, ...stacks.map((stack) => ({ title: stack, span: MODULE_COLUMNS.length }))];
+  for (const shapes of variants) {
+    rows.push([
+      ...(withShapes ? ['sum of p50', shapes] : ['sum of p50']),
+      ...stacks.flatMap((stack) => {
+        const results = report.modules.filter((m) => m.stack === stack && moduleShapes(m) === shapes);
+        const complete = results.length === modules.length;
+        const sum = results.reduce((total, m) => total + m.latency.p50Ms, 0);
+        return [complete ? formatMs(sum) : `(${formatMs(sum)})`, '', '', ''];
+      }),
+    ]);
+  }
+  const groups = [
+    { title: '', span: lead.length },
+    ...stacks.map((stack) => ({ title: stack, span: MODULE_COLUMNS.length })),
+  ];
   return renderTextTable(header, rows, { groups });
+}
+
+/**
+ * With several shape variants: for each stack and module, each variant's p50 against the original's (the
+ * specialised/original ratio), e.g. "ort-cuda memory_attention static/original p50 0.83 (14.1 -> 11.7 ms)".
+ */
+export function formatShapeRatios(report: BenchReport): string {
+  const lines = shapeRatios(report).map(
+    (r) =>
+      `${r.stack} ${r.module} ${r.shapes}/original p50 ${r.ratio.toFixed(3)} ` +
+      `(${formatMs(r.originalP50Ms)} -> ${formatMs(r.p50Ms)} ms)`,
+  );
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 /** One row per chained pipeline: per-frame p50/p90, FPS, the p50 of each stage, and overhead over isolated runs. */
@@ -72,6 +100,8 @@ export function formatPipelineTable(report: BenchReport): string {
 export function formatReportTables(report: BenchReport): string {
   const parts: string[] = [];
   if (report.modules.length > 0) parts.push(formatModuleTable(report));
+  const ratios = formatShapeRatios(report);
+  if (ratios) parts.push(ratios);
   if (report.pipelines.length > 0) parts.push(formatPipelineTable(report));
   for (const u of report.unavailable ?? []) parts.push(`${u.stack} unavailable: ${u.reason}\n  Note: ${u.remedy}\n`);
   for (const w of report.environment?.warnings ?? []) parts.push(`warning: ${w}\n`);

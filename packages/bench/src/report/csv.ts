@@ -1,7 +1,7 @@
 import { neutralizeCsvCell } from '@tamkit/common';
 import { stringify } from 'csv-stringify/sync';
 import { pipelineLabel, placementShare } from './labels.js';
-import type { BenchReport, LatencyStats } from './schema.js';
+import { type BenchReport, type LatencyStats, moduleShapes } from './schema.js';
 
 /** The CSV columns, in order. `row` is "module", "stage" (one pipeline stage) or "frame" (a pipeline's frame). */
 export const CSV_COLUMNS = [
@@ -23,7 +23,10 @@ export const CSV_COLUMNS = [
   'notes',
 ] as const;
 
-type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number>;
+/** The extra column when several shape variants ran (after `module`): the row's variant. */
+export const CSV_SHAPES_COLUMN = 'shapes' as const;
+
+type CsvRow = Record<(typeof CSV_COLUMNS)[number], string | number> & { shapes?: string };
 
 /** Rounds to 1 ns (6 decimals of a millisecond): finer digits are float noise, not measurement. */
 function ns(ms: number): number {
@@ -46,13 +49,20 @@ function statsColumns(stats: LatencyStats) {
 
 /**
  * The report as CSV (with a header line): one row per module result, one per pipeline stage and one per
- * pipeline's whole frame. Times are milliseconds rounded to 1 ns; notes are joined with "; ".
+ * pipeline's whole frame. Times are milliseconds rounded to 1 ns; notes are joined with "; ". When several shape
+ * variants ran (modules or pipelines), a `shapes` column after `module` says each row's.
  */
 export function reportToCsv(report: BenchReport): string {
+  const variants = new Set([
+    ...report.modules.map(moduleShapes),
+    ...report.pipelines.map((p) => p.shapes ?? 'original'),
+  ]);
+  const withShapes = variants.size > 1;
   const rows: CsvRow[] = report.modules.map((m) => ({
     row: 'module',
     stack: m.stack,
     module: m.module,
+    shapes: moduleShapes(m),
     pipeline: '',
     ...statsColumns(m.latency),
     placement_share: placementShare(m)?.toFixed(4) ?? '',
@@ -67,6 +77,7 @@ export function reportToCsv(report: BenchReport): string {
         row: 'stage',
         stack: pipeline.stacks[stage] ?? '',
         module: stage,
+        shapes: pipeline.shapes ?? 'original',
         pipeline: label,
         ...statsColumns(stats),
         placement_share: '',
@@ -78,6 +89,7 @@ export function reportToCsv(report: BenchReport): string {
       row: 'frame',
       stack: '',
       module: '',
+      shapes: pipeline.shapes ?? 'original',
       pipeline: label,
       ...statsColumns(pipeline.perFrame),
       placement_share: '',
@@ -86,5 +98,7 @@ export function reportToCsv(report: BenchReport): string {
     });
   }
   // Text cells (labels, notes, variant and model names) never start a spreadsheet formula; numbers keep their sign.
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS], cast: { string: neutralizeCsvCell } });
+  const columns: string[] = [...CSV_COLUMNS];
+  if (withShapes) columns.splice(columns.indexOf('module') + 1, 0, CSV_SHAPES_COLUMN);
+  return stringify(rows, { header: true, columns, cast: { string: neutralizeCsvCell } });
 }

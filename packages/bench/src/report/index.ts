@@ -26,8 +26,14 @@ export {
 } from './compare.js';
 export { type CompareFilesOptions, type CompareFilesResult, compareReportFiles } from './compare-files.js';
 export { comparisonChart } from './comparison-chart.js';
-export { formatComparisonTable, formatModuleTable, formatPipelineTable, formatReportTables } from './console-table.js';
-export { CSV_COLUMNS, reportToCsv } from './csv.js';
+export {
+  formatComparisonTable,
+  formatModuleTable,
+  formatPipelineTable,
+  formatReportTables,
+  formatShapeRatios,
+} from './console-table.js';
+export { CSV_COLUMNS, CSV_SHAPES_COLUMN, reportToCsv } from './csv.js';
 export {
   COMPARED_ENVIRONMENT_FIELDS,
   diffEnvironments,
@@ -56,9 +62,11 @@ export {
   predictFrameMs,
   type RecommendOptions,
   recommendAssignment,
+  reportShapes,
   type StackAssignment,
 } from './recommend.js';
 export * from './schema.js';
+export { type ShapeRatio, shapeRatios } from './shape-ratios.js';
 export { type BarChartSpec, type ChartBar, type ChartGroup, renderBarChart } from './svg-chart.js';
 export { PNG_SCALE, renderSvgToPng, writeSvgAndPng } from './svg-png.js';
 export { escapeXml, textWidth } from './svg-text.js';

@@ -3,7 +3,7 @@ import type { ComparisonRow, ReportComparison } from './compare.js';
 import { comparisonSummary, formatChangeRange, formatCompared, quantileName } from './console-table.js';
 import { formatMs, formatPercent, pipelineLabel, placementShare, unique } from './labels.js';
 import { recommendAssignment } from './recommend.js';
-import type { BenchReport, Environment } from './schema.js';
+import { type BenchReport, type Environment, moduleShapes } from './schema.js';
 
 /** Cells are markup: text from reports is escaped with `md` where it is inserted; a stray `|` or newline is kept in its cell. */
 function escapeCell(text: string): string {
@@ -48,10 +48,13 @@ export function reportToMarkdown(report: BenchReport, options: { chartPath?: str
   if (options.chartPath) parts.push(`![latency chart](${options.chartPath})`, '');
   if (report.modules.length > 0) {
     const stacks = unique(report.modules.map((m) => m.stack));
-    const rows = unique(report.modules.map((m) => m.module)).map((module) => [
-      md(module),
+    // With several shape variants (bench run --shapes), one row per module and variant.
+    const variants = unique(report.modules.map(moduleShapes));
+    const keys = unique(report.modules.map((m) => `${m.module}\u0000${moduleShapes(m)}`)).map((k) => k.split('\u0000'));
+    const rows = keys.map(([module, shapes]) => [
+      md(variants.length > 1 ? `${module} (${shapes})` : module!),
       ...stacks.map((stack) => {
-        const m = report.modules.find((r) => r.stack === stack && r.module === module);
+        const m = report.modules.find((r) => r.stack === stack && r.module === module && moduleShapes(r) === shapes);
         if (!m) return '';
         const share = placementShare(m);
         const where = share === undefined ? '' : `, ${formatPercent(share)} on-stack`;
@@ -59,13 +62,15 @@ export function reportToMarkdown(report: BenchReport, options: { chartPath?: str
       }),
     ]);
     parts.push('## Modules (p50 ms)', '', markdownTable(['module', ...stacks.map(md)], rows), '');
-    const rec = recommendAssignment(report, { allowPartialPlacement: true });
-    const assignment = Object.entries(rec.assignment).map(([module, stack]) => `${module}=${stack}`);
-    parts.push(
-      `Fastest assignment: \`--stack ${assignment.join(',')}\`, predicted ${formatMs(rec.predictedFrameMs)} ms per frame ` +
-        `(${rec.caveats.join(' ')})`,
-      '',
-    );
+    for (const shapes of variants) {
+      const rec = recommendAssignment(report, { allowPartialPlacement: true, shapes });
+      const assignment = Object.entries(rec.assignment).map(([module, stack]) => `${module}=${stack}`);
+      parts.push(
+        `Fastest assignment${variants.length > 1 ? ` (shapes ${shapes})` : ''}: \`--stack ${assignment.join(',')}\`, ` +
+          `predicted ${formatMs(rec.predictedFrameMs)} ms per frame (${rec.caveats.join(' ')})`,
+        '',
+      );
+    }
   }
   if (report.pipelines.length > 0) {
     const rows = report.pipelines.map((p) => [
@@ -83,8 +88,11 @@ export function reportToMarkdown(report: BenchReport, options: { chartPath?: str
       '',
     );
   }
+  const severalShapes = unique(report.modules.map(moduleShapes)).length > 1;
   const notes = unique([
-    ...report.modules.flatMap((m) => (m.notes ?? []).map((n) => `${m.stack} / ${m.module}: ${n}`)),
+    ...report.modules.flatMap((m) =>
+      (m.notes ?? []).map((n) => `${m.stack} / ${m.module}${severalShapes ? ` (${moduleShapes(m)})` : ''}: ${n}`),
+    ),
     ...(report.unavailable ?? []).map((u) => `${u.stack} unavailable: ${u.reason} (${u.remedy})`),
   ]);
   if (notes.length > 0) parts.push('## Notes', '', ...notes.map((n) => `- ${md(n)}`), '');

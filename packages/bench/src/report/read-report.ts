@@ -90,6 +90,9 @@ export function parseBenchReport(value: unknown, source = 'input'): BenchReport 
     expectString(module.module, source, `modules[${i}].module`);
     expectLatency(module.latency, source, `modules[${i}].latency`);
     if (module.notes !== undefined) expectArray(module.notes, source, `modules[${i}].notes`);
+    if (module.shapes !== undefined && !['original', 'pinned', 'static'].includes(module.shapes as string)) {
+      throw invalid(source, `modules[${i}].shapes`, 'must be "original", "pinned" or "static"');
+    }
     if (module.placement !== undefined) {
       const placement = expectRecord(module.placement, source, `modules[${i}].placement`);
       expectArray(placement.providers, source, `modules[${i}].placement.providers`);

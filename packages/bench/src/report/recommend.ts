@@ -1,6 +1,6 @@
 import { ToolkitError } from '@tamkit/common';
 import { unique } from './labels.js';
-import type { BenchReport, ModuleResult } from './schema.js';
+import { type BenchReport, type ModuleResult, moduleShapes, type ShapeVariantName } from './schema.js';
 
 /** module name -> stack name, the shape `bench --stack image_encoder=ort-webgpu,...` takes. */
 export type StackAssignment = Record<string, string>;
@@ -24,6 +24,8 @@ export interface AssignmentRecommendation {
   singleStack: { stack: string; predictedFrameMs: number }[];
   /** What the prediction leaves out; show these with the numbers. */
   caveats: string[];
+  /** The shape variant whose results were compared (one only: variants are never mixed). */
+  shapes: ShapeVariantName;
 }
 
 /** Options of `recommendAssignment`. */
@@ -33,6 +35,17 @@ export interface RecommendOptions {
    * result measures a different placement than its stack name says, so it is not a fair candidate).
    */
   allowPartialPlacement?: boolean;
+  /**
+   * The shape variant to recommend for, when the report ran several (`bench run --shapes`): results of other
+   * variants are left out, so the assignment never mixes them. Default: `reportShapes(report)`.
+   */
+  shapes?: ShapeVariantName;
+}
+
+/** The variant a recommendation uses by default: `original` when the report has it, else its first variant. */
+export function reportShapes(report: BenchReport): ShapeVariantName {
+  const variants = report.modules.map(moduleShapes);
+  return variants.includes('original') ? 'original' : (variants[0] ?? 'original');
 }
 
 function isFullyPlaced(result: ModuleResult): boolean {
@@ -45,12 +58,18 @@ function isFullyPlaced(result: ModuleResult): boolean {
  * cost of moving tensors between stacks; the chained pipeline measures those.
  */
 export function recommendAssignment(report: BenchReport, options: RecommendOptions = {}): AssignmentRecommendation {
-  const usable = report.modules.filter((m) => options.allowPartialPlacement || isFullyPlaced(m));
-  const modules = unique(report.modules.map((m) => m.module));
+  const shapes = options.shapes ?? reportShapes(report);
+  const ofVariant = report.modules.filter((m) => moduleShapes(m) === shapes);
+  const usable = ofVariant.filter((m) => options.allowPartialPlacement || isFullyPlaced(m));
+  const modules = unique(ofVariant.map((m) => m.module));
   if (modules.length === 0) {
-    throw new ToolkitError('NO_MODULE_RESULTS', 'The report has no per-module results to recommend from.', {
-      remedy: 'Run `bench` with at least one stack that can run here.',
-    });
+    throw new ToolkitError(
+      'NO_MODULE_RESULTS',
+      `The report has no per-module results (shapes ${shapes}) to recommend from.`,
+      {
+        remedy: 'Run `bench` with at least one stack that can run here, or name a shape variant the report ran.',
+      },
+    );
   }
   const perModule: ModuleChoice[] = modules.map((module) => {
     const candidates = usable
@@ -70,7 +89,10 @@ export function recommendAssignment(report: BenchReport, options: RecommendOptio
   const singleStack = unique(usable.map((m) => m.stack))
     .map((stack) => ({ stack, results: usable.filter((m) => m.stack === stack) }))
     .filter(({ results }) => modules.every((module) => results.some((m) => m.module === module)))
-    .map(({ stack }) => ({ stack, predictedFrameMs: predictFrameMs(report, uniformAssignment(modules, stack)) }))
+    .map(({ stack }) => ({
+      stack,
+      predictedFrameMs: predictFrameMs(report, uniformAssignment(modules, stack), shapes),
+    }))
     .sort((a, b) => a.predictedFrameMs - b.predictedFrameMs);
   const caveats = ['Sum of isolated module medians: excludes preprocessing and copies between stacks.'];
   if (unique(Object.values(assignment)).length > 1) {
@@ -82,6 +104,7 @@ export function recommendAssignment(report: BenchReport, options: RecommendOptio
     predictedFrameMs: perModule.reduce((sum, c) => sum + c.p50Ms, 0),
     singleStack,
     caveats,
+    shapes,
   };
 }
 
@@ -91,12 +114,17 @@ function uniformAssignment(modules: string[], stack: string): StackAssignment {
 
 /**
  * Predicted per-frame module time of a pipeline running each module on the given stack: the sum of those
- * p50s from the report. Throws, naming the pair, when the report has no result for a module on its stack.
+ * p50s from the report, of one shape variant (default `reportShapes(report)`). Throws, naming the pair, when the
+ * report has no result for a module on its stack.
  */
-export function predictFrameMs(report: BenchReport, assignment: StackAssignment): number {
+export function predictFrameMs(
+  report: BenchReport,
+  assignment: StackAssignment,
+  shapes: ShapeVariantName = reportShapes(report),
+): number {
   let total = 0;
   for (const [module, stack] of Object.entries(assignment)) {
-    const result = report.modules.find((m) => m.module === module && m.stack === stack);
+    const result = report.modules.find((m) => m.module === module && m.stack === stack && moduleShapes(m) === shapes);
     if (!result) {
       throw new ToolkitError('NO_RESULT_FOR_ASSIGNMENT', `The report has no result for ${module} on ${stack}.`, {
         remedy: `Run bench with --stack ${stack} for ${module}, or assign ${module} to a stack the report measured.`,

@@ -33,6 +33,9 @@ export interface Environment {
   warnings?: string[];
 }
 
+/** How models with symbolic dims ran (stacks/shape-variant.ts SHAPE_VARIANTS). */
+export type ShapeVariantName = 'original' | 'pinned' | 'static';
+
 /** Statistics over latency samples. `cv` is the coefficient of variation (std / mean). */
 export interface LatencyStats {
   samples: number;
@@ -74,6 +77,11 @@ export interface ModuleResult {
   modelPath: string;
   modelSha256: string;
   latency: LatencyStats;
+  /**
+   * The shape variant the module ran as (`bench run --shapes`, see PipelineResult.shapes). Reports written before
+   * this field kept a non-original variant in `options.shapeVariant`; read it with `moduleShapes`.
+   */
+  shapes?: ShapeVariantName;
   /** Host<->device copy time, where the stack can separate it. */
   copies?: { h2dMs?: LatencyStats; d2hMs?: LatencyStats };
   placement?: Placement;
@@ -81,6 +89,16 @@ export interface ModuleResult {
   options: Record<string, unknown>;
   /** Caveats the reader must see (e.g. "ort-trt runs TensorRT defaults: no FP16"). */
   notes: string[];
+}
+
+/**
+ * The shape variant of a module result: its `shapes` field, else the `options.shapeVariant` older reports
+ * wrote for non-original variants, else `original`.
+ */
+export function moduleShapes(result: Pick<ModuleResult, 'shapes' | 'options'>): ShapeVariantName {
+  if (result.shapes !== undefined) return result.shapes;
+  const legacy = result.options?.shapeVariant;
+  return legacy === 'pinned' || legacy === 'static' ? legacy : 'original';
 }
 
 /** The chained tracking loop over a frame sequence. */
@@ -92,7 +110,7 @@ export interface PipelineResult {
    * How models with symbolic dims ran: `original` (as exported), `pinned` (ONNX Runtime freeDimensionOverrides)
    * or `static` (graph-surgery specialised graphs). Absent in reports written before shape variants.
    */
-  shapes?: 'original' | 'pinned' | 'static';
+  shapes?: ShapeVariantName;
   frames: number;
   /**
    * stage name -> stats: the tracker's stages (PIPELINE_STAGES: preprocess, image_encoder, attention_inputs,
@@ -102,7 +120,17 @@ export interface PipelineResult {
    */
   perStage: Record<string, LatencyStats>;
   perFrame: LatencyStats;
+  /**
+   * Wall time from the end of one frame to the next frame's result, the frame source's time included (what a
+   * caller sees as throughput). Absent in reports before 2026-12-03.
+   */
+  interval?: LatencyStats;
   fps: number;
+  /**
+   * True when image_encoder ran in a worker thread one frame ahead (`--encoder-ahead`): each frame's time holds
+   * only the wait for its encoding, done beside the previous frame. Absent: encoded in the frame.
+   */
+  encoderAhead?: boolean;
   /** Sum of the isolated per-module medians measured in the same run, when measured. */
   isolatedSumMs?: number;
   /** Copy time saved by keeping tensors on the device between modules, when measured. */

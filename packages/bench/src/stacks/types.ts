@@ -33,6 +33,11 @@ export interface RunnerCapabilities {
   placement: boolean;
   /** The runner times itself out of process (trtexec); `measureSelf()` replaces the in-process sampling loop. */
   selfTimed: boolean;
+  /**
+   * `infer()` runs in a worker thread: the JavaScript thread is free until its promise settles, so the caller can
+   * run another module meanwhile (ThreadedRunner). Absent: runs on the calling thread.
+   */
+  threaded?: boolean;
 }
 
 export interface InferOptions {

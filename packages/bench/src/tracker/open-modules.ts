@@ -3,16 +3,19 @@ import { ToolkitError } from '@tamkit/common';
 import { bakeFeatureLayout, type PrecisionPlan } from '@tamkit/graph-surgery';
 import { generateFeeds } from '../measure/inputs.js';
 import { resolveInputShapes } from '../measure/shapes.js';
+import { loadOrt } from '../stacks/ort/load-ort.js';
 import { OrtRunner } from '../stacks/ort/ort-runner.js';
 import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import { type ShapeBinding, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
 import type { GraphOptimization, ModelEdit, RunnerSettings } from '../stacks/stack-definition.js';
+import { ThreadedRunner } from '../stacks/threaded/threaded-runner.js';
 import type { Feeds, TensorInfo } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
 import { type BankSize, hasOneShape, trackerShapeBindings } from './shape-bindings.js';
 import { type BoundRunner, ShapeVariantRunner } from './shape-variant-runner.js';
 import type { ModuleStacks } from './stack-spec.js';
+import { intTensor } from './tensors.js';
 
 /** Options of `openModules`. */
 export interface OpenModulesOptions {
@@ -47,6 +50,12 @@ export interface OpenModulesOptions {
    * Default true on ONNX Runtime stacks; a model it does not fit runs as it is (said through `onNote`).
    */
   layoutInGraph?: boolean;
+  /**
+   * Modules whose sessions live in a worker thread (ThreadedRunner), so the JavaScript thread is free while they
+   * run: the tracker then encodes the next frame beside the current one (`TrackerOptions.encoderAhead`). Only
+   * ONNX Runtime stacks; a module with graph edits (memory_attention's layout) cannot move. Default none.
+   */
+  offThread?: readonly TrackerModule[];
   /** Receives what the shape variant could not do (a shape not derivable, a dim without a name to pin). */
   onNote?: (note: string) => void;
 }
@@ -69,6 +78,16 @@ export async function openModules(
     ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
     ...(m === 'memory_attention' && layout ? { edits: [layout] } : {}),
   });
+  const create = (m: TrackerModule, settings: RunnerSettings): Runner => {
+    const stack = getStack(stacks[m]);
+    if (!options.offThread?.includes(m)) return stack.createWith(settings);
+    if (stack.family !== 'onnxruntime') {
+      throw new ToolkitError('OFF_THREAD_UNSUPPORTED', `${m} cannot run in a worker thread on ${stacks[m]}`, {
+        remedy: 'Only the ONNX Runtime stacks (ort-*) run in a worker thread; run it on the JavaScript thread.',
+      });
+    }
+    return new ThreadedRunner(stacks[m], settings);
+  };
   try {
     // memory_attention last: its layout edit takes the map size from the mask decoder's declared input.
     for (const m of [...TRACKER_MODULES.filter((x) => x !== 'memory_attention'), 'memory_attention' as const]) {
@@ -76,7 +95,7 @@ export async function openModules(
       if (m === 'memory_attention' && (options.layoutInGraph ?? true) && stack.family === 'onnxruntime') {
         layout = featureLayoutEdit(opened.mask_decoder!.inputs);
       }
-      let runner = stack.createWith(settings(m));
+      let runner = create(m, settings(m));
       try {
         await runner.activate(files[m]);
       } catch (error) {
@@ -86,7 +105,7 @@ export async function openModules(
           `memory_attention runs in its exported layout (the layout edit does not fit: ${error.message})`,
         );
         layout = undefined;
-        runner = stack.createWith(settings(m));
+        runner = create(m, settings(m));
         await runner.activate(files[m]);
       }
       opened[m] = runner;
@@ -101,10 +120,10 @@ export async function openModules(
         const open = async (binding: ShapeBinding) => {
           const extra = variantSettings(variant, all[m].inputs, binding);
           if (Object.keys(extra).length === 0) return undefined;
-          const runner = getStack(stacks[m]).createWith({ ...settings(m), ...extra });
+          const runner = create(m, { ...settings(m), ...extra });
           stray.push(runner);
           await runner.activate(files[m]);
-          await probeBeforeTheLoop(runner);
+          await probeBeforeTheLoop(runner, binding);
           return runner;
         };
         if (variant === 'static' && hasOneShape(all[m].inputs)) {
@@ -151,10 +170,26 @@ function spinSettings(spin: boolean): { allowSpinning: boolean; stopSpinningAfte
  * The crash probe checks a runner's first feeds: make those the largest shapes the loop will feed (a full memory
  * bank), before the loop, so that no probe lands in a timed frame and a shape-dependent crash is seen.
  */
-async function probeBeforeTheLoop(runner: Runner): Promise<void> {
-  if (runner instanceof OrtRunner && runner.crashProbe) {
+async function probeBeforeTheLoop(runner: Runner, binding?: ShapeBinding): Promise<void> {
+  if (!(runner instanceof OrtRunner && runner.crashProbe)) return;
+  if (binding === undefined) {
     await runner.infer(await generateFeeds(runner.inputs, resolveInputShapes(runner.inputs), 0));
+    return;
   }
+  // A session for one binding gets that binding's shapes and integer values (e.g. num_obj_ptr_tokens): generic
+  // values would not fit its graph (the memory's pointer tokens decide a reshape of the rest).
+  const resolved = resolveInputShapes(runner.inputs);
+  const feeds = await generateFeeds(
+    runner.inputs,
+    { ...resolved, shapes: { ...resolved.shapes, ...binding.shapes } },
+    0,
+  );
+  const ort = await loadOrt();
+  for (const info of runner.inputs) {
+    const value = binding.values[info.name];
+    if (value !== undefined) feeds[info.name] = intTensor(ort, info.type, [value], info.shape as number[]);
+  }
+  await runner.infer(feeds);
 }
 
 /** What bakeFeatureLayout refuses with: a model whose inputs are not the tokens of that map, or baked already. */

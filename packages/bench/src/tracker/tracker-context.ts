@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import type { RawImage } from '../preprocess/normalize.js';
 import type { OrtModule } from '../stacks/ort/load-ort.js';
 import type { Feeds, Outputs, RunnerTensor } from '../stacks/types.js';
 import { HostStages } from './host-stages.js';
@@ -40,6 +41,25 @@ export interface PendingMemory {
   scores: MemoryScores;
 }
 
+/** image_encoder's outputs as the later stages take them. */
+export interface EncodedImage {
+  features: Float32Array;
+  /** The image positional encoding (not needed on the conditioning frame). */
+  pos: Float32Array | undefined;
+  /** The features on the device, when memory_encoder takes them from there. */
+  device: RunnerTensor | undefined;
+  dims: readonly number[];
+}
+
+/** The next frame's encoding, started beside the current frame (`TrackerOptions.encoderAhead`). */
+export interface AheadEncoding {
+  /** The frame as handed over (a frame or the promise of one): the next call must get this frame. */
+  given: RawImage | Promise<RawImage>;
+  /** The frame once the promise resolved. */
+  readonly frame: RawImage | undefined;
+  result: Promise<{ encoded: EncodedImage; timings: StageTimings }>;
+}
+
 /** One tracker's modules, settings and frame-to-frame state. */
 export interface TrackerContext {
   readonly modules: ModuleRunners;
@@ -56,6 +76,8 @@ export interface TrackerContext {
    * the loop feeds the image encoder's maps as they are and hands the output to the decoder without transposes.
    */
   readonly layoutInGraph: boolean;
+  /** The next frame is encoded beside the current one (`TrackerOptions.encoderAhead` on a threaded encoder). */
+  readonly encoderAhead: boolean;
   /** A second rank-4 float decoder output: the mask logits already upsampled in the graph (mask-resize bake). */
   readonly highResMasks: string | undefined;
   readonly notes: string[];
@@ -66,6 +88,7 @@ export interface TrackerContext {
   frameIndex: number;
   padPoint: { coords: RunnerTensor; labels: RunnerTensor } | undefined;
   pending: PendingMemory | undefined;
+  ahead: AheadEncoding | undefined;
   readonly rawScratch: { bytes: Uint8Array };
 }
 
@@ -97,6 +120,11 @@ export function createTrackerContext(
       ? "memory_encoder of a frame runs after the next frame's image_encoder (its time is in that frame's row); the mask it takes is upsampled in a worker thread meanwhile, and the next frame's preprocessing too when handed over"
       : "memory_encoder of a frame runs after the next frame's image_encoder (its time is in that frame's row); host stages in process",
   );
+  const encoderAhead = (options.encoderAhead ?? true) && modules.image_encoder.capabilities.threaded === true;
+  if (encoderAhead)
+    notes.push(
+      "image_encoder of the next frame runs in its worker thread beside this frame's memory attention, mask decoder and memory encoder (encoder ahead); a frame's image_encoder stage is the wait for what is left of it",
+    );
   const highResMasks = modules.mask_decoder.outputs.find(
     (o) => o.shape.length === 4 && o.type === 'float32' && o.name !== io.mask_decoder.outputs.masks,
   )?.name;
@@ -114,6 +142,7 @@ export function createTrackerContext(
     layoutInGraph:
       modules.memory_attention.inputs.find((i) => i.name === io.memory_attention.inputs.curr)?.shape.length === 4,
     highResMasks,
+    encoderAhead,
     notes,
     ort: undefined,
     buffers: undefined,
@@ -121,6 +150,7 @@ export function createTrackerContext(
     frameIndex: -1,
     padPoint: undefined,
     pending: undefined,
+    ahead: undefined,
     rawScratch: { bytes: new Uint8Array(0) },
   };
 }

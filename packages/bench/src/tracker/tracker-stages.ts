@@ -19,7 +19,15 @@ import {
   createMemoryBank,
   type TrackerBuffers,
 } from './tracker-buffers.js';
-import { f32, type PendingMemory, runModule, type TrackerContext, timed } from './tracker-context.js';
+import {
+  type AheadEncoding,
+  type EncodedImage,
+  f32,
+  type PendingMemory,
+  runModule,
+  type TrackerContext,
+  timed,
+} from './tracker-context.js';
 import { checkTrackerParams, defaultTrackerParams } from './tracker-params.js';
 import type { TrackResult } from './tracker-types.js';
 
@@ -28,16 +36,6 @@ interface ImageInput {
   tensor: RunnerTensor;
   /** The preprocessed host data (absent for raw frames), retired once image_encoder has read it. */
   data: Float32Array | undefined;
-}
-
-/** image_encoder's outputs as the later stages take them. */
-interface EncodedImage {
-  features: Float32Array;
-  /** The image positional encoding (not needed on the conditioning frame). */
-  pos: Float32Array | undefined;
-  /** The features on the device, when memory_encoder takes them from there. */
-  device: RunnerTensor | undefined;
-  dims: readonly number[];
 }
 
 /** One frame through the loop: `prompt` on the conditioning frame, `next` the frame the next call will get. */
@@ -52,8 +50,17 @@ export async function trackFrame(
   const start = performance.now();
   const index = prompt ? 0 : ctx.frameIndex + 1;
   ctx.host.nextFrame();
-  const image = await preprocessFrame(ctx, frame, next, timings);
-  const encoded = await encodeImage(ctx, image, prompt !== undefined, timings);
+  const ahead = takeAhead(ctx, frame);
+  let encoded: EncodedImage;
+  let aheadTimings: StageTimings | undefined;
+  if (ahead) {
+    // Encoded beside the previous frame: only what is left of it is on this frame's clock.
+    ({ encoded, timings: aheadTimings } = await timed(timings, 'image_encoder', () => ahead.result));
+  } else {
+    const image = await preprocessFrame(ctx, frame, ctx.encoderAhead ? undefined : next, timings);
+    encoded = await encodeImage(ctx, image, prompt !== undefined, timings);
+  }
+  if (ctx.encoderAhead && next) ctx.ahead = encodeAhead(ctx, next);
   ctx.buffers ??= allocateBuffers(encoded.dims as number[]);
   const b = ctx.buffers;
   ctx.params ??= defaultTrackerParams(b.dModel, declaredMemDim(ctx.modules, ctx.io), ctx.options.paramsSeed ?? 0);
@@ -93,7 +100,44 @@ export async function trackFrame(
     timings,
   };
   if (kalmanScore !== undefined) result.kalmanScore = kalmanScore;
+  if (aheadTimings) result.ahead = aheadTimings;
   return result;
+}
+
+/**
+ * The next frame's preprocessing and image_encoder run, started now: the runner is threaded, so the run goes on
+ * in its worker while this thread carries on with the current frame.
+ */
+function encodeAhead(ctx: TrackerContext, given: RawImage | Promise<RawImage>): AheadEncoding {
+  let resolved: RawImage | undefined;
+  const result = (async () => {
+    const frame = await given;
+    resolved = frame;
+    const timings = emptyTimings();
+    const start = performance.now();
+    const image = await preprocessFrame(ctx, frame, undefined, timings);
+    const encoded = await encodeImage(ctx, image, false, timings);
+    timings.total = performance.now() - start;
+    return { encoded, timings };
+  })();
+  // Awaited by the frame it is for; a failure with nobody waiting (the sequence ended) is not unhandled.
+  result.catch(() => undefined);
+  return {
+    given,
+    get frame() {
+      return resolved;
+    },
+    result,
+  };
+}
+
+/** The encoding started for `frame`, if that is the frame handed over; any other is dropped. */
+function takeAhead(ctx: TrackerContext, frame: RawImage): AheadEncoding | undefined {
+  const ahead = ctx.ahead;
+  ctx.ahead = undefined;
+  if (!ahead) return undefined;
+  if (ahead.given === frame || ahead.frame === frame) return ahead;
+  return undefined;
 }
 
 /**
@@ -321,9 +365,10 @@ export function videoBox(ctx: TrackerContext, b: TrackerBuffers, frame: RawImage
   return resizedMaskBox(b.maskH, b.maskW, frame.height, frame.width).box(b.maskLogits);
 }
 
-/** Forgets the frame whose memory was not encoded (a new sequence, or the end). */
+/** Forgets the frame whose memory was not encoded and the next frame's encoding (a new sequence, or the end). */
 export function dropPending(ctx: TrackerContext): void {
   if (ctx.pending) releaseDevice([ctx.pending.device]);
   ctx.pending?.mask.catch(() => undefined);
   ctx.pending = undefined;
+  ctx.ahead = undefined;
 }

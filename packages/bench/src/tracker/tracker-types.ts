@@ -33,6 +33,15 @@ export interface TrackerOptions {
    * cores the worker competes with a CPU stack's own threads: the tiny zoo ran 12% slower per frame with it).
    */
   hostWorker?: boolean;
+  /**
+   * Encode the next frame (handed over through `TrackOptions.next`) while this frame's memory attention, mask
+   * decoder and memory encoder run: the image encoder does not depend on the tracking state, so frame t + 1's
+   * features are computed beside frame t. Needs an image_encoder runner that runs off the JavaScript thread
+   * (`capabilities.threaded`, e.g. `openModules({ offThread: ['image_encoder'] })`). A frame's result then waits
+   * only for what is left of its encoding (the `image_encoder` stage); the encoding's own times are in
+   * `TrackResult.ahead`. Results are identical either way. Default: on when the image encoder is threaded.
+   */
+  encoderAhead?: boolean;
 }
 
 /** Per-call options of `init` and `track`. */
@@ -68,6 +77,11 @@ export interface TrackResult {
   /** Frames whose spatial memories this frame attended to, conditioning frame first (empty on frame 0). */
   memoryFrames: readonly number[];
   timings: StageTimings;
+  /**
+   * With `encoderAhead`: this frame's preprocessing, image_encoder run and copies, done beside the previous
+   * frame (not in `timings.total`, which holds only the wait for them, as `image_encoder`).
+   */
+  ahead?: StageTimings;
 }
 
 /** The tracking loop of one object: `init` on the first frame with a box, then `track` frame after frame. */

@@ -1,27 +1,11 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ToolkitError } from '@tamkit/common';
 import type { RawImage } from '../../preprocess/normalize.js';
+import { startWorker } from '../../worker/start-worker.js';
 import { type HostJob, type HostReply, transfers } from './protocol.js';
 
 /** What a job needs besides its buffers (the client adds `id`, input and `out`). */
 type JobFields<J> = Omit<J, 'id' | 'out' | 'pixels' | 'logits' | 'source'>;
-
-/**
- * The built worker next to this module; under the TypeScript sources (tests, `--conditions=source` runs) the
- * .ts entry with tsx's loader, which the repository's dev dependencies provide.
- */
-function startWorker(): Worker {
-  const built = new URL('./worker-entry.js', import.meta.url);
-  if (existsSync(fileURLToPath(built))) return new Worker(built);
-  // A worker's --import does not reach its entry module on Node 20, so register tsx's loader first, then import.
-  const source = JSON.stringify(new URL('./worker-entry.ts', import.meta.url).href);
-  return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${source}); });`, {
-    eval: true,
-    execArgv: ['--conditions=source'],
-  });
-}
 
 /**
  * A worker thread for the tracker's host stages. onnxruntime-node runs inference on the JavaScript thread, so
@@ -37,7 +21,7 @@ export class HostWorker {
   #failure: Error | undefined;
 
   constructor() {
-    this.#worker = startWorker();
+    this.#worker = startWorker(new URL('./worker-entry.js', import.meta.url));
     this.#worker.unref();
     this.#worker.on('message', (reply: HostReply) => this.#settle(reply));
     this.#worker.on('error', (error) => this.#fail(error));
