@@ -1,6 +1,6 @@
 // Publishing: each package packs into a tarball that installs into an empty project and whose CLI answers
-// --help. The five are packed with pnpm (which turns `workspace:^` into the version each depends on, as publishing
-// does) and installed together with npm, as a user would; onnxruntime-node's postinstall, which downloads CUDA
+// --help and a command's --help. The five are packed with pnpm (which turns `workspace:^` into the version each
+// depends on, as publishing does) and installed together with npm, as a user would; onnxruntime-node's postinstall, which downloads CUDA
 // provider binaries from NuGet, is skipped with ONNXRUNTIME_NODE_INSTALL=skip as the READMEs say. Third-party
 // packages come from npm's cache or the npm registry: where neither can serve them the install test is skipped
 // with the reason printed.
@@ -13,11 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const PACKAGES = [
-  { dir: 'common', name: '@tamkit/common', bin: undefined },
-  { dir: 'graph-surgery', name: '@tamkit/graph-surgery', bin: 'graph-surgery' },
-  { dir: 'engine-builder', name: '@tamkit/engine-builder', bin: 'engine-builder' },
-  { dir: 'bench', name: '@tamkit/bench', bin: 'bench' },
-  { dir: 'eval', name: '@tamkit/eval', bin: 'track-eval' },
+  { dir: 'common', name: '@tamkit/common', bin: undefined, command: undefined },
+  { dir: 'graph-surgery', name: '@tamkit/graph-surgery', bin: 'graph-surgery', command: 'convert' },
+  { dir: 'engine-builder', name: '@tamkit/engine-builder', bin: 'engine-builder', command: 'parse' },
+  { dir: 'bench', name: '@tamkit/bench', bin: 'bench', command: 'list' },
+  { dir: 'eval', name: '@tamkit/eval', bin: 'track-eval', command: 'score' },
 ] as const;
 /** npm's words for "the registry could not be reached" (as opposed to a broken package). */
 const OFFLINE = /ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|network/i;
@@ -103,6 +103,10 @@ describe('npm pack + npm install of the five packages', () => {
       const help = run(join(project, 'node_modules', '.bin', pkg.bin), ['--help'], project, env);
       expect(help.status, `${pkg.bin} --help:\n${help.output}`).toBe(0);
       expect(help.output).toContain('Commands:');
+      // A command's help runs the parser itself (a plain --help may be answered from text recorded at build time).
+      const commandHelp = run(join(project, 'node_modules', '.bin', pkg.bin), [pkg.command!, '--help'], project, env);
+      expect(commandHelp.status, `${pkg.bin} ${pkg.command} --help:\n${commandHelp.output}`).toBe(0);
+      expect(commandHelp.output).toContain('Options:');
     }
     // The library entry points resolve from the installed packages.
     const imported = run(
