@@ -1,7 +1,8 @@
 // Publishing: each package packs into a tarball that installs into an empty project and whose CLI answers
 // --help and a command's --help. The five are packed with pnpm (which turns `workspace:^` into the version each
-// depends on, as publishing does) and installed together with npm, as a user would; onnxruntime-node's postinstall, which downloads CUDA
-// provider binaries from NuGet, is skipped with ONNXRUNTIME_NODE_INSTALL=skip as the READMEs say. Third-party
+// depends on, as publishing does) and installed together with npm, as a user would; onnxruntime-node's
+// postinstall, which downloads CUDA provider binaries from NuGet, is skipped with ONNXRUNTIME_NODE_INSTALL=skip as
+// the READMEs say. Third-party
 // packages come from npm's cache or the npm registry: where neither can serve them the install test is skipped
 // with the reason printed.
 import { spawnSync } from 'node:child_process';
