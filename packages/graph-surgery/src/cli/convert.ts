@@ -1,4 +1,4 @@
-import { assertNotSameFile, checkOutputLocation, UsageError } from '@tamkit/common';
+import { assertNotSameFile, checkOutputLocation, readRegularFile, UsageError } from '@tamkit/common';
 import { type CommandIo, numberOption, outOption } from '@tamkit/common/cli';
 import type { Argv } from 'yargs';
 import type { WriteModelOptions } from '../onnx/model-io.js';
@@ -36,8 +36,12 @@ export function registerConvert(cli: Argv, io: CommandIo): Argv {
       if (args.embed && args.externalData) throw new UsageError('--embed and --external-data contradict each other');
       assertNotSameFile(args.input, args.out);
       await checkOutputLocation(args.out, { flag: '-o' });
-      const { readModel, writeModel } = await import('../onnx/model-io.js');
-      const model = await readModel(args.input);
+      // The input is read (on libuv's thread pool) while the codec's chunk loads and compiles.
+      const [{ modelFromFileBytes, writeModel }, bytes] = await Promise.all([
+        import('../onnx/model-io.js'),
+        readRegularFile(args.input, 'ONNX model'),
+      ]);
+      const model = modelFromFileBytes(bytes, args.input);
       let mode: WriteModelOptions['externalData'] = 'preserve';
       if (args.embed) mode = 'embed';
       else if (args.externalData) mode = { location: args.externalData, sizeThreshold: args.sizeThreshold };

@@ -58,7 +58,14 @@ export function encodeModel(model: ModelProto): Uint8Array {
 
 /** Reads an `.onnx` file and, by default, its external data. Only regular files are read (a FIFO is refused). */
 export async function readModel(path: string, options: ReadModelOptions = {}): Promise<ModelProto> {
-  const bytes = await readRegularFile(path, 'ONNX model');
+  return modelFromFileBytes(await readRegularFile(path, 'ONNX model'), path, options);
+}
+
+/**
+ * As `readModel`, for a caller that read the file at `path` itself (`readRegularFile`), e.g. while this module
+ * was still loading: decodes `bytes` and loads the external data they name from beside `path`.
+ */
+export function modelFromFileBytes(bytes: Uint8Array, path: string, options: ReadModelOptions = {}): ModelProto {
   const model = decodeModel(bytes, path);
   if (options.loadExternalData ?? true) loadExternalData(model, dirname(resolve(path)), path);
   return model;
