@@ -107,6 +107,26 @@ describe('lossless round trip of fields onnx-proto does not know', () => {
     expect(Array.from(readTensorValues(big) as BigInt64Array)).toEqual([9223372036854775807n, -9007199254740993n]);
   });
 
+  it('writes strings as protobufjs does: ASCII, accented, emoji, CJK, and long names', () => {
+    const names = ['relu', 'café/Relu', '🚀 encoder', '漢字', 'a'.repeat(63), `${'b'.repeat(70)}é`, 'x'.repeat(300)];
+    const model = handBuiltModel();
+    for (const [i, name] of names.entries()) {
+      model.graph!.node.push(makeNode({ opType: 'Identity', inputs: ['y'], outputs: [`o${i}`], name }));
+    }
+    const bytes = encodeModel(model);
+    expect(decodeModel(bytes).graph!.node.map((n) => n.name)).toEqual(['relu', ...names]);
+    // protobufjs's own writer encodes each name field to the same bytes (NodeProto.name is field 3, wire type 2).
+    for (const name of names) {
+      const reference = Buffer.from(
+        protobuf.Writer.create()
+          .uint32((3 << 3) | 2)
+          .string(name)
+          .finish(),
+      );
+      expect(Buffer.from(bytes).includes(reference), name).toBe(true);
+    }
+  });
+
   it('keeps a known field number sent with an unexpected wire type as an unknown field', () => {
     const w = protobuf.Writer.create();
     // ModelProto.ir_version (field 1) is a varint; send it length-delimited instead.

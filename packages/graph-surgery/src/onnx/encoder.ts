@@ -22,6 +22,22 @@ function varint32Size(v: number): number {
   return 5;
 }
 
+/**
+ * Strings shorter than this are measured and, when ASCII, copied in JavaScript: ONNX names are short and ASCII,
+ * and for them Buffer's byteLength/write cost more in argument checks than the copy (thousands per model).
+ */
+const SHORT_STRING = 64;
+
+/** UTF-8 length of `s`. */
+function utf8Length(s: string): number {
+  if (s.length < SHORT_STRING) {
+    let i = 0;
+    while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+    if (i === s.length) return i;
+  }
+  return Buffer.byteLength(s, 'utf8');
+}
+
 function varint64Size(v: Int64): number {
   if (typeof v === 'number' && v >= 0 && v < 0x10000000) return varint32Size(v);
   let u = BigInt.asUintN(64, BigInt(v));
@@ -63,7 +79,7 @@ function scalarSize(kind: FieldSpec['kind'], v: unknown): number {
     case 'sfixed64':
       return 8;
     case 'string': {
-      const len = Buffer.byteLength(v as string, 'utf8');
+      const len = utf8Length(v as string);
       return varint32Size(len) + len;
     }
     case 'bytes': {
@@ -228,8 +244,13 @@ class ChunkWriter {
         return;
       case 'string': {
         const s = v as string;
-        this.varint32(Buffer.byteLength(s, 'utf8'));
-        this.pos += this.buf.write(s, this.pos, 'utf8');
+        const len = utf8Length(s);
+        this.varint32(len);
+        if (len === s.length && len < SHORT_STRING) {
+          // All ASCII (UTF-8 is longer than the UTF-16 length for any other character): copy the codes.
+          for (let i = 0; i < len; i++) this.buf[this.pos + i] = s.charCodeAt(i);
+          this.pos += len;
+        } else this.pos += this.buf.write(s, this.pos, 'utf8');
         return;
       }
       case 'bytes':
