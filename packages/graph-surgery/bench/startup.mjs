@@ -71,7 +71,11 @@ const loadBefore = loadavg();
 const samples = new Map(cases.map(([name]) => [name, []]));
 // One warm-up round (file cache, Python's .pyc), then interleaved rounds.
 for (const [, cmd, args] of cases) time(cmd, args);
-for (let i = 0; i < runs; i++) for (const [name, cmd, args] of cases) samples.get(name).push(time(cmd, args));
+// Odd rounds run the cases in reverse order: what ran just before a command (another 84 MB write still being
+// flushed, say) then falls on each side alike.
+for (let i = 0; i < runs; i++) {
+  for (const [name, cmd, args] of i % 2 ? [...cases].reverse() : cases) samples.get(name).push(time(cmd, args));
+}
 const loadAfter = loadavg();
 
 const summary = Object.fromEntries(
@@ -109,7 +113,7 @@ const report = {
   goals,
   convertOverPythonMedianRoundRatio: pyConvert ? median(convertRatios) : null,
   notes: [
-    'Each command is a fresh process, as a user runs it; rounds are interleaved; one warm-up round first.',
+    'Each command is a fresh process, as a user runs it; rounds are interleaved, odd rounds in reverse order; one warm-up round first.',
     'A plain --help/--version of graph-surgery and engine-builder is answered from text recorded at build time (start.js, kept equal to the live parser by test/cli-bundle.test.ts); `convert --help` shows what running the parser costs.',
     'cpuMs: user + sys of the child from /proc/self/stat (10 ms ticks); it moves less with load than wall time.',
     'Wall times on a loaded machine are long for every side; compare sides within one run, and read loadAverage.',
