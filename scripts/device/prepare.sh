@@ -14,6 +14,9 @@ node scripts/pnpm.mjs -r build >/dev/null
 # Dev dependencies stay (tsx runs the TypeScript benchmark scripts, vitest the GPU tests), except the linter and
 # the compiler, which the GPU machine never needs and which would push the bundle past the 64 MiB carry limit.
 rm -rf node_modules/.pnpm/@biomejs* node_modules/@biomejs node_modules/.pnpm/typescript@* node_modules/typescript
+# Also what only this machine's tests use (the Kubernetes manifest schema, type declarations) and vite's CSS
+# compiler (vitest never compiles CSS here): 2026-12-02 the bundle plus the work tree passed 64 MiB without this.
+rm -rf node_modules/.pnpm/lightningcss* node_modules/.pnpm/kubernetes-models@* node_modules/.pnpm/@types+node@*
 rm -f .git
 cd "$root"
 bash "$root/../shared/device/pack.sh" "$stage"

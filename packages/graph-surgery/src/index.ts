@@ -109,6 +109,12 @@ export { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './passes/b
 export { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './passes/bake/mask-resize.js';
 export { bakeMemoryLayout, type MemoryLayoutOptions, type MemoryLayoutReport } from './passes/bake/memory-layout.js';
 export {
+  bakeMemoryMask,
+  MEMORY_MASK_INPUTS,
+  type MemoryMaskOptions,
+  type MemoryMaskReport,
+} from './passes/bake/memory-mask.js';
+export {
   bakePreprocess,
   IMAGENET_MEAN,
   IMAGENET_STD,

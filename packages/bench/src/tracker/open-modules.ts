@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ToolkitError } from '@tamkit/common';
-import { bakeFeatureLayout, type PrecisionPlan } from '@tamkit/graph-surgery';
+import { bakeFeatureLayout, bakeMemoryMask, type PrecisionPlan } from '@tamkit/graph-surgery';
 import { generateFeeds } from '../measure/inputs.js';
 import { resolveInputShapes } from '../measure/shapes.js';
 import { loadOrt } from '../stacks/ort/load-ort.js';
@@ -51,6 +51,13 @@ export interface OpenModulesOptions {
    */
   layoutInGraph?: boolean;
   /**
+   * Make memory_encoder's mask input inside its graph from the chosen low-res logits (graph-surgery
+   * `bakeMemoryMask` at load: bilinear resize, sigmoid, the tracker's scale and bias): the host neither upsamples
+   * nor computes 262k sigmoids per frame, which sat on the critical path once the image encoder runs ahead.
+   * Default true on ONNX Runtime stacks; a model it does not fit runs as it is (said through `onNote`).
+   */
+  maskInGraph?: boolean;
+  /**
    * Modules whose sessions live in a worker thread (ThreadedRunner), so the JavaScript thread is free while they
    * run: the tracker then encodes the next frame beside the current one (`TrackerOptions.encoderAhead`). Only
    * ONNX Runtime stacks; a module with graph edits (memory_attention's layout) cannot move. Default none.
@@ -69,14 +76,15 @@ export async function openModules(
   const opened: Partial<Record<TrackerModule, Runner>> = {};
   // Runners activated but not yet owned by a ShapeVariantRunner: released too if a later one fails.
   const stray: Runner[] = [];
-  let layout: ModelEdit | undefined;
+  // Graph edits the loop applies at load, per module (dropped, with a note, where one does not fit the model).
+  const edits: Partial<Record<TrackerModule, ModelEdit>> = {};
   const settings = (m: TrackerModule): RunnerSettings => ({
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     ...(options.graphOptimization === undefined ? {} : { graphOptimization: options.graphOptimization }),
     ...spinSettings(options.allowSpinning ?? loopSpinsByDefault()),
     deviceOutputs: options.deviceOutputs ?? false,
     ...(options.plans?.[m] === undefined ? {} : { plan: options.plans[m] }),
-    ...(m === 'memory_attention' && layout ? { edits: [layout] } : {}),
+    ...(edits[m] ? { edits: [edits[m]] } : {}),
   });
   const create = (m: TrackerModule, settings: RunnerSettings): Runner => {
     const stack = getStack(stacks[m]);
@@ -92,19 +100,21 @@ export async function openModules(
     // memory_attention last: its layout edit takes the map size from the mask decoder's declared input.
     for (const m of [...TRACKER_MODULES.filter((x) => x !== 'memory_attention'), 'memory_attention' as const]) {
       const stack = getStack(stacks[m]);
-      if (m === 'memory_attention' && (options.layoutInGraph ?? true) && stack.family === 'onnxruntime') {
-        layout = featureLayoutEdit(opened.mask_decoder!.inputs);
+      if (stack.family === 'onnxruntime') {
+        if (m === 'memory_attention' && (options.layoutInGraph ?? true)) {
+          const layout = featureLayoutEdit(opened.mask_decoder!.inputs);
+          if (layout) edits[m] = layout;
+        }
+        if (m === 'memory_encoder' && (options.maskInGraph ?? true)) edits[m] = MEMORY_MASK_EDIT;
       }
       let runner = create(m, settings(m));
       try {
         await runner.activate(files[m]);
       } catch (error) {
-        if (!(layout && m === 'memory_attention' && error instanceof ToolkitError && LAYOUT_MISFITS.has(error.code)))
-          throw error;
-        options.onNote?.(
-          `memory_attention runs in its exported layout (the layout edit does not fit: ${error.message})`,
-        );
-        layout = undefined;
+        const edit = edits[m];
+        if (!(edit && error instanceof ToolkitError && EDIT_MISFITS.has(error.code))) throw error;
+        options.onNote?.(`${m} runs as exported (the ${edit.label} edit does not fit: ${error.message})`);
+        delete edits[m];
         runner = create(m, settings(m));
         await runner.activate(files[m]);
       }
@@ -192,8 +202,14 @@ async function probeBeforeTheLoop(runner: Runner, binding?: ShapeBinding): Promi
   await runner.infer(feeds);
 }
 
-/** What bakeFeatureLayout refuses with: a model whose inputs are not the tokens of that map, or baked already. */
-const LAYOUT_MISFITS: ReadonlySet<string> = new Set(['MODULE_MISMATCH', 'BAKE_ALREADY_APPLIED']);
+/** What the load-time bakes refuse with: a model whose I/O is not what they rewrite, or baked already. */
+const EDIT_MISFITS: ReadonlySet<string> = new Set(['MODULE_MISMATCH', 'BAKE_ALREADY_APPLIED']);
+
+/**
+ * memory_encoder's mask input made in the graph from the chosen logits (graph-surgery `bakeMemoryMask`): the
+ * resize and sigmoid run on the module's stack instead of the host (`OpenModulesOptions.maskInGraph`).
+ */
+const MEMORY_MASK_EDIT: ModelEdit = { label: 'memory-mask', apply: (model) => bakeMemoryMask(model).model };
 
 /** The layout edit for the map size the mask decoder declares ([1, C, H, W]); undefined when it is not fixed. */
 function featureLayoutEdit(decoderInputs: readonly TensorInfo[]): ModelEdit | undefined {

@@ -2,7 +2,8 @@
  * The shapes the tracking loop settles into, derived from the modules' declared inputs and the tracker
  * parameters (never hard-coded): memory_attention once the bank is full (numMaskmem frames of H*W tokens plus
  * maxObjPtrs pointers of d_model/mem_dim tokens: 7 x 1024 + 16 x 4 = 7232 for EfficientTAM-Ti at 512), and
- * mask_decoder on tracking frames (one pad point).
+ * mask_decoder on tracking frames (one pad point), memory_encoder on the decoder's low-res logits when it makes
+ * its mask from them in the graph.
  */
 import { isIntegerScalar, type ShapeBinding } from '../stacks/shape-variant.js';
 import type { TensorInfo } from '../stacks/types.js';
@@ -76,6 +77,13 @@ export function trackerShapeBindings(
   const labels = withSymbolicAxis(info('mask_decoder', md.pointLabels).shape, 1);
   if (coords && labels)
     bindings.mask_decoder = [{ shapes: { [md.pointCoords]: coords, [md.pointLabels]: labels }, values: {} }];
+  // A memory encoder that makes its mask from the logits (bakeMemoryMask) takes them at the decoder's low-res size.
+  const maskInput = info('memory_encoder', io.memory_encoder.inputs.mask);
+  const lowRes = modules.mask_decoder.outputs.find((o) => o.name === io.mask_decoder.outputs.masks)?.shape.slice(2);
+  if (maskInput.shape.some((d) => typeof d === 'string') && lowRes?.every((d) => typeof d === 'number')) {
+    const shape = maskInput.shape.map((d, axis) => (typeof d === 'number' ? d : axis >= 2 ? lowRes[axis - 2]! : 1));
+    bindings.memory_encoder = [{ shapes: { [maskInput.name]: shape as number[] }, values: {} }];
+  }
   return { bindings, notes };
 }
 

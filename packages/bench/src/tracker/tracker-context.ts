@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { MEMORY_MASK_INPUTS } from '@tamkit/graph-surgery';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { OrtModule } from '../stacks/ort/load-ort.js';
 import type { Feeds, Outputs, RunnerTensor } from '../stacks/types.js';
@@ -36,7 +37,10 @@ export interface PendingMemory {
   device: RunnerTensor | undefined;
   dims: readonly number[];
   objPtr: Float32Array;
+  /** The memory encoder's mask input: side x side from the host stages, or the chosen logits (`maskInGraph`). */
   mask: Promise<Float32Array>;
+  /** Dims of `mask` as fed: [1, 1, side, side], or the logits' [1, 1, h, w] when the graph makes the mask. */
+  maskDims: readonly number[];
   /** What memory selection judges the frame by. */
   scores: MemoryScores;
 }
@@ -76,6 +80,11 @@ export interface TrackerContext {
    * the loop feeds the image encoder's maps as they are and hands the output to the decoder without transposes.
    */
   readonly layoutInGraph: boolean;
+  /**
+   * memory_encoder makes its mask input from the chosen logits in its graph (graph-surgery `bakeMemoryMask`): the
+   * loop feeds the logits and the sigmoid scale and bias instead of upsampling on the host.
+   */
+  readonly maskInGraph: boolean;
   /** The next frame is encoded beside the current one (`TrackerOptions.encoderAhead` on a threaded encoder). */
   readonly encoderAhead: boolean;
   /** A second rank-4 float decoder output: the mask logits already upsampled in the graph (mask-resize bake). */
@@ -125,6 +134,12 @@ export function createTrackerContext(
     notes.push(
       "image_encoder of the next frame runs in its worker thread beside this frame's memory attention, mask decoder and memory encoder (encoder ahead); a frame's image_encoder stage is the wait for what is left of it",
     );
+  const encoderInputs = new Set(modules.memory_encoder.inputs.map((i) => i.name));
+  const maskInGraph = encoderInputs.has(MEMORY_MASK_INPUTS.scale) && encoderInputs.has(MEMORY_MASK_INPUTS.bias);
+  if (maskInGraph)
+    notes.push(
+      "memory_encoder's mask input is made in its graph from the chosen logits (resize, sigmoid, scale and bias on its stack, not on the host)",
+    );
   const highResMasks = modules.mask_decoder.outputs.find(
     (o) => o.shape.length === 4 && o.type === 'float32' && o.name !== io.mask_decoder.outputs.masks,
   )?.name;
@@ -143,6 +158,7 @@ export function createTrackerContext(
       modules.memory_attention.inputs.find((i) => i.name === io.memory_attention.inputs.curr)?.shape.length === 4,
     highResMasks,
     encoderAhead,
+    maskInGraph,
     notes,
     ort: undefined,
     buffers: undefined,

@@ -3,6 +3,7 @@
  * profiler) finds each by name; the state they share is the `TrackerContext`.
  */
 import { performance } from 'node:perf_hooks';
+import { MEMORY_MASK_INPUTS } from '@tamkit/graph-surgery';
 import type { RawImage } from '../preprocess/normalize.js';
 import { loadOrt } from '../stacks/ort/load-ort.js';
 import type { Outputs, RunnerTensor } from '../stacks/types.js';
@@ -196,13 +197,19 @@ export async function encodeMemory(
 ): Promise<void> {
   const mask = await timed(timings, 'postprocess', () => p.mask);
   const me = ctx.io.memory_encoder;
-  const side = ctx.host.preprocessor.size;
+  const params = ctx.params!;
   const memory = await runModule(
     ctx,
     'memory_encoder',
     {
       [me.inputs.pixFeat]: p.device ?? f32(ctx, p.features, p.dims),
-      [me.inputs.mask]: f32(ctx, mask, [1, 1, side, side]),
+      [me.inputs.mask]: f32(ctx, mask, p.maskDims),
+      ...(ctx.maskInGraph
+        ? {
+            [MEMORY_MASK_INPUTS.scale]: f32(ctx, Float32Array.of(params.sigmoidScale), []),
+            [MEMORY_MASK_INPUTS.bias]: f32(ctx, Float32Array.of(params.sigmoidBias), []),
+          }
+        : {}),
     },
     [me.outputs.features, me.outputs.pos],
     timings,
@@ -351,7 +358,11 @@ export function chooseFrameMask(
     device: encoded.device,
     dims: encoded.dims,
     objPtr: Float32Array.from(decoded[md.outputs.objPtr]!.data as Float32Array),
-    mask: ctx.host.maskForMem(c.forMemory, side, { scale: ctx.params!.sigmoidScale, bias: ctx.params!.sigmoidBias }),
+    // The logits are copied: the low-res ones live in a buffer the next frame reuses.
+    mask: ctx.maskInGraph
+      ? Promise.resolve(Float32Array.from(c.forMemory.logits))
+      : ctx.host.maskForMem(c.forMemory, side, { scale: ctx.params!.sigmoidScale, bias: ctx.params!.sigmoidBias }),
+    maskDims: ctx.maskInGraph ? [1, 1, c.forMemory.height, c.forMemory.width] : [1, 1, side, side],
     scores: { iou: c.iou, objectScore: c.objectScore, kalmanScore: c.kalmanScore },
   };
   return c;
