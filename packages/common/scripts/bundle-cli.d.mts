@@ -13,3 +13,5 @@ export function bundleCli(options: {
 export const SERVED_WIDTHS: readonly number[];
 /** What `main(argv)` of a bundle prints on stdout with stdout `columns` wide (undefined: a pipe). */
 export function printedBy(entry: string, argv: readonly string[], columns: number | undefined, cwd: string): string;
+/** Writes start.js alone, in front of the unbundled dist/cli/index.js (`version: false`: --version runs the parser). */
+export function serveOnly(options: { packageDir: string; outdir?: string; version?: boolean }): void;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { bundleCli, CLI_BUNDLE_DIR, SERVED_WIDTHS } from '../../scripts/bundle-cli.mjs';
+import { bundleCli, CLI_BUNDLE_DIR, SERVED_WIDTHS, serveOnly } from '../../scripts/bundle-cli.mjs';
 
 export interface CliRun {
   status: number | null;
@@ -61,6 +61,27 @@ export async function bundleForTest(packageDir: string, inline: readonly string[
         .filter((f) => f.endsWith('.js'))
         .flatMap((f) => [...readFileSync(join(outdir, f), 'utf8').matchAll(/(?:from\s*|import\(\s*)"([^".][^"]*)"/g)])
         .map((m) => m[1]!),
+    remove: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}
+
+/** A CLI left unbundled behind a fresh start.js (`bundle-cli --serve-only`), for the tests of what it serves. */
+export interface ServedCli {
+  /** Runs `start(args)` of the fresh start.js with stdout `columns` wide. */
+  runStart(args: readonly string[], columns?: number): CliRun;
+  /** Runs `main(args)` of dist/cli/index.js with stdout `columns` wide. */
+  runModules(args: readonly string[], columns?: number): CliRun;
+  startModule(): Promise<{ served(argv: readonly string[], columns: number | undefined): string | undefined }>;
+  remove(): void;
+}
+
+export function serveOnlyForTest(packageDir: string, version: boolean): ServedCli {
+  const outdir = join(packageDir, 'dist', `cli-bundle-test-${process.pid}`);
+  serveOnly({ packageDir, outdir, version });
+  return {
+    runStart: (args, columns) => runEntry(join(outdir, 'start.js'), args, packageDir, columns, 'start'),
+    runModules: (args, columns) => runEntry(join(packageDir, 'dist', 'cli', 'index.js'), args, packageDir, columns),
+    startModule: () => import(pathToFileURL(join(outdir, 'start.js')).href),
     remove: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
