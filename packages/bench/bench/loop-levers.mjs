@@ -62,25 +62,29 @@ if (models === undefined) {
   process.stderr.write(`writing the tiny EfficientTAM-Ti zoo to ${models}...\n`);
   await writeZoo(models, { model: 'efficienttam-ti', size: 'tiny', seed: 1 });
 }
-// NAME=DIR:SHAPES[:FLAG...], flags `tokens` (memory_attention in its exported token layout, host transposes) and
-// `ahead` (image_encoder in a worker thread, one frame ahead: runPipeline's encoderAhead).
-const LEVER_FLAGS = ['tokens', 'ahead'];
+// NAME=DIR:SHAPES[:FLAG...], flags `tokens` (memory_attention in its exported token layout, host transposes),
+// `ahead` (image_encoder in a worker thread, one frame ahead: runPipeline's encoderAhead) and `t1` (one intra-op
+// thread per session, no spinning: on a GPU stack the pools only serve the few nodes left on the CPU, and two
+// sessions running at once each spin a pool the size of the machine).
+const LEVER_FLAGS = ['tokens', 'ahead', 't1'];
 const levers = (
   values.lever ?? ['fp32=:original', 'fp32-token-layout=:original:tokens', 'pinned=:pinned', 'static=:static']
 ).map((spec) => {
   const eq = spec.indexOf('=');
   const [dir, shapes = 'original', ...flags] = spec.slice(eq + 1).split(':');
-  if (eq <= 0) throw new Error(`--lever ${spec}: expected NAME=DIR:SHAPES[:tokens][:ahead]`);
+  if (eq <= 0) throw new Error(`--lever ${spec}: expected NAME=DIR:SHAPES[:tokens][:ahead][:t1]`);
   if (!isShapeVariant(shapes || 'original'))
     throw new Error(`--lever ${spec}: shapes must be original, pinned or static`);
   const unknown = flags.filter((f) => !LEVER_FLAGS.includes(f));
-  if (unknown.length > 0) throw new Error(`--lever ${spec}: unknown flag(s) ${unknown.join(', ')} (tokens, ahead)`);
+  if (unknown.length > 0)
+    throw new Error(`--lever ${spec}: unknown flag(s) ${unknown.join(', ')} (${LEVER_FLAGS.join(', ')})`);
   return {
     name: spec.slice(0, eq),
     models: dir || models,
     shapes: shapes || 'original',
     layoutInGraph: !flags.includes('tokens'),
     encoderAhead: flags.includes('ahead'),
+    oneThread: flags.includes('t1'),
   };
 });
 // As the CLIs do: a model that crashes ONNX Runtime's CPU provider (FP16 memory_attention at level `all`) is
@@ -186,6 +190,7 @@ try {
             video,
             seed,
             ...threads,
+            ...(lever.oneThread ? { threads: 1, allowSpinning: false } : {}),
             onFrame: run.onFrame,
           });
           done.runs.push({ result, ious: run.masks.map((m, i) => iou(m, ref.masks[i])), loadAverage: loadavg()[0] });
@@ -250,7 +255,7 @@ try {
       : [
           l.loadAverage === undefined ? '-' : l.loadAverage.toFixed(1),
           l.name,
-          l.encoderAhead ? `${l.shapes}, encoder ahead` : l.shapes,
+          [l.shapes, l.encoderAhead ? 'encoder ahead' : '', l.oneThread ? '1 thread' : ''].filter(Boolean).join(', '),
           ms(l.p50Ms),
           (l.rounds ?? [l.p50Ms]).map(ms).join(' '),
           ms(l.intervalP50Ms),
