@@ -202,9 +202,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     options.video
       ? `frames: caller's ${video.width}x${video.height} source`
       : `frames: synthetic ${video.width}x${video.height} video, seed ${options.seed ?? 0}`,
-    !(options.allowSpinning ?? loopSpinsByDefault())
-      ? 'ONNX Runtime intra-op spinning off (threads sleep between ops and runs)'
-      : 'ONNX Runtime intra-op spinning within each run, stopped when it returns (session.force_spinning_stop): four sessions take turns on the same cores',
+    threadingNote(options),
     `${warmup} warm-up frame(s) untimed (frame 0 with the box prompt among them when warmupFrames > 0), ${frames} timed`,
   );
   const result: PipelineResult = {
@@ -225,6 +223,24 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     notes,
   };
   return { result, modules, boxes: host.boxes };
+}
+
+/** How the sessions' intra-op pools ran: as given, or the defaults per stack kind (open-modules threadSettings). */
+function threadingNote(options: PipelineRunOptions): string {
+  const spin =
+    'ONNX Runtime intra-op spinning within each run, stopped when it returns (session.force_spinning_stop): four sessions take turns on the same cores';
+  const off = 'ONNX Runtime intra-op spinning off (threads sleep between ops and runs)';
+  if (options.allowSpinning !== undefined || options.threads !== undefined) {
+    const threads = options.threads === undefined ? '' : `${options.threads} intra-op thread(s) per session; `;
+    return threads + ((options.allowSpinning ?? loopSpinsByDefault()) ? spin : off);
+  }
+  const onHost = TRACKER_MODULES.filter((m) => getStack(options.stacks[m]).computesOnHost);
+  const gpu =
+    onHost.length < TRACKER_MODULES.length
+      ? 'GPU-stack sessions: one intra-op thread, no spinning (their pools only serve the nodes left on the CPU)'
+      : '';
+  const host = onHost.length > 0 ? `${onHost.join(', ')} on the CPU: ${loopSpinsByDefault() ? spin : off}` : '';
+  return [gpu, host].filter(Boolean).join('; ');
 }
 
 /** What the timed pass's intervals and, with encoder ahead, the encodings beside the previous frame took. */

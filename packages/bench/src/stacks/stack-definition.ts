@@ -68,6 +68,12 @@ export interface StackTraits {
    * so precision checks emulate FP16 storage on it instead.
    */
   computesFp16InFp32: boolean;
+  /**
+   * Whether its kernels run on the host CPU (ONNX Runtime's CPU provider): intra-op threads do the model's work.
+   * On the GPU stacks they only serve the few nodes left on the CPU provider, so the tracking loop gives those
+   * sessions one thread and no spinning (open-modules.ts).
+   */
+  computesOnHost: boolean;
   /** The engine precision of a trt-* stack (its default plan); absent for stacks that run in this process. */
   tensorRtPrecision?: TrtPrecision;
 }

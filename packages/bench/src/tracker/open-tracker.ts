@@ -34,7 +34,7 @@ export async function openTracker(options: OpenTrackerOptions): Promise<OpenedTr
   const runners = await openModules(await moduleFiles(options.models), options.stacks, {
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     deviceOutputs: options.tracker?.keepOnDevice ?? false,
-    // openModules' default: spinning within a run, stopped when it returns.
+    // openModules' defaults: on ort-cpu spinning within a run, stopped when it returns; GPU stacks one thread.
     ...(options.shapes === undefined ? {} : { shapeVariant: options.shapes }),
     ...(params === undefined ? {} : { bank: params }),
   });

@@ -103,8 +103,9 @@ async function recordTrackerInputs(
   seed: number,
   maxFrames: number,
 ): Promise<ModuleInputs> {
-  // The recorded feeds go to the model files as they are: memory_attention in its exported layout.
-  const runners = await openModules(files, stacks, { layoutInGraph: false });
+  // The recorded feeds go to the model files as they are: memory_attention in its exported layout, the memory
+  // encoder's mask made on the host (no load-time edits).
+  const runners = await openModules(files, stacks, { layoutInGraph: false, maskInGraph: false });
   let recording = false;
   const ort = await loadOrt();
   const recorded: Partial<Record<TrackerModule, Feeds>> = {};

@@ -17,6 +17,7 @@ export const ortCpuStack = defineOrtStack<OrtCpuOptions>({
     remedy: 'Reinstall onnxruntime-node (`node scripts/pnpm.mjs install`); its CPU provider is always bundled.',
   },
   computesFp16InFp32: true,
+  computesOnHost: true,
   deviceOutputs: false,
   notes: [],
   // A native crash in a CPU kernel (seen: FP16 memory_attention of a real export) must not end the CLI.

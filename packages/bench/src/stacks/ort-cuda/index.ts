@@ -26,6 +26,7 @@ export const ortCudaStack = defineOrtStack<OrtCudaOptions>({
       'cuBLAS and cuDNN 9 on the library path; `bench cuda check` says what is missing.',
   },
   computesFp16InFp32: false,
+  computesOnHost: false,
   deviceOutputs: false,
   notes: [ORT_CUDA_DEFAULTS_NOTE],
 });

@@ -20,6 +20,7 @@ export const ortTrtStack = defineOrtStack<OrtTrtOptions>({
       'path; for FP16/mixed engines use the trt-* stacks instead.',
   },
   computesFp16InFp32: false,
+  computesOnHost: false,
   deviceOutputs: false,
   notes: [ORT_TRT_DEFAULTS_NOTE],
 });

@@ -19,6 +19,7 @@ export const ortWebGpuStack = defineOrtStack<OrtWebGpuOptions>({
       'onnxruntime-node bundles the WebGPU provider on Linux x64.',
   },
   computesFp16InFp32: false,
+  computesOnHost: false,
   deviceOutputs: true,
   notes: [
     'ONNX Runtime keeps shape arithmetic (Shape, Gather, Unsqueeze, ...) on CPU by design; placement is judged by compute ops and kernel time.',

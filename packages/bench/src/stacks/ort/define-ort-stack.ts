@@ -12,6 +12,7 @@ export function defineOrtStack<Options extends OrtRunnerOptions>(spec: OrtStackS
     family: 'onnxruntime',
     deviceOutputs: spec.deviceOutputs,
     computesFp16InFp32: spec.computesFp16InFp32,
+    computesOnHost: spec.computesOnHost,
     description: spec.description,
     probe: () => probeOrtProvider(spec.provider),
     create: (options = {} as Options) => new OrtRunner(spec, options),

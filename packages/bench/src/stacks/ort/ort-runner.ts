@@ -100,6 +100,8 @@ export interface OrtStackSpec {
   deviceOutputs: boolean;
   /** Whether the provider computes most FP16 ops in FP32 (see `StackTraits`). */
   computesFp16InFp32: boolean;
+  /** Whether the provider's kernels run on the host CPU (see `StackTraits`). */
+  computesOnHost: boolean;
   /** Caveats reported with every result of this stack. */
   notes: string[];
   /** Whether `crashProbe` is on by default (default false). */

@@ -153,6 +153,7 @@ export function defineTrtStack(name: string, precision: TrtPrecision): StackDefi
     family: 'tensorrt',
     deviceOutputs: false,
     computesFp16InFp32: false,
+    computesOnHost: false,
     tensorRtPrecision: precision,
     description: DESCRIPTIONS[precision],
     probe: async () => probeTrtStack(),
