@@ -4,14 +4,8 @@
 // served: it names the onnxruntime-node installed beside bench, read live.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  binBundleDir,
-  CLI_BUNDLE_DIR,
-  SERVED_WIDTHS,
-  type ServedCli,
-  serveOnlyForTest,
-  unbuiltReason,
-} from '../../common/test/helpers/cli-bundle.js';
+import { type ServedCli, serveOnlyForTest, unbuiltReason } from '../../common/test/helpers/cli-bundle.js';
+import { servedStartTests } from '../../common/test/helpers/served-start.js';
 
 const packageDir = join(import.meta.dirname, '..');
 const unbuilt = unbuiltReason(packageDir);
@@ -23,25 +17,14 @@ beforeAll(() => {
 afterAll(() => cli?.remove());
 
 describe.skipIf(unbuilt)('bench start-up: --help served, everything else parsed', () => {
-  it('is what the bin loads', () => {
-    expect(binBundleDir(join(packageDir, 'bin', 'bench.js'))).toBe(CLI_BUNDLE_DIR);
-  });
-
-  it.each([
-    undefined,
-    ...SERVED_WIDTHS,
-  ])('serves --help as the parser prints it (stdout %s columns wide)', async (columns) => {
-    const { served } = await cli.startModule();
-    const text = served(['--help'], columns);
-    expect(text).toBeDefined();
-    expect(text).toBe(cli.runModules(['--help'], columns).stdout);
-    expect(served(['--version'], columns)).toBeUndefined();
-  });
-
-  it.each([60, 100])('the bin entry prints what the parser prints (stdout %s columns wide)', (columns) => {
-    for (const args of [['--help'], ['--version'], ['pipeline', '--help'], ['--help', '-q']]) {
-      expect(cli.runStart(args, columns)).toEqual(cli.runModules(args, columns));
-    }
+  servedStartTests({
+    packageDir,
+    bin: 'bench.js',
+    subcommand: 'pipeline',
+    servesVersion: false,
+    startModule: () => cli.startModule(),
+    runStart: (args, columns) => cli.runStart(args, columns),
+    runParser: (args, columns) => cli.runModules(args, columns),
   });
 
   it('answers --version with the installed onnxruntime-node, read live', () => {

@@ -15,6 +15,7 @@ import { moduleFiles } from '../src/tracker/module-files.js';
 import { closeModules, openModules } from '../src/tracker/open-modules.js';
 import { parseStackSpec } from '../src/tracker/stack-spec.js';
 import { createTracker } from '../src/tracker/tracker.js';
+import { maxRelativeDiff } from './helpers/numeric.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -24,16 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function maxRelativeDiff(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i += 1) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / Math.max(scale, 1e-12);
-}
 
 describe('bakeMemoryMask: the memory encoder makes its mask from the logits in its graph', () => {
   it("agrees on ort-cpu with the exported encoder fed the host's upsampled sigmoid mask", async () => {

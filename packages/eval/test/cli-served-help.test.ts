@@ -2,15 +2,9 @@
 // start.js (bundle-cli --serve-only) that answers a plain --help from text recorded at build time: that text must
 // be what the parser prints, at every served width, and everything else must run the parser; --version too.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  binBundleDir,
-  CLI_BUNDLE_DIR,
-  SERVED_WIDTHS,
-  type ServedCli,
-  serveOnlyForTest,
-  unbuiltReason,
-} from '../../common/test/helpers/cli-bundle.js';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type ServedCli, serveOnlyForTest, unbuiltReason } from '../../common/test/helpers/cli-bundle.js';
+import { servedStartTests } from '../../common/test/helpers/served-start.js';
 
 const packageDir = join(import.meta.dirname, '..');
 const unbuilt = unbuiltReason(packageDir);
@@ -22,24 +16,13 @@ beforeAll(() => {
 afterAll(() => cli?.remove());
 
 describe.skipIf(unbuilt)('track-eval start-up: --help and --version served, everything else parsed', () => {
-  it('is what the bin loads', () => {
-    expect(binBundleDir(join(packageDir, 'bin', 'track-eval.js'))).toBe(CLI_BUNDLE_DIR);
-  });
-
-  it.each([
-    undefined,
-    ...SERVED_WIDTHS,
-  ])('serves --help as the parser prints it (stdout %s columns wide)', async (columns) => {
-    const { served } = await cli.startModule();
-    const text = served(['--help'], columns);
-    expect(text).toBeDefined();
-    expect(text).toBe(cli.runModules(['--help'], columns).stdout);
-    expect(served(['--version'], columns)).toBe(cli.runModules(['--version'], columns).stdout);
-  });
-
-  it.each([60, 100])('the bin entry prints what the parser prints (stdout %s columns wide)', (columns) => {
-    for (const args of [['--help'], ['--version'], ['lasot', '--help'], ['--help', '-q']]) {
-      expect(cli.runStart(args, columns)).toEqual(cli.runModules(args, columns));
-    }
+  servedStartTests({
+    packageDir,
+    bin: 'track-eval.js',
+    subcommand: 'lasot',
+    servesVersion: true,
+    startModule: () => cli.startModule(),
+    runStart: (args, columns) => cli.runStart(args, columns),
+    runParser: (args, columns) => cli.runModules(args, columns),
   });
 });

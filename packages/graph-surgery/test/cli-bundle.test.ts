@@ -6,14 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BundledCli,
-  binBundleDir,
-  bundleForTest,
-  CLI_BUNDLE_DIR,
-  SERVED_WIDTHS,
-  unbuiltReason,
-} from '../../common/test/helpers/cli-bundle.js';
+import { type BundledCli, bundleForTest, unbuiltReason } from '../../common/test/helpers/cli-bundle.js';
+import { servedStartTests } from '../../common/test/helpers/served-start.js';
 import { buildCli } from '../src/cli/index.js';
 import { writeModel } from '../src/index.js';
 import { miniMaskDecoder } from './helpers/modules.js';
@@ -33,28 +27,14 @@ afterAll(async () => {
 });
 
 describe.skipIf(unbuilt)('graph-surgery as bundled for its bin', () => {
-  it('is what the bin loads', () => {
-    expect(binBundleDir(join(packageDir, 'bin', 'graph-surgery.js'))).toBe(CLI_BUNDLE_DIR);
-  });
-
-  it.each([
-    undefined,
-    ...SERVED_WIDTHS,
-  ])('serves a plain --help and --version exactly as the parser prints them live (stdout %s columns wide)', async (columns) => {
-    const { served } = await cli.startModule();
-    for (const args of [['--help'], ['--version']]) {
-      const text = served(args, columns);
-      expect(text, args[0]).toBeDefined();
-      expect(text).toBe(cli.runColumns(args, columns).stdout);
-    }
-  });
-
-  it.each([
-    60, 119, 200,
-  ])('the bin entry prints what the parser prints, served or not (stdout %s columns wide)', (columns) => {
-    for (const args of [['--help'], ['--version'], ['convert', '--help'], ['--help', '-q']]) {
-      expect(cli.runStart(args, columns)).toEqual(cli.runColumns(args, columns));
-    }
+  servedStartTests({
+    packageDir,
+    bin: 'graph-surgery.js',
+    subcommand: 'convert',
+    servesVersion: true,
+    startModule: () => cli.startModule(),
+    runStart: (args, columns) => cli.runStart(args, columns),
+    runParser: (args, columns) => cli.runColumns(args, columns),
   });
 
   it('serves the --help the current TypeScript source defines (a stale build fails here)', async () => {
