@@ -106,12 +106,16 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             spinning: {
               type: 'boolean',
               describe:
-                'ONNX Runtime intra-op threads spin within each run, stopped when it returns (default with more than 2 cores); --no-spinning: they sleep between ops',
+                'ONNX Runtime intra-op threads spin within each run, stopped when it returns (default on ort-cpu with more than 2 cores; off on GPU stacks); --no-spinning: they sleep between ops',
             },
-            ...numberOption('threads', 'Intra-op threads of the ONNX Runtime stacks (default: ORT chooses)', {
-              integer: true,
-              min: 1,
-            }),
+            ...numberOption(
+              'threads',
+              'Intra-op threads of the ONNX Runtime stacks (default: ORT chooses on ort-cpu, 1 on GPU stacks)',
+              {
+                integer: true,
+                min: 1,
+              },
+            ),
             ...graphOptimizationOption,
             ...reportOutputOptions('Write the CSV (one row per stage and per frame summary) to FILE'),
             ...planOption,
