@@ -66,7 +66,9 @@ if (models === undefined) {
 // `ahead` (image_encoder in a worker thread, one frame ahead: runPipeline's encoderAhead) and `t1` (one intra-op
 // thread per session, no spinning: on a GPU stack the pools only serve the few nodes left on the CPU, and two
 // sessions running at once each spin a pool the size of the machine).
-const LEVER_FLAGS = ['tokens', 'ahead', 't1'];
+// `me-main` keeps memory_encoder on the tracking thread when the encoder is ahead (by default it runs in its own
+// worker thread from the moment a frame's mask is chosen).
+const LEVER_FLAGS = ['tokens', 'ahead', 't1', 'me-main'];
 const levers = (
   values.lever ?? ['fp32=:original', 'fp32-token-layout=:original:tokens', 'pinned=:pinned', 'static=:static']
 ).map((spec) => {
@@ -85,6 +87,7 @@ const levers = (
     layoutInGraph: !flags.includes('tokens'),
     encoderAhead: flags.includes('ahead'),
     oneThread: flags.includes('t1'),
+    memoryEarly: !flags.includes('me-main'),
   };
 });
 // As the CLIs do: a model that crashes ONNX Runtime's CPU provider (FP16 memory_attention at level `all`) is
@@ -186,6 +189,7 @@ try {
             shapes: lever.shapes,
             layoutInGraph: lever.layoutInGraph,
             encoderAhead: lever.encoderAhead,
+            memoryEarly: lever.memoryEarly,
             variant: lever.name,
             video,
             seed,
@@ -255,7 +259,13 @@ try {
       : [
           l.loadAverage === undefined ? '-' : l.loadAverage.toFixed(1),
           l.name,
-          [l.shapes, l.encoderAhead ? 'encoder ahead' : '', l.oneThread ? '1 thread' : ''].filter(Boolean).join(', '),
+          [
+            l.shapes,
+            l.encoderAhead ? `encoder ahead${l.memoryEarly ? ', memory early' : ''}` : '',
+            l.oneThread ? '1 thread' : '',
+          ]
+            .filter(Boolean)
+            .join(', '),
           ms(l.p50Ms),
           (l.rounds ?? [l.p50Ms]).map(ms).join(' '),
           ms(l.intervalP50Ms),

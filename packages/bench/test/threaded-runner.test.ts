@@ -2,13 +2,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToolkitError } from '@tamkit/common';
-import { writeZoo } from '@tamkit/graph-surgery';
+import { MEMORY_MASK_INPUTS, writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFeeds } from '../src/measure/inputs.js';
 import { resolveInputShapes } from '../src/measure/shapes.js';
 import { RunnerErrorCode } from '../src/stacks/errors.js';
 import { getStack } from '../src/stacks/registry.js';
 import type { Runner } from '../src/stacks/runner.js';
+import { portableEdit } from '../src/stacks/threaded/portable-edits.js';
 import { ThreadedRunner } from '../src/stacks/threaded/threaded-runner.js';
 
 let dir: string;
@@ -107,7 +108,15 @@ describe('ThreadedRunner: a module run in a worker thread (tiny zoo, ort-cpu)', 
     }
   }, 60_000);
 
-  it('refuses graph edits, which cannot cross a thread', () => {
+  it('refuses a graph edit that is only a function, and makes a described one again in the worker', async () => {
     expect(() => new ThreadedRunner('ort-cpu', { edits: [{ label: 'x', apply: (m) => m }] })).toThrow(/graph edits/);
-  });
+    const runner = new ThreadedRunner('ort-cpu', { edits: [portableEdit({ bake: 'memory-mask' })] });
+    await runner.activate(join(dir, 'memory_encoder.onnx'));
+    try {
+      expect(runner.inputs.map((i) => i.name)).toContain(MEMORY_MASK_INPUTS.scale);
+      expect(runner.describeOptions().edits).toEqual(['memory-mask']);
+    } finally {
+      await runner.deactivate();
+    }
+  }, 60_000);
 });

@@ -86,6 +86,12 @@ describe('encoder ahead: the next frame encoded in a worker thread beside the cu
     expect(ahead.ahead).toEqual(Array.from({ length: FRAMES }, (_, i) => i > 0));
   }, 60_000);
 
+  it('with the memory encoder in its own worker thread too (started when the mask is chosen): the same, bit for bit', async () => {
+    const both = await track(['image_encoder', 'memory_encoder']);
+    expectSameTrack(sequential, both);
+    expect(both.ahead).toEqual(Array.from({ length: FRAMES }, (_, i) => i > 0));
+  }, 60_000);
+
   it('encodes a frame in its own call when it was not handed over, or another frame was', async () => {
     // Frame 5 is not handed over by call 4; frames are still right, and only frame 5 is encoded in its call.
     const gaps = await track(['image_encoder'], (i) => i !== 4);

@@ -87,6 +87,11 @@ export interface PipelineRunOptions {
    * inputs. Default false.
    */
   encoderAhead?: boolean;
+  /**
+   * With `encoderAhead`: memory_encoder in a worker thread too, started when a frame's mask is chosen (beside the
+   * rest of that frame and the start of the next) instead of at the next frame. Default true.
+   */
+  memoryEarly?: boolean;
   /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
   variant?: string;
   /**
@@ -295,7 +300,15 @@ function sessionOptions(
     shapeVariant: options.shapes ?? 'original',
     ...(params === undefined ? {} : { bank: params }),
     ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
-    ...(options.encoderAhead ? { offThread: ['image_encoder'] as const } : {}),
+    // The memory encoder too (unless memoryEarly: false): it then starts when a frame's mask is chosen.
+    ...(options.encoderAhead
+      ? {
+          offThread:
+            options.memoryEarly === false
+              ? (['image_encoder'] as const)
+              : (['image_encoder', 'memory_encoder'] as const),
+        }
+      : {}),
   };
 }
 

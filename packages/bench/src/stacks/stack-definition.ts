@@ -56,7 +56,12 @@ export interface ModelEdit {
   /** Recorded in the runner's options (`edits`), e.g. `feature-layout 32x32`. */
   label: string;
   apply(model: ModelProto): ModelProto;
+  /** The edit as data, so that a runner in a worker thread can make it again (stacks/threaded/portable-edits.ts). */
+  portable?: PortableEdit;
 }
+
+/** The load-time bakes the tracking loop applies, as data (functions cannot cross a thread). */
+export type PortableEdit = { bake: 'memory-mask' } | { bake: 'feature-layout'; height: number; width: number };
 
 /** What a stack is, as callers that must treat stacks differently ask it (never by comparing names). */
 export interface StackTraits {

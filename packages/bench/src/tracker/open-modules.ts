@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ToolkitError } from '@tamkit/common';
-import { bakeFeatureLayout, bakeMemoryMask, type PrecisionPlan } from '@tamkit/graph-surgery';
+import type { PrecisionPlan } from '@tamkit/graph-surgery';
 import { generateFeeds } from '../measure/inputs.js';
 import { resolveInputShapes } from '../measure/shapes.js';
 import { loadOrt } from '../stacks/ort/load-ort.js';
@@ -9,6 +9,7 @@ import { getStack } from '../stacks/registry.js';
 import type { Runner } from '../stacks/runner.js';
 import { type ShapeBinding, type ShapeVariant, variantSettings } from '../stacks/shape-variant.js';
 import type { GraphOptimization, ModelEdit, RunnerSettings } from '../stacks/stack-definition.js';
+import { portableEdit } from '../stacks/threaded/portable-edits.js';
 import { ThreadedRunner } from '../stacks/threaded/threaded-runner.js';
 import type { Feeds, TensorInfo } from '../stacks/types.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
@@ -231,17 +232,14 @@ const EDIT_MISFITS: ReadonlySet<string> = new Set(['MODULE_MISMATCH', 'BAKE_ALRE
  * memory_encoder's mask input made in the graph from the chosen logits (graph-surgery `bakeMemoryMask`): the
  * resize and sigmoid run on the module's stack instead of the host (`OpenModulesOptions.maskInGraph`).
  */
-const MEMORY_MASK_EDIT: ModelEdit = { label: 'memory-mask', apply: (model) => bakeMemoryMask(model).model };
+const MEMORY_MASK_EDIT: ModelEdit = portableEdit({ bake: 'memory-mask' });
 
 /** The layout edit for the map size the mask decoder declares ([1, C, H, W]); undefined when it is not fixed. */
 function featureLayoutEdit(decoderInputs: readonly TensorInfo[]): ModelEdit | undefined {
   const map = decoderInputs.find((i) => i.type === 'float32' && i.shape.length === 4);
   const [, , height, width] = map?.shape ?? [];
   if (typeof height !== 'number' || typeof width !== 'number') return undefined;
-  return {
-    label: `feature-layout ${height}x${width}`,
-    apply: (model) => bakeFeatureLayout(model, { height, width }).model,
-  };
+  return portableEdit({ bake: 'feature-layout', height, width });
 }
 
 export async function closeModules(runners: Partial<Record<TrackerModule, Runner>>): Promise<void> {

@@ -43,6 +43,8 @@ export interface PendingMemory {
   maskDims: readonly number[];
   /** What memory selection judges the frame by. */
   scores: MemoryScores;
+  /** memory_encoder's run, already started in its worker thread when the mask was chosen (`memoryEarly`). */
+  started: Promise<Outputs> | undefined;
 }
 
 /** image_encoder's outputs as the later stages take them. */
@@ -85,6 +87,11 @@ export interface TrackerContext {
    * loop feeds the logits and the sigmoid scale and bias instead of upsampling on the host.
    */
   readonly maskInGraph: boolean;
+  /**
+   * memory_encoder runs in a worker thread (`capabilities.threaded`): a frame's memory is encoded from the moment
+   * its mask is chosen, beside the rest of the frame and the start of the next, instead of at the next frame.
+   */
+  readonly memoryEarly: boolean;
   /** The next frame is encoded beside the current one (`TrackerOptions.encoderAhead` on a threaded encoder). */
   readonly encoderAhead: boolean;
   /** A second rank-4 float decoder output: the mask logits already upsampled in the graph (mask-resize bake). */
@@ -134,6 +141,10 @@ export function createTrackerContext(
     notes.push(
       "image_encoder of the next frame runs in its worker thread beside this frame's memory attention, mask decoder and memory encoder (encoder ahead); a frame's image_encoder stage is the wait for what is left of it",
     );
+  if (modules.memory_encoder.capabilities.threaded === true)
+    notes.push(
+      "memory_encoder runs in its worker thread from the moment a frame's mask is chosen (its stage is the wait for what is left of the run)",
+    );
   const encoderInputs = new Set(modules.memory_encoder.inputs.map((i) => i.name));
   const maskInGraph = encoderInputs.has(MEMORY_MASK_INPUTS.scale) && encoderInputs.has(MEMORY_MASK_INPUTS.bias);
   if (maskInGraph)
@@ -158,6 +169,7 @@ export function createTrackerContext(
       modules.memory_attention.inputs.find((i) => i.name === io.memory_attention.inputs.curr)?.shape.length === 4,
     highResMasks,
     encoderAhead,
+    memoryEarly: modules.memory_encoder.capabilities.threaded === true,
     maskInGraph,
     notes,
     ort: undefined,

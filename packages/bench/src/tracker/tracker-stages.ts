@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { MEMORY_MASK_INPUTS } from '@tamkit/graph-surgery';
 import type { RawImage } from '../preprocess/normalize.js';
 import { loadOrt } from '../stacks/ort/load-ort.js';
-import type { Outputs, RunnerTensor } from '../stacks/types.js';
+import type { Feeds, Outputs, RunnerTensor } from '../stacks/types.js';
 import { declaredMemDim, promptCorners, rawBytes } from './frame-helpers.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 import { type Box, maskToBox, resizedMaskBox, scaleLowResBox } from './mask-box.js';
@@ -195,27 +195,24 @@ export async function encodeMemory(
   b: TrackerBuffers,
   timings: StageTimings,
 ): Promise<void> {
-  const mask = await timed(timings, 'postprocess', () => p.mask);
   const me = ctx.io.memory_encoder;
-  const params = ctx.params!;
-  const memory = await runModule(
-    ctx,
-    'memory_encoder',
-    {
-      [me.inputs.pixFeat]: p.device ?? f32(ctx, p.features, p.dims),
-      [me.inputs.mask]: f32(ctx, mask, p.maskDims),
-      ...(ctx.maskInGraph
-        ? {
-            [MEMORY_MASK_INPUTS.scale]: f32(ctx, Float32Array.of(params.sigmoidScale), []),
-            [MEMORY_MASK_INPUTS.bias]: f32(ctx, Float32Array.of(params.sigmoidBias), []),
-          }
-        : {}),
-    },
-    [me.outputs.features, me.outputs.pos],
-    timings,
-  );
+  let mask: Float32Array | undefined;
+  let memory: Outputs;
+  if (p.started) {
+    // Started in its worker thread when the frame's mask was chosen: only what is left of the run waits here.
+    memory = await timed(timings, 'memory_encoder', () => p.started!);
+  } else {
+    mask = await timed(timings, 'postprocess', () => p.mask);
+    memory = await runModule(
+      ctx,
+      'memory_encoder',
+      memoryFeeds(ctx, p, mask),
+      [me.outputs.features, me.outputs.pos],
+      timings,
+    );
+  }
   releaseDevice([p.device]);
-  ctx.host.retire(mask);
+  if (mask) ctx.host.retire(mask);
   await timed(timings, 'bank_update', () => {
     const features = memory[me.outputs.features]!;
     if (!b.bank) b.bank = createMemoryBank(b, features.dims as number[], ctx.params!, ctx.memorySelection);
@@ -228,6 +225,22 @@ export async function encodeMemory(
       p.scores,
     );
   });
+}
+
+/** memory_encoder's feeds for a pending frame: its features, and the mask (or the logits and the mask's scale and bias). */
+function memoryFeeds(ctx: TrackerContext, p: PendingMemory, mask: Float32Array): Feeds {
+  const me = ctx.io.memory_encoder;
+  const params = ctx.params!;
+  return {
+    [me.inputs.pixFeat]: p.device ?? f32(ctx, p.features, p.dims),
+    [me.inputs.mask]: f32(ctx, mask, p.maskDims),
+    ...(ctx.maskInGraph
+      ? {
+          [MEMORY_MASK_INPUTS.scale]: f32(ctx, Float32Array.of(params.sigmoidScale), []),
+          [MEMORY_MASK_INPUTS.bias]: f32(ctx, Float32Array.of(params.sigmoidBias), []),
+        }
+      : {}),
+  };
 }
 
 /** 4a. The conditioning frame: the features plus the no-memory embedding, into `b.embed`. */
@@ -364,7 +377,14 @@ export function chooseFrameMask(
       : ctx.host.maskForMem(c.forMemory, side, { scale: ctx.params!.sigmoidScale, bias: ctx.params!.sigmoidBias }),
     maskDims: ctx.maskInGraph ? [1, 1, c.forMemory.height, c.forMemory.width] : [1, 1, side, side],
     scores: { iou: c.iou, objectScore: c.objectScore, kalmanScore: c.kalmanScore },
+    started: undefined,
   };
+  // A memory encoder in its own worker thread starts now, beside the rest of this frame and the start of the next.
+  const pending = ctx.pending;
+  if (ctx.memoryEarly && !pending.device) {
+    pending.started = pending.mask.then((mask) => ctx.modules.memory_encoder.infer(memoryFeeds(ctx, pending, mask)));
+    pending.started.catch(() => undefined);
+  }
   return c;
 }
 

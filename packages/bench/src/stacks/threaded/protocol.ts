@@ -2,7 +2,7 @@
 import type { Tensor } from 'onnxruntime-node';
 import type { OrtModule } from '../ort/load-ort.js';
 import type { OrtLogLevel } from '../ort/log-level.js';
-import type { RunnerSettings } from '../stack-definition.js';
+import type { PortableEdit, RunnerSettings } from '../stack-definition.js';
 import type { ElementType, RunnerTensor } from '../types.js';
 
 /** A host tensor as plain data (structured-cloneable; the data may be transferred). */
@@ -14,8 +14,8 @@ export interface PlainTensor {
 
 export type PlainTensors = Record<string, PlainTensor>;
 
-/** The settings a worker can take: graph edits are functions and cannot cross a thread. */
-export type PortableSettings = Omit<RunnerSettings, 'edits'>;
+/** The settings a worker can take: graph edits travel as their descriptions (functions cannot cross a thread). */
+export type PortableSettings = Omit<RunnerSettings, 'edits'> & { edits?: PortableEdit[] };
 
 export type RunnerCall =
   | {

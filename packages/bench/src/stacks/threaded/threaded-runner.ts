@@ -34,8 +34,8 @@ type CallFields = RunnerCall extends infer C ? (C extends RunnerCall ? Omit<C, '
  * A runner of a registered in-process stack whose session lives in a worker thread. onnxruntime-node's `run`
  * is synchronous on the calling thread: a module run here leaves the JavaScript thread free, so the caller can
  * run other modules (on their own sessions and CUDA streams) at the same time. Inputs are copied to the worker,
- * outputs come back as host tensors (moved, not copied, when they own their buffers). Graph edits (functions)
- * cannot cross a thread: settings with `edits` are refused.
+ * outputs come back as host tensors (moved, not copied, when they own their buffers). Graph edits cross as their
+ * descriptions (`ModelEdit.portable`); an edit that is only a function is refused.
  */
 export class ThreadedRunner extends BaseRunner {
   readonly stack: string;
@@ -56,11 +56,15 @@ export class ThreadedRunner extends BaseRunner {
 
   constructor(stack: string, settings: RunnerSettings = {}) {
     super();
-    if (settings.edits !== undefined && settings.edits.length > 0) {
+    const fixed = settings.edits?.filter((e) => e.portable === undefined) ?? [];
+    if (fixed.length > 0) {
       throw new ToolkitError(
         RunnerErrorCode.NotSupported,
-        `a ${stack} runner in a worker thread cannot take graph edits (${settings.edits.map((e) => e.label).join(', ')})`,
-        { remedy: 'Apply the edits to the model file first, or run this module on the JavaScript thread.' },
+        `a ${stack} runner in a worker thread cannot take graph edits given as functions only (${fixed.map((e) => e.label).join(', ')})`,
+        {
+          remedy:
+            'Give the edit its description (ModelEdit.portable), apply it to the model file first, or run this module on the JavaScript thread.',
+        },
       );
     }
     this.stack = stack;
@@ -87,7 +91,8 @@ export class ThreadedRunner extends BaseRunner {
     worker.on('message', (reply: RunnerReply) => this.#settle(reply));
     worker.on('error', (error) => this.#fail(error));
     worker.on('exit', (code) => this.#fail(new Error(`the runner's worker thread exited with code ${code}`)));
-    const { edits: _, deviceOutputs: __, ...settings } = this.#settings;
+    const { edits, deviceOutputs: _, ...rest } = this.#settings;
+    const settings = edits === undefined ? rest : { ...rest, edits: edits.map((e) => e.portable!) };
     try {
       const active = (await this.#call({
         kind: 'activate',

@@ -8,6 +8,7 @@ import { loadOrt, setOrtLogLevel } from '../ort/load-ort.js';
 import { getStack } from '../registry.js';
 import type { Runner } from '../runner.js';
 import type { Feeds } from '../types.js';
+import { portableEdit } from './portable-edits.js';
 import {
   mapTensors,
   movableBuffers,
@@ -29,7 +30,12 @@ async function feedsOf(plain: PlainTensors): Promise<Feeds> {
 async function handle(call: RunnerCall): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
   if (call.kind === 'activate') {
     setOrtLogLevel(call.logLevel);
-    const created = getStack(call.stack).createWith({ ...call.settings, deviceOutputs: false });
+    const { edits, ...rest } = call.settings;
+    const created = getStack(call.stack).createWith({
+      ...rest,
+      ...(edits === undefined ? {} : { edits: edits.map(portableEdit) }),
+      deviceOutputs: false,
+    });
     await created.activate(call.modelPath);
     runner = created;
     const value = {
