@@ -66,9 +66,8 @@ if (models === undefined) {
 // `ahead` (image_encoder in a worker thread, one frame ahead: runPipeline's encoderAhead) and `t1` (one intra-op
 // thread per session, no spinning: on a GPU stack the pools only serve the few nodes left on the CPU, and two
 // sessions running at once each spin a pool the size of the machine).
-// `me-main` keeps memory_encoder on the tracking thread when the encoder is ahead (by default it runs in its own
-// worker thread from the moment a frame's mask is chosen).
-const LEVER_FLAGS = ['tokens', 'ahead', 't1', 'me-main'];
+// `me-early` (with `ahead`) runs memory_encoder in its own worker thread from the moment a frame's mask is chosen.
+const LEVER_FLAGS = ['tokens', 'ahead', 't1', 'me-early'];
 const levers = (
   values.lever ?? ['fp32=:original', 'fp32-token-layout=:original:tokens', 'pinned=:pinned', 'static=:static']
 ).map((spec) => {
@@ -87,7 +86,7 @@ const levers = (
     layoutInGraph: !flags.includes('tokens'),
     encoderAhead: flags.includes('ahead'),
     oneThread: flags.includes('t1'),
-    memoryEarly: !flags.includes('me-main'),
+    memoryEarly: flags.includes('me-early'),
   };
 });
 // As the CLIs do: a model that crashes ONNX Runtime's CPU provider (FP16 memory_attention at level `all`) is

@@ -67,6 +67,12 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
               describe:
                 "Run image_encoder in a worker thread, one frame ahead: frame t+1 is encoded while frame t's other modules run (isolated runs then follow the timed loop)",
             },
+            'memory-early': {
+              type: 'boolean',
+              default: false,
+              describe:
+                "With --encoder-ahead: memory_encoder in a worker thread too, started when a frame's mask is chosen (not yet measured on a GPU)",
+            },
             'layout-in-graph': {
               type: 'boolean',
               default: true,
@@ -185,6 +191,7 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             calibrationFrames: args['calibration-frames'],
             layoutInGraph: args['layout-in-graph'],
             encoderAhead: args['encoder-ahead'],
+            memoryEarly: args['memory-early'],
             ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
             ...(args['graph-optimization'] === undefined
               ? {}

@@ -89,7 +89,8 @@ export interface PipelineRunOptions {
   encoderAhead?: boolean;
   /**
    * With `encoderAhead`: memory_encoder in a worker thread too, started when a frame's mask is chosen (beside the
-   * rest of that frame and the start of the next) instead of at the next frame. Default true.
+   * rest of that frame and the start of the next) instead of at the next frame. Default false: bit-identical on
+   * ort-cpu, not yet measured on a GPU (three sessions running from three threads).
    */
   memoryEarly?: boolean;
   /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
@@ -300,13 +301,12 @@ function sessionOptions(
     shapeVariant: options.shapes ?? 'original',
     ...(params === undefined ? {} : { bank: params }),
     ...(options.layoutInGraph === undefined ? {} : { layoutInGraph: options.layoutInGraph }),
-    // The memory encoder too (unless memoryEarly: false): it then starts when a frame's mask is chosen.
+    // With memoryEarly, the memory encoder too: it then starts when a frame's mask is chosen.
     ...(options.encoderAhead
       ? {
-          offThread:
-            options.memoryEarly === false
-              ? (['image_encoder'] as const)
-              : (['image_encoder', 'memory_encoder'] as const),
+          offThread: options.memoryEarly
+            ? (['image_encoder', 'memory_encoder'] as const)
+            : (['image_encoder'] as const),
         }
       : {}),
   };
