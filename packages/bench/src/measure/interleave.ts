@@ -11,6 +11,7 @@ import { generateFeeds } from './inputs.js';
 import { latencyWithSamples } from './latency-samples.js';
 import { measureRunner } from './sample.js';
 import { applicableUserShapes, resolveInputShapes } from './shapes.js';
+import { measureInRounds } from './variant-rounds.js';
 
 /** Default rounds of an interleaved run. */
 export const DEFAULT_ROUNDS = 20;
@@ -155,22 +156,19 @@ export async function remeasureInterleaved(
       });
     }
     const started = performance.now();
-    for (let round = 0; round < rounds; round += 1) {
-      for (const [index, pair] of pairs.entries()) {
-        const order = (round + index) % 2 === 0 ? pair : ([pair[1], pair[0]] as const);
-        for (const side of order) {
-          const measured = await measureRunner(
-            side.runner,
-            side.feeds,
-            { warmupIterations: 0, iterations },
-            side.shapes,
-          );
-          const samples = measured.latency.samplesMs ?? [];
-          side.samples.push(...samples);
-          side.rounds.push(...samples.map(() => round));
-        }
+    // Pair by pair each round, the side going first alternating by round and pair (roundOrder of two sides).
+    const measured = await measureInRounds(
+      pairs,
+      Array.from({ length: rounds }, () => ({ warmupIterations: 0, iterations })),
+      undefined,
+      (round) =>
+        options.onProgress?.({ kind: 'round-done', round: round + 1, rounds, elapsedMs: performance.now() - started }),
+    );
+    for (const [p, pair] of pairs.entries()) {
+      for (const [i, side] of pair.entries()) {
+        side.samples = measured[p]![i]!.samples;
+        side.rounds = measured[p]![i]!.rounds;
       }
-      options.onProgress?.({ kind: 'round-done', round: round + 1, rounds, elapsedMs: performance.now() - started });
     }
   } finally {
     for (const side of pairs.flat()) await side.runner.deactivate();

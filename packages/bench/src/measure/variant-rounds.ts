@@ -2,7 +2,8 @@
  * Shape variants of one module on one stack (`bench run --shapes original --shapes static`) measured interleaved:
  * every variant's session is opened first, then the timing budget is cut into rounds and in each round every
  * variant runs its share, the variant going first rotating by round. Load drift on a shared machine (other
- * processes, GPU clocks) then hits every variant alike, and the rounds let `bench compare` pair them.
+ * processes, GPU clocks) then hits every variant alike, and the rounds let `bench compare` pair them. The
+ * round-robin loop itself (`measureInRounds`) also serves `bench compare --interleave` (interleave.ts).
  */
 
 import type { LatencyStats } from '../report/schema.js';
@@ -51,6 +52,49 @@ export function roundBudgets(budget: MeasureBudget): MeasureBudget[] {
   return Array.from({ length: VARIANT_ROUNDS }, () => ({ warmupIterations: 0, timeMs }));
 }
 
+/** A side's samples over the rounds, with the round of each, in measurement order. */
+export interface RoundSamples {
+  samples: number[];
+  rounds: number[];
+  /** Device-to-host copy samples, where the runner times them. */
+  d2h: number[];
+}
+
+/**
+ * The round-robin measurement both interleaved runs share (`bench run --shapes ...` here, `bench compare
+ * --interleave` in interleave.ts): for each round, every group in turn, and within a group every side runs that
+ * round's budget, the side going first rotating by round and group (`roundOrder`). Sides must be warm. `onRound`
+ * hears each group's order per round (indices into the group). Returns the samples per group and side.
+ */
+export async function measureInRounds(
+  groups: readonly (readonly VariantSide[])[],
+  budgets: readonly MeasureBudget[],
+  onRound?: (round: number, group: number, order: number[]) => void,
+  onRoundDone?: (round: number) => void,
+): Promise<RoundSamples[][]> {
+  const collected = groups.map((sides) => sides.map((): RoundSamples => ({ samples: [], rounds: [], d2h: [] })));
+  for (const [round, budget] of budgets.entries()) {
+    for (const [g, sides] of groups.entries()) {
+      const order = roundOrder(
+        sides.map((_, i) => i),
+        round + g,
+      );
+      onRound?.(round, g, order);
+      for (const index of order) {
+        const side = sides[index]!;
+        const measured = await measureRunner(side.runner, side.feeds, budget, side.shapes);
+        const samples = measured.latency.samplesMs ?? [];
+        const into = collected[g]![index]!;
+        into.samples.push(...samples);
+        into.rounds.push(...samples.map(() => round));
+        into.d2h.push(...(measured.d2hSamples ?? []));
+      }
+    }
+    onRoundDone?.(round);
+  }
+  return collected;
+}
+
 /**
  * Warms every side up (`budget.warmupIterations` each, one after the other), then measures them interleaved by
  * round (see `roundOrder`, `roundBudgets`). `onRound` hears each round's order (indices into `sides`). Returns
@@ -67,24 +111,10 @@ export async function measureVariantRounds(
       await measureRunner(side.runner, side.feeds, { warmupIterations, iterations: 1 }, side.shapes);
     }
   }
-  const collected = sides.map(() => ({ samples: [] as number[], rounds: [] as number[], d2h: [] as number[] }));
-  for (const [round, roundBudget] of roundBudgets(budget).entries()) {
-    const order = roundOrder(
-      sides.map((_, i) => i),
-      round,
-    );
-    onRound?.(round, order);
-    for (const index of order) {
-      const side = sides[index]!;
-      const measured = await measureRunner(side.runner, side.feeds, roundBudget, side.shapes);
-      const samples = measured.latency.samplesMs ?? [];
-      const into = collected[index]!;
-      into.samples.push(...samples);
-      into.rounds.push(...samples.map(() => round));
-      into.d2h.push(...(measured.d2hSamples ?? []));
-    }
-  }
-  return collected.map((c) => ({
+  const [collected] = await measureInRounds([sides], roundBudgets(budget), (round, _, order) =>
+    onRound?.(round, order),
+  );
+  return collected!.map((c) => ({
     latency: latencyWithSamples(c.samples, c.rounds),
     ...(c.d2h.length > 0 ? { d2h: computeLatencyStats(c.d2h) } : {}),
   }));
