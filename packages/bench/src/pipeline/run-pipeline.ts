@@ -17,10 +17,10 @@ import { moduleFiles } from '../tracker/module-files.js';
 import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js';
 import {
   closeModules,
-  loopSpinsByDefault,
   type OpenModulesOptions,
   openModules,
   recordingRunner,
+  threadSettings,
 } from '../tracker/open-modules.js';
 import { ShapeVariantRunner } from '../tracker/shape-variant-runner.js';
 import type { ModuleStacks } from '../tracker/stack-spec.js';
@@ -58,9 +58,9 @@ export interface PipelineRunOptions {
    * 0 skips the isolated measurement.
    */
   isolatedIterations?: number;
-  /** Intra-op threads of the ONNX Runtime stacks. Default: ONNX Runtime's choice. */
+  /** Intra-op threads of the ONNX Runtime stacks. Default: per stack kind (`OpenModulesOptions.threads`). */
   threads?: number;
-  /** ONNX Runtime intra-op spinning within each run (see `OpenModulesOptions.allowSpinning`). Default: `loopSpinsByDefault()`. */
+  /** ONNX Runtime intra-op spinning within each run. Default: per stack kind (`OpenModulesOptions.allowSpinning`). */
   allowSpinning?: boolean;
   /** ONNX Runtime's graph optimisation level (see `RunnerSettings.graphOptimization`). Default 'all'. */
   graphOptimization?: GraphOptimization;
@@ -177,7 +177,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   } else if (options.compareDeviceCopies) {
     notes.push('copy time saved not measured: no module runs on a stack that keeps outputs on the device (ort-webgpu)');
   }
-  notes.push(...aheadNotes(options, host));
+  notes.push(...loopTimingNotes(options, host));
   const perFrame = latencyWithSamples(host.perFrame);
   const modules: ModuleResult[] = [];
   for (const m of TRACKER_MODULES) {
@@ -231,26 +231,21 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
   return { result, modules, boxes: host.boxes };
 }
 
-/** How the sessions' intra-op pools ran: as given, or the defaults per stack kind (open-modules threadSettings). */
+/** How each module's session ran its intra-op pool (open-modules threadSettings: as given, or per stack kind). */
 function threadingNote(options: PipelineRunOptions): string {
-  const spin =
-    'ONNX Runtime intra-op spinning within each run, stopped when it returns (session.force_spinning_stop): four sessions take turns on the same cores';
-  const off = 'ONNX Runtime intra-op spinning off (threads sleep between ops and runs)';
-  if (options.allowSpinning !== undefined || options.threads !== undefined) {
-    const threads = options.threads === undefined ? '' : `${options.threads} intra-op thread(s) per session; `;
-    return threads + ((options.allowSpinning ?? loopSpinsByDefault()) ? spin : off);
+  const groups = new Map<string, TrackerModule[]>();
+  for (const m of TRACKER_MODULES) {
+    const t = threadSettings(getStack(options.stacks[m]).computesOnHost, options);
+    const pool = t.threads === undefined ? "ONNX Runtime's intra-op pool" : `${t.threads} intra-op thread(s)`;
+    const spin = t.allowSpinning ? 'spinning within each run, stopped when it returns' : 'no spinning';
+    const key = `${pool}, ${spin}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
   }
-  const onHost = TRACKER_MODULES.filter((m) => getStack(options.stacks[m]).computesOnHost);
-  const gpu =
-    onHost.length < TRACKER_MODULES.length
-      ? 'GPU-stack sessions: one intra-op thread, no spinning (their pools only serve the nodes left on the CPU)'
-      : '';
-  const host = onHost.length > 0 ? `${onHost.join(', ')} on the CPU: ${loopSpinsByDefault() ? spin : off}` : '';
-  return [gpu, host].filter(Boolean).join('; ');
+  return [...groups].map(([how, modules]) => `${modules.join(', ')}: ${how}`).join('; ');
 }
 
 /** What the timed pass's intervals and, with encoder ahead, the encodings beside the previous frame took. */
-function aheadNotes(options: PipelineRunOptions, pass: Pass): string[] {
+function loopTimingNotes(options: PipelineRunOptions, pass: Pass): string[] {
   const interval = `p50 ${median(pass.intervals).toFixed(3)} ms from one result to the next, the frame source's time included`;
   if (!options.encoderAhead) return [interval];
   return [
