@@ -52,7 +52,7 @@ async function track(merge: boolean, shapeVariant: ShapeVariant = 'original', fr
       out.masks.push(Float32Array.from(r.maskLogits));
       if (i > 0 && merge) expect(r.timings.mask_decoder, `mask_decoder stage of frame ${i}`).toBe(0);
     }
-    out.notes = tracker.notes;
+    out.notes = [...tracker.notes];
     if (merged instanceof ShapeVariantRunner) out.usage = merged.usage();
     await tracker.dispose();
     return out;
@@ -129,7 +129,7 @@ describe('memory_attention and mask_decoder merged into one session (tiny zoo, o
 
   it('says why it cannot merge when the two run on different stacks', async () => {
     const files = await moduleFiles(dir);
-    const stacks = { ...parseStackSpec('ort-cpu'), mask_decoder: 'ort-webgpu' };
+    const stacks = { ...parseStackSpec('ort-cpu'), mask_decoder: 'ort-webgpu' as const };
     const notes: string[] = [];
     const runners = await openModules(files, parseStackSpec('ort-cpu'), { threads: 1 });
     try {
