@@ -94,9 +94,12 @@ export async function openModules(
   const create = (m: TrackerModule, settings: RunnerSettings): Runner => {
     const stack = getStack(stacks[m]);
     if (!options.offThread?.includes(m)) return stack.createWith(settings);
-    if (stack.family !== 'onnxruntime') {
+    if (stack.family !== 'onnxruntime' || !stack.workerThreads) {
       throw new ToolkitError('OFF_THREAD_UNSUPPORTED', `${m} cannot run in a worker thread on ${stacks[m]}`, {
-        remedy: 'Only the ONNX Runtime stacks (ort-*) run in a worker thread; run it on the JavaScript thread.',
+        remedy:
+          stack.family === 'onnxruntime'
+            ? `${stacks[m]} crashed the process from a worker thread (onnxruntime-node's WebGPU provider): run it on the JavaScript thread (no --encoder-ahead / --memory-early).`
+            : 'Only the ONNX Runtime stacks (ort-*) run in a worker thread; run it on the JavaScript thread.',
       });
     }
     return new ThreadedRunner(stacks[m], settings);
