@@ -220,9 +220,18 @@ export async function openAttentionDecoder(
   }));
   const opened: Runner[] = [];
   try {
-    const merged = stack.createWith(settings);
+    let merged = stack.createWith(settings);
     opened.push(merged);
-    await merged.activate(files.memory_attention);
+    try {
+      await merged.activate(files.memory_attention);
+    } catch (error) {
+      // A memory_attention baked to the maps' layout already (graph-surgery bake --feature-layout) needs only the merge.
+      if (!(error instanceof ToolkitError && error.code === 'BAKE_ALREADY_APPLIED')) throw error;
+      settings.edits = [merge];
+      merged = stack.createWith(settings);
+      opened.push(merged);
+      await merged.activate(files.memory_attention);
+    }
     // Probed on a full bank: generic feeds (one memory token, no pointers) do not fit the graph's RoPE reshapes.
     if (unions[0] !== undefined) await probeBeforeTheLoop(merged, unions[0]);
     const variant = options.shapeVariant ?? 'original';
