@@ -90,8 +90,8 @@ export interface PipelineRunOptions {
   encoderAhead?: boolean;
   /**
    * With `encoderAhead`: memory_encoder in a worker thread too, started when a frame's mask is chosen (beside the
-   * rest of that frame and the start of the next) instead of at the next frame. Default false: bit-identical on
-   * ort-cpu, not yet measured on a GPU (three sessions running from three threads).
+   * rest of that frame and the start of the next) instead of at the next frame. Bit-identical on ort-cpu; part of the
+   * fastest ort-cuda loop measured (H200: 7.57 ms/frame with the merged decoder, fused static graphs). Default false.
    */
   memoryEarly?: boolean;
   /**
