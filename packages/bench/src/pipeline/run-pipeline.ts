@@ -12,13 +12,13 @@ import type { Runner } from '../stacks/runner.js';
 import type { ShapeVariant } from '../stacks/shape-variant.js';
 import type { GraphOptimization } from '../stacks/stack-definition.js';
 import type { Feeds } from '../stacks/types.js';
+import { openAttentionDecoder } from '../tracker/attention-decoder.js';
 import type { Box } from '../tracker/mask-box.js';
 import { moduleFiles } from '../tracker/module-files.js';
 import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js';
 import {
   closeModules,
   type OpenModulesOptions,
-  openAttentionDecoder,
   openModules,
   recordingRunner,
   threadSettings,
