@@ -435,7 +435,7 @@ async function runPass(
       ...tracker.notes,
       ...new Set([...TRACKER_MODULES.flatMap((m) => runners[m].notes()), ...(merged?.notes() ?? [])]),
       ...shapeNotes,
-      ...usageNotes(runners),
+      ...usageNotes(runners, merged),
     ];
     return pass;
   } finally {
@@ -445,15 +445,18 @@ async function runPass(
 }
 
 /** Which session of each shape-variant module ran how often (warm-up, timed and isolated runs together). */
-function usageNotes(runners: Record<TrackerModule, Runner>): string[] {
-  return TRACKER_MODULES.flatMap((m) => {
-    const r = runners[m];
+function usageNotes(runners: Record<TrackerModule, Runner>, merged: Runner | undefined): string[] {
+  const named: [string, Runner | undefined][] = [
+    ...TRACKER_MODULES.map((m): [string, Runner] => [m, runners[m]]),
+    ['memory_attention + mask_decoder (merged)', merged],
+  ];
+  return named.flatMap(([name, r]) => {
     if (!(r instanceof ShapeVariantRunner)) return [];
     const calls = Object.entries(r.usage()).map(
       ([key, n]) =>
         `${key === 'dynamic' ? 'as exported' : key === 'specialised' ? 'specialised (one input shape)' : key}: ${n}`,
     );
-    return [`${m} (${r.variant}) calls per session: ${calls.join('; ')}`];
+    return [`${name} (${r.variant}) calls per session: ${calls.join('; ')}`];
   });
 }
 
