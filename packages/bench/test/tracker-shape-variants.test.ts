@@ -87,6 +87,9 @@ describe('shape variants in the tracking loop (tiny export-style zoo, ort-cpu)',
       if (variant === 'static') expect(key).toContain('num_obj_ptr_tokens=32');
       // mask_decoder: the prompt frame (2 points) runs the dynamic model, tracking frames the one-point session.
       expect(Object.values(run.usage.mask_decoder!).sort()).toEqual([1, FRAMES - 1].sort());
+      // memory_encoder takes the decoder's low-res logits: the export declares them with placeholder dims, so the
+      // size comes from the decoder's graph (inferredLowResSize), and every frame runs the bound session.
+      expect(run.usage.memory_encoder).toEqual({ dynamic: 0, 'mask_for_mem_logits=1x1x128x128': FRAMES - 1 });
     }, 60_000);
   }
 

@@ -12,8 +12,9 @@ import type { GraphOptimization, ModelEdit, RunnerSettings } from '../stacks/sta
 import { portableEdit } from '../stacks/threaded/portable-edits.js';
 import { ThreadedRunner } from '../stacks/threaded/threaded-runner.js';
 import type { Feeds, TensorInfo } from '../stacks/types.js';
+import { resolveModuleIo } from './module-io.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from './module-runner.js';
-import { type BankSize, hasOneShape, trackerShapeBindings } from './shape-bindings.js';
+import { type BankSize, hasOneShape, inferredLowResSize, trackerShapeBindings } from './shape-bindings.js';
 import { type BoundRunner, ShapeVariantRunner } from './shape-variant-runner.js';
 import type { ModuleStacks } from './stack-spec.js';
 import { intTensor } from './tensors.js';
@@ -131,7 +132,7 @@ export async function openModules(
     const variant = options.shapeVariant ?? 'original';
     if (variant !== 'original') {
       const all = opened as Record<TrackerModule, Runner>;
-      const { bindings, notes } = trackerShapeBindings(all, options.bank);
+      const { bindings, notes } = trackerShapeBindings(all, options.bank, await decoderLowRes(files, all));
       for (const note of notes) options.onNote?.(note);
       for (const m of TRACKER_MODULES) {
         const open = async (binding: ShapeBinding) => {
@@ -168,6 +169,17 @@ export async function openModules(
     throw error;
   }
   return opened as Record<TrackerModule, Runner>;
+}
+
+/** The decoder's low-res mask size when it declares placeholders there (see `inferredLowResSize`). */
+export async function decoderLowRes(
+  files: Record<TrackerModule, string>,
+  modules: Record<TrackerModule, Runner>,
+): Promise<number[] | undefined> {
+  const masks = resolveModuleIo(modules).mask_decoder.outputs.masks;
+  const declared = modules.mask_decoder.outputs.find((o) => o.name === masks)?.shape;
+  if (declared?.every((d) => typeof d === 'number')) return undefined;
+  return inferredLowResSize(files.mask_decoder, masks);
 }
 
 /**

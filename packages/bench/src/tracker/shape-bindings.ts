@@ -5,6 +5,7 @@
  * mask_decoder on tracking frames (one pad point), memory_encoder on the decoder's low-res logits when it makes
  * its mask from them in the graph.
  */
+import { inferShapes, readModel } from '@tamkit/graph-surgery';
 import { isIntegerScalar, type ShapeBinding } from '../stacks/shape-variant.js';
 import type { TensorInfo } from '../stacks/types.js';
 import { resolveModuleIo } from './module-io.js';
@@ -52,6 +53,7 @@ function withSymbolicAxis(shape: readonly (number | string)[], size: number): nu
 export function trackerShapeBindings(
   modules: ModuleRunners,
   bank: BankSize = DEFAULT_BANK_SIZE,
+  decoderLowRes?: readonly number[],
 ): { bindings: Partial<Record<TrackerModule, ShapeBinding[]>>; notes: string[] } {
   const io = resolveModuleIo(modules);
   const notes: string[] = [];
@@ -79,7 +81,9 @@ export function trackerShapeBindings(
     bindings.mask_decoder = [{ shapes: { [md.pointCoords]: coords, [md.pointLabels]: labels }, values: {} }];
   // A memory encoder that makes its mask from the logits (bakeMemoryMask) takes them at the decoder's low-res size.
   const maskInput = info('memory_encoder', io.memory_encoder.inputs.mask);
-  const lowRes = modules.mask_decoder.outputs.find((o) => o.name === io.mask_decoder.outputs.masks)?.shape.slice(2);
+  // Declared by the decoder, or (a real export declares placeholders) inferred from its graph by the caller.
+  const declared = modules.mask_decoder.outputs.find((o) => o.name === io.mask_decoder.outputs.masks)?.shape.slice(2);
+  const lowRes = declared?.every((d) => typeof d === 'number') ? declared : decoderLowRes;
   if (maskInput.shape.some((d) => typeof d === 'string') && lowRes?.every((d) => typeof d === 'number')) {
     const shape = maskInput.shape.map((d, axis) => (typeof d === 'number' ? d : axis >= 2 ? lowRes[axis - 2]! : 1));
     bindings.memory_encoder = [{ shapes: { [maskInput.name]: shape as number[] }, values: {} }];
@@ -90,4 +94,18 @@ export function trackerShapeBindings(
 /** Whether every input of a module has fixed dims and none is an integer scalar: one shape, nothing to bind. */
 export function hasOneShape(inputs: readonly TensorInfo[]): boolean {
   return inputs.every((i) => i.shape.every((d) => typeof d === 'number') && !isIntegerScalar(i));
+}
+
+/**
+ * The [height, width] of the decoder's low-res mask logits from its graph (graph-surgery `inferShapes`, through
+ * the exporter's shape arithmetic): a real export declares that output with placeholder dims. Undefined when the
+ * graph does not say.
+ */
+export async function inferredLowResSize(decoderFile: string, masksOutput: string): Promise<number[] | undefined> {
+  const model = await readModel(decoderFile);
+  const graph = model.graph;
+  if (!graph) return undefined;
+  const opset = model.opsetImport.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
+  const shape = inferShapes(graph, { opset: Number(opset?.version ?? 17) }).facts.get(masksOutput)?.shape;
+  return shape?.length === 4 ? shape.slice(2) : undefined;
 }
