@@ -34,6 +34,8 @@ export interface FieldSpec {
   wire: number;
   /** The field's key on the wire, `id << 3 | wire`: what the decoder expects and the encoder writes. */
   tag: number;
+  /** Bytes of `tag` on the wire. */
+  tagSize: number;
   message?: MessageSpec;
 }
 
@@ -77,7 +79,9 @@ function buildSpecs(): Map<string, MessageSpec> {
     const spec = specs.get(fullName)!;
     for (const [id, name, kind, repeated, packed, nested] of rows as readonly FieldRow[]) {
       const wire = WIRE_OF[kind] ?? 0;
-      const f: FieldSpec = { id, name, kind, repeated, packed, wire, tag: ((id << 3) | wire) >>> 0 };
+      const tag = ((id << 3) | wire) >>> 0;
+      const tagSize = tag < 0x80 ? 1 : tag < 0x4000 ? 2 : tag < 0x200000 ? 3 : tag < 0x10000000 ? 4 : 5;
+      const f: FieldSpec = { id, name, kind, repeated, packed, wire, tag, tagSize };
       if (nested !== undefined) f.message = specs.get(nested)!;
       spec.fields.push(f);
       spec.byId.set(id, f);
