@@ -3,17 +3,17 @@
  * models, data and plans (only regular files: a FIFO or device is refused at once).
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { ToolkitError } from './errors.js';
 import { removeStaleTemps, writeError } from './output-location.js';
+import { randomHex } from './random-hex.js';
 
 /** A sibling temp path: same directory, so the final rename is atomic on one file system. */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomHex(4)}.tmp`);
 }
 
 /** The `WRITE_FAILED` error for `target`, from whatever went wrong (what is wrong and how to fix it, by errno). */
