@@ -131,7 +131,7 @@ function decodeInto(r: WireReader, spec: MessageSpec, end: number, depth: number
       value = decodeInto(r, f.message!, subEnd, depth + 1);
       r.pos = subEnd;
     } else {
-      value = readScalar(r, f.kind);
+      value = f.kind === 'string' ? r.string() : readScalar(r, f.kind);
       if (r.pos > end) throw new RangeError('field runs past the end of its message');
     }
     if (f.repeated) (obj[f.name] as unknown[]).push(value);

@@ -136,9 +136,14 @@ class Sizer {
   /** Size of one value of field `f`, without its tag. */
   private value(f: FieldSpec, value: unknown): number {
     const kind = f.kind;
+    // Names and small messages, most of the values, without a call per step (this code runs unoptimised).
+    if (kind === 'string') {
+      const len = utf8Length(value as string);
+      return (len < 0x80 ? 1 : varint32Size(len)) + len;
+    }
     if (kind === 'message') {
       const inner = this.message(f.message!, value as Record<string, unknown>);
-      return varint32Size(inner) + inner;
+      return (inner < 0x80 ? 1 : varint32Size(inner)) + inner;
     }
     if (kind === 'bytes' && (value as Uint8Array).byteLength >= LARGE_BYTES)
       this.largeBytes += (value as Uint8Array).byteLength;
@@ -308,10 +313,14 @@ class ChunkWriter {
     // Field numbers up to 15 make one-byte tags: every ONNX field that is written often.
     if (f.tag < 0x80) this.buf[this.pos++] = f.tag;
     else this.varint32(f.tag);
-    if (f.kind === 'message') {
-      this.varint32(this.sizes[this.next]!);
+    const kind = f.kind;
+    if (kind === 'string') this.string(value as string);
+    else if (kind === 'message') {
+      const size = this.sizes[this.next]!;
+      if (size < 0x80) this.buf[this.pos++] = size;
+      else this.varint32(size);
       this.message(f.message!, value as Record<string, unknown>);
-    } else this.scalar(f.kind, value);
+    } else this.scalar(kind, value);
   }
 }
 

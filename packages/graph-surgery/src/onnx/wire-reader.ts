@@ -130,8 +130,14 @@ export class WireReader {
   }
 
   string(): string {
-    const len = this.length();
-    const start = this.pos;
+    // Names are short: a one-byte length inside the input is read here, anything else by length().
+    let start = this.pos;
+    let len = start < this.len ? this.buf[start]! : 0x80;
+    if (len < 0x80 && start + 1 + len <= this.len) start++;
+    else {
+      len = this.length();
+      start = this.pos;
+    }
     this.pos = start + len;
     const text = this.text;
     return text.utf8Slice ? text.utf8Slice(start, start + len) : text.toString('utf8', start, start + len);
