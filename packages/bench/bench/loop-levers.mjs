@@ -67,13 +67,14 @@ if (models === undefined) {
 // thread per session, no spinning: on a GPU stack the pools only serve the few nodes left on the CPU, and two
 // sessions running at once each spin a pool the size of the machine).
 // `me-early` (with `ahead`) runs memory_encoder in its own worker thread from the moment a frame's mask is chosen.
-const LEVER_FLAGS = ['tokens', 'ahead', 't1', 'me-early'];
+// `merged` runs memory_attention and mask_decoder as one session (runPipeline's mergeDecoder).
+const LEVER_FLAGS = ['tokens', 'ahead', 't1', 'me-early', 'merged'];
 const levers = (
   values.lever ?? ['fp32=:original', 'fp32-token-layout=:original:tokens', 'pinned=:pinned', 'static=:static']
 ).map((spec) => {
   const eq = spec.indexOf('=');
   const [dir, shapes = 'original', ...flags] = spec.slice(eq + 1).split(':');
-  if (eq <= 0) throw new Error(`--lever ${spec}: expected NAME=DIR:SHAPES[:tokens][:ahead][:t1]`);
+  if (eq <= 0) throw new Error(`--lever ${spec}: expected NAME=DIR:SHAPES[:tokens][:ahead][:t1][:me-early][:merged]`);
   if (!isShapeVariant(shapes || 'original'))
     throw new Error(`--lever ${spec}: shapes must be original, pinned or static`);
   const unknown = flags.filter((f) => !LEVER_FLAGS.includes(f));
@@ -87,6 +88,7 @@ const levers = (
     encoderAhead: flags.includes('ahead'),
     oneThread: flags.includes('t1'),
     memoryEarly: flags.includes('me-early'),
+    mergeDecoder: flags.includes('merged'),
   };
 });
 // As the CLIs do: a model that crashes ONNX Runtime's CPU provider (FP16 memory_attention at level `all`) is
@@ -189,6 +191,7 @@ try {
             layoutInGraph: lever.layoutInGraph,
             encoderAhead: lever.encoderAhead,
             memoryEarly: lever.memoryEarly,
+            mergeDecoder: lever.mergeDecoder,
             variant: lever.name,
             video,
             seed,
@@ -262,6 +265,7 @@ try {
             l.shapes,
             l.encoderAhead ? `encoder ahead${l.memoryEarly ? ', memory early' : ''}` : '',
             l.oneThread ? '1 thread' : '',
+            l.mergeDecoder ? 'attention + decoder merged' : '',
           ]
             .filter(Boolean)
             .join(', '),

@@ -150,6 +150,8 @@ export {
   fuseForOrt,
   isFusionName,
 } from './passes/fuse/index.js';
+// Merging modules into one graph (fewer runs, no host round trip between them)
+export { type MergeOptions, type MergeReport, mergeModels } from './passes/merge.js';
 export { keepNodePrefix, type NodePrefix, nodesInOrder } from './passes/prefix.js';
 export { type ProbeOptions, type ProbeReport, probeTensors } from './passes/probe.js';
 // Passes: pure functions model -> { model, report }

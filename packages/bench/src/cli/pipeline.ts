@@ -73,6 +73,12 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
               describe:
                 "With --encoder-ahead: memory_encoder in a worker thread too, started when a frame's mask is chosen (not yet measured on a GPU)",
             },
+            'merge-decoder': {
+              type: 'boolean',
+              default: false,
+              describe:
+                'Merge memory_attention and mask_decoder into one session at load (same stack): one run per tracked frame, the conditioned features stay on the device (their time shows as memory_attention)',
+            },
             'layout-in-graph': {
               type: 'boolean',
               default: true,
@@ -192,6 +198,7 @@ export function registerPipelineCommand(cli: Argv, io: CommandIo, setExitCode: (
             layoutInGraph: args['layout-in-graph'],
             encoderAhead: args['encoder-ahead'],
             memoryEarly: args['memory-early'],
+            mergeDecoder: args['merge-decoder'],
             ...(args.spinning === undefined ? {} : { allowSpinning: args.spinning }),
             ...(args['graph-optimization'] === undefined
               ? {}

@@ -18,6 +18,7 @@ import { TRACKER_MODULES, type TrackerModule } from '../tracker/module-runner.js
 import {
   closeModules,
   type OpenModulesOptions,
+  openAttentionDecoder,
   openModules,
   recordingRunner,
   threadSettings,
@@ -93,6 +94,13 @@ export interface PipelineRunOptions {
    * ort-cpu, not yet measured on a GPU (three sessions running from three threads).
    */
   memoryEarly?: boolean;
+  /**
+   * memory_attention and mask_decoder merged into one session at load (graph-surgery `mergeModels`,
+   * `openAttentionDecoder`): tracked frames after the first make one run for both and the conditioned features
+   * stay on the device. Their time is then in the memory_attention stage, and the isolated measurement times the
+   * merged session as memory_attention (mask_decoder's isolated time is its frame-0 run). Default false.
+   */
+  mergeDecoder?: boolean;
   /** Label of the model variant (e.g. `baked`, `unbaked`). Default `default`. */
   variant?: string;
   /**
@@ -141,6 +149,8 @@ interface Pass {
   boxes: Box[];
   notes: readonly string[];
   isolated: Partial<Record<TrackerModule, { runner: Runner; samples: number[] }>>;
+  /** memory_attention and mask_decoder ran merged (`mergeDecoder`, where it could be opened). */
+  merged: boolean;
 }
 
 /**
@@ -223,6 +233,7 @@ export async function runPipeline(options: PipelineRunOptions): Promise<Pipeline
     interval: computeLatencyStats(host.intervals),
     fps: 1000 / perFrame.meanMs,
     ...(options.encoderAhead ? { encoderAhead: true } : {}),
+    ...(host.merged ? { mergedDecoder: true } : {}),
     ...(isolatedSumMs === undefined ? {} : { isolatedSumMs }),
     ...(copySavedMs === undefined ? {} : { copySavedMs }),
     deviceOutputs: placement,
@@ -325,11 +336,19 @@ async function runPass(
 ): Promise<Pass> {
   options.onProgress?.({ kind: 'pass', keepOnDevice });
   const shapeNotes: string[] = [];
-  const runners = await openModules(files, options.stacks, {
+  const openOptions: OpenModulesOptions = {
     ...sessionOptions(options, plans, params),
     deviceOutputs: keepOnDevice,
     onNote: (note) => shapeNotes.push(note),
-  });
+  };
+  const runners = await openModules(files, options.stacks, openOptions);
+  let merged: Runner | undefined;
+  try {
+    if (options.mergeDecoder) merged = await openAttentionDecoder(files, options.stacks, runners, openOptions);
+  } catch (error) {
+    await closeModules(runners);
+    throw error;
+  }
   try {
     const lastFeeds: Partial<Record<TrackerModule, Feeds>> = {};
     const wrapped = Object.fromEntries(
@@ -342,6 +361,14 @@ async function runPass(
     ) as Record<TrackerModule, ReturnType<typeof recordingRunner>>;
     const tracker = createTracker({
       modules: wrapped,
+      // Isolated, the merged session is timed as memory_attention, on the feeds it got.
+      ...(merged === undefined
+        ? {}
+        : {
+            attentionDecoder: recordingRunner(merged, (feeds) => {
+              lastFeeds.memory_attention = feeds;
+            }),
+          }),
       ...(params === undefined ? {} : { params }),
       options: { ...options.tracker, keepOnDevice, paramsSeed: options.seed ?? 0 },
     });
@@ -349,9 +376,24 @@ async function runPass(
     const warmup = options.warmupFrames ?? 8;
     const iterations = options.isolatedIterations ?? 1;
     const ahead = options.encoderAhead === true;
-    const pass: Pass = { perFrame: [], intervals: [], aheadMs: [], perStage: {}, boxes: [], notes: [], isolated: {} };
+    const pass: Pass = {
+      perFrame: [],
+      intervals: [],
+      aheadMs: [],
+      perStage: {},
+      boxes: [],
+      notes: [],
+      isolated: {},
+      merged: merged !== undefined,
+    };
     for (const stage of [...PIPELINE_STAGES, 'unstaged']) pass.perStage[stage] = [];
     const total = warmup + frames;
+    // With the merged session, memory_attention's isolated time is the merged run's (mask_decoder's is in it).
+    const isolatedRunners = merged === undefined ? runners : { ...runners, memory_attention: merged };
+    const timeFrame = () => {
+      if (merged !== undefined) delete lastFeeds.mask_decoder;
+      return timeIsolated(isolatedRunners, lastFeeds, iterations, pass);
+    };
     try {
       // Each call gets the next frame too, so its preprocessing overlaps this frame's inference.
       let frame = await video.frame(0);
@@ -372,24 +414,25 @@ async function runPass(
           if (out.ahead) pass.aheadMs.push(out.ahead.total);
           for (const stage of PIPELINE_STAGES) pass.perStage[stage]!.push(out.timings[stage]);
           pass.perStage.unstaged!.push(unstagedMs(out.timings));
-          if (!ahead) await timeIsolated(runners, lastFeeds, iterations, pass);
+          if (!ahead) await timeFrame();
         }
         options.onProgress?.({ kind: 'frame', keepOnDevice, done: i + 1, total });
         lastResult = performance.now();
       }
       // Round robin over the modules, as many rounds as timed frames, on the last frame's inputs.
-      if (ahead) for (let k = 0; k < frames; k += 1) await timeIsolated(runners, lastFeeds, iterations, pass);
+      if (ahead) for (let k = 0; k < frames; k += 1) await timeFrame();
     } finally {
       await tracker.dispose();
     }
     pass.notes = [
       ...tracker.notes,
-      ...new Set(TRACKER_MODULES.flatMap((m) => runners[m].notes())),
+      ...new Set([...TRACKER_MODULES.flatMap((m) => runners[m].notes()), ...(merged?.notes() ?? [])]),
       ...shapeNotes,
       ...usageNotes(runners),
     ];
     return pass;
   } finally {
+    await merged?.deactivate();
     await closeModules(runners);
   }
 }

@@ -131,6 +131,11 @@ export interface PipelineResult {
    * only the wait for its encoding, done beside the previous frame. Absent: encoded in the frame.
    */
   encoderAhead?: boolean;
+  /**
+   * True when memory_attention and mask_decoder ran merged into one session (`--merge-decoder`): their time is in
+   * the memory_attention stage. Absent: two sessions.
+   */
+  mergedDecoder?: boolean;
   /** Sum of the isolated per-module medians measured in the same run, when measured. */
   isolatedSumMs?: number;
   /** Copy time saved by keeping tensors on the device between modules, when measured. */

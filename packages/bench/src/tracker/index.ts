@@ -39,6 +39,7 @@ export {
   closeModules,
   loopSpinsByDefault,
   type OpenModulesOptions,
+  openAttentionDecoder,
   openModules,
   recordingRunner,
 } from './open-modules.js';

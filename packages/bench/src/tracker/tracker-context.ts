@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { ToolkitError } from '@tamkit/common';
 import { MEMORY_MASK_INPUTS } from '@tamkit/graph-surgery';
 import type { RawImage } from '../preprocess/normalize.js';
 import type { OrtModule } from '../stacks/ort/load-ort.js';
@@ -94,6 +95,11 @@ export interface TrackerContext {
   readonly memoryEarly: boolean;
   /** The next frame is encoded beside the current one (`TrackerOptions.encoderAhead` on a threaded encoder). */
   readonly encoderAhead: boolean;
+  /**
+   * memory_attention and mask_decoder merged into one graph (`CreateTrackerOptions.attentionDecoder`): tracked
+   * frames after the first run it instead of the two.
+   */
+  readonly attentionDecoder: ModuleRunner | undefined;
   /** A second rank-4 float decoder output: the mask logits already upsampled in the graph (mask-resize bake). */
   readonly highResMasks: string | undefined;
   readonly notes: string[];
@@ -113,11 +119,20 @@ export function createTrackerContext(
   modules: ModuleRunners,
   params: TrackerParams | undefined,
   options: TrackerOptions,
+  attentionDecoder?: ModuleRunner,
 ): TrackerContext {
   const io = resolveModuleIo(modules);
   const notes: string[] = [
     'frame 0 takes the best-IoU mask of the multimask output (SAM 2 uses the single-mask token for a box prompt; the exported decoder only gives multimask outputs)',
   ];
+  const layoutInGraph =
+    modules.memory_attention.inputs.find((i) => i.name === io.memory_attention.inputs.curr)?.shape.length === 4;
+  if (attentionDecoder) {
+    checkAttentionDecoder(attentionDecoder, modules, io, layoutInGraph);
+    notes.push(
+      'memory_attention and mask_decoder merged into one graph (graph-surgery mergeModels): one run per tracked frame, the conditioned features stay on the device; its time is in the memory_attention stage (mask_decoder 0 after frame 0)',
+    );
+  }
   const selector = options.kalman ? new MotionSelector(options.kalman === true ? {} : options.kalman) : undefined;
   const memorySelection = memorySelectionOf(options.kalman);
   if (selector)
@@ -165,8 +180,8 @@ export function createTrackerContext(
     memorySelection,
     minObjectScore: minObjectScoreOf(options.kalman),
     keepFeaturesOnDevice,
-    layoutInGraph:
-      modules.memory_attention.inputs.find((i) => i.name === io.memory_attention.inputs.curr)?.shape.length === 4,
+    layoutInGraph,
+    attentionDecoder,
     highResMasks,
     encoderAhead,
     memoryEarly: modules.memory_encoder.capabilities.threaded === true,
@@ -181,6 +196,37 @@ export function createTrackerContext(
     ahead: undefined,
     rawScratch: { bytes: new Uint8Array(0) },
   };
+}
+
+/**
+ * The merged runner must take memory_attention's inputs (in the maps' layout, so its output is the decoder's
+ * image embedding) and the decoder's point inputs, and give the decoder's outputs under their names.
+ */
+function checkAttentionDecoder(
+  merged: ModuleRunner,
+  modules: ModuleRunners,
+  io: ModuleIoNames,
+  layoutInGraph: boolean,
+): void {
+  const inputs = new Set(merged.inputs.map((i) => i.name));
+  const outputs = new Set(merged.outputs.map((o) => o.name));
+  const md = io.mask_decoder;
+  const needIn = [
+    ...modules.memory_attention.inputs.map((i) => i.name),
+    md.inputs.pointCoords,
+    md.inputs.pointLabels,
+  ].filter((n) => !inputs.has(n));
+  const needOut = modules.mask_decoder.outputs.map((o) => o.name).filter((n) => !outputs.has(n));
+  if (!layoutInGraph || needIn.length > 0 || needOut.length > 0 || inputs.has(md.inputs.imageEmbed)) {
+    throw new ToolkitError(
+      'MODULE_MISMATCH',
+      `the merged memory_attention + mask_decoder does not fit the loop's modules${layoutInGraph ? '' : " (memory_attention is not in the maps' layout)"}${needIn.length ? `; missing inputs ${needIn.join(', ')}` : ''}${needOut.length ? `; missing outputs ${needOut.join(', ')}` : ''}${inputs.has(md.inputs.imageEmbed) ? `; ${md.inputs.imageEmbed} is still an input` : ''}`,
+      {
+        remedy:
+          'Merge the memory_attention the loop runs (feature layout baked) with its mask_decoder: openAttentionDecoder does both.',
+      },
+    );
+  }
 }
 
 /** Runs `body` and adds its wall time to `stage`. */

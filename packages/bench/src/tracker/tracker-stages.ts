@@ -11,6 +11,7 @@ import { declaredMemDim, promptCorners, rawBytes } from './frame-helpers.js';
 import { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
 import { type Box, maskToBox, resizedMaskBox, scaleLowResBox } from './mask-box.js';
 import { sameValues } from './memory-bank.js';
+import type { AssembledMemory } from './memory-bank-types.js';
 import { emptyTimings, type StageTimings } from './stages.js';
 import { hostFloats, inputType, intTensor, isBatchFirst, releaseDevice } from './tensors.js';
 import {
@@ -76,15 +77,19 @@ export async function trackFrame(
   if (ctx.pending) await encodeMemory(ctx, ctx.pending, b, timings);
   ctx.pending = undefined;
   let memoryFrames: number[] = [];
+  let decoded: Outputs;
   if (prompt) {
     await conditionWithoutMemory(ctx, encoded, b, timings);
+    decoded = await decodeMask(ctx, frame, prompt, b, timings);
+  } else if (ctx.attentionDecoder) {
+    ({ decoded, memoryFrames } = await attendAndDecode(ctx, encoded, b, index, timings));
   } else {
     const tokens = ctx.layoutInGraph
       ? undefined
       : (early?.job ?? ctx.host.tokens(encoded.features, b.dModel, b.hw, b.tokens));
     memoryFrames = await attendMemory(ctx, tokens, encoded, b, index, timings);
+    decoded = await decodeMask(ctx, frame, prompt, b, timings);
   }
-  const decoded = await decodeMask(ctx, frame, prompt, b, timings);
   const chosen = await timed(timings, 'postprocess', () => chooseFrameMask(ctx, decoded, encoded, index, prompt, b));
   const box = await timed(timings, 'postprocess', () => videoBox(ctx, b, frame));
   ctx.frameIndex = index;
@@ -256,18 +261,15 @@ export async function conditionWithoutMemory(
   await timed(timings, 'attention_inputs', () => addPerChannel(encoded.features, params.noMemEmbed, b.hw, b.embed));
 }
 
-/**
- * 4b. Memory attention of the current features over the bank; writes the conditioned features into `b.embed`
- * and returns the frames whose spatial memories it used.
- */
-export async function attendMemory(
+/** memory_attention's feeds for the current features over the bank, and what the bank assembled. */
+async function attentionFeeds(
   ctx: TrackerContext,
   tokensJob: Promise<Float32Array> | undefined,
   encoded: EncodedImage,
   b: TrackerBuffers,
   index: number,
   timings: StageTimings,
-): Promise<number[]> {
+): Promise<{ feeds: Feeds; assembled: AssembledMemory; tokens: Float32Array | undefined }> {
   const bank = b.bank!;
   const pos = encoded.pos!;
   // Token-layout models take the features as tokens (made in the worker or here); a model baked by
@@ -275,7 +277,7 @@ export async function attendMemory(
   const tokens = tokensJob && (await timed(timings, 'attention_inputs', () => tokensJob));
   const attention = ctx.modules.memory_attention;
   const ma = ctx.io.memory_attention.inputs;
-  const { assembled, feeds } = await timed(timings, 'attention_inputs', () => {
+  return timed(timings, 'attention_inputs', () => {
     if (tokens && (!b.posValid || !sameValues(pos, b.lastPos))) {
       // The image pos-enc is a fixed map for a fixed input size: transpose it only when it changed.
       chwToTokens(pos, b.dModel, b.hw, b.tokensPos);
@@ -298,15 +300,67 @@ export async function attendMemory(
       [ma.memoryPos]: f32(ctx, bank.memoryPos.subarray(0, memLen), memDims),
       [ma.numObjPtrTokens]: intTensor(ctx.ort!, inputType(attention, ma.numObjPtrTokens), [assembled.objPtrTokens], []),
     };
-    return { assembled, feeds };
+    return { assembled, feeds, tokens };
   });
+}
+
+/** The frames whose spatial memories an assembled memory holds. */
+function memoryFramesOf(assembled: AssembledMemory): number[] {
+  return assembled.segments.filter((s) => s.kind === 'frame').map((s) => s.frameIndex);
+}
+
+/**
+ * 4b. Memory attention of the current features over the bank; writes the conditioned features into `b.embed`
+ * and returns the frames whose spatial memories it used.
+ */
+export async function attendMemory(
+  ctx: TrackerContext,
+  tokensJob: Promise<Float32Array> | undefined,
+  encoded: EncodedImage,
+  b: TrackerBuffers,
+  index: number,
+  timings: StageTimings,
+): Promise<number[]> {
+  const { feeds, assembled, tokens } = await attentionFeeds(ctx, tokensJob, encoded, b, index, timings);
   const out = await runModule(ctx, 'memory_attention', feeds, [ctx.io.memory_attention.outputs.features], timings);
   if (tokens) ctx.host.retire(tokens);
   const conditioned = out[ctx.io.memory_attention.outputs.features]!.data as Float32Array;
   await timed(timings, 'attention_inputs', () =>
     tokens ? tokensToChw(conditioned, b.dModel, b.hw, b.embed) : b.embed.set(conditioned),
   );
-  return assembled.segments.filter((s) => s.kind === 'frame').map((s) => s.frameIndex);
+  return memoryFramesOf(assembled);
+}
+
+/**
+ * 4b + 5 in one run: memory attention and the mask decoder merged into one graph (`TrackerContext.attentionDecoder`):
+ * the conditioned features stay on the device. The run counts to the memory_attention stage (mask_decoder's stays
+ * 0 on these frames). Returns the decoder's outputs and the frames whose memories were used.
+ */
+export async function attendAndDecode(
+  ctx: TrackerContext,
+  encoded: EncodedImage,
+  b: TrackerBuffers,
+  index: number,
+  timings: StageTimings,
+): Promise<{ decoded: Outputs; memoryFrames: number[] }> {
+  const { feeds, assembled } = await attentionFeeds(ctx, undefined, encoded, b, index, timings);
+  const md = ctx.io.mask_decoder;
+  const points = padPoint(ctx);
+  const runner = ctx.attentionDecoder!;
+  const decoded = await timed(timings, 'memory_attention', () =>
+    runner.infer({ ...feeds, [md.inputs.pointCoords]: points.coords, [md.inputs.pointLabels]: points.labels }),
+  );
+  return { decoded, memoryFrames: memoryFramesOf(assembled) };
+}
+
+/** The one pad point (label -1) of tracked frames, made once. */
+function padPoint(ctx: TrackerContext): { coords: RunnerTensor; labels: RunnerTensor } {
+  const labelType = inputType(ctx.modules.mask_decoder, ctx.io.mask_decoder.inputs.pointLabels);
+  ctx.padPoint ??= {
+    coords: f32(ctx, new Float32Array(2), [1, 1, 2]),
+    labels: intTensor(ctx.ort!, labelType, [-1], [1, 1]),
+  };
+  return ctx.padPoint;
 }
 
 /** 5. mask_decoder: the box as two corner points (labels 2, 3) on frame 0, one pad point (label -1) after. */
@@ -319,17 +373,13 @@ export async function decodeMask(
 ): Promise<Outputs> {
   const md = ctx.io.mask_decoder;
   const labelType = inputType(ctx.modules.mask_decoder, md.inputs.pointLabels);
-  ctx.padPoint ??= {
-    coords: f32(ctx, new Float32Array(2), [1, 1, 2]),
-    labels: intTensor(ctx.ort!, labelType, [-1], [1, 1]),
-  };
   const side = ctx.host.preprocessor.size;
   const points = prompt
     ? {
         coords: f32(ctx, Float32Array.from(promptCorners(prompt, frame, side)), [1, 2, 2]),
         labels: intTensor(ctx.ort!, labelType, [2, 3], [1, 2]),
       }
-    : ctx.padPoint;
+    : padPoint(ctx);
   const outputs = Object.values(md.outputs);
   return runModule(
     ctx,

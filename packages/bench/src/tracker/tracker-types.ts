@@ -1,7 +1,7 @@
 import type { RawImage } from '../preprocess/normalize.js';
 import type { Box } from './mask-box.js';
 import type { SamuraiOptions } from './memory-selection.js';
-import type { ModuleRunners } from './module-runner.js';
+import type { ModuleRunner, ModuleRunners } from './module-runner.js';
 import type { StageTimings } from './stages.js';
 import type { TrackerParams } from './tracker-params.js';
 
@@ -60,6 +60,13 @@ export interface CreateTrackerOptions {
   /** Learned tensors outside the ONNX modules; seeded defaults when absent (said in `notes`). */
   params?: TrackerParams;
   options?: TrackerOptions;
+  /**
+   * memory_attention and mask_decoder merged into one graph (`openAttentionDecoder`, graph-surgery `mergeModels`),
+   * active: tracked frames after the first run it once instead of the two, and the conditioned features never
+   * leave the device. It takes memory_attention's inputs (in the image maps' layout) and the decoder's point
+   * inputs and gives the decoder's outputs; the conditioning frame still runs `modules.mask_decoder`.
+   */
+  attentionDecoder?: ModuleRunner;
 }
 
 /** One tracked frame. */

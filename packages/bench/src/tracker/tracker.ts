@@ -11,8 +11,8 @@ export type { CreateTrackerOptions, Tracker, TrackerOptions, TrackOptions, Track
  * encodeMemory (the previous frame's), conditionWithoutMemory or attendMemory, decodeMask, chooseFrameMask,
  * videoBox.
  */
-export function createTracker({ modules, params, options = {} }: CreateTrackerOptions): Tracker {
-  const ctx = createTrackerContext(modules, params, options);
+export function createTracker({ modules, params, options = {}, attentionDecoder }: CreateTrackerOptions): Tracker {
+  const ctx = createTrackerContext(modules, params, options, attentionDecoder);
   return {
     get notes() {
       return [...ctx.notes, ...ctx.host.notes];
