@@ -5,11 +5,10 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { ToolkitError } from './errors.js';
+import { availableCores, randomHex } from './lazy-builtins.js';
 import { removeStaleTemps, writeError } from './output-location.js';
-import { randomHex } from './random-hex.js';
 
 /** A sibling temp path: same directory, so the final rename is atomic on one file system. */
 export function tempPathFor(target: string): string {
@@ -215,10 +214,10 @@ export async function readRegularFile(path: string, what: string): Promise<Buffe
   }
 }
 
-/** Reads of at least this many bytes are split into slices read at once (see `readUpTo`). */
+/** A read is split into slices read at once (see `readUpTo`) of at least this many bytes each. */
 const SLICE_MIN = 8 * 2 ** 20;
-/** At most this many slices: the thread pool has 4 threads, and module loading shares them. */
-const MAX_SLICES = Math.max(1, Math.min(4, availableParallelism()));
+/** At most 4 slices: the thread pool has 4 threads, and module loading shares them. */
+const MAX_SLICES = 4;
 
 /**
  * Up to `length` bytes at `position`, fewer only at the end of the file. A large read is split into slices that
@@ -227,7 +226,7 @@ const MAX_SLICES = Math.max(1, Math.min(4, availableParallelism()));
  */
 async function readUpTo(handle: FileHandle, length: number, position: number): Promise<Buffer> {
   const data = Buffer.allocUnsafe(length);
-  const slices = Math.min(MAX_SLICES, Math.ceil(length / SLICE_MIN)) || 1;
+  const slices = length < 2 * SLICE_MIN ? 1 : Math.min(MAX_SLICES, availableCores(), Math.floor(length / SLICE_MIN));
   const step = Math.ceil(length / slices / 4096) * 4096;
   const ends: number[] = [];
   for (let start = 0; start < length; start += step) ends.push(Math.min(start + step, length));

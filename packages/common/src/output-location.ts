@@ -7,7 +7,7 @@
 import { open, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ToolkitError } from './errors.js';
-import { randomHex } from './random-hex.js';
+import { randomHex } from './lazy-builtins.js';
 
 /** What the output path names: one file, or a folder the command fills. */
 export type OutputKind = 'file' | 'folder';

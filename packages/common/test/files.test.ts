@@ -70,7 +70,8 @@ describe('readRegularFile', () => {
   });
 
   it('reads a large file, whose slices are read at once, byte for byte', async () => {
-    // Past 8 MiB a read is split into slices (one per core, up to 4); an odd length leaves a short last slice.
+    // From 16 MiB a read is split into slices of at least 8 MiB (one per core, up to 4); an odd length leaves an
+    // uneven last slice.
     const data = Buffer.from(Array.from({ length: 17 * 2 ** 20 + 12345 }, (_, i) => (i * 2654435761) >>> 24));
     await writeFile(join(dir, 'large.bin'), data);
     expect((await readRegularFile(join(dir, 'large.bin'), 'test file')).equals(data)).toBe(true);
