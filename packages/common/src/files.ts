@@ -193,8 +193,8 @@ export async function openRegularFile(path: string, what: string): Promise<{ han
 /**
  * The whole content of a regular file (refused as `openRegularFile` refuses). The buffer is sized from the file's
  * length and filled by one read where the kernel allows, or by a few at once when it is large (FileHandle.readFile
- * makes a thread-pool round trip per 512 KiB: 170 for an 84 MB model). A file that grows meanwhile, or reports size 0 as /proc files do, is read to
- * its end all the same.
+ * makes a thread-pool round trip per 512 KiB: 170 for an 84 MB model). A file that grows meanwhile, or reports
+ * size 0 as /proc files do, is read to its end all the same.
  */
 export async function readRegularFile(path: string, what: string): Promise<Buffer> {
   const { handle, size } = await openRegularFile(path, what);

@@ -8,7 +8,7 @@
  */
 import type { Int64 } from './types.js';
 
-/** Buffer's own UTF-8 slice (what protobufjs uses too): without toString's argument handling, ~6x cheaper per short name. */
+/** Buffer's own UTF-8 slice (protobufjs uses it too): without toString's argument handling, ~6x cheaper per name. */
 type TextBuffer = Buffer & { utf8Slice?: (start: number, end: number) => string };
 
 export class WireReader {
