@@ -1,6 +1,8 @@
+import { ToolkitError } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
 import { getStack, STACK_NAMES } from '../src/stacks/registry.js';
-import { loopSpinsByDefault, threadSettings } from '../src/tracker/open-modules.js';
+import { loopSpinsByDefault, openModules, threadSettings } from '../src/tracker/open-modules.js';
+import { parseStackSpec } from '../src/tracker/stack-spec.js';
 
 describe('intra-op threads of the tracking loop sessions', () => {
   it('only ort-cpu computes on the host', () => {
@@ -21,5 +23,27 @@ describe('intra-op threads of the tracking loop sessions', () => {
       stopSpinningAfterRun: true,
     });
     expect(threadSettings(true, { threads: 2, allowSpinning: false })).toEqual({ threads: 2, allowSpinning: false });
+  });
+});
+
+describe('sessions in worker threads (encoder ahead, memory encoder early)', () => {
+  it('only the stacks measured to run in a worker allow it', () => {
+    expect(STACK_NAMES.filter((n) => getStack(n).workerThreads)).toEqual(['ort-cpu', 'ort-cuda']);
+  });
+
+  it('refuses a WebGPU module off the JavaScript thread with a typed error, before loading anything', async () => {
+    const files = {
+      image_encoder: '/nonexistent/image_encoder.onnx',
+      memory_attention: '/nonexistent/memory_attention.onnx',
+      mask_decoder: '/nonexistent/mask_decoder.onnx',
+      memory_encoder: '/nonexistent/memory_encoder.onnx',
+    };
+    const error = await openModules(files, parseStackSpec('ort-webgpu'), { offThread: ['image_encoder'] }).catch(
+      (e: unknown) => e as ToolkitError,
+    );
+    expect(error).toBeInstanceOf(ToolkitError);
+    expect((error as ToolkitError).code).toBe('OFF_THREAD_UNSUPPORTED');
+    expect((error as ToolkitError).message).toBe('image_encoder cannot run in a worker thread on ort-webgpu');
+    expect((error as ToolkitError).remedy).toMatch(/no --encoder-ahead/);
   });
 });

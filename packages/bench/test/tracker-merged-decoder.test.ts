@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeZoo } from '@tamkit/graph-surgery';
+import { bakeModule, readModel, writeModel, writeZoo } from '@tamkit/graph-surgery';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../src/pipeline/run-pipeline.js';
 import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
@@ -125,7 +125,33 @@ describe('memory_attention and mask_decoder merged into one session (tiny zoo, o
     // Isolated: memory_attention is the merged session on the loop's feeds; mask_decoder is not timed apart.
     expect(merged.modules.map((m) => m.module)).toContain('memory_attention');
     expect(merged.modules.map((m) => m.module)).not.toContain('mask_decoder');
+    expect(merged.result.isolatedSumMs).toBeGreaterThan(0);
   }, 120_000);
+
+  it('merges a memory_attention already baked to the maps layout (graph-surgery bake --feature-layout)', async () => {
+    const baked = await mkdtemp(join(tmpdir(), 'tamkit-merged-prebaked-'));
+    try {
+      await writeZoo(baked, { model: 'efficienttam-ti', size: 'tiny', seed: 5 });
+      const path = join(baked, 'memory_attention.onnx');
+      const { model } = bakeModule(await readModel(path), {
+        memoryLayout: false,
+        featureLayout: { height: 32, width: 32 },
+      });
+      await writeModel(model, path);
+      const files = await moduleFiles(baked);
+      const stacks = parseStackSpec('ort-cpu');
+      const runners = await openModules(files, stacks, { threads: 1 });
+      try {
+        const merged = await openAttentionDecoder(files, stacks, runners, { threads: 1 });
+        expect(merged?.inputs.map((i) => i.name)).toContain('point_coords');
+        await merged?.deactivate();
+      } finally {
+        await closeModules(runners);
+      }
+    } finally {
+      await rm(baked, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('says why it cannot merge when the two run on different stacks', async () => {
     const files = await moduleFiles(dir);

@@ -79,6 +79,13 @@ export interface StackTraits {
    * sessions one thread and no spinning (open-modules.ts).
    */
   computesOnHost: boolean;
+  /**
+   * Whether its sessions run in a worker thread (`ThreadedRunner`: encoder ahead, memory encoder early), as
+   * measured: ort-cpu and ort-cuda do (tests, the H200 loop). False for onnxruntime-node 1.30's WebGPU provider,
+   * which crashed the process (SIGSEGV on the H200, 2026-12-02: image_encoder in a worker beside the other modules
+   * on the JavaScript thread), and for stacks never run in one (ort-trt, the trtexec stacks).
+   */
+  workerThreads: boolean;
   /** The engine precision of a trt-* stack (its default plan); absent for stacks that run in this process. */
   tensorRtPrecision?: TrtPrecision;
 }

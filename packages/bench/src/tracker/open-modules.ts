@@ -94,9 +94,12 @@ export async function openModules(
   const create = (m: TrackerModule, settings: RunnerSettings): Runner => {
     const stack = getStack(stacks[m]);
     if (!options.offThread?.includes(m)) return stack.createWith(settings);
-    if (stack.family !== 'onnxruntime') {
+    if (stack.family !== 'onnxruntime' || !stack.workerThreads) {
       throw new ToolkitError('OFF_THREAD_UNSUPPORTED', `${m} cannot run in a worker thread on ${stacks[m]}`, {
-        remedy: 'Only the ONNX Runtime stacks (ort-*) run in a worker thread; run it on the JavaScript thread.',
+        remedy:
+          stack.family === 'onnxruntime'
+            ? `${stacks[m]} crashed the process from a worker thread (onnxruntime-node's WebGPU provider): run it on the JavaScript thread (no --encoder-ahead / --memory-early).`
+            : 'Only the ONNX Runtime stacks (ort-*) run in a worker thread; run it on the JavaScript thread.',
       });
     }
     return new ThreadedRunner(stacks[m], settings);
@@ -217,9 +220,18 @@ export async function openAttentionDecoder(
   }));
   const opened: Runner[] = [];
   try {
-    const merged = stack.createWith(settings);
+    let merged = stack.createWith(settings);
     opened.push(merged);
-    await merged.activate(files.memory_attention);
+    try {
+      await merged.activate(files.memory_attention);
+    } catch (error) {
+      // A memory_attention baked to the maps' layout already (graph-surgery bake --feature-layout) needs only the merge.
+      if (!(error instanceof ToolkitError && error.code === 'BAKE_ALREADY_APPLIED')) throw error;
+      settings.edits = [merge];
+      merged = stack.createWith(settings);
+      opened.push(merged);
+      await merged.activate(files.memory_attention);
+    }
     // Probed on a full bank: generic feeds (one memory token, no pointers) do not fit the graph's RoPE reshapes.
     if (unions[0] !== undefined) await probeBeforeTheLoop(merged, unions[0]);
     const variant = options.shapeVariant ?? 'original';

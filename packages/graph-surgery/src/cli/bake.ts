@@ -58,10 +58,26 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
             describe: 'mask_decoder: logits above this are foreground (box)',
             coerce: (v: number) => checkNumber('--mask-threshold', v, {}),
           })
+          .option('memory-layout', {
+            type: 'boolean',
+            default: true,
+            describe: 'memory_attention: take the memory inputs as (B,T,C) (--no-memory-layout skips)',
+          })
           .option('memory-inputs', {
             type: 'array',
             string: true,
             describe: 'memory_attention: inputs to take as (B,T,C)',
+          })
+          .option('feature-layout', {
+            type: 'string',
+            describe:
+              "memory_attention: take and give the image maps' layout [1,C,H,W] of this map size WxH (e.g. 32x32), as the tracking loop does; needed to merge it with the mask decoder",
+          })
+          .option('memory-mask', {
+            type: 'boolean',
+            default: false,
+            describe:
+              "memory_encoder: make its mask input in the graph from the decoder's low-res logits (resize, sigmoid, scale and bias inputs), as the tracking loop does",
           })
           .option('resize-input', {
             type: 'boolean',
@@ -76,7 +92,12 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
             'Box in the pixels of 1280x720 frames',
           )
           .example('$0 bake image_encoder.onnx -o ie.baked.onnx --resize-input', 'uint8 frames of any size in')
-          .example('$0 bake mem_attn.onnx -o ma.baked.onnx --module memory_attention', 'Batch-first memory inputs'),
+          .example('$0 bake mem_attn.onnx -o ma.baked.onnx --module memory_attention', 'Batch-first memory inputs')
+          .example(
+            '$0 bake mem_attn.onnx -o ma.maps.onnx --no-memory-layout --feature-layout 32x32',
+            'Features in and out as [1,C,32,32] maps (to merge with the mask decoder)',
+          )
+          .example('$0 bake mem_enc.onnx -o me.baked.onnx --memory-mask', 'Mask for memory made from the logits'),
         io,
         [
           // The old size flags took height first; the new ones take width first, like every size in tamkit.
@@ -100,7 +121,9 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
           threshold: args.maskThreshold,
           ...maskOutput,
         },
-        memoryLayout: { inputs: listOption(args.memoryInputs) },
+        memoryLayout: args.memoryLayout && { inputs: listOption(args.memoryInputs) },
+        ...featureLayoutOption(args.featureLayout),
+        memoryMask: args.memoryMask,
         preprocess: {
           resize: args.resizeInput,
           mean: numbers(args.mean, '--mean', false),
@@ -118,4 +141,10 @@ export function registerBake(cli: Argv, io: CommandIo): Argv {
       );
     },
   );
+}
+
+/** --feature-layout WxH as bakeModule's featureLayout option. */
+function featureLayoutOption(text: string | undefined): { featureLayout?: { height: number; width: number } } {
+  const size = parseSize(text, '--feature-layout');
+  return size === undefined ? {} : { featureLayout: { height: size[0], width: size[1] } };
 }

@@ -8,6 +8,7 @@ import { registerFp16 } from './fp16.js';
 import { registerFp32Islands } from './fp32-islands.js';
 import { registerFuse } from './fuse.js';
 import { registerInspect } from './inspect.js';
+import { registerMerge } from './merge.js';
 import { registerProbe } from './probe.js';
 import { registerSpecialize } from './specialize.js';
 import { registerZoo } from './zoo.js';
@@ -33,6 +34,7 @@ export const { buildCli, main } = defineCli({
       registerFuse,
       registerProbe,
       registerSpecialize,
+      registerMerge,
       registerZoo,
     ].reduce((c, register) => register(c, io), cli),
 });

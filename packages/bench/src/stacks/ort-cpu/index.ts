@@ -18,6 +18,7 @@ export const ortCpuStack = defineOrtStack<OrtCpuOptions>({
   },
   computesFp16InFp32: true,
   computesOnHost: true,
+  workerThreads: true,
   deviceOutputs: false,
   notes: [],
   // A native crash in a CPU kernel (seen: FP16 memory_attention of a real export) must not end the CLI.

@@ -27,6 +27,7 @@ export const ortCudaStack = defineOrtStack<OrtCudaOptions>({
   },
   computesFp16InFp32: false,
   computesOnHost: false,
+  workerThreads: true,
   deviceOutputs: false,
   notes: [ORT_CUDA_DEFAULTS_NOTE],
 });

@@ -21,6 +21,7 @@ export const ortTrtStack = defineOrtStack<OrtTrtOptions>({
   },
   computesFp16InFp32: false,
   computesOnHost: false,
+  workerThreads: false,
   deviceOutputs: false,
   notes: [ORT_TRT_DEFAULTS_NOTE],
 });

@@ -20,6 +20,7 @@ export const ortWebGpuStack = defineOrtStack<OrtWebGpuOptions>({
   },
   computesFp16InFp32: false,
   computesOnHost: false,
+  workerThreads: false,
   deviceOutputs: true,
   notes: [
     'ONNX Runtime keeps shape arithmetic (Shape, Gather, Unsqueeze, ...) on CPU by design; placement is judged by compute ops and kernel time.',

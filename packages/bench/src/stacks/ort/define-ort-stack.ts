@@ -13,6 +13,7 @@ export function defineOrtStack<Options extends OrtRunnerOptions>(spec: OrtStackS
     deviceOutputs: spec.deviceOutputs,
     computesFp16InFp32: spec.computesFp16InFp32,
     computesOnHost: spec.computesOnHost,
+    workerThreads: spec.workerThreads,
     description: spec.description,
     probe: () => probeOrtProvider(spec.provider),
     create: (options = {} as Options) => new OrtRunner(spec, options),

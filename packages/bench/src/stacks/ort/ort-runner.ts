@@ -102,6 +102,8 @@ export interface OrtStackSpec {
   computesFp16InFp32: boolean;
   /** Whether the provider's kernels run on the host CPU (see `StackTraits`). */
   computesOnHost: boolean;
+  /** See `StackTraits.workerThreads`. */
+  workerThreads: boolean;
   /** Caveats reported with every result of this stack. */
   notes: string[];
   /** Whether `crashProbe` is on by default (default false). */

@@ -154,6 +154,7 @@ export function defineTrtStack(name: string, precision: TrtPrecision): StackDefi
     deviceOutputs: false,
     computesFp16InFp32: false,
     computesOnHost: false,
+    workerThreads: false,
     tensorRtPrecision: precision,
     description: DESCRIPTIONS[precision],
     probe: async () => probeTrtStack(),

@@ -2,9 +2,11 @@
 import { ToolkitError } from '@tamkit/common';
 import type { ModelProto } from '../../onnx/types.js';
 import type { TrackerModule } from '../../tracker-modules.js';
+import { bakeFeatureLayout, type FeatureLayoutOptions, type FeatureLayoutReport } from './feature-layout.js';
 import { bakeMaskBox, type MaskBoxOptions, type MaskBoxReport } from './mask-box.js';
 import { bakeMaskResize, type MaskResizeOptions, type MaskResizeReport } from './mask-resize.js';
 import { bakeMemoryLayout, type MemoryLayoutOptions, type MemoryLayoutReport } from './memory-layout.js';
+import { bakeMemoryMask, type MemoryMaskOptions, type MemoryMaskReport } from './memory-mask.js';
 import { bakePreprocess, type PreprocessOptions, type PreprocessReport } from './preprocess.js';
 import { assertModule, recognizeModule } from './recognize.js';
 
@@ -17,6 +19,17 @@ export interface BakeModuleOptions {
   maskBox?: boolean | MaskBoxOptions;
   /** memory_attention: take memory inputs as (B, T, C) (default true). */
   memoryLayout?: boolean | MemoryLayoutOptions;
+  /**
+   * memory_attention: take the current features and pos-enc and give the output as [1, C, H, W] maps, the image
+   * encoder's and mask decoder's layout (default off; the tracking loop applies it at load). Needed to merge it
+   * with the mask decoder (`mergeModels`).
+   */
+  featureLayout?: FeatureLayoutOptions;
+  /**
+   * memory_encoder: make its mask input from the chosen low-res logits in the graph (resize, sigmoid, scale and
+   * bias inputs; default off: the tracking loop applies it at load). The module's only bake.
+   */
+  memoryMask?: boolean | MemoryMaskOptions;
   /** image_encoder: uint8 HWC frame in, normalisation in the graph (default true). */
   preprocess?: boolean | PreprocessOptions;
 }
@@ -29,6 +42,8 @@ export interface BakeModuleReport {
   maskResize?: MaskResizeReport;
   maskBox?: MaskBoxReport;
   memoryLayout?: MemoryLayoutReport;
+  featureLayout?: FeatureLayoutReport;
+  memoryMask?: MemoryMaskReport;
   preprocess?: PreprocessReport;
 }
 
@@ -81,6 +96,12 @@ export function bakeModule(
         report.memoryLayout = r.report;
         report.applied.push('memory-layout');
       }
+      if (opts.featureLayout) {
+        const r = bakeFeatureLayout(out, opts.featureLayout);
+        out = r.model;
+        report.featureLayout = r.report;
+        report.applied.push('feature-layout');
+      }
       break;
     }
     case 'image_encoder': {
@@ -93,14 +114,21 @@ export function bakeModule(
       }
       break;
     }
-    case 'memory_encoder':
-      throw new ToolkitError(
-        'BAKE_NONE',
-        'bake: memory_encoder has no bakes (its mask input is computed by the caller)',
-        {
-          remedy: 'Bake image_encoder, memory_attention or mask_decoder.',
-        },
-      );
+    case 'memory_encoder': {
+      const mask = options<MemoryMaskOptions>(opts.memoryMask, false);
+      if (!mask) {
+        throw new ToolkitError(
+          'BAKE_NONE',
+          'bake: memory_encoder has no default bakes (its mask input is computed by the caller)',
+          { remedy: 'Ask for its one bake, the mask made in the graph from the logits (--memory-mask, memoryMask).' },
+        );
+      }
+      const r = bakeMemoryMask(out, mask);
+      out = r.model;
+      report.memoryMask = r.report;
+      report.applied.push('memory-mask');
+      break;
+    }
   }
   if (report.applied.length === 0) {
     throw new ToolkitError('BAKE_NONE', `bake: every bake of ${module} was switched off`, {
