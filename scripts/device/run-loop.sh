@@ -4,9 +4,10 @@
 #   1. the full zoo (seed 1) and its FP16 + `mixed` FP32-islands copy;
 #   2. `bench pipeline`-style loop (bench/loop-levers.mjs), 100 timed frames after 16 warm-up (the bank is full
 #      from frame 16), per lever on $STACK, levers interleaved in rounds (see below; LEVERS overrides the list):
-#      FP32 as exported, pinned (freeDimensionOverrides), and with the encoder one frame ahead in a worker thread:
-#      as exported, pinned, static (specialised graphs), fused, pinned + fused, pinned + best per module (fused,
-#      FP16 + mixed memory_attention); ms/frame p50 (median of the rounds), FPS, per-stage p50s, loop/isolated
+#      FP32 as exported, pinned (freeDimensionOverrides), and with the encoder one frame ahead in a worker thread
+#      and one intra-op thread: pinned, static (specialised graphs), fused static, fused static with attention +
+#      decoder merged, the same with the memory encoder early, pinned + best per module (fused, FP16 + mixed
+#      memory_attention); ms/frame p50 (median of the rounds), FPS, per-stage p50s, loop/isolated
 #      ratio, mean mask IoU of every tracked frame against the FP32 ort-cpu run;
 #   3. `bench --stack ort-cpu --stack ort-webgpu --stack ort-cuda` side by side with placement, the fastest
 #      assignment across the three (bench's recommendation) and the loop on that assignment;
@@ -72,11 +73,16 @@ step best 20 bash -c "rm -rf '$best' && cp -r '$fused' '$best' && rm -f '$best'/
 #    drift of the machine hits all alike (sequential processes of graphs that compute the same FP32 result spread
 #    from 13.2 to 16.3 ms/frame on 2026-12-02); the reference FP32 ort-cpu run first. INTERLEAVE=0: one process
 #    per lever (a native crash loses only its lever), as before. `:ahead`: image_encoder one frame ahead in a
-#    worker thread (bench pipeline --encoder-ahead).
+#    worker thread (bench pipeline --encoder-ahead); `:t1` one intra-op thread; `:me-early` memory_encoder in its
+#    worker from the mask choice (--memory-early); `:merged` attention + decoder in one session (--merge-decoder).
 rm -f "$out"/loop-levers.*
-default_levers="fp32=$zoo:original pinned=$zoo:pinned fp32-ahead=$zoo:original:ahead pinned-ahead=$zoo:pinned:ahead \
-  static-ahead=$zoo:static:ahead fused-ahead=$fused:original:ahead pinned-fused-ahead=$fused:pinned:ahead \
-  pinned-best-ahead=$best:pinned:ahead"
+# The default list: FP32 as exported and each lever added in turn, up to the fastest loop measured (2026-12-02
+# evening, H200: fused static graphs, encoder ahead, one thread, memory encoder early, attention + decoder merged:
+# 7.57 ms/frame median of 9 rounds).
+default_levers="fp32=$zoo:original pinned=$zoo:pinned pinned-ahead-t1=$zoo:pinned:ahead:t1 \
+  static-ahead-t1=$zoo:static:ahead:t1 fused-static-ahead-t1=$fused:static:ahead:t1 \
+  fused-static-merged=$fused:static:ahead:t1:merged fused-static-merged-early=$fused:static:ahead:t1:merged:me-early \
+  pinned-best-ahead-t1=$best:pinned:ahead:t1"
 read -r -a levers <<< "$(echo ${LEVERS:-$default_levers})"
 if [[ ${INTERLEAVE:-1} == 1 ]]; then
   args=()

@@ -229,6 +229,12 @@ try {
         perStageP50Ms: Object.fromEntries(
           Object.keys(last.result.perStage).map((k) => [k, median(runs.map((d) => d.result.perStage[k].p50Ms))]),
         ),
+        // Each round's stage p50s and load: rounds of one lever spread 7-14 ms on the lent GPU machines, often in
+        // two groups, and these say which stages move between a fast round and a slow one.
+        roundStagesP50Ms: runs.map((d) =>
+          Object.fromEntries(Object.entries(d.result.perStage).map(([k, v]) => [k, v.p50Ms])),
+        ),
+        roundLoadAverages: runs.map((d) => d.loadAverage),
         deviceOutputs: last.result.deviceOutputs,
         stack: values.stack,
         meanMaskIou: ious.reduce((s, v) => s + v, 0) / ious.length,

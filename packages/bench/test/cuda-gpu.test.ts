@@ -176,11 +176,23 @@ describe('ort-cuda on a GPU', () => {
       into.push(Uint8Array.from(r.maskLogits, (v) => (v > 0 ? 1 : 0)));
     const inTurn: Uint8Array[] = [];
     await runPipeline({ ...options, onFrame: masks(inTurn) });
-    // The encoder ahead, then with the memory encoder in its own worker thread too.
-    for (const memoryEarly of [false, true]) {
+    // The encoder ahead, then with the memory encoder in its own worker thread too, then also with memory attention
+    // and the mask decoder merged into one session (the fastest loop measured).
+    for (const [memoryEarly, mergeDecoder] of [
+      [false, false],
+      [true, false],
+      [true, true],
+    ] as const) {
       const ahead: Uint8Array[] = [];
-      const run = await runPipeline({ ...options, encoderAhead: true, memoryEarly, onFrame: masks(ahead) });
+      const run = await runPipeline({
+        ...options,
+        encoderAhead: true,
+        memoryEarly,
+        mergeDecoder,
+        onFrame: masks(ahead),
+      });
       expect(run.result.encoderAhead).toBe(true);
+      expect(run.result.mergedDecoder).toBe(mergeDecoder ? true : undefined);
       expect(run.result.notes.some((n) => n.includes('session in a worker thread'))).toBe(true);
       let inter = 0;
       let union = 0;
@@ -190,7 +202,7 @@ describe('ort-cuda on a GPU', () => {
           union += m[k]! | ahead[i]![k]!;
         }
       }
-      expect(inter / Math.max(union, 1), `memoryEarly ${memoryEarly}`).toBeGreaterThan(0.99);
+      expect(inter / Math.max(union, 1), `memoryEarly ${memoryEarly}, merged ${mergeDecoder}`).toBeGreaterThan(0.99);
     }
   }, 120_000);
 });

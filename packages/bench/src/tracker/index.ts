@@ -1,5 +1,7 @@
 // The tracking loop (modules, memory bank, host stages, selection): the library API eval reuses. Nothing here
 // times anything; the pipeline benchmark (../pipeline/) and eval drive it.
+
+export { openAttentionDecoder } from './attention-decoder.js';
 export { axisTable, BilinearResizer, bilinearSample, tableSigmoid } from './bilinear.js';
 export { boxIou, KalmanBoxFilter, type KalmanOptions, type Xyxy, xyahToXyxy, xyxyToXyah } from './kalman.js';
 export { addPerChannel, chwToTokens, tokensToChw } from './layout.js';
@@ -39,7 +41,6 @@ export {
   closeModules,
   loopSpinsByDefault,
   type OpenModulesOptions,
-  openAttentionDecoder,
   openModules,
   recordingRunner,
 } from './open-modules.js';
