@@ -3,16 +3,16 @@
  * models, data and plans (only regular files: a FIFO or device is refused at once).
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { ToolkitError } from './errors.js';
+import { availableCores, randomHex } from './lazy-builtins.js';
 import { removeStaleTemps, writeError } from './output-location.js';
 
 /** A sibling temp path: same directory, so the final rename is atomic on one file system. */
 export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomHex(4)}.tmp`);
 }
 
 /** The `WRITE_FAILED` error for `target`, from whatever went wrong (what is wrong and how to fix it, by errno). */
@@ -192,9 +192,9 @@ export async function openRegularFile(path: string, what: string): Promise<{ han
 
 /**
  * The whole content of a regular file (refused as `openRegularFile` refuses). The buffer is sized from the file's
- * length and filled by one read where the kernel allows (FileHandle.readFile makes a thread-pool round trip per
- * 512 KiB: 170 for an 84 MB model). A file that grows meanwhile, or reports size 0 as /proc files do, is read to
- * its end all the same.
+ * length and filled by one read where the kernel allows, or by a few at once when it is large (FileHandle.readFile
+ * makes a thread-pool round trip per 512 KiB: 170 for an 84 MB model). A file that grows meanwhile, or reports
+ * size 0 as /proc files do, is read to its end all the same.
  */
 export async function readRegularFile(path: string, what: string): Promise<Buffer> {
   const { handle, size } = await openRegularFile(path, what);
@@ -214,16 +214,47 @@ export async function readRegularFile(path: string, what: string): Promise<Buffe
   }
 }
 
-/** Up to `length` bytes at `position`, fewer only at the end of the file. */
+/** A read is split into slices read at once (see `readUpTo`) of at least this many bytes each. */
+const SLICE_MIN = 8 * 2 ** 20;
+/** At most 4 slices: the thread pool has 4 threads, and module loading shares them. */
+const MAX_SLICES = 4;
+
+/**
+ * Up to `length` bytes at `position`, fewer only at the end of the file. A large read is split into slices that
+ * are read at once on the thread pool: copying from the page cache, and faulting in the new buffer's pages, then
+ * runs on several cores (an 84 MB model: ~45 -> ~28 ms on 2 cores).
+ */
 async function readUpTo(handle: FileHandle, length: number, position: number): Promise<Buffer> {
   const data = Buffer.allocUnsafe(length);
+  const slices = length < 2 * SLICE_MIN ? 1 : Math.min(MAX_SLICES, availableCores(), Math.floor(length / SLICE_MIN));
+  const step = Math.ceil(length / slices / 4096) * 4096;
+  const ends: number[] = [];
+  for (let start = 0; start < length; start += step) ends.push(Math.min(start + step, length));
+  const filled = await Promise.all(ends.map((end, i) => fillSlice(handle, data, i * step, end, position)));
+  // A slice cut short by the end of the file (it shrank since its size was read): only the bytes before it count.
   let done = 0;
-  while (done < length) {
-    const { bytesRead } = await handle.read(data, done, Math.min(MAX_READ, length - done), position + done);
+  for (let i = 0; i < ends.length; i++) {
+    done = filled[i]!;
+    if (done < ends[i]!) break;
+  }
+  return done === length ? data : data.subarray(0, done);
+}
+
+/** Fills `data[start, end)` from the file at `position + start`; returns where it stopped (short: end of file). */
+async function fillSlice(
+  handle: FileHandle,
+  data: Buffer,
+  start: number,
+  end: number,
+  position: number,
+): Promise<number> {
+  let done = start;
+  while (done < end) {
+    const { bytesRead } = await handle.read(data, done, Math.min(MAX_READ, end - done), position + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
-  return done === length ? data : data.subarray(0, done);
+  return done;
 }
 
 function tooLarge(path: string, what: string): ToolkitError {

@@ -4,10 +4,10 @@
  * a file where a folder should go, a path through a file and a folder nobody may write are refused now, with
  * what is wrong and how to fix it, instead of failing after hours of work.
  */
-import { randomBytes } from 'node:crypto';
 import { open, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ToolkitError } from './errors.js';
+import { randomHex } from './lazy-builtins.js';
 
 /** What the output path names: one file, or a folder the command fills. */
 export type OutputKind = 'file' | 'folder';
@@ -83,7 +83,7 @@ async function nearestExistingFolder(path: string, flag: string | undefined): Pr
 
 /** Writes and removes a probe file in `folder`: the only honest test of "may I write here" (root included). */
 async function probeWritable(folder: string, target: string, flag: string | undefined): Promise<void> {
-  const probe = join(folder, `.tamkit-write-probe.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const probe = join(folder, `.tamkit-write-probe.${process.pid}.${randomHex(4)}.tmp`);
   try {
     const handle = await open(probe, 'wx');
     await handle.close();

@@ -69,6 +69,14 @@ describe('readRegularFile', () => {
     expect((await readRegularFile(join(dir, 'a.bin'), 'test file')).equals(data)).toBe(true);
   });
 
+  it('reads a large file, whose slices are read at once, byte for byte', async () => {
+    // From 16 MiB a read is split into slices of at least 8 MiB (one per core, up to 4); an odd length leaves an
+    // uneven last slice.
+    const data = Buffer.from(Array.from({ length: 17 * 2 ** 20 + 12345 }, (_, i) => (i * 2654435761) >>> 24));
+    await writeFile(join(dir, 'large.bin'), data);
+    expect((await readRegularFile(join(dir, 'large.bin'), 'test file')).equals(data)).toBe(true);
+  });
+
   it('reads an empty file as no bytes', async () => {
     await writeFile(join(dir, 'empty'), '');
     expect((await readRegularFile(join(dir, 'empty'), 'test file')).byteLength).toBe(0);

@@ -35,12 +35,12 @@ export function registerConvert(cli: Argv, io: CommandIo): Argv {
     async (args) => {
       if (args.embed && args.externalData) throw new UsageError('--embed and --external-data contradict each other');
       assertNotSameFile(args.input, args.out);
+      // The input is read (on libuv's thread pool) while the codec's chunk loads and the output location is
+      // checked; a bad output is still reported first, as when the check came before the read.
+      const loading = Promise.all([import('../onnx/model-io.js'), readRegularFile(args.input, 'ONNX model')]);
+      loading.catch(() => undefined);
       await checkOutputLocation(args.out, { flag: '-o' });
-      // The input is read (on libuv's thread pool) while the codec's chunk loads and compiles.
-      const [{ modelFromFileBytes, writeModel }, bytes] = await Promise.all([
-        import('../onnx/model-io.js'),
-        readRegularFile(args.input, 'ONNX model'),
-      ]);
+      const [{ modelFromFileBytes, writeModel }, bytes] = await loading;
       const model = modelFromFileBytes(bytes, args.input);
       let mode: WriteModelOptions['externalData'] = 'preserve';
       if (args.embed) mode = 'embed';

@@ -54,38 +54,39 @@ function zigzag64(v: Int64): bigint {
   return BigInt.asUintN(64, (x << 1n) ^ (x >> 63n));
 }
 
+/** Encoded size of one scalar value. The cases run in order, so the kinds ONNX uses most come first. */
 function scalarSize(kind: FieldSpec['kind'], v: unknown): number {
   switch (kind) {
-    case 'int32':
-    case 'enum':
-      return varint32Size(v as number);
-    case 'uint32':
-      return varint32Size((v as number) >>> 0);
-    case 'sint32':
-      return varint32Size((((v as number) << 1) ^ ((v as number) >> 31)) >>> 0);
-    case 'int64':
-    case 'uint64':
-      return varint64Size(v as Int64);
-    case 'sint64':
-      return varint64Size(zigzag64(v as Int64));
-    case 'bool':
-      return 1;
-    case 'float':
-    case 'fixed32':
-    case 'sfixed32':
-      return 4;
-    case 'double':
-    case 'fixed64':
-    case 'sfixed64':
-      return 8;
     case 'string': {
       const len = utf8Length(v as string);
       return varint32Size(len) + len;
     }
+    case 'int64':
+    case 'uint64':
+      return varint64Size(v as Int64);
+    case 'int32':
+    case 'enum':
+      return varint32Size(v as number);
     case 'bytes': {
       const len = (v as Uint8Array).byteLength;
       return varint32Size(len) + len;
     }
+    case 'float':
+    case 'fixed32':
+    case 'sfixed32':
+      return 4;
+    case 'uint32':
+      return varint32Size((v as number) >>> 0);
+    case 'sint32':
+      return varint32Size((((v as number) << 1) ^ ((v as number) >> 31)) >>> 0);
+    case 'sint64':
+      return varint64Size(zigzag64(v as Int64));
+    case 'bool':
+      return 1;
+    case 'double':
+    case 'fixed64':
+    case 'sfixed64':
+      return 8;
     default:
       throw new Error(`not a scalar: ${kind}`);
   }
@@ -111,19 +112,20 @@ class Sizer {
       const f = fields[i]!;
       const value = obj[f.name];
       if (value === undefined || value === null) continue;
-      const tag = varint32Size((f.id << 3) >>> 0);
-      if (f.repeated) {
-        const list = value as unknown[];
-        if (list.length === 0) continue;
-        if (f.packed) {
-          const bodySlot = this.sizes.length;
-          this.sizes.push(0);
-          let body = 0;
-          for (let k = 0; k < list.length; k++) body += scalarSize(f.kind, list[k]);
-          this.sizes[bodySlot] = body;
-          size += tag + varint32Size(body) + body;
-        } else for (let k = 0; k < list.length; k++) size += tag + this.field(f, list[k]);
-      } else size += tag + this.field(f, value);
+      if (!f.repeated) {
+        size += f.tagSize + this.value(f, value);
+        continue;
+      }
+      const list = value as unknown[];
+      if (list.length === 0) continue;
+      if (f.packed) {
+        const bodySlot = this.sizes.length;
+        this.sizes.push(0);
+        let body = 0;
+        for (let k = 0; k < list.length; k++) body += scalarSize(f.kind, list[k]);
+        this.sizes[bodySlot] = body;
+        size += f.tagSize + varint32Size(body) + body;
+      } else for (let k = 0; k < list.length; k++) size += f.tagSize + this.value(f, list[k]);
     }
     const unknown = obj.$unknown as Uint8Array[] | undefined;
     if (unknown) for (let k = 0; k < unknown.length; k++) size += unknown[k]!.byteLength;
@@ -131,14 +133,21 @@ class Sizer {
     return size;
   }
 
-  private field(f: FieldSpec, value: unknown): number {
-    if (f.kind === 'message') {
-      const inner = this.message(f.message!, value as Record<string, unknown>);
-      return varint32Size(inner) + inner;
+  /** Size of one value of field `f`, without its tag. */
+  private value(f: FieldSpec, value: unknown): number {
+    const kind = f.kind;
+    // Names and small messages, most of the values, without a call per step (this code runs unoptimised).
+    if (kind === 'string') {
+      const len = utf8Length(value as string);
+      return (len < 0x80 ? 1 : varint32Size(len)) + len;
     }
-    if (f.kind === 'bytes' && (value as Uint8Array).byteLength >= LARGE_BYTES)
+    if (kind === 'message') {
+      const inner = this.message(f.message!, value as Record<string, unknown>);
+      return (inner < 0x80 ? 1 : varint32Size(inner)) + inner;
+    }
+    if (kind === 'bytes' && (value as Uint8Array).byteLength >= LARGE_BYTES)
       this.largeBytes += (value as Uint8Array).byteLength;
-    return scalarSize(f.kind, value);
+    return scalarSize(kind, value);
   }
 }
 
@@ -199,11 +208,26 @@ class ChunkWriter {
     this.pos += value.byteLength;
   }
 
+  /** One scalar value. The cases run in order, so the kinds ONNX uses most come first. */
   private scalar(kind: FieldSpec['kind'], v: unknown): void {
     switch (kind) {
+      case 'string':
+        this.string(v as string);
+        return;
+      case 'int64':
+      case 'uint64':
+        this.varint64(v as Int64);
+        return;
       case 'int32':
       case 'enum':
         this.varint32(v as number);
+        return;
+      case 'bytes':
+        this.bytes(v as Uint8Array);
+        return;
+      case 'float':
+        this.view.setFloat32(this.pos, v as number, true);
+        this.pos += 4;
         return;
       case 'uint32':
         this.varint32((v as number) >>> 0);
@@ -211,19 +235,11 @@ class ChunkWriter {
       case 'sint32':
         this.varint32((((v as number) << 1) ^ ((v as number) >> 31)) >>> 0);
         return;
-      case 'int64':
-      case 'uint64':
-        this.varint64(v as Int64);
-        return;
       case 'sint64':
         this.varint64(zigzag64(v as Int64));
         return;
       case 'bool':
         this.buf[this.pos++] = v ? 1 : 0;
-        return;
-      case 'float':
-        this.view.setFloat32(this.pos, v as number, true);
-        this.pos += 4;
         return;
       case 'fixed32':
         this.view.setUint32(this.pos, (v as number) >>> 0, true);
@@ -242,23 +258,25 @@ class ChunkWriter {
         this.view.setBigUint64(this.pos, BigInt.asUintN(64, BigInt(v as Int64)), true);
         this.pos += 8;
         return;
-      case 'string': {
-        const s = v as string;
-        const len = utf8Length(s);
-        this.varint32(len);
-        if (len === s.length && len < SHORT_STRING) {
-          // All ASCII (UTF-8 is longer than the UTF-16 length for any other character): copy the codes.
-          for (let i = 0; i < len; i++) this.buf[this.pos + i] = s.charCodeAt(i);
-          this.pos += len;
-        } else this.pos += this.buf.write(s, this.pos, 'utf8');
-        return;
-      }
-      case 'bytes':
-        this.bytes(v as Uint8Array);
-        return;
       default:
         throw new Error(`not a scalar: ${kind}`);
     }
+  }
+
+  private string(s: string): void {
+    const len = utf8Length(s);
+    const buf = this.buf;
+    let pos = this.pos;
+    if (len < 0x80) buf[pos++] = len;
+    else {
+      this.varint32(len);
+      pos = this.pos;
+    }
+    if (len === s.length && len < SHORT_STRING) {
+      // All ASCII (UTF-8 is longer than the UTF-16 length for any other character): copy the codes.
+      for (let i = 0; i < len; i++) buf[pos + i] = s.charCodeAt(i);
+      this.pos = pos + len;
+    } else this.pos = pos + buf.write(s, pos, 'utf8');
   }
 
   /** Writes the fields of a message whose size the sizer recorded at the cursor (the caller wrote it). */
@@ -269,15 +287,17 @@ class ChunkWriter {
       const f = fields[i]!;
       const value = obj[f.name];
       if (value === undefined || value === null) continue;
-      if (f.repeated) {
-        const list = value as unknown[];
-        if (list.length === 0) continue;
-        if (f.packed) {
-          this.varint32(((f.id << 3) | 2) >>> 0);
-          this.varint32(this.sizes[this.next++]!);
-          for (let k = 0; k < list.length; k++) this.scalar(f.kind, list[k]);
-        } else for (let k = 0; k < list.length; k++) this.field(f, list[k]);
-      } else this.field(f, value);
+      if (!f.repeated) {
+        this.field(f, value);
+        continue;
+      }
+      const list = value as unknown[];
+      if (list.length === 0) continue;
+      if (f.packed) {
+        this.varint32(((f.id << 3) | 2) >>> 0);
+        this.varint32(this.sizes[this.next++]!);
+        for (let k = 0; k < list.length; k++) this.scalar(f.kind, list[k]);
+      } else for (let k = 0; k < list.length; k++) this.field(f, list[k]);
     }
     const unknown = obj.$unknown as Uint8Array[] | undefined;
     if (unknown) {
@@ -290,11 +310,17 @@ class ChunkWriter {
   }
 
   private field(f: FieldSpec, value: unknown): void {
-    this.varint32(((f.id << 3) | f.wire) >>> 0);
-    if (f.kind === 'message') {
-      this.varint32(this.sizes[this.next]!);
+    // Field numbers up to 15 make one-byte tags: every ONNX field that is written often.
+    if (f.tag < 0x80) this.buf[this.pos++] = f.tag;
+    else this.varint32(f.tag);
+    const kind = f.kind;
+    if (kind === 'string') this.string(value as string);
+    else if (kind === 'message') {
+      const size = this.sizes[this.next]!;
+      if (size < 0x80) this.buf[this.pos++] = size;
+      else this.varint32(size);
       this.message(f.message!, value as Record<string, unknown>);
-    } else this.scalar(f.kind, value);
+    } else this.scalar(kind, value);
   }
 }
 

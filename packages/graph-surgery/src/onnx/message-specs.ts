@@ -32,6 +32,10 @@ export interface FieldSpec {
   packed: boolean;
   /** Wire type of one element (packed repeated fields also accept wire type 2). */
   wire: number;
+  /** The field's key on the wire, `id << 3 | wire`: what the decoder expects and the encoder writes. */
+  tag: number;
+  /** Bytes of `tag` on the wire. */
+  tagSize: number;
   message?: MessageSpec;
 }
 
@@ -39,6 +43,8 @@ export interface MessageSpec {
   readonly name: string;
   readonly fields: FieldSpec[];
   readonly byId: Map<number, FieldSpec>;
+  /** The same, indexed by field number (undefined where none): the decoder's lookup, cheaper than the Map's. */
+  readonly byNumber: (FieldSpec | undefined)[];
   /** Names of the repeated fields: a decoded message starts with an empty array for each. */
   readonly repeatedNames: string[];
 }
@@ -65,16 +71,22 @@ function buildSpecs(): Map<string, MessageSpec> {
       name: fullName.slice(fullName.lastIndexOf('.') + 1),
       fields: [],
       byId: new Map(),
+      byNumber: [],
       repeatedNames: [],
     });
   }
   for (const [fullName, rows] of Object.entries(MESSAGE_TABLE)) {
     const spec = specs.get(fullName)!;
     for (const [id, name, kind, repeated, packed, nested] of rows as readonly FieldRow[]) {
-      const f: FieldSpec = { id, name, kind, repeated, packed, wire: WIRE_OF[kind] ?? 0 };
+      const wire = WIRE_OF[kind] ?? 0;
+      const tag = ((id << 3) | wire) >>> 0;
+      const tagSize = tag < 0x80 ? 1 : tag < 0x4000 ? 2 : tag < 0x200000 ? 3 : tag < 0x10000000 ? 4 : 5;
+      const f: FieldSpec = { id, name, kind, repeated, packed, wire, tag, tagSize };
       if (nested !== undefined) f.message = specs.get(nested)!;
       spec.fields.push(f);
       spec.byId.set(id, f);
+      while (spec.byNumber.length < id) spec.byNumber.push(undefined);
+      spec.byNumber[id] = f;
       if (repeated) spec.repeatedNames.push(name);
     }
   }

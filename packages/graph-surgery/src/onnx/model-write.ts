@@ -211,6 +211,10 @@ export async function writeModel(
   options: WriteModelOptions = {},
 ): Promise<WrittenModel> {
   const step = options.onStep ?? (() => undefined);
+  // What the model now at `path` uses is found (on the thread pool) while this one is encoded. Data files written
+  // below cannot change it: they are new names, which the old model does not refer to.
+  const previousFiles = dataFilesOf(path);
+  previousFiles.catch(() => undefined);
   const placements = placeTensors(model, options);
   let files: Map<string, DataFile>;
   let bytes: Uint8Array[];
@@ -237,7 +241,7 @@ export async function writeModel(
     await publishTempFile(temp, target);
     step(`data:${file.name}`);
   }
-  const previous = await dataFilesOf(path);
+  const previous = await previousFiles;
   const temp = await writeTempFile(path, bytes);
   step('model-temp');
   await publishTempFile(temp, path);

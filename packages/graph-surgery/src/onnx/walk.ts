@@ -11,24 +11,32 @@ function visitSparse(s: SparseTensorProto, where: string, fn: TensorVisitor): vo
   if (s.indices) fn(s.indices, `${where}/indices`);
 }
 
+// The loops below are indexed, not for-of: a model is walked a few times per command, mostly by unoptimised
+// code, where for-of's iterator protocol costs more than the visit (thousands of nodes).
+
 function visitAttribute(a: AttributeProto, where: string, fn: TensorVisitor): void {
   const at = `${where}@${a.name ?? ''}`;
   if (a.t) fn(a.t, at);
-  for (const t of a.tensors) fn(t, at);
+  for (let i = 0; i < a.tensors.length; i++) fn(a.tensors[i]!, at);
   if (a.sparseTensor) visitSparse(a.sparseTensor, at, fn);
-  for (const s of a.sparseTensors) visitSparse(s, at, fn);
+  for (let i = 0; i < a.sparseTensors.length; i++) visitSparse(a.sparseTensors[i]!, at, fn);
   if (a.g) visitGraphTensors(a.g, fn, at);
-  for (const g of a.graphs) visitGraphTensors(g, fn, at);
+  for (let i = 0; i < a.graphs.length; i++) visitGraphTensors(a.graphs[i]!, fn, at);
 }
 
 function visitNodes(nodes: NodeProto[], where: string, fn: TensorVisitor): void {
-  for (const node of nodes)
-    for (const a of node.attribute) visitAttribute(a, `${where}/${node.name ?? node.opType}`, fn);
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
+    const attributes = node.attribute;
+    for (let i = 0; i < attributes.length; i++)
+      visitAttribute(attributes[i]!, `${where}/${node.name ?? node.opType}`, fn);
+  }
 }
 
 export function visitGraphTensors(graph: GraphProto, fn: TensorVisitor, where = 'graph'): void {
-  for (const t of graph.initializer) fn(t, `${where}/initializer`);
-  for (const s of graph.sparseInitializer) visitSparse(s, `${where}/sparse_initializer`, fn);
+  for (let i = 0; i < graph.initializer.length; i++) fn(graph.initializer[i]!, `${where}/initializer`);
+  for (let i = 0; i < graph.sparseInitializer.length; i++)
+    visitSparse(graph.sparseInitializer[i]!, `${where}/sparse_initializer`, fn);
   visitNodes(graph.node, where, fn);
 }
 
