@@ -7,6 +7,7 @@ import { SyntheticVideo } from '../src/pipeline/synthetic-video.js';
 import { loadOrt, type OrtModule } from '../src/stacks/ort/load-ort.js';
 import type { Runner } from '../src/stacks/runner.js';
 import type { Feeds, Outputs, RunnerTensor } from '../src/stacks/types.js';
+import { openAttentionDecoder } from '../src/tracker/attention-decoder.js';
 import type { Box } from '../src/tracker/mask-box.js';
 import { moduleFiles } from '../src/tracker/module-files.js';
 import { type ModuleRunner, TRACKER_MODULES, type TrackerModule } from '../src/tracker/module-runner.js';
@@ -96,9 +97,17 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function trackBoxes(modules: Record<TrackerModule, ModuleRunner>, keepOnDevice: boolean): Promise<Box[]> {
+async function trackBoxes(
+  modules: Record<TrackerModule, ModuleRunner>,
+  keepOnDevice: boolean,
+  attentionDecoder?: ModuleRunner,
+): Promise<Box[]> {
   const video = new SyntheticVideo({ width: 64, height: 48, seed: 2 });
-  const tracker = createTracker({ modules, options: { keepOnDevice, box: 'low-res' } });
+  const tracker = createTracker({
+    modules,
+    options: { keepOnDevice, box: 'low-res' },
+    ...(attentionDecoder ? { attentionDecoder } : {}),
+  });
   const boxes = [(await tracker.init(video.frame(0), video.box(0))).box];
   for (let i = 1; i < 3; i += 1) boxes.push((await tracker.track(video.frame(i))).box);
   // The last frame's memory is never encoded (nothing follows): dispose releases its features.
@@ -124,6 +133,29 @@ describe('tracking loop with outputs that stay on the device (GPU stack double)'
         expect(ledger.created.filter((t) => !t.disposed)).toHaveLength(0);
       }
     } finally {
+      await closeModules(runners);
+    }
+  });
+});
+
+describe('merged attention + decoder whose outputs stay on the device (GPU stack double)', () => {
+  it('downloads the decoder outputs the loop reads, frees every device tensor, same boxes as the two host modules', async () => {
+    const ort = await loadOrt();
+    const files = await moduleFiles(dir);
+    const stacks = parseStackSpec('ort-cpu');
+    const runners = await openModules(files, stacks, { threads: 1 });
+    const merged = await openAttentionDecoder(files, stacks, runners, { threads: 1 });
+    try {
+      const hostBoxes = await trackBoxes(runners, false);
+      const ledger: Ledger = { created: [], deviceFeeds: 0 };
+      const doubles = Object.fromEntries(
+        TRACKER_MODULES.map((m) => [m, deviceStackDouble(runners[m], ort, ledger)]),
+      ) as Record<TrackerModule, ModuleRunner>;
+      expect(await trackBoxes(doubles, false, deviceStackDouble(merged!, ort, ledger))).toEqual(hostBoxes);
+      expect(ledger.created.length).toBeGreaterThan(0);
+      expect(ledger.created.filter((t) => !t.disposed)).toHaveLength(0);
+    } finally {
+      await merged?.deactivate();
       await closeModules(runners);
     }
   });

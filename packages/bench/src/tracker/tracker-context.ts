@@ -242,8 +242,9 @@ export async function timed<T>(
 }
 
 /**
- * Runs one module and returns its outputs with the `host` ones on the host; the run counts to the module's
- * stage, downloads to `host_copies`. Device outputs nobody reads are released now (GPU buffers are not
+ * Runs one module (on its runner, or on `runner`: the merged attention + decoder counts as memory_attention) and
+ * returns its outputs with the `host` ones on the host; the run counts to the module's stage, downloads to
+ * `host_copies`. Device outputs nobody reads are released now (GPU buffers are not
  * garbage-collected).
  */
 export async function runModule(
@@ -252,8 +253,8 @@ export async function runModule(
   feeds: Feeds,
   host: readonly string[],
   timings: StageTimings,
+  runner: ModuleRunner = ctx.modules[module],
 ): Promise<Outputs> {
-  const runner: ModuleRunner = ctx.modules[module];
   const outputs = await timed(timings, module, () => runner.infer(feeds));
   releaseDevice(
     Object.keys(outputs)

@@ -346,9 +346,14 @@ export async function attendAndDecode(
   const { feeds, assembled } = await attentionFeeds(ctx, undefined, encoded, b, index, timings);
   const md = ctx.io.mask_decoder;
   const points = padPoint(ctx);
-  const runner = ctx.attentionDecoder!;
-  const decoded = await timed(timings, 'memory_attention', () =>
-    runner.infer({ ...feeds, [md.inputs.pointCoords]: points.coords, [md.inputs.pointLabels]: points.labels }),
+  const outputs = Object.values(md.outputs);
+  const decoded = await runModule(
+    ctx,
+    'memory_attention',
+    { ...feeds, [md.inputs.pointCoords]: points.coords, [md.inputs.pointLabels]: points.labels },
+    ctx.highResMasks === undefined ? outputs : [...outputs, ctx.highResMasks],
+    timings,
+    ctx.attentionDecoder,
   );
   return { decoded, memoryFrames: memoryFramesOf(assembled) };
 }
