@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/index.js';
 import { appliedBakes, readModel, writeModel } from '../src/index.js';
-import { type Feed, maxAbsDiff, runModel, seededValues } from './helpers/ort-feeds.js';
+import { attentionMapFeeds, embedFeed, PAD_POINT_FEEDS } from './helpers/attention-decoder-feeds.js';
+import { maxAbsDiff, runModel } from './helpers/ort-feeds.js';
 import { zooModule } from './helpers/zoo.js';
 
 let dir = '';
@@ -62,21 +63,11 @@ describe('graph-surgery bake --feature-layout / --memory-mask, then merge', () =
     expect(r.err).toMatch(/wrote .*attend_decode\.onnx/);
 
     // The merged file computes what the two files compute in turn.
-    const tokens = 2 * 1024 + 8;
-    const feeds: Record<string, Feed> = {
-      curr: { type: 'float32', dims: [1, 32, 32, 32], data: seededValues(32 * 1024, 1) },
-      curr_pos: { type: 'float32', dims: [1, 32, 32, 32], data: seededValues(32 * 1024, 2) },
-      memory: { type: 'float32', dims: [tokens, 1, 16], data: seededValues(tokens * 16, 3) },
-      memory_pos: { type: 'float32', dims: [tokens, 1, 16], data: seededValues(tokens * 16, 4) },
-      num_obj_ptr_tokens: { type: 'int64', dims: [], data: [8] },
-    };
-    const points: Record<string, Feed> = {
-      point_coords: { type: 'float32', dims: [1, 1, 2], data: [0, 0] },
-      point_labels: { type: 'int32', dims: [1, 1], data: [-1] },
-    };
+    const feeds = attentionMapFeeds();
+    const points = PAD_POINT_FEEDS;
     const conditioned = await runModel(await readModel(maps), feeds);
     const chained = await runModel(await readModel(join(dir, 'mask_decoder.onnx')), {
-      image_embed: { type: 'float32', dims: [1, 32, 32, 32], data: conditioned.pix_feat_with_mem!.data },
+      image_embed: embedFeed(conditioned.pix_feat_with_mem!.data),
       ...points,
     });
     const merged = await runModel(await readModel(out), { ...feeds, ...points });

@@ -11,28 +11,9 @@ import {
   makeValueInfo,
   mergeModels,
 } from '../src/index.js';
-import { type Feed, maxAbsDiff, runModel, seededValues } from './helpers/ort-feeds.js';
+import { attentionMapFeeds, embedFeed, PAD_POINT_FEEDS } from './helpers/attention-decoder-feeds.js';
+import { maxAbsDiff, runModel } from './helpers/ort-feeds.js';
 import { zooModule } from './helpers/zoo.js';
-
-// Tiny zoo: memory_attention (feature layout baked) gives [1, 32, 32, 32]; mask_decoder takes it as image_embed.
-const C = 32;
-const HW = 1024;
-
-function attentionFeeds(): Record<string, Feed> {
-  const tokens = 2 * HW + 8;
-  return {
-    curr: { type: 'float32', dims: [1, C, 32, 32], data: seededValues(C * HW, 1) },
-    curr_pos: { type: 'float32', dims: [1, C, 32, 32], data: seededValues(C * HW, 2) },
-    memory: { type: 'float32', dims: [tokens, 1, 16], data: seededValues(tokens * 16, 3) },
-    memory_pos: { type: 'float32', dims: [tokens, 1, 16], data: seededValues(tokens * 16, 4) },
-    num_obj_ptr_tokens: { type: 'int64', dims: [], data: [8] },
-  };
-}
-
-const pointFeeds: Record<string, Feed> = {
-  point_coords: { type: 'float32', dims: [1, 1, 2], data: [0, 0] },
-  point_labels: { type: 'int32', dims: [1, 1], data: [-1] },
-};
 
 /** y = x * k + b through one MatMul-free chain, with names a second copy repeats. */
 function affine(k: number): ReturnType<typeof makeModel> {
@@ -67,12 +48,12 @@ describe('mergeModels', () => {
     expect(report.outputs).toEqual(decoder.graph!.output.map((o) => o.name));
     expect(report.renamedIo).toEqual({});
 
-    const conditioned = await runModel(attention, attentionFeeds());
+    const conditioned = await runModel(attention, attentionMapFeeds());
     const chained = await runModel(decoder, {
-      image_embed: { type: 'float32', dims: [1, C, 32, 32], data: conditioned.pix_feat_with_mem!.data },
-      ...pointFeeds,
+      image_embed: embedFeed(conditioned.pix_feat_with_mem!.data),
+      ...PAD_POINT_FEEDS,
     });
-    const merged = await runModel(model, { ...attentionFeeds(), ...pointFeeds });
+    const merged = await runModel(model, { ...attentionMapFeeds(), ...PAD_POINT_FEEDS });
     expect(Object.keys(merged).sort()).toEqual(Object.keys(chained).sort());
     for (const [name, out] of Object.entries(chained)) {
       expect(merged[name]!.dims).toEqual(out.dims);
