@@ -1,6 +1,7 @@
 import { ToolkitError } from '@tamkit/common';
 import { describe, expect, it } from 'vitest';
 import { getStack, STACK_NAMES } from '../src/stacks/registry.js';
+import { ThreadedRunner } from '../src/stacks/threaded/threaded-runner.js';
 import { loopSpinsByDefault, openModules, threadSettings } from '../src/tracker/open-modules.js';
 import { parseStackSpec } from '../src/tracker/stack-spec.js';
 
@@ -45,5 +46,9 @@ describe('sessions in worker threads (encoder ahead, memory encoder early)', () 
     expect((error as ToolkitError).code).toBe('OFF_THREAD_UNSUPPORTED');
     expect((error as ToolkitError).message).toBe('image_encoder cannot run in a worker thread on ort-webgpu');
     expect((error as ToolkitError).remedy).toMatch(/no --encoder-ahead/);
+  });
+
+  it('a ThreadedRunner made directly refuses such a stack too', () => {
+    expect(() => new ThreadedRunner('ort-webgpu')).toThrow(expect.objectContaining({ code: 'OFF_THREAD_UNSUPPORTED' }));
   });
 });

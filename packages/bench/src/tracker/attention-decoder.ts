@@ -11,13 +11,7 @@ import { type ShapeBinding, variantSettings } from '../stacks/shape-variant.js';
 import type { ModelEdit, RunnerSettings } from '../stacks/stack-definition.js';
 import { resolveModuleIo } from './module-io.js';
 import type { TrackerModule } from './module-runner.js';
-import {
-  decoderLowRes,
-  featureLayoutEdit,
-  type OpenModulesOptions,
-  probeBeforeTheLoop,
-  threadSettings,
-} from './open-modules.js';
+import { featureLayoutEdit, type OpenModulesOptions, probeBeforeTheLoop, threadSettings } from './open-modules.js';
 import { trackerShapeBindings } from './shape-bindings.js';
 import { type BoundRunner, ShapeVariantRunner } from './shape-variant-runner.js';
 import type { ModuleStacks } from './stack-spec.js';
@@ -62,8 +56,9 @@ export async function openAttentionDecoder(
     ...(options.plans?.memory_attention === undefined ? {} : { plan: options.plans.memory_attention }),
     edits: [layout, merge],
   };
-  // Both modules' full-bank bindings in one: the merged graph takes memory_attention's inputs and the decoder's.
-  const { bindings } = trackerShapeBindings(modules, options.bank, await decoderLowRes(files, modules));
+  // Both modules' full-bank bindings in one: the merged graph takes memory_attention's inputs and the decoder's
+  // (the decoder's low-res size only binds memory_encoder, which is not in it).
+  const { bindings } = trackerShapeBindings(modules, options.bank);
   const decoderBinding = bindings.mask_decoder?.[0];
   const unions: ShapeBinding[] = (bindings.memory_attention ?? []).map((a) => ({
     shapes: { ...a.shapes, ...decoderBinding?.shapes },

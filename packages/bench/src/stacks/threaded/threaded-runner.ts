@@ -5,6 +5,7 @@ import { startWorker } from '../../worker/start-worker.js';
 import { RunnerErrorCode, StackUnavailableError } from '../errors.js';
 import type { KernelProfile, SummariseKernelsOptions } from '../ort/kernel-profile.js';
 import { loadOrt, ortLogLevel } from '../ort/load-ort.js';
+import { getStack } from '../registry.js';
 import { BaseRunner } from '../runner.js';
 import type { RunnerSettings } from '../stack-definition.js';
 import type { Feeds, InferOptions, Outputs, RunnerCapabilities, TensorInfo } from '../types.js';
@@ -56,6 +57,11 @@ export class ThreadedRunner extends BaseRunner {
 
   constructor(stack: string, settings: RunnerSettings = {}) {
     super();
+    if (!getStack(stack).workerThreads) {
+      throw new ToolkitError('OFF_THREAD_UNSUPPORTED', `${stack} sessions cannot run in a worker thread`, {
+        remedy: `Run it on the JavaScript thread: ${stack} is not among the stacks that run in one (StackTraits.workerThreads).`,
+      });
+    }
     const fixed = settings.edits?.filter((e) => e.portable === undefined) ?? [];
     if (fixed.length > 0) {
       throw new ToolkitError(
